@@ -1,0 +1,51 @@
+package dev.mnistfcn.cli;
+
+import dev.mnistfcn.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintStream;
+
+/**
+ * Entry point for {@code mvn exec:java} and the plain CLI. With no subcommand it trains the config
+ * named by {@code -Dconfig=...} (default two-layer.yaml).
+ */
+@Command(name = "mnist-fcn", mixinStandardHelpOptions = true, version = "mnist-fcn 0.1.0",
+        description = "Train, evaluate and compare fully-connected networks on MNIST (Deeplearning4j).",
+        subcommands = {TrainCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code); // under exec:java this also stops Maven, without a stack trace
+        }
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        String[] effective = args.length == 0 ? defaultArgs() : args;
+        CommandLine cli = new CommandLine(new Main())
+                .setOut(new java.io.PrintWriter(out, true))
+                .setErr(new java.io.PrintWriter(err, true))
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    Throwable cause = ex;
+                    while (cause != null && !(cause instanceof UserError)) cause = cause.getCause();
+                    if (cause != null) {
+                        err.println("error: " + cause.getMessage());
+                        return 2;
+                    }
+                    throw ex;
+                });
+        return cli.execute(effective);
+    }
+
+    /** {@code mvn exec:java -Dconfig=...} passes no arguments: train. */
+    private static String[] defaultArgs() {
+        return new String[]{"train"};
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.mnistfcn.cli;
+
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.train.TrainingJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a config, evaluate it on the test set, save model.zip and the report.")
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "YAML config: a path, or a name in config/ (default: -Dconfig or two-layer.yaml).")
+    String config = System.getProperty("config", "two-layer.yaml");
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a config key by its dotted path, e.g. --set training.epochs=2. Repeatable.")
+    Map<String, String> set = new LinkedHashMap<>();
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST folder (overrides data.dir and $"
+            + ConfigLoader.DATA_DIR_ENV + ").")
+    Path dataDir;
+
+    @Option(names = "--quick", description = "Smoke run: 1 epoch on 5,000 training images (also -Dquick=true).")
+    boolean quick = Boolean.getBoolean("quick");
+
+    @Option(names = "--no-progress", description = "No within-epoch progress output.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() {
+        Path file = ConfigLoader.locate(config);
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (quick) {
+            overrides.put("training.epochs", "1");
+            overrides.put("data.train_limit", "5000");
+        }
+        overrides.putAll(ConfigLoader.overridesFromSystemProperties());
+        overrides.putAll(set);
+        if (dataDir != null) overrides.put("data.dir", dataDir.toString());
+        ExperimentConfig cfg = ConfigLoader.load(file, overrides);
+        NativeSettings.apply();
+        new TrainingJob(cfg, System.out, !noProgress).run();
+        return 0;
+    }
+}

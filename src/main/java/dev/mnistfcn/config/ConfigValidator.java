@@ -1,0 +1,107 @@
+package dev.mnistfcn.config;
+
+import org.nd4j.linalg.activations.Activation;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** Value checks that types alone cannot express; each failure names the key and what is accepted. */
+public final class ConfigValidator {
+    /** MNIST: 60,000 training-file images, 28×28 pixels, 10 digits. */
+    public static final int TRAIN_FILE_SIZE = 60_000;
+    public static final int PIXELS = 784;
+    public static final int CLASSES = 10;
+
+    private ConfigValidator() {
+    }
+
+    public static void validate(ExperimentConfig c, String where) {
+        if (c.name() == null || !c.name().matches("[A-Za-z0-9._-]+")) {
+            fail(where, "name", c.name(), "a run name made of letters, digits, '.', '_' or '-' (it names the folder under "
+                    + c.output().dir() + "/)");
+        }
+        ModelSpec m = c.model();
+        if (m.input() != PIXELS) fail(where, "model.input", m.input(), "784 (MNIST images are 28×28 pixels)");
+        if (m.output() != CLASSES) fail(where, "model.output", m.output(), "10 (MNIST has ten digit classes)");
+        checkInit(where, "model.output_init", m.outputInit());
+        for (int i = 0; i < m.hidden().size(); i++) {
+            LayerSpec l = m.hidden().get(i);
+            String p = "model.hidden[" + i + "]";
+            if (l == null) fail(where, p, null, "a layer with at least 'units'");
+            if (l.units() == null) fail(where, p + ".units", null, "a whole number of units ≥ 1 (the key is required)");
+            if (l.units() <= 0) fail(where, p + ".units", l.units(), "a whole number of units ≥ 1");
+            activation(where, p + ".activation", l.activation());
+            checkInit(where, p + ".init", l.init());
+            if (l.dropout() != null && (l.dropout() < 0 || l.dropout() >= 1)) {
+                fail(where, p + ".dropout", l.dropout(), "a drop probability in [0, 1)");
+            }
+            if (l.l2() != null && l.l2() < 0) fail(where, p + ".l2", l.l2(), "an L2 coefficient ≥ 0");
+        }
+        TrainingSpec t = c.training();
+        if (t.epochs() < 1) fail(where, "training.epochs", t.epochs(), "a whole number ≥ 1");
+        int trainSize = trainSize(c.data());
+        if (t.batchSize() < 1 || t.batchSize() > trainSize) {
+            fail(where, "training.batch_size", t.batchSize(), "a whole number from 1 to the training-set size ("
+                    + trainSize + ")");
+        }
+        UpdaterSpec u = t.updater();
+        if (!UpdaterSpec.TYPES.contains(u.type())) {
+            fail(where, "training.updater.type", u.type(), "one of " + String.join(", ", UpdaterSpec.TYPES));
+        }
+        if (!(u.learningRate() > 0)) fail(where, "training.updater.learning_rate", u.learningRate(), "a number > 0");
+        for (var e : List.of(new Object[]{"beta1", u.beta1()}, new Object[]{"beta2", u.beta2()},
+                new Object[]{"momentum", u.momentum()}, new Object[]{"rms_decay", u.rmsDecay()})) {
+            Double v = (Double) e[1];
+            if (v != null && (v < 0 || v >= 1)) fail(where, "training.updater." + e[0], v, "a number in [0, 1)");
+        }
+        if (u.epsilon() != null && !(u.epsilon() > 0)) fail(where, "training.updater.epsilon", u.epsilon(), "a number > 0");
+        DataSpec d = c.data();
+        if (d.dir().isBlank()) fail(where, "data.dir", d.dir(), "a folder path");
+        if (d.validationSize() < 1 || d.validationSize() >= TRAIN_FILE_SIZE) {
+            fail(where, "data.validation_size", d.validationSize(), "a whole number from 1 to 59,999");
+        }
+        if (d.trainLimit() < 0 || d.trainLimit() > TRAIN_FILE_SIZE - d.validationSize()) {
+            fail(where, "data.train_limit", d.trainLimit(), "0 (all " + (TRAIN_FILE_SIZE - d.validationSize())
+                    + " training images) or a whole number up to that");
+        }
+        if (c.output().dir().isBlank()) fail(where, "output.dir", c.output().dir(), "a folder path");
+        CheckpointSpec cp = c.checkpoint();
+        if (cp.every() < 0) fail(where, "checkpoint.every", cp.every(), "0 (no checkpoints) or a number of epochs ≥ 1");
+        if (cp.keep() < 1) fail(where, "checkpoint.keep", cp.keep(), "a whole number ≥ 1");
+    }
+
+    /** Number of training examples after the validation split and {@code train_limit}. */
+    public static int trainSize(DataSpec d) {
+        int all = TRAIN_FILE_SIZE - d.validationSize();
+        return d.trainLimit() > 0 ? Math.min(d.trainLimit(), all) : all;
+    }
+
+    /** The DL4J activation for a config name (case-insensitive), or a ConfigException. */
+    public static Activation activation(String where, String key, String name) {
+        for (Activation a : Activation.values()) {
+            if (a.name().equalsIgnoreCase(name) && a != Activation.SOFTMAX) return a;
+        }
+        String accepted = Arrays.stream(Activation.values()).filter(a -> a != Activation.SOFTMAX)
+                .map(a -> a.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+        throw fail(where, key, name, "one of " + accepted + " (the output layer is always softmax)");
+    }
+
+    private static void checkInit(String where, String key, InitSpec init) {
+        if (!InitSpec.acceptedTypes().contains(init.type())) {
+            fail(where, key + ".type", init.type(), "one of " + String.join(", ", InitSpec.acceptedTypes()));
+        }
+        if (InitSpec.DISTRIBUTIONS.contains(init.type())) {
+            if (!(init.stddev() > 0)) fail(where, key + ".stddev", init.stddev(), "a standard deviation > 0");
+        } else if (init.stddev() != null || init.mean() != null) {
+            fail(where, key + ".stddev", init.stddev(), "no stddev/mean: '" + init.type() + "' derives its scale from "
+                    + "the layer size; use type normal or truncated_normal to set stddev");
+        }
+    }
+
+    private static ConfigException fail(String where, String key, Object value, String accepted) {
+        throw new ConfigException(where + ": key '" + key + "' has value " + (value == null ? "(missing)" : "'" + value + "'")
+                + ", which is not accepted. Expected " + accepted + ".");
+    }
+}

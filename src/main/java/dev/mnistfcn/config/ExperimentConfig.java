@@ -1,0 +1,24 @@
+package dev.mnistfcn.config;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * One experiment, as written in a YAML file under {@code config/}. Missing keys take the tutorial's
+ * defaults; {@link ConfigValidator} rejects impossible values before anything runs.
+ */
+@JsonPropertyOrder({"name", "seed", "model", "training", "data", "output", "checkpoint"})
+public record ExperimentConfig(String name, Long seed, ModelSpec model, TrainingSpec training,
+                               DataSpec data, OutputSpec output, CheckpointSpec checkpoint) {
+    public ExperimentConfig {
+        if (seed == null) seed = 12345L;
+        if (model == null) model = new ModelSpec(null, null, null, null);
+        if (training == null) training = new TrainingSpec(null, null, null);
+        if (data == null) data = new DataSpec(null, null, null);
+        if (output == null) output = new OutputSpec(null);
+        if (checkpoint == null) checkpoint = new CheckpointSpec(null, null);
+    }
+
+    public ExperimentConfig withName(String newName) {
+        return new ExperimentConfig(newName, seed, model, training, data, output, checkpoint);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.mnistfcn.config;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.util.List;
+
+/**
+ * The network: {@code input} pixels, any number of hidden fully-connected layers, and a softmax
+ * output layer of {@code output} classes trained with cross-entropy.
+ */
+@JsonPropertyOrder({"input", "output", "hidden", "output_init"})
+public record ModelSpec(Integer input, Integer output, List<LayerSpec> hidden, InitSpec outputInit) {
+    public ModelSpec {
+        if (input == null) input = 784;
+        if (output == null) output = 10;
+        hidden = hidden == null ? List.of() : List.copyOf(hidden);
+        if (outputInit == null) outputInit = InitSpec.XAVIER;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.mnistfcn.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.util.List;
+
+/**
+ * The optimiser. Parameters left out take the values TensorFlow/PyTorch use by default
+ * (Adam: beta1 0.9, beta2 0.999, epsilon 1e-8), filled in by {@link dev.mnistfcn.model.NetworkFactory}.
+ */
+@JsonPropertyOrder({"type", "learning_rate", "beta1", "beta2", "epsilon", "momentum", "rms_decay"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record UpdaterSpec(String type, Double learningRate, Double beta1, Double beta2, Double epsilon,
+                          Double momentum, Double rmsDecay) {
+    public static final List<String> TYPES = List.of("adam", "nesterovs", "sgd", "rmsprop", "adagrad", "adamax");
+
+    public UpdaterSpec {
+        if (type == null) type = "adam";
+        if (learningRate == null) learningRate = 0.01;
+    }
+}
