@@ -15,8 +15,13 @@ import java.io.PrintStream;
         subcommands = {TrainCommand.class})
 public final class Main implements Runnable {
 
+    /** System properties a run reads: {@code -Dconfig}, {@code -Dquick}, config overrides, ... */
+    static final java.util.List<String> PROPERTIES = java.util.List.of("config", "quick", "seed", "model", "training",
+            "data", "output", "checkpoint", "resume");
+
     public static void main(String[] args) {
-        int code = run(args, System.out, System.err);
+        var relaunched = NativeSettings.relaunchIfNeeded(args, PROPERTIES);
+        int code = relaunched.orElseGet(() -> run(args, System.out, System.err));
         if (code != 0) {
             System.exit(code); // under exec:java this also stops Maven, without a stack trace
         }

@@ -44,7 +44,6 @@ public final class TrainCommand implements Callable<Integer> {
         overrides.putAll(set);
         if (dataDir != null) overrides.put("data.dir", dataDir.toString());
         ExperimentConfig cfg = ConfigLoader.load(file, overrides);
-        NativeSettings.apply();
         new TrainingJob(cfg, System.out, !noProgress).run();
         return 0;
     }

@@ -13,12 +13,13 @@ import java.util.List;
 @JsonPropertyOrder({"type", "mean", "stddev"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InitSpec(String type, Double mean, Double stddev) {
-    public static final InitSpec XAVIER = new InitSpec("xavier", null, null);
     /** Types that take mean/stddev. */
     public static final List<String> DISTRIBUTIONS = List.of("normal", "truncated_normal");
     /** Named schemes with no parameters. */
     public static final List<String> SCHEMES = List.of("xavier", "xavier_uniform", "relu", "he",
             "relu_uniform", "lecun_normal", "zero");
+    /** Declared after the lists: the constructor reads them. */
+    public static final InitSpec XAVIER = new InitSpec("xavier", null, null);
 
     public InitSpec {
         if (type == null) type = "xavier";
