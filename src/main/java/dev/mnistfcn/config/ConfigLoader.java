@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -112,7 +111,7 @@ public final class ConfigLoader {
                     + "training, data, output, checkpoint), not a " + tree.getNodeType().toString().toLowerCase() + ".");
         }
         // Pass 1: the file as written, for errors with line numbers.
-        ExperimentConfig config = bind(file, text, file.toString());
+        ExperimentConfig config = bind(text, file.toString(), true);
         ObjectNode merged = (ObjectNode) tree;
         if (!merged.has("name")) {
             merged.put("name", baseName(file));
@@ -129,7 +128,8 @@ public final class ConfigLoader {
         // Pass 2: with name and overrides applied.
         String where = file + (all.isEmpty() ? "" : " with overrides " + all);
         try {
-            config = bind(file, YAML.writeValueAsString(merged), where);
+            // Line numbers would point into the rewritten tree, not the user's file: leave them out.
+            config = bind(YAML.writeValueAsString(merged), where, false);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -139,7 +139,7 @@ public final class ConfigLoader {
 
     /** Parses a config from YAML text without overrides (used when reading a config stored with a model). */
     public static ExperimentConfig parse(String yaml, String where) {
-        ExperimentConfig config = bind(Path.of(where), yaml, where);
+        ExperimentConfig config = bind(yaml, where, true);
         ConfigValidator.validate(config, where);
         return config;
     }
@@ -152,7 +152,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static ExperimentConfig bind(Path file, String text, String where) {
+    private static ExperimentConfig bind(String text, String where, boolean lines) {
         try {
             ExperimentConfig c = YAML.readValue(text, ExperimentConfig.class);
             return c == null ? new ExperimentConfig(null, null, null, null, null, null, null) : c;
@@ -161,22 +161,59 @@ public final class ConfigLoader {
             String accepted = e.getKnownPropertyIds().stream().map(Object::toString).sorted()
                     .collect(Collectors.joining(", "));
             String parent = path.contains(".") ? path.substring(0, path.lastIndexOf('.')) : "";
-            throw new ConfigException(where + ": unknown key '" + path + "'" + at(e.getLocation()) + ". Keys accepted "
+            throw new ConfigException(where + ": unknown key '" + path + "'" + line(lines, text, e) + ". Keys accepted "
                     + (parent.isEmpty() ? "at the top level" : "under '" + parent + "'") + ": " + accepted
                     + ". Check the spelling (keys use snake_case).");
-        } catch (InvalidFormatException e) {
-            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + at(e.getLocation()) + " has value '"
-                    + e.getValue() + "', which is not " + typeName(e.getTargetType()) + ".");
         } catch (MismatchedInputException e) {
-            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + at(e.getLocation()) + " has the wrong type: "
-                    + "expected " + typeName(e.getTargetType()) + ". " + firstLine(e.getOriginalMessage()));
+            JsonNode value = valueAt(text, e);
+            String shown = value == null ? "" : value.isValueNode() ? " has value '" + value.asText() + "', which is"
+                    : " holds a " + (value.isArray() ? "list" : "section") + ", which is";
+            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + line(lines, text, e)
+                    + (shown.isEmpty() ? " has the wrong type: it is" : shown) + " not " + typeName(e.getTargetType()) + ".");
         } catch (JsonMappingException e) {
-            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + at(e.getLocation()) + ": "
+            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + line(lines, text, e) + ": "
                     + firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            throw new ConfigException(where + ": not valid YAML" + at(e.getLocation()) + ": "
+            throw new ConfigException(where + ": not valid YAML" + (lines ? at(e.getLocation()) : "") + ": "
                     + firstLine(e.getOriginalMessage()));
         }
+    }
+
+    /**
+     * The line of the key an error is about. Jackson buffers record properties and reports the end of
+     * the enclosing mapping, so we look the key up in the YAML token stream instead.
+     */
+    private static String line(boolean lines, String text, JsonMappingException e) {
+        if (!lines) return "";
+        String pointer = pointer(e);
+        try (JsonParser p = YAML.getFactory().createParser(text)) {
+            for (var t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME
+                        && p.getParsingContext().pathAsPointer().toString().equals(pointer)) {
+                    return at(p.currentLocation());
+                }
+            }
+        } catch (IOException ignored) {
+            // fall back to Jackson's own location
+        }
+        return at(e.getLocation());
+    }
+
+    private static JsonNode valueAt(String text, JsonMappingException e) {
+        try {
+            JsonNode node = YAML.readTree(text).at(pointer(e));
+            return node.isMissingNode() ? null : node;
+        } catch (JsonProcessingException ex) {
+            return null;
+        }
+    }
+
+    private static String pointer(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            sb.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
+        }
+        return sb.toString();
     }
 
     /** Sets a dotted key ({@code training.epochs}, {@code model.hidden.0.units} or {@code model.hidden[0].units}). */
@@ -185,6 +222,9 @@ public final class ConfigLoader {
         JsonNode node = root;
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode next = child(node, parts[i]);
+            if (node instanceof ArrayNode arr && next == null) {
+                throw badOverride(file, key, value, "index " + parts[i] + " is outside the list of " + arr.size());
+            }
             if (next == null || next.isNull()) {
                 if (!(node instanceof ObjectNode obj)) {
                     throw badOverride(file, key, value, "'" + parts[i] + "' is not an index into the list");

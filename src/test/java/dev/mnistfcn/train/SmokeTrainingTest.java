@@ -1,0 +1,84 @@
+package dev.mnistfcn.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mnistfcn.TestData;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.data.MnistSplits;
+import dev.mnistfcn.model.NetworkFactory;
+import dev.mnistfcn.report.RunMetrics;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Real DL4J training on real MNIST, on a 5,000-image subset. */
+class SmokeTrainingTest {
+
+    @Test
+    void twoEpochsOn5000ImagesReach90PercentAndWriteEveryOutput(@TempDir Path out) throws Exception {
+        Path mnist = TestData.mnistDir();
+        ExperimentConfig cfg = ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of(
+                "training.epochs", "2", "data.train_limit", "5000", "data.dir", mnist.toString(),
+                "output.dir", out.toString()));
+        var console = new ByteArrayOutputStream();
+        RunMetrics m = new TrainingJob(cfg, new PrintStream(console), true).run();
+
+        assertEquals(2, m.history().size());
+        EpochStats last = m.history().get(1);
+        assertTrue(last.validationAccuracy() >= 0.90, "validation accuracy " + last.validationAccuracy());
+        assertEquals(5000, last.examples());
+        assertTrue(m.test().accuracy() >= 0.88, "test accuracy " + m.test().accuracy());
+        assertEquals(10_000, m.test().examples());
+
+        Path run = out.resolve("two-layer");
+        MultiLayerNetwork saved = ModelSerializer.restoreMultiLayerNetwork(run.resolve("model.zip").toFile(), true);
+        assertEquals(218_058, saved.numParams());
+        assertTrue(saved.getUpdater().getStateViewArray() != null, "updater state saved");
+        JsonNode json = RunMetrics.JSON.readTree(run.resolve("metrics.json").toFile());
+        assertEquals(2, json.get("history").size());
+        assertEquals(m.test().accuracy(), json.get("test").get("accuracy").asDouble(), 1e-12);
+        assertEquals(218_058, json.get("parameters").asLong());
+        assertEquals("1.0.0-M2.1", json.get("versions").get("deeplearning4j").asText());
+        assertEquals(cfg, ConfigLoader.parse(Files.readString(run.resolve("config.resolved.yaml")), "resolved"));
+        String report = Files.readString(run.resolve("report.md"));
+        assertTrue(report.contains("Confusion matrix") && report.contains("| 9 |"), report);
+        String printed = console.toString();
+        assertTrue(printed.contains("epoch | train loss | val loss | val acc"), printed);
+        assertTrue(printed.contains("2/2 |"), printed);
+        try (var files = Files.list(run)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")), "no temp files left");
+        }
+    }
+
+    @Test
+    void sameSeedGivesIdenticalParameters() {
+        Path mnist = TestData.mnistDir();
+        ExperimentConfig cfg = ConfigLoader.load(Path.of("config/one-layer.yaml"), Map.of(
+                "data.train_limit", "2000", "data.dir", mnist.toString()));
+        MnistSplits data = MnistSplits.load(cfg.data(), mnist);
+        var a = train(cfg, data);
+        var b = train(cfg, data);
+        assertEquals(a.params(), b.params());
+        var other = train(ConfigLoader.load(Path.of("config/one-layer.yaml"), Map.of(
+                "data.train_limit", "2000", "data.dir", mnist.toString(), "seed", "99")), data);
+        assertTrue(!a.params().equals(other.params()), "a different seed gives different parameters");
+    }
+
+    private static MultiLayerNetwork train(ExperimentConfig cfg, MnistSplits data) {
+        MultiLayerNetwork net = NetworkFactory.build(cfg);
+        new Trainer(new PrintStream(new ByteArrayOutputStream()), false).train(net, data.train(), data.validation(),
+                cfg.training().batchSize(), cfg.seed(), 1, List.of());
+        return net;
+    }
+}
