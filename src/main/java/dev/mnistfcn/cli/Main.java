@@ -12,7 +12,7 @@ import java.io.PrintStream;
  */
 @Command(name = "mnist-fcn", mixinStandardHelpOptions = true, version = "mnist-fcn 0.1.0",
         description = "Train, evaluate and compare fully-connected networks on MNIST (Deeplearning4j).",
-        subcommands = {TrainCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, InspectCommand.class, ExportCommand.class})
 public final class Main implements Runnable {
 
     /** System properties a run reads: {@code -Dconfig}, {@code -Dquick}, config overrides, ... */
@@ -44,9 +44,9 @@ public final class Main implements Runnable {
         return cli.execute(effective);
     }
 
-    /** {@code mvn exec:java -Dconfig=...} passes no arguments: train. */
+    /** {@code mvn exec:java} passes no arguments: {@code -Dmodel=ZIP} evaluates, anything else trains. */
     private static String[] defaultArgs() {
-        return new String[]{"train"};
+        return new String[]{System.getProperty("model") != null ? "evaluate" : "train"};
     }
 
     @Override

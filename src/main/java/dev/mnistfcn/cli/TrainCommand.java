@@ -29,6 +29,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Smoke run: 1 epoch on 5,000 training images (also -Dquick=true).")
     boolean quick = Boolean.getBoolean("quick");
 
+    @Option(names = "--resume", description = "Continue from the run's latest checkpoint (also -Dresume=true).")
+    boolean resume = Boolean.getBoolean("resume");
+
     @Option(names = "--no-progress", description = "No within-epoch progress output.")
     boolean noProgress;
 
@@ -44,7 +47,7 @@ public final class TrainCommand implements Callable<Integer> {
         overrides.putAll(set);
         if (dataDir != null) overrides.put("data.dir", dataDir.toString());
         ExperimentConfig cfg = ConfigLoader.load(file, overrides);
-        new TrainingJob(cfg, System.out, !noProgress).run();
+        new TrainingJob(cfg, System.out, !noProgress).run(resume);
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.mnistfcn.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * dropping a unit (PyTorch's meaning, not DL4J's retain probability); {@code l2} is the L2
  * coefficient on the weights. Both are off when absent.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"units", "activation", "init", "bias_init", "dropout", "l2"})
 public record LayerSpec(Integer units, String activation, InitSpec init, Double biasInit,
                         Double dropout, Double l2) {

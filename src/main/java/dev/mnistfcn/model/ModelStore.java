@@ -1,8 +1,5 @@
 package dev.mnistfcn.model;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -12,7 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Writes model zips so that a file with the final name is always complete: write a temporary file in
+ * Writes files (model zips, reports) so that a file with the final name is always complete: write a temporary file in
  * the same folder, fsync it, then rename it over the target atomically. A crash leaves at most a
  * {@code .tmp-*} file, never a truncated {@code model.zip}.
  */
@@ -20,10 +17,6 @@ public final class ModelStore {
     public static final String TEMP_PREFIX = ".tmp-";
 
     private ModelStore() {
-    }
-
-    public static void save(MultiLayerNetwork net, Path target, boolean withUpdater) throws IOException {
-        writeAtomically(target, out -> ModelSerializer.writeModel(net, out, withUpdater));
     }
 
     /** Writes small text files (config, metrics, reports) with the same all-or-nothing guarantee. */
@@ -39,6 +32,12 @@ public final class ModelStore {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, TEMP_PREFIX + target.getFileName() + "-", "");
+        try {
+            // createTempFile makes the file owner-only; outputs are ordinary files, readable like any other.
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
                  OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {

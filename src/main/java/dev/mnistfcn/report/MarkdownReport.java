@@ -11,26 +11,12 @@ public final class MarkdownReport {
 
     public static String render(RunMetrics m) {
         StringBuilder sb = new StringBuilder();
-        TestMetrics t = m.test();
         sb.append("# ").append(m.name()).append(": test-set report\n\n");
         sb.append(String.format(Locale.ROOT, "Network %s (%,d parameters), %d epochs of batch %d, %s lr %s, seed %d.%n%n",
                 m.architecture(), m.parameters(), m.history().size(), m.config().training().batchSize(),
                 m.config().training().updater().type(), m.config().training().updater().learningRate(), m.config().seed()));
-        sb.append(testSummary(t)).append('\n');
-        sb.append("## Per class\n\n| digit | precision | recall | F1 | count |\n|---:|---:|---:|---:|---:|\n");
-        for (TestMetrics.ClassMetrics c : t.perClass()) {
-            sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %.4f | %d |%n", c.digit(), c.precision(), c.recall(),
-                    c.f1(), c.count()));
-        }
-        sb.append("\n## Confusion matrix (rows: true digit, columns: predicted)\n\n|   |");
-        for (int j = 0; j < t.confusion().length; j++) sb.append(' ').append(j).append(" |");
-        sb.append("\n|---|");
-        sb.append("---:|".repeat(t.confusion().length)).append('\n');
-        for (int i = 0; i < t.confusion().length; i++) {
-            sb.append("| **").append(i).append("** |");
-            for (int j = 0; j < t.confusion().length; j++) sb.append(' ').append(t.confusion()[i][j]).append(" |");
-            sb.append('\n');
-        }
+        sb.append(testSummary(m.test()));
+        sb.append(classTables(m.test()));
         sb.append("\n## Training history\n\n| epoch | train loss | val loss | val acc | train s | examples/s |\n"
                 + "|---:|---:|---:|---:|---:|---:|\n");
         for (EpochStats s : m.history()) {
@@ -44,5 +30,25 @@ public final class MarkdownReport {
         return String.format(Locale.ROOT, "Test accuracy %.2f%% on %,d images; macro precision %.4f, recall %.4f, F1 %.4f; "
                         + "loss %.4f; evaluated in %.2f s.%n", 100 * t.accuracy(), t.examples(), t.macroPrecision(),
                 t.macroRecall(), t.macroF1(), t.loss(), t.seconds());
+    }
+
+    /** Per-class table and confusion matrix. */
+    public static String classTables(TestMetrics t) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("\n## Per class\n\n| digit | precision | recall | F1 | count |\n|---:|---:|---:|---:|---:|\n");
+        for (TestMetrics.ClassMetrics c : t.perClass()) {
+            sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %.4f | %d |%n", c.digit(), c.precision(), c.recall(),
+                    c.f1(), c.count()));
+        }
+        int k = t.confusion().length;
+        sb.append("\n## Confusion matrix (rows: true digit, columns: predicted)\n\n|   |");
+        for (int j = 0; j < k; j++) sb.append(' ').append(j).append(" |");
+        sb.append("\n|---|").append("---:|".repeat(k)).append('\n');
+        for (int i = 0; i < k; i++) {
+            sb.append("| **").append(i).append("** |");
+            for (int j = 0; j < k; j++) sb.append(' ').append(t.confusion()[i][j]).append(" |");
+            sb.append('\n');
+        }
+        return sb.toString();
     }
 }

@@ -1,0 +1,26 @@
+package dev.mnistfcn.cli;
+
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.DataSpec;
+
+import java.nio.file.Path;
+
+/** Defaults shared by the commands that take a model zip rather than a config. */
+final class DataDirs {
+    private DataDirs() {
+    }
+
+    static Path fromEnvironment() {
+        String env = System.getenv(ConfigLoader.DATA_DIR_ENV);
+        return Path.of(env == null || env.isBlank() ? DataSpec.DEFAULT_DIR : env);
+    }
+
+    static Path requireModel(Path model) {
+        if (model == null) {
+            throw new UserError("No model given: pass --model path/to/model.zip (or -Dmodel=path/to/model.zip with "
+                    + "mvn exec:java), e.g. models/two-layer/model.zip after training two-layer.yaml.");
+        }
+        return model;
+    }
+}

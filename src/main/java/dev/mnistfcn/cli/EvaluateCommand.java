@@ -1,0 +1,42 @@
+package dev.mnistfcn.cli;
+
+import dev.mnistfcn.config.DataSpec;
+import dev.mnistfcn.data.MnistSplits;
+import dev.mnistfcn.eval.EvalResult;
+import dev.mnistfcn.eval.Evaluator;
+import dev.mnistfcn.model.ModelFiles;
+import dev.mnistfcn.report.MarkdownReport;
+import dev.mnistfcn.report.TestMetrics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate any DL4J MultiLayerNetwork zip on the MNIST test set (also: mvn exec:java -Dmodel=ZIP).")
+public final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip (default: -Dmodel).")
+    Path model = System.getProperty("model") == null ? null : Path.of(System.getProperty("model"));
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST folder (default: $MNIST_FCN_DATA_DIR or "
+            + DataSpec.DEFAULT_DIR + ").")
+    Path dataDir = DataDirs.fromEnvironment();
+
+    @Override
+    public Integer call() {
+        ModelFiles.Loaded loaded = ModelFiles.load(DataDirs.requireModel(model), false);
+        var test = MnistSplits.loadTest(dataDir);
+        EvalResult r = Evaluator.evaluate(loaded.network(), test);
+        TestMetrics t = TestMetrics.of(r);
+        System.out.printf("%s: %s, %,d parameters%n", model, ModelFiles.describe(loaded.network().getLayerWiseConfigurations()),
+                loaded.network().numParams());
+        System.out.print(MarkdownReport.testSummary(t));
+        System.out.print(MarkdownReport.classTables(t));
+        loaded.metadata().map(m -> m.testAccuracy()).ifPresent(recorded -> System.out.printf(Locale.ROOT,
+                "%nRecorded at save time: %.2f%% — %s.%n", 100 * recorded,
+                recorded == t.accuracy() ? "identical" : String.format(Locale.ROOT, "differs by %.4f points", 100 * (t.accuracy() - recorded))));
+        return 0;
+    }
+}
