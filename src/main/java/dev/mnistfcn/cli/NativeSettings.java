@@ -41,8 +41,14 @@ public final class NativeSettings {
      * run them itself (already tuned, relaunched, or turned off).
      */
     public static Optional<Integer> relaunchIfNeeded(String[] args, List<String> propertyPrefixes) {
+        if (System.getenv(MARKER) != null) {
+            // We are the child: if the parent is killed (even by SIGKILL, which it cannot forward), stop too.
+            ProcessHandle.current().parent().ifPresent(parent ->
+                    parent.onExit().thenRun(() -> Runtime.getRuntime().halt(137)));
+            return Optional.empty();
+        }
         Map<String, String> env = environment();
-        if (env.isEmpty() || System.getenv(MARKER) != null || System.getenv("MNIST_FCN_NO_RELAUNCH") != null) {
+        if (env.isEmpty() || System.getenv("MNIST_FCN_NO_RELAUNCH") != null) {
             return Optional.empty();
         }
         String classpath = classpath();

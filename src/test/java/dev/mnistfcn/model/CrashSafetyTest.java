@@ -35,6 +35,7 @@ class CrashSafetyTest {
         CheckpointStore store = new CheckpointStore(out.resolve("crash"), 3);
         Random rng = new Random(42);
         int lastEpoch = 0;
+        int midSave = 0; // kills that left a half-written .tmp-* file behind
         for (int kill = 0; kill < KILLS; kill++) {
             Process p = start(mnist, kill > 0);
             // Wait for a checkpoint newer than the one we resumed from, then kill at a random moment.
@@ -44,11 +45,18 @@ class CrashSafetyTest {
                 Thread.sleep(20);
             }
             assertTrue(p.isAlive(), "child ended early: " + Files.readString(log));
-            Thread.sleep(rng.nextInt(1200));
+            if (kill % 2 == 0) {
+                Thread.sleep(rng.nextInt(1200)); // any moment
+            } else {
+                waitForWriteInProgress(store, p); // during a save
+            }
             p.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no finally blocks
             p.waitFor();
             assertEquals(137, p.exitValue(), "killed by SIGKILL");
 
+            try (var files = Files.list(store.dir())) {
+                if (files.anyMatch(f -> f.getFileName().toString().startsWith(ModelStore.TEMP_PREFIX))) midSave++;
+            }
             Path latest = store.latest().orElseThrow();
             ModelFiles.Loaded loaded = ModelFiles.load(latest, true);
             int epoch = loaded.metadata().orElseThrow().epoch();
@@ -57,6 +65,8 @@ class CrashSafetyTest {
             assertTrue(epoch > lastEpoch, "resume made progress: " + epoch + " after " + lastEpoch);
             lastEpoch = epoch;
         }
+        assertTrue(midSave >= 1, "at least one kill landed during a save");
+        System.out.printf("CrashSafetyTest: %d SIGKILLs, %d of them in the middle of writing a checkpoint%n", KILLS, midSave);
         // A final resume runs to completion from the last checkpoint.
         Process p = start(mnist, true, "training.epochs=" + (lastEpoch + 2));
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "final resume finishes");
@@ -64,6 +74,15 @@ class CrashSafetyTest {
         assertEquals(0, p.exitValue(), printed);
         assertTrue(printed.contains("Resuming 'crash' from"), printed);
         assertEquals(lastEpoch + 2, ModelFiles.load(out.resolve("crash/model.zip"), false).metadata().orElseThrow().epoch());
+    }
+
+    private static void waitForWriteInProgress(CheckpointStore store, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            try (var files = Files.list(store.dir())) {
+                if (files.anyMatch(f -> f.getFileName().toString().startsWith(ModelStore.TEMP_PREFIX))) return;
+            }
+        }
     }
 
     private Process start(Path mnist, boolean resume, String... extra) throws Exception {
