@@ -16,7 +16,7 @@ import java.io.PrintStream;
 public final class Main implements Runnable {
 
     /** System properties a run reads: {@code -Dconfig}, {@code -Dquick}, config overrides, ... */
-    static final java.util.List<String> PROPERTIES = java.util.List.of("config", "quick", "seed", "model", "training",
+    static final java.util.List<String> PROPERTIES = java.util.List.of("config", "quick", "name", "seed", "model", "training",
             "data", "output", "checkpoint", "resume");
 
     public static void main(String[] args) {

@@ -79,7 +79,7 @@ public final class ConfigLoader {
         for (String key : new TreeSet<>(System.getProperties().stringPropertyNames())) {
             int dot = key.indexOf('.');
             String head = dot < 0 ? key : key.substring(0, dot);
-            if ((dot > 0 && SECTIONS.contains(head)) || key.equals("seed")) {
+            if ((dot > 0 && SECTIONS.contains(head)) || key.equals("seed") || key.equals("name")) {
                 out.put(key, System.getProperty(key));
             }
         }

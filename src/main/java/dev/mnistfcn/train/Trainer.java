@@ -43,9 +43,7 @@ public final class Trainer {
     public List<EpochStats> train(MultiLayerNetwork net, DataSet train, DataSet validation, int batchSize,
                                   long seed, int epochs, List<EpochStats> history) {
         List<EpochStats> h = new ArrayList<>(history);
-        if (h.isEmpty()) {
-            out.println(header());
-        }
+        out.println(header());
         for (int epoch = h.size() + 1; epoch <= epochs; epoch++) {
             EpochStats stats = epoch(net, train, validation, batchSize, seed, epoch, epochs);
             h.add(stats);
