@@ -21,4 +21,8 @@ public record ExperimentConfig(String name, Long seed, ModelSpec model, Training
     public ExperimentConfig withName(String newName) {
         return new ExperimentConfig(newName, seed, model, training, data, output, checkpoint);
     }
+
+    public ExperimentConfig withSeed(long newSeed) {
+        return new ExperimentConfig(name, newSeed, model, training, data, output, checkpoint);
+    }
 }

@@ -6,11 +6,14 @@ import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.eval.EvalResult;
 import dev.mnistfcn.eval.Evaluator;
+import dev.mnistfcn.eval.Mistakes;
 import dev.mnistfcn.model.CheckpointStore;
 import dev.mnistfcn.model.ModelFiles;
 import dev.mnistfcn.model.ModelMetadata;
 import dev.mnistfcn.model.ModelStore;
 import dev.mnistfcn.model.NetworkFactory;
+import dev.mnistfcn.report.ConfigResult;
+import dev.mnistfcn.report.HtmlReport;
 import dev.mnistfcn.report.MarkdownReport;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.report.TestMetrics;
@@ -37,6 +40,9 @@ public final class TrainingJob {
     public static final String CONFIG_FILE = "config.resolved.yaml";
     public static final String METRICS_FILE = "metrics.json";
     public static final String REPORT_FILE = "report.md";
+    public static final String HTML_FILE = "report.html";
+    /** Misclassified digits shown in the HTML report. */
+    public static final int GALLERY = 32;
 
     private final ExperimentConfig config;
     private final PrintStream out;
@@ -125,10 +131,15 @@ public final class TrainingJob {
             String report = MarkdownReport.render(metrics);
             ModelStore.writeString(dir.resolve(METRICS_FILE), metrics.toJson());
             ModelStore.writeString(dir.resolve(REPORT_FILE), report);
+            var single = new ConfigResult(config.name(), arch, config.model().hidden().size(), net.numParams(),
+                    history.size(), List.of(metrics), Double.NaN, Files.size(dir.resolve(MODEL_FILE)),
+                    Mistakes.mostConfident(net, data.test(), GALLERY));
+            ModelStore.writeString(dir.resolve(HTML_FILE), HtmlReport.render(config.name() + ": training report",
+                    List.of(single), false));
             out.println();
             out.print(report);
-            out.printf("%nWrote %s, %s, %s and %s in %s (%.1f s in all).%n", MODEL_FILE, REPORT_FILE, METRICS_FILE,
-                    CONFIG_FILE, dir, timings.get("total_seconds"));
+            out.printf("%nWrote %s, %s, %s, %s and %s in %s (%.1f s in all).%n", MODEL_FILE, REPORT_FILE, HTML_FILE,
+                    METRICS_FILE, CONFIG_FILE, dir, timings.get("total_seconds"));
             return Optional.of(metrics);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,45 @@
+package dev.mnistfcn.cli;
+
+import dev.mnistfcn.compare.CompareJob;
+import dev.mnistfcn.config.ConfigLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Train (or reuse) each config for each seed; print a comparison table and write an HTML report.")
+public final class CompareCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "CONFIG", arity = "0..*",
+            description = "Configs to compare (default: -Dcompare=a.yaml,b.yaml or one-layer.yaml two-layer.yaml).")
+    List<String> configs = Arrays.asList(System.getProperty("compare", "one-layer.yaml,two-layer.yaml").split(","));
+
+    @Option(names = "--seeds", description = "Seeds per config: the config's seed, +1, +2, … (default: -Dseeds or 3).")
+    int seeds = Integer.getInteger("seeds", 3);
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Report folder (default: models/compare).")
+    Path out = Path.of(System.getProperty("out", "models/compare"));
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key in every config. Repeatable.")
+    Map<String, String> set = new LinkedHashMap<>();
+
+    @Option(names = "--no-progress", description = "No within-epoch progress output.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() {
+        if (seeds < 1) throw new dev.mnistfcn.UserError("--seeds must be at least 1 (got " + seeds + ").");
+        Map<String, String> overrides = new LinkedHashMap<>(ConfigLoader.overridesFromSystemProperties());
+        overrides.remove("name");
+        overrides.putAll(set);
+        List<Path> files = configs.stream().map(ConfigLoader::locate).toList();
+        new CompareJob(System.out, !noProgress).run(files, overrides, seeds, out);
+        return 0;
+    }
+}

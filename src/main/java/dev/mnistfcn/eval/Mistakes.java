@@ -1,0 +1,40 @@
+package dev.mnistfcn.eval;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** The test digits a network gets wrong with the most confidence, with their pixels for a gallery. */
+public final class Mistakes {
+    /** One misclassified test image: its index in t10k, labels, the softmax probability of the wrong guess. */
+    public record Mistake(int index, int trueLabel, int predicted, double confidence, float[] pixels) {
+    }
+
+    private Mistakes() {
+    }
+
+    public static List<Mistake> mostConfident(MultiLayerNetwork net, DataSet test, int n) {
+        INDArray probs = net.output(test.getFeatures(), false);
+        INDArray predicted = probs.argMax(1);
+        INDArray truth = test.getLabels().argMax(1);
+        List<Mistake> wrong = new ArrayList<>();
+        for (int i = 0; i < test.numExamples(); i++) {
+            int p = predicted.getInt(i);
+            int t = truth.getInt(i);
+            if (p != t) {
+                wrong.add(new Mistake(i, t, p, probs.getDouble(i, p), null));
+            }
+        }
+        wrong.sort(Comparator.comparingDouble(Mistake::confidence).reversed().thenComparingInt(Mistake::index));
+        List<Mistake> out = new ArrayList<>();
+        for (Mistake m : wrong.subList(0, Math.min(n, wrong.size()))) {
+            out.add(new Mistake(m.index(), m.trueLabel(), m.predicted(), m.confidence(),
+                    test.getFeatures().getRow(m.index()).toFloatVector()));
+        }
+        return out;
+    }
+}

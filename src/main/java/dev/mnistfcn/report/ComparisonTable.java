@@ -1,0 +1,65 @@
+package dev.mnistfcn.report;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The comparison as a Markdown table (rows in the order the configs were given) and noise sentences. */
+public final class ComparisonTable {
+    private ComparisonTable() {
+    }
+
+    public static String markdown(List<ConfigResult> results) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| config | hidden layers | parameters | epochs | s/epoch | examples/s | best val acc (epoch) "
+                + "| test acc (mean ± std) | macro F1 | test loss | inference 10k (ms) | model size |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (ConfigResult r : results) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %,d | %d | %.2f | %,.0f | %.2f%% (%s) | %.2f%% ± %.2f (n=%d) "
+                            + "| %.4f | %.4f | %.1f | %.2f MB |%n",
+                    r.label(), r.hiddenLayers(), r.parameters(), r.epochs(), r.secondsPerEpoch(), r.examplesPerSecond(),
+                    100 * r.bestValidationMean(),
+                    Arrays.stream(r.bestValidationEpochs()).mapToObj(String::valueOf).collect(Collectors.joining(", ")),
+                    100 * r.testAccuracyMean(), 100 * r.testAccuracyStd(), r.runs().size(), r.macroF1Mean(),
+                    r.testLossMean(), r.inferenceMs(), r.modelBytes() / 1e6));
+        }
+        return sb.toString();
+    }
+
+    /** One sentence per pair: is the test-accuracy gap larger than the seed-to-seed noise? */
+    public static List<String> noiseSentences(List<ConfigResult> results) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            for (int j = i + 1; j < results.size(); j++) {
+                out.add(noiseSentence(results.get(i), results.get(j)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The gap is called real when it exceeds two standard errors of the difference of the two means
+     * (about a 95% bound for normal seed noise; with 3 seeds a rough one, which the sentence says).
+     */
+    static String noiseSentence(ConfigResult a, ConfigResult b) {
+        int na = a.runs().size(), nb = b.runs().size();
+        double diff = 100 * (a.testAccuracyMean() - b.testAccuracyMean());
+        if (na < 2 || nb < 2) {
+            return String.format(Locale.ROOT, "%s vs %s: %.2f points apart in test accuracy, but with one seed per config "
+                    + "the seed noise is unknown; run with --seeds 3 or more to tell.", a.label(), b.label(), Math.abs(diff));
+        }
+        double se = 100 * Math.sqrt(a.testAccuracyStd() * a.testAccuracyStd() / na
+                + b.testAccuracyStd() * b.testAccuracyStd() / nb);
+        ConfigResult hi = diff >= 0 ? a : b, lo = diff >= 0 ? b : a;
+        if (Math.abs(diff) > 2 * se) {
+            return String.format(Locale.ROOT, "%s is more accurate than %s by %.2f points, larger than the seed noise "
+                    + "(2 standard errors = %.2f points over %d and %d seeds).", hi.label(), lo.label(), Math.abs(diff),
+                    2 * se, na, nb);
+        }
+        return String.format(Locale.ROOT, "%s and %s differ by %.2f points in test accuracy, within the seed noise "
+                + "(2 standard errors = %.2f points over %d and %d seeds): this comparison does not show that either "
+                + "is more accurate.", a.label(), b.label(), Math.abs(diff), 2 * se, na, nb);
+    }
+}

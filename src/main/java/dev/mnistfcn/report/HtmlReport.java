@@ -1,0 +1,164 @@
+package dev.mnistfcn.report;
+
+import dev.mnistfcn.eval.Mistakes.Mistake;
+import dev.mnistfcn.train.EpochStats;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+
+import static dev.mnistfcn.report.Svg.esc;
+
+/**
+ * One self-contained HTML file: inline SVG charts, digits as inline PNG data URIs, inline CSS, no
+ * script and no external reference, so it opens anywhere without a network.
+ */
+public final class HtmlReport {
+    private HtmlReport() {
+    }
+
+    /** {@code comparison}: add the table, noise sentences and the time/parameter bars. */
+    public static String render(String title, List<ConfigResult> results, boolean comparison) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
+                .append("</title>\n<style>").append(CSS).append("</style></head><body>\n");
+        sb.append("<h1>").append(esc(title)).append("</h1>\n");
+        if (comparison) {
+            sb.append("<h2>Comparison</h2>\n").append(table(results)).append("<ul class=\"noise\">");
+            for (String s : ComparisonTable.noiseSentences(results)) sb.append("<li>").append(esc(s)).append("</li>");
+            sb.append("</ul>\n<div class=\"row\">");
+            List<String> labels = results.stream().map(ConfigResult::label).toList();
+            sb.append(Svg.barChart("Seconds per epoch (median)", "bars time", labels,
+                    results.stream().mapToDouble(ConfigResult::secondsPerEpoch).toArray(), "%.2f s"));
+            sb.append(Svg.barChart("Parameters", "bars params", labels,
+                    results.stream().mapToDouble(ConfigResult::parameters).toArray(), "%,.0f"));
+            sb.append("</div>\n");
+        } else {
+            ConfigResult r = results.get(0);
+            sb.append(String.format(Locale.ROOT, "<p class=\"summary\">%s, %,d parameters, %d epochs: test accuracy "
+                            + "<b>%.2f%%</b>, macro F1 %.4f, test loss %.4f.</p>\n", esc(r.architecture()), r.parameters(),
+                    r.epochs(), 100 * r.testAccuracyMean(), r.macroF1Mean(), r.testLossMean()));
+        }
+        sb.append("<h2>Learning curves</h2>\n<p class=\"note\">Lines: mean over seeds; bands: lowest to highest seed.</p>\n");
+        for (ConfigResult r : results) {
+            sb.append("<section class=\"config\" data-config=\"").append(esc(r.label())).append("\"><h3>")
+                    .append(esc(r.label())).append(" <small>").append(esc(r.architecture())).append(", ")
+                    .append(r.runs().size()).append(r.runs().size() == 1 ? " seed" : " seeds").append("</small></h3><div class=\"row\">");
+            double[][] train = r.curve(EpochStats::trainLoss), val = r.curve(EpochStats::validationLoss);
+            double[][] acc = r.curve(s -> 100 * s.validationAccuracy());
+            sb.append(Svg.lineChart(r.label() + ": loss", "curve loss-curve", List.of(
+                    new Svg.Series("training loss", train[0], train[1], train[2]),
+                    new Svg.Series("validation loss", val[0], val[1], val[2])), "%.3f"));
+            sb.append(Svg.lineChart(r.label() + ": validation accuracy", "curve acc-curve", List.of(
+                    new Svg.Series("validation accuracy %", acc[0], acc[1], acc[2])), "%.1f"));
+            sb.append(Svg.heatmap(r.label() + ": confusion (test, all seeds)", "heatmap", r.confusion()));
+            sb.append("</div></section>\n");
+        }
+        sb.append("<h2>Most confident mistakes</h2>\n");
+        for (ConfigResult r : results) {
+            sb.append("<section class=\"gallery\" data-config=\"").append(esc(r.label())).append("\"><h3>")
+                    .append(esc(r.label())).append(" <small>").append(r.gallery().size())
+                    .append(" test digits it gets wrong with the highest softmax probability (first seed)</small></h3><div class=\"digits\">");
+            for (Mistake m : r.gallery()) {
+                sb.append(String.format(Locale.ROOT, "<figure class=\"mistake\"><img alt=\"test image %d\" src=\"data:image/png;base64,%s\">"
+                                + "<figcaption>true <b>%d</b> → %d<br>%.1f%% · #%d</figcaption></figure>",
+                        m.index(), png(m.pixels()), m.trueLabel(), m.predicted(), 100 * m.confidence(), m.index()));
+            }
+            sb.append("</div></section>\n");
+        }
+        sb.append("<p class=\"note\">Written by mnist-fcn. Charts are inline SVG, digits inline PNG: this file needs "
+                + "nothing else.</p>\n</body></html>\n");
+        return sb.toString();
+    }
+
+    /** The Markdown twin: the same content, with tables where the HTML has charts. */
+    public static String markdown(String title, List<ConfigResult> results, boolean comparison) {
+        StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");
+        if (comparison) {
+            sb.append(ComparisonTable.markdown(results)).append('\n');
+            for (String s : ComparisonTable.noiseSentences(results)) sb.append("- ").append(s).append('\n');
+        }
+        for (ConfigResult r : results) {
+            sb.append("\n## ").append(r.label()).append(" (").append(r.architecture()).append(")\n\n");
+            sb.append("| epoch | train loss | val loss | val acc (mean, min–max over seeds) |\n|---:|---:|---:|---:|\n");
+            double[][] train = r.curve(EpochStats::trainLoss), val = r.curve(EpochStats::validationLoss);
+            double[][] acc = r.curve(EpochStats::validationAccuracy);
+            for (int e = 0; e < train[0].length; e++) {
+                sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %.2f%% (%.2f–%.2f) |%n", e + 1, train[0][e],
+                        val[0][e], 100 * acc[0][e], 100 * acc[1][e], 100 * acc[2][e]));
+            }
+            sb.append("\nConfusion matrix, test set, summed over seeds (rows: true digit):\n\n");
+            int[][] m = r.confusion();
+            sb.append("|   |");
+            for (int j = 0; j < m.length; j++) sb.append(' ').append(j).append(" |");
+            sb.append("\n|---|").append("---:|".repeat(m.length)).append('\n');
+            for (int i = 0; i < m.length; i++) {
+                sb.append("| **").append(i).append("** |");
+                for (int v : m[i]) sb.append(' ').append(v).append(" |");
+                sb.append('\n');
+            }
+            sb.append("\nMost confident mistakes (test index: true → predicted, confidence): ");
+            List<String> items = new ArrayList<>();
+            for (Mistake x : r.gallery()) {
+                items.add(String.format(Locale.ROOT, "#%d: %d → %d, %.1f%%", x.index(), x.trueLabel(), x.predicted(),
+                        100 * x.confidence()));
+            }
+            sb.append(String.join("; ", items)).append(".\n");
+        }
+        return sb.toString();
+    }
+
+    private static String table(List<ConfigResult> results) {
+        String[] lines = ComparisonTable.markdown(results).split("\n");
+        StringBuilder sb = new StringBuilder("<table class=\"compare\"><thead><tr>");
+        for (String h : cells(lines[0])) sb.append("<th>").append(esc(h)).append("</th>");
+        sb.append("</tr></thead><tbody>");
+        for (int i = 2; i < lines.length; i++) {
+            sb.append("<tr>");
+            for (String c : cells(lines[i])) sb.append("<td>").append(esc(c)).append("</td>");
+            sb.append("</tr>");
+        }
+        return sb.append("</tbody></table>\n").toString();
+    }
+
+    private static List<String> cells(String row) {
+        String inner = row.trim().substring(1, row.trim().length() - 1);
+        return java.util.Arrays.stream(inner.split("\\|")).map(String::trim).toList();
+    }
+
+    /** A 28×28 grey digit as a PNG, black ink on white, via the JDK's ImageIO. */
+    static String png(float[] pixels) {
+        BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < 784; i++) {
+            int v = 255 - Math.round(255 * Math.max(0, Math.min(1, pixels[i])));
+            img.getRaster().setSample(i % 28, i / 28, 0, v);
+        }
+        var out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(img, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Base64.getEncoder().encodeToString(out.toByteArray());
+    }
+
+    private static final String CSS = """
+            body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1320px;color:#222;padding:0 16px}
+            h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}h3{font-size:15px;margin:12px 0 4px}
+            small{color:#666;font-weight:normal}.note{color:#666;font-size:12px}
+            table.compare{border-collapse:collapse;font-size:13px}table.compare th,table.compare td{border:1px solid #ddd;padding:4px 8px;text-align:right}
+            table.compare th{background:#f4f6f8}table.compare td:first-child{text-align:left;font-weight:600}
+            .row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
+            svg.chart{background:#fff;border:1px solid #eee}svg .title{font-size:13px;font-weight:600}
+            svg .tick{font-size:11px;fill:#555}svg .legend{font-size:12px}svg .grid{stroke:#eee}
+            svg .line{fill:none;stroke-width:2}svg .band{opacity:.18;stroke:none}svg .cnum{font-size:10px;fill:#222}
+            .digits{display:flex;flex-wrap:wrap;gap:8px}.mistake{margin:0;text-align:center;font-size:11px;width:72px}
+            .mistake img{width:56px;height:56px;image-rendering:pixelated;border:1px solid #ccc}
+            """;
+}

@@ -1,0 +1,153 @@
+package dev.mnistfcn.report;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Small inline-SVG charts for the HTML report. Hand-written rather than a charting library: the report
+ * must open with no network access, and the JVM charting libraries (JFreeChart, XChart) render to
+ * raster files or pull in AWT; three chart kinds in ~150 lines of tested code keep the file
+ * self-contained and text-diffable.
+ */
+public final class Svg {
+    public static final String[] PALETTE = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
+
+    private Svg() {
+    }
+
+    /** One line with an optional band (min..max over seeds) per series. */
+    public record Series(String label, double[] mean, double[] low, double[] high) {
+    }
+
+    public static String lineChart(String title, String cssClass, List<Series> series, String yFormat) {
+        int w = 420, h = 240, left = 56, right = 12, top = 28, bottom = 36;
+        int n = series.stream().mapToInt(s -> s.mean().length).max().orElse(1);
+        double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+        for (Series s : series) {
+            for (int i = 0; i < s.mean().length; i++) {
+                lo = Math.min(lo, s.low()[i]);
+                hi = Math.max(hi, s.high()[i]);
+            }
+        }
+        if (hi - lo < 1e-12) {
+            hi = lo + 1;
+        }
+        double pad = (hi - lo) * 0.05;
+        lo -= pad;
+        hi += pad;
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "<svg class=\"chart %s\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                + "role=\"img\" aria-label=\"%s\">", cssClass, w, h, w, h, esc(title)));
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" class=\"title\">%s</text>", left, esc(title)));
+        for (int k = 0; k <= 4; k++) {
+            double v = lo + (hi - lo) * k / 4;
+            double y = top + (h - top - bottom) * (1 - (double) k / 4);
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"
+                    + "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>",
+                    left, w - right, y, y, left - 4, y + 4, String.format(Locale.ROOT, yFormat, v)));
+        }
+        for (int e = 0; e < n; e++) {
+            if (n <= 10 || (e + 1) % 5 == 0 || e == 0) {
+                sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%d</text>",
+                        x(e, n, left, w - right), h - bottom + 14, e + 1));
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">epoch</text>",
+                (left + w - right) / 2, h - 4));
+        for (int si = 0; si < series.size(); si++) {
+            Series s = series.get(si);
+            String color = PALETTE[si % PALETTE.length];
+            StringBuilder band = new StringBuilder();
+            for (int i = 0; i < s.mean().length; i++) {
+                band.append(i == 0 ? "M" : "L").append(pt(i, s.high()[i], n, lo, hi, left, w - right, top, h - bottom));
+            }
+            for (int i = s.mean().length - 1; i >= 0; i--) {
+                band.append("L").append(pt(i, s.low()[i], n, lo, hi, left, w - right, top, h - bottom));
+            }
+            sb.append("<path class=\"band\" d=\"").append(band).append("Z\" fill=\"").append(color).append("\"/>");
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < s.mean().length; i++) {
+                line.append(i == 0 ? "M" : "L").append(pt(i, s.mean()[i], n, lo, hi, left, w - right, top, h - bottom));
+            }
+            sb.append("<path class=\"line\" d=\"").append(line).append("\" stroke=\"").append(color).append("\"/>");
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"legend\" fill=\"%s\">%s</text>",
+                    w - right - 150, top + 14 + 14 * si, color, esc(s.label())));
+        }
+        return sb.append("</svg>").toString();
+    }
+
+    /** Horizontal bars, one per label. */
+    public static String barChart(String title, String cssClass, List<String> labels, double[] values, String format) {
+        int w = 420, rowH = 26, left = 130, top = 28;
+        int h = top + rowH * labels.size() + 8;
+        double max = 0;
+        for (double v : values) max = Math.max(max, v);
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "<svg class=\"chart %s\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                + "role=\"img\" aria-label=\"%s\">", cssClass, w, h, w, h, esc(title)));
+        sb.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"16\" class=\"title\">%s</text>", esc(title)));
+        for (int i = 0; i < labels.size(); i++) {
+            double bw = max <= 0 ? 0 : (w - left - 90) * values[i] / max;
+            int y = top + rowH * i;
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%s</text>"
+                            + "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>"
+                            + "<text x=\"%.1f\" y=\"%d\" class=\"tick\">%s</text>",
+                    left - 6, y + 16, esc(labels.get(i)), left, y + 4, bw, rowH - 8, PALETTE[i % PALETTE.length],
+                    left + bw + 4, y + 16, String.format(Locale.ROOT, format, values[i])));
+        }
+        return sb.append("</svg>").toString();
+    }
+
+    /** A confusion matrix as a heat map: rows true, columns predicted; colour by row share. */
+    public static String heatmap(String title, String cssClass, int[][] m) {
+        int k = m.length, cell = 30, left = 34, top = 40;
+        int w = left + cell * k + 8, h = top + cell * k + 8;
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "<svg class=\"chart %s\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                + "role=\"img\" aria-label=\"%s\">", cssClass, w, h, w, h, esc(title)));
+        sb.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"14\" class=\"title\">%s</text>", esc(title)));
+        for (int j = 0; j < k; j++) {
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%d</text>",
+                    left + cell * j + cell / 2, top - 6, j));
+        }
+        for (int i = 0; i < k; i++) {
+            long rowSum = 0;
+            for (int v : m[i]) rowSum += v;
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%d</text>",
+                    left - 6, top + cell * i + cell / 2 + 4, i));
+            for (int j = 0; j < k; j++) {
+                double share = rowSum == 0 ? 0 : (double) m[i][j] / rowSum;
+                // Off-diagonal errors are rare: a square root scale keeps them visible next to the diagonal.
+                double t = Math.sqrt(share);
+                String fill = i == j ? rgb(1 - t * 0.8, 1 - t * 0.45, 1 - t * 0.1) : rgb(1, 1 - t * 0.9, 1 - t * 0.9);
+                sb.append(String.format(Locale.ROOT, "<rect class=\"cell\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+                                + "fill=\"%s\"><title>true %d, predicted %d: %d</title></rect>"
+                                + "<text x=\"%d\" y=\"%d\" class=\"cnum\" text-anchor=\"middle\">%d</text>",
+                        left + cell * j, top + cell * i, cell, cell, fill, i, j, m[i][j],
+                        left + cell * j + cell / 2, top + cell * i + cell / 2 + 4, m[i][j]));
+            }
+        }
+        return sb.append("</svg>").toString();
+    }
+
+    private static String rgb(double r, double g, double b) {
+        return String.format(Locale.ROOT, "rgb(%d,%d,%d)", c(r), c(g), c(b));
+    }
+
+    private static int c(double v) {
+        return (int) Math.round(255 * Math.max(0, Math.min(1, v)));
+    }
+
+    private static double x(int i, int n, int x0, int x1) {
+        return n <= 1 ? (x0 + x1) / 2.0 : x0 + (x1 - x0) * (double) i / (n - 1);
+    }
+
+    private static String pt(int i, double v, int n, double lo, double hi, int x0, int x1, int y0, int y1) {
+        double y = y1 - (y1 - y0) * (v - lo) / (hi - lo);
+        return String.format(Locale.ROOT, "%.1f,%.1f", x(i, n, x0, x1), y);
+    }
+
+    public static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,88 @@
+package dev.mnistfcn.report;
+
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.train.EpochStats;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The table and the noise sentences from known metrics, not from training. */
+class ComparisonTableTest {
+
+    static RunMetrics run(double testAcc, double... valAcc) {
+        List<EpochStats> h = new ArrayList<>();
+        for (int e = 0; e < valAcc.length; e++) {
+            h.add(new EpochStats(e + 1, 0.5 / (e + 1), 0.4 / (e + 1), valAcc[e], 10.0 + e, 1.0, 55_000));
+        }
+        int[][] cm = new int[10][10];
+        for (int i = 0; i < 10; i++) cm[i][i] = 1000;
+        cm[4][9] = 7;
+        var test = new TestMetrics(testAcc, testAcc, testAcc, testAcc - 0.001, 0.1, 10_000, 0.1, List.of(), cm);
+        var cfg = new ExperimentConfig("x", null, null, null, null, null, null);
+        return new RunMetrics("x", "784-10", 7850, cfg, h, test, Map.of(), Map.of());
+    }
+
+    static ConfigResult result(String label, int hidden, double... testAccs) {
+        List<RunMetrics> runs = new ArrayList<>();
+        for (double a : testAccs) runs.add(run(a, 0.95, 0.97, 0.96));
+        return new ConfigResult(label, "784-…-10", hidden, 200_000 + hidden, 3, runs, 12.5, 1_900_000, List.of());
+    }
+
+    @Test
+    void rowsFollowTheGivenOrderWithMeanAndSampleStd() {
+        String md = ComparisonTable.markdown(List.of(result("two-layer", 2, 0.970, 0.972, 0.974),
+                result("one-layer", 1, 0.968, 0.968, 0.968)));
+        String[] lines = md.split("\n");
+        assertEquals(4, lines.length);
+        assertTrue(lines[2].startsWith("| two-layer | 2 | 200,002 | 3 |"), lines[2]);
+        assertTrue(lines[3].startsWith("| one-layer | 1 |"), lines[3]);
+        assertTrue(lines[2].contains("97.20% ± 0.20 (n=3)"), lines[2]);
+        assertTrue(lines[3].contains("96.80% ± 0.00 (n=3)"), lines[3]);
+        // seconds/epoch: median of 10, 11, 12 over all seeds; best val 97% at epoch 2 in each seed
+        assertTrue(lines[2].contains("| 11.00 |"), lines[2]);
+        assertTrue(lines[2].contains("97.00% (2, 2, 2)"), lines[2]);
+        assertTrue(lines[2].contains("| 12.5 | 1.90 MB |"), lines[2]);
+    }
+
+    @Test
+    void gapWithinNoiseSaysSo() {
+        var a = result("one-layer", 1, 0.967, 0.969, 0.971);
+        var b = result("two-layer", 2, 0.968, 0.970, 0.972);
+        String s = ComparisonTable.noiseSentence(a, b);
+        assertTrue(s.contains("differ by 0.10 points") && s.contains("within the seed noise"), s);
+        assertTrue(s.contains("does not show that either is more accurate"), s);
+    }
+
+    @Test
+    void gapBeyondNoiseNamesTheBetterConfig() {
+        var a = result("one-layer", 1, 0.960, 0.961, 0.962);
+        var b = result("two-layer", 2, 0.970, 0.971, 0.972);
+        String s = ComparisonTable.noiseSentence(a, b);
+        assertTrue(s.startsWith("two-layer is more accurate than one-layer by 1.00 points, larger than the seed noise"), s);
+    }
+
+    @Test
+    void oneSeedCannotTell() {
+        String s = ComparisonTable.noiseSentence(result("a", 1, 0.96), result("b", 2, 0.97));
+        assertTrue(s.contains("seed noise is unknown") && s.contains("--seeds 3"), s);
+        assertEquals(3, ComparisonTable.noiseSentences(List.of(result("a", 1, 0.9), result("b", 1, 0.9),
+                result("c", 1, 0.9))).size(), "one sentence per pair");
+    }
+
+    @Test
+    void curvesAndConfusionCombineSeeds() {
+        var r = new ConfigResult("a", "784-10", 0, 7850, 3, List.of(run(0.9, 0.90, 0.92, 0.94), run(0.9, 0.80, 0.96, 0.94)),
+                1, 1, List.of());
+        double[][] acc = r.curve(EpochStats::validationAccuracy);
+        assertEquals(0.85, acc[0][0], 1e-12);
+        assertEquals(0.80, acc[1][0], 1e-12);
+        assertEquals(0.90, acc[2][0], 1e-12);
+        assertEquals(2000, r.confusion()[0][0]);
+        assertEquals(14, r.confusion()[4][9]);
+    }
+}
