@@ -13,7 +13,7 @@ import java.io.PrintStream;
 @Command(name = "mnist-fcn", mixinStandardHelpOptions = true, version = "mnist-fcn 0.1.0",
         description = "Train, evaluate and compare fully-connected networks on MNIST (Deeplearning4j).",
         subcommands = {TrainCommand.class, EvaluateCommand.class, InspectCommand.class, ExportCommand.class,
-                CompareCommand.class})
+                CompareCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     /** System properties a run reads: {@code -Dconfig}, {@code -Dquick}, config overrides, ... */

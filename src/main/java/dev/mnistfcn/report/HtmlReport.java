@@ -94,15 +94,7 @@ public final class HtmlReport {
                         val[0][e], 100 * acc[0][e], 100 * acc[1][e], 100 * acc[2][e]));
             }
             sb.append("\nConfusion matrix, test set, summed over seeds (rows: true digit):\n\n");
-            int[][] m = r.confusion();
-            sb.append("|   |");
-            for (int j = 0; j < m.length; j++) sb.append(' ').append(j).append(" |");
-            sb.append("\n|---|").append("---:|".repeat(m.length)).append('\n');
-            for (int i = 0; i < m.length; i++) {
-                sb.append("| **").append(i).append("** |");
-                for (int v : m[i]) sb.append(' ').append(v).append(" |");
-                sb.append('\n');
-            }
+            sb.append(MarkdownReport.confusionTable(r.confusion()));
             sb.append("\nMost confident mistakes (test index: true → predicted, confidence): ");
             List<String> items = new ArrayList<>();
             for (Mistake x : r.gallery()) {

@@ -40,13 +40,18 @@ public final class MarkdownReport {
             sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %.4f | %d |%n", c.digit(), c.precision(), c.recall(),
                     c.f1(), c.count()));
         }
-        int k = t.confusion().length;
-        sb.append("\n## Confusion matrix (rows: true digit, columns: predicted)\n\n|   |");
-        for (int j = 0; j < k; j++) sb.append(' ').append(j).append(" |");
-        sb.append("\n|---|").append("---:|".repeat(k)).append('\n');
-        for (int i = 0; i < k; i++) {
+        sb.append("\n## Confusion matrix (rows: true digit, columns: predicted)\n\n").append(confusionTable(t.confusion()));
+        return sb.toString();
+    }
+
+    /** A confusion matrix as a Markdown table, rows = true class. */
+    public static String confusionTable(int[][] m) {
+        StringBuilder sb = new StringBuilder("|   |");
+        for (int j = 0; j < m.length; j++) sb.append(' ').append(j).append(" |");
+        sb.append("\n|---|").append("---:|".repeat(m.length)).append('\n');
+        for (int i = 0; i < m.length; i++) {
             sb.append("| **").append(i).append("** |");
-            for (int j = 0; j < k; j++) sb.append(' ').append(t.confusion()[i][j]).append(" |");
+            for (int v : m[i]) sb.append(' ').append(v).append(" |");
             sb.append('\n');
         }
         return sb.toString();

@@ -42,10 +42,17 @@ public final class Trainer {
      */
     public List<EpochStats> train(MultiLayerNetwork net, DataSet train, DataSet validation, int batchSize,
                                   long seed, int epochs, List<EpochStats> history) {
+        return train(net, train, validation, batchSize, seed, epochs, history, () -> {
+        });
+    }
+
+    /** As above; {@code afterBatch} runs after every parameter update (the benchmark times the first). */
+    public List<EpochStats> train(MultiLayerNetwork net, DataSet train, DataSet validation, int batchSize,
+                                  long seed, int epochs, List<EpochStats> history, Runnable afterBatch) {
         List<EpochStats> h = new ArrayList<>(history);
         out.println(header());
         for (int epoch = h.size() + 1; epoch <= epochs; epoch++) {
-            EpochStats stats = epoch(net, train, validation, batchSize, seed, epoch, epochs);
+            EpochStats stats = epoch(net, train, validation, batchSize, seed, epoch, epochs, afterBatch);
             h.add(stats);
             out.println(line(stats, epochs));
             for (EpochListener l : listeners) l.epochDone(net, stats, h);
@@ -54,7 +61,7 @@ public final class Trainer {
     }
 
     private EpochStats epoch(MultiLayerNetwork net, DataSet train, DataSet validation, int batchSize, long seed,
-                             int epoch, int epochs) {
+                             int epoch, int epochs, Runnable afterBatch) {
         var batches = new EpochBatches(train, batchSize, seed, epoch);
         int total = batches.batches();
         String label = String.format("epoch %" + String.valueOf(epochs).length() + "d/%d", epoch, epochs);
@@ -66,6 +73,7 @@ public final class Trainer {
         while (batches.hasNext()) {
             DataSet batch = batches.next();
             net.fit(batch);
+            afterBatch.run();
             int n = batch.numExamples();
             lossSum += net.score() * n; // score() is this batch's loss, computed by fit anyway
             seen += n;
