@@ -61,6 +61,7 @@ def main():
     cp = "target/classes:" + open(os.path.join(ROOT, "target", "cp.txt")).read().strip()
     data = os.path.join(ROOT, "data", "mnist")
 
+    # The same JVM options and environment the CLI gives itself (cli/NativeSettings.java).
     java_env = dict(os.environ, OMP_NUM_THREADS="1", OMP_WAIT_POLICY="PASSIVE", MNIST_FCN_RELAUNCHED="1")
     peer = os.path.exists(PEER) and subprocess.run([TORCH_PY, "-c", "import torch"], capture_output=True).returncode == 0
     torch_env = dict(os.environ)
@@ -79,7 +80,7 @@ def main():
             row = {"config": config, "batch": batch}
             print(f"# {config} batch {batch}: mnist-fcn ...", flush=True)
             row["dl4j"], row["dl4j_rss"], row["dl4j_bg"] = run(
-                ["java", "-cp", cp, "dev.mnistfcn.cli.Main", "bench", "-c", config + ".yaml",
+                ["java", "-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "-cp", cp, "dev.mnistfcn.cli.Main", "bench", "-c", config + ".yaml",
                  "--batch", str(batch), "--epochs", str(args.epochs), "--data-dir", data], java_env)
             if peer:
                 for tag, extra in (("torch", []), ("ftz", ["--ftz"])):

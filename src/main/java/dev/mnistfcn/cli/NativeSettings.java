@@ -23,6 +23,13 @@ import java.util.Optional;
  */
 public final class NativeSettings {
     static final String MARKER = "MNIST_FCN_RELAUNCHED";
+    /**
+     * JVM options of the child. With the default heap (a quarter of RAM, 6 GB here) G1 lets garbage pile
+     * up: two-layer, batch 50 peaked at 1,633 MB RSS; with a 1 GB heap at 1,128 MB, epoch time unchanged
+     * (10.6 vs 10.2 s). ND4J's arrays live off-heap, so JavaCPP's physical-memory cap, which defaults to
+     * twice the heap, is lifted rather than let it fail a run.
+     */
+    static final List<String> JVM_OPTIONS = List.of("-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0");
 
     private NativeSettings() {
     }
@@ -55,6 +62,7 @@ public final class NativeSettings {
         if (classpath.isEmpty()) return Optional.empty();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(JVM_OPTIONS);
         for (String key : System.getProperties().stringPropertyNames()) {
             for (String prefix : propertyPrefixes) {
                 if (key.equals(prefix) || key.startsWith(prefix + ".")) {
