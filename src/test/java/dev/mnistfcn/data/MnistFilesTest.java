@@ -1,0 +1,143 @@
+package dev.mnistfcn.data;
+
+import dev.mnistfcn.TestData;
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.DataSpec;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MnistFilesTest {
+    static Path mnist;
+    static MnistSplits splits;
+
+    @BeforeAll
+    static void provision() {
+        mnist = TestData.mnistDir();
+        splits = MnistSplits.load(new DataSpec(mnist.toString(), 5000, 0), mnist);
+    }
+
+    @Test
+    void genuineFilesVerify() {
+        for (String name : MnistFiles.EXPECTED.keySet()) {
+            MnistFiles.verify(mnist.resolve(name)); // throws if not
+        }
+        assertEquals(4, MnistFiles.EXPECTED.size());
+    }
+
+    @Test
+    void corruptedCopyIsRejectedWithPathAndExpectedHash(@TempDir Path dir) throws IOException {
+        copyAll(dir);
+        Path f = dir.resolve("t10k-labels-idx1-ubyte");
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.seek(5000);
+            int b = raf.read();
+            raf.seek(5000);
+            raf.write(b ^ 1); // one label changed
+        }
+        UserError e = assertThrows(UserError.class, () -> MnistFiles.ensure(dir));
+        assertTrue(e.getMessage().contains(f.toAbsolutePath().toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(MnistFiles.EXPECTED.get("t10k-labels-idx1-ubyte")), e.getMessage());
+        assertTrue(e.getMessage().contains("not used"), e.getMessage());
+        assertTrue(Files.exists(f), "a damaged file is reported, not deleted");
+    }
+
+    @Test
+    void truncatedCopyIsRejected(@TempDir Path dir) throws IOException {
+        copyAll(dir);
+        Path f = dir.resolve("train-images-idx3-ubyte");
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(raf.length() / 2);
+        }
+        UserError e = assertThrows(UserError.class, () -> MnistSplits.load(new DataSpec(dir.toString(), 5000, 0), dir));
+        assertTrue(e.getMessage().contains("train-images-idx3-ubyte"), e.getMessage());
+        assertTrue(e.getMessage().contains("23520008 bytes"), e.getMessage());
+    }
+
+    @Test
+    void splitIsTheTutorials() {
+        assertEquals(55_000, splits.train().numExamples());
+        assertEquals(5_000, splits.validation().numExamples());
+        assertEquals(10_000, splits.test().numExamples());
+        assertEquals(784, splits.train().getFeatures().columns());
+        assertEquals(10, splits.train().getLabels().columns());
+        assertEquals(0.0, splits.train().getFeatures().minNumber().doubleValue());
+        assertEquals(1.0, splits.train().getFeatures().maxNumber().doubleValue());
+    }
+
+    @Test
+    void validationIsTheFirst5000ImagesOfTheTrainingFileAndTrainTheRest() throws IOException {
+        byte[] raw = Files.readAllBytes(mnist.resolve("train-images-idx3-ubyte"));
+        byte[] labels = Files.readAllBytes(mnist.resolve("train-labels-idx1-ubyte"));
+        for (int i : new int[]{0, 1, 4999}) {
+            assertRow(raw, labels, i, splits.validation().getFeatures().getRow(i), splits.validation().getLabels().getRow(i));
+        }
+        for (int j : new int[]{0, 1, 27_000, 54_999}) {
+            assertRow(raw, labels, 5000 + j, splits.train().getFeatures().getRow(j), splits.train().getLabels().getRow(j));
+        }
+    }
+
+    @Test
+    void trainAndValidationShareNoImage() {
+        // By content, not only by index: no validation image appears in the training part.
+        Set<String> train = new HashSet<>();
+        INDArray tf = splits.train().getFeatures();
+        for (int i = 0; i < tf.rows(); i++) train.add(java.util.Arrays.toString(tf.getRow(i).toFloatVector()));
+        INDArray vf = splits.validation().getFeatures();
+        int shared = 0;
+        for (int i = 0; i < vf.rows(); i++) {
+            if (train.contains(java.util.Arrays.toString(vf.getRow(i).toFloatVector()))) shared++;
+        }
+        assertEquals(0, shared);
+    }
+
+    @Test
+    void trainLimitTrimsOnlyTheTrainingPart() {
+        MnistSplits small = MnistSplits.load(new DataSpec(mnist.toString(), 5000, 5000), mnist);
+        assertEquals(5000, small.train().numExamples());
+        assertEquals(5000, small.validation().numExamples());
+        assertEquals(splits.train().getFeatures().getRow(0), small.train().getFeatures().getRow(0));
+    }
+
+    @Test
+    void epochOrderDependsOnlyOnSeedAndEpoch() {
+        int[] a = EpochBatches.permutation(1000, 7, 3);
+        assertArrayEquals(a, EpochBatches.permutation(1000, 7, 3));
+        assertTrue(!java.util.Arrays.equals(a, EpochBatches.permutation(1000, 7, 4)));
+        int[] sorted = a.clone();
+        java.util.Arrays.sort(sorted);
+        for (int i = 0; i < sorted.length; i++) assertEquals(i, sorted[i]);
+        var batches = new EpochBatches(splits.validation(), 300, 1, 1);
+        assertEquals(17, batches.batches());
+        int seen = 0;
+        while (batches.hasNext()) seen += batches.next().numExamples();
+        assertEquals(5000, seen);
+    }
+
+    private static void assertRow(byte[] raw, byte[] labels, int index, INDArray row, INDArray label) {
+        float[] f = row.toFloatVector();
+        for (int p = 0; p < 784; p++) {
+            assertEquals((raw[16 + index * 784 + p] & 0xFF) / 255f, f[p], 1e-6f);
+        }
+        assertEquals(labels[8 + index], label.argMax().getInt(0));
+    }
+
+    private static void copyAll(Path dir) throws IOException {
+        for (String name : MnistFiles.EXPECTED.keySet()) {
+            Files.copy(mnist.resolve(name), dir.resolve(name));
+        }
+    }
+}
