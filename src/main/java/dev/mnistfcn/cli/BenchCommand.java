@@ -43,7 +43,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     int epochs = 5;
 
     @Option(names = "--data-dir", description = "MNIST folder.")
-    Path dataDir = DataDirs.fromEnvironment();
+    Path dataDir = CommandDefaults.fromEnvironment();
 
     @Override
     public Integer call() throws IOException {

@@ -18,15 +18,15 @@ import java.util.concurrent.Callable;
         description = "Evaluate any DL4J MultiLayerNetwork zip on the MNIST test set (also: mvn exec:java -Dmodel=ZIP).")
 public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip (default: -Dmodel).")
-    Path model = System.getProperty("model") == null ? null : Path.of(System.getProperty("model"));
+    Path model = CommandDefaults.modelFromProperty();
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST folder (default: $MNIST_FCN_DATA_DIR or "
             + DataSpec.DEFAULT_DIR + ").")
-    Path dataDir = DataDirs.fromEnvironment();
+    Path dataDir = CommandDefaults.fromEnvironment();
 
     @Override
     public Integer call() {
-        ModelFiles.Loaded loaded = ModelFiles.load(DataDirs.requireModel(model), false);
+        ModelFiles.Loaded loaded = ModelFiles.load(CommandDefaults.requireModel(model), false);
         var test = MnistSplits.loadTest(dataDir);
         EvalResult r = Evaluator.evaluate(loaded.network(), test);
         TestMetrics t = TestMetrics.of(r);

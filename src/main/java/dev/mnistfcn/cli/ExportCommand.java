@@ -15,14 +15,14 @@ import java.util.concurrent.Callable;
         description = "Write an inference-only zip (no updater state) and the network definition as JSON.")
 public final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip (default: -Dmodel).")
-    Path model = System.getProperty("model") == null ? null : Path.of(System.getProperty("model"));
+    Path model = CommandDefaults.modelFromProperty();
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output folder (default: next to the model).")
     Path outDir;
 
     @Override
     public Integer call() throws IOException {
-        ModelFiles.Loaded loaded = ModelFiles.load(DataDirs.requireModel(model), false);
+        ModelFiles.Loaded loaded = ModelFiles.load(CommandDefaults.requireModel(model), false);
         Path dir = outDir != null ? outDir : model.toAbsolutePath().getParent();
         String base = model.getFileName().toString().replaceFirst("\\.zip$", "");
         Path zip = dir.resolve(base + "-inference.zip");

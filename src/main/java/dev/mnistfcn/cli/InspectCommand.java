@@ -13,11 +13,11 @@ import java.util.concurrent.Callable;
         description = "Show a model zip's layers, parameter count, metadata and whether it can resume training.")
 public final class InspectCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip (default: -Dmodel).")
-    Path model = System.getProperty("model") == null ? null : Path.of(System.getProperty("model"));
+    Path model = CommandDefaults.modelFromProperty();
 
     @Override
     public Integer call() {
-        ModelFiles.Loaded loaded = ModelFiles.load(DataDirs.requireModel(model), true);
+        ModelFiles.Loaded loaded = ModelFiles.load(CommandDefaults.requireModel(model), true);
         var net = loaded.network();
         System.out.printf("%s (%,d bytes)%n", model, loaded.fileBytes());
         System.out.print(net.summary());

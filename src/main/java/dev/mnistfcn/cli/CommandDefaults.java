@@ -7,13 +7,19 @@ import dev.mnistfcn.config.DataSpec;
 import java.nio.file.Path;
 
 /** Defaults shared by the commands that take a model zip rather than a config. */
-final class DataDirs {
-    private DataDirs() {
+final class CommandDefaults {
+    private CommandDefaults() {
     }
 
     static Path fromEnvironment() {
         String env = System.getenv(ConfigLoader.DATA_DIR_ENV);
         return Path.of(env == null || env.isBlank() ? DataSpec.DEFAULT_DIR : env);
+    }
+
+    /** {@code -Dmodel=ZIP}, as {@code mvn exec:java} passes it; null when absent. */
+    static Path modelFromProperty() {
+        String m = System.getProperty("model");
+        return m == null ? null : Path.of(m);
     }
 
     static Path requireModel(Path model) {
