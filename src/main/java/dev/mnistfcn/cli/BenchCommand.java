@@ -5,7 +5,8 @@ import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.eval.Evaluator;
 import dev.mnistfcn.model.NetworkFactory;
-import dev.mnistfcn.report.RunMetrics;
+import dev.mnistfcn.Json;
+import dev.mnistfcn.eval.Stats;
 import dev.mnistfcn.train.EpochStats;
 import dev.mnistfcn.train.Trainer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -20,7 +21,6 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,36 +69,19 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         r.put("batch_size", cfg.training().batchSize());
         r.put("examples_per_epoch", h.get(0).examples());
         r.put("epoch_s", epochSeconds);
-        r.put("epoch_s_median", median(epochSeconds));
+        r.put("epoch_s_median", Stats.median(epochSeconds));
         r.put("test_acc", Evaluator.evaluate(net, data.test()).accuracy());
-        r.put("infer_full_ms", medianMillis(() -> net.output(x, false).argMax(1)));
-        r.put("infer_b50_ms", medianMillis(() -> {
+        r.put("infer_full_ms", Stats.medianMillis(() -> net.output(x, false).argMax(1), 5));
+        r.put("infer_b50_ms", Stats.medianMillis(() -> {
             for (int i = 0; i < x.rows(); i += 50) {
                 net.output(x.get(NDArrayIndex.interval(i, i + 50), NDArrayIndex.all()), false).argMax(1);
             }
-        }));
+        }, 5));
         r.put("start_to_first_batch_s", firstBatchAt[0]);
         r.put("peak_rss_mb", peakRssMb());
-        System.out.println("JSON " + RunMetrics.JSON.writer().without(
+        System.out.println("JSON " + Json.MAPPER.writer().without(
                 com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
         return 0;
-    }
-
-    private static double medianMillis(Runnable r) {
-        r.run(); // warm-up
-        double[] ms = new double[5];
-        for (int i = 0; i < ms.length; i++) {
-            long t0 = System.nanoTime();
-            r.run();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        return median(ms);
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     /** Peak resident set size of this process (VmHWM), in MB; -1 where /proc is missing. */

@@ -1,10 +1,11 @@
 package dev.mnistfcn.compare;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.mnistfcn.Json;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.eval.Mistakes;
+import dev.mnistfcn.eval.Stats;
 import dev.mnistfcn.model.ModelFiles;
 import dev.mnistfcn.model.ModelStore;
 import dev.mnistfcn.model.NetworkFactory;
@@ -22,7 +23,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -113,8 +113,7 @@ public final class CompareJob {
             return Optional.empty();
         }
         try {
-            RunMetrics m = RunMetrics.JSON.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .readValue(metrics.toFile(), RunMetrics.class);
+            RunMetrics m = Json.MAPPER.readValue(metrics.toFile(), RunMetrics.class);
             return cfg.equals(m.config()) && m.history().size() == cfg.training().epochs() ? Optional.of(m) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty(); // unreadable record: train again rather than trust it
@@ -123,15 +122,7 @@ public final class CompareJob {
 
     /** Median wall time of one forward pass over all 10,000 test images in a single batch. */
     static double inferenceMillis(MultiLayerNetwork net, DataSet test) {
-        net.output(test.getFeatures(), false); // warm-up
-        double[] ms = new double[INFERENCE_REPEATS];
-        for (int i = 0; i < ms.length; i++) {
-            long t0 = System.nanoTime();
-            net.output(test.getFeatures(), false);
-            ms[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        Arrays.sort(ms);
-        return ms[ms.length / 2];
+        return Stats.medianMillis(() -> net.output(test.getFeatures(), false), INFERENCE_REPEATS);
     }
 
     private static long size(Path p) {

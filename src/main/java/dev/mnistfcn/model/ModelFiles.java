@@ -1,9 +1,6 @@
 package dev.mnistfcn.model;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.mnistfcn.Json;
 import dev.mnistfcn.UserError;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
@@ -42,11 +39,6 @@ public final class ModelFiles {
     static final String COEFFICIENTS = "coefficients.bin";
     static final String UPDATER = "updaterState.bin";
 
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
-
     private ModelFiles() {
     }
 
@@ -69,7 +61,7 @@ public final class ModelFiles {
                 }
                 if (metadata != null) {
                     zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
-                    zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
+                    zip.write(Json.MAPPER.writeValueAsBytes(metadata));
                     zip.closeEntry();
                 }
             }
@@ -115,7 +107,7 @@ public final class ModelFiles {
             ZipEntry m = zip.getEntry(METADATA_ENTRY);
             if (m != null) {
                 try (InputStream in = zip.getInputStream(m)) {
-                    meta = JSON.readValue(in, ModelMetadata.class);
+                    meta = Json.MAPPER.readValue(in, ModelMetadata.class);
                 } catch (IOException e) {
                     throw new UserError("Model file " + file + " has an unreadable " + METADATA_ENTRY + " (" + e.getMessage()
                             + "). The file is damaged; use another checkpoint.");

@@ -1,6 +1,7 @@
 package dev.mnistfcn.report;
 
 import dev.mnistfcn.eval.Mistakes.Mistake;
+import dev.mnistfcn.eval.Stats;
 import dev.mnistfcn.train.EpochStats;
 
 import java.util.Arrays;

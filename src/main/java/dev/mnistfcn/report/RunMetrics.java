@@ -1,9 +1,6 @@
 package dev.mnistfcn.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.mnistfcn.Json;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.train.EpochStats;
 
@@ -15,14 +12,9 @@ public record RunMetrics(String name, String architecture, long parameters, Expe
                          List<EpochStats> history, TestMetrics test, Map<String, Double> timings,
                          Map<String, String> versions) {
 
-    public static final ObjectMapper JSON = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
-
     public String toJson() {
         try {
-            return JSON.writeValueAsString(this);
+            return Json.MAPPER.writeValueAsString(this);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

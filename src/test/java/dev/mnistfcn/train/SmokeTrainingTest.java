@@ -45,7 +45,7 @@ class SmokeTrainingTest {
         MultiLayerNetwork saved = ModelSerializer.restoreMultiLayerNetwork(run.resolve("model.zip").toFile(), true);
         assertEquals(218_058, saved.numParams());
         assertTrue(saved.getUpdater().getStateViewArray() != null, "updater state saved");
-        JsonNode json = RunMetrics.JSON.readTree(run.resolve("metrics.json").toFile());
+        JsonNode json = dev.mnistfcn.Json.MAPPER.readTree(run.resolve("metrics.json").toFile());
         assertEquals(2, json.get("history").size());
         assertEquals(m.test().accuracy(), json.get("test").get("accuracy").asDouble(), 1e-12);
         assertEquals(218_058, json.get("parameters").asLong());

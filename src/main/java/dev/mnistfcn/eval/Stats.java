@@ -1,0 +1,39 @@
+package dev.mnistfcn.eval;
+
+import java.util.Arrays;
+
+/** Mean, sample standard deviation and median of small samples (seeds, epochs, timing repeats). */
+public final class Stats {
+    private Stats() {
+    }
+
+    public static double mean(double[] v) {
+        return Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    public static double std(double[] v) {
+        if (v.length < 2) return 0;
+        double m = mean(v), ss = 0;
+        for (double x : v) ss += (x - m) * (x - m);
+        return Math.sqrt(ss / (v.length - 1));
+    }
+
+    public static double median(double[] v) {
+        if (v.length == 0) return Double.NaN;
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** Runs {@code r} once to warm up, then {@code repeats} times; the median wall time in milliseconds. */
+    public static double medianMillis(Runnable r, int repeats) {
+        r.run();
+        double[] ms = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        return median(ms);
+    }
+}
