@@ -47,14 +47,18 @@ public final class EpochBatches implements Iterator<DataSet> {
         return cursor < order.length;
     }
 
-    @Override
-    public DataSet next() {
+    /** The training-set rows of the next batch (the fused training step copies them itself). */
+    public int[] nextRows() {
         if (!hasNext()) throw new NoSuchElementException();
         int end = Math.min(cursor + batchSize, order.length);
-        int[] idx = java.util.Arrays.copyOfRange(order, cursor, end);
+        int[] rows = java.util.Arrays.copyOfRange(order, cursor, end);
         cursor = end;
-        INDArray f = Nd4j.pullRows(data.getFeatures(), 1, idx);
-        INDArray l = Nd4j.pullRows(data.getLabels(), 1, idx);
-        return new DataSet(f, l);
+        return rows;
+    }
+
+    @Override
+    public DataSet next() {
+        int[] rows = nextRows();
+        return new DataSet(Nd4j.pullRows(data.getFeatures(), 1, rows), Nd4j.pullRows(data.getLabels(), 1, rows));
     }
 }

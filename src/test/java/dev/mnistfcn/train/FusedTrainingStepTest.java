@@ -1,0 +1,143 @@
+package dev.mnistfcn.train;
+
+import dev.mnistfcn.TestData;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.data.EpochBatches;
+import dev.mnistfcn.data.MnistSplits;
+import dev.mnistfcn.model.NetworkFactory;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The fused step must compute what DL4J's {@code fit} computes; checked against DL4J on real MNIST batches. */
+class FusedTrainingStepTest {
+    private static final Path MNIST = TestData.mnistDir();
+
+    /** Loss and gradient against {@code computeGradientAndScore} on the same parameters, over several steps. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+            "two-layer.yaml, ''",
+            "one-layer.yaml, training.batch_size=64",
+            "two-layer.yaml, model.hidden[0].activation=tanh;model.hidden[1].activation=sigmoid",
+            "two-layer.yaml, model.hidden[1].activation=identity;model.hidden[0].l2=0.001",
+    })
+    void lossAndGradientMatchDl4j(String config, String overrides) {
+        ExperimentConfig cfg = config(config, overrides);
+        MnistSplits data = MnistSplits.load(cfg.data(), MNIST);
+        MultiLayerNetwork net = NetworkFactory.build(cfg);
+        assertNull(FusedTrainingStep.unsupported(net));
+        var step = new FusedTrainingStep(net);
+        var order = new EpochBatches(data.train(), cfg.training().batchSize(), cfg.seed(), 1);
+        for (int s = 0; s < 5; s++) {
+            int[] rows = order.nextRows();
+            net.setInput(Nd4j.pullRows(data.train().getFeatures(), 1, rows));
+            net.setLabels(Nd4j.pullRows(data.train().getLabels(), 1, rows));
+            net.computeGradientAndScore();
+            INDArray expected = net.gradient().gradient().dup().reshape(-1).divi(rows.length); // fit divides by n
+            double expectedScore = net.score();
+
+            double loss = step.lossAndGradient(data.train(), rows) + step.regularizationScore();
+            assertEquals(expectedScore, loss, 1e-4 * expectedScore, "loss at step " + s); // DL4J sums ||W||² in float
+            INDArray actual = Nd4j.createFromArray(step.gradient());
+            double diff = expected.sub(actual).amaxNumber().doubleValue();
+            double scale = expected.amaxNumber().doubleValue();
+            assertTrue(diff <= 1e-5 * scale, "gradient at step " + s + ": max |difference| " + diff + " of " + scale);
+
+            step.fit(data.train(), rows); // move on to new parameters
+        }
+    }
+
+    /** Our Adam loop against DL4J's {@code AdamUpdater} (libnd4j's op) on the same gradients, 20 iterations. */
+    @Test
+    void adamMatchesDl4jsUpdater() {
+        int n = 10_000;
+        Adam config = new Adam(0.01, 0.8, 0.99, 1e-6);
+        var dl4j = config.instantiate(Nd4j.zeros(DataType.FLOAT, 1, 2L * n), true);
+        Random rnd = new Random(1);
+        float[] p = new float[n], m = new float[n], v = new float[n], g = new float[n];
+        for (int i = 0; i < n; i++) p[i] = (float) rnd.nextGaussian();
+        INDArray reference = Nd4j.createFromArray(p).reshape(1, n);
+        for (int it = 0; it < 20; it++) {
+            for (int i = 0; i < n; i++) g[i] = (float) (rnd.nextGaussian() * Math.pow(10, -rnd.nextInt(4)));
+            INDArray update = Nd4j.createFromArray(g).reshape(1, n);
+            dl4j.applyUpdater(update, it, 0);
+            reference.subi(update);
+            FusedTrainingStep.adam(config, it, 0, p, g, 0, m, v);
+        }
+        double diff = reference.sub(Nd4j.createFromArray(p).reshape(1, n)).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-5, "max |difference| " + diff);
+    }
+
+    /**
+     * 30 steps of {@code fit} and 30 fused steps from the same start. Adam divides by √v, so float rounding in
+     * near-zero gradients can move single weights by up to a step size; the loss curve and the bulk of the
+     * parameters must agree.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+            "two-layer.yaml, ''",
+            "one-layer.yaml, training.updater.type=sgd;training.updater.learning_rate=0.01;training.batch_size=64",
+    })
+    void trainingFollowsFit(String config, String overrides) {
+        ExperimentConfig cfg = config(config, overrides);
+        MnistSplits data = MnistSplits.load(cfg.data(), MNIST);
+        MultiLayerNetwork reference = NetworkFactory.build(cfg);
+        MultiLayerNetwork fused = NetworkFactory.build(cfg);
+        var step = new FusedTrainingStep(fused);
+        var order = new EpochBatches(data.train(), cfg.training().batchSize(), cfg.seed(), 1);
+        for (int s = 0; s < 30; s++) {
+            int[] rows = order.nextRows();
+            reference.fit(new DataSet(Nd4j.pullRows(data.train().getFeatures(), 1, rows),
+                    Nd4j.pullRows(data.train().getLabels(), 1, rows)));
+            double loss = step.fit(data.train(), rows);
+            assertEquals(reference.score(), loss, 1e-3 * reference.score(), "loss at step " + s);
+        }
+        INDArray diff = reference.params().sub(fused.params());
+        double relative = diff.norm2Number().doubleValue() / reference.params().norm2Number().doubleValue();
+        assertTrue(relative < 1e-4, "relative parameter difference " + relative);
+        assertEquals(reference.getIterationCount(), fused.getIterationCount());
+        INDArray state = reference.getUpdater().getStateViewArray();
+        if (state != null) {
+            double stateDiff = state.sub(fused.getUpdater().getStateViewArray()).norm2Number().doubleValue();
+            assertTrue(stateDiff < 1e-4 * state.norm2Number().doubleValue(), "updater state difference " + stateDiff);
+        }
+        assertEquals(reference.score(), fused.score(), 1e-3 * reference.score());
+    }
+
+    @Test
+    void networksItCannotTrainAreNamedAndLeftToFit() {
+        assertTrue(FusedTrainingStep.unsupported(build("model.hidden[0].dropout=0.5")).contains("dropout"));
+        assertTrue(FusedTrainingStep.unsupported(build("model.hidden[0].activation=elu")).contains("elu"));
+        assertTrue(FusedTrainingStep.unsupported(build("training.updater.type=nesterovs")).contains("Nesterovs"));
+        assertNotNull(FusedTrainingStep.unsupported(build("training.updater.type=rmsprop")));
+    }
+
+    private static MultiLayerNetwork build(String overrides) {
+        return NetworkFactory.build(config("two-layer.yaml", overrides));
+    }
+
+    private static ExperimentConfig config(String file, String overrides) {
+        Map<String, String> o = new HashMap<>(Map.of("data.train_limit", "3000", "data.dir", MNIST.toString()));
+        for (String kv : overrides.split(";")) {
+            if (!kv.isBlank()) o.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+        return ConfigLoader.load(Path.of("config", file), o);
+    }
+}
