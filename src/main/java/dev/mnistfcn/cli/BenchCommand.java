@@ -71,10 +71,11 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         r.put("epoch_s", epochSeconds);
         r.put("epoch_s_median", Stats.median(epochSeconds));
         r.put("test_acc", Evaluator.evaluate(net, data.test()).accuracy());
-        r.put("infer_full_ms", Stats.medianMillis(() -> net.output(x, false).argMax(1), 5));
+        var predict = Evaluator.predictor(net); // the path evaluate and compare use
+        r.put("infer_full_ms", Stats.medianMillis(() -> predict.apply(x).argMax(1), 5));
         r.put("infer_b50_ms", Stats.medianMillis(() -> {
             for (int i = 0; i < x.rows(); i += 50) {
-                net.output(x.get(NDArrayIndex.interval(i, i + 50), NDArrayIndex.all()), false).argMax(1);
+                predict.apply(x.get(NDArrayIndex.interval(i, i + 50), NDArrayIndex.all())).argMax(1);
             }
         }, 5));
         r.put("start_to_first_batch_s", firstBatchAt[0]);

@@ -4,6 +4,7 @@ import dev.mnistfcn.Json;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.MnistSplits;
+import dev.mnistfcn.eval.Evaluator;
 import dev.mnistfcn.eval.Mistakes;
 import dev.mnistfcn.eval.Stats;
 import dev.mnistfcn.model.ModelFiles;
@@ -122,7 +123,8 @@ public final class CompareJob {
 
     /** Median wall time of one forward pass over all 10,000 test images in a single batch. */
     static double inferenceMillis(MultiLayerNetwork net, DataSet test) {
-        return Stats.medianMillis(() -> net.output(test.getFeatures(), false), INFERENCE_REPEATS);
+        var predict = Evaluator.predictor(net);
+        return Stats.medianMillis(() -> predict.apply(test.getFeatures()), INFERENCE_REPEATS);
     }
 
     private static long size(Path p) {

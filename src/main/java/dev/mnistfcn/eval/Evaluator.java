@@ -1,11 +1,14 @@
 package dev.mnistfcn.eval;
 
+import dev.mnistfcn.model.FusedDenseNetwork;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.function.UnaryOperator;
 
 /** Accuracy, per-class metrics and loss of a network on an in-memory data set. */
 public final class Evaluator {
@@ -15,8 +18,18 @@ public final class Evaluator {
     private Evaluator() {
     }
 
+    /**
+     * How this project computes class probabilities: {@link FusedDenseNetwork#output} (about 2× faster than
+     * DL4J's {@code output} on the shipped networks; same numbers) where it applies, else {@code net.output}.
+     */
+    public static UnaryOperator<INDArray> predictor(MultiLayerNetwork net) {
+        if (FusedDenseNetwork.unsupported(net) != null) return x -> net.output(x, false);
+        return new FusedDenseNetwork(net)::output;
+    }
+
     public static EvalResult evaluate(MultiLayerNetwork net, DataSet data) {
         long t0 = System.nanoTime();
+        UnaryOperator<INDArray> predict = predictor(net);
         Evaluation eval = new Evaluation(data.getLabels().columns());
         int n = data.numExamples();
         double lossSum = 0;
@@ -24,7 +37,7 @@ public final class Evaluator {
             int to = Math.min(n, from + BATCH);
             INDArray x = data.getFeatures().get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             INDArray y = data.getLabels().get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-            INDArray p = net.output(x, false);
+            INDArray p = predict.apply(x);
             eval.eval(y, p);
             // Cross-entropy of the true class; the clamp keeps a confident mistake finite (as Keras does).
             INDArray pTrue = p.mul(y).sum(1);

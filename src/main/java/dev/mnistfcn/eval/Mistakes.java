@@ -18,7 +18,7 @@ public final class Mistakes {
     }
 
     public static List<Mistake> mostConfident(MultiLayerNetwork net, DataSet test, int n) {
-        INDArray probs = net.output(test.getFeatures(), false);
+        INDArray probs = Evaluator.predictor(net).apply(test.getFeatures());
         INDArray predicted = probs.argMax(1);
         INDArray truth = test.getLabels().argMax(1);
         List<Mistake> wrong = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.mnistfcn.train;
 
 import dev.mnistfcn.data.EpochBatches;
+import dev.mnistfcn.model.FusedDenseNetwork;
 import dev.mnistfcn.eval.EvalResult;
 import dev.mnistfcn.eval.Evaluator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -13,8 +14,9 @@ import java.util.List;
 /**
  * The epoch loop: shuffled mini-batches from memory, one {@code fit} per batch, then validation.
  *
- * <p>We drive {@code fit(DataSet)} per batch instead of {@code fit(DataSetIterator)}: the data is
- * already in memory, so DL4J's async prefetch thread would only compete for the second core.
+ * <p>Each batch is one {@link FusedDenseNetwork} (the same update as DL4J's {@code fit}, about 4× faster), or
+ * {@code fit(DataSet)} for networks it does not cover. Not {@code fit(DataSetIterator)}: the data is already in
+ * memory, so DL4J's async prefetch thread would only compete for the second core.
  */
 public final class Trainer {
     /** Called after each epoch's validation, e.g. to write a checkpoint. */
@@ -63,6 +65,8 @@ public final class Trainer {
     private EpochStats epoch(MultiLayerNetwork net, DataSet train, DataSet validation, int batchSize, long seed,
                              int epoch, int epochs, Runnable afterBatch) {
         var batches = new EpochBatches(train, batchSize, seed, epoch);
+        // Built per epoch: it reads the network's parameters and updater state, which a resume may have replaced.
+        FusedDenseNetwork fused = FusedDenseNetwork.unsupported(net) == null ? new FusedDenseNetwork(net) : null;
         int total = batches.batches();
         String label = String.format("epoch %" + String.valueOf(epochs).length() + "d/%d", epoch, epochs);
         progress.reset();
@@ -71,11 +75,20 @@ public final class Trainer {
         long seen = 0;
         int done = 0;
         while (batches.hasNext()) {
-            DataSet batch = batches.next();
-            net.fit(batch);
+            int n;
+            double loss;
+            if (fused != null) {
+                int[] rows = batches.nextRows();
+                loss = fused.fit(train, rows);
+                n = rows.length;
+            } else {
+                DataSet batch = batches.next();
+                net.fit(batch);
+                loss = net.score(); // this batch's loss, computed by fit anyway
+                n = batch.numExamples();
+            }
             afterBatch.run();
-            int n = batch.numExamples();
-            lossSum += net.score() * n; // score() is this batch's loss, computed by fit anyway
+            lossSum += loss * n;
             seen += n;
             done++;
             progress.update(label, done, total, lossSum / seen, (System.nanoTime() - t0) / 1e9);

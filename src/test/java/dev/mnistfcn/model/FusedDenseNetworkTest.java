@@ -1,11 +1,10 @@
-package dev.mnistfcn.train;
+package dev.mnistfcn.model;
 
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.EpochBatches;
 import dev.mnistfcn.data.MnistSplits;
-import dev.mnistfcn.model.NetworkFactory;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,10 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The fused step must compute what DL4J's {@code fit} computes; checked against DL4J on real MNIST batches. */
-class FusedTrainingStepTest {
+class FusedDenseNetworkTest {
     private static final Path MNIST = TestData.mnistDir();
 
-    /** Loss and gradient against {@code computeGradientAndScore} on the same parameters, over several steps. */
+    /**
+     * Loss and gradient against {@code computeGradientAndScore} on the same parameters, over several steps; then
+     * the class probabilities against {@code output}.
+     */
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
             "two-layer.yaml, ''",
@@ -42,8 +44,8 @@ class FusedTrainingStepTest {
         ExperimentConfig cfg = config(config, overrides);
         MnistSplits data = MnistSplits.load(cfg.data(), MNIST);
         MultiLayerNetwork net = NetworkFactory.build(cfg);
-        assertNull(FusedTrainingStep.unsupported(net));
-        var step = new FusedTrainingStep(net);
+        assertNull(FusedDenseNetwork.unsupported(net));
+        var step = new FusedDenseNetwork(net);
         var order = new EpochBatches(data.train(), cfg.training().batchSize(), cfg.seed(), 1);
         for (int s = 0; s < 5; s++) {
             int[] rows = order.nextRows();
@@ -62,6 +64,13 @@ class FusedTrainingStepTest {
 
             step.fit(data.train(), rows); // move on to new parameters
         }
+        INDArray x = data.validation().getFeatures();
+        INDArray expected = net.output(x, false);
+        INDArray actual = new FusedDenseNetwork(net).output(x);
+        assertEquals(x.rows(), actual.rows());
+        double diff = expected.sub(actual).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-4, "probabilities for the validation images: max |difference| " + diff);
+        assertEquals(expected.argMax(1), actual.argMax(1));
     }
 
     /** Our Adam loop against DL4J's {@code AdamUpdater} (libnd4j's op) on the same gradients, 20 iterations. */
@@ -79,7 +88,7 @@ class FusedTrainingStepTest {
             INDArray update = Nd4j.createFromArray(g).reshape(1, n);
             dl4j.applyUpdater(update, it, 0);
             reference.subi(update);
-            FusedTrainingStep.adam(config, it, 0, p, g, 0, m, v);
+            FusedDenseNetwork.adam(config, it, 0, p, g, m, v);
         }
         double diff = reference.sub(Nd4j.createFromArray(p).reshape(1, n)).amaxNumber().doubleValue();
         assertTrue(diff < 1e-5, "max |difference| " + diff);
@@ -100,7 +109,7 @@ class FusedTrainingStepTest {
         MnistSplits data = MnistSplits.load(cfg.data(), MNIST);
         MultiLayerNetwork reference = NetworkFactory.build(cfg);
         MultiLayerNetwork fused = NetworkFactory.build(cfg);
-        var step = new FusedTrainingStep(fused);
+        var step = new FusedDenseNetwork(fused);
         var order = new EpochBatches(data.train(), cfg.training().batchSize(), cfg.seed(), 1);
         for (int s = 0; s < 30; s++) {
             int[] rows = order.nextRows();
@@ -123,10 +132,10 @@ class FusedTrainingStepTest {
 
     @Test
     void networksItCannotTrainAreNamedAndLeftToFit() {
-        assertTrue(FusedTrainingStep.unsupported(build("model.hidden[0].dropout=0.5")).contains("dropout"));
-        assertTrue(FusedTrainingStep.unsupported(build("model.hidden[0].activation=elu")).contains("elu"));
-        assertTrue(FusedTrainingStep.unsupported(build("training.updater.type=nesterovs")).contains("Nesterovs"));
-        assertNotNull(FusedTrainingStep.unsupported(build("training.updater.type=rmsprop")));
+        assertTrue(FusedDenseNetwork.unsupported(build("model.hidden[0].dropout=0.5")).contains("dropout"));
+        assertTrue(FusedDenseNetwork.unsupported(build("model.hidden[0].activation=elu")).contains("elu"));
+        assertTrue(FusedDenseNetwork.unsupported(build("training.updater.type=nesterovs")).contains("Nesterovs"));
+        assertNotNull(FusedDenseNetwork.unsupported(build("training.updater.type=rmsprop")));
     }
 
     private static MultiLayerNetwork build(String overrides) {

@@ -1,4 +1,4 @@
-package dev.mnistfcn.train;
+package dev.mnistfcn.model;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -31,7 +31,6 @@ import org.nd4j.linalg.schedule.FixedSchedule;
 
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +46,12 @@ import java.util.Map;
  * same Adam loop in Java, vectorised by the JIT, takes ~0.1 ms), and every small op of the layer API costs
  * 10–20 µs of call overhead, dozens of them per batch. Here the matrices stay in ND4J (GEMMs through
  * {@link Nd4j#gemm}); the element-wise work (bias, activation, softmax, loss, Adam) runs in Java on heap copies.
- * {@code FusedTrainingStepTest} checks the result against {@code fit} step by step.
+ * {@code FusedDenseNetworkTest} checks the result against {@code fit} step by step.
  *
  * <p>Networks this does not cover (dropout, other activations, updaters or regularisers) are reported by
  * {@link #unsupported} and trained by {@code fit}.
  */
-public final class FusedTrainingStep {
+public final class FusedDenseNetwork {
     private final MultiLayerNetwork net;
     private final int layers;
     private final int[] width;              // width[0] = inputs, width[i] = units of layer i
@@ -67,7 +66,7 @@ public final class FusedTrainingStep {
     private final FloatBuffer gradBuf;
     private final float[] params;           // heap copy of net.params(), written back after every step
     private final float[] grads;
-    private final List<UpdateRule> rules = new ArrayList<>();
+    private UpdateRule rule;                // created by the first fit: inference needs no updater state
     private final Map<Integer, Batch> batches = new HashMap<>();
 
     private enum Activation { RELU, TANH, SIGMOID, IDENTITY }
@@ -108,17 +107,17 @@ public final class FusedTrainingStep {
                 return "layer " + i + " uses activation " + b.getActivationFn();
             }
         }
-        for (UpdaterBlock block : ((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks()) {
-            GradientUpdater<?> u = block.getGradientUpdater();
-            boolean fixedAdam = u instanceof AdamUpdater a && a.getConfig().getLearningRateSchedule() == null;
-            boolean fixedSgd = u instanceof SgdUpdater s && s.getConfig().getLearningRateSchedule() == null;
-            if (!fixedAdam && !fixedSgd) return "the updater is " + u.getConfig().getClass().getSimpleName();
-        }
+        List<UpdaterBlock> blocks = ((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks();
+        if (blocks.size() != 1) return "layers use different updaters";
+        GradientUpdater<?> u = blocks.get(0).getGradientUpdater();
+        boolean fixedAdam = u instanceof AdamUpdater a && a.getConfig().getLearningRateSchedule() == null;
+        boolean fixedSgd = u instanceof SgdUpdater s && s.getConfig().getLearningRateSchedule() == null;
+        if (!fixedAdam && !fixedSgd) return "the updater is " + u.getConfig().getClass().getSimpleName();
         return null;
     }
 
-    /** For a network {@link #unsupported} accepts; reads its parameters and updater state now. */
-    public FusedTrainingStep(MultiLayerNetwork net) {
+    /** For a network {@link #unsupported} accepts; reads its parameters now, its updater state at the first fit. */
+    public FusedDenseNetwork(MultiLayerNetwork net) {
         String why = unsupported(net);
         if (why != null) throw new IllegalArgumentException("fused training step not applicable: " + why);
         this.net = net;
@@ -155,15 +154,13 @@ public final class FusedTrainingStep {
             weightL2[i] = l2(conf.getRegularization());
             biasL2[i] = l2(conf.getRegularizationBias());
         }
-        for (UpdaterBlock block : ((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks()) {
-            int from = (int) block.getParamOffsetStart();
-            int to = (int) block.getParamOffsetEnd();
-            if (block.getGradientUpdater() instanceof AdamUpdater a) {
-                rules.add(new AdamRule(from, to, a));
-            } else {
-                rules.add(new SgdRule(from, to, (Sgd) block.getGradientUpdater().getConfig()));
-            }
-        }
+    }
+
+    private UpdateRule updateRule() {
+        // One updater block spans all parameters (checked above), so the update loops need no offsets: with
+        // one, the JIT stops vectorising them (0.3-0.7 ms instead of 0.1 ms per Adam step here).
+        GradientUpdater<?> u = ((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks().get(0).getGradientUpdater();
+        return u instanceof AdamUpdater a ? new AdamRule(a) : new SgdRule((Sgd) u.getConfig());
     }
 
     /**
@@ -178,7 +175,8 @@ public final class FusedTrainingStep {
             addL2(weightOffset[i], width[i] * width[i + 1], weightL2[i]);
             addL2(biasOffset[i], width[i + 1], biasL2[i]);
         }
-        for (UpdateRule r : rules) r.apply(iteration, epoch);
+        if (rule == null) rule = updateRule();
+        rule.apply(iteration, epoch);
         paramBuf.put(0, params);
         net.setIterationCount(iteration + 1);
         net.setScore(loss);
@@ -191,24 +189,10 @@ public final class FusedTrainingStep {
      */
     double lossAndGradient(DataSet data, int[] rows) {
         int n = rows.length;
-        Batch b = batches.computeIfAbsent(n, Batch::new);
+        Batch b = batches.computeIfAbsent(n, k -> new Batch(k, true));
         b.gather(data, rows);
-
-        // Forward: z = a·W + bias, a = f(z); the off-heap out[i] first holds z, then a (the next GEMM's input).
-        INDArray input = b.x;
-        for (int i = 0; i < layers; i++) {
-            Nd4j.gemm(input, weights[i], b.out[i], false, false, 1.0, 0.0);
-            int m = width[i + 1];
-            float[] z = b.z[i];
-            b.outBuf[i].get(0, z, 0, n * m);
-            addBias(z, n, m, biasOffset[i]);
-            if (i < layers - 1) {
-                apply(activation[i], z, b.a[i], n * m);
-                b.outBuf[i].put(0, b.a[i], 0, n * m);
-            }
-            input = b.out[i];
-        }
-        double loss = softmaxCrossEntropy(b.z[layers - 1], b.labels, b.delta[layers - 1], n, width[layers]);
+        forward(b, b.x, n);
+        double loss = crossEntropy(b.z[layers - 1], b.labels, b.delta[layers - 1], n, width[layers]);
 
         // Backward: dW = a_prevᵀ·δ (into the network's gradient view), δ_prev = (δ·Wᵀ) ⊙ f'(z_prev).
         for (int i = layers - 1; i >= 0; i--) {
@@ -225,6 +209,40 @@ public final class FusedTrainingStep {
         gradBuf.get(0, grads);
         for (int i = 0; i < layers; i++) biasGradient(b.delta[i], n, width[i + 1], biasOffset[i]);
         return loss;
+    }
+
+    /**
+     * Class probabilities for each row of {@code features}, as {@code net.output(features, false)} computes them
+     * (no dropout at inference, so any network {@link #unsupported} accepts).
+     */
+    public INDArray output(INDArray features) {
+        int n = (int) features.rows();
+        Batch b = batches.computeIfAbsent(-n, k -> new Batch(n, false));
+        INDArray x = features.dataType() == DataType.FLOAT && features.ordering() == 'c'
+                && features.elementWiseStride() == 1 ? features : features.castTo(DataType.FLOAT).dup('c');
+        forward(b, x, n);
+        return Nd4j.create(b.z[layers - 1], new long[]{n, width[layers]}, 'c');
+    }
+
+    /**
+     * z = a·W + bias, a = f(z) layer by layer; the off-heap {@code out[i]} first holds z, then a (the next GEMM's
+     * input). Leaves the softmax probabilities in {@code b.z[last]}.
+     */
+    private void forward(Batch b, INDArray x, int n) {
+        INDArray input = x;
+        for (int i = 0; i < layers; i++) {
+            Nd4j.gemm(input, weights[i], b.out[i], false, false, 1.0, 0.0);
+            int m = width[i + 1];
+            float[] z = b.z[i];
+            b.outBuf[i].get(0, z, 0, n * m);
+            addBias(z, n, m, biasOffset[i]);
+            if (i < layers - 1) {
+                apply(activation[i], z, b.a[i], n * m);
+                b.outBuf[i].put(0, b.a[i], 0, n * m);
+            }
+            input = b.out[i];
+        }
+        softmax(b.z[layers - 1], n, width[layers]);
     }
 
     /** The last computed gradient, in the layout of {@code net.params()}. */
@@ -270,12 +288,7 @@ public final class FusedTrainingStep {
         }
     }
 
-    /**
-     * Softmax of {@code z} in place, the mean cross-entropy (probabilities clipped at 1e-10 as DL4J's
-     * {@code LossMCXENT} does) and δ = (p − y) / n, which already includes DL4J's division by the batch size.
-     */
-    private static double softmaxCrossEntropy(float[] z, float[] y, float[] delta, int n, int classes) {
-        double loss = 0;
+    private static void softmax(float[] z, int n, int classes) {
         for (int r = 0; r < n; r++) {
             int row = r * classes;
             float max = Float.NEGATIVE_INFINITY;
@@ -285,11 +298,19 @@ public final class FusedTrainingStep {
                 z[row + j] = (float) Math.exp(z[row + j] - max);
                 sum += z[row + j];
             }
-            for (int j = 0; j < classes; j++) {
-                float p = z[row + j] / sum;
-                if (y[row + j] != 0f) loss -= y[row + j] * Math.log(Math.max(p, 1e-10f));
-                delta[row + j] = (p - y[row + j]) / n;
-            }
+            for (int j = 0; j < classes; j++) z[row + j] /= sum;
+        }
+    }
+
+    /**
+     * The mean cross-entropy of probabilities {@code p} (clipped at 1e-10 as DL4J's {@code LossMCXENT} does)
+     * and δ = (p − y) / n, which already includes DL4J's division by the batch size.
+     */
+    private static double crossEntropy(float[] p, float[] y, float[] delta, int n, int classes) {
+        double loss = 0;
+        for (int i = 0; i < n * classes; i++) {
+            if (y[i] != 0f) loss -= y[i] * Math.log(Math.max(p[i], 1e-10f));
+            delta[i] = (p[i] - y[i]) / n;
         }
         return loss / n;
     }
@@ -311,8 +332,8 @@ public final class FusedTrainingStep {
     double regularizationScore() {
         double s = 0;
         for (int i = 0; i < layers; i++) {
-            s += 0.5 * weightL2[i] * sumOfSquares(weightOffset[i], width[i] * width[i + 1]);
-            s += 0.5 * biasL2[i] * sumOfSquares(biasOffset[i], width[i + 1]);
+            if (weightL2[i] != 0) s += 0.5 * weightL2[i] * sumOfSquares(weightOffset[i], width[i] * width[i + 1]);
+            if (biasL2[i] != 0) s += 0.5 * biasL2[i] * sumOfSquares(biasOffset[i], width[i + 1]);
         }
         return s;
     }
@@ -329,64 +350,62 @@ public final class FusedTrainingStep {
 
     /** DL4J's Adam (libnd4j {@code adamUpdater}): bias correction folded into the step size, ε not rescaled. */
     private final class AdamRule implements UpdateRule {
-        private final int from;
         private final Adam config;
         private final FloatBuffer mBuf;
         private final FloatBuffer vBuf;
         private final float[] m;
         private final float[] v;
 
-        AdamRule(int from, int to, AdamUpdater updater) {
-            this.from = from;
+        AdamRule(AdamUpdater updater) {
             this.config = updater.getConfig();
             mBuf = floats(updater.getM());
             vBuf = floats(updater.getV());
-            m = new float[to - from];
-            v = new float[to - from];
+            m = new float[params.length];
+            v = new float[params.length];
             mBuf.get(0, m);
             vBuf.get(0, v);
         }
 
         @Override
         public void apply(int iteration, int epoch) {
-            adam(config, iteration, epoch, params, grads, from, m, v);
+            adam(config, iteration, epoch, params, grads, m, v);
             mBuf.put(0, m);
             vBuf.put(0, v);
         }
     }
 
-    /** One Adam step on {@code p[from ..]} with moments {@code m}, {@code v}, as libnd4j computes it. */
-    static void adam(Adam config, int iteration, int epoch, float[] p, float[] g, int from, float[] m, float[] v) {
+    /**
+     * One Adam step on {@code p} with moments {@code m}, {@code v}, as libnd4j computes it. No flush-to-zero: the
+     * moments of weights that never see a gradient (MNIST's blank border pixels) end up subnormal, but in this
+     * vectorised loop that measured 0.13 ms instead of 0.10 ms per step, and flushing them cost as much as it saved.
+     */
+    static void adam(Adam config, int iteration, int epoch, float[] p, float[] g, float[] m, float[] v) {
         float beta1 = (float) config.getBeta1();
         float beta2 = (float) config.getBeta2();
         float eps = (float) config.getEpsilon();
         double lr = config.getLearningRate(iteration, epoch);
         float step = (float) (lr * Math.sqrt(1 - Math.pow(beta2, iteration + 1)) / (1 - Math.pow(beta1, iteration + 1)));
         for (int i = 0; i < m.length; i++) { // a plain indexed loop, so that the JIT vectorises it
-            float gi = g[from + i];
+            float gi = g[i];
             float mi = beta1 * m[i] + gi * (1 - beta1);
             float vi = beta2 * v[i] + gi * gi * (1 - beta2);
             m[i] = mi;
             v[i] = vi;
-            p[from + i] -= mi * step / ((float) Math.sqrt(vi) + eps);
+            p[i] -= mi * step / ((float) Math.sqrt(vi) + eps);
         }
     }
 
     private final class SgdRule implements UpdateRule {
-        private final int from;
-        private final int to;
         private final Sgd config;
 
-        SgdRule(int from, int to, Sgd config) {
-            this.from = from;
-            this.to = to;
+        SgdRule(Sgd config) {
             this.config = config;
         }
 
         @Override
         public void apply(int iteration, int epoch) {
             float lr = (float) config.getLearningRate(iteration, epoch);
-            for (int i = from; i < to; i++) params[i] -= lr * grads[i];
+            for (int i = 0; i < params.length; i++) params[i] -= lr * grads[i];
         }
     }
 
@@ -403,10 +422,10 @@ public final class FusedTrainingStep {
         final float[][] a;
         final float[][] delta;
 
-        Batch(int n) {
-            x = Nd4j.create(DataType.FLOAT, n, width[0]);
-            xBuf = floats(x);
-            labels = new float[n * width[layers]];
+        Batch(int n, boolean training) {
+            x = training ? Nd4j.create(DataType.FLOAT, n, width[0]) : null;
+            xBuf = training ? floats(x) : null;
+            labels = training ? new float[n * width[layers]] : null;
             out = new INDArray[layers];
             outBuf = new FloatBuffer[layers];
             deltaOff = new INDArray[layers];
@@ -418,11 +437,13 @@ public final class FusedTrainingStep {
                 int m = width[i + 1];
                 out[i] = Nd4j.create(DataType.FLOAT, n, m);
                 outBuf[i] = floats(out[i]);
-                deltaOff[i] = Nd4j.create(DataType.FLOAT, n, m);
-                deltaBuf[i] = floats(deltaOff[i]);
                 z[i] = new float[n * m];
                 a[i] = new float[n * m];
-                delta[i] = new float[n * m];
+                if (training) {
+                    deltaOff[i] = Nd4j.create(DataType.FLOAT, n, m);
+                    deltaBuf[i] = floats(deltaOff[i]);
+                    delta[i] = new float[n * m];
+                }
             }
         }
 
