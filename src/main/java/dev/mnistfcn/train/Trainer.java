@@ -93,6 +93,7 @@ public final class Trainer {
             done++;
             progress.update(label, done, total, lossSum / seen, (System.nanoTime() - t0) / 1e9);
         }
+        if (fused != null) fused.writeUpdaterState();
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         EvalResult val = Evaluator.evaluate(net, validation);
         return new EpochStats(epoch, lossSum / seen, val.loss(), val.accuracy(), trainSeconds, val.seconds(), seen);

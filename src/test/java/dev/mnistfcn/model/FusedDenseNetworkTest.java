@@ -118,6 +118,7 @@ class FusedDenseNetworkTest {
             double loss = step.fit(data.train(), rows);
             assertEquals(reference.score(), loss, 1e-3 * reference.score(), "loss at step " + s);
         }
+        step.writeUpdaterState();
         INDArray diff = reference.params().sub(fused.params());
         double relative = diff.norm2Number().doubleValue() / reference.params().norm2Number().doubleValue();
         assertTrue(relative < 1e-4, "relative parameter difference " + relative);
