@@ -45,8 +45,8 @@ import java.util.Map;
  * the 2-core reference machine, {@code fit} spends ~6.3 ms per batch, of which the GEMMs are ~1.1 ms. libnd4j's
  * Adam op alone takes ~2 ms for the 218k parameters (its element-wise {@code sqrt} runs at ~5 ns per float; the
  * same Adam loop in Java, vectorised by the JIT, takes ~0.1 ms), and every small op of the layer API costs
- * 10–20 µs of call overhead, dozens of them per batch. Here the matrices stay in ND4J (GEMMs through
- * {@link Nd4j#gemm}); the element-wise work (bias, activation, softmax, loss, Adam) runs in Java on heap copies.
+ * 10–20 µs of call overhead, dozens of them per batch. Here the matrices stay in ND4J's memory (GEMMs through
+ * {@link Gemm}, i.e. OpenBLAS); the element-wise work (bias, activation, softmax, loss, Adam) runs in Java on heap copies.
  * {@code FusedDenseNetworkTest} checks the result against {@code fit} step by step.
  *
  * <p>Networks this does not cover (dropout, other activations, updaters or regularisers) are reported by
@@ -208,9 +208,9 @@ public final class FusedDenseNetwork {
         for (int i = layers - 1; i >= 0; i--) {
             int m = width[i + 1];
             b.deltaBuf[i].put(0, b.delta[i], 0, n * m);
-            Nd4j.gemm(i == 0 ? b.x : b.out[i - 1], b.deltaOff[i], weightGrads[i], true, false, 1.0, 0.0);
+            Gemm.multiply(i == 0 ? b.x : b.out[i - 1], true, b.deltaOff[i], false, weightGrads[i]);
             if (i > 0) {
-                Nd4j.gemm(b.deltaOff[i], weights[i], b.deltaOff[i - 1], false, true, 1.0, 0.0);
+                Gemm.multiply(b.deltaOff[i], false, weights[i], true, b.deltaOff[i - 1]);
                 int k = width[i];
                 b.deltaBuf[i - 1].get(0, b.delta[i - 1], 0, n * k);
                 multiplyByDerivative(activation[i - 1], b.delta[i - 1], b.z[i - 1], b.a[i - 1], n * k);
@@ -242,7 +242,7 @@ public final class FusedDenseNetwork {
         useBlasThreadsFor(n);
         INDArray input = x;
         for (int i = 0; i < layers; i++) {
-            Nd4j.gemm(input, weights[i], b.out[i], false, false, 1.0, 0.0);
+            Gemm.multiply(input, false, weights[i], false, b.out[i]);
             int m = width[i + 1];
             float[] z = b.z[i];
             b.outBuf[i].get(0, z, 0, n * m);

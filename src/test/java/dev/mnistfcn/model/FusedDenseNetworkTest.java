@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 
 import java.nio.file.Path;
@@ -71,6 +72,9 @@ class FusedDenseNetworkTest {
         double diff = expected.sub(actual).amaxNumber().doubleValue();
         assertTrue(diff < 1e-4, "probabilities for the validation images: max |difference| " + diff);
         assertEquals(expected.argMax(1), actual.argMax(1));
+        INDArray rows = x.get(NDArrayIndex.interval(100, 150), NDArrayIndex.all()); // a view at an offset
+        assertTrue(expected.get(NDArrayIndex.interval(100, 150), NDArrayIndex.all())
+                .equalsWithEps(new FusedDenseNetwork(net).output(rows), 1e-4), "probabilities for rows 100-149");
     }
 
     /** Our Adam loop against DL4J's {@code AdamUpdater} (libnd4j's op) on the same gradients, 20 iterations. */
