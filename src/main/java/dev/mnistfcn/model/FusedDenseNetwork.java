@@ -300,10 +300,11 @@ public final class FusedDenseNetwork {
     }
 
     /**
-     * OpenBLAS threads for the next GEMMs. One for small batches: at batch 50 a second thread measured no faster
-     * (0.43 vs 0.30-0.36 ms for the 50×784×256 product, and no gain per training step). All cores from
-     * {@value #PARALLEL_ROWS} rows: the 10,000×784×256 product of inference takes 39-43 ms with two instead of
-     * 58-60 ms with one. The process otherwise keeps ND4J at one thread (see {@code NativeSettings}).
+     * OpenBLAS threads for the next GEMMs, measured on the 2-core reference machine: one for batch 50, where a
+     * second thread made a training step slower (2.17 vs 1.85 ms, interleaved A/B); all cores from
+     * {@value #PARALLEL_ROWS} rows: a batch-128 epoch 0.81 instead of 1.07-1.23 s, batch 512 no change, and the
+     * 10,000-image forward pass 49-57 instead of 71-82 ms. The process otherwise keeps ND4J at one thread
+     * ({@code NativeSettings}).
      */
     private static void useBlasThreadsFor(int rows) {
         int threads = rows >= PARALLEL_ROWS ? Runtime.getRuntime().availableProcessors() : 1;
@@ -313,7 +314,7 @@ public final class FusedDenseNetwork {
         }
     }
 
-    private static final int PARALLEL_ROWS = 256;
+    private static final int PARALLEL_ROWS = 100;
     private static int blasThreads = -1;
 
     private static void softmax(float[] z, int n, int classes) {
