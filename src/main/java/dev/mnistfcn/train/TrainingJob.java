@@ -11,6 +11,7 @@ import dev.mnistfcn.model.CheckpointStore;
 import dev.mnistfcn.model.ModelFiles;
 import dev.mnistfcn.model.ModelMetadata;
 import dev.mnistfcn.model.ModelStore;
+import dev.mnistfcn.model.FusedDenseNetwork;
 import dev.mnistfcn.model.NetworkFactory;
 import dev.mnistfcn.report.ConfigResult;
 import dev.mnistfcn.report.HtmlReport;
@@ -111,6 +112,9 @@ public final class TrainingJob {
         out.printf("%s: %s, %,d parameters; %,d training / %,d validation / %,d test images; %d epochs of batch %d%n",
                 config.name(), arch, net.numParams(), data.train().numExamples(), data.validation().numExamples(),
                 data.test().numExamples(), config.training().epochs(), config.training().batchSize());
+        String notFused = FusedDenseNetwork.unsupported(net);
+        out.println(notFused == null ? "Training step: fused (OpenBLAS GEMMs + Java loops; the same update as DL4J's fit)"
+                : "Training step: DL4J's fit (the fused step does not cover this network: " + notFused + ")");
 
         Trainer trainer = new Trainer(out, progress).addListener(new CheckpointWriter(store, history));
         history = trainer.train(net, data.train(), data.validation(), config.training().batchSize(), config.seed(),
