@@ -4,7 +4,9 @@ import dev.mnistfcn.TestData;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.DataSpec;
 import org.junit.jupiter.api.BeforeAll;
+import org.deeplearning4j.datasets.iterator.impl.MnistDataSetIterator;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -102,6 +104,14 @@ class MnistFilesTest {
         for (int j : new int[]{0, 1, 27_000, 54_999}) {
             assertRow(raw, labels, 5000 + j, splits.train().getFeatures().getRow(j), splits.train().getLabels().getRow(j));
         }
+    }
+
+    @Test
+    void decodingMatchesDl4jsMnistIterator() throws IOException {
+        DataSet dl4j = new MnistDataSetIterator(10_000, 10_000, false, false, false, 0, mnist.toFile()).next();
+        DataSet ours = MnistSplits.loadTest(mnist);
+        assertEquals(dl4j.getFeatures(), ours.getFeatures(), "pixels / 255, bit for bit");
+        assertEquals(dl4j.getLabels(), ours.getLabels());
     }
 
     @Test
