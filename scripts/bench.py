@@ -106,7 +106,7 @@ def table(rows, peer, epochs):
         head += ["torch s/epoch", "torch-ftz s/epoch", "ratio vs torch", "ratio vs ftz"]
     head += ["infer 10k: 1 batch / b50 (ms)"]
     if peer:
-        head += ["torch infer (ms)"]
+        head += ["torch infer (ms)", "infer ratio"]
     head += ["start→1st batch (s)", "peak RSS (MB)", "test acc", "other load (cores)"]
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
@@ -121,6 +121,8 @@ def table(rows, peer, epochs):
         if peer:
             i = r["torch"]["inference"]
             cells.append(f"{i['full_batch_s_median'] * 1e3:.1f} / {i['batch50_s_median'] * 1e3:.1f}")
+            cells.append(f"{d['infer_full_ms'] / (i['full_batch_s_median'] * 1e3):.2f} / "
+                         f"{d['infer_b50_ms'] / (i['batch50_s_median'] * 1e3):.2f}")
         cells += [f"{d['start_to_first_batch_s']:.1f}",
                   f"{r['dl4j_rss']:.0f}" + (f" (torch {r['torch_rss']:.0f})" if peer else ""),
                   f"{100 * d['test_acc']:.2f}%" + (f" ({100 * r['torch']['test_acc']:.2f}%)" if peer else ""),
