@@ -36,8 +36,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One training step of a dense softmax network that computes what {@code MultiLayerNetwork.fit(DataSet)}
- * computes — the same loss, gradients, L2 term and DL4J Adam/SGD formula, on the network's own parameter and
+ * A dense softmax {@code MultiLayerNetwork}'s forward pass ({@link #output}) and training step ({@link #fit}),
+ * computing what DL4J's {@code output} and {@code fit(DataSet)} compute — the same loss, gradients, L2 term and DL4J Adam/SGD formula, on the network's own parameter and
  * updater-state arrays (the latter written back by {@link #writeUpdaterState}), advancing its iteration count —
  * in a handful of BLAS calls plus plain Java loops.
  *
@@ -46,8 +46,10 @@ import java.util.Map;
  * Adam op alone takes ~2 ms for the 218k parameters (its element-wise {@code sqrt} runs at ~5 ns per float; the
  * same Adam loop in Java, vectorised by the JIT, takes ~0.1 ms), and every small op of the layer API costs
  * 10–20 µs of call overhead, dozens of them per batch. Here the matrices stay in ND4J's memory (GEMMs through
- * {@link Gemm}, i.e. OpenBLAS); the element-wise work (bias, activation, softmax, loss, Adam) runs in Java on heap copies.
- * {@code FusedDenseNetworkTest} checks the result against {@code fit} step by step.
+ * {@link Gemm}, i.e. OpenBLAS); the element-wise work (bias, activation, softmax, loss, Adam) runs in Java on
+ * heap copies.
+ * Result: 1.6–2.0 s per epoch instead of ~10 s (see README, Performance). {@code FusedDenseNetworkTest} checks
+ * the losses, gradients, Adam steps and class probabilities against DL4J's.
  *
  * <p>Networks this does not cover (dropout, other activations, updaters or regularisers) are reported by
  * {@link #unsupported} and trained by {@code fit}.
@@ -132,6 +134,7 @@ public final class FusedDenseNetwork {
         weightL2 = new double[layers];
         biasL2 = new double[layers];
         INDArray flatParams = net.params();
+        if (net.getFlattenedGradients() == null) net.initGradientsView(); // e.g. a network restored from a zip
         INDArray flatGrads = net.getFlattenedGradients();
         paramBuf = floats(flatParams);
         gradBuf = floats(flatGrads);

@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * The epoch loop: shuffled mini-batches from memory, one {@code fit} per batch, then validation.
  *
- * <p>Each batch is one {@link FusedDenseNetwork} (the same update as DL4J's {@code fit}, about 4× faster), or
+ * <p>Each batch is one {@link FusedDenseNetwork} (the same update as DL4J's {@code fit}, about 5× faster), or
  * {@code fit(DataSet)} for networks it does not cover. Not {@code fit(DataSetIterator)}: the data is already in
  * memory, so DL4J's async prefetch thread would only compete for the second core.
  */
