@@ -25,9 +25,13 @@ public final class Stats {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    /** Runs {@code r} once to warm up, then {@code repeats} times; the median wall time in milliseconds. */
+    /**
+     * Runs {@code r} three times to warm up (the JIT compiles the fused path's loops; after a single warm-up run
+     * the first config measured in a fresh JVM read 144 ms instead of 53 ms), then {@code repeats} times; the
+     * median wall time in milliseconds.
+     */
     public static double medianMillis(Runnable r, int repeats) {
-        r.run();
+        for (int i = 0; i < 3; i++) r.run();
         double[] ms = new double[repeats];
         for (int i = 0; i < repeats; i++) {
             long t0 = System.nanoTime();
