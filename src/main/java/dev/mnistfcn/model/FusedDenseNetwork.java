@@ -74,7 +74,7 @@ public final class FusedDenseNetwork {
 
     private enum Activation { RELU, TANH, SIGMOID, IDENTITY }
 
-    /** Why {@code net} cannot use this step, or {@code null} if it can. */
+    /** Why this class cannot run {@code net}, or {@code null} if it can. */
     public static String unsupported(MultiLayerNetwork net) {
         var conf = net.getLayerWiseConfigurations();
         if (net.params().dataType() != DataType.FLOAT) return "parameters are not float32";
@@ -122,7 +122,7 @@ public final class FusedDenseNetwork {
     /** For a network {@link #unsupported} accepts; reads its parameters now, its updater state at the first fit. */
     public FusedDenseNetwork(MultiLayerNetwork net) {
         String why = unsupported(net);
-        if (why != null) throw new IllegalArgumentException("fused training step not applicable: " + why);
+        if (why != null) throw new IllegalArgumentException("FusedDenseNetwork does not cover this network: " + why);
         this.net = net;
         this.layers = net.getnLayers();
         width = new int[layers + 1];

@@ -1,9 +1,9 @@
 package dev.mnistfcn.train;
 
 import dev.mnistfcn.data.EpochBatches;
-import dev.mnistfcn.model.FusedDenseNetwork;
 import dev.mnistfcn.eval.EvalResult;
 import dev.mnistfcn.eval.Evaluator;
+import dev.mnistfcn.model.FusedDenseNetwork;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The epoch loop: shuffled mini-batches from memory, one {@code fit} per batch, then validation.
+ * The epoch loop: shuffled mini-batches from memory, one training step per batch, then validation.
  *
- * <p>Each batch is one {@link FusedDenseNetwork} (the same update as DL4J's {@code fit}, about 5× faster), or
+ * <p>Each step is {@link FusedDenseNetwork#fit} (the same update as DL4J's {@code fit}, about 5× faster), or
  * {@code fit(DataSet)} for networks it does not cover. Not {@code fit(DataSetIterator)}: the data is already in
  * memory, so DL4J's async prefetch thread would only compete for the second core.
  */
