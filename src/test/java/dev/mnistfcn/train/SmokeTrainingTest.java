@@ -75,6 +75,20 @@ class SmokeTrainingTest {
         assertTrue(!a.params().equals(other.params()), "a different seed gives different parameters");
     }
 
+    @Test
+    void networksTheFusedStepDoesNotCoverTrainWithDl4jsFit(@TempDir Path out) {
+        Path mnist = TestData.mnistDir();
+        ExperimentConfig cfg = ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of(
+                "training.epochs", "2", "data.train_limit", "2000", "data.dir", mnist.toString(),
+                "output.dir", out.toString(), "model.hidden[0].dropout", "0.2", "checkpoint.every", "0"));
+        var console = new ByteArrayOutputStream();
+        RunMetrics m = new TrainingJob(cfg, new PrintStream(console), false).run();
+        assertTrue(console.toString().contains("Training step: DL4J's fit (the fused step does not cover this network: "
+                + "layer 1 uses dropout or weight noise)"), console.toString());
+        assertTrue(m.history().get(1).trainLoss() < m.history().get(0).trainLoss(), "the loss falls");
+        assertTrue(m.test().accuracy() >= 0.85, "test accuracy " + m.test().accuracy());
+    }
+
     private static MultiLayerNetwork train(ExperimentConfig cfg, MnistSplits data) {
         MultiLayerNetwork net = NetworkFactory.build(cfg);
         new Trainer(new PrintStream(new ByteArrayOutputStream()), false).train(net, data.train(), data.validation(),
