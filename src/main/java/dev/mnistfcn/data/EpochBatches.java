@@ -58,7 +58,11 @@ public final class EpochBatches implements Iterator<DataSet> {
 
     @Override
     public DataSet next() {
-        int[] rows = nextRows();
+        return rows(data, nextRows());
+    }
+
+    /** The given rows of {@code data}, copied into one batch. */
+    public static DataSet rows(DataSet data, int[] rows) {
         return new DataSet(Nd4j.pullRows(data.getFeatures(), 1, rows), Nd4j.pullRows(data.getLabels(), 1, rows));
     }
 }

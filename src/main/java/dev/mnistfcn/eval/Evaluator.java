@@ -29,8 +29,12 @@ public final class Evaluator {
     }
 
     public static EvalResult evaluate(MultiLayerNetwork net, DataSet data) {
+        return evaluate(predictor(net), data);
+    }
+
+    /** As above, with the probabilities from {@code predict} (e.g. the training loop's own fused network). */
+    public static EvalResult evaluate(UnaryOperator<INDArray> predict, DataSet data) {
         long t0 = System.nanoTime();
-        UnaryOperator<INDArray> predict = predictor(net);
         Evaluation eval = new Evaluation(data.getLabels().columns());
         int n = data.numExamples();
         double lossSum = 0;

@@ -95,7 +95,8 @@ public final class Trainer {
         }
         if (fused != null) fused.writeUpdaterState();
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
-        EvalResult val = Evaluator.evaluate(net, validation);
+        // The epoch's fused network holds the current parameters: validate with it instead of building another.
+        EvalResult val = fused != null ? Evaluator.evaluate(fused::output, validation) : Evaluator.evaluate(net, validation);
         return new EpochStats(epoch, lossSum / seen, val.loss(), val.accuracy(), trainSeconds, val.seconds(), seen);
     }
 

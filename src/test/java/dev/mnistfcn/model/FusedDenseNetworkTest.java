@@ -50,8 +50,9 @@ class FusedDenseNetworkTest {
         var order = new EpochBatches(data.train(), cfg.training().batchSize(), cfg.seed(), 1);
         for (int s = 0; s < 5; s++) {
             int[] rows = order.nextRows();
-            net.setInput(Nd4j.pullRows(data.train().getFeatures(), 1, rows));
-            net.setLabels(Nd4j.pullRows(data.train().getLabels(), 1, rows));
+            DataSet batch = EpochBatches.rows(data.train(), rows);
+            net.setInput(batch.getFeatures());
+            net.setLabels(batch.getLabels());
             net.computeGradientAndScore();
             INDArray expected = net.gradient().gradient().dup().reshape(-1).divi(rows.length); // fit divides by n
             double expectedScore = net.score();
@@ -117,8 +118,7 @@ class FusedDenseNetworkTest {
         var order = new EpochBatches(data.train(), cfg.training().batchSize(), cfg.seed(), 1);
         for (int s = 0; s < 30; s++) {
             int[] rows = order.nextRows();
-            reference.fit(new DataSet(Nd4j.pullRows(data.train().getFeatures(), 1, rows),
-                    Nd4j.pullRows(data.train().getLabels(), 1, rows)));
+            reference.fit(EpochBatches.rows(data.train(), rows));
             double loss = step.fit(data.train(), rows);
             assertEquals(reference.score(), loss, 1e-3 * reference.score(), "loss at step " + s);
         }
