@@ -24,6 +24,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEER = os.path.join(ROOT, "..", "shared", "bench", "torch_mlp.py")
 TORCH_PY = "/usr/bin/python3"
+# NativeSettings.JVM_OPTIONS: what the CLI gives its own JVM.
+JVM_OPTIONS = ["-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "--add-modules", "jdk.incubator.vector"]
 
 
 def busy():
@@ -53,6 +55,8 @@ def main():
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--configs", default="one-layer,two-layer")
     ap.add_argument("--batches", default="50,128,512")
+    ap.add_argument("--java-opts", default="", help="extra JVM options, e.g. -Dmnistfcn.sparse=false for A/B")
+    ap.add_argument("--no-peer", action="store_true", help="mnist-fcn only")
     ap.add_argument("--out", default=os.path.join(ROOT, "target", "bench", "results.json"))
     args = ap.parse_args()
 
@@ -63,7 +67,7 @@ def main():
 
     # The same JVM options and environment the CLI gives itself (cli/NativeSettings.java).
     java_env = dict(os.environ, OMP_NUM_THREADS="1", OMP_WAIT_POLICY="PASSIVE", MNIST_FCN_RELAUNCHED="1")
-    peer = os.path.exists(PEER) and subprocess.run([TORCH_PY, "-c", "import torch"], capture_output=True).returncode == 0
+    peer = not args.no_peer and os.path.exists(PEER) and subprocess.run([TORCH_PY, "-c", "import torch"], capture_output=True).returncode == 0
     torch_env = dict(os.environ)
     with open("/proc/cpuinfo") as f:
         avx512 = " avx512f" in f.read()
@@ -80,7 +84,7 @@ def main():
             row = {"config": config, "batch": batch}
             print(f"# {config} batch {batch}: mnist-fcn ...", flush=True)
             row["dl4j"], row["dl4j_rss"], row["dl4j_bg"] = run(
-                ["java", "-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "-cp", cp, "dev.mnistfcn.cli.Main", "bench", "-c", config + ".yaml",
+                ["java"] + JVM_OPTIONS + args.java_opts.split() + ["-cp", cp, "dev.mnistfcn.cli.Main", "bench", "-c", config + ".yaml",
                  "--batch", str(batch), "--epochs", str(args.epochs), "--data-dir", data], java_env)
             if peer:
                 for tag, extra in (("torch", []), ("ftz", ["--ftz"])):
@@ -96,15 +100,15 @@ def main():
     print(table(rows, peer, args.epochs))
 
 
-def spread(v):
-    return f"{statistics.median(v):.2f} ({min(v):.2f}–{max(v):.2f})"
+def spread(v, digits=2):
+    return f"{statistics.median(v):.{digits}f} ({min(v):.{digits}f}–{max(v):.{digits}f})"
 
 
 def table(rows, peer, epochs):
     head = ["config", "batch", "mnist-fcn s/epoch", "examples/s"]
     if peer:
         head += ["torch s/epoch", "torch-ftz s/epoch", "ratio vs torch", "ratio vs ftz"]
-    head += ["infer 10k: 1 batch / b50 (ms)"]
+    head += ["infer 10k: 1 batch / batches of 50 (ms)"]
     if peer:
         head += ["torch infer (ms)", "infer ratio"]
     head += ["start→1st batch (s)", "peak RSS (MB)", "test acc", "other load (cores)"]
@@ -117,10 +121,11 @@ def table(rows, peer, epochs):
             t, z = r["torch"], r["ftz"]
             cells += [spread(t["epoch_s"]), spread(z["epoch_s"]), f"{med / t['epoch_s_median']:.2f}",
                       f"{med / z['epoch_s_median']:.2f}"]
-        cells.append(f"{d['infer_full_ms']:.1f} / {d['infer_b50_ms']:.1f}")
+        cells.append(f"{spread(d['infer_full_ms_all'], 1)} / {spread(d['infer_b50_ms_all'], 1)}")
         if peer:
             i = r["torch"]["inference"]
-            cells.append(f"{i['full_batch_s_median'] * 1e3:.1f} / {i['batch50_s_median'] * 1e3:.1f}")
+            cells.append(f"{spread([t * 1e3 for t in i['full_batch_s_all']], 1)} / "
+                         f"{spread([t * 1e3 for t in i['batch50_s_all']], 1)}")
             cells.append(f"{d['infer_full_ms'] / (i['full_batch_s_median'] * 1e3):.2f} / "
                          f"{d['infer_b50_ms'] / (i['batch50_s_median'] * 1e3):.2f}")
         cells += [f"{d['start_to_first_batch_s']:.1f}",

@@ -8,6 +8,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** Accuracy, per-class metrics and loss of a network on an in-memory data set. */
@@ -26,6 +27,12 @@ public final class Evaluator {
     public static UnaryOperator<INDArray> predictor(MultiLayerNetwork net) {
         if (FusedDenseNetwork.unsupported(net) != null) return x -> net.output(x, false);
         return new FusedDenseNetwork(net)::output;
+    }
+
+    /** The most probable class of each row, the same way ({@code argMax} of {@link #predictor}'s probabilities). */
+    public static Function<INDArray, int[]> classifier(MultiLayerNetwork net) {
+        if (FusedDenseNetwork.unsupported(net) != null) return x -> net.output(x, false).argMax(1).toIntVector();
+        return new FusedDenseNetwork(net)::classify;
     }
 
     public static EvalResult evaluate(MultiLayerNetwork net, DataSet data) {

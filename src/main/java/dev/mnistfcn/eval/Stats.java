@@ -31,6 +31,11 @@ public final class Stats {
      * median wall time in milliseconds.
      */
     public static double medianMillis(Runnable r, int repeats) {
+        return median(millis(r, repeats));
+    }
+
+    /** As {@link #medianMillis}, every timed run's milliseconds. */
+    public static double[] millis(Runnable r, int repeats) {
         for (int i = 0; i < 3; i++) r.run();
         double[] ms = new double[repeats];
         for (int i = 0; i < repeats; i++) {
@@ -38,6 +43,6 @@ public final class Stats {
             r.run();
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
-        return median(ms);
+        return ms;
     }
 }

@@ -72,7 +72,15 @@ public final class FusedDenseNetwork {
     private UpdateRule rule;                // created by the first fit: inference needs no updater state
     private final Map<Integer, Batch> batches = new HashMap<>();
 
-    private enum Activation { RELU, TANH, SIGMOID, IDENTITY }
+    enum Activation { RELU, TANH, SIGMOID, IDENTITY }
+
+    /**
+     * Whether inference may use {@link SparseForward}: the JVM has the Vector API module (the CLI's JVM and the
+     * tests add it) and {@code -Dmnistfcn.sparse=false} does not turn it off (for A/B measurements).
+     */
+    static final boolean SPARSE_FORWARD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("mnistfcn.sparse"));
+    private SparseForward sparse;           // built at the first output() after a change of the parameters
 
     /** Why this class cannot run {@code net}, or {@code null} if it can. */
     public static String unsupported(MultiLayerNetwork net) {
@@ -182,6 +190,7 @@ public final class FusedDenseNetwork {
         if (rule == null) rule = updateRule();
         rule.apply(iteration, epoch);
         paramBuf.put(0, params);
+        sparse = null;
         net.setIterationCount(iteration + 1);
         net.setScore(loss);
         return loss;
@@ -229,12 +238,46 @@ public final class FusedDenseNetwork {
      * (no dropout at inference, so any network {@link #unsupported} accepts).
      */
     public INDArray output(INDArray features) {
+        return Nd4j.create(probabilities(features), new long[]{features.rows(), width[layers]}, 'c');
+    }
+
+    /** The most probable class of each row of {@code features} (what {@code output(features).argMax(1)} gives). */
+    public int[] classify(INDArray features) {
+        float[] p = probabilities(features);
+        int classes = width[layers];
+        int[] best = new int[(int) features.rows()];
+        for (int r = 0; r < best.length; r++) {
+            for (int j = 1; j < classes; j++) {
+                if (p[r * classes + j] > p[r * classes + best[r]]) best[r] = j;
+            }
+        }
+        return best;
+    }
+
+    /** Row-major class probabilities: {@link SparseForward} where the Vector API is there and the input sparse. */
+    private float[] probabilities(INDArray features) {
         int n = (int) features.rows();
-        Batch b = batches.computeIfAbsent(-n, k -> new Batch(n, false));
         INDArray x = features.dataType() == DataType.FLOAT && features.ordering() == 'c'
                 && features.elementWiseStride() == 1 ? features : features.castTo(DataType.FLOAT).dup('c');
+        if (SPARSE_FORWARD) {
+            float[] probs = new float[n * width[layers]];
+            if (sparseForward().forward(floats(x), n, probs)) return probs;
+        }
+        Batch b = batches.computeIfAbsent(-n, k -> new Batch(n, false));
         forward(b, x, n);
-        return Nd4j.create(b.z[layers - 1], new long[]{n, width[layers]}, 'c');
+        return b.z[layers - 1].clone();
+    }
+
+    /** The sparse forward pass for the current parameters. */
+    SparseForward sparseForward() {
+        if (sparse == null) {
+            long[][] stride = new long[layers][];
+            for (int i = 0; i < layers; i++) stride[i] = weights[i].stride();
+            sparse = new SparseForward(width, activation,
+                    (i, k, j) -> params[(int) (weightOffset[i] + k * stride[i][0] + j * stride[i][1])],
+                    (i, k, j) -> params[biasOffset[i] + j]);
+        }
+        return sparse;
     }
 
     /**
@@ -256,7 +299,7 @@ public final class FusedDenseNetwork {
             }
             input = b.out[i];
         }
-        softmax(b.z[layers - 1], n, width[layers]);
+        softmax(b.z[layers - 1], 0, n, width[layers]);
     }
 
     /** The last computed gradient, in the layout of {@code net.params()}. */
@@ -271,7 +314,7 @@ public final class FusedDenseNetwork {
         }
     }
 
-    private static void apply(Activation f, float[] z, float[] a, int len) {
+    static void apply(Activation f, float[] z, float[] a, int len) {
         switch (f) {
             case RELU -> {
                 for (int i = 0; i < len; i++) a[i] = Math.max(z[i], 0f);
@@ -320,8 +363,9 @@ public final class FusedDenseNetwork {
     private static final int PARALLEL_ROWS = 100;
     private static int blasThreads = -1;
 
-    private static void softmax(float[] z, int n, int classes) {
-        for (int r = 0; r < n; r++) {
+    /** Softmax of rows {@code from..from+n-1} of a row-major matrix, in place. */
+    static void softmax(float[] z, int from, int n, int classes) {
+        for (int r = from; r < from + n; r++) {
             int row = r * classes;
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < classes; j++) max = Math.max(max, z[row + j]);

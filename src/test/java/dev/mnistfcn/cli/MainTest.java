@@ -2,6 +2,7 @@ package dev.mnistfcn.cli;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 
@@ -30,5 +31,21 @@ class MainTest {
                 new PrintStream(err));
         assertEquals(2, code);
         assertTrue(err.toString().contains("Config file 'missing.yaml' not found"), err.toString());
+    }
+
+    /** The child JVM's stderr reaches the user whole, minus only the JVM's incubator-module notice. */
+    @Test
+    void childStderrLosesOnlyTheIncubatorNotice() {
+        String notice = NativeSettings.INCUBATOR_WARNING + System.lineSeparator();
+        assertEquals("Epoch 1 [===>   ]\rEpoch 1 [=====>]", childStderr(notice + "Epoch 1 [===>   ]\rEpoch 1 [=====>]"));
+        assertEquals("WARNING: something else\n", childStderr("WARNING: something else\n"));
+        assertEquals("WARNING: Using incub", childStderr("WARNING: Using incub")); // cut short: kept
+        assertEquals("", childStderr(notice));
+    }
+
+    private static String childStderr(String written) {
+        var out = new ByteArrayOutputStream();
+        NativeSettings.copyWithoutIncubatorWarning(new ByteArrayInputStream(written.getBytes()), new PrintStream(out));
+        return out.toString();
     }
 }

@@ -78,6 +78,41 @@ class FusedDenseNetworkTest {
                 .equalsWithEps(new FusedDenseNetwork(net).output(rows), 1e-4), "probabilities for rows 100-149");
     }
 
+    /**
+     * The sparse inference pass against DL4J's {@code output} on real test images: widths that are not whole
+     * vectors or blocks, activations that leave no zeros, one row, a partial chunk, and several chunks on two
+     * threads; and a dense input, which it must hand back to the GEMM path.
+     */
+    @ParameterizedTest(name = "{0}, {1} rows")
+    @CsvSource({
+            "'', 50",
+            "'', 1000",
+            "model.hidden[0].units=100;model.hidden[1].units=37, 1",
+            "model.hidden[0].units=100;model.hidden[1].units=37, 130",
+            "model.hidden[0].activation=sigmoid;model.hidden[1].activation=identity;model.hidden[1].units=13, 70",
+    })
+    void sparseForwardMatchesDl4jOutput(String overrides, int n) {
+        assertTrue(FusedDenseNetwork.SPARSE_FORWARD, "this JVM lacks --add-modules jdk.incubator.vector");
+        ExperimentConfig cfg = config("two-layer.yaml", overrides);
+        MnistSplits data = MnistSplits.load(cfg.data(), MNIST);
+        MultiLayerNetwork net = NetworkFactory.build(cfg);
+        var fused = new FusedDenseNetwork(net);
+        var order = new EpochBatches(data.train(), 50, 1, 1);
+        for (int s = 0; s < 10; s++) fused.fit(data.train(), order.nextRows()); // non-zero biases
+        INDArray x = data.test().getFeatures().get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
+        INDArray expected = net.output(x, false);
+        float[] probs = new float[n * 10];
+        assertTrue(fused.sparseForward().forward(FusedDenseNetwork.floats(x), n, probs), "MNIST is sparse enough");
+        INDArray actual = Nd4j.create(probs, new long[]{n, 10}, 'c');
+        double diff = expected.sub(actual).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-4, "max |difference| " + diff);
+        assertEquals(expected.argMax(1), Nd4j.createFromArray(fused.classify(x)).castTo(DataType.LONG));
+
+        INDArray dense = Nd4j.rand(DataType.FLOAT, n, 784);
+        assertTrue(!fused.sparseForward().forward(FusedDenseNetwork.floats(dense), n, probs), "dense input: GEMM");
+        assertTrue(net.output(dense, false).equalsWithEps(fused.output(dense), 1e-4), "dense input through GEMM");
+    }
+
     /** Our Adam loop against DL4J's {@code AdamUpdater} (libnd4j's op) on the same gradients, 20 iterations. */
     @Test
     void adamMatchesDl4jsUpdater() {
