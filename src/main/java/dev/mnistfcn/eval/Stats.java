@@ -31,12 +31,12 @@ public final class Stats {
      * median wall time in milliseconds.
      */
     public static double medianMillis(Runnable r, int repeats) {
-        return median(millis(r, repeats));
+        return median(millis(r, 3, repeats));
     }
 
-    /** As {@link #medianMillis}, every timed run's milliseconds. */
-    public static double[] millis(Runnable r, int repeats) {
-        for (int i = 0; i < 3; i++) r.run();
+    /** The milliseconds of {@code repeats} timed runs of {@code r} after {@code warmups} untimed ones. */
+    public static double[] millis(Runnable r, int warmups, int repeats) {
+        for (int i = 0; i < warmups; i++) r.run();
         double[] ms = new double[repeats];
         for (int i = 0; i < repeats; i++) {
             long t0 = System.nanoTime();
