@@ -5,7 +5,6 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 
 /**
  * The inference forward pass of a dense softmax network that multiplies only the non-zero inputs of each layer:
@@ -29,7 +28,7 @@ final class SparseForward {
     private static final int L = S.length();
     private static final int BLOCK = 8 * L; // eight accumulators: with the broadcast value, what fits in 16 registers
     private static final int CHUNK = 64;    // rows per pass through all layers: the activations stay in cache
-    private static final int PARALLEL_ROWS = 100;
+    private static final int MIN_ROWS_PER_WORKER = 16;
 
     private final int layers;
     private final int[] width;
@@ -37,7 +36,8 @@ final class SparseForward {
     private final float[][] weights;     // [layer][block][input][column in block]
     private final float[][] bias;        // [layer][padded column]
     private final FusedDenseNetwork.Activation[] activation;
-    private final Scratch[] scratch = new Scratch[Runtime.getRuntime().availableProcessors()];
+    private final Scratch[] scratch = new Scratch[RowWorkers.SHARED.threads()];
+    private volatile boolean tooDense;   // set by any worker whose chunk is too dense; the caller then uses GEMM
 
     /**
      * @param w      reads weight (input k, output j) of layer i: {@code w.at(i, k, j)}
@@ -73,25 +73,15 @@ final class SparseForward {
 
     /**
      * Writes the class probabilities of rows 0..n-1 of {@code x} (row-major, {@code width[0]} columns) into
-     * {@code probs}; returns false, computing nothing, when the first rows are too dense for this to pay.
+     * {@code probs}; returns false, leaving {@code probs} incomplete, when a chunk of rows turns out too dense for
+     * this to pay.
      */
-    boolean forward(FloatBuffer x, int n, float[] probs) {
-        Scratch first = scratch(0);
-        int rows0 = Math.min(CHUNK, n);
-        x.get(0, first.x, 0, rows0 * width[0]);
-        if (compact(first.x, rows0, width[0], width[0], first) > MAX_DENSITY * rows0 * width[0]) return false;
-        int chunks = (n + CHUNK - 1) / CHUNK;
-        int workers = n < PARALLEL_ROWS ? 1 : Math.min(scratch.length, chunks);
-        if (workers == 1) {
-            for (int c = 0; c < chunks; c++) chunk(x, c, n, probs, first, c == 0);
-        } else {
-            // Contiguous ranges of chunks: the caller and the common pool's threads (one per other core).
-            IntStream.range(0, workers).parallel().forEach(w -> {
-                Scratch s = scratch(w);
-                for (int c = w * chunks / workers; c < (w + 1) * chunks / workers; c++) chunk(x, c, n, probs, s, c == 0);
-            });
-        }
-        return true;
+    synchronized boolean forward(FloatBuffer x, int n, float[] probs) {
+        int workers = Math.max(1, Math.min(scratch.length, n / MIN_ROWS_PER_WORKER));
+        tooDense = false;
+        // Contiguous row ranges, one per thread: a batch of 50 on two cores takes 24-36 ms per 10,000 rows, not 44-55.
+        RowWorkers.SHARED.run(workers, w -> rows(x, w * n / workers, (w + 1) * n / workers, probs, scratch(w)));
+        return !tooDense;
     }
 
     private Scratch scratch(int worker) {
@@ -99,13 +89,20 @@ final class SparseForward {
         return scratch[worker];
     }
 
-    private void chunk(FloatBuffer x, int c, int n, float[] probs, Scratch s, boolean compacted) {
-        int from = c * CHUNK;
-        int rows = Math.min(CHUNK, n - from);
-        if (!compacted) {
-            x.get(from * width[0], s.x, 0, rows * width[0]);
-            compact(s.x, rows, width[0], width[0], s);
+    /** Rows from..to-1, a chunk at a time; stops when a chunk's inputs turn out too dense for this to pay. */
+    private void rows(FloatBuffer x, int from, int to, float[] probs, Scratch s) {
+        for (int c = from; c < to && !tooDense; c += CHUNK) {
+            int rows = Math.min(CHUNK, to - c);
+            x.get(c * width[0], s.x, 0, rows * width[0]);
+            if (compact(s.x, rows, width[0], width[0], s) > MAX_DENSITY * rows * width[0]) {
+                tooDense = true;
+                return;
+            }
+            chunk(c, rows, probs, s);
         }
+    }
+
+    private void chunk(int from, int rows, float[] probs, Scratch s) {
         for (int i = 0; i < layers; i++) {
             if (i > 0) compact(s.z[i - 1], rows, padded[i - 1], width[i], s);
             layer(i, rows, s);
