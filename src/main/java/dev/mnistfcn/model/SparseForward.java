@@ -19,7 +19,8 @@ import java.nio.FloatBuffer;
  * <p>Weights are copied at construction into the layout the loop reads (per block of columns, one contiguous
  * row per input), so an instance describes the parameters of one moment; {@link FusedDenseNetwork} builds a
  * new one after training steps. Needs {@code --add-modules jdk.incubator.vector} (the CLI's JVM and the tests
- * have it); without it {@link FusedDenseNetwork} never loads this class.
+ * have it); without it {@link FusedDenseNetwork} never loads this class. Calls on one instance run one at a
+ * time; each splits its rows over the cores with {@link RowWorkers} from 32 rows on.
  */
 final class SparseForward {
     /** Above this share of non-zero inputs the sparse loop is no faster than OpenBLAS's GEMM (~0.35 here). */
