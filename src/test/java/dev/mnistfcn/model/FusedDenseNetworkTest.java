@@ -110,7 +110,7 @@ class FusedDenseNetworkTest {
 
         INDArray dense = Nd4j.rand(DataType.FLOAT, n, 784);
         assertTrue(!fused.sparseForward().forward(FusedDenseNetwork.floats(dense), n, probs), "dense input: GEMM");
-        INDArray mixed = Nd4j.vstack(x, dense); // dense rows only in the last worker's range
+        INDArray mixed = Nd4j.vstack(x, dense); // where split over workers, the dense rows are all in the last one's range
         assertTrue(!fused.sparseForward().forward(FusedDenseNetwork.floats(mixed), 2 * n, new float[2 * n * 10]),
                 "dense rows after sparse ones: GEMM");
         assertTrue(net.output(mixed, false).equalsWithEps(fused.output(mixed), 1e-4), "mixed input through GEMM");

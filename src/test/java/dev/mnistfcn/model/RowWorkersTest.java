@@ -2,8 +2,10 @@ package dev.mnistfcn.model;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,10 +60,10 @@ class RowWorkersTest {
             }
         }));
         first.start();
-        assertTrue(inside.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(inside.await(10, TimeUnit.SECONDS));
         var threads = ConcurrentHashMap.<Thread>newKeySet();
         workers.run(tasks, t -> threads.add(Thread.currentThread()));
-        assertEquals(java.util.Set.of(Thread.currentThread()), threads);
+        assertEquals(Set.of(Thread.currentThread()), threads);
         release.countDown();
         first.join(10_000);
     }
