@@ -1,6 +1,6 @@
 package dev.mnistfcn.cli;
 
-import dev.mnistfcn.compare.CompareJob;
+import dev.mnistfcn.job.CompareJob;
 import dev.mnistfcn.config.ConfigLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +29,11 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key in every config. Repeatable.")
     Map<String, String> set = new LinkedHashMap<>();
 
+    @Option(names = "--engines", paramLabel = "ENGINE", split = ",", description = "Train each config with each of "
+            + "these engines side by side, e.g. --engines dl4j,fused (default: -Dengines, or the config's training.engine).")
+    List<String> engines = System.getProperty("engines") == null ? List.of()
+            : Arrays.asList(System.getProperty("engines").split(","));
+
     @Option(names = "--no-progress", description = "No within-epoch progress output.")
     boolean noProgress;
 
@@ -39,7 +44,7 @@ public final class CompareCommand implements Callable<Integer> {
         overrides.remove("name");
         overrides.putAll(set);
         List<Path> files = configs.stream().map(ConfigLoader::locate).toList();
-        new CompareJob(System.out, !noProgress).run(files, overrides, seeds, out);
+        new CompareJob(System.out, !noProgress).run(files, overrides, engines, seeds, out);
         return 0;
     }
 }

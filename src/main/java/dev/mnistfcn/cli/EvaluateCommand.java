@@ -2,9 +2,10 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.config.DataSpec;
 import dev.mnistfcn.data.MnistSplits;
+import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.eval.EvalResult;
 import dev.mnistfcn.eval.Evaluator;
-import dev.mnistfcn.model.ModelFiles;
+import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.report.MarkdownReport;
 import dev.mnistfcn.report.TestMetrics;
 import picocli.CommandLine.Command;
@@ -24,14 +25,22 @@ public final class EvaluateCommand implements Callable<Integer> {
             + DataSpec.DEFAULT_DIR + ").")
     Path dataDir = CommandDefaults.fromEnvironment();
 
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "auto (default: the fused engine where it computes "
+            + "exactly what DL4J's output does, else DL4J), dl4j or fused; also -Dtraining.engine=...")
+    String engine = System.getProperty("training.engine", "auto");
+
     @Override
     public Integer call() {
         ModelFiles.Loaded loaded = ModelFiles.load(CommandDefaults.requireModel(model), false);
+        var net = loaded.network();
+        Engine.Choice choice = Engine.choose(engine, net.getLayerWiseConfigurations(), Engine.Use.INFERENCE,
+                "model " + model, "--engine");
         var test = MnistSplits.loadTest(dataDir);
-        EvalResult r = Evaluator.evaluate(loaded.network(), test);
+        EvalResult r = Evaluator.evaluate(choice.engine().predictor(net), test);
         TestMetrics t = TestMetrics.of(r);
-        System.out.printf("%s: %s, %,d parameters%n", model, ModelFiles.describe(loaded.network().getLayerWiseConfigurations()),
-                loaded.network().numParams());
+        System.out.printf("%s: %s, %,d parameters%n", model, ModelFiles.describe(net.getLayerWiseConfigurations()),
+                net.numParams());
+        System.out.println(choice.describe());
         System.out.print(MarkdownReport.testSummary(t));
         System.out.print(MarkdownReport.classTables(t));
         loaded.metadata().map(m -> m.testAccuracy()).ifPresent(recorded -> System.out.printf(Locale.ROOT,

@@ -1,7 +1,7 @@
 package dev.mnistfcn.cli;
 
-import dev.mnistfcn.model.ModelFiles;
-import dev.mnistfcn.model.ModelStore;
+import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.storage.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,7 +28,7 @@ public final class ExportCommand implements Callable<Integer> {
         Path zip = dir.resolve(base + "-inference.zip");
         Path json = dir.resolve(base + "-network.json");
         ModelFiles.save(loaded.network(), zip, false, loaded.metadata().orElse(null));
-        ModelStore.writeString(json, loaded.network().getLayerWiseConfigurations().toJson());
+        AtomicFiles.writeString(json, loaded.network().getLayerWiseConfigurations().toJson());
         System.out.printf("Wrote %s (%,d bytes; the input was %,d) and %s.%n", zip, Files.size(zip), loaded.fileBytes(), json);
         System.out.println("The inference zip has no updater state: it predicts and evaluates, but training cannot resume "
                 + "from it exactly (the optimizer would restart). The JSON is the MultiLayerConfiguration, readable with "

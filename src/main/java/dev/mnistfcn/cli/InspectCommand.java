@@ -1,7 +1,7 @@
 package dev.mnistfcn.cli;
 
-import dev.mnistfcn.model.ModelFiles;
-import dev.mnistfcn.model.ModelMetadata;
+import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.storage.ModelMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -18,7 +18,7 @@ public final class Main implements Runnable {
 
     /** System properties a run reads: {@code -Dconfig}, {@code -Dquick}, config overrides, ... */
     static final java.util.List<String> PROPERTIES = java.util.List.of("config", "quick", "name", "seed", "model", "training",
-            "data", "output", "checkpoint", "resume", "compare", "seeds", "out");
+            "data", "output", "checkpoint", "resume", "compare", "seeds", "out", "engines");
 
     public static void main(String[] args) {
         var relaunched = NativeSettings.relaunchIfNeeded(args, PROPERTIES);

@@ -2,7 +2,7 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
-import dev.mnistfcn.train.TrainingJob;
+import dev.mnistfcn.job.TrainingJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,6 +32,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the run's latest checkpoint (also -Dresume=true).")
     boolean resume = Boolean.getBoolean("resume");
 
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "auto, dl4j or fused (overrides training.engine; "
+            + "also -Dtraining.engine=...).")
+    String engine;
+
     @Option(names = "--no-progress", description = "No within-epoch progress output.")
     boolean noProgress;
 
@@ -46,6 +50,7 @@ public final class TrainCommand implements Callable<Integer> {
         overrides.putAll(ConfigLoader.overridesFromSystemProperties());
         overrides.putAll(set);
         if (dataDir != null) overrides.put("data.dir", dataDir.toString());
+        if (engine != null) overrides.put("training.engine", engine);
         ExperimentConfig cfg = ConfigLoader.load(file, overrides);
         new TrainingJob(cfg, System.out, !noProgress).run(resume);
         return 0;

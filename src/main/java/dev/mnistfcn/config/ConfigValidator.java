@@ -2,6 +2,10 @@ package dev.mnistfcn.config;
 
 import org.nd4j.linalg.activations.Activation;
 
+import static dev.mnistfcn.Mnist.CLASSES;
+import static dev.mnistfcn.Mnist.PIXELS;
+import static dev.mnistfcn.Mnist.TRAIN_FILE_SIZE;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -9,11 +13,6 @@ import java.util.stream.Collectors;
 
 /** Value checks that types alone cannot express; each failure names the key and what is accepted. */
 public final class ConfigValidator {
-    /** MNIST: 60,000 training-file images, 28×28 pixels, 10 digits. */
-    public static final int TRAIN_FILE_SIZE = 60_000;
-    public static final int PIXELS = 784;
-    public static final int CLASSES = 10;
-
     private ConfigValidator() {
     }
 
@@ -23,8 +22,8 @@ public final class ConfigValidator {
                     + c.output().dir() + "/)");
         }
         ModelSpec m = c.model();
-        if (m.input() != PIXELS) fail(where, "model.input", m.input(), "784 (MNIST images are 28×28 pixels)");
-        if (m.output() != CLASSES) fail(where, "model.output", m.output(), "10 (MNIST has ten digit classes)");
+        if (m.input() != PIXELS) fail(where, "model.input", m.input(), PIXELS + " (MNIST images are 28×28 pixels)");
+        if (m.output() != CLASSES) fail(where, "model.output", m.output(), CLASSES + " (MNIST has ten digit classes)");
         checkInit(where, "model.output_init", m.outputInit());
         for (int i = 0; i < m.hidden().size(); i++) {
             LayerSpec l = m.hidden().get(i);
@@ -45,6 +44,10 @@ public final class ConfigValidator {
         if (t.batchSize() < 1 || t.batchSize() > trainSize) {
             fail(where, "training.batch_size", t.batchSize(), "a whole number from 1 to the training-set size ("
                     + trainSize + ")");
+        }
+        if (!TrainingSpec.ENGINES.contains(t.engine())) {
+            fail(where, "training.engine", t.engine(), "one of " + String.join(", ", TrainingSpec.ENGINES)
+                    + " (auto: the fused engine where it computes exactly what DL4J's fit does, else DL4J)");
         }
         UpdaterSpec u = t.updater();
         if (!UpdaterSpec.TYPES.contains(u.type())) {

@@ -1,6 +1,7 @@
 package dev.mnistfcn.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.mnistfcn.Mnist;
 
 import java.util.List;
 
@@ -11,8 +12,8 @@ import java.util.List;
 @JsonPropertyOrder({"input", "output", "hidden", "output_init"})
 public record ModelSpec(Integer input, Integer output, List<LayerSpec> hidden, InitSpec outputInit) {
     public ModelSpec {
-        if (input == null) input = 784;
-        if (output == null) output = 10;
+        if (input == null) input = Mnist.PIXELS;
+        if (output == null) output = Mnist.CLASSES;
         hidden = hidden == null ? List.of() : List.copyOf(hidden);
         if (outputInit == null) outputInit = InitSpec.XAVIER;
     }

@@ -2,10 +2,16 @@ package dev.mnistfcn.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
-/** How long and in what steps to train: the tutorial's 20 epochs of batch 50 with Adam 0.01. */
-@JsonPropertyOrder({"epochs", "batch_size", "updater"})
-public record TrainingSpec(Integer epochs, Integer batchSize, UpdaterSpec updater) {
+import java.util.List;
+
+/** Which engine trains, how long and in what steps: the tutorial's 20 epochs of batch 50 with Adam 0.01. */
+@JsonPropertyOrder({"engine", "epochs", "batch_size", "updater"})
+public record TrainingSpec(String engine, Integer epochs, Integer batchSize, UpdaterSpec updater) {
+    /** {@code auto}: the fused engine where it computes exactly what DL4J's fit does, else DL4J's fit. */
+    public static final List<String> ENGINES = List.of("auto", "dl4j", "fused");
+
     public TrainingSpec {
+        if (engine == null) engine = "auto";
         if (epochs == null) epochs = 20;
         if (batchSize == null) batchSize = 50;
         if (updater == null) updater = new UpdaterSpec(null, null, null, null, null, null, null);

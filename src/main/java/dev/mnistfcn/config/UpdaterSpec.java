@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The optimiser. Parameters left out take the values TensorFlow/PyTorch use by default
- * (Adam: beta1 0.9, beta2 0.999, epsilon 1e-8), filled in by {@link dev.mnistfcn.model.NetworkFactory}.
+ * (Adam: beta1 0.9, beta2 0.999, epsilon 1e-8), filled in by {@link dev.mnistfcn.network.NetworkFactory}.
  */
 @JsonPropertyOrder({"type", "learning_rate", "beta1", "beta2", "epsilon", "momentum", "rms_decay"})
 @JsonInclude(JsonInclude.Include.NON_NULL)

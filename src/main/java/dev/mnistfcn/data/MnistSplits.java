@@ -1,5 +1,6 @@
 package dev.mnistfcn.data;
 
+import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.DataSpec;
 import org.deeplearning4j.datasets.iterator.impl.MnistDataSetIterator;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -16,6 +17,10 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static dev.mnistfcn.Mnist.CLASSES;
+import static dev.mnistfcn.Mnist.TEST_FILE_SIZE;
+import static dev.mnistfcn.Mnist.TRAIN_FILE_SIZE;
+
 /**
  * MNIST split as the TensorFlow tutorial splits it: the first {@code validation_size} images of the
  * training file validate, the rest train (optionally trimmed to {@code train_limit}), and t10k tests.
@@ -26,10 +31,6 @@ import java.nio.file.Path;
  * memory instead of re-decoding IDX files.
  */
 public record MnistSplits(DataSet train, DataSet validation, DataSet test) {
-    public static final int TRAIN_FILE_SIZE = 60_000;
-    public static final int TEST_FILE_SIZE = 10_000;
-    private static final int CLASSES = 10;
-
     public static MnistSplits load(DataSpec spec, Path dir) {
         MnistFiles.ensure(dir);
         DataSet all = read(dir, true, TRAIN_FILE_SIZE);
@@ -54,7 +55,7 @@ public record MnistSplits(DataSet train, DataSet validation, DataSet test) {
         try {
             return new DataSet(images(images, n), oneHot(labels, n));
         } catch (IOException e) {
-            throw new dev.mnistfcn.UserError("Cannot read MNIST from " + dir.toAbsolutePath() + ": " + e.getMessage());
+            throw new UserError("Cannot read MNIST from " + dir.toAbsolutePath() + ": " + e.getMessage());
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.mnistfcn.eval;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import dev.mnistfcn.engine.Predictor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -17,8 +17,8 @@ public final class Mistakes {
     private Mistakes() {
     }
 
-    public static List<Mistake> mostConfident(MultiLayerNetwork net, DataSet test, int n) {
-        INDArray probs = Evaluator.predictor(net).apply(test.getFeatures());
+    public static List<Mistake> mostConfident(Predictor predictor, DataSet test, int n) {
+        INDArray probs = predictor.probabilities(test.getFeatures());
         INDArray predicted = probs.argMax(1);
         INDArray truth = test.getLabels().argMax(1);
         List<Mistake> wrong = new ArrayList<>();

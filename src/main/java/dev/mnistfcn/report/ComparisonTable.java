@@ -28,15 +28,27 @@ public final class ComparisonTable {
         return sb.toString();
     }
 
-    /** One sentence per pair: is the test-accuracy gap larger than the seed-to-seed noise? */
-    public static List<String> noiseSentences(List<ConfigResult> results) {
+    /**
+     * Two sentences per pair: is the test-accuracy gap larger than the seed-to-seed noise, and how their training
+     * speeds compare (e.g. the two engines on one config).
+     */
+    public static List<String> pairSentences(List<ConfigResult> results) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             for (int j = i + 1; j < results.size(); j++) {
                 out.add(noiseSentence(results.get(i), results.get(j)));
+                out.add(speedSentence(results.get(i), results.get(j)));
             }
         }
         return out;
+    }
+
+    /** The ratio of median training seconds per epoch. */
+    static String speedSentence(ConfigResult a, ConfigResult b) {
+        ConfigResult fast = a.secondsPerEpoch() <= b.secondsPerEpoch() ? a : b, slow = fast == a ? b : a;
+        return String.format(Locale.ROOT, "%s trains an epoch in %.2f s, %s in %.2f s (median over all epochs and "
+                        + "seeds): %.1f× as fast.", fast.label(), fast.secondsPerEpoch(), slow.label(),
+                slow.secondsPerEpoch(), slow.secondsPerEpoch() / fast.secondsPerEpoch());
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.mnistfcn.report;
 
 import dev.mnistfcn.eval.Mistakes.Mistake;
 import dev.mnistfcn.eval.Stats;
-import dev.mnistfcn.train.EpochStats;
+import dev.mnistfcn.eval.EpochStats;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,7 +1,8 @@
 package dev.mnistfcn.report;
 
+import dev.mnistfcn.Mnist;
 import dev.mnistfcn.eval.Mistakes.Mistake;
-import dev.mnistfcn.train.EpochStats;
+import dev.mnistfcn.eval.EpochStats;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -31,7 +32,7 @@ public final class HtmlReport {
         sb.append("<h1>").append(esc(title)).append("</h1>\n");
         if (comparison) {
             sb.append("<h2>Comparison</h2>\n").append(table(results)).append("<ul class=\"noise\">");
-            for (String s : ComparisonTable.noiseSentences(results)) sb.append("<li>").append(esc(s)).append("</li>");
+            for (String s : ComparisonTable.pairSentences(results)) sb.append("<li>").append(esc(s)).append("</li>");
             sb.append("</ul>\n<div class=\"row\">");
             List<String> labels = results.stream().map(ConfigResult::label).toList();
             sb.append(Svg.barChart("Seconds per epoch (median)", "bars time", labels,
@@ -82,7 +83,7 @@ public final class HtmlReport {
         StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");
         if (comparison) {
             sb.append(ComparisonTable.markdown(results)).append('\n');
-            for (String s : ComparisonTable.noiseSentences(results)) sb.append("- ").append(s).append('\n');
+            for (String s : ComparisonTable.pairSentences(results)) sb.append("- ").append(s).append('\n');
         }
         for (ConfigResult r : results) {
             sb.append("\n## ").append(r.label()).append(" (").append(r.architecture()).append(")\n\n");
@@ -127,7 +128,7 @@ public final class HtmlReport {
     /** A 28×28 grey digit as a PNG, black ink on white, via the JDK's ImageIO. */
     static String png(float[] pixels) {
         BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-        for (int i = 0; i < 784; i++) {
+        for (int i = 0; i < Mnist.PIXELS; i++) {
             int v = 255 - Math.round(255 * Math.max(0, Math.min(1, pixels[i])));
             img.getRaster().setSample(i % 28, i / 28, 0, v);
         }

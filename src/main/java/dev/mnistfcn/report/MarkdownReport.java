@@ -1,6 +1,6 @@
 package dev.mnistfcn.report;
 
-import dev.mnistfcn.train.EpochStats;
+import dev.mnistfcn.eval.EpochStats;
 
 import java.util.Locale;
 

@@ -1,6 +1,6 @@
 package dev.mnistfcn.config;
 
-import dev.mnistfcn.model.NetworkFactory;
+import dev.mnistfcn.network.NetworkFactory;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.distribution.TruncatedNormalDistribution;

@@ -1,7 +1,7 @@
 package dev.mnistfcn.report;
 
 import dev.mnistfcn.config.ExperimentConfig;
-import dev.mnistfcn.train.EpochStats;
+import dev.mnistfcn.eval.EpochStats;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ class ComparisonTableTest {
         cm[4][9] = 7;
         var test = new TestMetrics(testAcc, testAcc, testAcc, testAcc - 0.001, 0.1, 10_000, 0.1, List.of(), cm);
         var cfg = new ExperimentConfig("x", null, null, null, null, null, null);
-        return new RunMetrics("x", "784-10", 7850, cfg, h, test, Map.of(), Map.of());
+        return new RunMetrics("x", "784-10", 7850, "fused", cfg, h, test, Map.of(), Map.of());
     }
 
     static ConfigResult result(String label, int hidden, double... testAccs) {
@@ -70,8 +70,21 @@ class ComparisonTableTest {
     void oneSeedCannotTell() {
         String s = ComparisonTable.noiseSentence(result("a", 1, 0.96), result("b", 2, 0.97));
         assertTrue(s.contains("seed noise is unknown") && s.contains("--seeds 3"), s);
-        assertEquals(3, ComparisonTable.noiseSentences(List.of(result("a", 1, 0.9), result("b", 1, 0.9),
-                result("c", 1, 0.9))).size(), "one sentence per pair");
+        assertEquals(6, ComparisonTable.pairSentences(List.of(result("a", 1, 0.9), result("b", 1, 0.9),
+                result("c", 1, 0.9))).size(), "two sentences per pair");
+    }
+
+    @Test
+    void speedIsTheRatioOfMedianEpochSeconds() {
+        var slow = new ConfigResult("two-layer-dl4j", "784-10", 0, 7850, 3, List.of(run(0.9, 0.9, 0.9, 0.9)), 1, 1,
+                List.of());
+        var fastRun = run(0.9, 0.9, 0.9, 0.9);
+        var fastHistory = fastRun.history().stream().map(s -> new EpochStats(s.epoch(), s.trainLoss(),
+                s.validationLoss(), s.validationAccuracy(), s.trainSeconds() / 4, 1.0, 55_000)).toList();
+        var fast = new ConfigResult("two-layer-fused", "784-10", 0, 7850, 3, List.of(new RunMetrics("x", "784-10",
+                7850, "fused", fastRun.config(), fastHistory, fastRun.test(), Map.of(), Map.of())), 1, 1, List.of());
+        assertEquals("two-layer-fused trains an epoch in 2.75 s, two-layer-dl4j in 11.00 s (median over all epochs "
+                + "and seeds): 4.0× as fast.", ComparisonTable.speedSentence(slow, fast));
     }
 
     @Test

@@ -1,0 +1,19 @@
+package dev.mnistfcn.engine;
+
+import org.nd4j.linalg.dataset.DataSet;
+
+/** One parameter update per mini-batch, whichever engine computes it: what the training loop calls. */
+public interface TrainingStep {
+    /**
+     * Trains on {@code rows} of {@code data} (one mini-batch) and returns the batch's loss as DL4J's
+     * {@code score()} reports it after {@code fit}: mean cross-entropy plus the L2 term.
+     */
+    double fit(DataSet data, int[] rows);
+
+    /** Leaves the network complete (parameters and updater state) for validation, checkpoints and DL4J's methods. */
+    default void endEpoch() {
+    }
+
+    /** Class probabilities with the parameters as they are now, from the same engine. */
+    Predictor predictor();
+}

@@ -1,0 +1,392 @@
+package dev.mnistfcn.engine.fused;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
+
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A dense softmax {@code MultiLayerNetwork}'s forward pass ({@link #output}) and training step ({@link #fit}),
+ * computing what DL4J's {@code output} and {@code fit(DataSet)} compute — the same loss, gradients, L2 term and
+ * DL4J Adam/SGD formula ({@link UpdateRules}), on the network's own parameter and updater-state arrays (the latter
+ * written back by {@link #writeUpdaterState}), advancing its iteration count — in a handful of BLAS calls plus
+ * plain Java loops.
+ *
+ * <p>Why our own step instead of {@code fit}: measured on the tutorial's 784-256-64-10 network at batch 50 on
+ * the 2-core reference machine, {@code fit} spends ~6.3 ms per batch, of which the GEMMs are ~1.1 ms. libnd4j's
+ * Adam op alone takes ~2 ms for the 218k parameters (its element-wise {@code sqrt} runs at ~5 ns per float; the
+ * same Adam loop in Java, vectorised by the JIT, takes ~0.1 ms), and every small op of the layer API costs
+ * 10–20 µs of call overhead, dozens of them per batch. Here the matrices stay in ND4J's memory (GEMMs through
+ * {@link Gemm}, i.e. OpenBLAS); the element-wise work (bias, activation, softmax, loss, Adam) runs in Java on
+ * heap copies. Result: about 6× faster than {@code fit} (docs/performance.md). {@code FusedDenseNetworkTest}
+ * checks the losses, gradients, Adam steps and class probabilities against DL4J's.
+ *
+ * <p>Only for networks {@link FusedSupport} admits: {@link FusedSupport#forInference} for {@link #output},
+ * {@link FusedSupport#forTraining} for {@link #fit}.
+ */
+public final class FusedDenseNetwork {
+    private final MultiLayerNetwork net;
+    private final int layers;
+    private final int[] width;              // width[0] = inputs, width[i] = units of layer i
+    private final Activation[] activation;  // hidden layers; the last layer is softmax
+    private final INDArray[] weights;       // views into net.params()
+    private final INDArray[] weightGrads;   // views into net.getFlattenedGradients()
+    private final int[] weightOffset;
+    private final int[] biasOffset;
+    private final double[] weightL2;
+    private final double[] biasL2;
+    private final FloatBuffer paramBuf;
+    private final FloatBuffer gradBuf;
+    private final float[] params;           // heap copy of net.params(), written back after every step
+    private final float[] grads;
+    private UpdateRules.Rule rule;          // created by the first fit: inference needs no updater state
+    private final Map<Integer, Batch> batches = new HashMap<>();
+
+    /**
+     * Whether inference may use {@link SparseForward}: the JVM has the Vector API module (the CLI's JVM and the
+     * tests add it) and {@code -Dmnistfcn.sparse=false} does not turn it off (for A/B measurements).
+     */
+    static final boolean SPARSE_FORWARD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("mnistfcn.sparse"));
+    private SparseForward sparse;           // built at the first output() after a change of the parameters
+
+    /**
+     * For a network {@link FusedSupport#forInference} admits; reads its parameters now, its updater state at the
+     * first {@link #fit}.
+     */
+    public FusedDenseNetwork(MultiLayerNetwork net) {
+        FusedSupport.forInference(net.getLayerWiseConfigurations()).ifPresent(why -> {
+            throw new IllegalArgumentException("the fused engine does not cover this network: " + why);
+        });
+        this.net = net;
+        this.layers = net.getnLayers();
+        width = new int[layers + 1];
+        activation = new Activation[layers];
+        weights = new INDArray[layers];
+        weightGrads = new INDArray[layers];
+        weightOffset = new int[layers];
+        biasOffset = new int[layers];
+        weightL2 = new double[layers];
+        biasL2 = new double[layers];
+        INDArray flatParams = net.params();
+        if (net.getFlattenedGradients() == null) net.initGradientsView(); // e.g. a network restored from a zip
+        INDArray flatGrads = net.getFlattenedGradients();
+        paramBuf = floats(flatParams);
+        gradBuf = floats(flatGrads);
+        params = new float[(int) flatParams.length()];
+        grads = new float[params.length];
+        paramBuf.get(0, params);
+        for (int i = 0; i < layers; i++) {
+            Layer l = net.getLayer(i);
+            BaseLayer conf = (BaseLayer) l.conf().getLayer();
+            weights[i] = l.getParam(DefaultParamInitializer.WEIGHT_KEY);
+            weightGrads[i] = DefaultParamInitializer.getInstance()
+                    .getGradientsFromFlattened(l.conf(), l.getGradientsViewArray()).get(DefaultParamInitializer.WEIGHT_KEY);
+            width[i] = (int) weights[i].size(0);
+            width[i + 1] = (int) weights[i].size(1);
+            weightOffset[i] = offsetIn(weights[i], flatParams);
+            biasOffset[i] = offsetIn(l.getParam(DefaultParamInitializer.BIAS_KEY), flatParams);
+            if (offsetIn(weightGrads[i], flatGrads) != weightOffset[i]) {
+                throw new IllegalStateException("gradient and parameter layouts differ in layer " + i);
+            }
+            activation[i] = Activation.of(conf.getActivationFn());
+            weightL2[i] = l2(conf.getRegularization());
+            biasL2[i] = l2(conf.getRegularizationBias());
+        }
+    }
+
+    private UpdateRules.Rule updateRule() {
+        FusedSupport.forTraining(net.getLayerWiseConfigurations()).ifPresent(why -> {
+            throw new IllegalStateException("the fused engine cannot train this network: " + why);
+        });
+        // One updater block spans all parameters (FusedSupport checks), so the update loops need no offsets: with
+        // one, the JIT stops vectorising them (0.3-0.7 ms instead of 0.1 ms per Adam step here).
+        var blocks = ((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks();
+        return UpdateRules.of(blocks.get(0).getGradientUpdater(), params.length);
+    }
+
+    /**
+     * Trains on {@code rows} of {@code data} (one mini-batch) and returns what {@code net.score()} would
+     * report after {@code fit}: the batch's mean cross-entropy plus the L2 term.
+     */
+    public double fit(DataSet data, int[] rows) {
+        int iteration = net.getIterationCount();
+        int epoch = net.getEpochCount();
+        double loss = lossAndGradient(data, rows) + regularizationScore();
+        for (int i = 0; i < layers; i++) { // DL4J adds L2 to the averaged gradient, before the updater
+            addL2(weightOffset[i], width[i] * width[i + 1], weightL2[i]);
+            addL2(biasOffset[i], width[i + 1], biasL2[i]);
+        }
+        if (rule == null) rule = updateRule();
+        rule.apply(params, grads, iteration, epoch);
+        paramBuf.put(0, params);
+        sparse = null;
+        net.setIterationCount(iteration + 1);
+        net.setScore(loss);
+        return loss;
+    }
+
+    /**
+     * Makes the network whole for saving or for DL4J's own methods: the parameters are written back after every
+     * step, but the Adam moments only here (copying them each step cost 0.17-0.19 ms of a ~2 ms step).
+     * {@code Trainer} calls this at the end of every epoch, before validation and checkpoints.
+     */
+    public void writeUpdaterState() {
+        if (rule != null) rule.writeBack();
+    }
+
+    /**
+     * Forward and backward pass over {@code rows}: returns the batch's mean cross-entropy and leaves in
+     * {@link #gradient()} its gradient, already divided by the batch size as DL4J's updater does.
+     */
+    double lossAndGradient(DataSet data, int[] rows) {
+        int n = rows.length;
+        Batch b = batches.computeIfAbsent(n, k -> new Batch(k, true));
+        b.gather(data, rows);
+        forward(b, b.x, n);
+        double loss = crossEntropy(b.z[layers - 1], b.labels, b.delta[layers - 1], n, width[layers]);
+
+        // Backward: dW = a_prevᵀ·δ (into the network's gradient view), δ_prev = (δ·Wᵀ) ⊙ f'(z_prev).
+        for (int i = layers - 1; i >= 0; i--) {
+            int m = width[i + 1];
+            b.deltaBuf[i].put(0, b.delta[i], 0, n * m);
+            Gemm.multiply(i == 0 ? b.x : b.out[i - 1], true, b.deltaOff[i], false, weightGrads[i]);
+            if (i > 0) {
+                Gemm.multiply(b.deltaOff[i], false, weights[i], true, b.deltaOff[i - 1]);
+                int k = width[i];
+                b.deltaBuf[i - 1].get(0, b.delta[i - 1], 0, n * k);
+                activation[i - 1].multiplyByDerivative(b.delta[i - 1], b.z[i - 1], b.a[i - 1], n * k);
+            }
+        }
+        gradBuf.get(0, grads);
+        for (int i = 0; i < layers; i++) biasGradient(b.delta[i], n, width[i + 1], biasOffset[i]);
+        return loss;
+    }
+
+    /**
+     * Class probabilities for each row of {@code features}, as {@code net.output(features, false)} computes them
+     * (no dropout at inference).
+     */
+    public INDArray output(INDArray features) {
+        return Nd4j.create(probabilities(features), new long[]{features.rows(), width[layers]}, 'c');
+    }
+
+    /** The most probable class of each row of {@code features} (what {@code output(features).argMax(1)} gives). */
+    public int[] classify(INDArray features) {
+        float[] p = probabilities(features);
+        int classes = width[layers];
+        int[] best = new int[(int) features.rows()];
+        for (int r = 0; r < best.length; r++) {
+            for (int j = 1; j < classes; j++) {
+                if (p[r * classes + j] > p[r * classes + best[r]]) best[r] = j;
+            }
+        }
+        return best;
+    }
+
+    /** Row-major class probabilities: {@link SparseForward} where the Vector API is there and the input sparse. */
+    private float[] probabilities(INDArray features) {
+        int n = (int) features.rows();
+        INDArray x = features.dataType() == DataType.FLOAT && features.ordering() == 'c'
+                && features.elementWiseStride() == 1 ? features : features.castTo(DataType.FLOAT).dup('c');
+        if (SPARSE_FORWARD) {
+            float[] probs = new float[n * width[layers]];
+            if (sparseForward().forward(floats(x), n, probs)) return probs;
+        }
+        Batch b = batches.computeIfAbsent(-n, k -> new Batch(n, false));
+        forward(b, x, n);
+        return b.z[layers - 1].clone();
+    }
+
+    /** The sparse forward pass for the current parameters. */
+    SparseForward sparseForward() {
+        if (sparse == null) {
+            long[][] stride = new long[layers][];
+            for (int i = 0; i < layers; i++) stride[i] = weights[i].stride();
+            sparse = new SparseForward(width, activation,
+                    (i, k, j) -> params[(int) (weightOffset[i] + k * stride[i][0] + j * stride[i][1])],
+                    (i, k, j) -> params[biasOffset[i] + j]);
+        }
+        return sparse;
+    }
+
+    /**
+     * z = a·W + bias, a = f(z) layer by layer; the off-heap {@code out[i]} first holds z, then a (the next GEMM's
+     * input). Leaves the softmax probabilities in {@code b.z[last]}.
+     */
+    private void forward(Batch b, INDArray x, int n) {
+        useBlasThreadsFor(n);
+        INDArray input = x;
+        for (int i = 0; i < layers; i++) {
+            Gemm.multiply(input, false, weights[i], false, b.out[i]);
+            int m = width[i + 1];
+            float[] z = b.z[i];
+            b.outBuf[i].get(0, z, 0, n * m);
+            addBias(z, n, m, biasOffset[i]);
+            if (i < layers - 1) {
+                activation[i].apply(z, b.a[i], n * m);
+                b.outBuf[i].put(0, b.a[i], 0, n * m);
+            }
+            input = b.out[i];
+        }
+        Activation.softmax(b.z[layers - 1], 0, n, width[layers]);
+    }
+
+    /** The last computed gradient, in the layout of {@code net.params()}. */
+    float[] gradient() {
+        return grads.clone();
+    }
+
+    private void addBias(float[] z, int n, int m, int bias) {
+        for (int r = 0; r < n; r++) {
+            int row = r * m;
+            for (int j = 0; j < m; j++) z[row + j] += params[bias + j];
+        }
+    }
+
+    /**
+     * OpenBLAS threads for the next GEMMs, measured on the 2-core reference machine: one for batch 50, where a
+     * second thread made a training step slower (2.17 vs 1.85 ms, interleaved A/B); all cores from
+     * {@value #PARALLEL_ROWS} rows: a batch-128 epoch 0.81 instead of 1.07-1.23 s, batch 512 no change, and the
+     * 10,000-image forward pass 49-57 instead of 71-82 ms. The process otherwise keeps ND4J at one thread
+     * ({@code NativeSettings}).
+     */
+    private static void useBlasThreadsFor(int rows) {
+        int threads = rows >= PARALLEL_ROWS ? Runtime.getRuntime().availableProcessors() : 1;
+        if (threads != blasThreads) {
+            Nd4j.factory().blas().setMaxThreads(threads);
+            blasThreads = threads;
+        }
+    }
+
+    private static final int PARALLEL_ROWS = 100;
+    private static int blasThreads = -1;
+
+    /**
+     * The mean cross-entropy of probabilities {@code p} (clipped at 1e-10 as DL4J's {@code LossMCXENT} does)
+     * and δ = (p − y) / n, which already includes DL4J's division by the batch size.
+     */
+    private static double crossEntropy(float[] p, float[] y, float[] delta, int n, int classes) {
+        double loss = 0;
+        for (int i = 0; i < n * classes; i++) {
+            if (y[i] != 0f) loss -= y[i] * Math.log(Math.max(p[i], 1e-10f));
+            delta[i] = (p[i] - y[i]) / n;
+        }
+        return loss / n;
+    }
+
+    private void biasGradient(float[] delta, int n, int m, int bias) {
+        java.util.Arrays.fill(grads, bias, bias + m, 0f);
+        for (int r = 0; r < n; r++) {
+            int row = r * m;
+            for (int j = 0; j < m; j++) grads[bias + j] += delta[row + j];
+        }
+    }
+
+    private void addL2(int from, int len, double l2) {
+        if (l2 == 0) return;
+        float c = (float) l2;
+        for (int i = from; i < from + len; i++) grads[i] += c * params[i];
+    }
+
+    double regularizationScore() {
+        double s = 0;
+        for (int i = 0; i < layers; i++) {
+            if (weightL2[i] != 0) s += 0.5 * weightL2[i] * sumOfSquares(weightOffset[i], width[i] * width[i + 1]);
+            if (biasL2[i] != 0) s += 0.5 * biasL2[i] * sumOfSquares(biasOffset[i], width[i + 1]);
+        }
+        return s;
+    }
+
+    private double sumOfSquares(int from, int len) {
+        double s = 0;
+        for (int i = from; i < from + len; i++) s += (double) params[i] * params[i];
+        return s;
+    }
+
+    /** Working arrays for one batch size: off-heap where a GEMM reads or writes them, heap copies for Java loops. */
+    private final class Batch {
+        final INDArray x;
+        final FloatBuffer xBuf;
+        final float[] labels;
+        final INDArray[] out;
+        final FloatBuffer[] outBuf;
+        final INDArray[] deltaOff;
+        final FloatBuffer[] deltaBuf;
+        final float[][] z;
+        final float[][] a;
+        final float[][] delta;
+
+        Batch(int n, boolean training) {
+            x = training ? Nd4j.create(DataType.FLOAT, n, width[0]) : null;
+            xBuf = training ? floats(x) : null;
+            labels = training ? new float[n * width[layers]] : null;
+            out = new INDArray[layers];
+            outBuf = new FloatBuffer[layers];
+            deltaOff = new INDArray[layers];
+            deltaBuf = new FloatBuffer[layers];
+            z = new float[layers][];
+            a = new float[layers][];
+            delta = new float[layers][];
+            for (int i = 0; i < layers; i++) {
+                int m = width[i + 1];
+                out[i] = Nd4j.create(DataType.FLOAT, n, m);
+                outBuf[i] = floats(out[i]);
+                z[i] = new float[n * m];
+                a[i] = new float[n * m];
+                if (training) {
+                    deltaOff[i] = Nd4j.create(DataType.FLOAT, n, m);
+                    deltaBuf[i] = floats(deltaOff[i]);
+                    delta[i] = new float[n * m];
+                }
+            }
+        }
+
+        /** Copies the chosen rows straight from the preloaded matrices (no ND4J op per batch). */
+        void gather(DataSet data, int[] rows) {
+            FloatBuffer features = floats(data.getFeatures());
+            FloatBuffer targets = floats(data.getLabels());
+            int in = width[0];
+            int classes = width[layers];
+            for (int r = 0; r < rows.length; r++) {
+                xBuf.put(r * in, features, rows[r] * in, in);
+                targets.get(rows[r] * classes, labels, r * classes, classes);
+            }
+        }
+    }
+
+    /** The fixed L2 coefficient; only L2 reaches {@link #fit} ({@link FusedSupport#forTraining}). */
+    private static double l2(List<Regularization> rs) {
+        double c = 0;
+        for (Regularization r : rs) {
+            if (r instanceof L2Regularization l2) c += l2.getL2().valueAt(0, 0);
+        }
+        return c;
+    }
+
+    /** The floats of a contiguous array, indexed from its first element. */
+    static FloatBuffer floats(INDArray a) {
+        if (a.dataType() != DataType.FLOAT || a.length() > 0 && a.elementWiseStride() != 1) {
+            throw new IllegalArgumentException("expected a contiguous float array, got " + a.shapeInfoToString());
+        }
+        // asNio() spans the whole underlying allocation; a view starts at its offset within it.
+        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().slice((int) a.offset(), (int) a.length());
+    }
+
+    private static int offsetIn(INDArray view, INDArray flat) {
+        return (int) (view.offset() - flat.offset());
+    }
+}

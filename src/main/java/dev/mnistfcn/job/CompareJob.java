@@ -1,0 +1,161 @@
+package dev.mnistfcn.job;
+
+import dev.mnistfcn.Json;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.data.MnistSplits;
+import dev.mnistfcn.engine.Engine;
+import dev.mnistfcn.engine.Predictor;
+import dev.mnistfcn.eval.Mistakes;
+import dev.mnistfcn.eval.Stats;
+import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.storage.RunFolder;
+import dev.mnistfcn.storage.AtomicFiles;
+import dev.mnistfcn.network.NetworkFactory;
+import dev.mnistfcn.report.ComparisonTable;
+import dev.mnistfcn.report.ConfigResult;
+import dev.mnistfcn.report.HtmlReport;
+import dev.mnistfcn.report.RunMetrics;
+import dev.mnistfcn.job.TrainingJob;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Trains each config for each seed (seed, seed+1, …) as run {@code <name>-seed<seed>}, or reuses a
+ * finished run whose resolved config matches exactly, then writes the comparison table and the
+ * HTML/Markdown report.
+ */
+public final class CompareJob {
+    public static final String HTML = "report.html";
+    public static final String MARKDOWN = "report.md";
+    private static final int INFERENCE_REPEATS = 5;
+
+    /** What a comparison did: its results, and which runs were trained vs reused. */
+    public record Outcome(List<ConfigResult> results, List<String> trained, List<String> reused, Path html,
+                          Path markdown) {
+    }
+
+    private final PrintStream out;
+    private final boolean progress;
+
+    public CompareJob(PrintStream out, boolean progress) {
+        this.out = out;
+        this.progress = progress;
+    }
+
+    public Outcome run(List<Path> configFiles, Map<String, String> overrides, int seeds, Path reportDir) {
+        return run(configFiles, overrides, List.of(), seeds, reportDir);
+    }
+
+    /**
+     * As above; with {@code engines} (e.g. dl4j, fused) each config is trained by each engine in turn, as
+     * {@code <name>-<engine>}, so that the two stand side by side: accuracy within seed noise, and the speed ratio.
+     */
+    public Outcome run(List<Path> configFiles, Map<String, String> overrides, List<String> engines, int seeds,
+                       Path reportDir) {
+        List<ExperimentConfig> bases = new ArrayList<>();
+        for (Path f : configFiles) {
+            if (engines.isEmpty()) bases.add(ConfigLoader.load(f, overrides));
+            for (String engine : engines) {
+                Map<String, String> withEngine = new LinkedHashMap<>(overrides);
+                withEngine.put("training.engine", engine);
+                ExperimentConfig c = ConfigLoader.load(f, withEngine);
+                bases.add(c.withName(c.name() + "-" + engine));
+            }
+        }
+        int total = bases.size() * seeds;
+        List<String> trained = new ArrayList<>(), reused = new ArrayList<>();
+        List<ConfigResult> results = new ArrayList<>();
+        long started = System.nanoTime();
+        DataSet test = null;
+        int done = 0;
+        for (int c = 0; c < bases.size(); c++) {
+            ExperimentConfig base = bases.get(c);
+            List<RunMetrics> runs = new ArrayList<>();
+            RunFolder first = null;
+            for (int s = 0; s < seeds; s++) {
+                long seed = base.seed() + s;
+                ExperimentConfig cfg = base.withSeed(seed).withName(base.name() + "-seed" + seed);
+                RunFolder folder = RunFolder.of(cfg);
+                if (first == null) first = folder;
+                Optional<RunMetrics> existing = finished(cfg, folder);
+                long etaSeconds = trained.isEmpty() ? -1
+                        : Math.round((System.nanoTime() - started) / 1e9 / trained.size() * (total - done));
+                String eta = etaSeconds < 0 ? "?" : String.format("%d:%02d", etaSeconds / 60, etaSeconds % 60);
+                out.printf("== compare: config %d of %d (%s), seed %d of %d — run %d of %d, ETA %s%n", c + 1, bases.size(),
+                        base.name(), s + 1, seeds, done + 1, total, existing.isPresent() ? "(reused)" : eta);
+                if (existing.isPresent()) {
+                    out.println("   reusing " + folder.dir() + " (same resolved config and seed, already trained)");
+                    runs.add(existing.get());
+                    reused.add(cfg.name());
+                } else {
+                    runs.add(new TrainingJob(cfg, out, progress).run());
+                    trained.add(cfg.name());
+                }
+                done++;
+            }
+            if (test == null) test = MnistSplits.loadTest(Path.of(base.data().dir()));
+            MultiLayerNetwork net = ModelFiles.load(first.model(), false).network();
+            // The engine that trained the runs predicts too (decided once, as for training).
+            Predictor predictor = Engine.choose(base.training().engine(), net.getLayerWiseConfigurations(),
+                    Engine.Use.INFERENCE, "config '" + base.name() + "'", "training.engine").engine().predictor(net);
+            results.add(new ConfigResult(base.name(), NetworkFactory.architecture(net.getLayerWiseConfigurations()),
+                    base.model().hidden().size(), net.numParams(), base.training().epochs(), runs,
+                    inferenceMillis(predictor, test), size(first.model()),
+                    Mistakes.mostConfident(predictor, test, TrainingJob.GALLERY)));
+        }
+        String title = "mnist-fcn: " + String.join(" vs ", bases.stream().map(ExperimentConfig::name).toList())
+                + " (" + seeds + (seeds == 1 ? " seed)" : " seeds)");
+        Path html = reportDir.resolve(HTML), md = reportDir.resolve(MARKDOWN);
+        try {
+            AtomicFiles.writeString(html, HtmlReport.render(title, results, true));
+            AtomicFiles.writeString(md, HtmlReport.markdown(title, results, true));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println();
+        out.print(ComparisonTable.markdown(results));
+        out.println();
+        ComparisonTable.pairSentences(results).forEach(s -> out.println("- " + s));
+        out.printf("%nTrained %d run(s), reused %d. Report: %s (and %s)%n", trained.size(), reused.size(), html, md);
+        return new Outcome(results, trained, reused, html, md);
+    }
+
+    /** A finished run (model.zip and metrics.json) whose recorded config equals {@code cfg}. */
+    static Optional<RunMetrics> finished(ExperimentConfig cfg, RunFolder folder) {
+        Path metrics = folder.metrics();
+        if (!Files.isRegularFile(metrics) || !Files.isRegularFile(folder.model())) {
+            return Optional.empty();
+        }
+        try {
+            RunMetrics m = Json.MAPPER.readValue(metrics.toFile(), RunMetrics.class);
+            return cfg.equals(m.config()) && m.history().size() == cfg.training().epochs() ? Optional.of(m) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty(); // unreadable record: train again rather than trust it
+        }
+    }
+
+    /** Median wall time of one forward pass over all 10,000 test images in a single batch. */
+    static double inferenceMillis(Predictor predictor, DataSet test) {
+        return Stats.medianMillis(() -> predictor.probabilities(test.getFeatures()), INFERENCE_REPEATS);
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.mnistfcn.network;
+
+import dev.mnistfcn.config.ConfigValidator;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.config.InitSpec;
+import dev.mnistfcn.config.LayerSpec;
+import dev.mnistfcn.config.ModelSpec;
+import dev.mnistfcn.config.UpdaterSpec;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.distribution.TruncatedNormalDistribution;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.AdaGrad;
+import org.nd4j.linalg.learning.config.AdaMax;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The one place where YAML keys become DL4J builder calls: {@code model.hidden[i]} → {@link DenseLayer},
+ * the output → softmax {@link OutputLayer} with multi-class cross-entropy, {@code training.updater}
+ * → an {@link IUpdater}.
+ */
+public final class NetworkFactory {
+    private NetworkFactory() {
+    }
+
+    public static MultiLayerNetwork build(ExperimentConfig config) {
+        MultiLayerNetwork net = new MultiLayerNetwork(configuration(config));
+        net.init();
+        return net;
+    }
+
+    public static MultiLayerConfiguration configuration(ExperimentConfig config) {
+        ModelSpec m = config.model();
+        var list = new NeuralNetConfiguration.Builder()
+                .seed(config.seed())
+                .dataType(DataType.FLOAT)
+                .updater(updater(config.training().updater()))
+                // Workspaces reuse native memory across iterations instead of allocating per batch.
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                .cacheMode(CacheMode.NONE)
+                .list();
+        int nIn = m.input();
+        Double dropoutBefore = null;
+        for (int i = 0; i < m.hidden().size(); i++) {
+            LayerSpec l = m.hidden().get(i);
+            var dense = new DenseLayer.Builder().nIn(nIn).nOut(l.units())
+                    .activation(ConfigValidator.activation("model", "model.hidden[" + i + "].activation", l.activation()))
+                    .biasInit(l.biasInit());
+            weightInit(dense, l.init());
+            if (l.l2() != null && l.l2() > 0) dense.l2(l.l2());
+            if (dropoutBefore != null) dense.dropOut(1.0 - dropoutBefore);
+            list.layer(dense.build());
+            // DL4J applies dropout to a layer's input and takes a retain probability; our key drops
+            // this layer's outputs, so it goes on the next layer as 1 - p.
+            dropoutBefore = l.dropout() != null && l.dropout() > 0 ? l.dropout() : null;
+            nIn = l.units();
+        }
+        var out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nIn(nIn).nOut(m.output())
+                .activation(Activation.SOFTMAX)
+                .biasInit(0.0);
+        weightInit(out, m.outputInit());
+        if (dropoutBefore != null) out.dropOut(1.0 - dropoutBefore);
+        list.layer(out.build());
+        return list.build();
+    }
+
+    private static void weightInit(BaseLayer.Builder<?> b, InitSpec init) {
+        switch (init.type()) {
+            // WeightInit.NORMAL would be N(0, 1/fan-in); the tutorial needs explicit σ.
+            case "normal" -> b.weightInit(new NormalDistribution(init.mean(), init.stddev()));
+            case "truncated_normal" -> b.weightInit(new TruncatedNormalDistribution(init.mean(), init.stddev()));
+            case "xavier" -> b.weightInit(WeightInit.XAVIER);
+            case "xavier_uniform" -> b.weightInit(WeightInit.XAVIER_UNIFORM);
+            case "relu", "he" -> b.weightInit(WeightInit.RELU);
+            case "relu_uniform" -> b.weightInit(WeightInit.RELU_UNIFORM);
+            case "lecun_normal" -> b.weightInit(WeightInit.LECUN_NORMAL);
+            case "zero" -> b.weightInit(WeightInit.ZERO);
+            default -> throw new IllegalArgumentException("unvalidated init type " + init.type());
+        }
+    }
+
+    static IUpdater updater(UpdaterSpec u) {
+        double lr = u.learningRate();
+        return switch (u.type()) {
+            case "adam" -> new Adam(lr, or(u.beta1(), 0.9), or(u.beta2(), 0.999), or(u.epsilon(), 1e-8));
+            case "adamax" -> new AdaMax(lr, or(u.beta1(), 0.9), or(u.beta2(), 0.999), or(u.epsilon(), 1e-8));
+            case "nesterovs" -> new Nesterovs(lr, or(u.momentum(), 0.9));
+            case "sgd" -> new Sgd(lr);
+            case "rmsprop" -> new RmsProp(lr, or(u.rmsDecay(), 0.95), or(u.epsilon(), 1e-8));
+            case "adagrad" -> new AdaGrad(lr, or(u.epsilon(), 1e-6));
+            default -> throw new IllegalArgumentException("unvalidated updater " + u.type());
+        };
+    }
+
+    private static double or(Double v, double dflt) {
+        return v == null ? dflt : v;
+    }
+
+    /** Layer sizes as the user would say them, e.g. "784-256-64-10". */
+    public static String architecture(MultiLayerConfiguration conf) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < conf.getConfs().size(); i++) {
+            var layer = (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) conf.getConf(i).getLayer();
+            if (i == 0) sb.append(layer.getNIn());
+            sb.append('-').append(layer.getNOut());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.mnistfcn.storage;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes files (model zips, reports) so that a file with the final name is always complete: write a temporary file in
+ * the same folder, fsync it, then rename it over the target atomically. A crash leaves at most a
+ * {@code .tmp-*} file, never a truncated {@code model.zip}.
+ */
+public final class AtomicFiles {
+    public static final String TEMP_PREFIX = ".tmp-";
+
+    private AtomicFiles() {
+    }
+
+    /** Writes small text files (config, metrics, reports) with the same all-or-nothing guarantee. */
+    public static void writeString(Path target, String content) throws IOException {
+        writeAtomically(target, out -> out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    public interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    public static void writeAtomically(Path target, Writer writer) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, TEMP_PREFIX + target.getFileName() + "-", "");
+        try {
+            // createTempFile makes the file owner-only; outputs are ordinary files, readable like any other.
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+                // Some writers (ModelSerializer's ZipOutputStream) close the stream they are given; keep the
+                // channel open until it has been fsynced.
+                writer.write(new java.io.FilterOutputStream(out) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush();
+                    }
+                });
+                out.flush();
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            fsyncDirectory(dir);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void fsyncDirectory(Path dir) {
+        // Makes the rename itself durable; not supported on every OS/filesystem, where it is skipped.
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+        }
+    }
+}

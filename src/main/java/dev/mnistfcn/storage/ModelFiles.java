@@ -1,0 +1,173 @@
+package dev.mnistfcn.storage;
+
+import dev.mnistfcn.Json;
+import dev.mnistfcn.Mnist;
+import dev.mnistfcn.network.NetworkFactory;
+import dev.mnistfcn.UserError;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Reads and writes DL4J model zips, treating every zip as coming from a stranger.
+ *
+ * <p>Writing: {@link ModelSerializer} output plus our JSON metadata entry, written atomically by
+ * {@link AtomicFiles}. Reading: the zip is checked first (readable, no absolute or {@code ..} entry
+ * names, a DL4J network, no entry that DL4J would read with Java deserialization, 784 inputs and 10
+ * outputs) and only then handed to {@link ModelSerializer#restoreMultiLayerNetwork}.
+ */
+public final class ModelFiles {
+    public static final String METADATA_ENTRY = "mnist-fcn.json";
+    /** ModelSerializer entries read with {@code ObjectInputStream}: never loaded from a stranger's zip. */
+    static final Set<String> DESERIALIZED_ENTRIES = Set.of("preprocessor.bin");
+    static final String CONFIGURATION = "configuration.json";
+    static final String COEFFICIENTS = "coefficients.bin";
+    static final String UPDATER = "updaterState.bin";
+
+    private ModelFiles() {
+    }
+
+    /** A loaded network with what we know about it. */
+    public record Loaded(MultiLayerNetwork network, Optional<ModelMetadata> metadata, boolean hasUpdaterState,
+                         long fileBytes) {
+    }
+
+    public static void save(MultiLayerNetwork net, Path target, boolean withUpdater, ModelMetadata metadata)
+            throws IOException {
+        ByteArrayOutputStream model = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(net, model, withUpdater);
+        AtomicFiles.writeAtomically(target, out -> {
+            try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(model.toByteArray()));
+                 ZipOutputStream zip = new ZipOutputStream(out)) {
+                for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                    zip.putNextEntry(new ZipEntry(e.getName()));
+                    in.transferTo(zip);
+                    zip.closeEntry();
+                }
+                if (metadata != null) {
+                    zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
+                    zip.write(Json.MAPPER.writeValueAsBytes(metadata));
+                    zip.closeEntry();
+                }
+            }
+        });
+    }
+
+    public static Loaded load(Path file, boolean withUpdater) {
+        if (Files.isDirectory(file)) {
+            throw new UserError(file + " is a folder, not a model zip. Give the path of a .zip file (e.g. "
+                    + "models/two-layer/model.zip).");
+        }
+        if (!Files.exists(file)) {
+            throw new UserError("Model file " + file.toAbsolutePath() + " does not exist. Train one first "
+                    + "(mvn compile exec:java -Dconfig=two-layer.yaml writes models/two-layer/model.zip) or check the path.");
+        }
+        String json;
+        ModelMetadata meta = null;
+        boolean hasUpdater;
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            var entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                String name = entries.nextElement().getName();
+                if (name.startsWith("/") || name.startsWith("\\") || name.contains("..") || name.contains(":")) {
+                    throw new UserError("Model file " + file + " was rejected: it contains the entry '" + name
+                            + "', an absolute path or one leading out of the archive. A DL4J model zip holds only "
+                            + "plain names such as configuration.json and coefficients.bin.");
+                }
+                if (DESERIALIZED_ENTRIES.contains(name)) {
+                    throw new UserError("Model file " + file + " was rejected: it contains '" + name + "', which DL4J "
+                            + "would read with Java deserialization, and that can run arbitrary code from a stranger's "
+                            + "file. Re-save the network without a data preprocessor (ModelSerializer.writeModel).");
+                }
+            }
+            ZipEntry conf = zip.getEntry(CONFIGURATION);
+            if (conf == null || zip.getEntry(COEFFICIENTS) == null) {
+                throw new UserError("Model file " + file + " is a zip but not a DL4J model: it has no " + CONFIGURATION
+                        + " and " + COEFFICIENTS + ". Give a zip written by mnist-fcn or ModelSerializer.writeModel.");
+            }
+            hasUpdater = zip.getEntry(UPDATER) != null;
+            try (InputStream in = zip.getInputStream(conf)) {
+                json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            ZipEntry m = zip.getEntry(METADATA_ENTRY);
+            if (m != null) {
+                try (InputStream in = zip.getInputStream(m)) {
+                    meta = Json.MAPPER.readValue(in, ModelMetadata.class);
+                } catch (IOException e) {
+                    throw new UserError("Model file " + file + " has an unreadable " + METADATA_ENTRY + " (" + e.getMessage()
+                            + "). The file is damaged; use another checkpoint.");
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new UserError("Model file " + file.toAbsolutePath() + " does not exist.");
+        } catch (ZipException e) {
+            throw new UserError("Model file " + file + " is truncated or not a zip (" + e.getMessage() + "). It may be "
+                    + "a copy cut short or a file of another kind; mnist-fcn never leaves such a file under a final name, "
+                    + "so use another checkpoint or retrain.");
+        } catch (IOException e) {
+            throw new UserError("Model file " + file + " cannot be read: " + e.getMessage());
+        }
+        MultiLayerConfiguration conf;
+        try {
+            conf = MultiLayerConfiguration.fromJson(json);
+        } catch (RuntimeException e) {
+            throw new UserError("Model file " + file + " does not hold a MultiLayerNetwork configuration (it may be a "
+                    + "ComputationGraph or a damaged file). mnist-fcn loads DL4J MultiLayerNetwork zips.");
+        }
+        checkMnistShape(file, conf);
+        MultiLayerNetwork net;
+        try {
+            net = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), withUpdater);
+        } catch (Exception | Error e) {
+            throw new UserError("Model file " + file + " is damaged: its network could not be restored ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse(""))
+                    + "). Use another checkpoint or retrain.");
+        }
+        long bytes;
+        try {
+            bytes = Files.size(file);
+        } catch (IOException e) {
+            bytes = -1;
+        }
+        return new Loaded(net, Optional.ofNullable(meta), hasUpdater, bytes);
+    }
+
+    private static void checkMnistShape(Path file, MultiLayerConfiguration conf) {
+        if (conf.getConfs().isEmpty()
+                || !(conf.getConf(0).getLayer() instanceof FeedForwardLayer first)
+                || !(conf.getConf(conf.getConfs().size() - 1).getLayer() instanceof FeedForwardLayer last)) {
+            throw new UserError("Model file " + file + " is not a fully-connected network that mnist-fcn can evaluate.");
+        }
+        if (first.getNIn() != Mnist.PIXELS || last.getNOut() != Mnist.CLASSES) {
+            throw new UserError("Model file " + file + " takes " + first.getNIn() + " inputs and gives " + last.getNOut()
+                    + " outputs; an MNIST classifier takes 784 (28×28 pixels) and gives 10 (digits). Its layers: "
+                    + describe(conf) + ".");
+        }
+    }
+
+    /** Layer sizes, e.g. "784-256-64-10", for any feed-forward stack. */
+    public static String describe(MultiLayerConfiguration conf) {
+        try {
+            return NetworkFactory.architecture(conf);
+        } catch (ClassCastException e) {
+            return conf.getConfs().size() + " layers of other kinds";
+        }
+    }
+}

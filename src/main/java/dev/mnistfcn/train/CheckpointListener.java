@@ -1,0 +1,59 @@
+package dev.mnistfcn.train;
+
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.storage.CheckpointStore;
+import dev.mnistfcn.storage.ModelMetadata;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * Every {@code every} epochs and at the last: a checkpoint ({@code epoch-NN.zip}); on a new best validation
+ * accuracy: {@code best.zip}. {@code every = 0} writes neither.
+ */
+public final class CheckpointListener implements TrainingListener {
+    private final MultiLayerNetwork net;
+    private final CheckpointStore store;
+    private final int every;
+    private final BiFunction<EpochStats, List<EpochStats>, ModelMetadata> metadata;
+    private final PrintStream out;
+    private int lastEpoch;
+    private double best;
+
+    /** {@code metadata} describes the network after an epoch, from that epoch's figures and the history so far. */
+    public CheckpointListener(MultiLayerNetwork net, CheckpointStore store, int every,
+                              BiFunction<EpochStats, List<EpochStats>, ModelMetadata> metadata, PrintStream out) {
+        this.net = net;
+        this.store = store;
+        this.every = every;
+        this.metadata = metadata;
+        this.out = out;
+    }
+
+    @Override
+    public void trainingStarted(TrainingPlan plan) {
+        lastEpoch = plan.epochs();
+        best = plan.done().stream().mapToDouble(EpochStats::validationAccuracy).max().orElse(-1);
+    }
+
+    @Override
+    public void epochDone(EpochStats stats, List<EpochStats> history) {
+        if (every == 0) return;
+        try {
+            if (stats.epoch() % every == 0 || stats.epoch() == lastEpoch) {
+                out.println("  checkpoint " + store.save(net, metadata.apply(stats, history)));
+            }
+            if (stats.validationAccuracy() > best) {
+                best = stats.validationAccuracy();
+                store.saveBest(net, metadata.apply(stats, history));
+            }
+        } catch (IOException e) {
+            throw new UserError("Cannot write a checkpoint to " + store.dir() + ": " + e.getMessage()
+                    + ". Check free disk space and permissions.", e);
+        }
+    }
+}

@@ -1,9 +1,0 @@
-package dev.mnistfcn.train;
-
-/** One line of the training history: the tutorial's per-epoch print plus timing. */
-public record EpochStats(int epoch, double trainLoss, double validationLoss, double validationAccuracy,
-                         double trainSeconds, double validationSeconds, long examples) {
-    public double examplesPerSecond() {
-        return examples / trainSeconds;
-    }
-}

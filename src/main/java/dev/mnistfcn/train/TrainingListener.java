@@ -1,0 +1,19 @@
+package dev.mnistfcn.train;
+
+import dev.mnistfcn.eval.EpochStats;
+
+import java.util.List;
+
+/** Hears the training loop: console output, checkpoints and timings are listeners, not code inside the loop. */
+public interface TrainingListener {
+    default void trainingStarted(TrainingPlan plan) {
+    }
+
+    /** After each parameter update: {@code batch} of {@code batches} in this epoch, the epoch's mean loss so far. */
+    default void batchDone(int epoch, int batch, int batches, double meanLoss, double seconds) {
+    }
+
+    /** After each epoch's validation; {@code history} includes {@code stats}. */
+    default void epochDone(EpochStats stats, List<EpochStats> history) {
+    }
+}

@@ -1,0 +1,80 @@
+package dev.mnistfcn;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.CompositeArchRule;
+import dev.mnistfcn.config.LayerRuleBreaker;
+import dev.mnistfcn.job.TrainingJob;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The packages form layers, in the order data flows; a class may use only the layers below its own. */
+class ArchitectureTest {
+    /** Bottom to top. */
+    static final List<String> LAYERS = List.of(
+            "dev.mnistfcn",              // UserError, Json, Mnist's constants
+            "dev.mnistfcn.config",       // YAML → validated records
+            "dev.mnistfcn.data",         // MNIST files, split, batches
+            "dev.mnistfcn.network",      // config → DL4J MultiLayerConfiguration
+            "dev.mnistfcn.engine.fused", // the fast engine's kernels, update rules and support check
+            "dev.mnistfcn.engine",       // the engine choice; TrainingStep and Predictor
+            "dev.mnistfcn.eval",         // Evaluation through a Predictor
+            "dev.mnistfcn.storage",      // model zips, checkpoints, run folders, atomic writes
+            "dev.mnistfcn.train",        // the epoch loop and its listeners
+            "dev.mnistfcn.report",       // metrics.json, report.md, report.html
+            "dev.mnistfcn.walkthrough",  // the plain-DL4J page
+            "dev.mnistfcn.job",          // train, compare, bench
+            "dev.mnistfcn.cli");         // picocli commands
+
+    static ArchRule layersPointDown() {
+        List<ArchRule> rules = new ArrayList<>();
+        for (int i = 0; i < LAYERS.size() - 1; i++) {
+            String[] above = LAYERS.subList(i + 1, LAYERS.size()).toArray(String[]::new);
+            rules.add(noClasses().that().resideInAPackage(LAYERS.get(i))
+                    .should().dependOnClassesThat().resideInAnyPackage(above)
+                    .because(LAYERS.get(i) + " sits below " + Arrays.toString(above))
+                    .allowEmptyShould(true)); // the broken-rule check below imports two classes only
+        }
+        return CompositeArchRule.of(rules);
+    }
+
+    private static JavaClasses production() {
+        return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.mnistfcn");
+    }
+
+    @Test
+    void importsRunDownTheLayers() {
+        JavaClasses classes = production();
+        assertTrue(classes.size() > 50, "found the production classes: " + classes.size());
+        for (JavaClass c : classes) {
+            assertTrue(LAYERS.contains(c.getPackageName()), c.getName() + " is in no layer: add its package to LAYERS");
+        }
+        layersPointDown().check(classes);
+    }
+
+    @Test
+    void packagesHaveNoCycles() {
+        slices().matching("dev.mnistfcn.(**)").should().beFreeOfCycles().check(production());
+    }
+
+    /** The rule is not vacuous: a config class that reaches up into the jobs fails it. */
+    @Test
+    void anImportUpTheLayersFails() {
+        JavaClasses broken = new ClassFileImporter().importClasses(LayerRuleBreaker.class, TrainingJob.class);
+        AssertionError e = assertThrows(AssertionError.class, () -> layersPointDown().check(broken));
+        assertTrue(e.getMessage().contains(LayerRuleBreaker.class.getName()) && e.getMessage().contains("TrainingJob"),
+                e.getMessage());
+    }
+}

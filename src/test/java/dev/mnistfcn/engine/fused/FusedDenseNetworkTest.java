@@ -1,0 +1,278 @@
+package dev.mnistfcn.engine.fused;
+
+import dev.mnistfcn.TestData;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.data.EpochBatches;
+import dev.mnistfcn.data.MnistSplits;
+import dev.mnistfcn.network.NetworkFactory;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.weightnoise.DropConnect;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The fused step must compute what DL4J's {@code fit} computes; checked against DL4J on real MNIST batches. */
+class FusedDenseNetworkTest {
+    private static final Path MNIST = TestData.mnistDir();
+
+    /**
+     * Loss and gradient against {@code computeGradientAndScore} on the same parameters, over several steps; then
+     * the class probabilities against {@code output}.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+            "two-layer.yaml, ''",
+            "one-layer.yaml, training.batch_size=64",
+            "two-layer.yaml, model.hidden[0].activation=tanh;model.hidden[1].activation=sigmoid",
+            "two-layer.yaml, model.hidden[1].activation=identity;model.hidden[0].l2=0.001",
+    })
+    void lossAndGradientMatchDl4j(String config, String overrides) {
+        ExperimentConfig cfg = config(config, overrides);
+        MnistSplits data = MnistSplits.load(cfg.data(), MNIST);
+        MultiLayerNetwork net = NetworkFactory.build(cfg);
+        assertEquals(Optional.empty(), FusedSupport.forTraining(net.getLayerWiseConfigurations()));
+        var step = new FusedDenseNetwork(net);
+        var order = new EpochBatches(data.train(), cfg.training().batchSize(), cfg.seed(), 1);
+        for (int s = 0; s < 5; s++) {
+            int[] rows = order.nextRows();
+            DataSet batch = EpochBatches.rows(data.train(), rows);
+            net.setInput(batch.getFeatures());
+            net.setLabels(batch.getLabels());
+            net.computeGradientAndScore();
+            INDArray expected = net.gradient().gradient().dup().reshape(-1).divi(rows.length); // fit divides by n
+            double expectedScore = net.score();
+
+            double loss = step.lossAndGradient(data.train(), rows) + step.regularizationScore();
+            assertEquals(expectedScore, loss, 1e-4 * expectedScore, "loss at step " + s); // DL4J sums ||W||² in float
+            INDArray actual = Nd4j.createFromArray(step.gradient());
+            double diff = expected.sub(actual).amaxNumber().doubleValue();
+            double scale = expected.amaxNumber().doubleValue();
+            assertTrue(diff <= 1e-5 * scale, "gradient at step " + s + ": max |difference| " + diff + " of " + scale);
+
+            step.fit(data.train(), rows); // move on to new parameters
+        }
+        INDArray x = data.validation().getFeatures();
+        INDArray expected = net.output(x, false);
+        INDArray actual = new FusedDenseNetwork(net).output(x);
+        assertEquals(x.rows(), actual.rows());
+        double diff = expected.sub(actual).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-4, "probabilities for the validation images: max |difference| " + diff);
+        assertEquals(expected.argMax(1), actual.argMax(1));
+        INDArray rows = x.get(NDArrayIndex.interval(100, 150), NDArrayIndex.all()); // a view at an offset
+        assertTrue(expected.get(NDArrayIndex.interval(100, 150), NDArrayIndex.all())
+                .equalsWithEps(new FusedDenseNetwork(net).output(rows), 1e-4), "probabilities for rows 100-149");
+    }
+
+    /**
+     * The sparse inference pass against DL4J's {@code output} on real test images: widths that are not whole
+     * vectors or blocks, activations that leave no zeros, one row, a partial chunk, and several chunks on two
+     * threads; and a dense input, which it must hand back to the GEMM path.
+     */
+    @ParameterizedTest(name = "{0}, {1} rows")
+    @CsvSource({
+            "'', 50",
+            "'', 1000",
+            "model.hidden[0].units=100;model.hidden[1].units=37, 1",
+            "model.hidden[0].units=100;model.hidden[1].units=37, 130",
+            "model.hidden[0].activation=sigmoid;model.hidden[1].activation=identity;model.hidden[1].units=13, 70",
+    })
+    void sparseForwardMatchesDl4jOutput(String overrides, int n) {
+        assertTrue(FusedDenseNetwork.SPARSE_FORWARD, "this JVM lacks --add-modules jdk.incubator.vector");
+        ExperimentConfig cfg = config("two-layer.yaml", overrides);
+        MnistSplits data = MnistSplits.load(cfg.data(), MNIST);
+        MultiLayerNetwork net = NetworkFactory.build(cfg);
+        var fused = new FusedDenseNetwork(net);
+        var order = new EpochBatches(data.train(), 50, 1, 1);
+        for (int s = 0; s < 10; s++) fused.fit(data.train(), order.nextRows()); // non-zero biases
+        INDArray x = data.test().getFeatures().get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
+        INDArray expected = net.output(x, false);
+        float[] probs = new float[n * 10];
+        assertTrue(fused.sparseForward().forward(FusedDenseNetwork.floats(x), n, probs), "MNIST is sparse enough");
+        INDArray actual = Nd4j.create(probs, new long[]{n, 10}, 'c');
+        double diff = expected.sub(actual).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-4, "max |difference| " + diff);
+        assertEquals(expected.argMax(1), Nd4j.createFromArray(fused.classify(x)).castTo(DataType.LONG));
+
+        INDArray dense = Nd4j.rand(DataType.FLOAT, n, 784);
+        assertTrue(!fused.sparseForward().forward(FusedDenseNetwork.floats(dense), n, probs), "dense input: GEMM");
+        INDArray mixed = Nd4j.vstack(x, dense); // where split over workers, the dense rows are all in the last one's range
+        assertTrue(!fused.sparseForward().forward(FusedDenseNetwork.floats(mixed), 2 * n, new float[2 * n * 10]),
+                "dense rows after sparse ones: GEMM");
+        assertTrue(net.output(mixed, false).equalsWithEps(fused.output(mixed), 1e-4), "mixed input through GEMM");
+        assertTrue(net.output(dense, false).equalsWithEps(fused.output(dense), 1e-4), "dense input through GEMM");
+    }
+
+    /** Our Adam loop against DL4J's {@code AdamUpdater} (libnd4j's op) on the same gradients, 20 iterations. */
+    @Test
+    void adamMatchesDl4jsUpdater() {
+        int n = 10_000;
+        Adam config = new Adam(0.01, 0.8, 0.99, 1e-6);
+        var dl4j = config.instantiate(Nd4j.zeros(DataType.FLOAT, 1, 2L * n), true);
+        Random rnd = new Random(1);
+        float[] p = new float[n], m = new float[n], v = new float[n], g = new float[n];
+        for (int i = 0; i < n; i++) p[i] = (float) rnd.nextGaussian();
+        INDArray reference = Nd4j.createFromArray(p).reshape(1, n);
+        for (int it = 0; it < 20; it++) {
+            for (int i = 0; i < n; i++) g[i] = (float) (rnd.nextGaussian() * Math.pow(10, -rnd.nextInt(4)));
+            INDArray update = Nd4j.createFromArray(g).reshape(1, n);
+            dl4j.applyUpdater(update, it, 0);
+            reference.subi(update);
+            UpdateRules.adam(config, it, 0, p, g, m, v);
+        }
+        double diff = reference.sub(Nd4j.createFromArray(p).reshape(1, n)).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-5, "max |difference| " + diff);
+    }
+
+    /**
+     * 30 steps of {@code fit} and 30 fused steps from the same start. Adam divides by √v, so float rounding in
+     * near-zero gradients can move single weights by up to a step size; the loss curve and the bulk of the
+     * parameters must agree.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+            "two-layer.yaml, ''",
+            "one-layer.yaml, training.updater.type=sgd;training.updater.learning_rate=0.01;training.batch_size=64",
+    })
+    void trainingFollowsFit(String config, String overrides) {
+        ExperimentConfig cfg = config(config, overrides);
+        MnistSplits data = MnistSplits.load(cfg.data(), MNIST);
+        MultiLayerNetwork reference = NetworkFactory.build(cfg);
+        MultiLayerNetwork fused = NetworkFactory.build(cfg);
+        var step = new FusedDenseNetwork(fused);
+        var order = new EpochBatches(data.train(), cfg.training().batchSize(), cfg.seed(), 1);
+        for (int s = 0; s < 30; s++) {
+            int[] rows = order.nextRows();
+            reference.fit(EpochBatches.rows(data.train(), rows));
+            double loss = step.fit(data.train(), rows);
+            assertEquals(reference.score(), loss, 1e-3 * reference.score(), "loss at step " + s);
+        }
+        step.writeUpdaterState();
+        INDArray diff = reference.params().sub(fused.params());
+        double relative = diff.norm2Number().doubleValue() / reference.params().norm2Number().doubleValue();
+        assertTrue(relative < 1e-4, "relative parameter difference " + relative);
+        assertEquals(reference.getIterationCount(), fused.getIterationCount());
+        INDArray state = reference.getUpdater().getStateViewArray();
+        if (state != null) {
+            double stateDiff = state.sub(fused.getUpdater().getStateViewArray()).norm2Number().doubleValue();
+            assertTrue(stateDiff < 1e-4 * state.norm2Number().doubleValue(), "updater state difference " + stateDiff);
+        }
+        assertEquals(reference.score(), fused.score(), 1e-3 * reference.score());
+    }
+
+    /** SGD with L2 on weights and biases, which no YAML key sets but a foreign DL4J zip can hold. */
+    @Test
+    void sgdWithBiasL2FollowsFit() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT)
+                .updater(new Sgd(0.05)).l2(1e-3).l2Bias(1e-2).list()
+                .layer(new DenseLayer.Builder().nIn(784).nOut(40).activation(org.nd4j.linalg.activations.Activation.TANH)
+                        .biasInit(0.1).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(40).nOut(10)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+                .build();
+        assertEquals(Optional.empty(), FusedSupport.forTraining(conf));
+        MnistSplits data = MnistSplits.load(config("one-layer.yaml", "").data(), MNIST);
+        MultiLayerNetwork reference = new MultiLayerNetwork(conf.clone());
+        reference.init();
+        MultiLayerNetwork fused = new MultiLayerNetwork(conf.clone());
+        fused.init();
+        var step = new FusedDenseNetwork(fused);
+        var order = new EpochBatches(data.train(), 32, 7, 1);
+        for (int s = 0; s < 20; s++) {
+            int[] rows = order.nextRows();
+            reference.fit(EpochBatches.rows(data.train(), rows));
+            assertEquals(reference.score(), step.fit(data.train(), rows), 1e-4 * reference.score(), "loss at step " + s);
+        }
+        double relative = reference.params().sub(fused.params()).norm2Number().doubleValue()
+                / reference.params().norm2Number().doubleValue();
+        assertTrue(relative < 1e-5, "relative parameter difference " + relative);
+    }
+
+    /** Dropout plays no part at inference ({@code output(x, false)}): the fused pass must give DL4J's numbers. */
+    @Test
+    void dropoutNetworksPredictLikeDl4jButTrainWithFit() {
+        MultiLayerNetwork net = build("model.hidden[0].dropout=0.5");
+        assertEquals(Optional.empty(), FusedSupport.forInference(net.getLayerWiseConfigurations()));
+        assertTrue(FusedSupport.forTraining(net.getLayerWiseConfigurations()).orElseThrow().contains("dropout"));
+        INDArray x = MnistSplits.loadTest(MNIST).getFeatures().get(NDArrayIndex.interval(0, 500), NDArrayIndex.all());
+        assertTrue(net.output(x, false).equalsWithEps(new FusedDenseNetwork(net).output(x), 1e-4));
+    }
+
+    /**
+     * The whitelist: each setting the fused engine does not compute is refused, by name, including ones it was
+     * never told about (layer normalisation, a bias-less output layer).
+     */
+    @Test
+    void networksItCannotRunAreNamed() {
+        assertTrue(trainingGap(build("model.hidden[0].activation=elu")).contains("elu"));
+        assertTrue(trainingGap(build("training.updater.type=nesterovs")).contains("Nesterovs"));
+        assertTrue(trainingGap(build("training.updater.type=rmsprop")).contains("RmsProp"));
+        MultiLayerConfiguration layerNorm = plain(new DenseLayer.Builder().nIn(784).nOut(30).hasLayerNorm(true).build(),
+                new OutputLayer.Builder().nIn(30).nOut(10).activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
+        assertEquals("layer 0 (DenseLayer) sets hasLayerNorm = true (the fused engine computes only false)",
+                FusedSupport.forInference(layerNorm).orElseThrow());
+        MultiLayerConfiguration noBias = plain(new DenseLayer.Builder().nIn(784).nOut(30).build(),
+                new OutputLayer.Builder().nIn(30).nOut(10).hasBias(false)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
+        assertEquals("layer 1 (OutputLayer) sets hasBias = false (the fused engine computes only true)",
+                FusedSupport.forInference(noBias).orElseThrow());
+        MultiLayerConfiguration clipped = plain(new DenseLayer.Builder().nIn(784).nOut(30).build(),
+                new OutputLayer.Builder(new LossMCXENT(1e-5, null)).nIn(30).nOut(10)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
+        assertEquals(Optional.empty(), FusedSupport.forInference(clipped), "the loss plays no part in inference");
+        assertTrue(FusedSupport.forTraining(clipped).orElseThrow().contains("MCXENT"));
+        MultiLayerConfiguration noise = plain(new DenseLayer.Builder().nIn(784).nOut(30)
+                        .weightNoise(new DropConnect(0.5)).build(),
+                new OutputLayer.Builder().nIn(30).nOut(10).activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
+        assertTrue(FusedSupport.forInference(noise).orElseThrow().startsWith("layer 0 (DenseLayer) sets weightNoise"));
+        MultiLayerConfiguration notDense = plain(new DenseLayer.Builder().nIn(784).nOut(30).build(),
+                new LossLayer.Builder().activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
+        assertTrue(FusedSupport.forInference(notDense).orElseThrow().contains("is not a OutputLayer"));
+    }
+
+    private static String trainingGap(MultiLayerNetwork net) {
+        return FusedSupport.forTraining(net.getLayerWiseConfigurations()).orElseThrow();
+    }
+
+    private static MultiLayerConfiguration plain(Layer... layers) {
+        var list = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).updater(new Adam(0.01)).list();
+        for (Layer l : layers) list.layer(l);
+        return list.build();
+    }
+
+    private static MultiLayerNetwork build(String overrides) {
+        return NetworkFactory.build(config("two-layer.yaml", overrides));
+    }
+
+    private static ExperimentConfig config(String file, String overrides) {
+        Map<String, String> o = new HashMap<>(Map.of("data.train_limit", "3000", "data.dir", MNIST.toString()));
+        for (String kv : overrides.split(";")) {
+            if (!kv.isBlank()) o.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+        return ConfigLoader.load(Path.of("config", file), o);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.mnistfcn.job;
+
+import dev.mnistfcn.TestData;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A real (small) comparison: trains once, reuses on the second call, writes a self-contained report. */
+class CompareJobTest {
+    @TempDir
+    Path out;
+
+    @Test
+    void secondCompareTrainsNothingAndTheReportIsSelfContained() throws Exception {
+        Map<String, String> small = Map.of("training.epochs", "1", "data.train_limit", "1000",
+                "data.dir", TestData.mnistDir().toString(), "output.dir", out.resolve("runs").toString());
+        List<Path> configs = List.of(Path.of("config/one-layer.yaml"), Path.of("config/two-layer.yaml"));
+        var job = new CompareJob(new PrintStream(new ByteArrayOutputStream()), false);
+
+        var first = job.run(configs, small, 2, out.resolve("report"));
+        assertEquals(List.of("one-layer-seed12345", "one-layer-seed12346", "two-layer-seed12345", "two-layer-seed12346"),
+                first.trained());
+        assertEquals(List.of(), first.reused());
+
+        var second = job.run(configs, small, 2, out.resolve("report"));
+        assertEquals(List.of(), second.trained(), "nothing retrained");
+        assertEquals(first.trained(), second.reused());
+        assertEquals(first.results().get(1).testAccuracyMean(), second.results().get(1).testAccuracyMean());
+
+        // A changed config is not mistaken for the old one.
+        var changed = job.run(configs.subList(0, 1), Map.of("training.epochs", "1", "data.train_limit", "1000",
+                "data.dir", TestData.mnistDir().toString(), "output.dir", out.resolve("runs").toString(),
+                "training.updater.learning_rate", "0.001"), 1, out.resolve("report2"));
+        assertEquals(List.of("one-layer-seed12345"), changed.trained());
+
+        String html = Files.readString(second.html());
+        Document doc = Jsoup.parse(html);
+        assertEquals(2, doc.select("section.config").size());
+        assertEquals(2, doc.select("svg.loss-curve").size(), "one loss chart per config");
+        assertEquals(2, doc.select("svg.acc-curve").size(), "one accuracy chart per config");
+        assertEquals(2, doc.select("svg.heatmap").size(), "one confusion heat map per config");
+        assertEquals(1, doc.select("table.compare").size());
+        assertEquals(3, doc.select("table.compare tr").size());
+        assertEquals(2, doc.select("svg.bars").size());
+        for (var gallery : doc.select("section.gallery")) {
+            assertEquals(32, gallery.select("figure.mistake img[src^=data:image/png;base64,]").size());
+            assertTrue(gallery.select("figcaption").first().text().matches("true \\d → \\d \\d+\\.\\d% · #\\d+"),
+                    gallery.select("figcaption").first().text());
+        }
+        assertFalse(html.contains("http:") || html.contains("https:") || html.contains("//cdn"), "no external reference");
+        assertTrue(doc.select("script, link, iframe").isEmpty());
+        assertTrue(doc.select("ul.noise li").first().text().contains("seed"), doc.select("ul.noise").text());
+        assertTrue(Files.readString(second.markdown()).contains("| config | hidden layers | parameters |"));
+    }
+}

@@ -1,0 +1,127 @@
+package dev.mnistfcn.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mnistfcn.TestData;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.data.MnistSplits;
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.report.RunMetrics;
+import dev.mnistfcn.train.Trainer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Real DL4J training on real MNIST, on a 5,000-image subset. */
+class SmokeTrainingTest {
+
+    @Test
+    void twoEpochsOn5000ImagesReach90PercentAndWriteEveryOutput(@TempDir Path out) throws Exception {
+        Path mnist = TestData.mnistDir();
+        ExperimentConfig cfg = ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of(
+                "training.epochs", "2", "data.train_limit", "5000", "data.dir", mnist.toString(),
+                "output.dir", out.toString()));
+        var console = new ByteArrayOutputStream();
+        RunMetrics m = new TrainingJob(cfg, new PrintStream(console), true).run();
+
+        assertEquals(2, m.history().size());
+        EpochStats last = m.history().get(1);
+        assertTrue(last.validationAccuracy() >= 0.90, "validation accuracy " + last.validationAccuracy());
+        assertEquals(5000, last.examples());
+        assertTrue(m.test().accuracy() >= 0.88, "test accuracy " + m.test().accuracy());
+        assertEquals(10_000, m.test().examples());
+
+        Path run = out.resolve("two-layer");
+        MultiLayerNetwork saved = ModelSerializer.restoreMultiLayerNetwork(run.resolve("model.zip").toFile(), true);
+        assertEquals(218_058, saved.numParams());
+        assertTrue(saved.getUpdater().getStateViewArray() != null, "updater state saved");
+        JsonNode json = dev.mnistfcn.Json.MAPPER.readTree(run.resolve("metrics.json").toFile());
+        assertEquals(2, json.get("history").size());
+        assertEquals(m.test().accuracy(), json.get("test").get("accuracy").asDouble(), 1e-12);
+        assertEquals(218_058, json.get("parameters").asLong());
+        assertEquals("1.0.0-M2.1", json.get("versions").get("deeplearning4j").asText());
+        assertEquals(cfg, ConfigLoader.parse(Files.readString(run.resolve("config.resolved.yaml")), "resolved"));
+        String report = Files.readString(run.resolve("report.md"));
+        assertTrue(report.contains("Confusion matrix") && report.contains("| 9 |"), report);
+        String printed = console.toString();
+        assertTrue(printed.contains("epoch | train loss | val loss | val acc"), printed);
+        assertTrue(printed.contains("2/2 |"), printed);
+        try (var files = Files.list(run)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")), "no temp files left");
+        }
+    }
+
+    @Test
+    void sameSeedGivesIdenticalParameters() {
+        Path mnist = TestData.mnistDir();
+        ExperimentConfig cfg = ConfigLoader.load(Path.of("config/one-layer.yaml"), Map.of(
+                "data.train_limit", "2000", "data.dir", mnist.toString(), "training.epochs", "1"));
+        MnistSplits data = MnistSplits.load(cfg.data(), mnist);
+        var a = train(cfg, data);
+        var b = train(cfg, data);
+        assertEquals(a.params(), b.params());
+        var other = train(ConfigLoader.load(Path.of("config/one-layer.yaml"), Map.of(
+                "data.train_limit", "2000", "data.dir", mnist.toString(), "seed", "99", "training.epochs", "1")), data);
+        assertTrue(!a.params().equals(other.params()), "a different seed gives different parameters");
+    }
+
+    @Test
+    void networksTheFusedStepDoesNotCoverTrainWithDl4jsFit(@TempDir Path out) {
+        Path mnist = TestData.mnistDir();
+        ExperimentConfig cfg = ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of(
+                "training.epochs", "2", "data.train_limit", "2000", "data.dir", mnist.toString(),
+                "output.dir", out.toString(), "model.hidden[0].dropout", "0.2", "checkpoint.every", "0"));
+        var console = new ByteArrayOutputStream();
+        RunMetrics m = new TrainingJob(cfg, new PrintStream(console), false).run();
+        assertTrue(console.toString().contains("Engine: DL4J's fit and output (training.engine: auto; the fused engine "
+                + "does not cover this network: layer 1 (DenseLayer) uses dropout Dropout("), console.toString());
+        assertEquals("dl4j", m.engine());
+        assertTrue(m.history().get(1).trainLoss() < m.history().get(0).trainLoss(), "the loss falls");
+        assertTrue(m.test().accuracy() >= 0.85, "test accuracy " + m.test().accuracy());
+    }
+
+    @Test
+    void theDl4jEngineTrainsWithFitAndFusedIsRefusedWhereItDoesNotApply(@TempDir Path out) {
+        Path mnist = TestData.mnistDir();
+        Map<String, String> small = Map.of("training.epochs", "1", "data.train_limit", "2000",
+                "data.dir", mnist.toString(), "output.dir", out.toString(), "checkpoint.every", "0",
+                "training.engine", "dl4j");
+        var console = new ByteArrayOutputStream();
+        RunMetrics m = new TrainingJob(ConfigLoader.load(Path.of("config/two-layer.yaml"), small),
+                new PrintStream(console), false).run();
+        assertTrue(console.toString().contains("Engine: DL4J's fit and output (training.engine: dl4j)"), console.toString());
+        assertEquals("dl4j", m.engine());
+        assertTrue(m.test().accuracy() >= 0.85, "test accuracy " + m.test().accuracy());
+
+        var dropout = new java.util.HashMap<>(small);
+        dropout.put("training.engine", "fused");
+        dropout.put("model.hidden[0].dropout", "0.2");
+        ExperimentConfig refused = ConfigLoader.load(Path.of("config/two-layer.yaml"), dropout);
+        UserError e = assertThrows(UserError.class,
+                () -> new TrainingJob(refused, new PrintStream(new ByteArrayOutputStream()), false).run());
+        assertTrue(e.getMessage().startsWith("config 'two-layer': training.engine is 'fused', but the fused engine cannot "
+                + "train this network exactly as DL4J would: layer 1 (DenseLayer) uses dropout"), e.getMessage());
+        assertFalse(Files.exists(out.resolve("two-layer").resolve("config.resolved.yaml")), "refused before writing");
+    }
+
+    private static MultiLayerNetwork train(ExperimentConfig cfg, MnistSplits data) {
+        var job = new TrainingJob(cfg, new PrintStream(new ByteArrayOutputStream()), false);
+        TrainingJob.Start start = job.start(false).orElseThrow();
+        new Trainer(List.of()).train(start.step(), job.plan(data, List.of()));
+        return start.net();
+    }
+}

@@ -1,0 +1,181 @@
+package dev.mnistfcn.storage;
+
+import dev.mnistfcn.TestData;
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.cli.Main;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.data.MnistSplits;
+import dev.mnistfcn.report.RunMetrics;
+import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.job.TrainingJob;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Checkpoints, best/last, pruning, resume, and the save → restore round trip, on real MNIST subsets. */
+class CheckpointTest {
+    static Path mnist;
+
+    @TempDir
+    Path out;
+
+    @BeforeAll
+    static void data() {
+        mnist = TestData.mnistDir();
+    }
+
+    private ExperimentConfig config(String file, int epochs, String... more) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("training.epochs", String.valueOf(epochs));
+        o.put("data.train_limit", "2000");
+        o.put("data.dir", mnist.toString());
+        o.put("output.dir", out.toString());
+        o.put("checkpoint.every", "1");
+        o.put("checkpoint.keep", "2");
+        for (int i = 0; i < more.length; i += 2) o.put(more[i], more[i + 1]);
+        return ConfigLoader.load(Path.of("config/" + file), o);
+    }
+
+    private static TrainingJob job(ExperimentConfig c) {
+        return new TrainingJob(c, new PrintStream(new ByteArrayOutputStream()), false);
+    }
+
+    @Test
+    void saveRestoreRoundTripIsExact() throws Exception {
+        ExperimentConfig c = config("one-layer.yaml", 1);
+        job(c).run();
+        Path zip = out.resolve("one-layer/model.zip");
+        ModelFiles.Loaded a = ModelFiles.load(zip, true);
+        Path copy = out.resolve("copy.zip");
+        ModelFiles.save(a.network(), copy, true, a.metadata().orElseThrow());
+        ModelFiles.Loaded b = ModelFiles.load(copy, true);
+        MultiLayerNetwork x = a.network(), y = b.network();
+        assertEquals(x.params(), y.params());
+        assertEquals(x.getUpdater().getStateViewArray(), y.getUpdater().getStateViewArray());
+        assertEquals(x.getLayerWiseConfigurations(), y.getLayerWiseConfigurations());
+        assertEquals(x.getIterationCount(), y.getIterationCount());
+        var test = MnistSplits.loadTest(mnist);
+        assertEquals(x.output(test.getFeatures()), y.output(test.getFeatures()));
+        assertEquals(a.metadata(), b.metadata());
+
+        // evaluate: same report, and the accuracy recorded at save time is reproduced exactly.
+        var console = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(console));
+        try {
+            assertEquals(0, Main.run(new String[]{"evaluate", "--model", zip.toString(), "--data-dir", mnist.toString()},
+                    System.out, System.err));
+            assertEquals(0, Main.run(new String[]{"export", "--model", zip.toString(), "--out", out.toString()},
+                    System.out, System.err));
+        } finally {
+            System.setOut(old);
+        }
+        assertTrue(console.toString().contains("Recorded at save time: ") && console.toString().contains("identical"),
+                console.toString());
+        assertTrue(console.toString().contains("Confusion matrix"), console.toString());
+
+        // export: an inference-only zip (no updater state, smaller) and the network definition as JSON.
+        Path inference = out.resolve("model-inference.zip");
+        ModelFiles.Loaded exported = ModelFiles.load(inference, true);
+        assertFalse(exported.hasUpdaterState());
+        assertTrue(Files.size(inference) < Files.size(zip));
+        assertEquals(x.params(), exported.network().params());
+        assertEquals(x.getLayerWiseConfigurations(), org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(
+                Files.readString(out.resolve("model-network.json"))));
+    }
+
+    @Test
+    void stoppedAfter2AndResumedTo4EqualsAnUninterrupted4EpochRun() throws Exception {
+        ExperimentConfig two = config("two-layer.yaml", 2, "name", "interrupted");
+        job(two).run();
+        RunMetrics resumed = job(config("two-layer.yaml", 4, "name", "interrupted")).run(true).orElseThrow();
+        RunMetrics straight = job(config("two-layer.yaml", 4, "name", "straight")).run();
+
+        var a = ModelFiles.load(out.resolve("interrupted/model.zip"), true);
+        var b = ModelFiles.load(out.resolve("straight/model.zip"), true);
+        // Exact: the batch order is drawn from (seed, epoch), Adam's moments and step count are in the zip,
+        // and these configs have no dropout (whose RNG state a checkpoint does not hold).
+        assertEquals(b.network().params(), a.network().params());
+        assertEquals(b.network().getUpdater().getStateViewArray(), a.network().getUpdater().getStateViewArray());
+        assertEquals(4, resumed.history().size(), "history continues instead of starting over");
+        assertEquals(straight.history().get(3).validationAccuracy(), resumed.history().get(3).validationAccuracy());
+        assertEquals(straight.test().accuracy(), resumed.test().accuracy());
+    }
+
+    @Test
+    void keepsTheLastKAndBestIsTheBestValidationAccuracy() throws Exception {
+        RunMetrics m = job(config("one-layer.yaml", 4)).run();
+        CheckpointStore store = job(config("one-layer.yaml", 4)).checkpoints();
+        assertEquals(List.of("epoch-04.zip", "epoch-03.zip"),
+                store.list().stream().map(p -> p.getFileName().toString()).toList());
+        double bestAcc = m.history().stream().mapToDouble(EpochStats::validationAccuracy).max().orElseThrow();
+        ModelMetadata best = ModelFiles.load(store.dir().resolve(CheckpointStore.BEST), false).metadata().orElseThrow();
+        assertEquals(bestAcc, best.validationAccuracy());
+        ModelMetadata last = ModelFiles.load(store.latest().orElseThrow(), false).metadata().orElseThrow();
+        assertEquals(4, last.epoch());
+        assertEquals(4 * 40, last.iteration());
+        assertEquals(m.history(), last.history());
+        try (var files = Files.list(store.dir())) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")));
+        }
+    }
+
+    @Test
+    void latestIgnoresTempFilesAndPicksTheHighestEpoch() throws Exception {
+        job(config("one-layer.yaml", 2)).run();
+        CheckpointStore store = job(config("one-layer.yaml", 2)).checkpoints();
+        Files.writeString(store.dir().resolve(".tmp-epoch-09.zip-123"), "half a zip");
+        Files.writeString(store.dir().resolve("epoch-07.zip.partial"), "not ours");
+        assertEquals("epoch-02.zip", store.latest().orElseThrow().getFileName().toString());
+    }
+
+    @Test
+    void resumingAFinishedRunDoesNothing() {
+        job(config("one-layer.yaml", 1)).run();
+        var console = new ByteArrayOutputStream();
+        var result = new TrainingJob(config("one-layer.yaml", 1), new PrintStream(console), false).run(true);
+        assertTrue(result.isEmpty());
+        assertTrue(console.toString().contains("already finished"), console.toString());
+    }
+
+    @Test
+    void resumingWithNoCheckpointSaysSoAndDoesNotStartFresh() {
+        UserError e = assertThrows(UserError.class, () -> job(config("one-layer.yaml", 1)).run(true));
+        assertTrue(e.getMessage().contains("Nothing to resume"), e.getMessage());
+        assertTrue(e.getMessage().contains("checkpoints"), e.getMessage());
+        assertFalse(Files.exists(out.resolve("one-layer/model.zip")));
+    }
+
+    @Test
+    void resumingAnotherArchitectureNamesBoth() {
+        job(config("one-layer.yaml", 1, "training.epochs", "1")).run();
+        // two-layer.yaml pointed at one-layer's run folder: the tutorial's NotFoundError, explained.
+        UserError e = assertThrows(UserError.class, () -> job(config("two-layer.yaml", 3, "name", "one-layer")).run(true));
+        assertTrue(e.getMessage().contains("784-256-10"), e.getMessage());
+        assertTrue(e.getMessage().contains("784-256-64-10"), e.getMessage());
+    }
+
+    @Test
+    void freshRunRemovesAnEarlierRunsCheckpoints() {
+        job(config("one-layer.yaml", 3)).run();
+        var console = new ByteArrayOutputStream();
+        new TrainingJob(config("one-layer.yaml", 1), new PrintStream(console), false).run();
+        assertTrue(console.toString().contains("removed 3 checkpoint(s)"), console.toString());
+        assertEquals(1, CheckpointStore.epochOf(job(config("one-layer.yaml", 1)).checkpoints().latest().orElseThrow()));
+    }
+}

@@ -1,0 +1,107 @@
+package dev.mnistfcn.storage;
+
+import dev.mnistfcn.TestData;
+import dev.mnistfcn.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Training in a child JVM is killed with SIGKILL at varied moments, many of them while a checkpoint is
+ * being written (with 1,000 images an epoch takes well under a second and every epoch saves). After
+ * every kill the newest checkpoint must load, and resuming must continue from it.
+ */
+class CrashSafetyTest {
+    static final int KILLS = 10;
+    static final int EPOCHS = 200;
+
+    @TempDir
+    Path out;
+    private Path log;
+    private int children;
+
+    @Test
+    void sigkillAtAnyMomentLeavesALoadableLatestCheckpointAndResumeWorks() throws Exception {
+        Path mnist = TestData.mnistDir();
+        CheckpointStore store = new CheckpointStore(out.resolve("crash"), 3);
+        Random rng = new Random(42);
+        int lastEpoch = 0;
+        int midSave = 0; // kills that left a half-written .tmp-* file behind
+        for (int kill = 0; kill < KILLS; kill++) {
+            Process p = start(mnist, kill > 0);
+            // Wait for a checkpoint newer than the one we resumed from, then kill at a random moment.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (store.latest().map(CheckpointStore::epochOf).orElse(0) <= lastEpoch && p.isAlive()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(p.isAlive(), "child ended early: " + Files.readString(log));
+            if (kill % 2 == 0) {
+                Thread.sleep(rng.nextInt(1200)); // any moment
+            } else {
+                waitForWriteInProgress(store, p); // during a save
+            }
+            p.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no finally blocks
+            p.waitFor();
+            assertEquals(137, p.exitValue(), "killed by SIGKILL");
+
+            try (var files = Files.list(store.dir())) {
+                if (files.anyMatch(f -> f.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX))) midSave++;
+            }
+            Path latest = store.latest().orElseThrow();
+            ModelFiles.Loaded loaded = ModelFiles.load(latest, true);
+            int epoch = loaded.metadata().orElseThrow().epoch();
+            assertEquals(CheckpointStore.epochOf(latest), epoch);
+            assertTrue(loaded.hasUpdaterState());
+            assertTrue(epoch > lastEpoch, "resume made progress: " + epoch + " after " + lastEpoch);
+            lastEpoch = epoch;
+        }
+        assertTrue(midSave >= 1, "at least one kill landed during a save");
+        System.out.printf("CrashSafetyTest: %d SIGKILLs, %d of them in the middle of writing a checkpoint%n", KILLS, midSave);
+        // A final resume runs to completion from the last checkpoint.
+        Process p = start(mnist, true, "training.epochs=" + (lastEpoch + 2));
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "final resume finishes");
+        String printed = Files.readString(log);
+        assertEquals(0, p.exitValue(), printed);
+        assertTrue(printed.contains("Resuming 'crash' from"), printed);
+        assertEquals(lastEpoch + 2, ModelFiles.load(out.resolve("crash/model.zip"), false).metadata().orElseThrow().epoch());
+    }
+
+    private static void waitForWriteInProgress(CheckpointStore store, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            try (var files = Files.list(store.dir())) {
+                if (files.anyMatch(f -> f.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX))) return;
+            }
+        }
+    }
+
+    private Process start(Path mnist, boolean resume, String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "train", "-c", "config/one-layer.yaml", "--no-progress",
+                "--set", "name=crash", "--set", "training.epochs=" + EPOCHS, "--set", "data.train_limit=1000",
+                "--set", "checkpoint.every=1", "--set", "checkpoint.keep=3",
+                "--set", "data.dir=" + mnist, "--set", "output.dir=" + out));
+        for (String e : extra) {
+            cmd.add("--set");
+            cmd.add(e);
+        }
+        if (resume) cmd.add("--resume");
+        log = out.resolve("child-" + (++children) + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        return pb.start();
+    }
+}
