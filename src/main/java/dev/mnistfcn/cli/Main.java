@@ -13,12 +13,12 @@ import java.io.PrintStream;
 @Command(name = "mnist-fcn", mixinStandardHelpOptions = true, version = "mnist-fcn 0.1.0",
         description = "Train, evaluate and compare fully-connected networks on MNIST (Deeplearning4j).",
         subcommands = {TrainCommand.class, EvaluateCommand.class, InspectCommand.class, ExportCommand.class,
-                CompareCommand.class, BenchCommand.class})
+                CompareCommand.class, BenchCommand.class, WalkthroughCommand.class})
 public final class Main implements Runnable {
 
     /** System properties a run reads: {@code -Dconfig}, {@code -Dquick}, config overrides, ... */
     static final java.util.List<String> PROPERTIES = java.util.List.of("config", "quick", "name", "seed", "model", "training",
-            "data", "output", "checkpoint", "resume", "compare", "seeds", "out", "engines");
+            "data", "output", "checkpoint", "resume", "compare", "seeds", "out", "engines", "walkthrough");
 
     public static void main(String[] args) {
         var relaunched = NativeSettings.relaunchIfNeeded(args, PROPERTIES);
@@ -45,9 +45,13 @@ public final class Main implements Runnable {
         return cli.execute(effective);
     }
 
-    /** {@code mvn exec:java} passes no arguments: {@code -Dcompare=…} compares, {@code -Dmodel=ZIP} evaluates, else train. */
+    /**
+     * {@code mvn exec:java} passes no arguments: {@code -Dcompare=…} compares, {@code -Dwalkthrough=CONFIG} runs the
+     * plain-DL4J walkthrough, {@code -Dmodel=ZIP} evaluates, else train.
+     */
     private static String[] defaultArgs() {
         if (System.getProperty("compare") != null) return new String[]{"compare"};
+        if (System.getProperty("walkthrough") != null) return new String[]{"walkthrough"};
         return new String[]{System.getProperty("model") != null ? "evaluate" : "train"};
     }
 
