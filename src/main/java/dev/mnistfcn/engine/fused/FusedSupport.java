@@ -48,8 +48,8 @@ public final class FusedSupport {
             "cacheMode", "variables", "dataType");
     /** What DL4J gives a plain dense and output layer by default. */
     private static final MultiLayerConfiguration PLAIN = new NeuralNetConfiguration.Builder().list()
-            .layer(new DenseLayer.Builder().nIn(1).nOut(1).build())
-            .layer(new OutputLayer.Builder().nIn(1).nOut(1).build())
+            .layer(new DenseLayer.Builder().nIn(2).nOut(2).build())
+            .layer(new OutputLayer.Builder().nIn(2).nOut(2).build())
             .build();
 
     private FusedSupport() {
