@@ -16,12 +16,8 @@ import java.io.PrintStream;
                 CompareCommand.class, BenchCommand.class, WalkthroughCommand.class})
 public final class Main implements Runnable {
 
-    /** System properties a run reads: {@code -Dconfig}, {@code -Dquick}, config overrides, ... */
-    static final java.util.List<String> PROPERTIES = java.util.List.of("config", "quick", "name", "seed", "model", "training",
-            "data", "output", "checkpoint", "resume", "compare", "seeds", "out", "engines", "walkthrough");
-
     public static void main(String[] args) {
-        var relaunched = NativeSettings.relaunchIfNeeded(args, PROPERTIES);
+        var relaunched = NativeSettings.relaunchIfNeeded(Main.class, args);
         int code = relaunched.orElseGet(() -> run(args, System.out, System.err));
         if (code != 0) {
             System.exit(code); // under exec:java this also stops Maven, without a stack trace

@@ -4,21 +4,27 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Gives ND4J's native code good thread settings without the user exporting anything.
  *
  * <p>OpenMP reads {@code OMP_NUM_THREADS} and {@code OMP_WAIT_POLICY} once, from the environment, when
  * the native library loads; a running JVM cannot change its own environment. So when they are unset,
- * the JVM re-runs this program once in a child JVM with them set (same classpath, same mnist-fcn
+ * the JVM re-runs this program once in a child JVM with them set (same classpath, same JVM options and
  * system properties, same terminal). Measured on this 2-core machine, two-layer, batch 50: 11.6 s
  * for 20,000 images with the defaults (2 spinning OpenMP workers starve the Java thread), 6.4 s with
  * the thread counts set at run time through ND4J's API, 4.6 s with the environment below.
@@ -38,6 +44,21 @@ public final class NativeSettings {
     /** What the JVM prints first on stderr for that module; said once here rather than on every run. */
     static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
 
+    /** Properties every JVM sets itself: a child gets its own values, unless the user named them. */
+    private static final List<String> JVM_PROPERTIES = List.of("java.", "jdk.", "sun.", "os.", "user.", "file.",
+            "path.separator", "line.separator", "native.encoding", "stdout.encoding", "stderr.encoding", "awt.toolkit");
+    /**
+     * Never forwarded: what the launcher derives from the child's own command line, Maven's settings (mvn's
+     * script, its CLI and its plugins' -D) and JMX's port, which the parent already holds.
+     */
+    private static final List<String> NOT_FORWARDED = List.of("java.class.path", "jdk.module.", "sun.java.command",
+            "sun.java.launcher", "maven.", "classworlds.", "library.jansi.", "jansi.", "guice.",
+            "org.slf4j.simpleLogger.", "exec.", "com.sun.management.jmxremote");
+    /** Agents (debugger, profilers) listen on a port or write a file that belongs to one process. */
+    private static final Pattern PROCESS_BOUND = Pattern.compile("-agentlib:.*|-agentpath:.*|-javaagent:.*|-Xrun.*|-Xdebug|-Xnoagent");
+    /** Options that size the heap; with any of them our -Xmx would override theirs, or clash (-Xms2g > -Xmx1g). */
+    private static final Pattern HEAP_SIZE = Pattern.compile("-Xm[sx].*|-XX:(Max|Initial|Min)HeapSize=.*|-XX:\\w*RAM\\w*=.*");
+
     private NativeSettings() {
     }
 
@@ -54,7 +75,7 @@ public final class NativeSettings {
      * Runs {@code args} in a tuned child JVM and returns its exit code, or empty when this JVM should
      * run them itself (already tuned, relaunched, or turned off).
      */
-    public static Optional<Integer> relaunchIfNeeded(String[] args, List<String> propertyPrefixes) {
+    public static Optional<Integer> relaunchIfNeeded(Class<?> mainClass, String[] args) {
         if (System.getenv(MARKER) != null) {
             // We are the child: if the parent is killed (even by SIGKILL, which it cannot forward), stop too.
             ProcessHandle.current().parent().ifPresent(parent ->
@@ -69,18 +90,12 @@ public final class NativeSettings {
         if (classpath.isEmpty()) return Optional.empty();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JVM_OPTIONS);
-        for (String key : System.getProperties().stringPropertyNames()) {
-            for (String prefix : propertyPrefixes) {
-                if (key.equals(prefix) || key.startsWith(prefix + ".")) {
-                    cmd.add("-D" + key + "=" + System.getProperty(key));
-                    break;
-                }
-            }
-        }
+        Map<String, String> properties = new HashMap<>();
+        for (String key : System.getProperties().stringPropertyNames()) properties.put(key, System.getProperty(key));
+        cmd.addAll(childJvmOptions(properties, ManagementFactory.getRuntimeMXBean().getInputArguments()));
         cmd.add("-cp");
         cmd.add(classpath);
-        cmd.add(Main.class.getName());
+        cmd.add(mainClass.getName());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO().redirectError(ProcessBuilder.Redirect.PIPE);
         pb.environment().putAll(env);
@@ -103,6 +118,53 @@ public final class NativeSettings {
             Thread.currentThread().interrupt();
             return Optional.of(130);
         }
+    }
+
+    /**
+     * The child's JVM options: {@link #JVM_OPTIONS}, then the user's, so theirs win (the last {@code -D} or
+     * {@code -Xmx} counts). Properties go by their current value rather than from the JVM's options because
+     * {@code mvn exec:java -Dx=y} sets them in Maven's running JVM. All go but the JVM's own ({@code java.*},
+     * {@code os.*}, ...), which a fresh JVM sets itself, unless the user named them with {@code -D}: among
+     * the JVM's options, or on the command line ({@code sun.java.command}: mvn's arguments under Maven).
+     *
+     * @param properties this JVM's system properties
+     * @param inputArgs  this JVM's options ({@code RuntimeMXBean.getInputArguments()})
+     */
+    static List<String> childJvmOptions(Map<String, String> properties, List<String> inputArgs) {
+        Set<String> named = propertiesNamedIn(inputArgs);
+        named.addAll(propertiesNamedIn(List.of(properties.getOrDefault("sun.java.command", "").split(" "))));
+        List<String> options = new ArrayList<>();
+        for (String arg : inputArgs) {
+            if (arg.startsWith("-D")) continue; // taken from properties below, with their current value
+            if (!PROCESS_BOUND.matcher(arg).matches()) options.add(arg);
+        }
+        boolean userSizesHeap = options.stream().anyMatch(o -> HEAP_SIZE.matcher(o).matches());
+        List<String> result = new ArrayList<>();
+        for (String o : JVM_OPTIONS) {
+            if (!(userSizesHeap && o.startsWith("-Xmx"))) result.add(o);
+        }
+        result.addAll(options);
+        new TreeMap<>(properties).forEach((key, value) -> {
+            if (!startsWithAny(key, NOT_FORWARDED) && (named.contains(key) || !startsWithAny(key, JVM_PROPERTIES))) {
+                result.add("-D" + key + "=" + value);
+            }
+        });
+        return result;
+    }
+
+    /** Names given as {@code -Dname=value} or {@code -D name=value} (Maven takes both) in {@code args}. */
+    private static Set<String> propertiesNamedIn(List<String> args) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("-D") && i + 1 < args.size()) a = "-D" + args.get(++i);
+            if (a.length() > 2 && a.startsWith("-D")) names.add(a.substring(2).split("=", 2)[0]);
+        }
+        return names;
+    }
+
+    private static boolean startsWithAny(String key, List<String> prefixes) {
+        return prefixes.stream().anyMatch(key::startsWith);
     }
 
     /**
