@@ -37,7 +37,7 @@ class BadConfigTest {
     static Stream<Arguments> badFiles() {
         return Stream.of(
                 Arguments.of("unknown key", GOOD.replace("epochs: 1", "epoch: 1"),
-                        new String[]{"unknown key 'training.epoch'", "(line 7)", "batch_size, epochs, updater"}),
+                        new String[]{"unknown key 'training.epoch'", "(line 7)", "batch_size, engine, epochs, updater"}),
                 Arguments.of("unknown top-level key", GOOD + "optimizer: adam\n",
                         new String[]{"unknown key 'optimizer'", "at the top level", "checkpoint"}),
                 Arguments.of("typo'd activation", GOOD.replace("activation: relu", "activation: rleu"),
@@ -63,6 +63,8 @@ class BadConfigTest {
                         new String[]{"'model.input'", "'100'", "784"}),
                 Arguments.of("output not 10", GOOD.replace("model:\n", "model:\n  output: 2\n"),
                         new String[]{"'model.output'", "'2'", "10"}),
+                Arguments.of("unknown engine", GOOD.replace("epochs: 1", "epochs: 1\n  engine: turbo"),
+                        new String[]{"'training.engine'", "'turbo'", "one of auto, dl4j, fused"}),
                 Arguments.of("unknown updater", GOOD.replace("type: adam", "type: adamw"),
                         new String[]{"'training.updater.type'", "'adamw'", "adam, nesterovs, sgd"}),
                 Arguments.of("unknown init", GOOD.replace("activation: relu", "activation: relu\n      init: {type: glorot}"),

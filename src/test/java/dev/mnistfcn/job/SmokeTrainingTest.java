@@ -110,12 +110,13 @@ class SmokeTrainingTest {
         var dropout = new java.util.HashMap<>(small);
         dropout.put("training.engine", "fused");
         dropout.put("model.hidden[0].dropout", "0.2");
+        dropout.put("output.dir", out.resolve("refused").toString());
         ExperimentConfig refused = ConfigLoader.load(Path.of("config/two-layer.yaml"), dropout);
         UserError e = assertThrows(UserError.class,
                 () -> new TrainingJob(refused, new PrintStream(new ByteArrayOutputStream()), false).run());
         assertTrue(e.getMessage().startsWith("config 'two-layer': training.engine is 'fused', but the fused engine cannot "
                 + "train this network exactly as DL4J would: layer 1 (DenseLayer) uses dropout"), e.getMessage());
-        assertFalse(Files.exists(out.resolve("two-layer").resolve("config.resolved.yaml")), "refused before writing");
+        assertFalse(Files.exists(out.resolve("refused")), "refused before anything is written");
     }
 
     private static MultiLayerNetwork train(ExperimentConfig cfg, MnistSplits data) {
