@@ -26,7 +26,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     Path dataDir = CommandDefaults.fromEnvironment();
 
     @Option(names = "--engine", paramLabel = "ENGINE", description = "auto (default: the fused engine where it computes "
-            + "exactly what DL4J's output does, else DL4J), dl4j or fused; also -Dtraining.engine=...")
+            + "what DL4J's output computes, else DL4J), dl4j or fused; also -Dtraining.engine=...")
     String engine = System.getProperty("training.engine", "auto");
 
     @Override

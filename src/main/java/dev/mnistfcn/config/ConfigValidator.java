@@ -47,7 +47,7 @@ public final class ConfigValidator {
         }
         if (!TrainingSpec.ENGINES.contains(t.engine())) {
             fail(where, "training.engine", t.engine(), "one of " + String.join(", ", TrainingSpec.ENGINES)
-                    + " (auto: the fused engine where it computes exactly what DL4J's fit does, else DL4J)");
+                    + " (auto: the fused engine where it computes what DL4J's fit computes, else DL4J)");
         }
         UpdaterSpec u = t.updater();
         if (!UpdaterSpec.TYPES.contains(u.type())) {

@@ -7,7 +7,7 @@ import java.util.List;
 /** Which engine trains, how long and in what steps: the tutorial's 20 epochs of batch 50 with Adam 0.01. */
 @JsonPropertyOrder({"engine", "epochs", "batch_size", "updater"})
 public record TrainingSpec(String engine, Integer epochs, Integer batchSize, UpdaterSpec updater) {
-    /** {@code auto}: the fused engine where it computes exactly what DL4J's fit does, else DL4J's fit. */
+    /** {@code auto}: the fused engine where it computes what DL4J's fit computes (the same formulas), else DL4J's fit. */
     public static final List<String> ENGINES = List.of("auto", "dl4j", "fused");
 
     public TrainingSpec {

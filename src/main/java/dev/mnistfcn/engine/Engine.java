@@ -141,7 +141,7 @@ public enum Engine {
             case "fused":
                 if (gap.isPresent()) {
                     throw new UserError(where + ": " + key + " is 'fused', but the fused engine cannot " + use.verb
-                            + " this network exactly as DL4J would: " + gap.get() + ". Use auto (the fused engine where it "
+                            + " this network as DL4J does: " + gap.get() + ". Use auto (the fused engine where it "
                             + "applies, else DL4J) or dl4j.");
                 }
                 return new Choice(FUSED, key + ": fused");

@@ -74,7 +74,7 @@ class EngineTest {
         UserError refused = assertThrows(UserError.class, () -> Engine.choose("fused", net.getLayerWiseConfigurations(),
                 Engine.Use.INFERENCE, "model " + zip, "--engine"));
         assertTrue(refused.getMessage().startsWith("model " + zip + ": --engine is 'fused', but the fused engine cannot "
-                + "run this network exactly as DL4J would: layer"), refused.getMessage());
+                + "run this network as DL4J does: layer"), refused.getMessage());
 
         // End to end through the CLI (whose commands print to System.out): no stack trace, DL4J named as the engine.
         var out = new ByteArrayOutputStream();

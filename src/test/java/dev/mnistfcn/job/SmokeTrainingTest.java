@@ -115,7 +115,7 @@ class SmokeTrainingTest {
         UserError e = assertThrows(UserError.class,
                 () -> new TrainingJob(refused, new PrintStream(new ByteArrayOutputStream()), false).run());
         assertTrue(e.getMessage().startsWith("config 'two-layer': training.engine is 'fused', but the fused engine cannot "
-                + "train this network exactly as DL4J would: layer 1 (DenseLayer) uses dropout"), e.getMessage());
+                + "train this network as DL4J does: layer 1 (DenseLayer) uses dropout"), e.getMessage());
         assertFalse(Files.exists(out.resolve("refused")), "refused before anything is written");
     }
 

@@ -25,7 +25,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which DL4J networks the fused engine computes exactly as DL4J does: a whitelist, not a list of known gaps.
+ * Which DL4J networks the fused engine computes as DL4J does (the same formulas; float sums may run in another
+ * order): a whitelist, not a list of known gaps.
  *
  * <p>Every setting of every layer, as DL4J's own JSON names it, is either one the fused engine reads and checks
  * here ({@link #READ}), one that does not change what is computed ({@link #NO_EFFECT}), or it must hold the value a
@@ -60,7 +61,7 @@ public final class FusedSupport {
         return Optional.ofNullable(check(conf, false));
     }
 
-    /** Why the fused engine cannot train this network exactly as DL4J's {@code fit} would, or empty if it can. */
+    /** Why the fused engine cannot train this network as DL4J's {@code fit} would, or empty if it can. */
     public static Optional<String> forTraining(MultiLayerConfiguration conf) {
         return Optional.ofNullable(check(conf, true));
     }
