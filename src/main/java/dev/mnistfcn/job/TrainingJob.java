@@ -61,10 +61,6 @@ public final class TrainingJob {
         this.folder = RunFolder.of(config);
     }
 
-    public RunFolder folder() {
-        return folder;
-    }
-
     public CheckpointStore checkpoints() {
         return folder.checkpoints(config.checkpoint().keep());
     }

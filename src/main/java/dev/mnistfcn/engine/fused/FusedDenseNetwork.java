@@ -142,7 +142,8 @@ public final class FusedDenseNetwork {
     /**
      * Makes the network whole for saving or for DL4J's own methods: the parameters are written back after every
      * step, but the Adam moments only here (copying them each step cost 0.17-0.19 ms of a ~2 ms step).
-     * {@code Trainer} calls this at the end of every epoch, before validation and checkpoints.
+     * The training loop calls this at the end of every epoch ({@code TrainingStep.endEpoch}), before validation
+     * and checkpoints.
      */
     public void writeUpdaterState() {
         if (rule != null) rule.writeBack();

@@ -3,6 +3,7 @@ package dev.mnistfcn.engine.fused;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -116,18 +117,24 @@ public final class FusedSupport {
             return "has loss " + ((OutputLayer) b).getLossFn() + " (the fused engine has unweighted multi-class "
                     + "cross-entropy, MCXENT, clipped at 1e-10)";
         }
-        if (b.getIDropout() != null) return "uses dropout " + b.getIDropout();
+        if (b.getIDropout() != null) {
+            return "uses dropout (" + (b.getIDropout() instanceof Dropout d ? "DL4J retain probability " + d.getP()
+                    : b.getIDropout().getClass().getSimpleName()) + ")";
+        }
         for (List<Regularization> rs : List.of(b.getRegularization(), b.getRegularizationBias())) {
             for (Regularization r : rs) {
                 if (r.getClass() != L2Regularization.class || !(((L2Regularization) r).getL2() instanceof FixedSchedule)) {
-                    return "uses " + r + " (the fused engine has L2 with a fixed coefficient)";
+                    return "uses " + r.getClass().getSimpleName() + " (the fused engine has L2 with a fixed coefficient)";
                 }
             }
         }
         IUpdater u = b.getIUpdater();
-        boolean fixedAdam = u.getClass() == Adam.class && ((Adam) u).getLearningRateSchedule() == null;
-        boolean fixedSgd = u.getClass() == Sgd.class && ((Sgd) u).getLearningRateSchedule() == null;
-        if (!fixedAdam && !fixedSgd) return "uses updater " + u + " (the fused engine has Adam and SGD at a fixed rate)";
+        boolean scheduled = u instanceof Adam a && a.getLearningRateSchedule() != null
+                || u instanceof Sgd sgd && sgd.getLearningRateSchedule() != null;
+        if (u.getClass() != Adam.class && u.getClass() != Sgd.class || scheduled) {
+            return "uses updater " + u.getClass().getSimpleName() + (scheduled ? " with a learning-rate schedule" : "")
+                    + " (the fused engine has Adam and SGD at a fixed rate)";
+        }
         return null;
     }
 

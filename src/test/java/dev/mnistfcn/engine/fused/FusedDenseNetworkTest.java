@@ -26,6 +26,8 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -249,6 +251,12 @@ class FusedDenseNetworkTest {
                         .weightNoise(new DropConnect(0.5)).build(),
                 new OutputLayer.Builder().nIn(30).nOut(10).activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
         assertTrue(FusedSupport.forInference(noise).orElseThrow().startsWith("layer 0 (DenseLayer) sets weightNoise"));
+        MultiLayerConfiguration scheduled = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .updater(new Adam(new ExponentialSchedule(ScheduleType.EPOCH, 0.01, 0.9))).list()
+                .layer(new OutputLayer.Builder().nIn(784).nOut(10).activation(org.nd4j.linalg.activations.Activation.SOFTMAX)
+                        .build()).build();
+        assertEquals("layer 0 (OutputLayer) uses updater Adam with a learning-rate schedule (the fused engine has Adam "
+                + "and SGD at a fixed rate)", FusedSupport.forTraining(scheduled).orElseThrow());
         MultiLayerConfiguration notDense = plain(new DenseLayer.Builder().nIn(784).nOut(30).build(),
                 new LossLayer.Builder().activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
         assertTrue(FusedSupport.forInference(notDense).orElseThrow().contains("is not a OutputLayer"));
