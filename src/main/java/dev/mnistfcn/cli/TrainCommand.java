@@ -29,8 +29,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Smoke run: 1 epoch on 5,000 training images (also -Dquick=true).")
     boolean quick = Boolean.getBoolean("quick");
 
-    @Option(names = "--resume", description = "Continue from the run's latest checkpoint (also -Dresume=true).")
-    boolean resume = Boolean.getBoolean("resume");
+    @Option(names = "--resume", arity = "0..1", fallbackValue = "true", paramLabel = "MODE", description = "true "
+            + "(alone: --resume): continue from the run's latest checkpoint; auto: continue if there is one, else start "
+            + "(what to rerun after a kill); false (default). Also -Dresume=MODE.")
+    String resume = System.getProperty("resume", "false");
 
     @Option(names = "--engine", paramLabel = "ENGINE", description = "auto, dl4j or fused (overrides training.engine; "
             + "also -Dtraining.engine=...).")
@@ -41,6 +43,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        TrainingJob.Resume mode = TrainingJob.Resume.parse(resume, "--resume / -Dresume"); // before anything is touched
         Path file = ConfigLoader.locate(config);
         Map<String, String> overrides = new LinkedHashMap<>();
         if (quick) {
@@ -52,7 +55,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (dataDir != null) overrides.put("data.dir", dataDir.toString());
         if (engine != null) overrides.put("training.engine", engine);
         ExperimentConfig cfg = ConfigLoader.load(file, overrides);
-        new TrainingJob(cfg, System.out, !noProgress).run(resume);
+        new TrainingJob(cfg, System.out, !noProgress).run(mode);
         return 0;
     }
 }

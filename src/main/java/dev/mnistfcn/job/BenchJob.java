@@ -35,7 +35,7 @@ public final class BenchJob {
     /** The measurements, keyed as the peer's JSON line is. */
     public Map<String, Object> run() {
         var job = new TrainingJob(config, new PrintStream(new ByteArrayOutputStream()), false);
-        TrainingJob.Start start = job.start(false).orElseThrow();
+        TrainingJob.Start start = job.start(TrainingJob.Resume.FALSE);
         MnistSplits data = job.loadData();
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         double[] firstBatchAt = {-1};

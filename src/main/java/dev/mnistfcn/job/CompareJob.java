@@ -1,6 +1,5 @@
 package dev.mnistfcn.job;
 
-import dev.mnistfcn.Json;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.MnistSplits;
@@ -8,15 +7,14 @@ import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.engine.Predictor;
 import dev.mnistfcn.eval.Mistakes;
 import dev.mnistfcn.eval.Stats;
-import dev.mnistfcn.storage.ModelFiles;
-import dev.mnistfcn.storage.RunFolder;
-import dev.mnistfcn.storage.AtomicFiles;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.report.ComparisonTable;
 import dev.mnistfcn.report.ConfigResult;
 import dev.mnistfcn.report.HtmlReport;
 import dev.mnistfcn.report.RunMetrics;
-import dev.mnistfcn.job.TrainingJob;
+import dev.mnistfcn.storage.AtomicFiles;
+import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.storage.RunFolder;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -89,7 +87,8 @@ public final class CompareJob {
                 ExperimentConfig cfg = base.withSeed(seed).withName(base.name() + "-seed" + seed);
                 RunFolder folder = RunFolder.of(cfg);
                 if (first == null) first = folder;
-                Optional<RunMetrics> existing = finished(cfg, folder);
+                TrainingJob job = new TrainingJob(cfg, out, progress);
+                Optional<RunMetrics> existing = job.finishedOutputs();
                 long etaSeconds = trained.isEmpty() ? -1
                         : Math.round((System.nanoTime() - started) / 1e9 / trained.size() * (total - done));
                 String eta = etaSeconds < 0 ? "?" : String.format("%d:%02d", etaSeconds / 60, etaSeconds % 60);
@@ -100,7 +99,9 @@ public final class CompareJob {
                     runs.add(existing.get());
                     reused.add(cfg.name());
                 } else {
-                    runs.add(new TrainingJob(cfg, out, progress).run());
+                    // A run a killed compare left half-way continues from its checkpoint; one of another config
+                    // starts afresh (the earlier files moved aside).
+                    runs.add(job.run(job.canResume() ? TrainingJob.Resume.TRUE : TrainingJob.Resume.FALSE));
                     trained.add(cfg.name());
                 }
                 done++;
@@ -130,20 +131,6 @@ public final class CompareJob {
         ComparisonTable.pairSentences(results).forEach(s -> out.println("- " + s));
         out.printf("%nTrained %d run(s), reused %d. Report: %s (and %s)%n", trained.size(), reused.size(), html, md);
         return new Outcome(results, trained, reused, html, md);
-    }
-
-    /** A finished run (model.zip and metrics.json) whose recorded config equals {@code cfg}. */
-    static Optional<RunMetrics> finished(ExperimentConfig cfg, RunFolder folder) {
-        Path metrics = folder.metrics();
-        if (!Files.isRegularFile(metrics) || !Files.isRegularFile(folder.model())) {
-            return Optional.empty();
-        }
-        try {
-            RunMetrics m = Json.MAPPER.readValue(metrics.toFile(), RunMetrics.class);
-            return cfg.equals(m.config()) && m.history().size() == cfg.training().epochs() ? Optional.of(m) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty(); // unreadable record: train again rather than trust it
-        }
     }
 
     /** Median wall time of one forward pass over all 10,000 test images in a single batch. */

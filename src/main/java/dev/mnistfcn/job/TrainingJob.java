@@ -1,6 +1,8 @@
 package dev.mnistfcn.job;
 
+import dev.mnistfcn.Json;
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.ConfigDiff;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.MnistSplits;
@@ -23,6 +25,7 @@ import dev.mnistfcn.storage.CheckpointStore;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
 import dev.mnistfcn.storage.RunFolder;
+import dev.mnistfcn.storage.RunLock;
 import dev.mnistfcn.train.CheckpointListener;
 import dev.mnistfcn.train.ConsoleListener;
 import dev.mnistfcn.train.Trainer;
@@ -35,7 +38,10 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,23 +75,59 @@ public final class TrainingJob {
     public record Start(MultiLayerNetwork net, Engine.Choice engine, TrainingStep step, List<EpochStats> history) {
     }
 
+    /**
+     * What to do with an earlier run in the same folder. {@code FALSE}: start from scratch (the earlier run's files
+     * are moved aside); {@code TRUE}: continue from its latest checkpoint, which must exist; {@code AUTO}: continue
+     * if there is a checkpoint, else start fresh — the one command a scheduler can rerun after any kill.
+     */
+    public enum Resume {
+        FALSE, TRUE, AUTO;
+
+        /** {@code true}, {@code false} or {@code auto}, as given to {@code --resume} or {@code -Dresume}. */
+        public static Resume parse(String value, String where) {
+            return switch (value == null ? "" : value) {
+                case "false" -> FALSE;
+                case "true" -> TRUE;
+                case "auto" -> AUTO;
+                default -> throw new UserError(where + " has value '" + value + "', which is not accepted. Expected true "
+                        + "(continue from the latest checkpoint), false (start from scratch) or auto (continue if there is "
+                        + "a checkpoint, else start; what to rerun after a kill).");
+            };
+        }
+    }
+
     /** Trains from scratch. */
     public RunMetrics run() {
-        return run(false).orElseThrow();
+        return run(Resume.FALSE);
     }
 
     /**
-     * Trains from scratch, or with {@code resume} continues from the latest checkpoint. Empty when a
-     * resumed run had already reached its configured epochs (nothing to do).
+     * Runs the job as {@code resume} says, holding the run folder's lock throughout. A run whose checkpoint already
+     * has all its epochs is not trained again: its outputs are written from that checkpoint if they are missing
+     * or stale, else it is left as it is and its metrics returned.
      */
-    public Optional<RunMetrics> run(boolean resume) {
+    public RunMetrics run(Resume resume) {
         long started = System.nanoTime();
-        Optional<Start> maybe = start(resume);
-        if (maybe.isEmpty()) return Optional.empty();
-        Start start = maybe.get();
+        engine(NetworkFactory.configuration(config)); // a refused engine is a config error: before anything is written
+        try (RunLock lock = RunLock.acquire(folder.dir())) {
+            if (resume != Resume.FALSE) {
+                Optional<RunMetrics> done = finishedOutputs();
+                if (done.isPresent()) {
+                    out.printf("Run '%s' is already finished: %s holds its model, metrics and reports of %d epochs. "
+                            + "Nothing to do (raise training.epochs to train further).%n", config.name(), folder.dir(),
+                            config.training().epochs());
+                    return done.get();
+                }
+            }
+            Start start = start(resume);
+            if (resume == Resume.FALSE || start.history().isEmpty()) moveEarlierRunAside();
+            return train(start, started);
+        }
+    }
+
+    private RunMetrics train(Start start, long started) {
         MultiLayerNetwork net = start.net();
         CheckpointStore store = checkpoints();
-        if (!resume) removeEarlierCheckpoints(store);
         try {
             // Written first: a run can be repeated exactly from this file even if it is interrupted.
             AtomicFiles.writeString(folder.resolvedConfig(), ConfigLoader.toYaml(config));
@@ -119,56 +161,129 @@ public final class TrainingJob {
             RunMetrics metrics = new RunMetrics(config.name(), arch, net.numParams(), start.engine().engine().id(),
                     config, history, TestMetrics.of(test), timings, Versions.all());
             String report = MarkdownReport.render(metrics);
-            AtomicFiles.writeString(folder.metrics(), metrics.toJson());
-            AtomicFiles.writeString(folder.markdownReport(), report);
             var single = new ConfigResult(config.name(), arch, config.model().hidden().size(), net.numParams(),
                     history.size(), List.of(metrics), Double.NaN, Files.size(folder.model()),
                     Mistakes.mostConfident(predictor, data.test(), GALLERY));
+            AtomicFiles.writeString(folder.markdownReport(), report);
             AtomicFiles.writeString(folder.htmlReport(), HtmlReport.render(config.name() + ": training report",
                     List.of(single), false));
+            // Last: a run counts as finished once its metrics.json is there (finishedOutputs).
+            AtomicFiles.writeString(folder.metrics(), metrics.toJson());
             out.println();
             out.print(report);
             out.printf("%nWrote %s, %s, %s, %s and %s in %s (%.1f s in all).%n", name(folder.model()),
                     name(folder.markdownReport()), name(folder.htmlReport()), name(folder.metrics()),
                     name(folder.resolvedConfig()), folder.dir(), timings.get("total_seconds"));
-            return Optional.of(metrics);
+            return metrics;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /**
-     * The network to train and its engine: new from the config, or with {@code resume} restored from the latest
-     * checkpoint; empty when that checkpoint already has all the configured epochs. Writes nothing.
+     * The run's metrics if its folder holds every output of this very config (model, both reports, metrics
+     * written last), so that rerunning it would only repeat it.
      */
-    public Optional<Start> start(boolean resume) {
-        if (!resume) {
+    public Optional<RunMetrics> finishedOutputs() {
+        for (Path p : List.of(folder.model(), folder.markdownReport(), folder.htmlReport(), folder.metrics())) {
+            if (!Files.isRegularFile(p)) return Optional.empty();
+        }
+        try {
+            RunMetrics m = Json.MAPPER.readValue(folder.metrics().toFile(), RunMetrics.class);
+            return config.equals(m.config()) && m.history().size() == config.training().epochs()
+                    ? Optional.of(m) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty(); // unreadable: produce it again rather than trust it
+        }
+    }
+
+    /**
+     * The network to train and its engine: new from the config, or (unless {@code resume} is FALSE) restored from
+     * the latest checkpoint. Writes nothing.
+     */
+    public Start start(Resume resume) {
+        CheckpointStore store = checkpoints();
+        Optional<Path> latest = resume == Resume.FALSE ? Optional.empty() : store.latest();
+        if (resume == Resume.TRUE && latest.isEmpty()) {
+            throw new UserError("Nothing to resume: " + store.dir() + " holds no checkpoint (epoch-NN.zip). Run with "
+                    + "--resume=auto / -Dresume=auto to start '" + config.name() + "' from scratch when there is none, or "
+                    + "without resume to start it from scratch.");
+        }
+        if (latest.isEmpty()) {
             MultiLayerConfiguration conf = NetworkFactory.configuration(config);
             Engine.Choice engine = engine(conf); // before anything is built: a refused engine is a config error
             MultiLayerNetwork net = new MultiLayerNetwork(conf);
             net.init();
-            return Optional.of(new Start(net, engine, engine.engine().trainingStep(net), List.of()));
+            return new Start(net, engine, engine.engine().trainingStep(net), List.of());
         }
-        CheckpointStore store = checkpoints();
-        Path latest = store.latest().orElseThrow(() -> new UserError("Nothing to resume: " + store.dir()
-                + " holds no checkpoint (epoch-NN.zip). Run without resume (drop --resume / -Dresume=true) to "
-                + "start '" + config.name() + "' from scratch."));
-        ModelFiles.Loaded loaded = ModelFiles.load(latest, true);
-        requireSameArchitecture(latest, loaded.network());
-        ModelMetadata meta = loaded.metadata().orElseThrow(() -> new UserError("Checkpoint " + latest
+        Path checkpoint = latest.get();
+        ModelFiles.Loaded loaded = ModelFiles.load(checkpoint, true);
+        requireSameArchitecture(checkpoint, loaded.network());
+        ModelMetadata meta = loaded.metadata().orElseThrow(() -> new UserError("Checkpoint " + checkpoint
                 + " has no mnist-fcn metadata, so its epoch is unknown; it cannot be resumed."));
-        if (meta.epoch() >= config.training().epochs()) {
-            out.printf("Run '%s' is already finished: its latest checkpoint %s is epoch %d of %d. Nothing to do "
-                            + "(raise training.epochs to train further).%n", config.name(), latest, meta.epoch(),
-                    config.training().epochs());
-            return Optional.empty();
+        requireResumableConfig(checkpoint, meta);
+        if (meta.epoch() > config.training().epochs()) {
+            throw new UserError("Checkpoint " + checkpoint + " is epoch " + meta.epoch() + ", past training.epochs = "
+                    + config.training().epochs() + ": this run has already trained further. Set training.epochs to "
+                    + meta.epoch() + " or more, or start from scratch (without resume).");
         }
         MultiLayerNetwork net = loaded.network();
         Engine.Choice engine = engine(net.getLayerWiseConfigurations());
-        out.printf("Resuming '%s' from %s: epoch %d of %d done, %,d iterations, updater state restored.%n",
-                config.name(), latest, meta.epoch(), config.training().epochs(), net.getIterationCount());
-        return Optional.of(new Start(net, engine, engine.engine().trainingStep(net), meta.history()));
+        out.printf(meta.epoch() == config.training().epochs()
+                        ? "Finishing '%s' from %s: all %4$d epochs trained; evaluating and writing its outputs.%n"
+                        : "Resuming '%s' from %s: epoch %d of %d done, %,d iterations, updater state restored.%n",
+                config.name(), checkpoint, meta.epoch(), config.training().epochs(), net.getIterationCount());
+        return new Start(net, engine, engine.engine().trainingStep(net), meta.history());
     }
+
+    /**
+     * What was trained is what the files say: a resume may change only how far to train and where and how often
+     * to save ({@link #MAY_CHANGE_ON_RESUME}); anything else (optimiser, activations, batch size, data) is refused.
+     */
+    private void requireResumableConfig(Path checkpoint, ModelMetadata meta) {
+        List<String> changed = changedSince(checkpoint, meta);
+        if (!changed.isEmpty()) {
+            throw new UserError("Cannot resume '" + config.name() + "' from " + checkpoint + ": the config differs from "
+                    + "the one it was trained with (" + String.join("; ", changed) + "). Only " + String.join(", ",
+                    MAY_CHANGE_ON_RESUME) + " may change between a run and its resume. Resume with the recorded config "
+                    + "(" + folder.resolvedConfig() + "), or start from scratch without resume (the earlier run is "
+                    + "moved aside), or give this run another name.");
+        }
+    }
+
+    /** How this config differs from the one {@code checkpoint} was trained with, in keys a resume may not change. */
+    private List<String> changedSince(Path checkpoint, ModelMetadata meta) {
+        ExperimentConfig recorded = ConfigLoader.parse(meta.config(), "the config recorded in " + checkpoint);
+        List<String> changed = new ArrayList<>();
+        for (ConfigDiff.Difference d : ConfigDiff.between(recorded, config)) {
+            if (MAY_CHANGE_ON_RESUME.stream().noneMatch(k -> d.key().equals(k) || d.key().startsWith(k + "."))) {
+                changed.add(d.key() + " was " + d.a() + ", now " + d.b());
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * Whether {@link Resume#TRUE} would continue this folder's run: it has a checkpoint of this config (up to what
+     * a resume may change) with no more epochs than configured. {@code compare} resumes such runs, and starts the
+     * others afresh.
+     */
+    public boolean canResume() {
+        Optional<Path> latest = checkpoints().latest();
+        if (latest.isEmpty()) return false;
+        try {
+            ModelFiles.Loaded loaded = ModelFiles.load(latest.get(), true);
+            ModelMetadata meta = loaded.metadata().orElse(null);
+            return meta != null && meta.epoch() <= config.training().epochs() && changedSince(latest.get(), meta).isEmpty()
+                    && NetworkFactory.architecture(NetworkFactory.configuration(config))
+                    .equals(ModelFiles.describe(loaded.network().getLayerWiseConfigurations()));
+        } catch (UserError e) {
+            return false; // an unreadable checkpoint: start afresh (the earlier files are moved aside, not lost)
+        }
+    }
+
+    /** Keys a resume may change: how far to train, how often and where to save, where MNIST lives (checksummed). */
+    static final List<String> MAY_CHANGE_ON_RESUME = List.of("training.epochs", "checkpoint", "output", "data.dir");
 
     /** The engine {@code training.engine} asks for, for this network: decided here, once per run. */
     Engine.Choice engine(MultiLayerConfiguration conf) {
@@ -209,19 +324,32 @@ public final class TrainingJob {
         }
     }
 
-    private void removeEarlierCheckpoints(CheckpointStore store) {
-        List<Path> old = store.list();
-        Path best = store.dir().resolve(CheckpointStore.BEST);
-        try {
-            for (Path p : old) Files.deleteIfExists(p);
-            boolean hadBest = Files.deleteIfExists(best);
-            if (!old.isEmpty() || hadBest) {
-                out.printf("Starting '%s' from scratch: removed %d checkpoint(s) of an earlier run in %s "
-                        + "(use --resume / -Dresume=true to continue that run instead).%n", config.name(),
-                        old.size() + (hadBest ? 1 : 0), store.dir());
-            }
+    /**
+     * A fresh start over an earlier run keeps that run recoverable: its files go to {@code <name>.previous}
+     * (replacing an older one there), and the console says so. Renames within one file system: nothing is copied.
+     */
+    private void moveEarlierRunAside() {
+        Path dir = folder.dir();
+        try (var entries = Files.list(dir)) {
+            List<Path> earlier = entries.filter(p -> !p.getFileName().toString().equals(RunLock.FILE)).toList();
+            if (earlier.isEmpty()) return;
+            Path previous = dir.resolveSibling(dir.getFileName() + ".previous");
+            deleteTree(previous);
+            Files.createDirectories(previous);
+            for (Path p : earlier) Files.move(p, previous.resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            out.printf("Starting '%s' from scratch: moved the %d file(s) and folder(s) of an earlier run in %s to %s "
+                    + "(use --resume=auto / -Dresume=auto to continue that run instead).%n", config.name(), earlier.size(),
+                    dir, previous);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UserError("Cannot move the earlier run in " + dir + " aside: " + e.getMessage()
+                    + ". Check permissions and free space, or give this run another name.", e);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         }
     }
 }

@@ -121,7 +121,7 @@ class SmokeTrainingTest {
 
     private static MultiLayerNetwork train(ExperimentConfig cfg, MnistSplits data) {
         var job = new TrainingJob(cfg, new PrintStream(new ByteArrayOutputStream()), false);
-        TrainingJob.Start start = job.start(false).orElseThrow();
+        TrainingJob.Start start = job.start(TrainingJob.Resume.FALSE);
         new Trainer(List.of()).train(start.step(), job.plan(data, List.of()));
         return start.net();
     }

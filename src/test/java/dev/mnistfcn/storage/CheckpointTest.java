@@ -103,7 +103,7 @@ class CheckpointTest {
     void stoppedAfter2AndResumedTo4EqualsAnUninterrupted4EpochRun() throws Exception {
         ExperimentConfig two = config("two-layer.yaml", 2, "name", "interrupted");
         job(two).run();
-        RunMetrics resumed = job(config("two-layer.yaml", 4, "name", "interrupted")).run(true).orElseThrow();
+        RunMetrics resumed = job(config("two-layer.yaml", 4, "name", "interrupted")).run(TrainingJob.Resume.TRUE);
         RunMetrics straight = job(config("two-layer.yaml", 4, "name", "straight")).run();
 
         var a = ModelFiles.load(out.resolve("interrupted/model.zip"), true);
@@ -145,17 +145,23 @@ class CheckpointTest {
     }
 
     @Test
-    void resumingAFinishedRunDoesNothing() {
-        job(config("one-layer.yaml", 1)).run();
-        var console = new ByteArrayOutputStream();
-        var result = new TrainingJob(config("one-layer.yaml", 1), new PrintStream(console), false).run(true);
-        assertTrue(result.isEmpty());
-        assertTrue(console.toString().contains("already finished"), console.toString());
+    void resumingAFinishedRunDoesNothing() throws Exception {
+        RunMetrics first = job(config("one-layer.yaml", 1)).run();
+        Path model = out.resolve("one-layer/model.zip");
+        var modified = Files.getLastModifiedTime(model);
+        for (TrainingJob.Resume mode : List.of(TrainingJob.Resume.TRUE, TrainingJob.Resume.AUTO)) {
+            var console = new ByteArrayOutputStream();
+            RunMetrics again = new TrainingJob(config("one-layer.yaml", 1), new PrintStream(console), false).run(mode);
+            assertEquals(first.test().accuracy(), again.test().accuracy());
+            assertEquals(first.history(), again.history());
+            assertTrue(console.toString().contains("already finished"), console.toString());
+            assertEquals(modified, Files.getLastModifiedTime(model), "nothing rewritten");
+        }
     }
 
     @Test
     void resumingWithNoCheckpointSaysSoAndDoesNotStartFresh() {
-        UserError e = assertThrows(UserError.class, () -> job(config("one-layer.yaml", 1)).run(true));
+        UserError e = assertThrows(UserError.class, () -> job(config("one-layer.yaml", 1)).run(TrainingJob.Resume.TRUE));
         assertTrue(e.getMessage().contains("Nothing to resume"), e.getMessage());
         assertTrue(e.getMessage().contains("checkpoints"), e.getMessage());
         assertFalse(Files.exists(out.resolve("one-layer/model.zip")));
@@ -165,17 +171,22 @@ class CheckpointTest {
     void resumingAnotherArchitectureNamesBoth() {
         job(config("one-layer.yaml", 1, "training.epochs", "1")).run();
         // two-layer.yaml pointed at one-layer's run folder: the tutorial's NotFoundError, explained.
-        UserError e = assertThrows(UserError.class, () -> job(config("two-layer.yaml", 3, "name", "one-layer")).run(true));
+        UserError e = assertThrows(UserError.class, () -> job(config("two-layer.yaml", 3, "name", "one-layer")).run(TrainingJob.Resume.TRUE));
         assertTrue(e.getMessage().contains("784-256-10"), e.getMessage());
         assertTrue(e.getMessage().contains("784-256-64-10"), e.getMessage());
     }
 
     @Test
-    void freshRunRemovesAnEarlierRunsCheckpoints() {
+    void freshRunMovesAnEarlierRunAside() throws Exception {
         job(config("one-layer.yaml", 3)).run();
         var console = new ByteArrayOutputStream();
         new TrainingJob(config("one-layer.yaml", 1), new PrintStream(console), false).run();
-        assertTrue(console.toString().contains("removed 3 checkpoint(s)"), console.toString());
+        assertTrue(console.toString().contains("Starting 'one-layer' from scratch: moved the 6 file(s) and folder(s) of "
+                + "an earlier run in " + out.resolve("one-layer") + " to " + out.resolve("one-layer.previous")), console.toString());
         assertEquals(1, CheckpointStore.epochOf(job(config("one-layer.yaml", 1)).checkpoints().latest().orElseThrow()));
+        Path previous = out.resolve("one-layer.previous");
+        assertEquals(3, ModelFiles.load(previous.resolve("model.zip"), false).metadata().orElseThrow().epoch(),
+                "the earlier run stays recoverable");
+        assertEquals(3, CheckpointStore.epochOf(new CheckpointStore(previous, 2).latest().orElseThrow()));
     }
 }

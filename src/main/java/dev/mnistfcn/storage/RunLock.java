@@ -1,0 +1,97 @@
+package dev.mnistfcn.storage;
+
+import dev.mnistfcn.UserError;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+
+/**
+ * One run per folder at a time: an OS file lock on {@code <run>/.lock}, held for the whole run by the process
+ * that writes the folder.
+ *
+ * <p>Why an OS lock and not a marker file: the OS releases it when the process dies, SIGKILL included, so a
+ * killed run never leaves a stale lock to clean by hand, and a rerun started while the killed JVM is still
+ * exiting (the child JVM was measured outliving a SIGKILLed parent by about 3 s) waits for nothing and
+ * writes nothing beside it: it stops with the holder's name. The file itself is never deleted (deleting a
+ * lock file lets two processes lock two different files of one name); it holds the holder's pid, host and
+ * start time, for that message.
+ */
+public final class RunLock implements AutoCloseable {
+    public static final String FILE = ".lock";
+
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private RunLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /** Locks {@code runDir} (creating it) or throws a {@link UserError} naming the run that holds it. */
+    public static RunLock acquire(Path runDir) {
+        Path file = runDir.resolve(FILE);
+        try {
+            Files.createDirectories(runDir);
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // held by this very JVM
+            }
+            if (lock == null) {
+                String holder = holder(ch);
+                ch.close();
+                throw new UserError("Run folder " + runDir + " is in use by another mnist-fcn run (" + holder + "). Wait "
+                        + "for it to finish, or run this one elsewhere: give it another name (-Dname=… / --set name=…) or "
+                        + "output.dir. If that run was killed, its lock is released as soon as its process is gone: "
+                        + "rerun the same command then.");
+            }
+            String me = "pid " + ProcessHandle.current().pid() + " on " + host() + ", started " + Instant.now();
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
+            ch.force(false);
+            return new RunLock(ch, lock);
+        } catch (IOException e) {
+            throw new UserError("Cannot lock run folder " + runDir + " (" + e.getMessage() + "). Check that it is a "
+                    + "writable folder on a local file system.", e);
+        }
+    }
+
+    private static String holder(FileChannel ch) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(512);
+        int n = ch.read(buf, 0);
+        String s = n <= 0 ? "" : new String(buf.array(), 0, n, StandardCharsets.UTF_8).strip();
+        return s.isEmpty() ? "a process that has only just started" : s;
+    }
+
+    /** From the environment or /etc/hostname: no name lookup, which could reach the network. */
+    private static String host() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) return env;
+        try {
+            return Files.readString(Path.of("/etc/hostname")).strip();
+        } catch (IOException e) {
+            return "this host";
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            channel.close();
+        } catch (IOException ignored) {
+            // the OS releases it with the process anyway
+        }
+    }
+}

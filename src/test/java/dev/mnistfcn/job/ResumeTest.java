@@ -1,0 +1,142 @@
+package dev.mnistfcn.job;
+
+import dev.mnistfcn.TestData;
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.cli.Main;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.report.RunMetrics;
+import dev.mnistfcn.storage.CheckpointStore;
+import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.storage.RunLock;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static dev.mnistfcn.job.TrainingJob.Resume.AUTO;
+import static dev.mnistfcn.job.TrainingJob.Resume.TRUE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code resume: auto}, the folder lock, and resumes that would make the files lie, on real MNIST subsets. */
+class ResumeTest {
+    @TempDir
+    Path out;
+
+    private ExperimentConfig config(int epochs, String... more) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("training.epochs", String.valueOf(epochs));
+        o.put("data.train_limit", "1500");
+        o.put("data.dir", TestData.mnistDir().toString());
+        o.put("output.dir", out.toString());
+        o.put("checkpoint.every", "1");
+        for (int i = 0; i < more.length; i += 2) o.put(more[i], more[i + 1]);
+        return ConfigLoader.load(Path.of("config/one-layer.yaml"), o);
+    }
+
+    private String run(ExperimentConfig c, TrainingJob.Resume mode) {
+        var console = new ByteArrayOutputStream();
+        new TrainingJob(c, new PrintStream(console), false).run(mode);
+        return console.toString();
+    }
+
+    @Test
+    void autoStartsFreshThenContinuesThenFinishesWithoutTraining() throws Exception {
+        String fresh = run(config(1), AUTO);
+        assertTrue(fresh.contains(" 1/1 |") && !fresh.contains("Resuming"), fresh);
+
+        String resumed = run(config(3), AUTO); // as if a 3-epoch run had been killed after epoch 1
+        assertTrue(resumed.contains("Resuming 'one-layer' from") && resumed.contains("epoch 1 of 3 done"), resumed);
+        assertFalse(resumed.contains(" 1/3 |"), "epoch 1 is not trained again: " + resumed);
+        RunMetrics straight = new TrainingJob(config(3, "name", "straight"), new PrintStream(new ByteArrayOutputStream()),
+                false).run();
+        assertSameNetwork(out.resolve("straight/model.zip"), out.resolve("one-layer/model.zip"));
+
+        // Killed after the last checkpoint, before the outputs: the rerun only evaluates and writes them.
+        Path run = out.resolve("one-layer");
+        for (String f : List.of("model.zip", "metrics.json", "report.md", "report.html")) Files.delete(run.resolve(f));
+        String finished = run(config(3), AUTO);
+        assertTrue(finished.contains("Finishing 'one-layer' from") && !finished.contains(" 3/3 |"), finished);
+        assertSameNetwork(out.resolve("straight/model.zip"), run.resolve("model.zip"));
+        RunMetrics written = dev.mnistfcn.Json.MAPPER.readValue(run.resolve("metrics.json").toFile(), RunMetrics.class);
+        assertEquals(straight.test().accuracy(), written.test().accuracy());
+        assertEquals(3, written.history().size());
+    }
+
+    @Test
+    void aResumeThatWouldChangeWhatWasTrainedIsRefusedWithBothValues() throws Exception {
+        run(config(1), AUTO);
+        Path config = out.resolve("one-layer/config.resolved.yaml");
+        String before = Files.readString(config);
+        UserError e = assertThrows(UserError.class, () -> run(config(2, "training.updater.type", "sgd",
+                "training.batch_size", "100"), AUTO));
+        assertTrue(e.getMessage().startsWith("Cannot resume 'one-layer' from " + out.resolve("one-layer/checkpoints/epoch-01.zip")
+                + ": the config differs from the one it was trained with (training.batch_size was 50, now 100; "
+                + "training.updater.type was adam, now sgd)."), e.getMessage());
+        assertEquals(before, Files.readString(config), "nothing touched");
+        // What may change: epochs, checkpointing, output and data folders.
+        assertTrue(run(config(2, "checkpoint.keep", "5"), AUTO).contains("Resuming"));
+    }
+
+    @Test
+    void oneRunPerFolderAndTheLockDiesWithItsProcess() throws Exception {
+        Path dir = out.resolve("one-layer");
+        try (RunLock held = RunLock.acquire(dir)) {
+            UserError e = assertThrows(UserError.class, () -> run(config(1), AUTO));
+            assertTrue(e.getMessage().startsWith("Run folder " + dir + " is in use by another mnist-fcn run (pid "
+                    + ProcessHandle.current().pid() + " on "), e.getMessage());
+            assertTrue(e.getMessage().contains("another name (-Dname=…"), e.getMessage());
+        }
+        // Another process holds it, then is SIGKILLed: the lock is free again without any cleaning.
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), LockHolder.class.getName(), dir.toString()).start();
+        assertEquals("locked", new String(holder.getInputStream().readNBytes(6)));
+        UserError e = assertThrows(UserError.class, () -> RunLock.acquire(dir));
+        assertTrue(e.getMessage().contains("(pid " + holder.pid() + " on "), e.getMessage());
+        holder.destroyForcibly();
+        assertTrue(holder.waitFor(10, TimeUnit.SECONDS));
+        assertTrue(run(config(1), AUTO).contains(" 1/1 |"), "trains once the holder is gone");
+    }
+
+    @Test
+    void resumeTakesTrueFalseOrAutoAndNothingElse() {
+        var err = new ByteArrayOutputStream();
+        int code = Main.run(new String[]{"train", "-c", "config/one-layer.yaml", "--resume=banana", "--set",
+                "output.dir=" + out}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        assertEquals(2, code);
+        assertEquals("error: --resume / -Dresume has value 'banana', which is not accepted. Expected true (continue from "
+                + "the latest checkpoint), false (start from scratch) or auto (continue if there is a checkpoint, else "
+                + "start; what to rerun after a kill).", err.toString().strip());
+        assertFalse(Files.exists(out.resolve("one-layer")), "nothing touched");
+        assertThrows(UserError.class, () -> run(config(1), TRUE), "true still needs a checkpoint");
+    }
+
+    private static void assertSameNetwork(Path expected, Path actual) {
+        MultiLayerNetwork a = ModelFiles.load(expected, true).network();
+        MultiLayerNetwork b = ModelFiles.load(actual, true).network();
+        assertEquals(a.params(), b.params(), "parameters, bit for bit");
+        assertEquals(a.getUpdater().getStateViewArray(), b.getUpdater().getStateViewArray(), "Adam state, bit for bit");
+        assertEquals(a.getIterationCount(), b.getIterationCount());
+    }
+
+    /** Holds a run folder's lock until killed; prints "locked" once it has it. */
+    public static final class LockHolder {
+        public static void main(String[] args) throws Exception {
+            RunLock.acquire(Path.of(args[0]));
+            System.out.print("locked");
+            System.out.flush();
+            Thread.sleep(120_000);
+        }
+    }
+}
