@@ -110,6 +110,7 @@ public final class TrainingJob {
         long started = System.nanoTime();
         engine(NetworkFactory.configuration(config)); // a refused engine is a config error: before anything is written
         try (RunLock lock = RunLock.acquire(folder.dir())) {
+            folder.removeUnfinishedWrites();
             if (resume != Resume.FALSE) {
                 Optional<RunMetrics> done = finishedOutputs();
                 if (done.isPresent()) {
@@ -122,6 +123,8 @@ public final class TrainingJob {
             Start start = start(resume);
             if (resume == Resume.FALSE || start.history().isEmpty()) moveEarlierRunAside();
             return train(start, started);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

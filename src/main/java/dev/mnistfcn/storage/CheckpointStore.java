@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code get_checkpoint_state}) is the highest epoch number among the complete files in the folder.
  * Files are written under a temporary name and renamed atomically ({@link AtomicFiles}), so a name
  * that matches {@code epoch-NN.zip} is always complete, and a crash leaves only {@code .tmp-*} files,
- * which are ignored and cleaned up.
+ * which are ignored, and removed by the next run of the folder ({@link RunFolder#removeUnfinishedWrites}).
  */
 public final class CheckpointStore {
     public static final String FOLDER = "checkpoints";
@@ -84,12 +84,6 @@ public final class CheckpointStore {
         List<Path> all = list();
         for (int i = keep; i < all.size(); i++) {
             Files.deleteIfExists(all.get(i));
-        }
-        // Leftovers of writes interrupted by a crash: never complete, never read.
-        try (var files = Files.list(dir)) {
-            for (Path p : files.filter(p -> p.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

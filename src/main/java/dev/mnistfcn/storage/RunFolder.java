@@ -2,7 +2,10 @@ package dev.mnistfcn.storage;
 
 import dev.mnistfcn.config.ExperimentConfig;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The files of one run, {@code <output.dir>/<name>/}: the one place that knows their names.
@@ -42,5 +45,20 @@ public record RunFolder(Path dir) {
 
     public CheckpointStore checkpoints(int keep) {
         return new CheckpointStore(dir, keep);
+    }
+
+    /**
+     * Deletes what writes cut short by a kill left behind ({@code .tmp-*}: never complete, never read). Only for
+     * the holder of the folder's {@link RunLock}: another run's write in progress looks just the same.
+     */
+    public void removeUnfinishedWrites() throws IOException {
+        for (Path d : List.of(dir, dir.resolve(CheckpointStore.FOLDER))) {
+            if (!Files.isDirectory(d)) continue;
+            try (var files = Files.list(d)) {
+                for (Path p : files.filter(f -> f.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 }
