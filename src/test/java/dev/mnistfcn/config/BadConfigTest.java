@@ -58,7 +58,7 @@ class BadConfigTest {
                         + "  updater: {type: adam, learning_rate: 0.01}\n", "training: 5\n"),
                         new String[]{"'training'", "(line 6)", "has value '5'", "not a mapping of keys"}),
                 Arguments.of("batch larger than the training set", GOOD.replace("batch_size: 50", "batch_size: 60000"),
-                        new String[]{"'training.batch_size'", "'60000'", "55000"}),
+                        new String[]{"'training.batch_size'", "'60000'", "55,000", "data.validation_size 5,000"}),
                 Arguments.of("input not 784", GOOD.replace("model:\n", "model:\n  input: 100\n"),
                         new String[]{"'model.input'", "'100'", "784"}),
                 Arguments.of("output not 10", GOOD.replace("model:\n", "model:\n  output: 2\n"),
@@ -81,7 +81,24 @@ class BadConfigTest {
                 Arguments.of("zero epochs", GOOD.replace("epochs: 1", "epochs: 0"),
                         new String[]{"'training.epochs'", "'0'", "≥ 1"}),
                 Arguments.of("bad run name", "name: 'a/b'\n" + GOOD.substring(GOOD.indexOf('\n') + 1),
-                        new String[]{"'name'", "'a/b'", "letters, digits"})
+                        new String[]{"'name'", "'a/b'", "letters, digits"}),
+                Arguments.of("validation set takes the whole training file", GOOD + "data: {validation_size: 60000}\n",
+                        new String[]{"'data.validation_size'", "'60000'", "from 1 to 59,999"}),
+                Arguments.of("train_limit beyond what the split leaves", GOOD
+                        + "data: {validation_size: 50000, train_limit: 20000}\n",
+                        new String[]{"'data.train_limit'", "'20000'", "up to 10,000", "data.validation_size 50,000"}),
+                Arguments.of("batch larger than what the split leaves", GOOD + "data: {validation_size: 59990}\n",
+                        new String[]{"'training.batch_size'", "'50'", "size, 10 (", "data.validation_size 59,990"}),
+                Arguments.of("batch larger than train_limit", GOOD + "data: {train_limit: 20}\n",
+                        new String[]{"'training.batch_size'", "'50'", "size, 20 (data.train_limit"}),
+                Arguments.of("mean on a named init", GOOD.replace("activation: relu",
+                        "activation: relu\n      init: {type: xavier, mean: 0.5}"),
+                        new String[]{"'model.hidden[0].init.mean'", "'0.5'", "set mean"}),
+                Arguments.of("empty layer item", GOOD.replace("- units: 16\n      activation: relu", "-"),
+                        new String[]{"'model.hidden[0]'", "empty list item", "at least 'units'"}),
+                Arguments.of("empty layer item in a flow list", GOOD.replace("hidden:\n    - units: 16\n      "
+                        + "activation: relu", "hidden: [~]"),
+                        new String[]{"'model.hidden[0]'", "empty list item", "at least 'units'"})
         );
     }
 
@@ -123,5 +140,13 @@ class BadConfigTest {
         ConfigException idx = assertThrows(ConfigException.class, () -> ConfigLoader.load(
                 Path.of("config/two-layer.yaml"), Map.of("model.hidden.5.units", "3")));
         assertTrue(idx.getMessage().contains("index 5 is outside the list of 2"), idx.getMessage());
+    }
+
+    @Test
+    void splitThatLeavesNoTrainingImagesBlamesTheSplit() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(
+                Path.of("config/two-layer.yaml"), Map.of("data.validation_size", "60000")));
+        assertTrue(e.getMessage().contains("key 'data.validation_size' has value '60000'"), e.getMessage());
+        assertFalse(e.getMessage().contains("batch_size"), e.getMessage());
     }
 }
