@@ -27,7 +27,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--quick", description = "Smoke run: 1 epoch on 5,000 training images (also -Dquick=true).")
-    boolean quick = Boolean.getBoolean("quick");
+    boolean quick;
 
     @Option(names = "--resume", description = "Continue from the run's latest checkpoint (also -Dresume=true).")
     boolean resume = Boolean.getBoolean("resume");
@@ -43,7 +43,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         Path file = ConfigLoader.locate(config);
         Map<String, String> overrides = new LinkedHashMap<>();
-        if (quick) {
+        if (CliProperties.flag("quick") || quick) { // the property is checked even with --quick
             overrides.put("training.epochs", "1");
             overrides.put("data.train_limit", "5000");
         }
