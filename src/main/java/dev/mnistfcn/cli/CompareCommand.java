@@ -21,7 +21,7 @@ public final class CompareCommand implements Callable<Integer> {
     List<String> configs = Arrays.asList(System.getProperty("compare", "one-layer.yaml,two-layer.yaml").split(","));
 
     @Option(names = "--seeds", description = "Seeds per config: the config's seed, +1, +2, … (default: -Dseeds or 3).")
-    int seeds = Integer.getInteger("seeds", 3);
+    Integer seeds;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Report folder (default: models/compare).")
     Path out = Path.of(System.getProperty("out", "models/compare"));
@@ -39,7 +39,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (seeds < 1) throw new dev.mnistfcn.UserError("--seeds must be at least 1 (got " + seeds + ").");
+        int seeds = CliProperties.wholeNumber("seeds", this.seeds, 1, 3, "how many seeds each config is trained with");
         Map<String, String> overrides = new LinkedHashMap<>(ConfigLoader.overridesFromSystemProperties());
         overrides.remove("name");
         overrides.putAll(set);

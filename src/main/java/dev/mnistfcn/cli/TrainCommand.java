@@ -27,7 +27,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--quick", description = "Smoke run: 1 epoch on 5,000 training images (also -Dquick=true).")
-    boolean quick = Boolean.getBoolean("quick");
+    boolean quick;
 
     @Option(names = "--resume", arity = "0..1", fallbackValue = "true", paramLabel = "MODE", description = "true "
             + "(alone: --resume): continue from the run's latest checkpoint; auto: continue if there is one, else start "
@@ -46,7 +46,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingJob.Resume mode = TrainingJob.Resume.parse(resume, "--resume / -Dresume"); // before anything is touched
         Path file = ConfigLoader.locate(config);
         Map<String, String> overrides = new LinkedHashMap<>();
-        if (quick) {
+        if (CliProperties.flag("quick") || quick) { // the property is checked even with --quick
             overrides.put("training.epochs", "1");
             overrides.put("data.train_limit", "5000");
         }

@@ -28,7 +28,10 @@ public final class ConfigValidator {
         for (int i = 0; i < m.hidden().size(); i++) {
             LayerSpec l = m.hidden().get(i);
             String p = "model.hidden[" + i + "]";
-            if (l == null) fail(where, p, null, "a layer with at least 'units'");
+            if (l == null) {
+                throw new ConfigException(where + ": key '" + p + "' is an empty list item (a '-' with nothing after it), "
+                        + "which is not accepted. Expected a layer with at least 'units', e.g. '- units: 128'.");
+            }
             if (l.units() == null) fail(where, p + ".units", null, "a whole number of units ≥ 1 (the key is required)");
             if (l.units() <= 0) fail(where, p + ".units", l.units(), "a whole number of units ≥ 1");
             activation(where, p + ".activation", l.activation());
@@ -38,12 +41,27 @@ public final class ConfigValidator {
             }
             if (l.l2() != null && l.l2() < 0) fail(where, p + ".l2", l.l2(), "an L2 coefficient ≥ 0");
         }
+        // The split first: the batch size is checked against what it leaves, so that an impossible split is
+        // blamed on the data key that made it, not on training.batch_size.
+        DataSpec d = c.data();
+        if (d.dir().isBlank()) fail(where, "data.dir", d.dir(), "a folder path");
+        if (d.validationSize() < 1 || d.validationSize() >= TRAIN_FILE_SIZE) {
+            fail(where, "data.validation_size", d.validationSize(), String.format(Locale.ROOT, "a whole number from 1 to %,d (the "
+                    + "training file's %,d images less at least one to train on)", TRAIN_FILE_SIZE - 1, TRAIN_FILE_SIZE));
+        }
+        int left = TRAIN_FILE_SIZE - d.validationSize();
+        if (d.trainLimit() < 0 || d.trainLimit() > left) {
+            fail(where, "data.train_limit", d.trainLimit(), String.format(Locale.ROOT, "0 (all) or a whole number up to %,d (the "
+                    + "training file's %,d images less data.validation_size %,d)", left, TRAIN_FILE_SIZE, d.validationSize()));
+        }
         TrainingSpec t = c.training();
         if (t.epochs() < 1) fail(where, "training.epochs", t.epochs(), "a whole number ≥ 1");
-        int trainSize = trainSize(c.data());
+        int trainSize = trainSize(d);
         if (t.batchSize() < 1 || t.batchSize() > trainSize) {
-            fail(where, "training.batch_size", t.batchSize(), "a whole number from 1 to the training-set size ("
-                    + trainSize + ")");
+            fail(where, "training.batch_size", t.batchSize(), String.format(Locale.ROOT, "a whole number from 1 to the training-set "
+                    + "size, %,d (%s)", trainSize, d.trainLimit() > 0 ? "data.train_limit; raise it for a larger batch"
+                    : String.format(Locale.ROOT, "the training file's %,d images less data.validation_size %,d; lower "
+                    + "that for a larger batch", TRAIN_FILE_SIZE, d.validationSize())));
         }
         if (!TrainingSpec.ENGINES.contains(t.engine())) {
             fail(where, "training.engine", t.engine(), "one of " + String.join(", ", TrainingSpec.ENGINES)
@@ -60,15 +78,6 @@ public final class ConfigValidator {
             if (v != null && (v < 0 || v >= 1)) fail(where, "training.updater." + e[0], v, "a number in [0, 1)");
         }
         if (u.epsilon() != null && !(u.epsilon() > 0)) fail(where, "training.updater.epsilon", u.epsilon(), "a number > 0");
-        DataSpec d = c.data();
-        if (d.dir().isBlank()) fail(where, "data.dir", d.dir(), "a folder path");
-        if (d.validationSize() < 1 || d.validationSize() >= TRAIN_FILE_SIZE) {
-            fail(where, "data.validation_size", d.validationSize(), "a whole number from 1 to 59,999");
-        }
-        if (d.trainLimit() < 0 || d.trainLimit() > TRAIN_FILE_SIZE - d.validationSize()) {
-            fail(where, "data.train_limit", d.trainLimit(), "0 (all " + (TRAIN_FILE_SIZE - d.validationSize())
-                    + " training images) or a whole number up to that");
-        }
         if (c.output().dir().isBlank()) fail(where, "output.dir", c.output().dir(), "a folder path");
         CheckpointSpec cp = c.checkpoint();
         if (cp.every() < 0) fail(where, "checkpoint.every", cp.every(), "0 (no checkpoints) or a number of epochs ≥ 1");
@@ -98,8 +107,11 @@ public final class ConfigValidator {
         if (InitSpec.DISTRIBUTIONS.contains(init.type())) {
             if (!(init.stddev() > 0)) fail(where, key + ".stddev", init.stddev(), "a standard deviation > 0");
         } else if (init.stddev() != null || init.mean() != null) {
-            fail(where, key + ".stddev", init.stddev(), "no stddev/mean: '" + init.type() + "' derives its scale from "
-                    + "the layer size; use type normal or truncated_normal to set stddev");
+            // Blame the key that is actually there (mean alone used to be reported as a missing stddev).
+            String given = init.stddev() != null ? "stddev" : "mean";
+            fail(where, key + "." + given, init.stddev() != null ? init.stddev() : init.mean(), "no stddev/mean: '"
+                    + init.type() + "' derives its scale from the layer size; use type normal or truncated_normal to set "
+                    + given);
         }
     }
 

@@ -3,6 +3,8 @@ package dev.mnistfcn.config;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.mnistfcn.Mnist;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -14,7 +16,8 @@ public record ModelSpec(Integer input, Integer output, List<LayerSpec> hidden, I
     public ModelSpec {
         if (input == null) input = Mnist.PIXELS;
         if (output == null) output = Mnist.CLASSES;
-        hidden = hidden == null ? List.of() : List.copyOf(hidden);
+        // Not List.copyOf: an empty list item ("-" alone) is null, and the validator names it rather than an NPE.
+        hidden = hidden == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(hidden));
         if (outputInit == null) outputInit = InitSpec.XAVIER;
     }
 }

@@ -58,7 +58,7 @@ class BadConfigTest {
                         + "  updater: {type: adam, learning_rate: 0.01}\n", "training: 5\n"),
                         new String[]{"'training'", "(line 6)", "has value '5'", "not a mapping of keys"}),
                 Arguments.of("batch larger than the training set", GOOD.replace("batch_size: 50", "batch_size: 60000"),
-                        new String[]{"'training.batch_size'", "'60000'", "55000"}),
+                        new String[]{"'training.batch_size'", "'60000'", "55,000", "data.validation_size 5,000"}),
                 Arguments.of("input not 784", GOOD.replace("model:\n", "model:\n  input: 100\n"),
                         new String[]{"'model.input'", "'100'", "784"}),
                 Arguments.of("output not 10", GOOD.replace("model:\n", "model:\n  output: 2\n"),
@@ -81,7 +81,35 @@ class BadConfigTest {
                 Arguments.of("zero epochs", GOOD.replace("epochs: 1", "epochs: 0"),
                         new String[]{"'training.epochs'", "'0'", "≥ 1"}),
                 Arguments.of("bad run name", "name: 'a/b'\n" + GOOD.substring(GOOD.indexOf('\n') + 1),
-                        new String[]{"'name'", "'a/b'", "letters, digits"})
+                        new String[]{"'name'", "'a/b'", "letters, digits"}),
+                Arguments.of("validation set takes the whole training file", GOOD + "data: {validation_size: 60000}\n",
+                        new String[]{"'data.validation_size'", "'60000'", "from 1 to 59,999"}),
+                Arguments.of("train_limit beyond what the split leaves", GOOD
+                        + "data: {validation_size: 50000, train_limit: 20000}\n",
+                        new String[]{"'data.train_limit'", "'20000'", "up to 10,000", "data.validation_size 50,000"}),
+                Arguments.of("batch larger than what the split leaves", GOOD + "data: {validation_size: 59990}\n",
+                        new String[]{"'training.batch_size'", "'50'", "size, 10 (", "data.validation_size 59,990"}),
+                Arguments.of("batch larger than train_limit", GOOD + "data: {train_limit: 20}\n",
+                        new String[]{"'training.batch_size'", "'50'", "size, 20 (data.train_limit"}),
+                Arguments.of("mean on a named init", GOOD.replace("activation: relu",
+                        "activation: relu\n      init: {type: xavier, mean: 0.5}"),
+                        new String[]{"'model.hidden[0].init.mean'", "'0.5'", "set mean"}),
+                Arguments.of("empty layer item", GOOD.replace("- units: 16\n      activation: relu", "-"),
+                        new String[]{"'model.hidden[0]'", "empty list item", "at least 'units'"}),
+                Arguments.of("empty layer item in a flow list", GOOD.replace("hidden:\n    - units: 16\n      "
+                        + "activation: relu", "hidden: [~]"),
+                        new String[]{"'model.hidden[0]'", "empty list item", "at least 'units'"}),
+                Arguments.of("a dash in a flow list", GOOD.replace("hidden:\n    - units: 16\n      "
+                        + "activation: relu", "hidden: [-]"),
+                        new String[]{"'model.hidden[0]'", "(line 3)", "'-'", "not a mapping of keys"}),
+                Arguments.of("number not Java's", GOOD.replace("learning_rate: 0.01", "learning_rate: .inf"),
+                        new String[]{"'training.updater.learning_rate'", "(line 9)", "'.inf'", "not a number"}),
+                Arguments.of("value shown as written", GOOD.replace("epochs: 1", "epochs: 1e3"),
+                        new String[]{"'training.epochs'", "'1e3'", "not a whole number"}),
+                Arguments.of("two YAML documents", GOOD + "---\nname: u\n",
+                        new String[]{"more than one YAML document", "(line 11)", "second '---'"}),
+                Arguments.of("list given for a text key", GOOD.replace("name: t", "name: [a, b]"),
+                        new String[]{"'name'", "(line 1)", "holds a list", "not a text value"})
         );
     }
 
@@ -105,6 +133,54 @@ class BadConfigTest {
         assertEquals(16, ConfigLoader.load(file, Map.of()).model().hidden().get(0).units());
     }
 
+    /** In a file YAML's typing is what the user wrote, but a text key gets the scalar's text, not YAML's number. */
+    @Test
+    void textKeysKeepWhatTheFileSays() throws IOException {
+        Path file = dir.resolve("typed.yaml");
+        for (String name : new String[]{"1.10", "007", "off", "true", "1e3", "0x10"}) {
+            Files.writeString(file, GOOD.replace("name: t", "name: " + name));
+            assertEquals(name, ConfigLoader.load(file, Map.of()).name());
+        }
+        Files.writeString(file, GOOD + "data: {dir: 2024}\noutput: {dir: no}\n");
+        ExperimentConfig c = ConfigLoader.load(file, Map.of());
+        assertEquals("2024", c.data().dir());
+        assertEquals("no", c.output().dir());
+        // Number keys keep YAML's reading: a YAML 1.1 leading zero is octal (quote-free 012 is ten).
+        Files.writeString(file, GOOD + "seed: 012\n");
+        assertEquals(10L, ConfigLoader.load(file, Map.of()).seed());
+    }
+
+    @Test
+    void emptyFileIsAllDefaultsNamedAfterTheFile() throws IOException {
+        for (String text : new String[]{"", "# nothing set yet\n"}) {
+            Path file = dir.resolve("blank.yaml");
+            Files.writeString(file, text);
+            ExperimentConfig c = ConfigLoader.load(file, Map.of());
+            assertEquals(new ExperimentConfig("blank", null, null, null, null, null, null), c);
+        }
+    }
+
+    @Test
+    void notUtf8IsNamedAsSuch() throws IOException {
+        Path file = dir.resolve("latin1.yaml");
+        Files.write(file, "name: t\n# caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertEquals("Config file " + file + " is not UTF-8 text: byte 0xE9 on line 2 is not valid UTF-8 (the file "
+                + "may be in Latin-1/Windows-1252, or not a text file). Save it as UTF-8; plain ASCII is UTF-8 too.",
+                e.getMessage());
+    }
+
+    @Test
+    void emptyOrFolderConfigNameSaysWhatToGive() {
+        ConfigException empty = assertThrows(ConfigException.class, () -> ConfigLoader.locate(""));
+        assertTrue(empty.getMessage().startsWith("The config name is empty (''). Give a path to a YAML file, or the "
+                + "name of one in config/: one-layer.yaml, two-layer.yaml"), empty.getMessage());
+        ConfigException folder = assertThrows(ConfigException.class, () -> ConfigLoader.locate("config"));
+        assertTrue(folder.getMessage().startsWith("Config 'config' is a folder"), folder.getMessage());
+        ConfigException direct = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir, Map.of()));
+        assertTrue(direct.getMessage().startsWith("Config " + dir + " is a folder, not a YAML file"), direct.getMessage());
+    }
+
     @Test
     void missingFileNamesBothPlacesLooked() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.locate("no-such.yaml"));
@@ -123,5 +199,101 @@ class BadConfigTest {
         ConfigException idx = assertThrows(ConfigException.class, () -> ConfigLoader.load(
                 Path.of("config/two-layer.yaml"), Map.of("model.hidden.5.units", "3")));
         assertTrue(idx.getMessage().contains("index 5 is outside the list of 2"), idx.getMessage());
+    }
+
+    /** An override of a text key is the value exactly as written, not YAML's reading of it. */
+    @ParameterizedTest(name = "name={0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"1.10", "007", "off", "true", "null", "1e3", "0x10"})
+    void textOverrideIsKeptAsWritten(String name) {
+        ExperimentConfig c = ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of("name", name));
+        assertEquals(name, c.name());
+        assertEquals(c, ConfigLoader.parse(ConfigLoader.toYaml(c), "resolved"), "config.resolved.yaml keeps it too");
+    }
+
+    @Test
+    void overridesKeepTheirKeysType() {
+        ExperimentConfig c = ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of("data.dir", "~",
+                "output.dir", "out #2", "model.hidden.0.activation", "TANH", "seed", "012",
+                "training.updater.learning_rate", "1e-3", "training.updater.beta1", ".5"));
+        assertEquals("~", c.data().dir(), "a literal folder named ~: no shell expands it here");
+        assertEquals("out #2", c.output().dir(), "not cut at '#' as a YAML comment");
+        assertEquals(12L, c.seed(), "a leading zero is decimal in an override, not YAML's octal");
+        assertEquals(0.001, c.training().updater().learningRate());
+        assertEquals(0.5, c.training().updater().beta1());
+        // Sections and lists still take YAML: an empty list of hidden layers works, a scalar is a type error.
+        assertEquals(0, ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of("model.hidden", "[]"))
+                .model().hidden().size());
+    }
+
+    static Stream<Arguments> badOverrides() {
+        String digits = "Expected a whole number written with the digits 0-9 and an optional leading '-', e.g. 20.";
+        String decimal = "Expected a decimal number such as 0.01, 5 or 1e-4.";
+        return Stream.of(
+                Arguments.of("name", "run #1", "key 'name' has value 'run #1', which is not accepted. Expected a run "
+                        + "name made of letters, digits"),
+                Arguments.of("training.epochs", "abc", "key 'training.epochs' has value 'abc', which is not accepted. "
+                        + digits),
+                Arguments.of("training.epochs", "3.0", "has value '3.0', which is not accepted. " + digits),
+                Arguments.of("training.epochs", "1e3", "has value '1e3', which is not accepted. " + digits),
+                Arguments.of("training.epochs", " 3", "has value ' 3', which is not accepted. " + digits),
+                Arguments.of("training.epochs", "", "has value '', which is not accepted. " + digits),
+                Arguments.of("seed", "0x10", "key 'seed' has value '0x10', which is not accepted. " + digits),
+                Arguments.of("training.epochs", "3000000000", "has value '3000000000', which is not accepted. "
+                        + "Expected a whole number from -2,147,483,648 to 2,147,483,647."),
+                Arguments.of("training.updater.learning_rate", "NaN", "has value 'NaN', which is not accepted. " + decimal),
+                Arguments.of("training.updater.learning_rate", "1e999", "has value '1e999', which is not accepted. " + decimal),
+                Arguments.of("training.updater.learning_rate", "0x1p-3", "has value '0x1p-3', which is not accepted. " + decimal),
+                Arguments.of("training.updater.learning_rate", "1d", "has value '1d', which is not accepted. " + decimal),
+                Arguments.of("model.hidden", "5", "key 'model.hidden' has value '5', which is not a list."),
+                Arguments.of("model.hidden.0", "x", "key 'model.hidden[0]' has value 'x', which is not a mapping of keys"),
+                Arguments.of("training.epochs.x", "1", "'training.epochs' is a single value, not a section")
+        );
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @MethodSource("badOverrides")
+    void badOverrideValueIsNamedAsWritten(String key, String value, String expected) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(
+                Path.of("config/two-layer.yaml"), Map.of(key, value)));
+        assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+        assertTrue(e.getMessage().contains(key + "=" + value), "names the override: " + e.getMessage());
+        assertFalse(e.getMessage().contains("Exception"), e.getMessage());
+    }
+
+    @Test
+    void splitThatLeavesNoTrainingImagesBlamesTheSplit() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(
+                Path.of("config/two-layer.yaml"), Map.of("data.validation_size", "60000")));
+        assertTrue(e.getMessage().contains("key 'data.validation_size' has value '60000'"), e.getMessage());
+        assertFalse(e.getMessage().contains("batch_size"), e.getMessage());
+    }
+
+    @Test
+    void overrideFillsAnEmptyLayerItem() throws IOException {
+        Path file = dir.resolve("empty-item.yaml");
+        Files.writeString(file, GOOD.replace("- units: 16\n      activation: relu", "-"));
+        assertEquals(16, ConfigLoader.load(file, Map.of("model.hidden.0.units", "16")).model().hidden().get(0).units());
+    }
+
+    /** Every key's type has an override rule; a new key of another type would be read as YAML. */
+    @Test
+    void everyKeyIsTextOrANumber() {
+        java.util.List<String> leaves = new java.util.ArrayList<>();
+        leaves(ExperimentConfig.class, "", leaves);
+        assertTrue(leaves.contains("name: String") && leaves.contains("model.hidden.units: Integer")
+                && leaves.contains("seed: Long") && leaves.contains("training.updater.learning_rate: Double"), leaves.toString());
+        for (String leaf : leaves) {
+            assertTrue(leaf.matches(".*: (String|Integer|Long|Double)"), leaf);
+        }
+    }
+
+    private static void leaves(Class<?> record, String prefix, java.util.List<String> out) {
+        for (var rc : record.getRecordComponents()) {
+            String key = prefix + KeyTypes.NAMING.translate(rc.getName());
+            Class<?> t = rc.getType() == java.util.List.class ? KeyTypes.raw(
+                    ((java.lang.reflect.ParameterizedType) rc.getGenericType()).getActualTypeArguments()[0]) : rc.getType();
+            if (t.isRecord()) leaves(t, key + ".", out);
+            else out.add(key + ": " + t.getSimpleName());
+        }
     }
 }

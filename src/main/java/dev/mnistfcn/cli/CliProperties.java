@@ -1,0 +1,57 @@
+package dev.mnistfcn.cli;
+
+import dev.mnistfcn.UserError;
+
+import java.math.BigInteger;
+import java.util.Locale;
+
+/**
+ * System properties that stand for command-line options under {@code mvn exec:java} ({@code -Dquick},
+ * {@code -Dseeds}), checked like config keys: a value that is not accepted is an error naming the property,
+ * where {@code Boolean.getBoolean} and {@code Integer.getInteger} would quietly read it as false or the default.
+ * Read in {@code call()}, not in field initialisers, so that a bad value is reported as a user error.
+ */
+final class CliProperties {
+    private CliProperties() {
+    }
+
+    /**
+     * {@code -Dname=true} or {@code false}; {@code -Dname} alone (an empty value, as {@code java -Dquick} gives)
+     * means true, as it does for Maven's own {@code -Dflag}. Absent: false.
+     */
+    static boolean flag(String name) {
+        String v = System.getProperty(name);
+        if (v == null || v.equals("false")) return false;
+        if (v.isEmpty() || v.equals("true")) return true;
+        throw new UserError("-D" + name + " has value '" + v + "', which is not accepted. Expected true or false "
+                + "(-D" + name + " alone means true; or use --" + name + ").");
+    }
+
+    /**
+     * The option's value if it was given ({@code --name N}), else {@code -Dname=N}, else {@code fallback};
+     * either must be a whole number ≥ {@code min}, written in decimal digits ({@code 012} is twelve).
+     *
+     * @param meaning what the number counts, for the error message
+     */
+    static int wholeNumber(String name, Integer option, int min, int fallback, String meaning) {
+        String expected = "a whole number ≥ " + min + " written with the digits 0-9 (" + meaning + ")";
+        if (option != null) {
+            if (option < min) throw notAccepted("--" + name, String.valueOf(option), expected);
+            return option;
+        }
+        String v = System.getProperty(name);
+        if (v == null) return fallback;
+        if (!v.matches("-?[0-9]+")) throw notAccepted("-D" + name, v, expected);
+        BigInteger n = new BigInteger(v);
+        if (n.compareTo(BigInteger.valueOf(min)) < 0) throw notAccepted("-D" + name, v, expected);
+        if (n.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
+            throw notAccepted("-D" + name, v, String.format(Locale.ROOT, "a whole number from %d to %,d (%s)", min,
+                    Integer.MAX_VALUE, meaning));
+        }
+        return n.intValue();
+    }
+
+    private static UserError notAccepted(String what, String value, String expected) {
+        return new UserError(what + " has value '" + value + "', which is not accepted. Expected " + expected + ".");
+    }
+}

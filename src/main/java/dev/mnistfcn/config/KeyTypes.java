@@ -1,0 +1,100 @@
+package dev.mnistfcn.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Java type each config key binds to, read from the records themselves so that there is no second
+ * list of keys to keep in step. Used to give a text key the text the user wrote, not what YAML makes of it.
+ */
+final class KeyTypes {
+    /** The naming the YAML mapper uses: record component {@code batchSize} is key {@code batch_size}. */
+    static final PropertyNamingStrategies.NamingBase NAMING =
+            (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
+
+    private KeyTypes() {
+    }
+
+    /**
+     * The type at a dotted path already split into parts ({@code model, hidden, 0, units} → Integer),
+     * or null for a path that is not a key (the binder then names the unknown key).
+     */
+    static Type at(List<String> parts) {
+        Type type = ExperimentConfig.class;
+        for (String part : parts) {
+            Class<?> c = raw(type);
+            if (c.isRecord()) {
+                type = component(c, part);
+            } else if (List.class.isAssignableFrom(c) && part.matches("[0-9]+")) {
+                type = element(type);
+            } else {
+                return null;
+            }
+            if (type == null) return null;
+        }
+        return type;
+    }
+
+    /**
+     * Replaces, under every text key of {@code tree}, a number or true/false that YAML read from a plain
+     * scalar by the scalar as written ({@code name: 1.10} stays "1.10", not "1.1"; {@code off} stays "off").
+     *
+     * @param written scalar text as written, by JSON pointer ({@code /model/hidden/0/activation})
+     */
+    static void keepTextAsWritten(JsonNode tree, Map<String, String> written) {
+        walk(tree, ExperimentConfig.class, "", written);
+    }
+
+    private static void walk(JsonNode node, Type type, String pointer, Map<String, String> written) {
+        Class<?> c = raw(type);
+        if (c.isRecord() && node instanceof ObjectNode obj) {
+            for (RecordComponent rc : c.getRecordComponents()) {
+                String key = NAMING.translate(rc.getName());
+                JsonNode child = obj.get(key);
+                if (child == null) continue;
+                String p = pointer + "/" + key;
+                if (rc.getType() == String.class && (child.isNumber() || child.isBoolean())) {
+                    obj.set(key, TextNode.valueOf(written.getOrDefault(p, child.asText())));
+                } else {
+                    walk(child, rc.getGenericType(), p, written);
+                }
+            }
+        } else if (List.class.isAssignableFrom(c) && node instanceof ArrayNode arr) {
+            Type e = element(type);
+            for (int i = 0; i < arr.size(); i++) {
+                String p = pointer + "/" + i;
+                if (raw(e) == String.class && (arr.get(i).isNumber() || arr.get(i).isBoolean())) {
+                    arr.set(i, TextNode.valueOf(written.getOrDefault(p, arr.get(i).asText())));
+                } else {
+                    walk(arr.get(i), e, p, written);
+                }
+            }
+        }
+    }
+
+    private static Type component(Class<?> record, String key) {
+        for (RecordComponent rc : record.getRecordComponents()) {
+            if (NAMING.translate(rc.getName()).equals(key)) return rc.getGenericType();
+        }
+        return null;
+    }
+
+    private static Type element(Type listType) {
+        return listType instanceof ParameterizedType pt ? pt.getActualTypeArguments()[0] : Object.class;
+    }
+
+    static Class<?> raw(Type type) {
+        if (type instanceof Class<?> c) return c;
+        if (type instanceof ParameterizedType pt) return (Class<?>) pt.getRawType();
+        return Object.class;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.mnistfcn.cli;
+
+import dev.mnistfcn.UserError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** -D properties that stand for options are checked like config keys; a refused value writes nothing. */
+class CliPropertiesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void quickIsTrueOrFalse() throws Exception {
+        assertFalse(with("quick", null, () -> CliProperties.flag("quick")));
+        assertTrue(with("quick", "true", () -> CliProperties.flag("quick")));
+        assertFalse(with("quick", "false", () -> CliProperties.flag("quick")));
+        assertTrue(with("quick", "", () -> CliProperties.flag("quick")), "-Dquick alone means true");
+        for (String bad : new String[]{"yes", "TRUE", "1", " true"}) {
+            UserError e = assertThrows(UserError.class, () -> with("quick", bad, () -> CliProperties.flag("quick")));
+            assertEquals("-Dquick has value '" + bad + "', which is not accepted. Expected true or false (-Dquick alone "
+                    + "means true; or use --quick).", e.getMessage());
+        }
+    }
+
+    @Test
+    void badQuickStopsTrainBeforeAnythingIsWritten() throws Exception {
+        String err = with("quick", "yes", () -> run(2, "train", "-c", "config/two-layer.yaml", "--set",
+                "output.dir=" + tmp.resolve("out"), "--set", "data.dir=" + tmp.resolve("data")));
+        assertEquals("error: -Dquick has value 'yes', which is not accepted. Expected true or false (-Dquick alone means "
+                + "true; or use --quick).", err.strip());
+        assertNothingWritten();
+    }
+
+    @Test
+    void seedsIsAWholeNumberOfAtLeastOne() throws Exception {
+        String meaning = "how many seeds";
+        assertEquals(3, with("seeds", null, () -> CliProperties.wholeNumber("seeds", null, 1, 3, meaning)));
+        assertEquals(12, with("seeds", "012", () -> CliProperties.wholeNumber("seeds", null, 1, 3, meaning)));
+        assertEquals(2, with("seeds", "abc", () -> CliProperties.wholeNumber("seeds", 2, 1, 3, meaning)),
+                "--seeds wins over -Dseeds");
+        for (String bad : new String[]{"abc", "0", "-1", "2.5", "", "3 "}) {
+            UserError e = assertThrows(UserError.class, () -> with("seeds", bad,
+                    () -> CliProperties.wholeNumber("seeds", null, 1, 3, meaning)));
+            assertEquals("-Dseeds has value '" + bad + "', which is not accepted. Expected a whole number ≥ 1 written "
+                    + "with the digits 0-9 (how many seeds).", e.getMessage());
+        }
+        UserError big = assertThrows(UserError.class, () -> with("seeds", "3000000000",
+                () -> CliProperties.wholeNumber("seeds", null, 1, 3, meaning)));
+        assertTrue(big.getMessage().contains("Expected a whole number from 1 to 2,147,483,647"), big.getMessage());
+    }
+
+    @Test
+    void badSeedsStopCompareBeforeAnythingIsWritten() throws Exception {
+        String[] args = {"compare", "config/one-layer.yaml", "--out", tmp.resolve("out").toString(), "--set",
+                "data.dir=" + tmp.resolve("data")};
+        String err = with("seeds", "abc", () -> run(2, args));
+        assertEquals("error: -Dseeds has value 'abc', which is not accepted. Expected a whole number ≥ 1 written with "
+                + "the digits 0-9 (how many seeds each config is trained with).", err.strip());
+        String[] zero = java.util.Arrays.copyOf(args, args.length + 2);
+        zero[args.length] = "--seeds";
+        zero[args.length + 1] = "0";
+        assertTrue(run(2, zero).startsWith("error: --seeds has value '0', which is not accepted. Expected a whole "
+                + "number ≥ 1"));
+        assertNothingWritten();
+    }
+
+    @Test
+    void emptyConfigPropertySaysWhatToGive() throws Exception {
+        String err = with("config", "", () -> run(2, "train"));
+        assertTrue(err.startsWith("error: The config name is empty (''). Give a path to a YAML file, or the name of one "
+                + "in config/: one-layer.yaml, two-layer.yaml"), err);
+    }
+
+    @Test
+    void refusedOverrideWritesNothing() throws Exception {
+        for (String bad : new String[]{"training.epochs=1.5", "name=run #1", "seed=0x10", "data.validation_size=60000"}) {
+            String err = run(2, "train", "-c", "config/two-layer.yaml", "--set", "output.dir=" + tmp.resolve("out"),
+                    "--set", "data.dir=" + tmp.resolve("data"), "--set", bad);
+            assertTrue(err.startsWith("error: config/two-layer.yaml with overrides"), err);
+            assertEquals(1, err.strip().lines().count(), err);
+        }
+        assertNothingWritten();
+    }
+
+    private void assertNothingWritten() throws Exception {
+        try (var files = Files.list(tmp)) {
+            assertEquals(0, files.count(), "nothing written under " + tmp);
+        }
+    }
+
+    /** Runs the CLI, asserts its exit code and returns what it printed on stderr. */
+    private static String run(int expectedCode, String... args) {
+        var err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        assertEquals(expectedCode, code, err.toString());
+        assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
+        return err.toString();
+    }
+
+    /** Calls {@code body} with a system property set (or cleared), restoring it afterwards. */
+    private static <T> T with(String key, String value, Callable<T> body) throws Exception {
+        String old = System.getProperty(key);
+        try {
+            if (value == null) System.clearProperty(key);
+            else System.setProperty(key, value);
+            return body.call();
+        } finally {
+            if (old == null) System.clearProperty(key);
+            else System.setProperty(key, old);
+        }
+    }
+}
