@@ -5,8 +5,9 @@ resume=auto until it exits 0, then check that nothing was lost or corrupted.
   python3 scripts/kill-loop.py [--kills 50] [--seed 1]      # about 10 minutes on 2 cores
 
 For the run: a 3-epoch one-layer run on 3,000 images, checkpoint every epoch. Each "life" starts in a fresh
-folder; every attempt is killed after a delay drawn uniformly from [0, 1.1 x an uninterrupted attempt], so kills
-land in JVM start-up, data loading, training, checkpoint writes, the final evaluation, model.zip and the reports.
+folder; half the attempts are killed after a delay drawn uniformly from [0, 1.1 x an uninterrupted attempt], half
+within 0.6 s of a line they print (training starts, a checkpoint, the last epoch, "Finishing"), so kills land in
+JVM start-up, data loading, training, checkpoint writes, the final evaluation, model.zip and the reports.
 Half the kills hit the whole process group, half only the parent (its child JVM then dies on its own a moment
 later, and an immediate rerun meets the run-folder lock). After each life: model.zip's parameters and updater
 state must be byte-identical to an uninterrupted run's, and every file in the folder complete (zips pass their
@@ -44,13 +45,28 @@ def compare_args(out):
             "--set", "checkpoint.every=1", "--set", "output.dir=" + out]
 
 
-def attempt(cmd, kill_after, log_path, rng):
-    """Runs cmd; kills it after kill_after seconds (None: never). Returns (exit code, killed, mode)."""
+# Targeted kills: once the attempt prints one of these, a moment later (the last epoch's line is followed by its
+# checkpoint, the test evaluation, model.zip and the reports: the short end of a run, which uniform timing misses).
+MARKERS = ["epoch |", "checkpoint", " 3/3 |", " 3/3 |", "Finishing"]
+
+
+def attempt(cmd, kill_after, log_path, rng, marker=None):
+    """Runs cmd; kills it after kill_after seconds, or a moment after `marker` shows in its output (None: never).
+    Returns (exit code, killed, mode)."""
     with open(log_path, "w") as log:
         p = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
-            code = p.wait(timeout=kill_after)
-            return code, False, None
+            if marker is None:
+                code = p.wait(timeout=kill_after)
+                return code, False, None
+            while p.poll() is None and marker not in open(log_path).read():
+                time.sleep(0.02)
+            if p.poll() is not None:
+                return p.returncode, False, None
+            time.sleep(rng.uniform(0, 0.6))
+            if p.poll() is not None:
+                return p.returncode, False, None
+            raise subprocess.TimeoutExpired(cmd, 0)
         except subprocess.TimeoutExpired:
             mode = rng.choice(["group", "parent"])
             if mode == "group":
@@ -76,6 +92,8 @@ def stage(log_text, run_dir):
     last = lines[-1]
     if last.startswith("Wrote"):
         return "after the last write"
+    if " 3/3 |" in log_text or "Finishing" in log_text:
+        return "final checkpoint, test evaluation and outputs (no write open)"
     if "Test accuracy" in log_text or last.startswith("#") or last.startswith("|"):
         return "final evaluation and reports"
     if re.match(r"\s*\d+/\d+ \|", last) or last.startswith("epoch |"):
@@ -145,8 +163,13 @@ def main():
         while True:
             attempts += 1
             log_path = os.path.join(a.out, "%s-%03d.log" % (name, attempts))
-            delay = rng.uniform(0, 1.1 * span) if kills < a.kills else None
-            code, killed, mode = attempt(command(cp, a.out, train_args(a.out, name)), delay, log_path, rng)
+            delay, marker = None, None
+            if kills < a.kills:  # half at a uniform moment, half just after a marker
+                if rng.random() < 0.5:
+                    delay = rng.uniform(0, 1.1 * span)
+                else:
+                    marker = rng.choice(MARKERS)
+            code, killed, mode = attempt(command(cp, a.out, train_args(a.out, name)), delay, log_path, rng, marker)
             text = open(log_path).read()
             if killed:
                 kills += 1
