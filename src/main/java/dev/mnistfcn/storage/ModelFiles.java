@@ -18,10 +18,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -37,7 +38,8 @@ import java.util.zip.ZipOutputStream;
  * <p>Writing: {@link ModelSerializer} output plus our JSON metadata entry, written atomically by
  * {@link AtomicFiles}. Reading: the zip is checked first (readable, no absolute or {@code ..} entry
  * names, a DL4J network, no entry that DL4J would read with Java deserialization, type ids in
- * configuration.json that name DL4J/ND4J classes only, 784 inputs and 10 outputs) and only then handed to
+ * configuration.json that name DL4J/ND4J classes only, 784 inputs and 10 outputs), both as listed in its central
+ * directory and as DL4J reads it (front to back), and only then are the same bytes handed to
  * {@link ModelSerializer#restoreMultiLayerNetwork}.
  */
 public final class ModelFiles {
@@ -101,32 +103,15 @@ public final class ModelFiles {
             throw new UserError("Model file " + file.toAbsolutePath() + " does not exist. Train one first "
                     + "(mvn compile exec:java -Dconfig=two-layer.yaml writes models/two-layer/model.zip) or check the path.");
         }
-        String json;
         ModelMetadata meta = null;
-        boolean hasUpdater;
+        byte[] content;
         try (ZipFile zip = new ZipFile(file.toFile())) {
             var entries = zip.entries();
             while (entries.hasMoreElements()) {
-                String name = entries.nextElement().getName();
-                if (name.startsWith("/") || name.startsWith("\\") || name.contains("..") || name.contains(":")) {
-                    throw new UserError("Model file " + file + " was rejected: it contains the entry '" + name
-                            + "', an absolute path or one leading out of the archive. A DL4J model zip holds only "
-                            + "plain names such as configuration.json and coefficients.bin.");
-                }
-                if (DESERIALIZED_ENTRIES.contains(name)) {
-                    throw new UserError("Model file " + file + " was rejected: it contains '" + name + "', which DL4J "
-                            + "would read with Java deserialization, and that can run arbitrary code from a stranger's "
-                            + "file. Re-save the network without a data preprocessor (ModelSerializer.writeModel).");
-                }
+                checkEntryName(file, entries.nextElement().getName());
             }
-            ZipEntry conf = zip.getEntry(CONFIGURATION);
-            if (conf == null || zip.getEntry(COEFFICIENTS) == null) {
-                throw new UserError("Model file " + file + " is a zip but not a DL4J model: it has no " + CONFIGURATION
-                        + " and " + COEFFICIENTS + ". Give a zip written by mnist-fcn or ModelSerializer.writeModel.");
-            }
-            hasUpdater = zip.getEntry(UPDATER) != null;
-            try (InputStream in = zip.getInputStream(conf)) {
-                json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (zip.getEntry(CONFIGURATION) == null || zip.getEntry(COEFFICIENTS) == null) {
+                throw notAModel(file);
             }
             ZipEntry m = zip.getEntry(METADATA_ENTRY);
             if (m != null) {
@@ -137,15 +122,41 @@ public final class ModelFiles {
                             + "). The file is damaged; use another checkpoint.");
                 }
             }
+            content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new UserError("Model file " + file.toAbsolutePath() + " does not exist.");
         } catch (ZipException e) {
-            throw new UserError("Model file " + file + " is truncated or not a zip (" + e.getMessage() + "). It may be "
-                    + "a copy cut short or a file of another kind; mnist-fcn never leaves such a file under a final name, "
-                    + "so use another checkpoint or retrain.");
+            throw truncated(file, e);
         } catch (IOException e) {
             throw new UserError("Model file " + file + " cannot be read: " + e.getMessage());
         }
+        // DL4J reads a zip front to back (ModelSerializer's ZipInputStream, the last of two same-named entries
+        // winning), which can find entries that the central directory read above does not list. So the checks run
+        // again on that view, and DL4J gets these very bytes rather than the file, which could change in between.
+        byte[] configuration = null;
+        boolean hasCoefficients = false;
+        boolean hasUpdater = false;
+        Set<String> seen = new HashSet<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(content))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                String name = e.getName();
+                checkEntryName(file, name);
+                if (!seen.add(name)) {
+                    throw new UserError("Model file " + file + " was rejected: it holds two entries named '" + name
+                            + "', and zip readers disagree on which one counts. A DL4J model zip names each entry once.");
+                }
+                if (name.equals(CONFIGURATION)) configuration = in.readAllBytes();
+                hasCoefficients |= name.equals(COEFFICIENTS);
+                hasUpdater |= name.equals(UPDATER);
+            }
+        } catch (IOException e) {
+            throw truncated(file, e);
+        }
+        if (configuration == null || !hasCoefficients) {
+            throw notAModel(file);
+        }
+        // Decoded as ModelSerializer decodes it, so that the text checked is the text DL4J parses.
+        String json = new String(configuration, Charset.defaultCharset());
         checkTypeIds(file, json);
         MultiLayerConfiguration conf;
         try {
@@ -157,19 +168,37 @@ public final class ModelFiles {
         checkMnistShape(file, conf);
         MultiLayerNetwork net;
         try {
-            net = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), withUpdater);
+            net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(content), withUpdater);
         } catch (Exception | Error e) {
             throw new UserError("Model file " + file + " is damaged: its network could not be restored ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse(""))
                     + "). Use another checkpoint or retrain.");
         }
-        long bytes;
-        try {
-            bytes = Files.size(file);
-        } catch (IOException e) {
-            bytes = -1;
+        return new Loaded(net, Optional.ofNullable(meta), hasUpdater, content.length);
+    }
+
+    private static void checkEntryName(Path file, String name) {
+        if (name.startsWith("/") || name.startsWith("\\") || name.contains("..") || name.contains(":")) {
+            throw new UserError("Model file " + file + " was rejected: it contains the entry '" + name
+                    + "', an absolute path or one leading out of the archive. A DL4J model zip holds only "
+                    + "plain names such as configuration.json and coefficients.bin.");
         }
-        return new Loaded(net, Optional.ofNullable(meta), hasUpdater, bytes);
+        if (DESERIALIZED_ENTRIES.contains(name)) {
+            throw new UserError("Model file " + file + " was rejected: it contains '" + name + "', which DL4J "
+                    + "would read with Java deserialization, and that can run arbitrary code from a stranger's "
+                    + "file. Re-save the network without a data preprocessor (ModelSerializer.writeModel).");
+        }
+    }
+
+    private static UserError notAModel(Path file) {
+        return new UserError("Model file " + file + " is a zip but not a DL4J model: it has no " + CONFIGURATION
+                + " and " + COEFFICIENTS + ". Give a zip written by mnist-fcn or ModelSerializer.writeModel.");
+    }
+
+    private static UserError truncated(Path file, IOException e) {
+        return new UserError("Model file " + file + " is truncated or not a zip (" + e.getMessage() + "). It may be "
+                + "a copy cut short or a file of another kind; mnist-fcn never leaves such a file under a final name, "
+                + "so use another checkpoint or retrain.");
     }
 
     /**

@@ -160,6 +160,47 @@ class ModelFilesTest {
         assertTrue(msg.contains("preprocessor.bin") && msg.contains("Java deserialization"), msg);
     }
 
+    @Test
+    void entriesHiddenFromTheCentralDirectoryAreCheckedToo() throws Exception {
+        // DL4J reads a zip front to back (ZipInputStream), a ZipFile only through the central directory at its end:
+        // an entry placed before a valid zip is seen by DL4J alone. Before the check ran on DL4J's view, this
+        // preprocessor.bin reached ObjectInputStream (the load failed only on casting the ArrayList it held).
+        var serialized = new ByteArrayOutputStream();
+        try (var oos = new java.io.ObjectOutputStream(serialized)) {
+            oos.writeObject(new java.util.ArrayList<>(java.util.List.of("not a DataSetPreProcessor")));
+        }
+        Path hidden = hiddenBeforeAPlainZip("preprocessor.bin", serialized.toByteArray());
+        try (var z = new java.util.zip.ZipFile(hidden.toFile())) {
+            assertEquals(null, z.getEntry("preprocessor.bin"), "invisible to ZipFile");
+        }
+        String msg = error(hidden);
+        assertTrue(msg.contains("'preprocessor.bin'") && msg.contains("Java deserialization"), msg);
+        // A second configuration.json: which one counts depends on the reader, so neither is trusted.
+        String evil = plainJson().replace(RELU, "\"java.lang.ProcessBuilder\"");
+        msg = error(hiddenBeforeAPlainZip("configuration.json", evil.getBytes()));
+        assertTrue(msg.contains("two entries named 'configuration.json'"), msg);
+    }
+
+    /** A plain model zip with a local entry in front that its central directory does not list. */
+    private Path hiddenBeforeAPlainZip(String name, byte[] content) throws IOException {
+        var front = new ByteArrayOutputStream();
+        try (var z = new ZipOutputStream(front)) {
+            z.putNextEntry(new ZipEntry(name));
+            z.write(content);
+        }
+        byte[] h = front.toByteArray();
+        int end = h.length - 22; // end-of-central-directory record, no comment
+        int centralDirectory = java.nio.ByteBuffer.wrap(h, end + 16, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        Path plain = dir.resolve("plain.zip");
+        ModelSerializer.writeModel(plainNet(784, 10), plain.toFile(), false);
+        Path zip = dir.resolve("hidden.zip");
+        try (var out = Files.newOutputStream(zip)) {
+            out.write(h, 0, centralDirectory); // the local entry only
+            out.write(Files.readAllBytes(plain));
+        }
+        return zip;
+    }
+
     /** A zip with real coefficients and the given configuration.json. */
     private Path zipWithConfiguration(String name, String json) throws IOException {
         Path zip = dir.resolve(name);
