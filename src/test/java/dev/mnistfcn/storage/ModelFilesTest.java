@@ -161,6 +161,135 @@ class ModelFilesTest {
     }
 
     @Test
+    void entriesHiddenFromTheCentralDirectoryAreCheckedToo() throws Exception {
+        // DL4J reads a zip front to back (ZipInputStream), a ZipFile only through the central directory at its end:
+        // an entry placed before a valid zip is seen by DL4J alone. Before the check ran on DL4J's view, this
+        // preprocessor.bin reached ObjectInputStream (the load failed only on casting the ArrayList it held).
+        var serialized = new ByteArrayOutputStream();
+        try (var oos = new java.io.ObjectOutputStream(serialized)) {
+            oos.writeObject(new java.util.ArrayList<>(java.util.List.of("not a DataSetPreProcessor")));
+        }
+        Path hidden = hiddenBeforeAPlainZip("preprocessor.bin", serialized.toByteArray());
+        try (var z = new java.util.zip.ZipFile(hidden.toFile())) {
+            assertEquals(null, z.getEntry("preprocessor.bin"), "invisible to ZipFile");
+        }
+        String msg = error(hidden);
+        assertTrue(msg.contains("'preprocessor.bin'") && msg.contains("Java deserialization"), msg);
+        // A second configuration.json: which one counts depends on the reader, so neither is trusted.
+        String evil = plainJson().replace(RELU, "\"java.lang.ProcessBuilder\"");
+        msg = error(hiddenBeforeAPlainZip("configuration.json", evil.getBytes()));
+        assertTrue(msg.contains("two entries named 'configuration.json'"), msg);
+    }
+
+    /** A plain model zip with a local entry in front that its central directory does not list. */
+    private Path hiddenBeforeAPlainZip(String name, byte[] content) throws IOException {
+        var front = new ByteArrayOutputStream();
+        try (var z = new ZipOutputStream(front)) {
+            z.putNextEntry(new ZipEntry(name));
+            z.write(content);
+        }
+        byte[] h = front.toByteArray();
+        int end = h.length - 22; // end-of-central-directory record, no comment
+        int centralDirectory = java.nio.ByteBuffer.wrap(h, end + 16, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        Path plain = dir.resolve("plain.zip");
+        ModelSerializer.writeModel(plainNet(784, 10), plain.toFile(), false);
+        Path zip = dir.resolve("hidden.zip");
+        try (var out = Files.newOutputStream(zip)) {
+            out.write(h, 0, centralDirectory); // the local entry only
+            out.write(Files.readAllBytes(plain));
+        }
+        return zip;
+    }
+
+    /** A zip with real coefficients and the given configuration.json. */
+    private Path zipWithConfiguration(String name, String json) throws IOException {
+        Path zip = dir.resolve(name);
+        try (var z = new ZipOutputStream(Files.newOutputStream(zip))) {
+            z.putNextEntry(new ZipEntry("configuration.json"));
+            z.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            z.putNextEntry(new ZipEntry("coefficients.bin"));
+            var params = new java.io.DataOutputStream(z);
+            org.nd4j.linalg.factory.Nd4j.write(plainNet(784, 10).params(), params);
+            params.flush();
+        }
+        return zip;
+    }
+
+    private static String plainJson() {
+        return plainNet(784, 10).getLayerWiseConfigurations().toJson();
+    }
+
+    private static final String RELU = "\"org.nd4j.linalg.activations.impl.ActivationReLU\"";
+
+    @Test
+    void aTypeIdNamingAClassOutsideDl4jAndNd4jIsRefusedBeforeDl4jParses() throws Exception {
+        assertTrue(plainJson().contains(RELU));
+        String msg = error(zipWithConfiguration("process.zip", plainJson().replace(RELU, "\"java.lang.ProcessBuilder\"")));
+        assertTrue(msg.contains("Model file " + dir.resolve("process.zip") + " was rejected: its configuration.json names "
+                + "the class 'java.lang.ProcessBuilder' (at confs[0].layer.activationFn.@class), which is not a DL4J/ND4J "
+                + "class; mnist-fcn only instantiates DL4J's and ND4J's own configuration classes from a stranger's zip."),
+                msg);
+    }
+
+    @Test
+    void aTypeIdNamingAMissingDl4jClassIsNamed() throws Exception {
+        String msg = error(zipWithConfiguration("nosuch.zip",
+                plainJson().replace(RELU, "\"org.nd4j.linalg.activations.impl.NoSuchActivation\"")));
+        assertTrue(msg.contains("names the class 'org.nd4j.linalg.activations.impl.NoSuchActivation' (at "
+                + "confs[0].layer.activationFn.@class), which does not exist in the DL4J/ND4J version"), msg);
+    }
+
+    @Test
+    void typeIdsAreCheckedWhereverJacksonWouldReadOne() throws Exception {
+        String json = plainJson();
+        String dist = "\"type\" : \"org.deeplearning4j.nn.conf.distribution.NormalDistribution\"";
+        String[][] cases = {
+                // in an array, nested
+                {json.replace("\"regularization\" : [ ]",
+                        "\"regularization\" : [ { \"@class\" : \"javax.script.ScriptEngineManager\" } ]"),
+                        "'javax.script.ScriptEngineManager' (at confs[0].layer.regularization[0].@class)"},
+                // a weight distribution's type id is "type"
+                {json.replace("\"weightInitFn\" : {", "\"weightInitFn\" : { \"distribution\" : { \"type\" : "
+                        + "\"java.lang.ProcessBuilder\", \"mean\" : 0.0, \"std\" : 1.0 },"),
+                        "'java.lang.ProcessBuilder' (at confs[0].layer.weightInitFn.distribution.type)"},
+                // Jackson also reads a polymorphic value as ["type id", {...}]
+                {json.replace("\"idropout\" : null", "\"idropout\" : [ \"java.lang.ProcessBuilder\", { } ]"),
+                        "'java.lang.ProcessBuilder' (at confs[0].layer.idropout[0])"},
+                // generics would make Jackson load the parameter's class; shaded third-party code is not ND4J's
+                {json.replace(RELU, "\"org.nd4j.linalg.activations.impl.ActivationReLU<java.lang.ProcessBuilder>\""),
+                        "'org.nd4j.linalg.activations.impl.ActivationReLU<java.lang.ProcessBuilder>'"},
+                {json.replace(RELU, "\"org.nd4j.shade.jackson.databind.node.TextNode\""),
+                        "'org.nd4j.shade.jackson.databind.node.TextNode'"},
+        };
+        for (String[] c : cases) {
+            assertTrue(!c[0].equals(json), c[1]);
+            String msg = error(zipWithConfiguration("case.zip", c[0]));
+            assertTrue(msg.contains(c[1]) && msg.contains("not a DL4J/ND4J class"), msg);
+        }
+        // DL4J's parser takes the first of two "@class" keys, a tree the last: a key given twice is refused.
+        String twice = json.replace(RELU, "\"java.lang.ProcessBuilder\", \"@class\" : " + RELU);
+        String msg = error(zipWithConfiguration("twice.zip", twice));
+        assertTrue(msg.contains("is not valid JSON as DL4J writes it (Duplicate field '@class'"), msg);
+        // An ordinary "type" value and distributions as DL4J writes them pass.
+        assertTrue(json.contains("\"variables\" : [ \"W\", \"b\" ]"));
+        ModelFiles.checkTypeIds(dir, "{ \"weightInitFn\" : { \"distribution\" : { " + dist + " } }, \"type\" : \"MAX\" }");
+    }
+
+    @Test
+    void aZipOfTheShippedConfigLoads() throws Exception {
+        // The shipped configs use weight distributions, whose type ids are "type", not "@class".
+        var config = dev.mnistfcn.config.ConfigLoader.load(Path.of("config/two-layer.yaml"), java.util.Map.of());
+        Path zip = dir.resolve("two-layer.zip");
+        ModelFiles.save(dev.mnistfcn.network.NetworkFactory.build(config), zip, true, null);
+        String json;
+        try (var z = new java.util.zip.ZipFile(zip.toFile())) {
+            json = new String(z.getInputStream(z.getEntry("configuration.json")).readAllBytes());
+        }
+        assertTrue(json.contains("\"type\" : \"org.deeplearning4j.nn.conf.distribution.TruncatedNormalDistribution\""), json);
+        assertEquals(218_058, ModelFiles.load(zip, true).network().numParams());
+    }
+
+    @Test
     void cliPrintsOneParagraphForABadZip() throws IOException {
         Path zip = dir.resolve("bad.zip");
         Files.writeString(zip, "garbage");
