@@ -22,11 +22,14 @@ if not os.path.exists(JAVA):
     JAVA = "java"
 
 
-def classpath():
+def classpath(out):
     cp_file = os.path.join(ROOT, "target", "kill-loop-cp.txt")
     subprocess.run(["mvn", "-q", "-B", "compile", "dependency:build-classpath", "-Dmdep.outputFile=" + cp_file],
                    cwd=ROOT, check=True)
-    return open(cp_file).read().strip() + os.pathsep + os.path.join(ROOT, "target", "classes")
+    # A copy: a build in the checkout while the loop runs must not pull classes from under it.
+    classes = os.path.join(out, "classes")
+    shutil.copytree(os.path.join(ROOT, "target", "classes"), classes)
+    return open(cp_file).read().strip() + os.pathsep + classes
 
 
 def command(cp, out, args):
@@ -146,7 +149,7 @@ def main():
     rng = random.Random(a.seed)
     shutil.rmtree(a.out, ignore_errors=True)
     os.makedirs(a.out)
-    cp = classpath()
+    cp = classpath(a.out)
 
     # The uninterrupted reference run, also timing one attempt.
     t0 = time.time()
