@@ -1,5 +1,7 @@
 package dev.mnistfcn;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -10,9 +12,15 @@ import dev.mnistfcn.config.LayerRuleBreaker;
 import dev.mnistfcn.job.TrainingJob;
 import org.junit.jupiter.api.Test;
 
+import java.io.FileOutputStream;
+import java.io.FileWriter;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -62,6 +70,36 @@ class ArchitectureTest {
             assertTrue(LAYERS.contains(c.getPackageName()), c.getName() + " is in no layer: add its package to LAYERS");
         }
         layersPointDown().check(classes);
+    }
+
+    /**
+     * A file on disk is complete or absent: outside {@code storage} (whose {@code AtomicFiles} writes a temp file,
+     * fsyncs and renames it), nothing opens a file for writing.
+     */
+    @Test
+    void everyFileIsWrittenThroughAtomicFiles() {
+        onlyStorageOpensFilesForWriting().check(production());
+        // Not vacuous: the fixture's Files.writeString fails it.
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> onlyStorageOpensFilesForWriting().check(new ClassFileImporter().importClasses(LayerRuleBreaker.class)));
+        assertTrue(e.getMessage().contains("writeString"), e.getMessage());
+    }
+
+    static ArchRule onlyStorageOpensFilesForWriting() {
+        Set<String> writers = Set.of("write", "writeString", "newOutputStream", "newBufferedWriter", "createFile",
+                "createTempFile");
+        DescribedPredicate<JavaCall<?>> opensAFileForWriting = new DescribedPredicate<>("open a file for writing") {
+            @Override
+            public boolean test(JavaCall<?> call) {
+                String owner = call.getTargetOwner().getName();
+                return owner.equals(Files.class.getName()) && writers.contains(call.getName())
+                        || owner.equals(FileChannel.class.getName()) && call.getName().equals("open")
+                        || Set.of(FileOutputStream.class.getName(), FileWriter.class.getName(),
+                        RandomAccessFile.class.getName()).contains(owner) && call.getName().equals("<init>");
+            }
+        };
+        return noClasses().that().resideOutsideOfPackage("dev.mnistfcn.storage").should()
+                .callCodeUnitWhere(opensAFileForWriting);
     }
 
     @Test

@@ -2,9 +2,20 @@ package dev.mnistfcn.config;
 
 import dev.mnistfcn.job.TrainingJob;
 
-/** A test fixture that breaks the layer rule on purpose (config must not reach the jobs): see ArchitectureTest. */
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A test fixture that breaks the architecture rules on purpose, to show they are not vacuous (see ArchitectureTest):
+ * config must not reach the jobs, and only storage writes files.
+ */
 public final class LayerRuleBreaker {
     public static String jobName() {
         return TrainingJob.class.getSimpleName();
+    }
+
+    public static void writeDirectly(Path file) throws IOException {
+        Files.writeString(file, "a half-written file is possible here");
     }
 }
