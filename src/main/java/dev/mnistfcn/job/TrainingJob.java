@@ -277,9 +277,8 @@ public final class TrainingJob {
         try {
             ModelFiles.Loaded loaded = ModelFiles.load(latest.get(), true);
             ModelMetadata meta = loaded.metadata().orElse(null);
-            return meta != null && meta.epoch() <= config.training().epochs() && changedSince(latest.get(), meta).isEmpty()
-                    && NetworkFactory.architecture(NetworkFactory.configuration(config))
-                    .equals(ModelFiles.describe(loaded.network().getLayerWiseConfigurations()));
+            // The recorded config covers the layer sizes too: an equal one means the same architecture.
+            return meta != null && meta.epoch() <= config.training().epochs() && changedSince(latest.get(), meta).isEmpty();
         } catch (UserError e) {
             return false; // an unreadable checkpoint: start afresh (the earlier files are moved aside, not lost)
         }
