@@ -48,11 +48,20 @@ public final class FusedSupport {
     /** Per-layer network settings that do not change the computation. */
     private static final Set<String> NO_EFFECT_NETWORK = Set.of("layer", "seed", "iterationCount", "epochCount",
             "cacheMode", "variables", "dataType");
-    /** What DL4J gives a plain dense and output layer by default. */
-    private static final MultiLayerConfiguration PLAIN = new NeuralNetConfiguration.Builder().list()
-            .layer(new DenseLayer.Builder().nIn(2).nOut(2).build())
-            .layer(new OutputLayer.Builder().nIn(2).nOut(2).build())
-            .build();
+    /** What DL4J gives a plain dense layer, output layer and per-layer network settings by default, as its JSON. */
+    private static final JsonNode PLAIN_DENSE;
+    private static final JsonNode PLAIN_OUTPUT;
+    private static final JsonNode PLAIN_NETWORK;
+
+    static {
+        MultiLayerConfiguration plain = new NeuralNetConfiguration.Builder().list()
+                .layer(new DenseLayer.Builder().nIn(2).nOut(2).build())
+                .layer(new OutputLayer.Builder().nIn(2).nOut(2).build())
+                .build();
+        PLAIN_DENSE = json(plain.getConf(0).getLayer());
+        PLAIN_OUTPUT = json(plain.getConf(1).getLayer());
+        PLAIN_NETWORK = json(plain.getConf(0));
+    }
 
     private FusedSupport() {
     }
@@ -84,10 +93,10 @@ public final class FusedSupport {
                 return where + " is not a " + expected.getSimpleName() + (last ? " (the last layer)" : "");
             }
             if (conf.getDataType() != layerConf.getDataType()) return where + " computes in " + layerConf.getDataType();
-            String settings = defaultsExcept(layer, PLAIN.getConf(last ? 1 : 0).getLayer(), READ, NO_EFFECT);
+            String settings = defaultsExcept(layer, last ? PLAIN_OUTPUT : PLAIN_DENSE, READ, NO_EFFECT);
             if (settings != null) return where + " sets " + settings;
             if (training) {
-                settings = defaultsExcept(layerConf, PLAIN.getConf(0), Set.of(), NO_EFFECT_NETWORK);
+                settings = defaultsExcept(layerConf, PLAIN_NETWORK, Set.of(), NO_EFFECT_NETWORK);
                 if (settings != null) return where + " sets " + settings;
             }
             String read = checkRead((BaseLayer) layer, last, training);
@@ -140,20 +149,23 @@ public final class FusedSupport {
 
     /**
      * The first setting of {@code actual} that is neither read nor without effect and differs from {@code plain}'s,
-     * as "name = value (DL4J's default: value)"; null if there is none. Compared as DL4J's own JSON, so that a
-     * setting added in another DL4J version is not missed.
+     * as "name = value (the fused engine computes only value)"; null if there is none. Compared as DL4J's own JSON,
+     * so that a setting added in another DL4J version is not missed.
      */
-    private static String defaultsExcept(Object actual, Object plain, Set<String> read, Set<String> noEffect) {
-        JsonNode a = NeuralNetConfiguration.mapper().valueToTree(actual);
-        JsonNode p = NeuralNetConfiguration.mapper().valueToTree(plain);
+    private static String defaultsExcept(Object actual, JsonNode plain, Set<String> read, Set<String> noEffect) {
+        JsonNode a = json(actual);
         for (Iterator<String> names = a.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (read.contains(name) || noEffect.contains(name)) continue;
-            if (!Objects.equals(a.get(name), p.get(name))) {
-                return name + " = " + a.get(name) + (p.has(name) ? " (the fused engine computes only " + p.get(name) + ")"
+            if (!Objects.equals(a.get(name), plain.get(name))) {
+                return name + " = " + a.get(name) + (plain.has(name) ? " (the fused engine computes only " + plain.get(name) + ")"
                         : " (a setting the fused engine does not know)");
             }
         }
         return null;
+    }
+
+    private static JsonNode json(Object conf) {
+        return NeuralNetConfiguration.mapper().valueToTree(conf);
     }
 }
