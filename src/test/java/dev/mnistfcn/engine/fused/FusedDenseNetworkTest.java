@@ -166,13 +166,7 @@ class FusedDenseNetworkTest {
         MultiLayerNetwork reference = NetworkFactory.build(cfg);
         MultiLayerNetwork fused = NetworkFactory.build(cfg);
         var step = new FusedDenseNetwork(fused);
-        var order = new EpochBatches(data.train(), cfg.training().batchSize(), cfg.seed(), 1);
-        for (int s = 0; s < 30; s++) {
-            int[] rows = order.nextRows();
-            reference.fit(EpochBatches.rows(data.train(), rows));
-            double loss = step.fit(data.train(), rows);
-            assertEquals(reference.score(), loss, 1e-3 * reference.score(), "loss at step " + s);
-        }
+        stepBoth(reference, step, new EpochBatches(data.train(), cfg.training().batchSize(), cfg.seed(), 1), data, 30, 1e-3);
         step.writeUpdaterState();
         INDArray diff = reference.params().sub(fused.params());
         double relative = diff.norm2Number().doubleValue() / reference.params().norm2Number().doubleValue();
@@ -202,13 +196,7 @@ class FusedDenseNetworkTest {
         reference.init();
         MultiLayerNetwork fused = new MultiLayerNetwork(conf.clone());
         fused.init();
-        var step = new FusedDenseNetwork(fused);
-        var order = new EpochBatches(data.train(), 32, 7, 1);
-        for (int s = 0; s < 20; s++) {
-            int[] rows = order.nextRows();
-            reference.fit(EpochBatches.rows(data.train(), rows));
-            assertEquals(reference.score(), step.fit(data.train(), rows), 1e-4 * reference.score(), "loss at step " + s);
-        }
+        stepBoth(reference, new FusedDenseNetwork(fused), new EpochBatches(data.train(), 32, 7, 1), data, 20, 1e-4);
         double relative = reference.params().sub(fused.params()).norm2Number().doubleValue()
                 / reference.params().norm2Number().doubleValue();
         assertTrue(relative < 1e-5, "relative parameter difference " + relative);
@@ -260,6 +248,17 @@ class FusedDenseNetworkTest {
         MultiLayerConfiguration notDense = plain(new DenseLayer.Builder().nIn(784).nOut(30).build(),
                 new LossLayer.Builder().activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
         assertTrue(FusedSupport.forInference(notDense).orElseThrow().contains("is not a OutputLayer"));
+    }
+
+    /** {@code steps} batches through DL4J's {@code fit} and the fused step alike; their losses agree within {@code tolerance}. */
+    private static void stepBoth(MultiLayerNetwork reference, FusedDenseNetwork step, EpochBatches order, MnistSplits data,
+                                 int steps, double tolerance) {
+        for (int s = 0; s < steps; s++) {
+            int[] rows = order.nextRows();
+            reference.fit(EpochBatches.rows(data.train(), rows));
+            double loss = step.fit(data.train(), rows);
+            assertEquals(reference.score(), loss, tolerance * reference.score(), "loss at step " + s);
+        }
     }
 
     private static String trainingGap(MultiLayerNetwork net) {
