@@ -34,15 +34,18 @@ class ArchitectureTest {
             "dev.mnistfcn",              // UserError, Json, Mnist's constants
             "dev.mnistfcn.config",       // YAML → validated records
             "dev.mnistfcn.data",         // MNIST files, split, batches
+            "dev.mnistfcn.digits",       // people's pictures → MNIST's 28×28 form
             "dev.mnistfcn.network",      // config → DL4J MultiLayerConfiguration
             "dev.mnistfcn.engine.fused", // the fast engine's kernels, update rules and support check
             "dev.mnistfcn.engine",       // the engine choice; TrainingStep and Predictor
             "dev.mnistfcn.eval",         // Evaluation through a Predictor
             "dev.mnistfcn.storage",      // model zips, checkpoints, run folders, atomic writes
+            "dev.mnistfcn.predict",      // a saved model answering for pictures (predict, serve)
             "dev.mnistfcn.train",        // the epoch loop and its listeners
             "dev.mnistfcn.report",       // metrics.json, report.md, report.html
             "dev.mnistfcn.walkthrough",  // the plain-DL4J page
             "dev.mnistfcn.job",          // train, compare, bench
+            "dev.mnistfcn.serve",        // the HTTP service and its page
             "dev.mnistfcn.cli");         // picocli commands
 
     static ArchRule layersPointDown() {

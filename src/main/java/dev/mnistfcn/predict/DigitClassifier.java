@@ -1,0 +1,62 @@
+package dev.mnistfcn.predict;
+
+import dev.mnistfcn.Mnist;
+import dev.mnistfcn.digits.MnistRecipe;
+import dev.mnistfcn.digits.UnreadableImage;
+import dev.mnistfcn.engine.Engine;
+import dev.mnistfcn.engine.Predictor;
+import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.storage.ModelMetadata;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+
+/** A saved model zip answering for people's pictures: MNIST's recipe ({@link MnistRecipe}), then the network. */
+public final class DigitClassifier {
+    /** Where {@code mvn compile exec:java -Dconfig=two-layer.yaml} saves its model. */
+    public static final Path DEFAULT_MODEL = Path.of("models", "two-layer", "model.zip");
+
+    private final Predictor predictor;
+    private final ModelInfo info;
+
+    private DigitClassifier(Predictor predictor, ModelInfo info) {
+        this.predictor = predictor;
+        this.info = info;
+    }
+
+    /** Loads {@code zip} (safely: see {@link ModelFiles}) for inference by {@code engine} (auto, dl4j or fused). */
+    public static DigitClassifier load(Path zip, String engine) {
+        ModelFiles.Loaded loaded = ModelFiles.load(zip, false);
+        var net = loaded.network();
+        Engine.Choice choice = Engine.choose(engine, net.getLayerWiseConfigurations(), Engine.Use.INFERENCE,
+                "model " + zip, "--engine");
+        var info = new ModelInfo(zip, ModelFiles.describe(net.getLayerWiseConfigurations()), net.numParams(),
+                loaded.metadata().map(ModelMetadata::testAccuracy).orElse(null), choice.engine().id());
+        return new DigitClassifier(choice.engine().predictor(net), info);
+    }
+
+    public ModelInfo info() {
+        return info;
+    }
+
+    /** The prediction for 784 pixels already in MNIST's form (white on black, 0..1, row by row). */
+    public Prediction classify(float[] pixels) {
+        if (pixels.length != Mnist.PIXELS) {
+            throw new IllegalArgumentException("expected " + Mnist.PIXELS + " pixels, got " + pixels.length);
+        }
+        float[] p = predictor.probabilities(Nd4j.create(pixels, new long[]{1, Mnist.PIXELS}, DataType.FLOAT))
+                .toFloatVector();
+        int digit = 0;
+        for (int d = 1; d < p.length; d++) if (p[d] > p[digit]) digit = d;
+        return new Prediction(digit, p[digit], p, pixels.clone());
+    }
+
+    /** The prediction for a person's picture; an {@link UnreadableImage} ("no digit found") when it holds no ink. */
+    public Prediction classify(BufferedImage picture) {
+        float[] pixels = MnistRecipe.prepare(picture)
+                .orElseThrow(() -> new UnreadableImage("no digit found: the picture has no ink (blank or one colour)"));
+        return classify(pixels);
+    }
+}
