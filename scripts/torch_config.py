@@ -1,0 +1,193 @@
+#!/usr/bin/python3
+"""PyTorch replica of any mnist-fcn YAML config: the peer for networks the shared peer does not know.
+
+../shared/bench/torch_mlp.py replicates the tutorial's two networks only; this script reads a config file
+(hidden layers with their units, activation, init, dropout and l2; the output init; Adam or SGD with an optional
+learning-rate schedule; weight decay; batch size; epochs; the TF split) and trains the same network in PyTorch,
+printing the same per-epoch lines and closing `JSON {...}` line as torch_mlp.py (whose data loading, evaluation,
+inference benchmark and CPU accounting it imports), so scripts/bench.py can put it beside mnist-fcn.
+
+What maps how (DL4J semantics, so both sides train the same thing):
+  dropout p on a layer   drops that layer's outputs with probability p (nn.Dropout(p): inverted dropout, as DL4J's)
+  input_dropout p        the same on the 784 inputs
+  l2 c                   DL4J adds c·w to the gradient (loss + c/2·|w|²): here the same term added to the loss
+  weight_decay c         DL4J's WeightDecay(applyLR=true): w -= lr·c·w after the update: done by hand after step()
+  schedule               DL4J's ISchedule formulas for step / exponential / inverse / poly, by epoch or iteration
+
+Usage: /usr/bin/python3 scripts/torch_config.py config/tuned.yaml [--epochs N] [--batch-size B] [--seed S]
+"""
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "..", "shared", "bench"))
+import torch_mlp  # noqa: E402  (the shared peer: data, evaluation, inference benchmark, CPU accounting)
+
+ACTIVATIONS = {"relu": F.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "identity": lambda x: x}
+
+
+def init_(weight, spec):
+    """The config's weight init on a (out, in) tensor; fan-in is weight.shape[1] as in DL4J."""
+    kind = (spec or {}).get("type", "xavier")
+    fan_in, fan_out = weight.shape[1], weight.shape[0]
+    if kind == "normal":
+        weight.normal_(spec.get("mean", 0.0), spec["stddev"])
+    elif kind == "truncated_normal":
+        std = spec["stddev"]
+        nn.init.trunc_normal_(weight, mean=spec.get("mean", 0.0), std=std, a=-2 * std, b=2 * std)
+    elif kind == "xavier":  # DL4J XAVIER: N(0, 2/(fan_in + fan_out))
+        weight.normal_(0.0, math.sqrt(2.0 / (fan_in + fan_out)))
+    elif kind in ("relu", "he"):  # DL4J RELU: N(0, 2/fan_in)
+        weight.normal_(0.0, math.sqrt(2.0 / fan_in))
+    elif kind == "lecun_normal":
+        weight.normal_(0.0, math.sqrt(1.0 / fan_in))
+    elif kind == "zero":
+        weight.zero_()
+    else:
+        sys.exit(f"torch_config.py: init type {kind!r} not replicated")
+
+
+class ConfigMLP(nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        hidden = model.get("hidden", [])
+        sizes = [model.get("input", 784)] + [h["units"] for h in hidden] + [model.get("output", 10)]
+        self.layers = nn.ModuleList(nn.Linear(i, o) for i, o in zip(sizes[:-1], sizes[1:]))
+        self.acts = [ACTIVATIONS[h.get("activation", "relu")] for h in hidden]
+        self.drops = [nn.Dropout(h.get("dropout") or 0.0) for h in hidden]
+        self.input_drop = nn.Dropout(model.get("input_dropout") or 0.0)
+        self.l2 = [h.get("l2") or 0.0 for h in hidden] + [0.0]
+        with torch.no_grad():
+            for k, lin in enumerate(self.layers):
+                spec = hidden[k] if k < len(hidden) else None
+                init_(lin.weight, spec.get("init") if spec else model.get("output_init"))
+                lin.bias.fill_(spec.get("bias_init", 0.0) if spec else 0.0)
+
+    def forward(self, x):
+        x = self.input_drop(x)
+        for lin, act, drop in zip(self.layers[:-1], self.acts, self.drops):
+            x = drop(act(lin(x)))
+        return self.layers[-1](x)
+
+    def l2_term(self):
+        return sum(0.5 * c * (lin.weight ** 2).sum() for c, lin in zip(self.l2, self.layers) if c)
+
+
+def learning_rate(lr, schedule, iteration, epoch):
+    """DL4J's ISchedule.valueAt for the types a tuned config uses."""
+    if not schedule:
+        return lr
+    t = epoch if schedule.get("by", "iteration") == "epoch" else iteration
+    kind = schedule["type"]
+    if kind == "exponential":
+        return lr * schedule["gamma"] ** t
+    if kind == "step":
+        return lr * schedule["decay_rate"] ** math.floor(t / schedule["step"])
+    if kind == "inverse":
+        return lr / (1 + schedule["gamma"] * t) ** schedule["power"]
+    if kind == "poly":
+        return lr * (1 - t / schedule["max_iter"]) ** schedule["power"]
+    sys.exit(f"torch_config.py: schedule type {kind!r} not replicated")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("config")
+    ap.add_argument("--epochs", type=int)
+    ap.add_argument("--batch-size", type=int)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--data-dir", default=os.path.join(ROOT, "data", "mnist"))
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--ftz", action="store_true")
+    ap.add_argument("--no-infer-bench", action="store_true")
+    args = ap.parse_args()
+    with open(args.config) as f:
+        cfg = yaml.safe_load(f)
+    training = cfg.get("training", {})
+    updater = training.get("updater", {"type": "adam", "learning_rate": 0.01})
+    epochs = args.epochs or training.get("epochs", 20)
+    bs = args.batch_size or training.get("batch_size", 50)
+    lr0 = updater.get("learning_rate", 0.01)
+    schedule = updater.get("schedule")
+    weight_decay = training.get("weight_decay") or 0.0
+
+    torch.set_num_threads(args.threads)
+    if args.ftz:
+        torch.set_flush_denormal(True)
+    torch.manual_seed(args.seed)
+    (xtr, ytr), (xva, yva), (xte, yte) = torch_mlp.load_mnist(args.data_dir, "tf")
+    model = ConfigMLP(cfg["model"])
+    kind = updater.get("type", "adam")
+    if kind == "adam":
+        opt = torch.optim.Adam(model.parameters(), lr=lr0, betas=(updater.get("beta1", 0.9), updater.get("beta2", 0.999)),
+                               eps=updater.get("epsilon", 1e-8))
+    elif kind == "sgd":
+        opt = torch.optim.SGD(model.parameters(), lr=lr0)
+    else:
+        sys.exit(f"torch_config.py: updater {kind!r} not replicated")
+    gen = torch.Generator().manual_seed(args.seed)
+    n = len(xtr)
+    name = cfg.get("name", os.path.basename(args.config))
+    print(f"# torch {torch.__version__} threads={torch.get_num_threads()} config={name} seed={args.seed} bs={bs} "
+          f"epochs={epochs} ftz={args.ftz}", flush=True)
+    print(f"{'epoch':>5} {'train_s':>8} {'val_loss':>9} {'val_acc':>8} {'bg_cores':>8}", flush=True)
+
+    epoch_s, val_loss, val_acc, epoch_bg = [], [], [], []
+    iteration = 0
+    for ep in range(epochs):
+        b0, t0 = torch_mlp._sys_busy_s(), time.perf_counter()
+        model.train()
+        perm = torch.randperm(n, generator=gen)
+        for i in range(0, n, bs):
+            lr = learning_rate(lr0, schedule, iteration, ep)
+            for g in opt.param_groups:
+                g["lr"] = lr
+            idx = perm[i:i + bs]
+            loss = F.cross_entropy(model(xtr[idx]), ytr[idx])
+            if any(model.l2):
+                loss = loss + model.l2_term()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            if weight_decay:
+                with torch.no_grad():
+                    for lin in model.layers:
+                        lin.weight.mul_(1 - lr * weight_decay)
+            iteration += 1
+        dt = time.perf_counter() - t0
+        bg = torch_mlp.bg_cores(b0, torch_mlp._sys_busy_s(), dt)
+        model.eval()
+        vl, va = torch_mlp.evaluate(model, xva, yva)
+        epoch_s.append(dt), val_loss.append(vl), val_acc.append(va), epoch_bg.append(bg)
+        print(f"{ep + 1:5d} {dt:8.3f} {vl:9.4f} {va:8.4f} {bg:8.2f}", flush=True)
+
+    model.eval()
+    _, test_acc = torch_mlp.evaluate(model, xte, yte)
+    print(f"test_acc {test_acc:.4f}")
+    print(f"epoch_s median {statistics.median(epoch_s):.3f} min {min(epoch_s):.3f} max {max(epoch_s):.3f}")
+    infer = None if args.no_infer_bench else torch_mlp.inference_bench(model, xte, reps=5, batch=50)
+    quiet = [t for t, b in zip(epoch_s, epoch_bg) if b < 0.1]
+    out = {"tag": "", "config": name, "seed": args.seed, "epochs": epochs, "batch_size": bs, "split": "tf",
+           "ftz": args.ftz, "lr": lr0, "threads": torch.get_num_threads(), "torch": torch.__version__,
+           "python": platform.python_version(), "epoch_s": epoch_s, "epoch_s_mean": statistics.mean(epoch_s),
+           "epoch_s_median": statistics.median(epoch_s), "epoch_s_min": min(epoch_s), "epoch_s_max": max(epoch_s),
+           "epoch_bg_cores": epoch_bg, "quiet_epochs": len(quiet),
+           "quiet_epoch_s_median": statistics.median(quiet) if quiet else None,
+           "val_loss": val_loss, "val_acc": val_acc, "final_val_acc": val_acc[-1], "test_acc": test_acc,
+           "inference": infer, "blas": torch_mlp.blas_info()}
+    print("JSON " + json.dumps(out), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
