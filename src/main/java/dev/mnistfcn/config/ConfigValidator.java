@@ -1,5 +1,6 @@
 package dev.mnistfcn.config;
 
+import dev.mnistfcn.Dataset;
 import org.nd4j.linalg.activations.Activation;
 
 import static dev.mnistfcn.Mnist.CLASSES;
@@ -44,6 +45,10 @@ public final class ConfigValidator {
         // The split first: the batch size is checked against what it leaves, so that an impossible split is
         // blamed on the data key that made it, not on training.batch_size.
         DataSpec d = c.data();
+        if (Dataset.byId(d.dataset()).isEmpty()) {
+            fail(where, "data.dataset", d.dataset(), "one of " + Dataset.ids() + " (both 28×28 grey images in ten "
+                    + "classes: handwritten digits, or Zalando's clothing pictures)");
+        }
         if (d.dir().isBlank()) fail(where, "data.dir", d.dir(), "a folder path");
         if (d.validationSize() < 1 || d.validationSize() >= TRAIN_FILE_SIZE) {
             fail(where, "data.validation_size", d.validationSize(), String.format(Locale.ROOT, "a whole number from 1 to %,d (the "

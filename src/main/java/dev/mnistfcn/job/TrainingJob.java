@@ -307,7 +307,7 @@ public final class TrainingJob {
     ModelMetadata metadata(MultiLayerNetwork net, EpochStats last, List<EpochStats> history, Double testAccuracy) {
         return new ModelMetadata(config.name(), ConfigLoader.toYaml(config), last.epoch(), net.getIterationCount(),
                 last.validationLoss(), last.validationAccuracy(), testAccuracy, Versions.dl4j(), Instant.now().toString(),
-                List.copyOf(history));
+                List.copyOf(history), config.data().dataset());
     }
 
     private static String name(Path p) {

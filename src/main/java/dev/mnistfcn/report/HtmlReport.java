@@ -1,5 +1,6 @@
 package dev.mnistfcn.report;
 
+import dev.mnistfcn.Dataset;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.eval.Mistakes.Mistake;
 import dev.mnistfcn.eval.EpochStats;
@@ -43,8 +44,8 @@ public final class HtmlReport {
         } else {
             ConfigResult r = results.get(0);
             sb.append(String.format(Locale.ROOT, "<p class=\"summary\">%s, %,d parameters, %d epochs: test accuracy "
-                            + "<b>%.2f%%</b>, macro F1 %.4f, test loss %.4f.</p>\n", esc(r.architecture()), r.parameters(),
-                    r.epochs(), 100 * r.testAccuracyMean(), r.macroF1Mean(), r.testLossMean()));
+                            + "<b>%.2f%%</b> on %s, macro F1 %.4f, test loss %.4f.</p>\n", esc(r.architecture()), r.parameters(),
+                    r.epochs(), 100 * r.testAccuracyMean(), esc(r.dataset().title()), r.macroF1Mean(), r.testLossMean()));
         }
         sb.append("<h2>Learning curves</h2>\n<p class=\"note\">Lines: mean over seeds; bands: lowest to highest seed.</p>\n");
         for (ConfigResult r : results) {
@@ -58,18 +59,21 @@ public final class HtmlReport {
                     new Svg.Series("validation loss", val[0], val[1], val[2])), "%.3f"));
             sb.append(Svg.lineChart(r.label() + ": validation accuracy", "curve acc-curve", List.of(
                     new Svg.Series("validation accuracy %", acc[0], acc[1], acc[2])), "%.1f"));
-            sb.append(Svg.heatmap(r.label() + ": confusion (test, all seeds)", "heatmap", r.confusion()));
+            sb.append(Svg.heatmap(r.label() + ": confusion (test, all seeds)", "heatmap", r.confusion(),
+                    r.dataset().classes()));
             sb.append("</div></section>\n");
         }
         sb.append("<h2>Most confident mistakes</h2>\n");
         for (ConfigResult r : results) {
             sb.append("<section class=\"gallery\" data-config=\"").append(esc(r.label())).append("\"><h3>")
                     .append(esc(r.label())).append(" <small>").append(r.gallery().size())
-                    .append(" test digits it gets wrong with the highest softmax probability (first seed)</small></h3><div class=\"digits\">");
+                    .append(" test images it gets wrong with the highest softmax probability (first seed)</small></h3><div class=\"digits\">");
+            Dataset d = r.dataset();
             for (Mistake m : r.gallery()) {
                 sb.append(String.format(Locale.ROOT, "<figure class=\"mistake\"><img alt=\"test image %d\" src=\"data:image/png;base64,%s\">"
-                                + "<figcaption>true <b>%d</b> → %d<br>%.1f%% · #%d</figcaption></figure>",
-                        m.index(), png(m.pixels()), m.trueLabel(), m.predicted(), 100 * m.confidence(), m.index()));
+                                + "<figcaption>true <b>%s</b> → %s<br>%.1f%% · #%d</figcaption></figure>",
+                        m.index(), png(m.pixels()), esc(d.label(m.trueLabel())), esc(d.label(m.predicted())),
+                        100 * m.confidence(), m.index()));
             }
             sb.append("</div></section>\n");
         }
@@ -94,13 +98,14 @@ public final class HtmlReport {
                 sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %.2f%% (%.2f–%.2f) |%n", e + 1, train[0][e],
                         val[0][e], 100 * acc[0][e], 100 * acc[1][e], 100 * acc[2][e]));
             }
-            sb.append("\nConfusion matrix, test set, summed over seeds (rows: true digit):\n\n");
-            sb.append(MarkdownReport.confusionTable(r.confusion()));
+            sb.append("\nConfusion matrix, test set, summed over seeds (rows: true ").append(r.dataset().classWord())
+                    .append("):\n\n");
+            sb.append(MarkdownReport.confusionTable(r.confusion(), r.dataset()));
             sb.append("\nMost confident mistakes (test index: true → predicted, confidence): ");
             List<String> items = new ArrayList<>();
             for (Mistake x : r.gallery()) {
-                items.add(String.format(Locale.ROOT, "#%d: %d → %d, %.1f%%", x.index(), x.trueLabel(), x.predicted(),
-                        100 * x.confidence()));
+                items.add(String.format(Locale.ROOT, "#%d: %s → %s, %.1f%%", x.index(), r.dataset().label(x.trueLabel()),
+                        r.dataset().label(x.predicted()), 100 * x.confidence()));
             }
             sb.append(String.join("; ", items)).append(".\n");
         }
