@@ -72,6 +72,22 @@ public final class ConfigValidator {
             fail(where, "training.engine", t.engine(), "one of " + String.join(", ", TrainingSpec.ENGINES)
                     + " (auto: the fused engine where it computes what DL4J's fit computes, else DL4J)");
         }
+        EarlyStoppingSpec es = t.earlyStopping();
+        if (es != null) {
+            if (!EarlyStoppingSpec.MONITORS.contains(es.monitor())) {
+                fail(where, "training.early_stopping.monitor", es.monitor(), "one of " + String.join(", ",
+                        EarlyStoppingSpec.MONITORS) + " (the validation loss, which is minimised, or the validation "
+                        + "accuracy, which is maximised)");
+            }
+            if (es.patience() < 1) {
+                fail(where, "training.early_stopping.patience", es.patience(), "a whole number of epochs ≥ 1 (how many "
+                        + "epochs in a row without improvement end the run)");
+            }
+            if (!(es.minDelta() >= 0)) {
+                fail(where, "training.early_stopping.min_delta", es.minDelta(), "a number ≥ 0 (the change that counts "
+                        + "as an improvement; val_accuracy is a fraction, so 0.001 is 0.1 points)");
+            }
+        }
         UpdaterSpec u = t.updater();
         if (!UpdaterSpec.TYPES.contains(u.type())) {
             fail(where, "training.updater.type", u.type(), "one of " + String.join(", ", UpdaterSpec.TYPES));

