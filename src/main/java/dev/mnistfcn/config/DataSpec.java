@@ -21,6 +21,11 @@ public record DataSpec(String dataset, String dir, Integer validationSize, Integ
         if (trainLimit == null) trainLimit = 0;
     }
 
+    /** MNIST in {@code dir}: what a spec was before datasets could be chosen. */
+    public DataSpec(String dir, Integer validationSize, Integer trainLimit) {
+        this(null, dir, validationSize, trainLimit);
+    }
+
     /** The dataset this spec names; call after validation (an unknown name is a config error there). */
     public Dataset kind() {
         return Dataset.of(dataset);
