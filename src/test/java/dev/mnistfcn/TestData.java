@@ -23,4 +23,11 @@ public final class TestData {
         DatasetFiles.ensure(Dataset.FASHION_MNIST, dir);
         return dir;
     }
+
+    /** Cuts {@code file} to half its length, as an interrupted download or copy leaves it. */
+    public static void cutInHalf(Path file) throws java.io.IOException {
+        try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(raf.length() / 2);
+        }
+    }
 }

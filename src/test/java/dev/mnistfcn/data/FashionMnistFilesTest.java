@@ -10,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -78,9 +77,7 @@ class FashionMnistFilesTest {
     void aDamagedGzipIsRejectedNamingTheFile(@TempDir Path dir) throws IOException {
         copyDebian(dir);
         Path f = dir.resolve("t10k-labels-idx1-ubyte.gz");
-        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
-            raf.setLength(raf.length() / 2);
-        }
+        TestData.cutInHalf(f);
         UserError e = assertThrows(UserError.class, () -> MnistSplits.loadTest(FASHION, dir));
         assertTrue(e.getMessage().startsWith("Cannot read the gzipped file " + f.toAbsolutePath()), e.getMessage());
     }

@@ -62,9 +62,7 @@ class MnistFilesTest {
     void truncatedCopyIsRejected(@TempDir Path dir) throws IOException {
         copyAll(dir);
         Path f = dir.resolve("train-images-idx3-ubyte");
-        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
-            raf.setLength(raf.length() / 2);
-        }
+        TestData.cutInHalf(f);
         UserError e = assertThrows(UserError.class, () -> MnistSplits.load(new DataSpec(null, dir.toString(), 5000, 0), dir));
         assertTrue(e.getMessage().contains("train-images-idx3-ubyte"), e.getMessage());
         assertTrue(e.getMessage().contains("23520008 bytes"), e.getMessage());
