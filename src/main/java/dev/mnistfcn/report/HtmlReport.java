@@ -65,7 +65,11 @@ public final class HtmlReport {
                     new Svg.Series("validation accuracy %", acc[0], acc[1], acc[2])), "%.1f", marks));
             sb.append(Svg.heatmap(r.label() + ": confusion (test, all seeds)", "heatmap", r.confusion(),
                     r.dataset().classes()));
-            sb.append("</div></section>\n");
+            sb.append("</div>");
+            if (r.runs().size() > 1) {
+                earlyStopping(r).ifPresent(s -> sb.append("<p class=\"early-stopping\">").append(esc(s)).append("</p>"));
+            }
+            sb.append("</section>\n");
         }
         sb.append("<h2>Most confident mistakes</h2>\n");
         for (ConfigResult r : results) {
@@ -102,6 +106,7 @@ public final class HtmlReport {
                 sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %.2f%% (%.2f–%.2f) |%n", e + 1, train[0][e],
                         val[0][e], 100 * acc[0][e], 100 * acc[1][e], 100 * acc[2][e]));
             }
+            earlyStopping(r).ifPresent(s -> sb.append('\n').append(s).append('\n'));
             sb.append("\nConfusion matrix, test set, summed over seeds (rows: true ").append(r.dataset().classWord())
                     .append("):\n\n");
             sb.append(MarkdownReport.confusionTable(r.confusion(), r.dataset()));
@@ -114,6 +119,20 @@ public final class HtmlReport {
             sb.append(String.join("; ", items)).append(".\n");
         }
         return sb.toString();
+    }
+
+    /** Where each seed's early stopping stopped and which epoch it kept (the curves above end at the shortest run). */
+    private static java.util.Optional<String> earlyStopping(ConfigResult r) {
+        List<EarlyStoppingOutcome> all = r.runs().stream().map(RunMetrics::earlyStopping).filter(java.util.Objects::nonNull)
+                .toList();
+        if (all.isEmpty()) return java.util.Optional.empty();
+        return java.util.Optional.of(String.format(Locale.ROOT, "Early stopping (%s, patience %d): trained %s epochs; "
+                        + "kept epochs %s (per seed, in seed order).", all.get(0).monitor(), all.get(0).patience(),
+                join(all, EarlyStoppingOutcome::totalEpochs), join(all, EarlyStoppingOutcome::bestModelEpoch)));
+    }
+
+    private static String join(List<EarlyStoppingOutcome> all, java.util.function.ToIntFunction<EarlyStoppingOutcome> f) {
+        return String.join(", ", all.stream().map(o -> Integer.toString(f.applyAsInt(o))).toList());
     }
 
     /**
@@ -174,7 +193,7 @@ public final class HtmlReport {
             svg .tick{font-size:11px;fill:#555}svg .legend{font-size:12px}svg .grid{stroke:#eee}
             svg .line{fill:none;stroke-width:2}svg .marker{stroke:#555;stroke-dasharray:4 3}svg .marker.kept{stroke:#2ca02c}
             svg .marker-label{font-size:11px;fill:#333}.early-stopping{background:#f4f8f4;border-left:3px solid #2ca02c;padding:4px 8px}svg .band{opacity:.18;stroke:none}svg .cnum{font-size:10px;fill:#222}
-            .digits{display:flex;flex-wrap:wrap;gap:8px}.mistake{margin:0;text-align:center;font-size:11px;width:72px}
+            .digits{display:flex;flex-wrap:wrap;gap:8px}.mistake{margin:0;text-align:center;font-size:11px;width:84px}
             .mistake img{width:56px;height:56px;image-rendering:pixelated;border:1px solid #ccc}
             """;
 }

@@ -66,10 +66,13 @@ public final class Svg {
         for (int mi = 0; mi < markers.size(); mi++) {
             Marker m = markers.get(mi);
             double mx = x(m.epoch() - 1, n, left, w - right);
-            // Labels stagger downwards so that two markers on neighbouring epochs stay readable.
+            // Labels sit at the foot of the plot, clear of the legend, staggered upwards so that markers on
+            // neighbouring epochs stay readable, and turned inwards at the edges so that none is cut off.
+            String anchor = mx > w - right - 40 ? "end" : mx < left + 40 ? "start" : "middle";
+            double lx = anchor.equals("end") ? mx - 3 : anchor.equals("start") ? mx + 3 : mx;
             sb.append(String.format(Locale.ROOT, "<line class=\"marker %s\" data-epoch=\"%d\" x1=\"%.1f\" x2=\"%.1f\" "
-                            + "y1=\"%d\" y2=\"%d\"/><text class=\"marker-label\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
-                    esc(m.kind()), m.epoch(), mx, mx, top, h - bottom, mx, top + 10 + 12 * mi, esc(m.label())));
+                            + "y1=\"%d\" y2=\"%d\"/><text class=\"marker-label\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>",
+                    esc(m.kind()), m.epoch(), mx, mx, top, h - bottom, lx, h - bottom - 4 - 12 * mi, anchor, esc(m.label())));
         }
         for (int si = 0; si < series.size(); si++) {
             Series s = series.get(si);
