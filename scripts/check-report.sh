@@ -12,7 +12,7 @@ log=$(mktemp)
 trap 'rm -rf "$profile" "$log"' EXIT
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
   --disable-sync --no-first-run --hide-scrollbars --user-data-dir="$profile" --enable-logging=stderr --v=0 \
-  --window-size=1400,2400 --screenshot="$png" "file://$report" 2>"$log" >/dev/null || true
+  --window-size=${WINDOW:-1400,2400} --screenshot="$png" "file://$report" 2>"$log" >/dev/null || true
 if grep -E 'CONSOLE|Uncaught|Failed to load resource|net::ERR' "$log"; then
   echo "FAIL: console errors or failed loads while rendering $report"; exit 1
 fi

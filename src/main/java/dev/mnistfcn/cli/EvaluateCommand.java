@@ -1,11 +1,13 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.Dataset;
 import dev.mnistfcn.config.DataSpec;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.eval.EvalResult;
 import dev.mnistfcn.eval.Evaluator;
 import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.storage.ModelMetadata;
 import dev.mnistfcn.report.MarkdownReport;
 import dev.mnistfcn.report.TestMetrics;
 import picocli.CommandLine.Command;
@@ -16,14 +18,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate any DL4J MultiLayerNetwork zip on the MNIST test set (also: mvn exec:java -Dmodel=ZIP).")
+        description = "Evaluate any DL4J MultiLayerNetwork zip on the test set it was trained on (MNIST unless its metadata says Fashion-MNIST) (also: mvn exec:java -Dmodel=ZIP).")
 public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip (default: -Dmodel).")
     Path model = CommandDefaults.modelFromProperty();
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST folder (default: $MNIST_FCN_DATA_DIR or "
-            + DataSpec.DEFAULT_DIR + ").")
-    Path dataDir = CommandDefaults.fromEnvironment();
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder of the test set the model was trained on "
+            + "(default: for MNIST $MNIST_FCN_DATA_DIR or " + DataSpec.DEFAULT_DIR + "; for Fashion-MNIST /usr/share/datasets/fashion-mnist).")
+    Path dataDir;
 
     @Option(names = "--engine", paramLabel = "ENGINE", description = "auto (default: the fused engine where it computes "
             + "what DL4J's output computes, else DL4J), dl4j or fused; also -Dtraining.engine=...")
@@ -35,14 +37,20 @@ public final class EvaluateCommand implements Callable<Integer> {
         var net = loaded.network();
         Engine.Choice choice = Engine.choose(engine, net.getLayerWiseConfigurations(), Engine.Use.INFERENCE,
                 "model " + model, "--engine");
-        var test = MnistSplits.loadTest(dataDir);
+        // The test set of the dataset it was trained on, as its metadata records (zips from elsewhere: MNIST).
+        Dataset dataset = Dataset.of(loaded.metadata().map(ModelMetadata::dataset).orElse(null));
+        Path dir = dataDir != null ? dataDir
+                : dataset == Dataset.MNIST ? CommandDefaults.fromEnvironment() : Path.of(dataset.defaultDir());
+        var test = MnistSplits.loadTest(dataset, dir);
         EvalResult r = Evaluator.evaluate(choice.engine().predictor(net), test);
         TestMetrics t = TestMetrics.of(r);
         System.out.printf("%s: %s, %,d parameters%n", model, ModelFiles.describe(net.getLayerWiseConfigurations()),
                 net.numParams());
         System.out.println(choice.describe());
+        System.out.printf("Test set: %s, %s (%s).%n", dataset.title(), dir, loaded.metadata().map(ModelMetadata::dataset)
+                .isPresent() ? "the dataset its metadata records" : "no dataset recorded in the zip: MNIST");
         System.out.print(MarkdownReport.testSummary(t));
-        System.out.print(MarkdownReport.classTables(t));
+        System.out.print(MarkdownReport.classTables(t, dataset));
         loaded.metadata().map(m -> m.testAccuracy()).ifPresent(recorded -> System.out.printf(Locale.ROOT,
                 "%nRecorded at save time: %.2f%% — %s.%n", 100 * recorded,
                 recorded == t.accuracy() ? "identical" : String.format(Locale.ROOT, "differs by %.4f points", 100 * (t.accuracy() - recorded))));

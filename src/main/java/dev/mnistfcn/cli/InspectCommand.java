@@ -1,5 +1,6 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.Dataset;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
 import picocli.CommandLine.Command;
@@ -30,8 +31,9 @@ public final class InspectCommand implements Callable<Integer> {
             System.out.println("metadata: none (not written by mnist-fcn)");
         } else {
             ModelMetadata m = loaded.metadata().get();
-            System.out.printf(Locale.ROOT, "metadata: run '%s', epoch %d, iteration %,d, validation loss %.4f, "
-                            + "validation accuracy %.2f%%%s, DL4J %s, saved %s%n", m.name(), m.epoch(), m.iteration(),
+            System.out.printf(Locale.ROOT, "metadata: run '%s' on %s, epoch %d, iteration %,d, validation loss %.4f, "
+                            + "validation accuracy %.2f%%%s, DL4J %s, saved %s%n", m.name(), Dataset.of(m.dataset()).title(),
+                    m.epoch(), m.iteration(),
                     m.validationLoss(), 100 * m.validationAccuracy(),
                     m.testAccuracy() == null ? "" : String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * m.testAccuracy()),
                     m.dl4jVersion(), m.savedAt());

@@ -1,5 +1,6 @@
 package dev.mnistfcn.config;
 
+import dev.mnistfcn.Dataset;
 import org.nd4j.linalg.activations.Activation;
 
 import static dev.mnistfcn.Mnist.CLASSES;
@@ -44,6 +45,10 @@ public final class ConfigValidator {
         // The split first: the batch size is checked against what it leaves, so that an impossible split is
         // blamed on the data key that made it, not on training.batch_size.
         DataSpec d = c.data();
+        if (Dataset.byId(d.dataset()).isEmpty()) {
+            fail(where, "data.dataset", d.dataset(), "one of " + Dataset.ids() + " (both 28×28 grey images in ten "
+                    + "classes: handwritten digits, or Zalando's clothing pictures)");
+        }
         if (d.dir().isBlank()) fail(where, "data.dir", d.dir(), "a folder path");
         if (d.validationSize() < 1 || d.validationSize() >= TRAIN_FILE_SIZE) {
             fail(where, "data.validation_size", d.validationSize(), String.format(Locale.ROOT, "a whole number from 1 to %,d (the "
@@ -66,6 +71,22 @@ public final class ConfigValidator {
         if (!TrainingSpec.ENGINES.contains(t.engine())) {
             fail(where, "training.engine", t.engine(), "one of " + String.join(", ", TrainingSpec.ENGINES)
                     + " (auto: the fused engine where it computes what DL4J's fit computes, else DL4J)");
+        }
+        EarlyStoppingSpec es = t.earlyStopping();
+        if (es != null) {
+            if (!EarlyStoppingSpec.MONITORS.contains(es.monitor())) {
+                fail(where, "training.early_stopping.monitor", es.monitor(), "one of " + String.join(", ",
+                        EarlyStoppingSpec.MONITORS) + " (the validation loss, which is minimised, or the validation "
+                        + "accuracy, which is maximised)");
+            }
+            if (es.patience() < 1) {
+                fail(where, "training.early_stopping.patience", es.patience(), "a whole number of epochs ≥ 1 (how many "
+                        + "epochs in a row without improvement end the run)");
+            }
+            if (!(es.minDelta() >= 0)) {
+                fail(where, "training.early_stopping.min_delta", es.minDelta(), "a number ≥ 0 (the change that counts "
+                        + "as an improvement; val_accuracy is a fraction, so 0.001 is 0.1 points)");
+            }
         }
         UpdaterSpec u = t.updater();
         if (!UpdaterSpec.TYPES.contains(u.type())) {

@@ -12,8 +12,8 @@ public record ExperimentConfig(String name, Long seed, ModelSpec model, Training
     public ExperimentConfig {
         if (seed == null) seed = 12345L;
         if (model == null) model = new ModelSpec(null, null, null, null);
-        if (training == null) training = new TrainingSpec(null, null, null, null);
-        if (data == null) data = new DataSpec(null, null, null);
+        if (training == null) training = new TrainingSpec(null, null, null, null, null);
+        if (data == null) data = new DataSpec(null, null, null, null);
         if (output == null) output = new OutputSpec(null);
         if (checkpoint == null) checkpoint = new CheckpointSpec(null, null);
     }

@@ -1,12 +1,18 @@
 package dev.mnistfcn.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import java.util.List;
 
-/** Which engine trains, how long and in what steps: the tutorial's 20 epochs of batch 50 with Adam 0.01. */
-@JsonPropertyOrder({"engine", "epochs", "batch_size", "updater"})
-public record TrainingSpec(String engine, Integer epochs, Integer batchSize, UpdaterSpec updater) {
+/**
+ * Which engine trains, how long and in what steps: the tutorial's 20 epochs of batch 50 with Adam 0.01.
+ * {@code early_stopping} (absent: off) may end the run before {@code epochs}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"engine", "epochs", "batch_size", "updater", "early_stopping"})
+public record TrainingSpec(String engine, Integer epochs, Integer batchSize, UpdaterSpec updater,
+                           EarlyStoppingSpec earlyStopping) {
     /** {@code auto}: the fused engine where it computes what DL4J's fit computes (the same formulas), else DL4J's fit. */
     public static final List<String> ENGINES = List.of("auto", "dl4j", "fused");
 

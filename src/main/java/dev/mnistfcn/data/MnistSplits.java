@@ -1,5 +1,6 @@
 package dev.mnistfcn.data;
 
+import dev.mnistfcn.Dataset;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.DataSpec;
 import org.deeplearning4j.datasets.iterator.impl.MnistDataSetIterator;
@@ -9,20 +10,19 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static dev.mnistfcn.Mnist.CLASSES;
 import static dev.mnistfcn.Mnist.TEST_FILE_SIZE;
 import static dev.mnistfcn.Mnist.TRAIN_FILE_SIZE;
 
 /**
- * MNIST split as the TensorFlow tutorial splits it: the first {@code validation_size} images of the
+ * MNIST (or Fashion-MNIST, which has the same shape and file layout) split as the TensorFlow tutorial splits it: the first {@code validation_size} images of the
  * training file validate, the rest train (optionally trimmed to {@code train_limit}), and t10k tests.
  * Pixels are scaled to [0, 1]; labels are one-hot.
  *
@@ -32,30 +32,34 @@ import static dev.mnistfcn.Mnist.TRAIN_FILE_SIZE;
  */
 public record MnistSplits(DataSet train, DataSet validation, DataSet test) {
     public static MnistSplits load(DataSpec spec, Path dir) {
-        MnistFiles.ensure(dir);
-        DataSet all = read(dir, true, TRAIN_FILE_SIZE);
+        Map<String, Path> files = DatasetFiles.ensure(spec.kind(), dir);
+        DataSet all = read(files, true, TRAIN_FILE_SIZE);
         int v = spec.validationSize();
         int trainEnd = spec.trainLimit() > 0 ? Math.min(TRAIN_FILE_SIZE, v + spec.trainLimit()) : TRAIN_FILE_SIZE;
         DataSet validation = rows(all, 0, v);
         DataSet train = rows(all, v, trainEnd);
-        DataSet test = read(dir, false, TEST_FILE_SIZE);
+        DataSet test = read(files, false, TEST_FILE_SIZE);
         return new MnistSplits(train, validation, test);
     }
 
-    /** Only the test set (for evaluating a saved model). */
+    /** Only MNIST's test set (for evaluating a saved model). */
     public static DataSet loadTest(Path dir) {
-        MnistFiles.ensure(dir);
-        return read(dir, false, TEST_FILE_SIZE);
+        return loadTest(Dataset.MNIST, dir);
     }
 
-    private static DataSet read(Path dir, boolean trainFile, int n) {
+    /** Only the test set of {@code dataset} (for evaluating a saved model). */
+    public static DataSet loadTest(Dataset dataset, Path dir) {
+        return read(DatasetFiles.ensure(dataset, dir), false, TEST_FILE_SIZE);
+    }
+
+    private static DataSet read(Map<String, Path> files, boolean trainFile, int n) {
         String prefix = trainFile ? "train" : "t10k";
-        Path images = dir.resolve(prefix + "-images-idx3-ubyte");
-        Path labels = dir.resolve(prefix + "-labels-idx1-ubyte");
+        Path images = files.get(prefix + "-images-idx3-ubyte");
+        Path labels = files.get(prefix + "-labels-idx1-ubyte");
         try {
             return new DataSet(images(images, n), oneHot(labels, n));
         } catch (IOException e) {
-            throw new UserError("Cannot read MNIST from " + dir.toAbsolutePath() + ": " + e.getMessage());
+            throw new UserError("Cannot read " + images.toAbsolutePath() + " / " + labels.getFileName() + ": " + e.getMessage());
         }
     }
 
@@ -66,7 +70,7 @@ public record MnistSplits(DataSet train, DataSet validation, DataSet test) {
      * put the process at 900+ MB RSS before training started; this keeps the heap out of it.
      */
     static INDArray images(Path file, int n) throws IOException {
-        try (var in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+        try (var in = new DataInputStream(DatasetFiles.open(file))) {
             int magic = in.readInt();
             int count = in.readInt();
             int pixels = in.readInt() * in.readInt();
@@ -85,7 +89,7 @@ public record MnistSplits(DataSet train, DataSet validation, DataSet test) {
     }
 
     static INDArray oneHot(Path file, int n) throws IOException {
-        try (var in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+        try (var in = new DataInputStream(DatasetFiles.open(file))) {
             int magic = in.readInt();
             int count = in.readInt();
             if (magic != 2049 || count < n) throw new IOException(file + " is not an IDX label file with " + n + " labels");

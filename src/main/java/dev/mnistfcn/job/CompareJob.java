@@ -1,5 +1,6 @@
 package dev.mnistfcn.job;
 
+import dev.mnistfcn.Dataset;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.MnistSplits;
@@ -24,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +78,7 @@ public final class CompareJob {
         List<String> trained = new ArrayList<>(), reused = new ArrayList<>();
         List<ConfigResult> results = new ArrayList<>();
         long started = System.nanoTime();
-        DataSet test = null;
+        Map<Dataset, DataSet> tests = new EnumMap<>(Dataset.class);
         int done = 0;
         for (int c = 0; c < bases.size(); c++) {
             ExperimentConfig base = bases.get(c);
@@ -106,7 +108,8 @@ public final class CompareJob {
                 }
                 done++;
             }
-            if (test == null) test = MnistSplits.loadTest(Path.of(base.data().dir()));
+            // Each config is tested on its own dataset: a comparison may hold MNIST and Fashion-MNIST configs.
+            DataSet test = tests.computeIfAbsent(base.data().kind(), d -> MnistSplits.loadTest(d, Path.of(base.data().dir())));
             MultiLayerNetwork net = ModelFiles.load(first.model(), false).network();
             // The engine that trained the runs predicts too (decided once, as for training).
             Predictor predictor = Engine.choose(base.training().engine(), net.getLayerWiseConfigurations(),

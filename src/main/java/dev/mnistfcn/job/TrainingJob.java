@@ -1,5 +1,6 @@
 package dev.mnistfcn.job;
 
+import dev.mnistfcn.Dataset;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigDiff;
@@ -26,7 +27,11 @@ import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
 import dev.mnistfcn.storage.RunFolder;
 import dev.mnistfcn.storage.RunLock;
+import dev.mnistfcn.config.EarlyStoppingSpec;
 import dev.mnistfcn.train.CheckpointListener;
+import dev.mnistfcn.train.EarlyStoppingListener;
+import dev.mnistfcn.train.EarlyStoppingOutcome;
+import dev.mnistfcn.train.TrainingListener;
 import dev.mnistfcn.train.ConsoleListener;
 import dev.mnistfcn.train.Trainer;
 import dev.mnistfcn.train.TrainingPlan;
@@ -140,17 +145,27 @@ public final class TrainingJob {
         MnistSplits data = loadData();
         double loadSeconds = (System.nanoTime() - started) / 1e9;
         String arch = NetworkFactory.architecture(net.getLayerWiseConfigurations());
-        out.printf("%s: %s, %,d parameters; %,d training / %,d validation / %,d test images; %d epochs of batch %d%n",
-                config.name(), arch, net.numParams(), data.train().numExamples(), data.validation().numExamples(),
+        // MNIST is the default and goes unnamed; another dataset is named, with where it was read from.
+        String dataset = config.data().kind() == Dataset.MNIST ? ""
+                : "; " + config.data().kind().title() + " from " + config.data().dir();
+        out.printf("%s: %s, %,d parameters%s; %,d training / %,d validation / %,d test images; %d epochs of batch %d%n",
+                config.name(), arch, net.numParams(), dataset, data.train().numExamples(), data.validation().numExamples(),
                 data.test().numExamples(), config.training().epochs(), config.training().batchSize());
         out.println(start.engine().describe());
 
-        var checkpointing = new CheckpointListener(net, store, config.checkpoint().every(),
+        EarlyStoppingSpec stopping = config.training().earlyStopping();
+        var checkpointing = new CheckpointListener(net, store, config.checkpoint().every(), stopping == null,
                 (last, history) -> metadata(net, last, history, null), out);
-        List<EpochStats> history = new Trainer(List.of(new ConsoleListener(out, progress), checkpointing))
-                .train(start.step(), plan(data, start.history()));
+        List<TrainingListener> listeners = new ArrayList<>(List.of(new ConsoleListener(out, progress), checkpointing));
+        EarlyStoppingListener earlyStopping = stopping == null ? null : new EarlyStoppingListener(stopping,
+                (best, history) -> saveBest(store, net, best, history), out);
+        if (earlyStopping != null) listeners.add(earlyStopping);
+        List<EpochStats> history = new Trainer(listeners).train(start.step(), plan(data, start.history()));
 
-        Predictor predictor = start.step().predictor();
+        EarlyStoppingOutcome stopped = earlyStopping == null ? null : earlyStopping.outcome();
+        // With early stopping, model.zip is the kept epoch's network, not the last one: that is tested and saved.
+        MultiLayerNetwork kept = stopped == null ? net : keptNetwork(store, stopped.bestModelEpoch());
+        Predictor predictor = stopped == null ? start.step().predictor() : start.engine().engine().predictor(kept);
         EvalResult test = Evaluator.evaluate(predictor, data.test());
         Map<String, Double> timings = new LinkedHashMap<>();
         timings.put("data_load_seconds", loadSeconds);
@@ -158,11 +173,11 @@ public final class TrainingJob {
         timings.put("validation_seconds", history.stream().mapToDouble(EpochStats::validationSeconds).sum());
         timings.put("test_seconds", test.seconds());
         try {
-            EpochStats last = history.get(history.size() - 1);
-            ModelFiles.save(net, folder.model(), true, metadata(net, last, history, test.accuracy()));
+            EpochStats last = stopped == null ? history.get(history.size() - 1) : history.get(stopped.bestModelEpoch() - 1);
+            ModelFiles.save(kept, folder.model(), true, metadata(kept, last, history, test.accuracy()));
             timings.put("total_seconds", (System.nanoTime() - started) / 1e9);
             RunMetrics metrics = new RunMetrics(config.name(), arch, net.numParams(), start.engine().engine().id(),
-                    config, history, TestMetrics.of(test), timings, Versions.all());
+                    config, history, TestMetrics.of(test), timings, Versions.all(), stopped);
             String report = MarkdownReport.render(metrics);
             var single = new ConfigResult(config.name(), arch, config.model().hidden().size(), net.numParams(),
                     history.size(), List.of(metrics), Double.NaN, Files.size(folder.model()),
@@ -193,8 +208,7 @@ public final class TrainingJob {
         }
         try {
             RunMetrics m = Json.MAPPER.readValue(folder.metrics().toFile(), RunMetrics.class);
-            return config.equals(m.config()) && m.history().size() == config.training().epochs()
-                    ? Optional.of(m) : Optional.empty();
+            return config.equals(m.config()) && m.complete() ? Optional.of(m) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty(); // unreadable: produce it again rather than trust it
         }
@@ -307,7 +321,36 @@ public final class TrainingJob {
     ModelMetadata metadata(MultiLayerNetwork net, EpochStats last, List<EpochStats> history, Double testAccuracy) {
         return new ModelMetadata(config.name(), ConfigLoader.toYaml(config), last.epoch(), net.getIterationCount(),
                 last.validationLoss(), last.validationAccuracy(), testAccuracy, Versions.dl4j(), Instant.now().toString(),
-                List.copyOf(history));
+                List.copyOf(history), config.data().dataset());
+    }
+
+    private void saveBest(CheckpointStore store, MultiLayerNetwork net, EpochStats best, List<EpochStats> history) {
+        try {
+            store.saveBest(net, metadata(net, best, history, null));
+        } catch (IOException e) {
+            throw new UserError("Cannot write the best model to " + store.dir() + ": " + e.getMessage()
+                    + ". Check free disk space and permissions.", e);
+        }
+    }
+
+    /**
+     * The network early stopping kept, from {@code best.zip}. Its epoch is checked: after a resume from an older
+     * checkpoint, best.zip is right only if the retrained epochs improved where the lost ones did, which exact
+     * resume guarantees; a mismatch is reported rather than saved as the wrong epoch.
+     */
+    private MultiLayerNetwork keptNetwork(CheckpointStore store, int epoch) {
+        Path best = store.best();
+        if (!Files.isRegularFile(best)) {
+            throw new UserError("Early stopping kept epoch " + epoch + ", but " + best + " (its weights) is missing. "
+                    + "Train '" + config.name() + "' again from scratch (without resume).");
+        }
+        ModelFiles.Loaded loaded = ModelFiles.load(best, true);
+        int saved = loaded.metadata().map(ModelMetadata::epoch).orElse(-1);
+        if (saved != epoch) {
+            throw new UserError("Early stopping kept epoch " + epoch + ", but " + best + " holds epoch " + saved
+                    + ". Train '" + config.name() + "' again from scratch (without resume).");
+        }
+        return loaded.network();
     }
 
     private static String name(Path p) {

@@ -1,5 +1,6 @@
 package dev.mnistfcn.report;
 
+import dev.mnistfcn.Dataset;
 import dev.mnistfcn.eval.Mistakes.Mistake;
 import dev.mnistfcn.eval.Stats;
 import dev.mnistfcn.eval.EpochStats;
@@ -13,6 +14,11 @@ import java.util.List;
  */
 public record ConfigResult(String label, String architecture, int hiddenLayers, long parameters, int epochs,
                            List<RunMetrics> runs, double inferenceMs, long modelBytes, List<Mistake> gallery) {
+
+    /** The dataset the runs trained and were tested on. */
+    public Dataset dataset() {
+        return runs.get(0).config().data().kind();
+    }
 
     public double[] testAccuracies() {
         return runs.stream().mapToDouble(r -> r.test().accuracy()).toArray();

@@ -1,8 +1,10 @@
 package dev.mnistfcn.report;
 
+import dev.mnistfcn.Dataset;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.eval.Mistakes.Mistake;
 import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.train.EarlyStoppingOutcome;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -43,8 +45,10 @@ public final class HtmlReport {
         } else {
             ConfigResult r = results.get(0);
             sb.append(String.format(Locale.ROOT, "<p class=\"summary\">%s, %,d parameters, %d epochs: test accuracy "
-                            + "<b>%.2f%%</b>, macro F1 %.4f, test loss %.4f.</p>\n", esc(r.architecture()), r.parameters(),
-                    r.epochs(), 100 * r.testAccuracyMean(), r.macroF1Mean(), r.testLossMean()));
+                            + "<b>%.2f%%</b> on %s, macro F1 %.4f, test loss %.4f.</p>\n", esc(r.architecture()), r.parameters(),
+                    r.epochs(), 100 * r.testAccuracyMean(), esc(r.dataset().title()), r.macroF1Mean(), r.testLossMean()));
+            EarlyStoppingOutcome es = r.runs().get(0).earlyStopping();
+            if (es != null) sb.append("<p class=\"early-stopping\">").append(esc(es.sentence())).append("</p>\n");
         }
         sb.append("<h2>Learning curves</h2>\n<p class=\"note\">Lines: mean over seeds; bands: lowest to highest seed.</p>\n");
         for (ConfigResult r : results) {
@@ -53,23 +57,31 @@ public final class HtmlReport {
                     .append(r.runs().size()).append(r.runs().size() == 1 ? " seed" : " seeds").append("</small></h3><div class=\"row\">");
             double[][] train = r.curve(EpochStats::trainLoss), val = r.curve(EpochStats::validationLoss);
             double[][] acc = r.curve(s -> 100 * s.validationAccuracy());
+            List<Svg.Marker> marks = markers(r);
             sb.append(Svg.lineChart(r.label() + ": loss", "curve loss-curve", List.of(
                     new Svg.Series("training loss", train[0], train[1], train[2]),
-                    new Svg.Series("validation loss", val[0], val[1], val[2])), "%.3f"));
+                    new Svg.Series("validation loss", val[0], val[1], val[2])), "%.3f", marks));
             sb.append(Svg.lineChart(r.label() + ": validation accuracy", "curve acc-curve", List.of(
-                    new Svg.Series("validation accuracy %", acc[0], acc[1], acc[2])), "%.1f"));
-            sb.append(Svg.heatmap(r.label() + ": confusion (test, all seeds)", "heatmap", r.confusion()));
-            sb.append("</div></section>\n");
+                    new Svg.Series("validation accuracy %", acc[0], acc[1], acc[2])), "%.1f", marks));
+            sb.append(Svg.heatmap(r.label() + ": confusion (test, all seeds)", "heatmap", r.confusion(),
+                    r.dataset().classes()));
+            sb.append("</div>");
+            if (r.runs().size() > 1) {
+                earlyStopping(r).ifPresent(s -> sb.append("<p class=\"early-stopping\">").append(esc(s)).append("</p>"));
+            }
+            sb.append("</section>\n");
         }
         sb.append("<h2>Most confident mistakes</h2>\n");
         for (ConfigResult r : results) {
             sb.append("<section class=\"gallery\" data-config=\"").append(esc(r.label())).append("\"><h3>")
                     .append(esc(r.label())).append(" <small>").append(r.gallery().size())
-                    .append(" test digits it gets wrong with the highest softmax probability (first seed)</small></h3><div class=\"digits\">");
+                    .append(" test images it gets wrong with the highest softmax probability (first seed)</small></h3><div class=\"digits\">");
+            Dataset d = r.dataset();
             for (Mistake m : r.gallery()) {
                 sb.append(String.format(Locale.ROOT, "<figure class=\"mistake\"><img alt=\"test image %d\" src=\"data:image/png;base64,%s\">"
-                                + "<figcaption>true <b>%d</b> → %d<br>%.1f%% · #%d</figcaption></figure>",
-                        m.index(), png(m.pixels()), m.trueLabel(), m.predicted(), 100 * m.confidence(), m.index()));
+                                + "<figcaption>true <b>%s</b> → %s<br>%.1f%% · #%d</figcaption></figure>",
+                        m.index(), png(m.pixels()), esc(d.label(m.trueLabel())), esc(d.label(m.predicted())),
+                        100 * m.confidence(), m.index()));
             }
             sb.append("</div></section>\n");
         }
@@ -94,17 +106,46 @@ public final class HtmlReport {
                 sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %.2f%% (%.2f–%.2f) |%n", e + 1, train[0][e],
                         val[0][e], 100 * acc[0][e], 100 * acc[1][e], 100 * acc[2][e]));
             }
-            sb.append("\nConfusion matrix, test set, summed over seeds (rows: true digit):\n\n");
-            sb.append(MarkdownReport.confusionTable(r.confusion()));
+            earlyStopping(r).ifPresent(s -> sb.append('\n').append(s).append('\n'));
+            sb.append("\nConfusion matrix, test set, summed over seeds (rows: true ").append(r.dataset().classWord())
+                    .append("):\n\n");
+            sb.append(MarkdownReport.confusionTable(r.confusion(), r.dataset()));
             sb.append("\nMost confident mistakes (test index: true → predicted, confidence): ");
             List<String> items = new ArrayList<>();
             for (Mistake x : r.gallery()) {
-                items.add(String.format(Locale.ROOT, "#%d: %d → %d, %.1f%%", x.index(), x.trueLabel(), x.predicted(),
-                        100 * x.confidence()));
+                items.add(String.format(Locale.ROOT, "#%d: %s → %s, %.1f%%", x.index(), r.dataset().label(x.trueLabel()),
+                        r.dataset().label(x.predicted()), 100 * x.confidence()));
             }
             sb.append(String.join("; ", items)).append(".\n");
         }
         return sb.toString();
+    }
+
+    /** Where each seed's early stopping stopped and which epoch it kept (the curves above end at the shortest run). */
+    private static java.util.Optional<String> earlyStopping(ConfigResult r) {
+        List<EarlyStoppingOutcome> all = r.runs().stream().map(RunMetrics::earlyStopping).filter(java.util.Objects::nonNull)
+                .toList();
+        if (all.isEmpty()) return java.util.Optional.empty();
+        return java.util.Optional.of(String.format(Locale.ROOT, "Early stopping (%s, patience %d): trained %s epochs; "
+                        + "kept epochs %s (per seed, in seed order).", all.get(0).monitor(), all.get(0).patience(),
+                join(all, EarlyStoppingOutcome::totalEpochs), join(all, EarlyStoppingOutcome::bestModelEpoch)));
+    }
+
+    private static String join(List<EarlyStoppingOutcome> all, java.util.function.ToIntFunction<EarlyStoppingOutcome> f) {
+        return String.join(", ", all.stream().map(o -> Integer.toString(f.applyAsInt(o))).toList());
+    }
+
+    /**
+     * Early stopping's epochs on a learning curve: the kept one, and the one it stopped after if that ended the run.
+     * One seed only: with several, each stopped elsewhere, and lines at each would hide the curves.
+     */
+    private static List<Svg.Marker> markers(ConfigResult r) {
+        EarlyStoppingOutcome es = r.runs().size() == 1 ? r.runs().get(0).earlyStopping() : null;
+        if (es == null) return List.of();
+        List<Svg.Marker> marks = new ArrayList<>(List.of(new Svg.Marker(es.bestModelEpoch(), "kept " + es.bestModelEpoch(),
+                "kept")));
+        if (es.stoppedEarly()) marks.add(new Svg.Marker(es.totalEpochs(), "stopped " + es.totalEpochs(), "stopped"));
+        return marks;
     }
 
     private static String table(List<ConfigResult> results) {
@@ -150,8 +191,9 @@ public final class HtmlReport {
             .row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
             svg.chart{background:#fff;border:1px solid #eee}svg .title{font-size:13px;font-weight:600}
             svg .tick{font-size:11px;fill:#555}svg .legend{font-size:12px}svg .grid{stroke:#eee}
-            svg .line{fill:none;stroke-width:2}svg .band{opacity:.18;stroke:none}svg .cnum{font-size:10px;fill:#222}
-            .digits{display:flex;flex-wrap:wrap;gap:8px}.mistake{margin:0;text-align:center;font-size:11px;width:72px}
+            svg .line{fill:none;stroke-width:2}svg .marker{stroke:#555;stroke-dasharray:4 3}svg .marker.kept{stroke:#2ca02c}
+            svg .marker-label{font-size:11px;fill:#333}.early-stopping{background:#f4f8f4;border-left:3px solid #2ca02c;padding:4px 8px}svg .band{opacity:.18;stroke:none}svg .cnum{font-size:10px;fill:#222}
+            .digits{display:flex;flex-wrap:wrap;gap:8px}.mistake{margin:0;text-align:center;font-size:11px;width:84px}
             .mistake img{width:56px;height:56px;image-rendering:pixelated;border:1px solid #ccc}
             """;
 }

@@ -1,5 +1,6 @@
 package dev.mnistfcn.report;
 
+import dev.mnistfcn.Dataset;
 import dev.mnistfcn.eval.EpochStats;
 
 import java.util.Locale;
@@ -12,15 +13,19 @@ public final class MarkdownReport {
     public static String render(RunMetrics m) {
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(m.name()).append(": test-set report\n\n");
-        sb.append(String.format(Locale.ROOT, "Network %s (%,d parameters), %d epochs of batch %d, %s lr %s, seed %d.%n%n",
-                m.architecture(), m.parameters(), m.history().size(), m.config().training().batchSize(),
+        Dataset dataset = m.config().data().kind();
+        sb.append(String.format(Locale.ROOT, "Network %s (%,d parameters) on %s, %d epochs of batch %d, %s lr %s, seed %d.%n%n",
+                m.architecture(), m.parameters(), dataset.title(), m.history().size(), m.config().training().batchSize(),
                 m.config().training().updater().type(), m.config().training().updater().learningRate(), m.config().seed()));
+        if (m.earlyStopping() != null) sb.append(m.earlyStopping().sentence()).append(" The test figures are that epoch's.\n\n");
         sb.append(testSummary(m.test()));
-        sb.append(classTables(m.test()));
+        sb.append(classTables(m.test(), dataset));
         sb.append("\n## Training history\n\n| epoch | train loss | val loss | val acc | train s | examples/s |\n"
                 + "|---:|---:|---:|---:|---:|---:|\n");
+        int kept = m.earlyStopping() == null ? -1 : m.earlyStopping().bestModelEpoch();
         for (EpochStats s : m.history()) {
-            sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %.2f%% | %.2f | %.0f |%n", s.epoch(), s.trainLoss(),
+            sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.2f%% | %.2f | %.0f |%n",
+                    s.epoch() == kept ? s.epoch() + " (kept)" : Integer.toString(s.epoch()), s.trainLoss(),
                     s.validationLoss(), 100 * s.validationAccuracy(), s.trainSeconds(), s.examplesPerSecond()));
         }
         return sb.toString();
@@ -32,25 +37,27 @@ public final class MarkdownReport {
                 t.macroRecall(), t.macroF1(), t.loss(), t.seconds());
     }
 
-    /** Per-class table and confusion matrix. */
-    public static String classTables(TestMetrics t) {
+    /** Per-class table and confusion matrix, classes by name (Fashion-MNIST's) or digit. */
+    public static String classTables(TestMetrics t, Dataset dataset) {
         StringBuilder sb = new StringBuilder();
-        sb.append("\n## Per class\n\n| digit | precision | recall | F1 | count |\n|---:|---:|---:|---:|---:|\n");
+        sb.append("\n## Per class\n\n| ").append(dataset.classWord())
+                .append(" | precision | recall | F1 | count |\n|---|---:|---:|---:|---:|\n");
         for (TestMetrics.ClassMetrics c : t.perClass()) {
-            sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %.4f | %d |%n", c.digit(), c.precision(), c.recall(),
-                    c.f1(), c.count()));
+            sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %d |%n", dataset.label(c.digit()), c.precision(),
+                    c.recall(), c.f1(), c.count()));
         }
-        sb.append("\n## Confusion matrix (rows: true digit, columns: predicted)\n\n").append(confusionTable(t.confusion()));
+        sb.append("\n## Confusion matrix (rows: true ").append(dataset.classWord()).append(", columns: predicted)\n\n")
+                .append(confusionTable(t.confusion(), dataset));
         return sb.toString();
     }
 
-    /** A confusion matrix as a Markdown table, rows = true class. */
-    public static String confusionTable(int[][] m) {
+    /** A confusion matrix as a Markdown table, rows = true class, headed by the class names. */
+    public static String confusionTable(int[][] m, Dataset dataset) {
         StringBuilder sb = new StringBuilder("|   |");
-        for (int j = 0; j < m.length; j++) sb.append(' ').append(j).append(" |");
+        for (int j = 0; j < m.length; j++) sb.append(' ').append(dataset.label(j)).append(" |");
         sb.append("\n|---|").append("---:|".repeat(m.length)).append('\n');
         for (int i = 0; i < m.length; i++) {
-            sb.append("| **").append(i).append("** |");
+            sb.append("| **").append(dataset.label(i)).append("** |");
             for (int v : m[i]) sb.append(' ').append(v).append(" |");
             sb.append('\n');
         }

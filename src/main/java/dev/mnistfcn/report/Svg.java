@@ -19,7 +19,16 @@ public final class Svg {
     public record Series(String label, double[] mean, double[] low, double[] high) {
     }
 
+    /** A vertical line at an epoch (1-based) with a label; {@code kind} is its CSS class (kept, stopped). */
+    public record Marker(int epoch, String label, String kind) {
+    }
+
     public static String lineChart(String title, String cssClass, List<Series> series, String yFormat) {
+        return lineChart(title, cssClass, series, yFormat, List.of());
+    }
+
+    public static String lineChart(String title, String cssClass, List<Series> series, String yFormat,
+                                   List<Marker> markers) {
         int w = 420, h = 240, left = 56, right = 12, top = 28, bottom = 36;
         int n = series.stream().mapToInt(s -> s.mean().length).max().orElse(1);
         double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
@@ -54,6 +63,17 @@ public final class Svg {
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">epoch</text>",
                 (left + w - right) / 2, h - 4));
+        for (int mi = 0; mi < markers.size(); mi++) {
+            Marker m = markers.get(mi);
+            double mx = x(m.epoch() - 1, n, left, w - right);
+            // Labels sit at the foot of the plot, clear of the legend, staggered upwards so that markers on
+            // neighbouring epochs stay readable, and turned inwards at the edges so that none is cut off.
+            String anchor = mx > w - right - 40 ? "end" : mx < left + 40 ? "start" : "middle";
+            double lx = anchor.equals("end") ? mx - 3 : anchor.equals("start") ? mx + 3 : mx;
+            sb.append(String.format(Locale.ROOT, "<line class=\"marker %s\" data-epoch=\"%d\" x1=\"%.1f\" x2=\"%.1f\" "
+                            + "y1=\"%d\" y2=\"%d\"/><text class=\"marker-label\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>",
+                    esc(m.kind()), m.epoch(), mx, mx, top, h - bottom, lx, h - bottom - 4 - 12 * mi, anchor, esc(m.label())));
+        }
         for (int si = 0; si < series.size(); si++) {
             Series s = series.get(si);
             String color = PALETTE[si % PALETTE.length];
@@ -98,9 +118,20 @@ public final class Svg {
         return sb.append("</svg>").toString();
     }
 
-    /** A confusion matrix as a heat map: rows true, columns predicted; colour by row share. */
+    /** A confusion matrix as a heat map: rows true, columns predicted; colour by row share; classes numbered. */
     public static String heatmap(String title, String cssClass, int[][] m) {
-        int k = m.length, cell = 30, left = 34, top = 40;
+        return heatmap(title, cssClass, m, java.util.stream.IntStream.range(0, m.length).mapToObj(Integer::toString).toList());
+    }
+
+    /**
+     * As above with class names: rows are labelled "k name" where a name is more than its number (Fashion-MNIST),
+     * columns keep the number so that the cells stay square; each cell's tooltip names both classes.
+     */
+    public static String heatmap(String title, String cssClass, int[][] m, List<String> names) {
+        int k = m.length, cell = 30, top = 40;
+        List<String> rows = java.util.stream.IntStream.range(0, k)
+                .mapToObj(i -> names.get(i).equals(Integer.toString(i)) ? names.get(i) : i + " " + names.get(i)).toList();
+        int left = 22 + 7 * rows.stream().mapToInt(String::length).max().orElse(2);
         int w = left + cell * k + 8, h = top + cell * k + 8;
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "<svg class=\"chart %s\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
@@ -113,17 +144,17 @@ public final class Svg {
         for (int i = 0; i < k; i++) {
             long rowSum = 0;
             for (int v : m[i]) rowSum += v;
-            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%d</text>",
-                    left - 6, top + cell * i + cell / 2 + 4, i));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%s</text>",
+                    left - 6, top + cell * i + cell / 2 + 4, esc(rows.get(i))));
             for (int j = 0; j < k; j++) {
                 double share = rowSum == 0 ? 0 : (double) m[i][j] / rowSum;
                 // Off-diagonal errors are rare: a square root scale keeps them visible next to the diagonal.
                 double t = Math.sqrt(share);
                 String fill = i == j ? rgb(1 - t * 0.8, 1 - t * 0.45, 1 - t * 0.1) : rgb(1, 1 - t * 0.9, 1 - t * 0.9);
                 sb.append(String.format(Locale.ROOT, "<rect class=\"cell\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-                                + "fill=\"%s\"><title>true %d, predicted %d: %d</title></rect>"
+                                + "fill=\"%s\"><title>true %s, predicted %s: %d</title></rect>"
                                 + "<text x=\"%d\" y=\"%d\" class=\"cnum\" text-anchor=\"middle\">%d</text>",
-                        left + cell * j, top + cell * i, cell, cell, fill, i, j, m[i][j],
+                        left + cell * j, top + cell * i, cell, cell, fill, esc(names.get(i)), esc(names.get(j)), m[i][j],
                         left + cell * j + cell / 2, top + cell * i + cell / 2 + 4, m[i][j]));
             }
         }

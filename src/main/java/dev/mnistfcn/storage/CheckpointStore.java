@@ -51,11 +51,19 @@ public final class CheckpointStore {
         return file;
     }
 
-    /** Writes {@code best.zip} (the network with the best validation accuracy so far). */
+    /**
+     * Writes {@code best.zip}, atomically: the network with the best validation accuracy so far, or with early
+     * stopping the best by its monitor (the weights {@code model.zip} will hold).
+     */
     public Path saveBest(MultiLayerNetwork net, ModelMetadata meta) throws IOException {
-        Path file = dir.resolve(BEST);
+        Path file = best();
         ModelFiles.save(net, file, true, meta);
         return file;
+    }
+
+    /** Where {@link #saveBest} writes. */
+    public Path best() {
+        return dir.resolve(BEST);
     }
 
     /** Complete checkpoints, newest first. */

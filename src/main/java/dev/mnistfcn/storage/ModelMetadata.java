@@ -13,9 +13,11 @@ import java.util.List;
  * @param epoch        epochs completed when saved
  * @param iteration    parameter updates done when saved
  * @param testAccuracy test accuracy recorded at save time (final model only)
+ * @param dataset      the {@code data.dataset} it was trained on ({@code mnist}, {@code fashion-mnist}), so that
+ *                     {@code evaluate} tests it on the same set; null in zips written before it was recorded (MNIST)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelMetadata(String name, String config, int epoch, long iteration, Double validationLoss,
                             Double validationAccuracy, Double testAccuracy, String dl4jVersion, String savedAt,
-                            List<EpochStats> history) {
+                            List<EpochStats> history, String dataset) {
 }

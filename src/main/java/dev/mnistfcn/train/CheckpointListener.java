@@ -19,6 +19,7 @@ public final class CheckpointListener implements TrainingListener {
     private final MultiLayerNetwork net;
     private final CheckpointStore store;
     private final int every;
+    private final boolean writeBest;
     private final BiFunction<EpochStats, List<EpochStats>, ModelMetadata> metadata;
     private final PrintStream out;
     private int lastEpoch;
@@ -27,9 +28,19 @@ public final class CheckpointListener implements TrainingListener {
     /** {@code metadata} describes the network after an epoch, from that epoch's figures and the history so far. */
     public CheckpointListener(MultiLayerNetwork net, CheckpointStore store, int every,
                               BiFunction<EpochStats, List<EpochStats>, ModelMetadata> metadata, PrintStream out) {
+        this(net, store, every, true, metadata, out);
+    }
+
+    /**
+     * {@code writeBest} false: no {@code best.zip} from here, because early stopping writes it by its own monitor
+     * ({@link EarlyStoppingListener}); one file, one meaning of "best".
+     */
+    public CheckpointListener(MultiLayerNetwork net, CheckpointStore store, int every, boolean writeBest,
+                              BiFunction<EpochStats, List<EpochStats>, ModelMetadata> metadata, PrintStream out) {
         this.net = net;
         this.store = store;
         this.every = every;
+        this.writeBest = writeBest;
         this.metadata = metadata;
         this.out = out;
     }
@@ -47,7 +58,7 @@ public final class CheckpointListener implements TrainingListener {
             if (stats.epoch() % every == 0 || stats.epoch() == lastEpoch) {
                 out.println("  checkpoint " + store.save(net, metadata.apply(stats, history)));
             }
-            if (stats.validationAccuracy() > best) {
+            if (writeBest && stats.validationAccuracy() > best) {
                 best = stats.validationAccuracy();
                 store.saveBest(net, metadata.apply(stats, history));
             }

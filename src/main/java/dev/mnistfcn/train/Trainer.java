@@ -23,16 +23,23 @@ public final class Trainer {
         this.listeners = List.copyOf(listeners);
     }
 
-    /** Trains the plan's remaining epochs; returns the whole history, the plan's earlier epochs included. */
+    /**
+     * Trains the plan's remaining epochs, or fewer when a listener asks to stop (early stopping); returns the whole
+     * history, the plan's earlier epochs included.
+     */
     public List<EpochStats> train(TrainingStep step, TrainingPlan plan) {
         List<EpochStats> history = new ArrayList<>(plan.done());
         for (TrainingListener l : listeners) l.trainingStarted(plan);
-        for (int epoch = history.size() + 1; epoch <= plan.epochs(); epoch++) {
+        for (int epoch = history.size() + 1; epoch <= plan.epochs() && !stopRequested(); epoch++) {
             history.add(epoch(step, plan, epoch));
             List<EpochStats> soFar = List.copyOf(history);
             for (TrainingListener l : listeners) l.epochDone(soFar.get(soFar.size() - 1), soFar);
         }
         return history;
+    }
+
+    private boolean stopRequested() {
+        return listeners.stream().anyMatch(TrainingListener::stopRequested);
     }
 
     private EpochStats epoch(TrainingStep step, TrainingPlan plan, int epoch) {

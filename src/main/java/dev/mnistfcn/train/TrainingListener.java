@@ -16,4 +16,13 @@ public interface TrainingListener {
     /** After each epoch's validation; {@code history} includes {@code stats}. */
     default void epochDone(EpochStats stats, List<EpochStats> history) {
     }
+
+    /**
+     * Asked before every epoch, the first of a resumed run included: true stops training there (DL4J's
+     * {@code EpochTerminationCondition} saying "terminate"). A separate question rather than a return value of
+     * {@link #epochDone}, so that every listener hears an epoch before any one of them ends the run.
+     */
+    default boolean stopRequested() {
+        return false;
+    }
 }

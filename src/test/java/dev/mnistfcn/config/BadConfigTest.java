@@ -37,7 +37,7 @@ class BadConfigTest {
     static Stream<Arguments> badFiles() {
         return Stream.of(
                 Arguments.of("unknown key", GOOD.replace("epochs: 1", "epoch: 1"),
-                        new String[]{"unknown key 'training.epoch'", "(line 7)", "batch_size, engine, epochs, updater"}),
+                        new String[]{"unknown key 'training.epoch'", "(line 7)", "batch_size, early_stopping, engine, epochs, updater"}),
                 Arguments.of("unknown top-level key", GOOD + "optimizer: adam\n",
                         new String[]{"unknown key 'optimizer'", "at the top level", "checkpoint"}),
                 Arguments.of("typo'd activation", GOOD.replace("activation: relu", "activation: rleu"),
@@ -109,8 +109,43 @@ class BadConfigTest {
                 Arguments.of("two YAML documents", GOOD + "---\nname: u\n",
                         new String[]{"more than one YAML document", "(line 11)", "second '---'"}),
                 Arguments.of("list given for a text key", GOOD.replace("name: t", "name: [a, b]"),
-                        new String[]{"'name'", "(line 1)", "holds a list", "not a text value"})
+                        new String[]{"'name'", "(line 1)", "holds a list", "not a text value"}),
+                Arguments.of("unknown dataset", GOOD + "data: {dataset: cifar10}\n",
+                        new String[]{"'data.dataset'", "'cifar10'", "one of mnist, fashion-mnist"}),
+                Arguments.of("dataset spelled with an underscore", GOOD + "data: {dataset: fashion_mnist}\n",
+                        new String[]{"'data.dataset'", "'fashion_mnist'", "one of mnist, fashion-mnist"}),
+                Arguments.of("early stopping on an unknown monitor", GOOD.replace("epochs: 1",
+                        "epochs: 1\n  early_stopping: {monitor: loss}"),
+                        new String[]{"'training.early_stopping.monitor'", "'loss'", "one of val_loss, val_accuracy"}),
+                Arguments.of("early stopping with zero patience", GOOD.replace("epochs: 1",
+                        "epochs: 1\n  early_stopping: {patience: 0}"),
+                        new String[]{"'training.early_stopping.patience'", "'0'", "whole number of epochs ≥ 1"}),
+                Arguments.of("early stopping with fractional patience", GOOD.replace("epochs: 1",
+                        "epochs: 1\n  early_stopping: {patience: 2.5}"),
+                        new String[]{"'training.early_stopping.patience'", "'2.5'", "whole number"}),
+                Arguments.of("early stopping with a negative min_delta", GOOD.replace("epochs: 1",
+                        "epochs: 1\n  early_stopping: {min_delta: -0.01}"),
+                        new String[]{"'training.early_stopping.min_delta'", "'-0.01'", "a number ≥ 0"}),
+                Arguments.of("early stopping key misspelt", GOOD.replace("epochs: 1",
+                        "epochs: 1\n  early_stopping: {patiance: 3}"),
+                        new String[]{"unknown key 'training.early_stopping.patiance'", "(line 8)",
+                                "min_delta, monitor, patience"}),
+                Arguments.of("early stopping given as a flag", GOOD.replace("epochs: 1", "epochs: 1\n  early_stopping: true"),
+                        new String[]{"'training.early_stopping'", "'true'", "not a mapping of keys"})
         );
+    }
+
+    @Test
+    void earlyStoppingTakesTheTutorialsDefaultsWhereKeysAreLeftOut() throws IOException {
+        Path file = dir.resolve("es.yaml");
+        Files.writeString(file, GOOD.replace("epochs: 1", "epochs: 1\n  early_stopping: {monitor: val_accuracy}"));
+        EarlyStoppingSpec es = ConfigLoader.load(file, Map.of()).training().earlyStopping();
+        assertEquals(new EarlyStoppingSpec("val_accuracy", 5, 0.0), es);
+        assertFalse(es.minimize());
+        Files.writeString(file, GOOD);
+        assertEquals(null, ConfigLoader.load(file, Map.of()).training().earlyStopping(), "absent: off");
+        assertFalse(ConfigLoader.toYaml(ConfigLoader.load(file, Map.of())).contains("early_stopping"),
+                "config.resolved.yaml of a run without it stays as it was");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -174,7 +209,9 @@ class BadConfigTest {
     void emptyOrFolderConfigNameSaysWhatToGive() {
         ConfigException empty = assertThrows(ConfigException.class, () -> ConfigLoader.locate(""));
         assertTrue(empty.getMessage().startsWith("The config name is empty (''). Give a path to a YAML file, or the "
-                + "name of one in config/: one-layer.yaml, two-layer.yaml"), empty.getMessage());
+                + "name of one in config/: fashion-one-layer.yaml, fashion-two-layer.yaml, "), empty.getMessage());
+        assertTrue(empty.getMessage().contains(" one-layer.yaml, ") && empty.getMessage().contains(" two-layer.yaml "),
+                "config/'s files, sorted: " + empty.getMessage());
         ConfigException folder = assertThrows(ConfigException.class, () -> ConfigLoader.locate("config"));
         assertTrue(folder.getMessage().startsWith("Config 'config' is a folder"), folder.getMessage());
         ConfigException direct = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir, Map.of()));

@@ -9,12 +9,15 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,6 +65,24 @@ class ShippedConfigsTest {
         assertEquals(0.088, std, 0.005);
         var w2 = NetworkFactory.build(c).getLayer(1).getParam("W");
         assertEquals(0.1, w2.stdNumber().doubleValue(), 0.005);
+    }
+
+    /** The Fashion configs are the tutorial's networks, trained the same way: only the dataset and name differ. */
+    @ParameterizedTest
+    @ValueSource(strings = {"one-layer", "two-layer"})
+    void fashionConfigsAreTheTutorialsNetworksOnFashionMnist(String tutorial) {
+        ExperimentConfig mnist = ConfigLoader.load(Path.of("config/" + tutorial + ".yaml"), Map.of());
+        ExperimentConfig fashion = ConfigLoader.load(Path.of("config/fashion-" + tutorial + ".yaml"), Map.of());
+        assertEquals("fashion-" + tutorial, fashion.name());
+        assertEquals(dev.mnistfcn.Dataset.FASHION_MNIST, fashion.data().kind());
+        assertEquals("/usr/share/datasets/fashion-mnist", fashion.data().dir(), "Debian's folder, by default");
+        assertEquals(List.of("data.dataset", "data.dir", "name"), ConfigDiff.between(mnist, fashion).stream()
+                .map(ConfigDiff.Difference::key).sorted().toList());
+        MultiLayerConfiguration conf = NetworkFactory.configuration(fashion);
+        assertEquals(NetworkFactory.configuration(mnist).toJson(), conf.toJson(), "the same DL4J network");
+        assertEquals(NetworkFactory.build(mnist).numParams(), NetworkFactory.build(fashion).numParams());
+        assertTutorialTraining(fashion, conf);
+        assertEquals(fashion, ConfigLoader.parse(ConfigLoader.toYaml(fashion), "resolved"), "round-trips");
     }
 
     @Test

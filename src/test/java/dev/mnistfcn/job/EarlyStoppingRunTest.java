@@ -1,0 +1,110 @@
+package dev.mnistfcn.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mnistfcn.Json;
+import dev.mnistfcn.TestData;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.report.RunMetrics;
+import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.train.EarlyStoppingOutcome;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static dev.mnistfcn.job.TrainingJob.Resume.AUTO;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** training.early_stopping on real MNIST (a 3,000-image subset, where two-layer overfits within a few epochs). */
+class EarlyStoppingRunTest {
+    @TempDir
+    Path out;
+
+    private ExperimentConfig config(String name, int epochs) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("name", name);
+        o.put("training.epochs", String.valueOf(epochs));
+        o.put("training.early_stopping.monitor", "val_loss");
+        o.put("training.early_stopping.patience", "2");
+        o.put("data.train_limit", "3000");
+        o.put("data.dir", TestData.mnistDir().toString());
+        o.put("output.dir", out.toString());
+        o.put("checkpoint.every", "1");
+        return ConfigLoader.load(Path.of("config/two-layer.yaml"), o);
+    }
+
+    private String run(ExperimentConfig c) {
+        var console = new ByteArrayOutputStream();
+        new TrainingJob(c, new PrintStream(console), false).run(AUTO);
+        return console.toString();
+    }
+
+    @Test
+    void aRunKilledMidPatienceResumesToTheSameStopAndTheSameKeptWeights() throws Exception {
+        String straightConsole = run(config("straight", 15));
+        RunMetrics straight = Json.MAPPER.readValue(out.resolve("straight/metrics.json").toFile(), RunMetrics.class);
+        EarlyStoppingOutcome es = straight.earlyStopping();
+        assertTrue(es.stoppedEarly(), "two-layer on 3,000 images overfits within 15 epochs: " + straightConsole);
+        int best = es.bestModelEpoch();
+        assertEquals(best + 2, es.totalEpochs(), "patience 2");
+        assertEquals(es.totalEpochs(), straight.history().size());
+        double bestLoss = straight.history().stream().mapToDouble(s -> s.validationLoss()).min().orElseThrow();
+        assertEquals(bestLoss, straight.history().get(best - 1).validationLoss(), "the kept epoch has the lowest val loss");
+        assertTrue(straightConsole.contains("Early stopping: stopped after epoch " + es.totalEpochs() + ", as val_loss had "
+                + "not improved by more than 0.0 for 2 epochs; the model keeps epoch " + best + "'s weights"), straightConsole);
+
+        // model.zip is the kept epoch's network, not the last one: its recorded epoch, and its weights are best.zip's.
+        Path straightRun = out.resolve("straight");
+        assertEquals(best, ModelFiles.load(straightRun.resolve("model.zip"), false).metadata().orElseThrow().epoch());
+        assertSameWeights(straightRun.resolve("checkpoints/best.zip"), straightRun.resolve("model.zip"));
+        assertFalse(ModelFiles.load(straightRun.resolve("checkpoints/" + String.format("epoch-%02d.zip", es.totalEpochs())),
+                false).network().params().equals(ModelFiles.load(straightRun.resolve("model.zip"), false).network().params()));
+
+        // The same run killed right after its best epoch's checkpoint, before best.zip was written ...
+        run(config("es", best));
+        Files.delete(out.resolve("es/checkpoints/best.zip"));
+        // ... resumed and killed again one epoch into the patience ...
+        String mid = run(config("es", best + 1));
+        assertTrue(mid.contains("Resuming 'es'") && mid.contains("epoch " + best + " of " + (best + 1) + " done"), mid);
+        // ... and resumed to the end: one more epoch, not a fresh patience of two.
+        String rest = run(config("es", 15));
+        assertTrue(rest.contains("epoch " + (best + 1) + " of 15 done"), rest);
+        assertTrue(rest.contains(" " + es.totalEpochs() + "/15 |") && !rest.contains(" " + (es.totalEpochs() + 1) + "/15 |"),
+                rest);
+        RunMetrics resumed = Json.MAPPER.readValue(out.resolve("es/metrics.json").toFile(), RunMetrics.class);
+        assertEquals(es, resumed.earlyStopping());
+        assertEquals(straight.test().accuracy(), resumed.test().accuracy());
+        MultiLayerNetwork a = ModelFiles.load(straightRun.resolve("model.zip"), true).network();
+        MultiLayerNetwork b = ModelFiles.load(out.resolve("es/model.zip"), true).network();
+        assertEquals(a.params(), b.params(), "the kept weights, bit for bit");
+
+        // Finished: a rerun trains nothing, though it stopped short of training.epochs.
+        assertTrue(run(config("es", 15)).contains("Run 'es' is already finished"));
+
+        JsonNode json = Json.MAPPER.readTree(out.resolve("es/metrics.json").toFile());
+        assertEquals(best, json.get("early_stopping").get("best_model_epoch").asInt());
+        assertEquals(es.totalEpochs(), json.get("early_stopping").get("total_epochs").asInt());
+        String md = Files.readString(out.resolve("es/report.md"));
+        assertTrue(md.contains("Early stopping: stopped after epoch " + es.totalEpochs()), md);
+        assertTrue(md.contains("\n| " + best + " (kept) | "), md);
+        Document html = Jsoup.parse(Files.readString(out.resolve("es/report.html")));
+        assertEquals(String.valueOf(best), html.select("svg.loss-curve line.marker.kept").attr("data-epoch"));
+        assertEquals(String.valueOf(es.totalEpochs()), html.select("svg.loss-curve line.marker.stopped").attr("data-epoch"));
+        assertTrue(html.select("p.early-stopping").text().startsWith("Early stopping: stopped after epoch"));
+    }
+
+    private static void assertSameWeights(Path expected, Path actual) {
+        assertEquals(ModelFiles.load(expected, false).network().params(), ModelFiles.load(actual, false).network().params());
+    }
+}
