@@ -69,7 +69,7 @@ class FusedDenseNetworkTest {
             INDArray expected = net.gradient().gradient().dup().reshape(-1).divi(rows.length); // fit divides by n
             double expectedScore = net.score();
 
-            double loss = step.lossAndGradient(data.train(), rows) + step.regularizationScore();
+            double loss = step.lossAndGradient(data.train(), rows, net.getIterationCount()) + step.regularizationScore();
             assertEquals(expectedScore, loss, 1e-4 * expectedScore, "loss at step " + s); // DL4J sums ||W||² in float
             INDArray actual = Nd4j.createFromArray(step.gradient());
             double diff = expected.sub(actual).amaxNumber().doubleValue();
