@@ -26,6 +26,7 @@ public final class ConfigValidator {
         if (m.input() != PIXELS) fail(where, "model.input", m.input(), PIXELS + " (MNIST images are 28×28 pixels)");
         if (m.output() != CLASSES) fail(where, "model.output", m.output(), CLASSES + " (MNIST has ten digit classes)");
         checkInit(where, "model.output_init", m.outputInit());
+        checkDropout(where, "model.input_dropout", m.inputDropout());
         for (int i = 0; i < m.hidden().size(); i++) {
             LayerSpec l = m.hidden().get(i);
             String p = "model.hidden[" + i + "]";
@@ -37,9 +38,7 @@ public final class ConfigValidator {
             if (l.units() <= 0) fail(where, p + ".units", l.units(), "a whole number of units ≥ 1");
             activation(where, p + ".activation", l.activation());
             checkInit(where, p + ".init", l.init());
-            if (l.dropout() != null && (l.dropout() < 0 || l.dropout() >= 1)) {
-                fail(where, p + ".dropout", l.dropout(), "a drop probability in [0, 1)");
-            }
+            checkDropout(where, p + ".dropout", l.dropout());
             if (l.l2() != null && l.l2() < 0) fail(where, p + ".l2", l.l2(), "an L2 coefficient ≥ 0");
         }
         // The split first: the batch size is checked against what it leaves, so that an impossible split is
@@ -184,6 +183,10 @@ public final class ConfigValidator {
         String accepted = Arrays.stream(Activation.values()).filter(a -> a != Activation.SOFTMAX)
                 .map(a -> a.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
         throw fail(where, key, name, "one of " + accepted + " (the output layer is always softmax)");
+    }
+
+    private static void checkDropout(String where, String key, Double p) {
+        if (p != null && !(p >= 0 && p < 1)) fail(where, key, p, "a drop probability in [0, 1) (0.2: drop one value in five)");
     }
 
     private static void checkInit(String where, String key, InitSpec init) {

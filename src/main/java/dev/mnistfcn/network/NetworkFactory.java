@@ -68,7 +68,7 @@ public final class NetworkFactory {
                 .cacheMode(CacheMode.NONE)
                 .list();
         int nIn = m.input();
-        Double dropoutBefore = null;
+        Double dropoutBefore = m.inputDropout() != null && m.inputDropout() > 0 ? m.inputDropout() : null;
         for (int i = 0; i < m.hidden().size(); i++) {
             LayerSpec l = m.hidden().get(i);
             var dense = new DenseLayer.Builder().nIn(nIn).nOut(l.units())
