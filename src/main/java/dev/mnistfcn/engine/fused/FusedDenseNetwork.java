@@ -261,6 +261,11 @@ public final class FusedDenseNetwork {
         Activation.softmax(b.z[layers - 1], 0, n, width[layers]);
     }
 
+    /** The dropout mask of layer {@code i}'s input in the last training batch, row-major (for tests). */
+    float[] dropoutMask(int i) {
+        return dropout.mask(i);
+    }
+
     /** The last computed gradient, in the layout of {@code net.params()}. */
     float[] gradient() {
         return grads.clone();
