@@ -104,7 +104,7 @@ public final class ConfigValidator {
                     + " (DL4J's StepSchedule, ExponentialSchedule, InverseSchedule, PolySchedule, SigmoidSchedule, "
                     + "MapSchedule, CycleSchedule)");
         }
-        if (!ScheduleSpec.BY.contains(s.by())) {
+        if (s.by() == null || !ScheduleSpec.BY.contains(s.by())) {
             fail(where, p + "by", s.by(), "epoch or iteration (what the schedule counts; the key is required)");
         }
         List<String> takes = ScheduleSpec.KEYS.get(s.type());
