@@ -85,6 +85,23 @@ class RegularisationConfigTest {
         assertEquals(ConfigLoader.parse(ConfigLoader.toYaml(map), "resolved"), map, "map keys survive a round trip");
     }
 
+    /** The shipped tuned config: the network the issue asks for, trained by the fused engine under auto. */
+    @Test
+    void tunedConfigBuildsForTheFusedEngine() {
+        ExperimentConfig c = ConfigLoader.load(Path.of("config/tuned.yaml"), Map.of());
+        MultiLayerConfiguration conf = NetworkFactory.configuration(c);
+        assertEquals("784-1024-1024-10", NetworkFactory.architecture(conf));
+        double[] retain = {0.9, 0.7, 0.7};
+        for (int i = 0; i < 3; i++) {
+            assertEquals(retain[i], ((Dropout) ((BaseLayer) conf.getConf(i).getLayer()).getIDropout()).getP(), 1e-12);
+        }
+        ISchedule s = ((Adam) ((BaseLayer) conf.getConf(0).getLayer()).getIUpdater()).getLearningRateSchedule();
+        assertEquals(new ExponentialSchedule(ScheduleType.EPOCH, 0.001, 0.9), s);
+        assertEquals(128, c.training().batchSize());
+        assertTrue(c.training().epochs() <= 30);
+        assertEquals(java.util.Optional.empty(), dev.mnistfcn.engine.fused.FusedSupport.forTraining(conf));
+    }
+
     static Stream<Arguments> mistakes() {
         return Stream.of(
                 Arguments.of("schedule: {type: cosine, by: epoch}",
