@@ -126,8 +126,14 @@ public final class ConfigValidator {
             fail(where, p + "gamma", s.gamma(), s.type().equals("sigmoid") ? "a number ≠ 0 (> 0 rises to "
                     + "learning_rate, < 0 falls from it)" : RANGES.get("gamma"));
         }
+        if (s.type().equals("poly") && s.power() != null && (s.power() == 0 || !Double.isFinite(s.power()))) {
+            // DL4J's PolySchedule computes lr·(1 + t/max_iter)^power: a negative power decays, a positive one rises.
+            fail(where, p + "power", s.power(), "a number ≠ 0 (DL4J's poly schedule is lr·(1 + t/max_iter)^power "
+                    + "until max_iter, then 0: < 0 decays, > 0 rises)");
+        }
         for (String k : List.of("decay_rate", "power", "max_learning_rate")) {
             Double v = (Double) s.get(k);
+            if (k.equals("power") && s.type().equals("poly")) continue;
             if (v != null && !(v > (k.equals("max_learning_rate") ? learningRate : 0))) fail(where, p + k, v, RANGES.get(k));
         }
         for (String k : List.of("step", "max_iter", "cycle_length")) {

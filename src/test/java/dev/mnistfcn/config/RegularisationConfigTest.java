@@ -122,6 +122,8 @@ class RegularisationConfigTest {
                         new String[]{"'training.updater.schedule.step'", "'0'", "≥ 1"}),
                 Arguments.of("schedule: {type: step, by: epoch, decay_rate: 0.5, step: 2.5}",
                         new String[]{"'training.updater.schedule.step'", "whole number"}),
+                Arguments.of("schedule: {type: poly, by: iteration, power: 0, max_iter: 100}",
+                        new String[]{"'training.updater.schedule.power'", "'0.0'", "≠ 0", "(1 + t/max_iter)^power"}),
                 Arguments.of("schedule: {type: poly, by: iteration, power: 2}",
                         new String[]{"'training.updater.schedule.max_iter'", "(missing)"}),
                 Arguments.of("schedule: {type: sigmoid, by: epoch, gamma: 0, step_size: 3}",
