@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ScheduleAndDecayTest {
     private static final Path MNIST = TestData.mnistDir();
+    private static MnistSplits data;
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
@@ -58,7 +59,7 @@ class ScheduleAndDecayTest {
             o.put(prefix + key, kv.substring(kv.indexOf('=') + 1));
         }
         ExperimentConfig cfg = config(o);
-        MnistSplits data = MnistSplits.load(cfg.data(), MNIST);
+        if (data == null) data = MnistSplits.load(cfg.data(), MNIST); // the same 600 images in every case
         MultiLayerNetwork reference = NetworkFactory.build(cfg);
         MultiLayerNetwork fused = NetworkFactory.build(cfg);
         assertEquals(Optional.empty(), FusedSupport.forTraining(fused.getLayerWiseConfigurations()));

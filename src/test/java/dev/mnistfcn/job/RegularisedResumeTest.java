@@ -27,21 +27,18 @@ class RegularisedResumeTest {
     @TempDir
     Path out;
 
+    /** Dropout on the input and the hidden layer, a by-epoch schedule, weight decay; fused. */
+    private static final String REGULARISED = "training.engine=fused;model.input_dropout=0.2;model.hidden[0].dropout=0.3;"
+            + "training.updater.schedule.type=exponential;training.updater.schedule.by=epoch;"
+            + "training.updater.schedule.gamma=0.5;training.updater.weight_decay=0.01;data.train_limit=1500;checkpoint.every=1";
+
     private ExperimentConfig config(int epochs, String name) {
         Map<String, String> o = new LinkedHashMap<>();
+        for (String kv : REGULARISED.split(";")) o.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
         o.put("name", name);
         o.put("training.epochs", String.valueOf(epochs));
-        o.put("training.engine", "fused");
-        o.put("training.updater.schedule.type", "exponential");
-        o.put("training.updater.schedule.by", "epoch");
-        o.put("training.updater.schedule.gamma", "0.5");
-        o.put("training.updater.weight_decay", "0.01");
-        o.put("model.input_dropout", "0.2");
-        o.put("model.hidden[0].dropout", "0.3");
-        o.put("data.train_limit", "1500");
         o.put("data.dir", TestData.mnistDir().toString());
         o.put("output.dir", out.toString());
-        o.put("checkpoint.every", "1");
         return ConfigLoader.load(Path.of("config/one-layer.yaml"), o);
     }
 
