@@ -7,10 +7,11 @@ import dev.mnistfcn.data.EpochBatches;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.engine.fused.FusedSupport;
 import dev.mnistfcn.network.NetworkFactory;
+import dev.mnistfcn.storage.ModelFiles;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 import java.nio.file.Path;
@@ -32,6 +33,9 @@ class ScheduleAndDecayTest {
     private static final Path MNIST = TestData.mnistDir();
     private static MnistSplits data;
 
+    @TempDir
+    Path dir;
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
             "adam | type=step;by=iteration;decay_rate=0.5;step=5",
@@ -48,7 +52,7 @@ class ScheduleAndDecayTest {
             "adam | weight_decay=0.5",
             "sgd  | weight_decay=2;schedule.type=exponential;schedule.by=epoch;schedule.gamma=0.5",
     })
-    void fusedTrainingFollowsFit(String updater, String settings) {
+    void fusedTrainingFollowsFit(String updater, String settings) throws Exception {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("training.updater.type", updater);
         o.put("training.updater.learning_rate", updater.equals("sgd") ? "0.1" : "0.01");
@@ -83,6 +87,19 @@ class ScheduleAndDecayTest {
         double scale = reference.params().norm2Number().doubleValue();
         double relative = reference.params().sub(fused.params()).norm2Number().doubleValue() / scale;
         assertTrue(relative < 1e-4, "relative parameter difference " + relative);
+
+        // A checkpoint keeps the schedule, decay and both counts: a resumed run continues at the same rate.
+        Path zip = dir.resolve("checkpoint.zip");
+        ModelFiles.save(fused, zip, true, null);
+        MultiLayerNetwork restored = ModelFiles.load(zip, true).network();
+        IUpdater kept = restored.getLayer(0).conf().getLayer().getUpdaterByParam("W");
+        assertEquals(built, kept);
+        assertEquals(reference.getLayer(0).conf().getLayer().getRegularizationByParam("W"),
+                restored.getLayer(0).conf().getLayer().getRegularizationByParam("W"));
+        assertEquals(fused.getEpochCount(), restored.getEpochCount());
+        assertEquals(fused.getIterationCount(), restored.getIterationCount());
+        assertEquals(built.getLearningRate(18, 3), kept.getLearningRate(restored.getIterationCount(),
+                restored.getEpochCount()));
 
         // The rate did change (or the decay did act): a fixed-rate run without decay ends elsewhere.
         Map<String, String> plain = new LinkedHashMap<>(o);

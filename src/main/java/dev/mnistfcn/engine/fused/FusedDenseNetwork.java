@@ -18,8 +18,9 @@ import java.util.Map;
 
 /**
  * A dense softmax {@code MultiLayerNetwork}'s forward pass ({@link #output}) and training step ({@link #fit}),
- * computing what DL4J's {@code output} and {@code fit(DataSet)} compute — the same loss, gradients, L2 term and
- * DL4J Adam/SGD formula ({@link UpdateRules}), on the network's own parameter and updater-state arrays (the latter
+ * computing what DL4J's {@code output} and {@code fit(DataSet)} compute — the same loss, gradients, dropout
+ * ({@link DropoutMasks}), L2 and weight decay ({@link Penalty}) and DL4J Adam/SGD formula at the updater's
+ * (scheduled) rate ({@link UpdateRules}), on the network's own parameter and updater-state arrays (the latter
  * written back by {@link #writeUpdaterState}), advancing its iteration count — in a handful of BLAS calls plus
  * plain Java loops.
  *
