@@ -11,7 +11,7 @@ What maps how (DL4J semantics, so both sides train the same thing):
   dropout p on a layer   drops that layer's outputs with probability p (nn.Dropout(p): inverted dropout, as DL4J's)
   input_dropout p        the same on the 784 inputs
   l2 c                   DL4J adds c·w to the gradient (loss + c/2·|w|²): here the same term added to the loss
-  weight_decay c         DL4J's WeightDecay(applyLR=true): w -= lr·c·w after the update: done by hand after step()
+  updater.weight_decay c DL4J's WeightDecay(applyLR=true): w -= lr·c·w after the update: done by hand after step()
   schedule               DL4J's ISchedule formulas for step / exponential / inverse / poly, by epoch or iteration
 
 Usage: /usr/bin/python3 scripts/torch_config.py config/tuned.yaml [--epochs N] [--batch-size B] [--seed S]
@@ -120,7 +120,7 @@ def main():
     bs = args.batch_size or training.get("batch_size", 50)
     lr0 = updater.get("learning_rate", 0.01)
     schedule = updater.get("schedule")
-    weight_decay = training.get("weight_decay") or 0.0
+    weight_decay = updater.get("weight_decay") or 0.0
 
     torch.set_num_threads(args.threads)
     if args.ftz:

@@ -26,6 +26,7 @@ public final class ConfigValidator {
         if (m.input() != PIXELS) fail(where, "model.input", m.input(), PIXELS + " (MNIST images are 28×28 pixels)");
         if (m.output() != CLASSES) fail(where, "model.output", m.output(), CLASSES + " (MNIST has ten digit classes)");
         checkInit(where, "model.output_init", m.outputInit());
+        checkDropout(where, "model.input_dropout", m.inputDropout());
         for (int i = 0; i < m.hidden().size(); i++) {
             LayerSpec l = m.hidden().get(i);
             String p = "model.hidden[" + i + "]";
@@ -37,9 +38,7 @@ public final class ConfigValidator {
             if (l.units() <= 0) fail(where, p + ".units", l.units(), "a whole number of units ≥ 1");
             activation(where, p + ".activation", l.activation());
             checkInit(where, p + ".init", l.init());
-            if (l.dropout() != null && (l.dropout() < 0 || l.dropout() >= 1)) {
-                fail(where, p + ".dropout", l.dropout(), "a drop probability in [0, 1)");
-            }
+            checkDropout(where, p + ".dropout", l.dropout());
             if (l.l2() != null && l.l2() < 0) fail(where, p + ".l2", l.l2(), "an L2 coefficient ≥ 0");
         }
         // The split first: the batch size is checked against what it leaves, so that an impossible split is
@@ -99,6 +98,18 @@ public final class ConfigValidator {
             if (v != null && (v < 0 || v >= 1)) fail(where, "training.updater." + e[0], v, "a number in [0, 1)");
         }
         if (u.epsilon() != null && !(u.epsilon() > 0)) fail(where, "training.updater.epsilon", u.epsilon(), "a number > 0");
+        if (u.schedule() != null) ScheduleChecks.check(where, u.schedule(), u.learningRate());
+        if (u.weightDecay() != null) {
+            if (!(u.weightDecay() >= 0)) fail(where, "training.updater.weight_decay", u.weightDecay(), "a coefficient ≥ 0");
+            for (int i = 0; i < m.hidden().size(); i++) {
+                Double l2 = m.hidden().get(i).l2();
+                // DL4J keeps one of the two on a layer (its builder drops the other with a warning): say so here.
+                if (u.weightDecay() > 0 && l2 != null && l2 > 0) {
+                    fail(where, "model.hidden[" + i + "].l2", l2, "no l2 together with training.updater.weight_decay "
+                            + u.weightDecay() + " (DL4J applies one or the other to a layer's weights; keep one)");
+                }
+            }
+        }
         if (c.output().dir().isBlank()) fail(where, "output.dir", c.output().dir(), "a folder path");
         CheckpointSpec cp = c.checkpoint();
         if (cp.every() < 0) fail(where, "checkpoint.every", cp.every(), "0 (no checkpoints) or a number of epochs ≥ 1");
@@ -121,6 +132,10 @@ public final class ConfigValidator {
         throw fail(where, key, name, "one of " + accepted + " (the output layer is always softmax)");
     }
 
+    private static void checkDropout(String where, String key, Double p) {
+        if (p != null && !(p >= 0 && p < 1)) fail(where, key, p, "a drop probability in [0, 1) (0.2: drop one value in five)");
+    }
+
     private static void checkInit(String where, String key, InitSpec init) {
         if (!InitSpec.acceptedTypes().contains(init.type())) {
             fail(where, key + ".type", init.type(), "one of " + String.join(", ", InitSpec.acceptedTypes()));
@@ -136,7 +151,7 @@ public final class ConfigValidator {
         }
     }
 
-    private static ConfigException fail(String where, String key, Object value, String accepted) {
+    static ConfigException fail(String where, String key, Object value, String accepted) {
         throw new ConfigException(where + ": key '" + key + "' has value " + (value == null ? "(missing)" : "'" + value + "'")
                 + ", which is not accepted. Expected " + accepted + ".");
     }

@@ -11,7 +11,7 @@ public record ExperimentConfig(String name, Long seed, ModelSpec model, Training
                                DataSpec data, OutputSpec output, CheckpointSpec checkpoint) {
     public ExperimentConfig {
         if (seed == null) seed = 12345L;
-        if (model == null) model = new ModelSpec(null, null, null, null);
+        if (model == null) model = new ModelSpec(null, null, null, null, null);
         if (training == null) training = new TrainingSpec(null, null, null, null, null);
         if (data == null) data = new DataSpec(null, null, null, null);
         if (output == null) output = new OutputSpec(null);

@@ -36,6 +36,8 @@ final class KeyTypes {
                 type = component(c, part);
             } else if (List.class.isAssignableFrom(c) && part.matches("[0-9]+")) {
                 type = element(type);
+            } else if (Map.class.isAssignableFrom(c) && type instanceof ParameterizedType pt) {
+                type = pt.getActualTypeArguments()[1]; // a schedule's values: any key, one value type
             } else {
                 return null;
             }

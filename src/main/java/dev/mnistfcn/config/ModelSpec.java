@@ -1,5 +1,6 @@
 package dev.mnistfcn.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.mnistfcn.Mnist;
 
@@ -9,10 +10,12 @@ import java.util.List;
 
 /**
  * The network: {@code input} pixels, any number of hidden fully-connected layers, and a softmax
- * output layer of {@code output} classes trained with cross-entropy.
+ * output layer of {@code output} classes trained with cross-entropy. {@code input_dropout} is the probability
+ * of dropping an input pixel at training (as a hidden layer's {@code dropout} drops its outputs); off when absent.
  */
-@JsonPropertyOrder({"input", "output", "hidden", "output_init"})
-public record ModelSpec(Integer input, Integer output, List<LayerSpec> hidden, InitSpec outputInit) {
+@JsonPropertyOrder({"input", "output", "input_dropout", "hidden", "output_init"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelSpec(Integer input, Integer output, List<LayerSpec> hidden, InitSpec outputInit, Double inputDropout) {
     public ModelSpec {
         if (input == null) input = Mnist.PIXELS;
         if (output == null) output = Mnist.CLASSES;

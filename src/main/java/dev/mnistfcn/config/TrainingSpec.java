@@ -20,6 +20,6 @@ public record TrainingSpec(String engine, Integer epochs, Integer batchSize, Upd
         if (engine == null) engine = "auto";
         if (epochs == null) epochs = 20;
         if (batchSize == null) batchSize = 50;
-        if (updater == null) updater = new UpdaterSpec(null, null, null, null, null, null, null);
+        if (updater == null) updater = new UpdaterSpec(null, null, null, null, null, null, null, null, null);
     }
 }

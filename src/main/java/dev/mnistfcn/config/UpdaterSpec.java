@@ -8,11 +8,15 @@ import java.util.List;
 /**
  * The optimiser. Parameters left out take the values TensorFlow/PyTorch use by default
  * (Adam: beta1 0.9, beta2 0.999, epsilon 1e-8), filled in by {@link dev.mnistfcn.network.NetworkFactory}.
+ * {@code schedule} varies the learning rate over training (absent: fixed); {@code weight_decay} is DL4J's
+ * {@code WeightDecay} on every layer's weights (decoupled, scaled by the learning rate, as in AdamW), here
+ * because PyTorch and Keras make it an optimiser setting too.
  */
-@JsonPropertyOrder({"type", "learning_rate", "beta1", "beta2", "epsilon", "momentum", "rms_decay"})
+@JsonPropertyOrder({"type", "learning_rate", "beta1", "beta2", "epsilon", "momentum", "rms_decay", "schedule",
+        "weight_decay"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UpdaterSpec(String type, Double learningRate, Double beta1, Double beta2, Double epsilon,
-                          Double momentum, Double rmsDecay) {
+                          Double momentum, Double rmsDecay, ScheduleSpec schedule, Double weightDecay) {
     public static final List<String> TYPES = List.of("adam", "nesterovs", "sgd", "rmsprop", "adagrad", "adamax");
 
     public UpdaterSpec {

@@ -30,6 +30,11 @@ public enum Engine {
                 }
 
                 @Override
+                public void endEpoch() {
+                    net.incrementEpochCount();
+                }
+
+                @Override
                 public Predictor predictor() {
                     return DL4J.predictor(net);
                 }
@@ -56,6 +61,7 @@ public enum Engine {
                 @Override
                 public void endEpoch() {
                     fused.writeUpdaterState();
+                    net.incrementEpochCount();
                 }
 
                 @Override

@@ -10,9 +10,12 @@ public interface TrainingStep {
      */
     double fit(DataSet data, int[] rows);
 
-    /** Leaves the network complete (parameters and updater state) for validation, checkpoints and DL4J's methods. */
-    default void endEpoch() {
-    }
+    /**
+     * Leaves the network complete (parameters and updater state) for validation, checkpoints and DL4J's methods,
+     * and advances its epoch count, as DL4J's {@code fit(DataSetIterator)} does after each pass (by-epoch
+     * learning-rate schedules read it; the loop calls {@code fit(DataSet)}, which does not).
+     */
+    void endEpoch();
 
     /** Class probabilities with the parameters as they are now, from the same engine. */
     Predictor predictor();

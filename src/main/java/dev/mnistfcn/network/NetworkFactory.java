@@ -5,6 +5,7 @@ import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.config.InitSpec;
 import dev.mnistfcn.config.LayerSpec;
 import dev.mnistfcn.config.ModelSpec;
+import dev.mnistfcn.config.ScheduleSpec;
 import dev.mnistfcn.config.UpdaterSpec;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -27,11 +28,23 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.schedule.CycleSchedule;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.InverseSchedule;
+import org.nd4j.linalg.schedule.MapSchedule;
+import org.nd4j.linalg.schedule.PolySchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.nd4j.linalg.schedule.SigmoidSchedule;
+import org.nd4j.linalg.schedule.StepSchedule;
+
+import java.util.HashMap;
 
 /**
  * The one place where YAML keys become DL4J builder calls: {@code model.hidden[i]} → {@link DenseLayer},
  * the output → softmax {@link OutputLayer} with multi-class cross-entropy, {@code training.updater}
- * → an {@link IUpdater}.
+ * → an {@link IUpdater} (its {@code schedule} → an {@link ISchedule}, its {@code weight_decay} → each layer's
+ * {@code WeightDecay}).
  */
 public final class NetworkFactory {
     private NetworkFactory() {
@@ -55,7 +68,7 @@ public final class NetworkFactory {
                 .cacheMode(CacheMode.NONE)
                 .list();
         int nIn = m.input();
-        Double dropoutBefore = null;
+        Double dropoutBefore = m.inputDropout() != null && m.inputDropout() > 0 ? m.inputDropout() : null;
         for (int i = 0; i < m.hidden().size(); i++) {
             LayerSpec l = m.hidden().get(i);
             var dense = new DenseLayer.Builder().nIn(nIn).nOut(l.units())
@@ -63,6 +76,7 @@ public final class NetworkFactory {
                     .biasInit(l.biasInit());
             weightInit(dense, l.init());
             if (l.l2() != null && l.l2() > 0) dense.l2(l.l2());
+            weightDecay(dense, config.training().updater());
             if (dropoutBefore != null) dense.dropOut(1.0 - dropoutBefore);
             list.layer(dense.build());
             // DL4J applies dropout to a layer's input and takes a retain probability; our key drops
@@ -75,6 +89,7 @@ public final class NetworkFactory {
                 .activation(Activation.SOFTMAX)
                 .biasInit(0.0);
         weightInit(out, m.outputInit());
+        weightDecay(out, config.training().updater());
         if (dropoutBefore != null) out.dropOut(1.0 - dropoutBefore);
         list.layer(out.build());
         return list.build();
@@ -95,9 +110,15 @@ public final class NetworkFactory {
         }
     }
 
+    /** {@code weight_decay} on the layer's weights, not its biases (DL4J's {@code weightDecay}, applied with the rate). */
+    private static void weightDecay(BaseLayer.Builder<?> b, UpdaterSpec u) {
+        if (u.weightDecay() != null && u.weightDecay() > 0) b.weightDecay(u.weightDecay(), true);
+    }
+
+    /** The updater, its learning rate following {@code u.schedule()} where there is one. */
     static IUpdater updater(UpdaterSpec u) {
         double lr = u.learningRate();
-        return switch (u.type()) {
+        IUpdater updater = switch (u.type()) {
             case "adam" -> new Adam(lr, or(u.beta1(), 0.9), or(u.beta2(), 0.999), or(u.epsilon(), 1e-8));
             case "adamax" -> new AdaMax(lr, or(u.beta1(), 0.9), or(u.beta2(), 0.999), or(u.epsilon(), 1e-8));
             case "nesterovs" -> new Nesterovs(lr, or(u.momentum(), 0.9));
@@ -105,6 +126,32 @@ public final class NetworkFactory {
             case "rmsprop" -> new RmsProp(lr, or(u.rmsDecay(), 0.95), or(u.epsilon(), 1e-8));
             case "adagrad" -> new AdaGrad(lr, or(u.epsilon(), 1e-6));
             default -> throw new IllegalArgumentException("unvalidated updater " + u.type());
+        };
+        if (u.schedule() == null) return updater;
+        ISchedule s = schedule(u.schedule(), lr);
+        // Each updater has its own setter; they share no interface for it.
+        if (updater instanceof Adam a) a.setLearningRateSchedule(s);
+        else if (updater instanceof AdaMax a) a.setLearningRateSchedule(s);
+        else if (updater instanceof Nesterovs n) n.setLearningRateSchedule(s);
+        else if (updater instanceof Sgd sgd) sgd.setLearningRateSchedule(s);
+        else if (updater instanceof RmsProp r) r.setLearningRateSchedule(s);
+        else ((AdaGrad) updater).setLearningRateSchedule(s);
+        return updater;
+    }
+
+    /** {@code training.updater.schedule} as DL4J's schedule, starting from {@code initial}. */
+    public static ISchedule schedule(ScheduleSpec s, double initial) {
+        ScheduleType by = s.by().equals("epoch") ? ScheduleType.EPOCH : ScheduleType.ITERATION;
+        return switch (s.type()) {
+            case "step" -> new StepSchedule(by, initial, s.decayRate(), s.step());
+            case "exponential" -> new ExponentialSchedule(by, initial, s.gamma());
+            case "inverse" -> new InverseSchedule(by, initial, s.gamma(), s.power());
+            case "poly" -> new PolySchedule(by, initial, s.power(), s.maxIter());
+            case "sigmoid" -> new SigmoidSchedule(by, initial, s.gamma(), s.stepSize());
+            case "map" -> new MapSchedule(by, new HashMap<>(s.values()));
+            case "cycle" -> new CycleSchedule(by, initial, s.maxLearningRate(), s.cycleLength(), s.annealingLength(),
+                    or(s.annealingDecay(), 0.1));
+            default -> throw new IllegalArgumentException("unvalidated schedule " + s.type());
         };
     }
 

@@ -109,7 +109,8 @@ class CheckpointTest {
         var a = ModelFiles.load(out.resolve("interrupted/model.zip"), true);
         var b = ModelFiles.load(out.resolve("straight/model.zip"), true);
         // Exact: the batch order is drawn from (seed, epoch), Adam's moments and step count are in the zip,
-        // and these configs have no dropout (whose RNG state a checkpoint does not hold).
+        // and the fused engine's dropout masks come from (seed, iteration) (job/RegularisedResumeTest; DL4J's own
+        // fit draws them from ND4J's generator, whose position a checkpoint does not hold).
         assertEquals(b.network().params(), a.network().params());
         assertEquals(b.network().getUpdater().getStateViewArray(), a.network().getUpdater().getStateViewArray());
         assertEquals(4, resumed.history().size(), "history continues instead of starting over");

@@ -1,6 +1,7 @@
 package dev.mnistfcn.engine.fused;
 
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
@@ -9,19 +10,17 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.regularization.L2Regularization;
-import org.nd4j.linalg.learning.regularization.Regularization;
 
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * A dense softmax {@code MultiLayerNetwork}'s forward pass ({@link #output}) and training step ({@link #fit}),
- * computing what DL4J's {@code output} and {@code fit(DataSet)} compute — the same loss, gradients, L2 term and
- * DL4J Adam/SGD formula ({@link UpdateRules}), on the network's own parameter and updater-state arrays (the latter
+ * computing what DL4J's {@code output} and {@code fit(DataSet)} compute — the same loss, gradients, dropout
+ * ({@link DropoutMasks}), L2 and weight decay ({@link Penalty}) and DL4J Adam/SGD formula at the updater's
+ * (scheduled) rate ({@link UpdateRules}), on the network's own parameter and updater-state arrays (the latter
  * written back by {@link #writeUpdaterState}), advancing its iteration count — in a handful of BLAS calls plus
  * plain Java loops.
  *
@@ -46,8 +45,8 @@ public final class FusedDenseNetwork {
     private final INDArray[] weightGrads;   // views into net.getFlattenedGradients()
     private final int[] weightOffset;
     private final int[] biasOffset;
-    private final double[] weightL2;
-    private final double[] biasL2;
+    private final Penalty[] penalties;      // L2 and weight decay of each layer's weights and biases
+    private final DropoutMasks dropout;     // training only
     private final FloatBuffer paramBuf;
     private final FloatBuffer gradBuf;
     private final float[] params;           // heap copy of net.params(), written back after every step
@@ -79,8 +78,8 @@ public final class FusedDenseNetwork {
         weightGrads = new INDArray[layers];
         weightOffset = new int[layers];
         biasOffset = new int[layers];
-        weightL2 = new double[layers];
-        biasL2 = new double[layers];
+        penalties = new Penalty[2 * layers];
+        double[] retain = new double[layers];
         INDArray flatParams = net.params();
         if (net.getFlattenedGradients() == null) net.initGradientsView(); // e.g. a network restored from a zip
         INDArray flatGrads = net.getFlattenedGradients();
@@ -103,9 +102,11 @@ public final class FusedDenseNetwork {
                 throw new IllegalStateException("gradient and parameter layouts differ in layer " + i);
             }
             activation[i] = Activation.of(conf.getActivationFn());
-            weightL2[i] = l2(conf.getRegularization());
-            biasL2[i] = l2(conf.getRegularizationBias());
+            penalties[2 * i] = Penalty.of(conf.getRegularization(), weightOffset[i], width[i] * width[i + 1]);
+            penalties[2 * i + 1] = Penalty.of(conf.getRegularizationBias(), biasOffset[i], width[i + 1]);
+            retain[i] = conf.getIDropout() instanceof Dropout d ? d.getP() : 1; // FusedSupport admits no other
         }
+        dropout = new DropoutMasks(net.getLayerWiseConfigurations().getConf(0).getSeed(), retain);
     }
 
     private UpdateRules.Rule updateRule() {
@@ -120,17 +121,17 @@ public final class FusedDenseNetwork {
 
     /**
      * Trains on {@code rows} of {@code data} (one mini-batch) and returns what {@code net.score()} would
-     * report after {@code fit}: the batch's mean cross-entropy plus the L2 term.
+     * report after {@code fit}: the batch's mean cross-entropy (with dropout, as DL4J's training pass has it)
+     * plus the L2 and weight-decay terms. The learning rate is the updater's at the network's iteration and epoch
+     * counts, what DL4J's updater asks its schedule for.
      */
     public double fit(DataSet data, int[] rows) {
         int iteration = net.getIterationCount();
         int epoch = net.getEpochCount();
-        double loss = lossAndGradient(data, rows) + regularizationScore();
-        for (int i = 0; i < layers; i++) { // DL4J adds L2 to the averaged gradient, before the updater
-            addL2(weightOffset[i], width[i] * width[i + 1], weightL2[i]);
-            addL2(biasOffset[i], width[i + 1], biasL2[i]);
-        }
         if (rule == null) rule = updateRule();
+        double loss = lossAndGradient(data, rows, iteration) + regularizationScore();
+        double lr = rule.learningRate(iteration, epoch);
+        for (Penalty p : penalties) p.beforeUpdate(params, grads, lr);
         rule.apply(params, grads, iteration, epoch);
         paramBuf.put(0, params);
         sparse = null;
@@ -150,13 +151,21 @@ public final class FusedDenseNetwork {
     }
 
     /**
-     * Forward and backward pass over {@code rows}: returns the batch's mean cross-entropy and leaves in
-     * {@link #gradient()} its gradient, already divided by the batch size as DL4J's updater does.
+     * Forward and backward pass over {@code rows}, with the dropout masks of {@code iteration}: returns the batch's
+     * mean cross-entropy and leaves in {@link #gradient()} its gradient, already divided by the batch size as
+     * DL4J's updater does.
      */
-    double lossAndGradient(DataSet data, int[] rows) {
+    double lossAndGradient(DataSet data, int[] rows, int iteration) {
         int n = rows.length;
         Batch b = batches.computeIfAbsent(n, k -> new Batch(k, true));
         b.gather(data, rows);
+        dropout.draw(iteration, n, width);
+        if (dropout.drops(0)) { // the input rows are a copy already: drop in place
+            float[] x = b.droppedInput();
+            b.xBuf.get(0, x);
+            dropout.apply(0, x, x.length);
+            b.xBuf.put(0, x);
+        }
         forward(b, b.x, n);
         double loss = crossEntropy(b.z[layers - 1], b.labels, b.delta[layers - 1], n, width[layers]);
 
@@ -169,6 +178,7 @@ public final class FusedDenseNetwork {
                 Gemm.multiply(b.deltaOff[i], false, weights[i], true, b.deltaOff[i - 1]);
                 int k = width[i];
                 b.deltaBuf[i - 1].get(0, b.delta[i - 1], 0, n * k);
+                if (dropout.drops(i)) dropout.apply(i, b.delta[i - 1], n * k); // DL4J's Dropout.backprop
                 activation[i - 1].multiplyByDerivative(b.delta[i - 1], b.z[i - 1], b.a[i - 1], n * k);
             }
         }
@@ -239,11 +249,22 @@ public final class FusedDenseNetwork {
             addBias(z, n, m, biasOffset[i]);
             if (i < layers - 1) {
                 activation[i].apply(z, b.a[i], n * m);
-                b.outBuf[i].put(0, b.a[i], 0, n * m);
+                float[] next = b.a[i];
+                if (b.delta != null && dropout.drops(i + 1)) { // training: the next layer's input dropout
+                    next = b.dropped(i, n * m);
+                    System.arraycopy(b.a[i], 0, next, 0, n * m);
+                    dropout.apply(i + 1, next, n * m);
+                }
+                b.outBuf[i].put(0, next, 0, n * m);
             }
             input = b.out[i];
         }
         Activation.softmax(b.z[layers - 1], 0, n, width[layers]);
+    }
+
+    /** The dropout mask of layer {@code i}'s input in the last training batch, row-major (for tests). */
+    float[] dropoutMask(int i) {
+        return dropout.mask(i);
     }
 
     /** The last computed gradient, in the layout of {@code net.params()}. */
@@ -297,24 +318,9 @@ public final class FusedDenseNetwork {
         }
     }
 
-    private void addL2(int from, int len, double l2) {
-        if (l2 == 0) return;
-        float c = (float) l2;
-        for (int i = from; i < from + len; i++) grads[i] += c * params[i];
-    }
-
     double regularizationScore() {
         double s = 0;
-        for (int i = 0; i < layers; i++) {
-            if (weightL2[i] != 0) s += 0.5 * weightL2[i] * sumOfSquares(weightOffset[i], width[i] * width[i + 1]);
-            if (biasL2[i] != 0) s += 0.5 * biasL2[i] * sumOfSquares(biasOffset[i], width[i + 1]);
-        }
-        return s;
-    }
-
-    private double sumOfSquares(int from, int len) {
-        double s = 0;
-        for (int i = from; i < from + len; i++) s += (double) params[i] * params[i];
+        for (Penalty p : penalties) s += p.score(params);
         return s;
     }
 
@@ -330,8 +336,11 @@ public final class FusedDenseNetwork {
         final float[][] z;
         final float[][] a;
         final float[][] delta;
+        private float[] droppedInput;
+        private final float[][] dropped;
 
         Batch(int n, boolean training) {
+            dropped = new float[layers][];
             x = training ? Nd4j.create(DataType.FLOAT, n, width[0]) : null;
             xBuf = training ? floats(x) : null;
             labels = training ? new float[n * width[layers]] : null;
@@ -356,6 +365,18 @@ public final class FusedDenseNetwork {
             }
         }
 
+        /** A heap copy of the input rows, to drop values in. */
+        float[] droppedInput() {
+            if (droppedInput == null) droppedInput = new float[(int) x.length()];
+            return droppedInput;
+        }
+
+        /** Layer {@code i}'s activations after dropout (b.a keeps them before, for the derivative). */
+        float[] dropped(int i, int len) {
+            if (dropped[i] == null) dropped[i] = new float[len];
+            return dropped[i];
+        }
+
         /** Copies the chosen rows straight from the preloaded matrices (no ND4J op per batch). */
         void gather(DataSet data, int[] rows) {
             FloatBuffer features = floats(data.getFeatures());
@@ -367,15 +388,6 @@ public final class FusedDenseNetwork {
                 targets.get(rows[r] * classes, labels, r * classes, classes);
             }
         }
-    }
-
-    /** The fixed L2 coefficient; only L2 reaches {@link #fit} ({@link FusedSupport#forTraining}). */
-    private static double l2(List<Regularization> rs) {
-        double c = 0;
-        for (Regularization r : rs) {
-            if (r instanceof L2Regularization l2) c += l2.getL2().valueAt(0, 0);
-        }
-        return c;
     }
 
     /** The floats of a contiguous array, indexed from its first element. */

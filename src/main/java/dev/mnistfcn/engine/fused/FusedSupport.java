@@ -15,6 +15,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.schedule.FixedSchedule;
 import org.nd4j.shade.jackson.databind.JsonNode;
@@ -113,7 +114,10 @@ public final class FusedSupport {
         return null;
     }
 
-    /** The settings the fused engine reads: activation, loss, dropout, regularisation, updater. */
+    /**
+     * The settings the fused engine reads: activation, loss, dropout (DL4J's {@code Dropout}, fixed p), L2 and
+     * weight decay (fixed coefficients), updater (Adam or SGD, any learning-rate schedule).
+     */
     private static String checkRead(BaseLayer b, boolean last, boolean training) {
         if (last) {
             if (b.getActivationFn().getClass() != ActivationSoftmax.class) return "does not end in softmax";
@@ -126,23 +130,24 @@ public final class FusedSupport {
             return "has loss " + ((OutputLayer) b).getLossFn() + " (the fused engine has unweighted multi-class "
                     + "cross-entropy, MCXENT, clipped at 1e-10)";
         }
-        if (b.getIDropout() != null) {
-            return "uses dropout (" + (b.getIDropout() instanceof Dropout d ? "DL4J retain probability " + d.getP()
-                    : b.getIDropout().getClass().getSimpleName()) + ")";
+        if (b.getIDropout() != null && !(b.getIDropout().getClass() == Dropout.class
+                && ((Dropout) b.getIDropout()).getPSchedule() == null)) {
+            return "uses dropout " + b.getIDropout() + " (the fused engine has DL4J's Dropout at a fixed retain "
+                    + "probability)";
         }
         for (List<Regularization> rs : List.of(b.getRegularization(), b.getRegularizationBias())) {
             for (Regularization r : rs) {
-                if (r.getClass() != L2Regularization.class || !(((L2Regularization) r).getL2() instanceof FixedSchedule)) {
-                    return "uses " + r.getClass().getSimpleName() + " (the fused engine has L2 with a fixed coefficient)";
+                boolean fixed = r.getClass() == L2Regularization.class && ((L2Regularization) r).getL2() instanceof FixedSchedule
+                        || r.getClass() == WeightDecay.class && ((WeightDecay) r).getCoeff() instanceof FixedSchedule;
+                if (!fixed) {
+                    return "uses " + r + " (the fused engine has L2 and weight decay with fixed coefficients)";
                 }
             }
         }
+        // A learning-rate schedule is fine: the fused step asks the updater for its rate as DL4J's updater does.
         IUpdater u = b.getIUpdater();
-        boolean scheduled = u instanceof Adam a && a.getLearningRateSchedule() != null
-                || u instanceof Sgd sgd && sgd.getLearningRateSchedule() != null;
-        if (u.getClass() != Adam.class && u.getClass() != Sgd.class || scheduled) {
-            return "uses updater " + u.getClass().getSimpleName() + (scheduled ? " with a learning-rate schedule" : "")
-                    + " (the fused engine has Adam and SGD at a fixed rate)";
+        if (u.getClass() != Adam.class && u.getClass() != Sgd.class) {
+            return "uses updater " + u.getClass().getSimpleName() + " (the fused engine has Adam and SGD)";
         }
         return null;
     }

@@ -12,6 +12,8 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.dropout.GaussianDropout;
 import org.deeplearning4j.nn.conf.weightnoise.DropConnect;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
@@ -31,6 +34,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -69,7 +73,7 @@ class FusedDenseNetworkTest {
             INDArray expected = net.gradient().gradient().dup().reshape(-1).divi(rows.length); // fit divides by n
             double expectedScore = net.score();
 
-            double loss = step.lossAndGradient(data.train(), rows) + step.regularizationScore();
+            double loss = step.lossAndGradient(data.train(), rows, net.getIterationCount()) + step.regularizationScore();
             assertEquals(expectedScore, loss, 1e-4 * expectedScore, "loss at step " + s); // DL4J sums ||W||² in float
             INDArray actual = Nd4j.createFromArray(step.gradient());
             double diff = expected.sub(actual).amaxNumber().doubleValue();
@@ -202,14 +206,28 @@ class FusedDenseNetworkTest {
         assertTrue(relative < 1e-5, "relative parameter difference " + relative);
     }
 
-    /** Dropout plays no part at inference ({@code output(x, false)}): the fused pass must give DL4J's numbers. */
+    /**
+     * Dropout plays no part at inference ({@code output(x, false)}): the fused pass must give DL4J's numbers. DL4J's
+     * {@code Dropout} at a fixed retain probability trains fused ({@code FusedDropoutTest}); other kinds are named.
+     */
     @Test
-    void dropoutNetworksPredictLikeDl4jButTrainWithFit() {
-        MultiLayerNetwork net = build("model.hidden[0].dropout=0.5");
+    void dropoutNetworksPredictLikeDl4jAndTrainFused() {
+        MultiLayerNetwork net = build("model.hidden[0].dropout=0.5;model.input_dropout=0.2");
         assertEquals(Optional.empty(), FusedSupport.forInference(net.getLayerWiseConfigurations()));
-        assertTrue(FusedSupport.forTraining(net.getLayerWiseConfigurations()).orElseThrow().contains("dropout"));
+        assertEquals(Optional.empty(), FusedSupport.forTraining(net.getLayerWiseConfigurations()));
         INDArray x = MnistSplits.loadTest(MNIST).getFeatures().get(NDArrayIndex.interval(0, 500), NDArrayIndex.all());
         assertTrue(net.output(x, false).equalsWithEps(new FusedDenseNetwork(net).output(x), 1e-4));
+
+        MultiLayerConfiguration gaussian = plain(new DenseLayer.Builder().nIn(784).nOut(30)
+                        .dropOut(new GaussianDropout(0.3)).build(),
+                new OutputLayer.Builder().nIn(30).nOut(10).activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
+        assertEquals(Optional.empty(), FusedSupport.forInference(gaussian));
+        assertTrue(FusedSupport.forTraining(gaussian).orElseThrow().startsWith("layer 0 (DenseLayer) uses dropout "
+                + "GaussianDropout"), FusedSupport.forTraining(gaussian).orElseThrow());
+        MultiLayerConfiguration scheduledP = plain(new DenseLayer.Builder().nIn(784).nOut(30)
+                        .dropOut(new Dropout(new ExponentialSchedule(ScheduleType.EPOCH, 0.9, 0.99))).build(),
+                new OutputLayer.Builder().nIn(30).nOut(10).activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
+        assertTrue(FusedSupport.forTraining(scheduledP).orElseThrow().contains("fixed retain probability"));
     }
 
     /**
@@ -243,8 +261,14 @@ class FusedDenseNetworkTest {
                 .updater(new Adam(new ExponentialSchedule(ScheduleType.EPOCH, 0.01, 0.9))).list()
                 .layer(new OutputLayer.Builder().nIn(784).nOut(10).activation(org.nd4j.linalg.activations.Activation.SOFTMAX)
                         .build()).build();
-        assertEquals("layer 0 (OutputLayer) uses updater Adam with a learning-rate schedule (the fused engine has Adam "
-                + "and SGD at a fixed rate)", FusedSupport.forTraining(scheduled).orElseThrow());
+        assertEquals(Optional.empty(), FusedSupport.forTraining(scheduled), "the rate comes from the updater's schedule");
+        MultiLayerConfiguration scheduledL2 = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .updater(new Adam(0.01)).regularization(List.of(new L2Regularization(
+                        new ExponentialSchedule(ScheduleType.EPOCH, 0.01, 0.9)))).list()
+                .layer(new OutputLayer.Builder().nIn(784).nOut(10).activation(org.nd4j.linalg.activations.Activation.SOFTMAX)
+                        .build()).build();
+        assertTrue(FusedSupport.forTraining(scheduledL2).orElseThrow().startsWith("layer 0 (OutputLayer) uses "
+                + "L2Regularization"), FusedSupport.forTraining(scheduledL2).orElseThrow());
         MultiLayerConfiguration notDense = plain(new DenseLayer.Builder().nIn(784).nOut(30).build(),
                 new LossLayer.Builder().activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
         assertTrue(FusedSupport.forInference(notDense).orElseThrow().contains("is not a OutputLayer"));
