@@ -3,11 +3,13 @@ package dev.mnistfcn.digits;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -96,9 +98,11 @@ public final class DigitImages {
                 throw new UnreadableImage(String.format(Locale.ROOT, "%s: %s of %,d×%,d pixels (%,d), over the limit "
                         + "of %,d pixels; scale it down first", source, format, width, height, width * height, MAX_PIXELS));
             }
-            if (!reader.getImageTypes(0).hasNext()) {
-                throw new UnreadableImage(source + ": a " + format + " in a colour space ImageIO cannot decode (a CMYK "
-                        + "or YCCK JPEG, as print workflows save); save it as RGB or greyscale");
+            // JDK 17 decodes some CMYK JPEGs, but without the Adobe inversion and colour profile real ones need (a
+            // digit can come out all black); others it cannot decode at all. Either way: refused, saying why.
+            Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+            if (!types.hasNext() || types.next().getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
+                throw cmyk(source, format, null);
             }
             BufferedImage picture = reader.read(0);
             for (String w : warnings) {
@@ -115,10 +119,7 @@ public final class DigitImages {
             for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
                 if (c instanceof EOFException) throw truncated(source, format, reason);
             }
-            if (reason != null && reason.contains("Unsupported Image Type")) {
-                throw new UnreadableImage(source + ": a " + format + " in a colour space ImageIO cannot decode (a "
-                        + "CMYK or YCCK JPEG, as print workflows save); save it as RGB or greyscale", e);
-            }
+            if (reason != null && reason.contains("Unsupported Image Type")) throw cmyk(source, format, e);
             throw new UnreadableImage(source + ": a damaged " + format + " (" + reason + ")", e);
         } catch (RuntimeException e) {
             if (e instanceof UnreadableImage u) throw u;
@@ -127,6 +128,11 @@ public final class DigitImages {
         } finally {
             reader.dispose();
         }
+    }
+
+    private static UnreadableImage cmyk(String source, String format, Throwable cause) {
+        return new UnreadableImage(source + ": a " + format + " in a colour space ImageIO does not decode faithfully (a "
+                + "CMYK or YCCK JPEG, as print workflows save); save it as RGB or greyscale", cause);
     }
 
     private static boolean truncation(String warning) {

@@ -80,15 +80,30 @@ public final class MnistRecipe {
         for (float p : v) brightest = Math.max(brightest, p);
         if (brightest - paper < MIN_CONTRAST) return false;
 
-        for (int i = 0; i < border.length; i++) border[i] = Math.abs((invert ? 1 - border[i] : border[i]) - paper);
-        Arrays.sort(border);
-        float noise = 1.4826f * border[border.length / 2]; // the median absolute deviation, as a standard deviation
         float midway = paper + (brightest - paper) / 2;
-        float background = Math.min(paper + NOISE_SIGMAS * noise, midway);
+        float background = Math.min(paper + NOISE_SIGMAS * noise(border, paper, invert), midway);
         float ink = inkLevel(v, midway);
         float range = Math.max(ink - background, 1e-6f);
         for (int i = 0; i < v.length; i++) v[i] = Math.min(1, Math.max(0, (v[i] - background) / range));
         return true;
+    }
+
+    /**
+     * The paper's noise as a standard deviation, from the border pixels on the ink's side of the paper level only:
+     * on the other side, noise is often cut off (white paper overexposed to 255, a black background at 0), which
+     * would hide it from a plain median absolute deviation. Half of a noisy paper lies on the ink's side; when far
+     * fewer do, the paper is clean and those few are ink reaching the border.
+     */
+    private static float noise(float[] sortedBorder, float paper, boolean inverted) {
+        float[] inkSide = new float[sortedBorder.length];
+        int n = 0;
+        for (float b : sortedBorder) {
+            float level = inverted ? 1 - b : b;
+            if (level > paper) inkSide[n++] = level - paper;
+        }
+        if (n < sortedBorder.length / 4) return 0;
+        Arrays.sort(inkSide, 0, n);
+        return 1.4826f * inkSide[n / 2]; // a half-normal's median is 0.6745 standard deviations
     }
 
     /** The 90th percentile of the pixels brighter than {@code midway}: the ink, not its brightest speck. */

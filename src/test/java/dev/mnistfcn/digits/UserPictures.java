@@ -39,8 +39,14 @@ public final class UserPictures {
 
     /** The file bytes for {@code mnist} (784 values 0..1, ink 1) drawn as {@code kind}; {@code seed} varies it. */
     public static byte[] draw(float[] mnist, Kind kind, long seed) {
+        return draw(mnist, kind, seed, 0);
+    }
+
+    /** As {@link #draw(float[], Kind, long)}, blown up {@code zoom} times (0: 4–12 at random). */
+    public static byte[] draw(float[] mnist, Kind kind, long seed, int zoomOrZero) {
         Random rnd = new Random(seed);
-        int zoom = 4 + rnd.nextInt(9);
+        int randomZoom = 4 + rnd.nextInt(9);
+        int zoom = zoomOrZero > 0 ? zoomOrZero : randomZoom;
         int side = 28 * zoom;
         int width = side + (int) (side * (0.1 + 0.9 * rnd.nextDouble()));
         int height = side + (int) (side * (0.1 + 0.6 * rnd.nextDouble()));
