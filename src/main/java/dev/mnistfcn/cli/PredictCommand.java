@@ -1,0 +1,135 @@
+package dev.mnistfcn.cli;
+
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.digits.DigitImages;
+import dev.mnistfcn.digits.MnistRecipe;
+import dev.mnistfcn.predict.DigitClassifier;
+import dev.mnistfcn.predict.PictureFiles;
+import dev.mnistfcn.predict.PictureFiles.Picture;
+import dev.mnistfcn.predict.Prediction;
+import dev.mnistfcn.storage.AtomicFiles;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Predict the digit in each picture (PNG, JPEG, BMP, GIF) after MNIST's preprocessing; one row "
+                + "per file. Exit code 1 when any file failed. Also: mvn -q exec:java -Dpredict=PATH[,PATH…] [-Dmodel=ZIP].")
+public final class PredictCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "Picture files, or folders searched recursively for "
+            + "*.png *.jpg *.jpeg *.bmp *.gif (default: -Dpredict=PATH[,PATH…]).")
+    List<Path> paths;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip (default: -Dmodel, else "
+            + "models/two-layer/model.zip).")
+    Path model = CommandDefaults.modelFromProperty();
+
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "auto (default), dl4j or fused; also "
+            + "-Dtraining.engine=...")
+    String engine = System.getProperty("training.engine", "auto");
+
+    @ArgGroup(exclusive = true)
+    Format format = new Format();
+
+    static final class Format {
+        @Option(names = "--csv", description = "CSV: the header file,digit,confidence,error and one row per file.")
+        boolean csv;
+
+        @Option(names = "--json", description = "One JSON object per file, one per line.")
+        boolean json;
+    }
+
+    @Option(names = "--save-preprocessed", paramLabel = "DIR", description = "Also save the 28×28 picture the model "
+            + "saw for each file, as DIR/<name>.png.")
+    Path saveDir;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        List<Picture> pictures = PictureFiles.expand(inputs());
+        if (pictures.isEmpty()) {
+            throw new UserError("No pictures found in " + inputs() + ": a folder is searched for files ending in "
+                    + PictureFiles.EXTENSIONS.stream().sorted().map(e -> "." + e).toList() + ".");
+        }
+        DigitClassifier classifier = DigitClassifier.load(existingModel(), engine);
+        PrintWriter out = spec.commandLine().getOut();
+        List<String> names = pictures.stream().map(p -> p.file().toString()).toList();
+        PredictionRows rows = format.csv ? PredictionRows.csv(out) : format.json ? PredictionRows.json(out)
+                : PredictionRows.text(out, classifier.info(), names.stream().mapToInt(String::length).max().orElse(0));
+        Set<Path> saved = new HashSet<>();
+        int failed = 0;
+        for (Picture picture : pictures) {
+            String name = picture.file().toString();
+            Prediction p;
+            try {
+                p = classifier.classify(DigitImages.read(picture.file()));
+            } catch (UserError e) { // this file only: the others are still predicted
+                failed++;
+                rows.row(name, null, withoutSource(e.getMessage(), name));
+                continue;
+            }
+            if (saveDir != null) save(p, picture.name(), saved);
+            rows.row(name, p, null);
+        }
+        out.flush();
+        if (failed > 0) {
+            spec.commandLine().getErr().printf("%d of %d files could not be predicted (see their rows).%n", failed,
+                    pictures.size());
+        }
+        return failed > 0 ? 1 : 0;
+    }
+
+    private List<Path> inputs() {
+        if (paths != null && !paths.isEmpty()) return paths;
+        String property = System.getProperty("predict");
+        if (property == null || property.isBlank()) {
+            throw new UserError("No pictures given: pass files or folders (predict PATH…), or -Dpredict=PATH[,PATH…] "
+                    + "with mvn exec:java.");
+        }
+        return Arrays.stream(property.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Path::of).toList();
+    }
+
+    private Path existingModel() {
+        Path zip = model != null ? model : DigitClassifier.DEFAULT_MODEL;
+        if (!Files.exists(zip)) {
+            throw new UserError("No model at " + zip + ": train one with `mvn compile exec:java -Dconfig=two-layer.yaml` "
+                    + "(it saves " + DigitClassifier.DEFAULT_MODEL + ", about a minute), or pass --model ZIP "
+                    + "(-Dmodel=ZIP with mvn exec:java).");
+        }
+        return zip;
+    }
+
+    /** DIR/NAME.png (NAME.jpg → NAME.jpg.png, so that a.png and a.jpg do not collide; repeats get -2, -3…). */
+    private void save(Prediction p, Path name, Set<Path> saved) {
+        String file = name.toString();
+        String base = file.toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? file.substring(0, file.length() - 4) : file;
+        Path target = saveDir.resolve(base + ".png");
+        for (int n = 2; !saved.add(target); n++) target = saveDir.resolve(base + "-" + n + ".png");
+        byte[] png = DigitImages.png(MnistRecipe.toPicture(p.preprocessed()));
+        try {
+            AtomicFiles.writeAtomically(target, o -> o.write(png));
+        } catch (IOException e) {
+            throw new UserError("Cannot write " + target + " (--save-preprocessed " + saveDir + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** The row already names the file: "a.png: not an image…" → "not an image…". */
+    private static String withoutSource(String message, String source) {
+        return message.startsWith(source + ": ") ? message.substring(source.length() + 2) : message;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.mnistfcn.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mnistfcn.Json;
+import dev.mnistfcn.predict.ModelInfo;
+import dev.mnistfcn.predict.Prediction;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+
+/**
+ * How {@code predict} writes one row per input: aligned text for people, CSV for spreadsheets, JSON lines for
+ * programs. A row holds a prediction, or (prediction null) why there is none.
+ */
+interface PredictionRows {
+    void row(String file, Prediction prediction, String error);
+
+    /** The model line, a header, then {@code file  digit  confidence  runner-up}; {@code width}: the file column. */
+    static PredictionRows text(PrintWriter out, ModelInfo model, int width) {
+        out.printf(Locale.ROOT, "Model %s: %s, %,d parameters%s; engine %s%n", model.file(), model.architecture(),
+                model.parameters(), model.testAccuracy() == null ? ""
+                        : String.format(Locale.ROOT, ", %.2f%% on MNIST's test set when saved", 100 * model.testAccuracy()),
+                model.engine());
+        String file = "%-" + Math.max(4, width) + "s";
+        out.printf(Locale.ROOT, file + "  digit  confidence  runner-up%n", "file");
+        return (name, p, error) -> {
+            if (p == null) {
+                out.printf(Locale.ROOT, file + "  error: %s%n", name, error);
+            } else {
+                int second = p.runnerUp();
+                out.printf(Locale.ROOT, file + "  %5d  %9.1f%%  %d (%.1f%%)%n", name, p.digit(), 100 * p.confidence(),
+                        second, 100 * p.probabilities()[second]);
+            }
+        };
+    }
+
+    /** The header {@code file,digit,confidence,error}; the error field is empty when the picture was predicted. */
+    static PredictionRows csv(PrintWriter out) {
+        out.println("file,digit,confidence,error");
+        return (name, p, error) -> out.println(p == null ? quote(name) + ",,," + quote(error)
+                : String.format(Locale.ROOT, "%s,%d,%.4f,", quote(name), p.digit(), p.confidence()));
+    }
+
+    /** One JSON object per line ({@link JsonRow}). */
+    static PredictionRows json(PrintWriter out) {
+        ObjectWriter line = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
+        return (name, p, error) -> {
+            var row = p == null ? new JsonRow(name, null, null, null, null, error)
+                    : new JsonRow(name, p.digit(), p.confidence(), p.runnerUp(), p.probabilities(), null);
+            try {
+                out.println(line.writeValueAsString(row));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e); // numbers and strings always serialise
+            }
+        };
+    }
+
+    /** One {@code --json} line: digit to probabilities null when the file failed, error null when it worked. */
+    record JsonRow(String file, Integer digit, Float confidence, Integer runnerUp, float[] probabilities, String error) {
+    }
+
+    /** RFC 4180: a field with a comma, quote or line break goes in quotes, its quotes doubled. */
+    static String quote(String field) {
+        if (field.chars().noneMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r')) return field;
+        return '"' + field.replace("\"", "\"\"") + '"';
+    }
+}

@@ -1,0 +1,205 @@
+package dev.mnistfcn.digits;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every file format people send, and every broken file, read through ImageIO with a clear error for the broken. */
+class DigitImagesTest {
+    /** The reference "2" as 0..255 grey samples, black on white. */
+    static int[] greySamples() {
+        BufferedImage p = SyntheticDigits.darkOnLight();
+        int[] grey = new int[200 * 200];
+        for (int i = 0; i < grey.length; i++) grey[i] = p.getRGB(i % 200, i / 200) & 0xff;
+        return grey;
+    }
+
+    static float[] prepared(byte[] file, String name) {
+        return MnistRecipe.prepare(DigitImages.read(file, name)).orElseThrow();
+    }
+
+    static void assertReference(byte[] file, String name, double tolerance) {
+        double d = SyntheticDigits.difference(MnistRecipeTest.REFERENCE, prepared(file, name));
+        assertTrue(d <= tolerance, name + ": mean difference per pixel " + d);
+    }
+
+    @Test
+    void sixteenBitGreyPngIsReadAsItsGreyLevels() {
+        var picture = new BufferedImage(200, 200, BufferedImage.TYPE_USHORT_GRAY);
+        picture.getRaster().setSamples(0, 0, 200, 200, 0, Arrays.stream(greySamples()).map(g -> g * 257).toArray());
+        byte[] png = UserPictures.png(picture);
+        assertEquals(16, DigitImages.read(png, "16-bit").getColorModel().getComponentSize(0), "read back as 16-bit");
+        assertReference(png, "16-bit grey PNG", 0.002);
+    }
+
+    @Test
+    void palettePngIsReadThroughItsPalette() {
+        // Blue ink to white paper: a grey palette would be written as a plain grey PNG.
+        byte[] levels = new byte[256];
+        byte[] blue = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            levels[i] = (byte) i;
+            blue[i] = (byte) 255;
+        }
+        var palette = new IndexColorModel(8, 256, levels, levels, blue);
+        var picture = new BufferedImage(200, 200, BufferedImage.TYPE_BYTE_INDEXED, palette);
+        picture.getRaster().setSamples(0, 0, 200, 200, 0, greySamples());
+        byte[] png = UserPictures.png(picture);
+        assertTrue(DigitImages.read(png, "palette").getColorModel() instanceof IndexColorModel, "read back with a palette");
+        assertReference(png, "palette PNG", 0.01);
+    }
+
+    @Test
+    void greyWithAlphaPngIsCompositedOnWhite() {
+        var model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
+                Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+        WritableRaster raster = model.createCompatibleWritableRaster(200, 200);
+        // Black ink whose coverage is its alpha, on a transparent background: a canvas export in grey+alpha.
+        raster.setSamples(0, 0, 200, 200, 1, Arrays.stream(greySamples()).map(g -> 255 - g).toArray());
+        byte[] png = UserPictures.png(new BufferedImage(model, raster, false, null));
+        var read = DigitImages.read(png, "grey+alpha");
+        assertTrue(read.getColorModel().hasAlpha() && read.getColorModel().getNumColorComponents() == 1,
+                "read back as grey+alpha: " + read.getColorModel());
+        assertReference(png, "grey+alpha PNG", 0.002);
+    }
+
+    @Test
+    void bmpGifAndJpegAreRead() throws IOException {
+        BufferedImage picture = SyntheticDigits.darkOnLight();
+        for (String format : new String[]{"bmp", "gif"}) {
+            var bytes = new ByteArrayOutputStream();
+            assertTrue(ImageIO.write(picture, format, bytes), format);
+            assertReference(bytes.toByteArray(), format, 0.01);
+        }
+        assertReference(UserPictures.jpeg(picture, 0.9f), "jpeg", 0.01);
+    }
+
+    @Test
+    void aPictureFileIsReadFromDisk(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("two.png");
+        Files.write(file, UserPictures.png(SyntheticDigits.darkOnLight()));
+        assertEquals(200, DigitImages.read(file).getWidth());
+    }
+
+    /** A 50-byte PNG claiming 20000×20000 pixels: refused from its header, before 400 million pixels are decoded. */
+    @Test
+    void aPixelBombIsRefusedFromItsHeader() throws IOException {
+        byte[] bomb = pngClaiming(20_000, 20_000);
+        assertTrue(bomb.length < 100, "the file is tiny: " + bomb.length);
+        UnreadableImage e = assertThrows(UnreadableImage.class, () -> DigitImages.read(bomb, "bomb.png"));
+        assertEquals("bomb.png: PNG of 20,000×20,000 pixels (400,000,000), over the limit of 40,000,000 pixels; scale it "
+                + "down first", e.getMessage());
+        // Just under the limit in the header, the same bytes are decoded, and fail as what they are: cut short.
+        UnreadableImage small = assertThrows(UnreadableImage.class, () -> DigitImages.read(pngClaiming(6000, 6000), "6k.png"));
+        assertTrue(small.getMessage().startsWith("6k.png: a PNG that ends early"), small.getMessage());
+    }
+
+    /** Signature, IHDR (8-bit grey), one IDAT of a few zero rows, IEND; CRCs computed as PNG requires. */
+    static byte[] pngClaiming(int width, int height) throws IOException {
+        var out = new ByteArrayOutputStream();
+        var data = new DataOutputStream(out);
+        data.write(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        var header = new ByteArrayOutputStream();
+        var h = new DataOutputStream(header);
+        h.writeInt(width);
+        h.writeInt(height);
+        h.write(new byte[]{8, 0, 0, 0, 0}); // bit depth 8, greyscale, deflate, adaptive filters, no interlace
+        chunk(data, "IHDR", header.toByteArray());
+        var deflater = new Deflater();
+        deflater.setInput(new byte[16]);
+        deflater.finish();
+        byte[] idat = new byte[64];
+        int n = deflater.deflate(idat);
+        chunk(data, "IDAT", Arrays.copyOf(idat, n));
+        chunk(data, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(DataOutputStream out, String type, byte[] body) throws IOException {
+        byte[] name = type.getBytes(StandardCharsets.US_ASCII);
+        out.writeInt(body.length);
+        out.write(name);
+        out.write(body);
+        var crc = new CRC32();
+        crc.update(name);
+        crc.update(body);
+        out.writeInt((int) crc.getValue());
+    }
+
+    /**
+     * A CMYK JPEG (ImageIO writes a 4-band raster as one). The JDK 17 reader would decode it, but its colours come
+     * back wrong (this "2", K channel only, reads back all black): refused with a clear error instead.
+     */
+    @Test
+    void aCmykJpegIsAClearError() throws IOException {
+        WritableRaster cmyk = WritableRaster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 200, 200, 4, null);
+        cmyk.setSamples(0, 0, 200, 200, 3, Arrays.stream(greySamples()).map(g -> 255 - g).toArray()); // K: the ink
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        var bytes = new ByteArrayOutputStream();
+        try (var out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(cmyk, null, null), null);
+        } finally {
+            writer.dispose();
+        }
+        UnreadableImage e = assertThrows(UnreadableImage.class, () -> DigitImages.read(bytes.toByteArray(), "print.jpg"));
+        assertEquals("print.jpg: a JPEG in a colour space ImageIO does not decode faithfully (a CMYK or YCCK JPEG, as "
+                + "print workflows save); save it as RGB or greyscale", e.getMessage());
+    }
+
+    @Test
+    void truncatedFilesAreErrorsNotGreyPictures() {
+        byte[] png = UserPictures.png(SyntheticDigits.darkOnLight());
+        byte[] jpeg = UserPictures.jpeg(SyntheticDigits.darkOnLight(), 0.9f);
+        for (int percent : new int[]{30, 60, 95}) {
+            UnreadableImage p = assertThrows(UnreadableImage.class,
+                    () -> DigitImages.read(Arrays.copyOf(png, png.length * percent / 100), "cut.png"), percent + "% of a PNG");
+            assertTrue(p.getMessage().startsWith("cut.png: a PNG that ends early"), p.getMessage());
+            UnreadableImage j = assertThrows(UnreadableImage.class,
+                    () -> DigitImages.read(Arrays.copyOf(jpeg, jpeg.length * percent / 100), "cut.jpg"), percent + "% of a JPEG");
+            assertTrue(j.getMessage().startsWith("cut.jpg: a JPEG that ends early"), j.getMessage());
+        }
+    }
+
+    @Test
+    void filesThatAreNoPicturesAreClearErrors(@TempDir Path dir) throws IOException {
+        Path text = dir.resolve("notes.png");
+        Files.writeString(text, "shopping list: milk, eggs\n");
+        assertEquals(text + ": not an image ImageIO can read (PNG, JPEG, BMP or GIF); its first bytes match none of "
+                + "these formats", assertThrows(UnreadableImage.class, () -> DigitImages.read(text)).getMessage());
+        Path empty = dir.resolve("empty.jpg");
+        Files.write(empty, new byte[0]);
+        assertEquals(empty + ": empty (0 bytes), not an image",
+                assertThrows(UnreadableImage.class, () -> DigitImages.read(empty)).getMessage());
+        assertEquals("request body: empty (0 bytes), not an image",
+                assertThrows(UnreadableImage.class, () -> DigitImages.read(new byte[0], "request body")).getMessage());
+        assertEquals(dir.resolve("missing.png") + ": no such file",
+                assertThrows(UnreadableImage.class, () -> DigitImages.read(dir.resolve("missing.png"))).getMessage());
+        assertEquals(dir + ": is a folder, not an image file",
+                assertThrows(UnreadableImage.class, () -> DigitImages.read(dir)).getMessage());
+    }
+}
