@@ -74,8 +74,9 @@ public final class SweepCommand implements Callable<Integer> {
 
     private static Class<?> sparkEngine() {
         try {
+            Class.forName("org.apache.spark.SparkConf"); // a stale class of an earlier -Pspark build is not enough
             return Class.forName(SPARK_ENGINE);
-        } catch (ClassNotFoundException e) {
+        } catch (ClassNotFoundException | LinkageError e) {
             throw new UserError("--engine spark needs the Spark build, which the default one leaves out: run with the "
                     + "spark profile, e.g. mvn -q -Pspark compile exec:java -Dsweep=config/sweeps/mnist-small.yaml "
                     + "-Dsweep.engine=spark.");

@@ -64,6 +64,16 @@ class SweepFileTest {
     }
 
     @Test
+    void theShippedSweepIsValid() {
+        SweepFile s = SweepFile.load(Path.of("config/sweeps/mnist-small.yaml"));
+        List<Trial> trials = s.checkedTrials();
+        assertEquals(12, trials.size());
+        assertEquals(List.of(2, 4, 8), s.halving().rounds(s.config(trials.get(0), 0).training().epochs()));
+        assertEquals(2, s.config(trials.get(11), 0).model().hidden().size());
+        assertEquals(0.03, s.config(trials.get(11), 1).training().updater().learningRate());
+    }
+
+    @Test
     void gridIsEveryCombinationInOrder() throws Exception {
         SweepFile s = load("base: two-layer.yaml\nparameters:\n  model.hidden.0.units: [32, 64]\n"
                 + "  training.updater.learning_rate: [0.001, 0.01, 0.1]\n  model.hidden: [[{units: 16}]]\n");
