@@ -94,27 +94,35 @@ public final class NativeSettings {
         cmd.add(classpath);
         cmd.add(mainClass.getName());
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO().redirectError(ProcessBuilder.Redirect.PIPE);
-        pb.environment().putAll(env);
-        pb.environment().put(MARKER, "1");
         try {
-            Process child = pb.start();
-            Thread stderr = new Thread(() -> copyWithoutIncubatorWarning(child.getErrorStream(), System.err));
-            stderr.setDaemon(true);
-            stderr.start();
-            // Ctrl+C reaches the whole process group; this hook covers a plain SIGTERM of the parent.
-            Thread hook = new Thread(child::destroy);
-            Runtime.getRuntime().addShutdownHook(hook);
-            int code = child.waitFor();
-            stderr.join(1000);
-            Runtime.getRuntime().removeShutdownHook(hook);
-            return Optional.of(code);
+            return Optional.of(runAttached(cmd, env));
         } catch (IOException e) {
             return Optional.empty(); // cannot start a JVM: run here, untuned
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of(130);
         }
+    }
+
+    /**
+     * Runs {@code cmd} in a child JVM marked as relaunched, on this terminal (its stderr minus the JVM's incubator
+     * notice), and returns its exit code. Ctrl+C reaches the whole process group; a shutdown hook covers a plain
+     * SIGTERM of this JVM.
+     */
+    static int runAttached(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO().redirectError(ProcessBuilder.Redirect.PIPE);
+        pb.environment().putAll(env);
+        pb.environment().put(MARKER, "1");
+        Process child = pb.start();
+        Thread stderr = new Thread(() -> copyWithoutIncubatorWarning(child.getErrorStream(), System.err));
+        stderr.setDaemon(true);
+        stderr.start();
+        Thread hook = new Thread(child::destroy);
+        Runtime.getRuntime().addShutdownHook(hook);
+        int code = child.waitFor();
+        stderr.join(1000);
+        Runtime.getRuntime().removeShutdownHook(hook);
+        return code;
     }
 
     /**

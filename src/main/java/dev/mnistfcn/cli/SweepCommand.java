@@ -88,19 +88,6 @@ public final class SweepCommand implements Callable<Integer> {
     private int relaunchForSpark() throws Exception {
         List<String> opens = (List<String>) sparkEngine().getField("JAVA_OPENS").get(null);
         List<String> args = new ArrayList<>(List.of("sweep", file, "--engine", "spark", "--master", master));
-        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(opens, Main.class.getName(), args)).inheritIO()
-                .redirectError(ProcessBuilder.Redirect.PIPE);
-        pb.environment().putAll(NativeSettings.environment());
-        pb.environment().put(NativeSettings.MARKER, "1");
-        Process p = pb.start();
-        Thread stderr = new Thread(() -> NativeSettings.copyWithoutIncubatorWarning(p.getErrorStream(), System.err));
-        stderr.setDaemon(true);
-        stderr.start();
-        Thread hook = new Thread(p::destroy);
-        Runtime.getRuntime().addShutdownHook(hook);
-        int code = p.waitFor();
-        stderr.join(1000);
-        Runtime.getRuntime().removeShutdownHook(hook);
-        return code;
+        return NativeSettings.runAttached(ChildJvm.command(opens, Main.class.getName(), args), NativeSettings.environment());
     }
 }

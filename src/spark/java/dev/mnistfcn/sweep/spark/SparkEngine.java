@@ -6,6 +6,7 @@ import dev.mnistfcn.Json;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.sweep.ChildJvm;
 import dev.mnistfcn.sweep.TrialEngine;
 import dev.mnistfcn.sweep.TrialRunner;
 import org.apache.spark.SparkConf;
@@ -127,6 +128,12 @@ public final class SparkEngine implements TrialEngine {
         if (master.startsWith("local")) {
             // All traffic on loopback: this machine's name resolves to its network interface otherwise.
             conf.set("spark.driver.bindAddress", LOOPBACK).set("spark.driver.host", LOOPBACK).set("spark.ui.enabled", "false");
+        } else {
+            // Executors need our classes and DL4J's: the same paths on every node (a shared project folder and
+            // ~/.m2), rather than shipping a gigabyte of native jars per executor; and the JVM options we run with.
+            conf.setIfMissing("spark.executor.extraClassPath", ChildJvm.classpath())
+                    .setIfMissing("spark.executor.extraJavaOptions", String.join(" ", JAVA_OPENS)
+                            + " --add-modules jdk.incubator.vector -Dorg.bytedeco.javacpp.maxphysicalbytes=0");
         }
         spark = new JavaSparkContext(conf);
         return spark;
