@@ -33,6 +33,10 @@ public final class SweepCommand implements Callable<Integer> {
             + "-Dsweep.master or local[2]).")
     String master = System.getProperty("sweep.master", "local[2]");
 
+    @Option(names = "--name", description = "Run the sweep under this name (its folder) instead of the file's "
+            + "(default: -Dsweep.name).")
+    String name = System.getProperty("sweep.name");
+
     @Option(names = "--workers", description = "Local worker processes (default: -Dworkers, or one per core, capped by memory).")
     Integer workers;
 
@@ -46,6 +50,7 @@ public final class SweepCommand implements Callable<Integer> {
                     + "with mvn exec:java.");
         }
         SweepFile sweep = SweepFile.load(Path.of(file));
+        if (name != null) sweep = sweep.withName(name);
         try (TrialEngine e = engine()) {
             if (e == null) return relaunchForSpark();
             SweepJob.Outcome outcome = new SweepJob(System.out).run(sweep, e);
@@ -88,6 +93,7 @@ public final class SweepCommand implements Callable<Integer> {
     private int relaunchForSpark() throws Exception {
         List<String> opens = (List<String>) sparkEngine().getField("JAVA_OPENS").get(null);
         List<String> args = new ArrayList<>(List.of("sweep", file, "--engine", "spark", "--master", master));
+        if (name != null) args.addAll(List.of("--name", name));
         return NativeSettings.runAttached(ChildJvm.command(opens, Main.class.getName(), args), NativeSettings.environment());
     }
 }

@@ -138,6 +138,15 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         return sweep;
     }
 
+    /** The same sweep under another name, so in another folder (e.g. the same file timed with 1 and 2 workers). */
+    public SweepFile withName(String newName) {
+        if (!newName.matches("[A-Za-z0-9._-]+")) {
+            throw new UserError("--name has value '" + newName + "', which is not accepted. Expected a name made of "
+                    + "letters, digits, '.', '_' or '-' (it names the sweep's folder).");
+        }
+        return new SweepFile(file, newName, base, set, parameters, strategy, randomTrials, seed, seeds, metric, halving);
+    }
+
     /** Every trial of this sweep, in order: the grid's combinations, or the seeded random draws. */
     public List<Trial> trials() {
         return strategy.equals("grid") ? Expansion.grid(parameters) : Expansion.random(parameters, randomTrials, seed);

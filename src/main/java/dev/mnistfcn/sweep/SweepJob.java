@@ -1,16 +1,20 @@
 package dev.mnistfcn.sweep;
 
+import dev.mnistfcn.Json;
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.ConfigDiff;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.config.OutputSpec;
 import dev.mnistfcn.job.TrainingJob;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.storage.AtomicFiles;
+import dev.mnistfcn.storage.RunFolder;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -59,8 +63,18 @@ public final class SweepJob {
             int epochs = rounds.get(r);
             if (rounds.size() > 1) out.printf("Round %d of %d: %d trial(s) to %d epoch(s)%n", r + 1, rounds.size(), alive.size(), epochs);
             List<ExperimentConfig> runs = new ArrayList<>();
-            for (Trial t : alive) for (int s = 0; s < sweep.seeds(); s++) runs.add(runConfig(sweep, t, s, epochs));
-            new Progress(out, sweep.metric(), runs.size()).run(engine, runs, how);
+            for (Trial t : alive) {
+                for (int s = 0; s < sweep.seeds(); s++) {
+                    ExperimentConfig c = runConfig(sweep, t, s, epochs);
+                    // A rerun of a halving sweep: a kept trial has already trained past this round.
+                    if (finished(c).isPresent()) {
+                        how.computeIfAbsent(TrialRunner.How.REUSED, k -> new ArrayList<>()).add(c.name());
+                    } else {
+                        runs.add(c);
+                    }
+                }
+            }
+            if (!runs.isEmpty()) new Progress(out, sweep.metric(), runs.size()).run(engine, runs, how);
             List<TrialResult> round = new ArrayList<>();
             for (Trial t : alive) results(sweep, t, epochs).ifPresent(round::add);
             round.forEach(tr -> latest.put(tr.trial().name(), tr));
@@ -91,11 +105,34 @@ public final class SweepJob {
         List<RunMetrics> runs = new ArrayList<>();
         for (int s = 0; s < sweep.seeds(); s++) {
             ExperimentConfig c = runConfig(sweep, t, s, epochs);
-            Optional<RunMetrics> m = new TrainingJob(c, new PrintStream(PrintStream.nullOutputStream()), false).finishedOutputs();
+            Optional<RunMetrics> m = finished(c);
             if (m.isEmpty()) return Optional.empty();
             runs.add(m.get());
         }
         return Optional.of(new TrialResult(t, runs.get(0).history().size(), runs, sweep.metric()));
+    }
+
+    /**
+     * The run's figures after {@code c}'s epochs: its finished outputs, or those of the same run trained further
+     * (a later halving round), cut to those epochs. The resume is exact, so the first epochs of the longer run
+     * are what the shorter one measured; its test figures are the longer run's.
+     */
+    static Optional<RunMetrics> finished(ExperimentConfig c) {
+        Optional<RunMetrics> exact = new TrainingJob(c, new PrintStream(PrintStream.nullOutputStream()), false).finishedOutputs();
+        if (exact.isPresent()) return exact;
+        Path metrics = RunFolder.of(c).metrics();
+        if (!Files.isRegularFile(metrics)) return Optional.empty();
+        try {
+            RunMetrics m = Json.MAPPER.readValue(metrics.toFile(), RunMetrics.class);
+            int epochs = c.training().epochs();
+            boolean sameRun = m.config() != null && ConfigDiff.between(m.config(), c).stream()
+                    .allMatch(d -> d.key().equals("training.epochs"));
+            if (!sameRun || m.history().size() < epochs) return Optional.empty();
+            return Optional.of(new RunMetrics(m.name(), m.architecture(), m.parameters(), m.engine(), c,
+                    m.history().subList(0, epochs), m.test(), m.timings(), m.versions()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private Outcome write(SweepFile sweep, Path folder, List<TrialResult> ranked, Map<TrialRunner.How, List<String>> how) {
@@ -159,8 +196,7 @@ public final class SweepJob {
                     if (d.how() == TrialRunner.How.FAILED) {
                         out.println("   FAILED " + d.run() + ": " + d.error());
                     } else if (c != null) {
-                        new TrainingJob(c, new PrintStream(PrintStream.nullOutputStream()), false).finishedOutputs()
-                                .ifPresent(m -> better(d.run(), metric.of(m)));
+                        finished(c).ifPresent(m -> better(d.run(), metric.of(m)));
                     }
                     long eta = worked == 0 ? -1 : Math.round((System.nanoTime() - started) / 1e9 / worked * (total - done));
                     out.printf(Locale.ROOT, "   sweep: %d of %d runs done (%s %s), best so far %s, ETA %s%n", done, total,

@@ -161,8 +161,9 @@ final class SweepReport {
             for (double v : r.values()) {
                 if (Double.isNaN(v)) continue;
                 double y = top + (h - top - bottom) * (1 - (v - ylo) / (yhi - ylo));
-                sb.append(String.format(Locale.ROOT, "<circle class=\"dot\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"><title>%s: %.4f"
-                                + "</title></circle>", px(xv, numeric, xlo, xhi, categories.size(), left, w - right), y,
+                sb.append(String.format(Locale.ROOT, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"><title>%s: %.4f"
+                                + "</title></circle>", r.epochs() == finalEpochs ? "dot" : "dot cut",
+                        px(xv, numeric, xlo, xhi, categories.size(), left, w - right), y,
                         r.epochs() == finalEpochs ? Svg.PALETTE[0] : "#aaa", esc(r.trial().name()), v));
             }
         }

@@ -15,13 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Real (tiny) sweeps on real MNIST in real worker processes: results, reuse, halving's resumes, kill and rerun. */
+/** Real (tiny) sweeps on real MNIST in real worker processes: halving's resumes, results, reuse, kill and rerun. */
 class SweepJobTest {
     @TempDir
     Path dir;
@@ -36,70 +37,63 @@ class SweepJobTest {
     }
 
     @Test
-    void aSweepRanksWritesItsResultsAndReusesFinishedRuns() throws Exception {
-        SweepFile sweep = SweepFile.load(sweepFile("tiny", 1,
-                "parameters:\n  model.hidden.0.units: [16, 64]\n  model.hidden.1.units: [8]\n"));
-        var out = new ByteArrayOutputStream();
-        SweepJob.Outcome first;
-        try (var engine = new LocalEngine(2, 1)) {
-            first = new SweepJob(new PrintStream(out, true, StandardCharsets.UTF_8)).run(sweep, engine);
-        }
-        String console = out.toString(StandardCharsets.UTF_8);
-        assertEquals(List.of("t01-seed12345", "t02-seed12345"), first.runs(TrialRunner.How.TRAINED).stream().sorted().toList());
-        assertTrue(console.contains("2 worker processes × 1 thread"), console);
-        assertTrue(console.contains("sweep: 2 of 2 runs done") && console.contains("best so far t0"), console);
-        // Ranked by validation accuracy, best first; each trial an ordinary run folder with its resolved config.
-        assertEquals(2, first.ranked().size());
-        assertTrue(first.ranked().get(0).mean() >= first.ranked().get(1).mean());
-        for (TrialResult r : first.ranked()) {
-            RunFolder f = RunFolder.of(sweep.config(r.trial(), 0));
-            assertEquals(dir.resolve("runs/tiny/" + r.trial().name() + "-seed12345"), f.dir());
-            assertEquals(sweep.config(r.trial(), 0), ConfigLoader.load(f.resolvedConfig(), java.util.Map.of()));
-        }
-        // best.yaml is a ready config: the best trial's settings under the sweep's name, loadable as it is.
-        ExperimentConfig best = ConfigLoader.load(first.bestConfig(), java.util.Map.of());
-        ExperimentConfig bestRun = sweep.config(first.ranked().get(0).trial(), 0);
-        assertEquals("tiny-best", best.name());
-        assertEquals(bestRun.model(), best.model());
-        assertEquals(bestRun.training(), best.training());
-        assertEquals(dir.resolve("runs").toString(), best.output().dir());
-        String table = Files.readString(first.table());
-        assertTrue(table.contains("| rank | trial | model.hidden.0.units | model.hidden.1.units | epochs | val_accuracy (mean ± std)"), table);
-        assertEquals(2 + 2, table.lines().count());
-
-        Document html = Jsoup.parse(Files.readString(first.html()));
-        assertEquals(2, html.select("svg.scatter").size(), "one chart per parameter");
-        assertEquals(2, html.select("svg.scatter").first().select("circle.dot").size(), "one dot per run");
-        assertEquals(1, html.select("svg.top-curves").size());
-        String link = html.select("a.best").attr("href");
-        assertTrue(Files.isRegularFile(first.folder().resolve(link)), link);
-        assertTrue(html.select("script, link, iframe").isEmpty());
-
-        try (var engine = new LocalEngine(1, 1)) {
-            var again = new SweepJob(new PrintStream(new ByteArrayOutputStream())).run(sweep, engine);
-            assertEquals(2, again.runs(TrialRunner.How.REUSED).size(), "a rerun trains nothing");
-            assertEquals(List.of(), again.runs(TrialRunner.How.TRAINED));
-            assertEquals(first.ranked().get(0).mean(), again.ranked().get(0).mean());
-        }
-    }
-
-    @Test
-    void halvingResumesOnlyTheBestFraction() throws Exception {
+    void aHalvingSweepRanksResumesTheBestAndARerunTrainsNothing() throws Exception {
         SweepFile sweep = SweepFile.load(sweepFile("halve", 2, "parameters:\n  model.hidden.0.units: [8, 16, 32, 64]\n"
                 + "  model.hidden.1.units: [8]\nhalving: {min_epochs: 1, keep_fraction: 0.5}\n"));
+        var console = new ByteArrayOutputStream();
         SweepJob.Outcome o;
         try (var engine = new LocalEngine(2, 1)) {
-            o = new SweepJob(new PrintStream(new ByteArrayOutputStream())).run(sweep, engine);
+            o = new SweepJob(new PrintStream(console, true, StandardCharsets.UTF_8)).run(sweep, engine);
         }
+        String text = console.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("2 worker processes × 1 thread"), text);
+        assertTrue(text.contains("sweep: 4 of 4 runs done") && text.contains("best so far t0"), text);
         assertEquals(4, o.runs(TrialRunner.How.TRAINED).size(), "round 1: every trial, 1 epoch");
         assertEquals(2, o.runs(TrialRunner.How.RESUMED).size(), "round 2: the best half, from their checkpoints");
-        // The kept ones are the two best after one epoch, read back from the round-1 checkpoints' histories.
+        // The kept ones are the two best after one epoch; the cut ones rank below, with their one epoch.
         List<String> kept = o.ranked().subList(0, 2).stream().map(r -> r.trial().name() + "-seed12345").sorted().toList();
         assertEquals(kept, o.runs(TrialRunner.How.RESUMED).stream().sorted().toList());
         assertEquals(List.of(2, 2, 1, 1), o.ranked().stream().map(TrialResult::epochs).toList());
         double cutBest = o.ranked().get(2).runs().get(0).history().get(0).validationAccuracy();
         for (TrialResult r : o.ranked().subList(0, 2)) {
             assertTrue(r.runs().get(0).history().get(0).validationAccuracy() >= cutBest, "kept by epoch-1 accuracy");
+        }
+        assertTrue(o.ranked().get(0).mean() >= o.ranked().get(1).mean());
+        // Each trial an ordinary run folder with its resolved config.
+        for (TrialResult r : o.ranked()) {
+            RunFolder f = RunFolder.of(sweep.config(r.trial(), 0));
+            assertEquals(dir.resolve("runs/halve/" + r.trial().name() + "-seed12345"), f.dir());
+            assertEquals(r.epochs(), ConfigLoader.load(f.resolvedConfig(), Map.of()).training().epochs());
+        }
+        // best.yaml is a ready config: the best trial's settings under the sweep's name, loadable as it is.
+        ExperimentConfig best = ConfigLoader.load(o.bestConfig(), Map.of());
+        ExperimentConfig bestRun = sweep.config(o.ranked().get(0).trial(), 0);
+        assertEquals("halve-best", best.name());
+        assertEquals(bestRun.model(), best.model());
+        assertEquals(bestRun.training(), best.training());
+        assertEquals(dir.resolve("runs").toString(), best.output().dir());
+        String table = Files.readString(o.table());
+        assertTrue(table.contains("| rank | trial | model.hidden.0.units | model.hidden.1.units | epochs | val_accuracy (mean ± std)"), table);
+        assertEquals(2 + 4, table.lines().count());
+
+        Document html = Jsoup.parse(Files.readString(o.html()));
+        assertEquals(2, html.select("svg.scatter").size(), "one chart per parameter");
+        assertEquals(4, html.select("svg.scatter").first().select("circle.dot").size(), "one dot per run");
+        assertEquals(2, html.select("svg.scatter").first().select("circle.dot.cut").size(), "cut trials grey");
+        assertEquals(1, html.select("svg.top-curves").size());
+        String link = html.select("a.best").attr("href");
+        assertTrue(Files.isRegularFile(o.folder().resolve(link)), link);
+        assertTrue(html.select("script, link, iframe").isEmpty());
+
+        // Rerun: nothing trains, not even the kept trials' first round (their longer runs hold it).
+        try (var engine = new LocalEngine(1, 1)) {
+            var again = new SweepJob(new PrintStream(new ByteArrayOutputStream())).run(sweep, engine);
+            assertEquals(6, again.runs(TrialRunner.How.REUSED).size());
+            assertEquals(List.of(), again.runs(TrialRunner.How.TRAINED));
+            assertEquals(List.of(), again.runs(TrialRunner.How.RESUMED));
+            assertEquals(o.ranked().stream().map(r -> r.trial().name()).toList(),
+                    again.ranked().stream().map(r -> r.trial().name()).toList());
+            assertEquals(o.ranked().get(0).mean(), again.ranked().get(0).mean());
         }
     }
 
