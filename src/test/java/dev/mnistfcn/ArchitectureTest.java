@@ -45,6 +45,8 @@ class ArchitectureTest {
             "dev.mnistfcn.report",       // metrics.json, report.md, report.html
             "dev.mnistfcn.walkthrough",  // the plain-DL4J page
             "dev.mnistfcn.job",          // train, compare, bench
+            "dev.mnistfcn.sweep",        // sweep files, trials, local worker processes, results
+            "dev.mnistfcn.sweep.spark",  // trials as Spark tasks (built with -Pspark only)
             "dev.mnistfcn.serve",        // the HTTP service and its page
             "dev.mnistfcn.cli");         // picocli commands
 

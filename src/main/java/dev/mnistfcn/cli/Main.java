@@ -13,7 +13,8 @@ import java.io.PrintStream;
 @Command(name = "mnist-fcn", mixinStandardHelpOptions = true, version = "mnist-fcn 0.1.0",
         description = "Train, evaluate and compare fully-connected networks on MNIST (Deeplearning4j).",
         subcommands = {TrainCommand.class, EvaluateCommand.class, InspectCommand.class, ExportCommand.class,
-                CompareCommand.class, BenchCommand.class, WalkthroughCommand.class, PredictCommand.class})
+                CompareCommand.class, BenchCommand.class, WalkthroughCommand.class, PredictCommand.class,
+                SweepCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -44,12 +45,13 @@ public final class Main implements Runnable {
     /**
      * {@code mvn exec:java} passes no arguments: {@code -Dcompare=…} compares, {@code -Dwalkthrough=CONFIG} runs the
      * plain-DL4J walkthrough, {@code -Dpredict=PATH[,PATH…]} predicts pictures (with {@code -Dmodel=ZIP} if given),
-     * {@code -Dmodel=ZIP} alone evaluates, else train.
+     * {@code -Dsweep=SWEEP.yaml} sweeps, {@code -Dmodel=ZIP} alone evaluates, else train.
      */
     private static String[] defaultArgs() {
         if (System.getProperty("predict") != null) return new String[]{"predict"};
         if (System.getProperty("compare") != null) return new String[]{"compare"};
         if (System.getProperty("walkthrough") != null) return new String[]{"walkthrough"};
+        if (System.getProperty("sweep") != null) return new String[]{"sweep"};
         return new String[]{System.getProperty("model") != null ? "evaluate" : "train"};
     }
 

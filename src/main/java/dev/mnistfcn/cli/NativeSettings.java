@@ -1,12 +1,11 @@
 package dev.mnistfcn.cli;
 
-import java.io.File;
+import dev.mnistfcn.sweep.ChildJvm;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,8 +38,7 @@ public final class NativeSettings {
      * twice the heap, is lifted rather than let it fail a run. The Vector API module lets inference use
      * {@code SparseForward} (10,000 test images in batches of 50: see README, Performance).
      */
-    static final List<String> JVM_OPTIONS = List.of("-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0",
-            "--add-modules", "jdk.incubator.vector");
+    static final List<String> JVM_OPTIONS = ChildJvm.OPTIONS;
     /** What the JVM prints first on stderr for that module; said once here rather than on every run. */
     static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
 
@@ -78,15 +76,14 @@ public final class NativeSettings {
     public static Optional<Integer> relaunchIfNeeded(Class<?> mainClass, String[] args) {
         if (System.getenv(MARKER) != null) {
             // We are the child: if the parent is killed (even by SIGKILL, which it cannot forward), stop too.
-            ProcessHandle.current().parent().ifPresent(parent ->
-                    parent.onExit().thenRun(() -> Runtime.getRuntime().halt(137)));
+            ChildJvm.exitWithParent();
             return Optional.empty();
         }
         Map<String, String> env = environment();
         if (env.isEmpty() || System.getenv("MNIST_FCN_NO_RELAUNCH") != null) {
             return Optional.empty();
         }
-        String classpath = classpath();
+        String classpath = ChildJvm.classpath();
         if (classpath.isEmpty()) return Optional.empty();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -97,27 +94,35 @@ public final class NativeSettings {
         cmd.add(classpath);
         cmd.add(mainClass.getName());
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO().redirectError(ProcessBuilder.Redirect.PIPE);
-        pb.environment().putAll(env);
-        pb.environment().put(MARKER, "1");
         try {
-            Process child = pb.start();
-            Thread stderr = new Thread(() -> copyWithoutIncubatorWarning(child.getErrorStream(), System.err));
-            stderr.setDaemon(true);
-            stderr.start();
-            // Ctrl+C reaches the whole process group; this hook covers a plain SIGTERM of the parent.
-            Thread hook = new Thread(child::destroy);
-            Runtime.getRuntime().addShutdownHook(hook);
-            int code = child.waitFor();
-            stderr.join(1000);
-            Runtime.getRuntime().removeShutdownHook(hook);
-            return Optional.of(code);
+            return Optional.of(runAttached(cmd, env));
         } catch (IOException e) {
             return Optional.empty(); // cannot start a JVM: run here, untuned
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of(130);
         }
+    }
+
+    /**
+     * Runs {@code cmd} in a child JVM marked as relaunched, on this terminal (its stderr minus the JVM's incubator
+     * notice), and returns its exit code. Ctrl+C reaches the whole process group; a shutdown hook covers a plain
+     * SIGTERM of this JVM.
+     */
+    static int runAttached(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO().redirectError(ProcessBuilder.Redirect.PIPE);
+        pb.environment().putAll(env);
+        pb.environment().put(MARKER, "1");
+        Process child = pb.start();
+        Thread stderr = new Thread(() -> copyWithoutIncubatorWarning(child.getErrorStream(), System.err));
+        stderr.setDaemon(true);
+        stderr.start();
+        Thread hook = new Thread(child::destroy);
+        Runtime.getRuntime().addShutdownHook(hook);
+        int code = child.waitFor();
+        stderr.join(1000);
+        Runtime.getRuntime().removeShutdownHook(hook);
+        return code;
     }
 
     /**
@@ -191,22 +196,5 @@ public final class NativeSettings {
         } catch (IOException ignored) {
             // the child is gone
         }
-    }
-
-    /** The classpath this code runs with: exec:java's class loader, or the JVM's own. */
-    private static String classpath() {
-        ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        if (cl instanceof URLClassLoader ucl && ucl.getURLs().length > 0) {
-            List<String> parts = new ArrayList<>();
-            for (URL u : ucl.getURLs()) {
-                try {
-                    parts.add(new File(u.toURI()).getPath());
-                } catch (Exception e) {
-                    return "";
-                }
-            }
-            return String.join(File.pathSeparator, parts);
-        }
-        return System.getProperty("java.class.path", "");
     }
 }

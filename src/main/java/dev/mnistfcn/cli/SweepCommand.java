@@ -1,0 +1,99 @@
+package dev.mnistfcn.cli;
+
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.sweep.ChildJvm;
+import dev.mnistfcn.sweep.LocalEngine;
+import dev.mnistfcn.sweep.SweepFile;
+import dev.mnistfcn.sweep.SweepJob;
+import dev.mnistfcn.sweep.TrialEngine;
+import dev.mnistfcn.sweep.TrialRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = "Search a config space: train every trial of a sweep file (in parallel worker processes, or as "
+                + "Spark tasks), rank them by validation metric over seeds, write the table, the best config and a report.")
+public final class SweepCommand implements Callable<Integer> {
+    /** Built only with {@code mvn -Pspark}; looked up by name so the default build needs nothing of Spark. */
+    static final String SPARK_ENGINE = "dev.mnistfcn.sweep.spark.SparkEngine";
+
+    @Parameters(paramLabel = "SWEEP.yaml", arity = "0..1", description = "The sweep file (default: -Dsweep=...).")
+    String file = System.getProperty("sweep");
+
+    @Option(names = "--engine", description = "local (worker processes on this machine) or spark (default: -Dsweep.engine or local).")
+    String engine = System.getProperty("sweep.engine", "local");
+
+    @Option(names = "--master", description = "Spark master: local[N] (embedded) or spark://host:7077 (default: "
+            + "-Dsweep.master or local[2]).")
+    String master = System.getProperty("sweep.master", "local[2]");
+
+    @Option(names = "--name", description = "Run the sweep under this name (its folder) instead of the file's "
+            + "(default: -Dsweep.name).")
+    String name = System.getProperty("sweep.name");
+
+    @Option(names = "--workers", description = "Local worker processes (default: -Dworkers, or one per core, capped by memory).")
+    Integer workers;
+
+    @Option(names = "--threads", description = "Threads per local worker (default: -Dthreads or 1).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        if (file == null) {
+            throw new UserError("No sweep file given: pass one (sweep config/sweeps/mnist-small.yaml), or -Dsweep=FILE "
+                    + "with mvn exec:java.");
+        }
+        SweepFile sweep = SweepFile.load(Path.of(file));
+        if (name != null) sweep = sweep.withName(name);
+        try (TrialEngine e = engine()) {
+            if (e == null) return relaunchForSpark();
+            SweepJob.Outcome outcome = new SweepJob(System.out).run(sweep, e);
+            return outcome.runs(TrialRunner.How.FAILED).isEmpty() ? 0 : 1;
+        }
+    }
+
+    /** The engine, or null when Spark needs this command rerun in a JVM that opens java.base to it. */
+    private TrialEngine engine() throws ReflectiveOperationException {
+        switch (engine) {
+            case "local" -> {
+                Integer w = workers == null && System.getProperty("workers") == null ? null
+                        : CliProperties.wholeNumber("workers", workers, 1, 1, "local worker processes");
+                int t = CliProperties.wholeNumber("threads", threads, 1, 1, "threads per local worker");
+                return LocalEngine.forThisMachine(w, t);
+            }
+            case "spark" -> {
+                Class<?> spark = sparkEngine();
+                if (!Object.class.getModule().isOpen("java.lang", SweepCommand.class.getModule())) return null;
+                return (TrialEngine) spark.getConstructor(String.class).newInstance(master);
+            }
+            default -> throw new UserError("--engine has value '" + engine + "', which is not accepted. Expected local "
+                    + "(worker processes on this machine) or spark (Spark tasks; build with mvn -Pspark).");
+        }
+    }
+
+    private static Class<?> sparkEngine() {
+        try {
+            Class.forName("org.apache.spark.SparkConf"); // a stale class of an earlier -Pspark build is not enough
+            return Class.forName(SPARK_ENGINE);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new UserError("--engine spark needs the Spark build, which the default one leaves out: run with the "
+                    + "spark profile, e.g. mvn -q -Pspark compile exec:java -Dsweep=config/sweeps/mnist-small.yaml "
+                    + "-Dsweep.engine=spark.");
+        }
+    }
+
+    /** Spark on Java 17 needs {@code --add-opens}; a running JVM cannot open itself, so a child JVM runs the sweep. */
+    @SuppressWarnings("unchecked")
+    private int relaunchForSpark() throws Exception {
+        List<String> opens = (List<String>) sparkEngine().getField("JAVA_OPENS").get(null);
+        List<String> args = new ArrayList<>(List.of("sweep", file, "--engine", "spark", "--master", master));
+        if (name != null) args.addAll(List.of("--name", name));
+        return NativeSettings.runAttached(ChildJvm.command(opens, Main.class.getName(), args), NativeSettings.environment());
+    }
+}

@@ -1,0 +1,162 @@
+package dev.mnistfcn.sweep;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mnistfcn.Json;
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+
+/**
+ * Runs a sweep's runs in worker processes on this machine: {@code workers} child JVMs, each training one run at a
+ * time with {@code threads} native and Java threads ({@code OMP_NUM_THREADS} and {@code -XX:ActiveProcessorCount},
+ * which sizes the fused engine's row workers). Separate processes rather than threads: ND4J's native thread pools
+ * and workspaces are per process, a run that dies of memory takes only its worker with it, and each worker is the
+ * same tuned JVM as a plain {@code train}.
+ */
+public final class LocalEngine implements TrialEngine {
+    /** What one worker holds at its peak for two-layer, batch 50 (measured: 1.1 GB RSS with -Xmx1g): for the cap. */
+    static final long WORKER_BYTES = 1_500L << 20;
+
+    private final int workers;
+    private final int threads;
+    public LocalEngine(int workers, int threads) {
+        this.workers = workers;
+        this.threads = threads;
+    }
+
+    /**
+     * One thread per worker and as many workers as cores, capped by memory. A small fully-connected net at batch
+     * 50 keeps one core busy and gains little from a second (its matrices are too small to split well), so
+     * separate runs side by side use the cores better than one run on all of them; on this 2-core machine: 2
+     * workers × 1 thread.
+     */
+    public static LocalEngine forThisMachine(Integer workers, Integer threads) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int t = threads != null ? threads : 1;
+        int w = workers != null ? workers : Math.max(1, Math.min(cores / t, (int) (totalMemory() / WORKER_BYTES)));
+        return new LocalEngine(w, t);
+    }
+
+    private static long totalMemory() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() : Long.MAX_VALUE;
+    }
+
+    public int workers() {
+        return workers;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    @Override
+    public String describe() {
+        return String.format(Locale.ROOT, "local engine: %d worker process%s × %d thread%s (%d cores here)", workers,
+                workers == 1 ? "" : "es", threads, threads == 1 ? "" : "s", Runtime.getRuntime().availableProcessors());
+    }
+
+    @Override
+    public void run(List<ExperimentConfig> runs, Consumer<TrialRunner.Done> done) {
+        ConcurrentLinkedQueue<ExperimentConfig> queue = new ConcurrentLinkedQueue<>(runs);
+        List<Thread> feeders = new ArrayList<>();
+        List<Worker> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < Math.min(workers, runs.size()); i++) {
+                Worker w = new Worker(i + 1);
+                started.add(w);
+                Thread t = new Thread(() -> w.drain(queue, done), "sweep-worker-" + (i + 1));
+                feeders.add(t);
+                t.start();
+            }
+            for (Thread t : feeders) t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("The sweep was interrupted; rerun the same command to continue it.", e);
+        } finally {
+            started.forEach(Worker::stop);
+        }
+    }
+
+    /** One child JVM, restarted if it dies; what it prints besides replies is kept for the error of a crash. */
+    private final class Worker {
+        private final int id;
+        private Process process;
+        private BufferedReader replies;
+        private final Deque<String> tail = new ArrayDeque<>();
+
+        Worker(int id) {
+            this.id = id;
+        }
+
+        void drain(ConcurrentLinkedQueue<ExperimentConfig> queue, Consumer<TrialRunner.Done> done) {
+            for (ExperimentConfig run; (run = queue.poll()) != null; ) done.accept(send(run));
+        }
+
+        private TrialRunner.Done send(ExperimentConfig run) {
+            try {
+                if (process == null || !process.isAlive()) start();
+                String line = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(ConfigLoader.toYaml(run));
+                process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                process.getOutputStream().flush();
+                for (String reply; (reply = replies.readLine()) != null; ) {
+                    if (reply.startsWith(TrialWorker.REPLY)) {
+                        return Json.MAPPER.readValue(reply.substring(TrialWorker.REPLY.length()), TrialRunner.Done.class);
+                    }
+                    keep(reply);
+                }
+            } catch (IOException e) {
+                keep(e.toString());
+            }
+            int code = process.isAlive() ? -1 : process.exitValue();
+            process = null;
+            return new TrialRunner.Done(run.name(), TrialRunner.How.FAILED, "worker " + id + " ended (exit code " + code
+                    + ") while training it; its last output: " + String.join(" | ", tail));
+        }
+
+        private void start() throws IOException {
+            ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of("-XX:ActiveProcessorCount=" + threads),
+                    TrialWorker.class.getName(), List.of())).redirectErrorStream(true);
+            pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+            pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+            try {
+                process = pb.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start a worker JVM: " + pb.command().get(0), e);
+            }
+            replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        private void keep(String line) {
+            synchronized (tail) {
+                tail.addLast(line);
+                if (tail.size() > 8) tail.removeFirst();
+            }
+        }
+
+        void stop() {
+            if (process == null) return;
+            try {
+                process.getOutputStream().close(); // end of input: the worker exits after its current run
+                if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
+            } catch (IOException | InterruptedException e) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package dev.mnistfcn.sweep;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.mnistfcn.Json;
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.ConfigException;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A sweep file, read and checked: which base config, what to vary, how to search, how many seeds, what to choose
+ * by. Every trial's resolved config is checked with the config loader before anything trains, so a bad key or
+ * value is one paragraph up front, never a failed worker an hour in.
+ *
+ * <pre>
+ * name: mnist-small                # the folder under the base config's output.dir (default: this file's name)
+ * base: two-layer.yaml             # as for --config: a path, or a name in config/
+ * set: {training.epochs: 4}        # fixed overrides for every trial
+ * parameters:
+ *   model.hidden.0.units: [64, 128, 256]                         # values to try
+ *   training.updater.learning_rate: {log_uniform: [1e-4, 1e-2]}  # or a range: uniform, log_uniform, int
+ * strategy: random                 # grid (default: every combination of the lists) or random
+ * trials: 12                       # random only
+ * seed: 7                          # random only: the same seed draws the same trials
+ * seeds: 2                         # runs per trial: the config's seed, +1, …
+ * metric: val_accuracy             # or val_loss; both of the last epoch
+ * halving: {min_epochs: 1, keep_fraction: 0.5}
+ * </pre>
+ */
+public record SweepFile(Path file, String name, Path base, Map<String, String> set, List<Parameter> parameters,
+                        String strategy, int randomTrials, long seed, int seeds, Metric metric, Halving halving) {
+    /** Beyond this a grid is almost surely a mistake (a range of ints, a forgotten key): say so before planning. */
+    static final int MAX_TRIALS = 100_000;
+    private static final String FORMAT = "Each parameter is a dotted config key with a list of values "
+            + "(model.hidden.0.units: [64, 128]) or one range ({uniform: [0.0001, 0.01]}, {log_uniform: [...]}, "
+            + "{int: [16, 256]}).";
+
+    private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    /** The file as written; ranges and values stay trees until checked. */
+    record Written(String name, String base, Map<String, JsonNode> set, Map<String, JsonNode> parameters,
+                   String strategy, Integer trials, Long seed, Integer seeds, String metric, WrittenHalving halving) {
+    }
+
+    record WrittenHalving(Integer minEpochs, Double keepFraction) {
+    }
+
+    public static SweepFile load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new UserError("Sweep file " + file + " cannot be read (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "). Give the path to a sweep YAML file, e.g. config/sweeps/mnist-small.yaml.");
+        }
+        Written w = bind(file, text);
+        String where = "Sweep file " + file;
+        if (w.base() == null) throw bad(where, "base", null, "the base config the trials start from, e.g. base: two-layer.yaml (required)");
+        Path base;
+        try {
+            base = ConfigLoader.locate(w.base());
+        } catch (ConfigException e) {
+            throw new UserError(where + ": key 'base': " + e.getMessage(), e);
+        }
+        String name = w.name() != null ? w.name() : baseName(file);
+        if (!name.matches("[A-Za-z0-9._-]+")) bad(where, "name", name, "a name made of letters, digits, '.', '_' or '-' (it names the sweep's folder)");
+        Map<String, String> set = new LinkedHashMap<>();
+        if (w.set() != null) {
+            w.set().forEach((k, v) -> set.put(k, overrideText(where, "set." + k, v, false)));
+        }
+        if (w.parameters() == null || w.parameters().isEmpty()) {
+            throw bad(where, "parameters", null, "at least one parameter to vary. " + FORMAT);
+        }
+        List<Parameter> parameters = new ArrayList<>();
+        w.parameters().forEach((k, v) -> parameters.add(parameter(where, k, v)));
+        String strategy = w.strategy() == null ? "grid" : w.strategy();
+        if (!List.of("grid", "random").contains(strategy)) {
+            throw bad(where, "strategy", strategy, "grid (every combination of the listed values) or random (trials draws)");
+        }
+        if (strategy.equals("grid")) {
+            for (Parameter p : parameters) {
+                if (p.range() != null) {
+                    throw new UserError(where + ": parameter '" + p.key() + "' is a range (" + p.range().kind() + "), which "
+                            + "a grid cannot enumerate. List its values instead, or use strategy: random with trials: N.");
+                }
+            }
+            if (w.trials() != null || w.seed() != null) {
+                throw new UserError(where + ": 'trials' and 'seed' are for strategy: random; a grid tries every "
+                        + "combination. Remove them, or set strategy: random.");
+            }
+        } else if (w.trials() == null || w.trials() < 1 || w.trials() > MAX_TRIALS) {
+            throw bad(where, "trials", w.trials(), "the number of random trials, 1 to " + MAX_TRIALS + " (required for strategy: random)");
+        }
+        int seeds = w.seeds() == null ? 1 : w.seeds();
+        if (seeds < 1 || seeds > 100) bad(where, "seeds", seeds, "the runs per trial, 1 to 100 (seed, seed+1, …)");
+        Metric metric = metric(where, w.metric());
+        Halving halving = null;
+        if (w.halving() != null) {
+            WrittenHalving h = w.halving();
+            if (h.minEpochs() == null || h.minEpochs() < 1) bad(where, "halving.min_epochs", h.minEpochs(), "the epochs every trial trains before the first cut, ≥ 1");
+            if (h.keepFraction() == null || !(h.keepFraction() > 0 && h.keepFraction() < 1)) {
+                bad(where, "halving.keep_fraction", h.keepFraction(), "the fraction of trials kept at each cut, between 0 and 1, e.g. 0.5");
+            }
+            halving = new Halving(h.minEpochs(), h.keepFraction());
+        }
+        SweepFile sweep = new SweepFile(file, name, base, set, parameters, strategy,
+                w.trials() == null ? 0 : w.trials(), w.seed() == null ? 1 : w.seed(), seeds, metric, halving);
+        if (strategy.equals("grid") && sweep.gridSize() > MAX_TRIALS) {
+            throw new UserError(where + ": the grid has " + sweep.gridSize() + " combinations, more than " + MAX_TRIALS
+                    + ". Use fewer values, or strategy: random with a trial count.");
+        }
+        return sweep;
+    }
+
+    /** The same sweep under another name, so in another folder (e.g. the same file timed with 1 and 2 workers). */
+    public SweepFile withName(String newName) {
+        if (!newName.matches("[A-Za-z0-9._-]+")) {
+            throw new UserError("--name has value '" + newName + "', which is not accepted. Expected a name made of "
+                    + "letters, digits, '.', '_' or '-' (it names the sweep's folder).");
+        }
+        return new SweepFile(file, newName, base, set, parameters, strategy, randomTrials, seed, seeds, metric, halving);
+    }
+
+    /** Every trial of this sweep, in order: the grid's combinations, or the seeded random draws. */
+    public List<Trial> trials() {
+        return strategy.equals("grid") ? Expansion.grid(parameters) : Expansion.random(parameters, randomTrials, seed);
+    }
+
+    long gridSize() {
+        long n = 1;
+        for (Parameter p : parameters) n = Math.min(Long.MAX_VALUE / 2, n * p.values().size());
+        return n;
+    }
+
+    /**
+     * Run {@code seedIndex} of {@code trial}: the base config with {@code set}, the trial's values, its own seed
+     * (the config's seed + seedIndex) and name ({@code t01-seed12345}), under {@code <output.dir>/<sweep name>/}.
+     */
+    public ExperimentConfig config(Trial trial, int seedIndex) {
+        return config(trial, seedIndex, Map.of());
+    }
+
+    /** As above, with {@code extra} overrides last (a halving round's {@code training.epochs}). */
+    public ExperimentConfig config(Trial trial, int seedIndex, Map<String, String> extra) {
+        Map<String, String> overrides = new LinkedHashMap<>(set);
+        overrides.putAll(trial.values());
+        overrides.putAll(extra);
+        ExperimentConfig c;
+        try {
+            c = ConfigLoader.load(base, overrides);
+        } catch (ConfigException e) {
+            throw new UserError("Sweep file " + file + ", trial " + trial.name() + " (" + trial.describe() + "): "
+                    + e.getMessage(), e);
+        }
+        long s = c.seed() + seedIndex;
+        return ConfigLoader.load(base, withRun(overrides, c, trial.name() + "-seed" + s, s));
+    }
+
+    private Map<String, String> withRun(Map<String, String> overrides, ExperimentConfig c, String runName, long s) {
+        Map<String, String> all = new LinkedHashMap<>(overrides);
+        all.put("output.dir", folder(c).toString());
+        all.put("name", runName);
+        all.put("seed", Long.toString(s));
+        return all;
+    }
+
+    /** Where the sweep's runs and results go: {@code <output.dir>/<name>}. */
+    public Path folder() {
+        return folder(ConfigLoader.load(base, set));
+    }
+
+    private Path folder(ExperimentConfig c) {
+        return Path.of(c.output().dir()).resolve(name);
+    }
+
+    /** Checks every run's config (and the halving against the epochs); throws the first problem. */
+    public List<Trial> checkedTrials() {
+        List<Trial> trials = trials();
+        for (Trial t : trials) {
+            ExperimentConfig c = config(t, 0);
+            if (halving != null) {
+                if (halving.minEpochs() >= c.training().epochs()) {
+                    throw new UserError("Sweep file " + file + ": halving.min_epochs is " + halving.minEpochs() + " but trial "
+                            + t.name() + " trains only " + c.training().epochs() + " epoch(s) (training.epochs): nothing "
+                            + "to cut. Use a min_epochs below training.epochs, or raise it with set: {training.epochs: N}.");
+                }
+                if (c.checkpoint().every() == 0) {
+                    throw new UserError("Sweep file " + file + ": halving resumes the kept trials from their checkpoints, "
+                            + "but trial " + t.name() + " has checkpoint.every: 0 (no checkpoints). Remove it or set "
+                            + "set: {checkpoint.every: 1}.");
+                }
+            }
+        }
+        return trials;
+    }
+
+    private static Parameter parameter(String where, String key, JsonNode v) {
+        String k = "parameters." + key;
+        if (key.equals("name") || key.equals("seed") || key.startsWith("output.")) {
+            throw new UserError(where + ": parameter '" + key + "' cannot be swept: the sweep sets a run's name, seed "
+                    + "and output folder itself (use seeds: N for several seeds per trial). " + FORMAT);
+        }
+        if (v != null && v.isArray()) {
+            if (v.isEmpty()) throw bad(where, k, "[]", "at least one value");
+            List<String> values = new ArrayList<>();
+            for (JsonNode item : v) values.add(overrideText(where, k, item, true));
+            return new Parameter(key, values, null);
+        }
+        if (v != null && v.isObject() && v.size() == 1) {
+            String kind = v.fieldNames().next();
+            JsonNode bounds = v.get(kind);
+            if (!Parameter.Range.KINDS.contains(kind)) {
+                throw bad(where, k, kind, "a range kind among " + Parameter.Range.KINDS + ". " + FORMAT);
+            }
+            if (!bounds.isArray() || bounds.size() != 2 || !bounds.get(0).isNumber() || !bounds.get(1).isNumber()) {
+                throw bad(where, k + "." + kind, bounds.toString(), "two numbers [lo, hi]");
+            }
+            double lo = bounds.get(0).asDouble(), hi = bounds.get(1).asDouble();
+            if (!(lo < hi)) throw bad(where, k + "." + kind, bounds.toString(), "[lo, hi] with lo < hi");
+            if (kind.equals("log_uniform") && lo <= 0) throw bad(where, k + "." + kind, bounds.toString(), "bounds above 0 (it samples the logarithm)");
+            if (kind.equals("int") && (!bounds.get(0).canConvertToExactIntegral() || !bounds.get(1).canConvertToExactIntegral())) {
+                throw bad(where, k + "." + kind, bounds.toString(), "two whole numbers");
+            }
+            return new Parameter(key, List.of(), new Parameter.Range(kind, lo, hi));
+        }
+        throw bad(where, k, v == null ? null : v.toString(), "a list of values or one range. " + FORMAT);
+    }
+
+    /** A value as override text: scalars as written, sections and lists (allowed in parameters) as inline YAML. */
+    private static String overrideText(String where, String key, JsonNode v, boolean structured) {
+        if (v == null || v.isNull()) throw bad(where, key, null, "a value");
+        if (v.isValueNode()) return v.asText();
+        if (!structured) throw bad(where, key, v.toString(), "a single value (a number or text)");
+        try {
+            return Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(v);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Metric metric(String where, String m) {
+        if (m == null) return Metric.VAL_ACCURACY;
+        for (Metric metric : Metric.values()) if (metric.key().equals(m)) return metric;
+        String why = m.startsWith("test") ? ": the test set is only reported, never used to choose (choosing by it "
+                + "would make the best trial's test accuracy optimistic)" : "";
+        throw new UserError(where + ": key 'metric' has value '" + m + "', which is not accepted" + why + ". Expected "
+                + String.join(" or ", Metric.keys()) + " (of the last epoch).");
+    }
+
+    private static Written bind(Path file, String text) {
+        String where = "Sweep file " + file;
+        try {
+            Written w = YAML.readValue(text.isBlank() ? "{}" : text, Written.class);
+            return w == null ? new Written(null, null, null, null, null, null, null, null, null, null) : w;
+        } catch (UnrecognizedPropertyException e) {
+            String accepted = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
+            throw new UserError(where + ": unknown key '" + path(e) + "'" + line(e) + ". Keys accepted there: " + accepted
+                    + ". Check the spelling (keys use snake_case).");
+        } catch (MismatchedInputException e) {
+            throw new UserError(where + ": key '" + path(e) + "'" + line(e) + " has the wrong type: expected "
+                    + typeName(e.getTargetType()) + ".");
+        } catch (JsonMappingException e) {
+            throw new UserError(where + ": key '" + path(e) + "'" + line(e) + ": " + firstLine(e.getOriginalMessage()));
+        } catch (JsonProcessingException e) {
+            throw new UserError(where + ": not valid YAML" + line(e) + ": " + firstLine(e.getOriginalMessage())
+                    + ". Fix the syntax (indentation, a ':' after each key, matching quotes and brackets).");
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static String line(JsonProcessingException e) {
+        return e.getLocation() == null || e.getLocation().getLineNr() <= 0 ? "" : " (line " + e.getLocation().getLineNr() + ")";
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    private static String typeName(Class<?> t) {
+        if (t == Integer.class || t == Long.class) return "a whole number";
+        if (t == Double.class) return "a number";
+        if (t == String.class) return "a text value";
+        if (t != null && Map.class.isAssignableFrom(t)) return "a mapping of keys";
+        if (t != null && t.isRecord()) return "a mapping of keys (a section)";
+        return "another type";
+    }
+
+    private static UserError bad(String where, String key, Object value, String expected) {
+        throw new UserError(where + ": key '" + key + "' " + (value == null ? "is missing" : "has value '" + value + "'")
+                + ", which is not accepted. Expected " + expected + ".");
+    }
+
+    private static String baseName(Path file) {
+        String f = file.getFileName().toString();
+        int dot = f.lastIndexOf('.');
+        return dot > 0 ? f.substring(0, dot) : f;
+    }
+}

@@ -1,0 +1,216 @@
+package dev.mnistfcn.sweep;
+
+import dev.mnistfcn.Json;
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.ConfigDiff;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.config.OutputSpec;
+import dev.mnistfcn.job.TrainingJob;
+import dev.mnistfcn.report.RunMetrics;
+import dev.mnistfcn.storage.AtomicFiles;
+import dev.mnistfcn.storage.RunFolder;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A sweep from file to results: check every trial, train them on an engine (all at once, or in successive-halving
+ * rounds), rank them by the metric over their seeds, and write the table ({@value #TABLE}), the best config as a
+ * ready YAML ({@value #BEST}) and the HTML report ({@value #HTML}) in the sweep's folder.
+ */
+public final class SweepJob {
+    public static final String TABLE = "results.md";
+    public static final String BEST = "best.yaml";
+    public static final String HTML = "report.html";
+
+    /** What a sweep did: its trials ranked best first, and which runs were trained, resumed, reused, failed. */
+    public record Outcome(List<TrialResult> ranked, Map<TrialRunner.How, List<String>> runs, Path folder, Path table,
+                          Path bestConfig, Path html) {
+        public List<String> runs(TrialRunner.How how) {
+            return runs.getOrDefault(how, List.of());
+        }
+    }
+
+    private final PrintStream out;
+
+    public SweepJob(PrintStream out) {
+        this.out = out;
+    }
+
+    public Outcome run(SweepFile sweep, TrialEngine engine) {
+        List<Trial> alive = sweep.checkedTrials();
+        int full = alive.stream().mapToInt(t -> sweep.config(t, 0).training().epochs()).max().orElse(1);
+        List<Integer> rounds = sweep.halving() == null ? List.of(full) : sweep.halving().rounds(full);
+        Path folder = sweep.folder();
+        out.printf("Sweep '%s': %d trial(s) × %d seed(s) of %s, %s, chosen by %s%s, in %s%n", sweep.name(), alive.size(),
+                sweep.seeds(), sweep.base(), sweep.strategy(), sweep.metric().key(), sweep.halving() == null ? ""
+                        : " with successive halving (epochs by round: " + rounds + ")", folder);
+        out.println(engine.describe());
+        Map<String, TrialResult> latest = new LinkedHashMap<>();
+        Map<TrialRunner.How, List<String>> how = new LinkedHashMap<>();
+        for (int r = 0; r < rounds.size(); r++) {
+            int epochs = rounds.get(r);
+            if (rounds.size() > 1) out.printf("Round %d of %d: %d trial(s) to %d epoch(s)%n", r + 1, rounds.size(), alive.size(), epochs);
+            List<ExperimentConfig> runs = new ArrayList<>();
+            for (Trial t : alive) {
+                for (int s = 0; s < sweep.seeds(); s++) {
+                    ExperimentConfig c = runConfig(sweep, t, s, epochs);
+                    // A rerun of a halving sweep: a kept trial has already trained past this round.
+                    if (finished(c).isPresent()) {
+                        how.computeIfAbsent(TrialRunner.How.REUSED, k -> new ArrayList<>()).add(c.name());
+                    } else {
+                        runs.add(c);
+                    }
+                }
+            }
+            if (!runs.isEmpty()) new Progress(out, sweep.metric(), runs.size()).run(engine, runs, how);
+            List<TrialResult> round = new ArrayList<>();
+            for (Trial t : alive) results(sweep, t, epochs).ifPresent(round::add);
+            round.forEach(tr -> latest.put(tr.trial().name(), tr));
+            round.sort(TrialResult.ranking(sweep.metric()));
+            if (r < rounds.size() - 1) {
+                alive = sweep.halving().keep(round).stream().map(TrialResult::trial).toList();
+                out.printf("Kept %d of %d: %s%n", alive.size(), round.size(), String.join(", ", alive.stream().map(Trial::name).toList()));
+            }
+        }
+        List<TrialResult> ranked = new ArrayList<>(latest.values());
+        ranked.sort(TrialResult.ranking(sweep.metric()));
+        List<String> failed = how.getOrDefault(TrialRunner.How.FAILED, List.of());
+        if (ranked.isEmpty()) {
+            throw new UserError("Sweep '" + sweep.name() + "': no run finished (" + failed.size() + " failed; see the "
+                    + "errors above). Fix the cause and rerun the same command: finished runs are reused.");
+        }
+        return write(sweep, folder, ranked, how);
+    }
+
+    /** A run of a trial; in a halving round before the last, trained only to that round's epochs. */
+    private static ExperimentConfig runConfig(SweepFile sweep, Trial t, int s, int epochs) {
+        ExperimentConfig c = sweep.config(t, s);
+        return epochs >= c.training().epochs() ? c : sweep.config(t, s, Map.of("training.epochs", Integer.toString(epochs)));
+    }
+
+    /** The trial's finished runs at that round, if every seed finished. */
+    private static Optional<TrialResult> results(SweepFile sweep, Trial t, int epochs) {
+        List<RunMetrics> runs = new ArrayList<>();
+        for (int s = 0; s < sweep.seeds(); s++) {
+            ExperimentConfig c = runConfig(sweep, t, s, epochs);
+            Optional<RunMetrics> m = finished(c);
+            if (m.isEmpty()) return Optional.empty();
+            runs.add(m.get());
+        }
+        return Optional.of(new TrialResult(t, runs.get(0).history().size(), runs, sweep.metric()));
+    }
+
+    /**
+     * The run's figures after {@code c}'s epochs: its finished outputs, or those of the same run trained further
+     * (a later halving round), cut to those epochs. The resume is exact, so the first epochs of the longer run
+     * are what the shorter one measured; its test figures are the longer run's.
+     */
+    static Optional<RunMetrics> finished(ExperimentConfig c) {
+        Optional<RunMetrics> exact = new TrainingJob(c, new PrintStream(PrintStream.nullOutputStream()), false).finishedOutputs();
+        if (exact.isPresent()) return exact;
+        Path metrics = RunFolder.of(c).metrics();
+        if (!Files.isRegularFile(metrics)) return Optional.empty();
+        try {
+            RunMetrics m = Json.MAPPER.readValue(metrics.toFile(), RunMetrics.class);
+            int epochs = c.training().epochs();
+            boolean sameRun = m.config() != null && ConfigDiff.between(m.config(), c).stream()
+                    .allMatch(d -> d.key().equals("training.epochs"));
+            if (!sameRun || m.history().size() < epochs) return Optional.empty();
+            return Optional.of(new RunMetrics(m.name(), m.architecture(), m.parameters(), m.engine(), c,
+                    m.history().subList(0, epochs), m.test(), m.timings(), m.versions()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Outcome write(SweepFile sweep, Path folder, List<TrialResult> ranked, Map<TrialRunner.How, List<String>> how) {
+        TrialResult best = ranked.get(0);
+        ExperimentConfig bestRun = sweep.config(best.trial(), 0);
+        // Ready to train on its own: named after the sweep, in the base config's output folder, with the base seed.
+        ExperimentConfig ready = new ExperimentConfig(sweep.name() + "-best", bestRun.seed(), bestRun.model(),
+                bestRun.training(), bestRun.data(), new OutputSpec(folder.getParent() == null ? "." : folder.getParent().toString()),
+                bestRun.checkpoint());
+        String table = SweepReport.markdown(sweep, ranked);
+        Path tablePath = folder.resolve(TABLE), bestPath = folder.resolve(BEST), html = folder.resolve(HTML);
+        try {
+            AtomicFiles.writeString(tablePath, table);
+            AtomicFiles.writeString(bestPath, "# Best trial of sweep " + sweep.name() + " (" + sweep.file() + "): "
+                    + best.trial().name() + ", " + best.trial().describe() + String.format(Locale.ROOT, "; %s %.4f ± %.4f "
+                    + "over %d seed(s).%n# Train it on its own with: train --config %s%n", sweep.metric().key(),
+                    best.mean(), best.std(), best.runs().size(), bestPath)
+                    + ConfigLoader.toYaml(ready));
+            AtomicFiles.writeString(html, SweepReport.html(sweep, ranked, folder));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println();
+        out.print(table);
+        out.printf("%nRuns: %s. Best: %s (%s). Wrote %s, %s and %s.%n", counts(how), best.trial().name(),
+                best.trial().describe(), tablePath, bestPath, html);
+        return new Outcome(ranked, how, folder, tablePath, bestPath, html);
+    }
+
+    private static String counts(Map<TrialRunner.How, List<String>> how) {
+        List<String> parts = new ArrayList<>();
+        how.forEach((k, v) -> parts.add(v.size() + " " + k.name().toLowerCase(Locale.ROOT)));
+        return parts.isEmpty() ? "none" : String.join(", ", parts);
+    }
+
+    /** The progress line: runs done, best so far, ETA from the runs that trained in this sweep. */
+    private static final class Progress {
+        private final PrintStream out;
+        private final Metric metric;
+        private final int total;
+        private final long started = System.nanoTime();
+        private int done, worked;
+        private String best = "none yet";
+        private double bestValue = Double.NaN;
+
+        Progress(PrintStream out, Metric metric, int total) {
+            this.out = out;
+            this.metric = metric;
+            this.total = total;
+        }
+
+        void run(TrialEngine engine, List<ExperimentConfig> runs, Map<TrialRunner.How, List<String>> how) {
+            Map<String, ExperimentConfig> byName = new LinkedHashMap<>();
+            runs.forEach(c -> byName.put(c.name(), c));
+            engine.run(runs, d -> {
+                synchronized (this) {
+                    how.computeIfAbsent(d.how(), k -> Collections.synchronizedList(new ArrayList<>())).add(d.run());
+                    done++;
+                    if (d.how() != TrialRunner.How.REUSED) worked++;
+                    ExperimentConfig c = byName.get(d.run());
+                    if (d.how() == TrialRunner.How.FAILED) {
+                        out.println("   FAILED " + d.run() + ": " + d.error());
+                    } else if (c != null) {
+                        finished(c).ifPresent(m -> better(d.run(), metric.of(m)));
+                    }
+                    long eta = worked == 0 ? -1 : Math.round((System.nanoTime() - started) / 1e9 / worked * (total - done));
+                    out.printf(Locale.ROOT, "   sweep: %d of %d runs done (%s %s), best so far %s, ETA %s%n", done, total,
+                            d.run(), d.how().name().toLowerCase(Locale.ROOT), best,
+                            done == total ? "0:00" : eta < 0 ? "?" : String.format("%d:%02d", eta / 60, eta % 60));
+                }
+            });
+        }
+
+        private void better(String run, double v) {
+            if (Double.isNaN(bestValue) || metric.bestFirst().compare(v, bestValue) < 0) {
+                bestValue = v;
+                best = String.format(Locale.ROOT, "%s %s %.4f", run, metric.key(), v);
+            }
+        }
+    }
+}

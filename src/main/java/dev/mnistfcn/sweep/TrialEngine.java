@@ -1,0 +1,22 @@
+package dev.mnistfcn.sweep;
+
+import dev.mnistfcn.config.ExperimentConfig;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Where a sweep's runs train: local worker processes ({@link LocalEngine}), or Spark tasks (the {@code spark}
+ * Maven profile). Either way each run is {@link TrialRunner#run} on a machine that sees MNIST and the run folders.
+ */
+public interface TrialEngine extends AutoCloseable {
+    /** Trains each run (or reuses/resumes it); calls {@code done} as each one ends, from any thread. */
+    void run(List<ExperimentConfig> runs, Consumer<TrialRunner.Done> done);
+
+    /** One line for the console: where and how many at once. */
+    String describe();
+
+    @Override
+    default void close() {
+    }
+}

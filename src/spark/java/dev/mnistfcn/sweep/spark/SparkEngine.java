@@ -1,0 +1,147 @@
+package dev.mnistfcn.sweep.spark;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mnistfcn.Json;
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.sweep.ChildJvm;
+import dev.mnistfcn.sweep.TrialEngine;
+import dev.mnistfcn.sweep.TrialRunner;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Runs a sweep's runs as Spark tasks: {@code local[N]} (an embedded Spark, N tasks at once in this JVM) or a
+ * cluster ({@code spark://host:7077}). Each run is its own one-task job, submitted all at once, so the scheduler
+ * fills every free slot and the console hears of each run as it ends.
+ *
+ * <p>What travels: the driver sends each run's resolved config (YAML text, a few hundred bytes); the executor
+ * trains it with {@link TrialRunner} and sends back one line ({@code run, how, error}). MNIST is read by each
+ * executor from its {@code data.dir} (checksummed as for any run), and run folders are written to
+ * {@code output.dir}, which on a cluster must be a path every executor and the driver see (NFS, a shared disk).
+ * A shared path rather than model bytes back to the driver: checkpoints land where a retried or rerun task
+ * resumes them (Resume.AUTO), every trial stays an ordinary run folder, and the driver carries kilobytes, not
+ * every model and checkpoint of the sweep.
+ */
+public final class SparkEngine implements TrialEngine {
+    /** What Spark 3.5 on Java 17 must be let into (its reflection and off-heap memory access); the pom says the same. */
+    public static final List<String> JAVA_OPENS = List.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io",
+                    "java.net", "java.nio", "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "sun.nio.ch",
+                    "sun.nio.cs", "sun.security.action", "sun.util.calendar").stream()
+            .map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED").toList();
+    private static final String LOOPBACK = "127.0.0.1";
+
+    private final String master;
+    private JavaSparkContext spark;
+
+    public SparkEngine(String master) {
+        if (!master.matches("local(\\[(\\d+|\\*)])?|spark://.+|yarn|k8s://.+")) {
+            throw new UserError("--master has value '" + master + "', which is not accepted. Expected local[N] (an "
+                    + "embedded Spark running N tasks at once), or a cluster such as spark://host:7077.");
+        }
+        this.master = master;
+    }
+
+    @Override
+    public String describe() {
+        return "Spark engine: master " + master + ", each run a Spark task (Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ")";
+    }
+
+    @Override
+    public void run(List<ExperimentConfig> runs, java.util.function.Consumer<TrialRunner.Done> done) {
+        JavaSparkContext sc = context();
+        List<JavaFutureAction<List<String>>> pending = new ArrayList<>();
+        List<ExperimentConfig> submitted = new ArrayList<>();
+        for (ExperimentConfig run : runs) {
+            sc.setJobDescription("mnist-fcn sweep run " + run.name());
+            pending.add(sc.parallelize(List.of(ConfigLoader.toYaml(run)), 1).map(SparkEngine::train).collectAsync());
+            submitted.add(run);
+        }
+        try {
+            while (!pending.isEmpty()) {
+                boolean any = false;
+                for (int i = 0; i < pending.size(); i++) {
+                    if (!pending.get(i).isDone()) continue;
+                    done.accept(outcome(submitted.get(i), pending.get(i)));
+                    pending.remove(i);
+                    submitted.remove(i);
+                    i--;
+                    any = true;
+                }
+                if (!any) Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            pending.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new UserError("The sweep was interrupted; rerun the same command to continue it.", e);
+        }
+    }
+
+    private static TrialRunner.Done outcome(ExperimentConfig run, JavaFutureAction<List<String>> f) {
+        try {
+            return Json.MAPPER.readValue(f.get().get(0), TrialRunner.Done.class);
+        } catch (ExecutionException e) {
+            return new TrialRunner.Done(run.name(), TrialRunner.How.FAILED, "its Spark task failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new TrialRunner.Done(run.name(), TrialRunner.How.FAILED, "interrupted");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** On an executor: one run, its outcome as one JSON line. A user error is an outcome, not a task to retry. */
+    static String train(String yaml) throws IOException {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TrialRunner.Done done;
+        ExperimentConfig config = ConfigLoader.parse(yaml, "a sweep run's config");
+        try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+            done = TrialRunner.run(config, out);
+        } catch (UserError e) {
+            done = new TrialRunner.Done(config.name(), TrialRunner.How.FAILED, e.getMessage());
+        }
+        return Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(done);
+    }
+
+    private synchronized JavaSparkContext context() {
+        if (spark != null) return spark;
+        // Spark logs through DL4J's slf4j 1.7 into logback: keep its start-up chatter out, leave DL4J's settings alone.
+        for (String noisy : List.of("org.apache.spark", "org.sparkproject", "org.apache.hadoop", "io.netty")) {
+            if (LoggerFactory.getLogger(noisy) instanceof ch.qos.logback.classic.Logger l) l.setLevel(Level.ERROR);
+        }
+        SparkConf conf = new SparkConf().setMaster(master).setAppName("mnist-fcn sweep")
+                .set("spark.executorEnv.OMP_NUM_THREADS", "1") // one task, one core: as a local worker
+                .set("spark.task.cpus", "1");
+        if (master.startsWith("local")) {
+            // All traffic on loopback: this machine's name resolves to its network interface otherwise.
+            conf.set("spark.driver.bindAddress", LOOPBACK).set("spark.driver.host", LOOPBACK).set("spark.ui.enabled", "false");
+        } else {
+            // Executors need our classes and DL4J's: the same paths on every node (a shared project folder and
+            // ~/.m2), rather than shipping a gigabyte of native jars per executor; and the JVM options we run with.
+            conf.setIfMissing("spark.executor.extraClassPath", ChildJvm.classpath())
+                    .setIfMissing("spark.executor.extraJavaOptions", String.join(" ", JAVA_OPENS)
+                            + " --add-modules jdk.incubator.vector -Dorg.bytedeco.javacpp.maxphysicalbytes=0");
+        }
+        spark = new JavaSparkContext(conf);
+        return spark;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (spark != null) spark.close();
+        spark = null;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.mnistfcn.sweep;
+
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.report.RunMetrics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Sweep files: strict checks with one-paragraph errors, grid and seeded random expansion, halving's cuts. */
+class SweepFileTest {
+    @TempDir
+    Path dir;
+
+    private SweepFile load(String yaml) throws Exception {
+        Path f = dir.resolve("s.yaml");
+        Files.writeString(f, yaml);
+        return SweepFile.load(f);
+    }
+
+    private String error(String yaml) {
+        UserError e = assertThrows(UserError.class, () -> load(yaml).checkedTrials());
+        assertTrue(e.getMessage().startsWith("Sweep file "), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), "one paragraph: " + e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void badFilesAreNamedPrecisely() {
+        assertTrue(error("base: two-layer.yaml\nparameters: {seed: [1]}\nstratgy: grid\n")
+                .contains("unknown key 'stratgy'"));
+        assertTrue(error("parameters: {training.epochs: [1]}\n").contains("key 'base' is missing"));
+        assertTrue(error("base: nope.yaml\nparameters: {training.epochs: [1]}\n").contains("nope.yaml' not found"));
+        assertTrue(error("base: two-layer.yaml\nparameters: {training.epochs: [1]}\nseeds: two\n")
+                .contains("key 'seeds'"));
+        // A dotted key that is no config key: the config loader's own message, naming the trial.
+        String unknown = error("base: two-layer.yaml\nparameters: {training.epoks: [1, 2]}\n");
+        assertTrue(unknown.contains("trial t01 (training.epoks=1)") && unknown.contains("unknown key 'training.epoks'"), unknown);
+        // A value the key's type refuses.
+        String value = error("base: two-layer.yaml\nparameters: {training.batch_size: [50, fifty]}\n");
+        assertTrue(value.contains("trial t02") && value.contains("'fifty'"), value);
+        assertTrue(error("base: two-layer.yaml\nparameters: {training.updater.learning_rate: {uniform: [0.1, 0.01]}}\n"
+                + "strategy: random\ntrials: 3\n").contains("lo < hi"));
+        assertTrue(error("base: two-layer.yaml\nparameters: {training.updater.learning_rate: {log_uniform: [0.0001, 0.01]}}\n")
+                .contains("a grid cannot enumerate"));
+        assertTrue(error("base: two-layer.yaml\nparameters: {training.epochs: [1]}\nmetric: test_accuracy\n")
+                .contains("the test set is only reported"));
+        assertTrue(error("base: two-layer.yaml\nparameters: {seed: [1, 2]}\n").contains("cannot be swept"));
+        assertTrue(error("base: two-layer.yaml\nparameters: {training.epochs: [2]}\nhalving: {min_epochs: 2, keep_fraction: 0.5}\n")
+                .contains("halving.min_epochs is 2"));
+        assertTrue(error("base: two-layer.yaml\nparameters: {training.epochs: [1]}\nhalving: {min_epochs: 1, keep_fraction: 1.5}\n")
+                .contains("halving.keep_fraction"));
+        assertTrue(error("base: two-layer.yaml\nparameters: [a, b]\n").contains("key 'parameters'"));
+    }
+
+    @Test
+    void theShippedSweepIsValid() {
+        SweepFile s = SweepFile.load(Path.of("config/sweeps/mnist-small.yaml"));
+        List<Trial> trials = s.checkedTrials();
+        assertEquals(12, trials.size());
+        assertEquals(List.of(2, 4, 8), s.halving().rounds(s.config(trials.get(0), 0).training().epochs()));
+        assertEquals(2, s.config(trials.get(11), 0).model().hidden().size());
+        assertEquals(0.03, s.config(trials.get(11), 1).training().updater().learningRate());
+    }
+
+    @Test
+    void gridIsEveryCombinationInOrder() throws Exception {
+        SweepFile s = load("base: two-layer.yaml\nparameters:\n  model.hidden.0.units: [32, 64]\n"
+                + "  training.updater.learning_rate: [0.001, 0.01, 0.1]\n  model.hidden: [[{units: 16}]]\n");
+        List<Trial> trials = s.checkedTrials();
+        assertEquals(6, trials.size());
+        assertEquals(Map.of("model.hidden.0.units", "64", "training.updater.learning_rate", "0.001",
+                "model.hidden", "[{\"units\":16}]"), trials.get(3).values());
+        assertEquals("t04", trials.get(3).name());
+        // The override order holds: model.hidden (later) replaces the layers, so units come from the list.
+        assertEquals(16, s.config(trials.get(3), 0).model().hidden().get(0).units());
+        assertEquals(1, s.config(trials.get(3), 0).model().hidden().size());
+        assertEquals("t04-seed12346", s.config(trials.get(3), 1).name());
+        assertEquals(12346L, s.config(trials.get(3), 1).seed());
+        assertEquals(Path.of("models", "s"), Path.of(s.config(trials.get(3), 1).output().dir()));
+    }
+
+    @Test
+    void randomDrawsAreSeededAndInRange() throws Exception {
+        String yaml = "base: two-layer.yaml\nstrategy: random\ntrials: 20\nseed: 7\nparameters:\n"
+                + "  training.updater.learning_rate: {log_uniform: [0.0001, 0.1]}\n  model.hidden.0.units: {int: [16, 64]}\n"
+                + "  model.hidden.0.dropout: {uniform: [0.0, 0.5]}\n  model.hidden.1.activation: [relu, tanh]\n";
+        List<Trial> a = load(yaml).checkedTrials(), b = load(yaml).checkedTrials();
+        assertEquals(a, b, "same seed, same trials");
+        assertEquals(20, a.size());
+        for (Trial t : a) {
+            double lr = Double.parseDouble(t.values().get("training.updater.learning_rate"));
+            int units = Integer.parseInt(t.values().get("model.hidden.0.units"));
+            assertTrue(lr >= 0.0001 && lr <= 0.1 && units >= 16 && units <= 64, t.describe());
+            assertTrue(List.of("relu", "tanh").contains(t.values().get("model.hidden.1.activation")));
+        }
+        assertTrue(a.stream().map(t -> t.values().get("model.hidden.0.units")).distinct().count() > 5, "spread");
+        assertNotEquals(a, load(yaml.replace("seed: 7", "seed: 8")).checkedTrials(), "another seed, other trials");
+        // The first draw is pinned: Random's sequence is specified, so this holds on any JVM.
+        assertEquals(a.get(0), load(yaml).trials().get(0));
+    }
+
+    @Test
+    void halvingKeepsTheBestFractionByTheMetric() {
+        Halving h = new Halving(1, 0.5);
+        assertEquals(List.of(1, 2, 4, 8), h.rounds(8));
+        assertEquals(List.of(2, 4, 5), new Halving(2, 0.5).rounds(5));
+        assertEquals(List.of(1, 3), new Halving(1, 0.34).rounds(3));
+        // Crafted results: accuracy picks the highest means, loss the lowest; a diverged (NaN) trial never survives.
+        Metric acc = Metric.VAL_ACCURACY, loss = Metric.VAL_LOSS;
+        List<TrialResult> ranked = List.of(result(acc, "t01", 0.90, 0.92), result(acc, "t02", 0.97, 0.95),
+                result(acc, "t03", Double.NaN, 0.99), result(acc, "t04", 0.93, 0.93), result(acc, "t05", 0.95, 0.97))
+                .stream().sorted(TrialResult.ranking(acc)).toList();
+        assertEquals(List.of("t02", "t05", "t04"), h.keep(ranked).stream().map(r -> r.trial().name()).toList());
+        List<TrialResult> byLoss = List.of(result(loss, "t01", 0.30, 0.20), result(loss, "t02", 0.10, 0.12),
+                result(loss, "t03", 0.50, 0.05), result(loss, "t04", 0.08, 0.11)).stream()
+                .sorted(TrialResult.ranking(loss)).toList();
+        assertEquals(List.of("t04", "t02"), h.keep(byLoss).stream().map(r -> r.trial().name()).toList());
+        assertEquals(1, new Halving(1, 0.01).keep(ranked).size(), "at least one survives");
+    }
+
+    /** A trial whose seeds' last epochs measured {@code values} of {@code metric}. */
+    private static TrialResult result(Metric metric, String name, double... values) {
+        List<RunMetrics> runs = new ArrayList<>();
+        for (double v : values) {
+            EpochStats epoch = metric == Metric.VAL_ACCURACY ? new EpochStats(1, 0.5, 0.3, v, 1, 1, 100)
+                    : new EpochStats(1, 0.5, v, 0.5, 1, 1, 100);
+            runs.add(new RunMetrics(name, "", 0, "dl4j", null, List.of(epoch), null, Map.of(), Map.of()));
+        }
+        return new TrialResult(new Trial(name, Map.of()), 1, runs, metric);
+    }
+}

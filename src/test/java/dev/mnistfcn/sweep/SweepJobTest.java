@@ -1,0 +1,130 @@
+package dev.mnistfcn.sweep;
+
+import dev.mnistfcn.TestData;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.storage.RunFolder;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Real (tiny) sweeps on real MNIST in real worker processes: halving's resumes, results, reuse, kill and rerun. */
+class SweepJobTest {
+    @TempDir
+    Path dir;
+
+    /** Tiny trials: 2,000 training and 1,000 validation images, checkpoints every epoch. */
+    private Path sweepFile(String name, int epochs, String rest) throws Exception {
+        Path f = dir.resolve(name + ".yaml");
+        Files.writeString(f, "name: " + name + "\nbase: two-layer.yaml\nset:\n  training.epochs: " + epochs
+                + "\n  data.train_limit: 2000\n  data.validation_size: 1000\n  checkpoint.every: 1\n  data.dir: "
+                + TestData.mnistDir().toAbsolutePath() + "\n  output.dir: " + dir.resolve("runs") + "\n" + rest);
+        return f;
+    }
+
+    @Test
+    void aHalvingSweepRanksResumesTheBestAndARerunTrainsNothing() throws Exception {
+        SweepFile sweep = SweepFile.load(sweepFile("halve", 2, "parameters:\n  model.hidden.0.units: [8, 16, 32, 64]\n"
+                + "  model.hidden.1.units: [8]\nhalving: {min_epochs: 1, keep_fraction: 0.5}\n"));
+        var console = new ByteArrayOutputStream();
+        SweepJob.Outcome o;
+        try (var engine = new LocalEngine(2, 1)) {
+            o = new SweepJob(new PrintStream(console, true, StandardCharsets.UTF_8)).run(sweep, engine);
+        }
+        String text = console.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("2 worker processes × 1 thread"), text);
+        assertTrue(text.contains("sweep: 4 of 4 runs done") && text.contains("best so far t0"), text);
+        assertEquals(4, o.runs(TrialRunner.How.TRAINED).size(), "round 1: every trial, 1 epoch");
+        assertEquals(2, o.runs(TrialRunner.How.RESUMED).size(), "round 2: the best half, from their checkpoints");
+        // The kept ones are the two best after one epoch; the cut ones rank below, with their one epoch.
+        List<String> kept = o.ranked().subList(0, 2).stream().map(r -> r.trial().name() + "-seed12345").sorted().toList();
+        assertEquals(kept, o.runs(TrialRunner.How.RESUMED).stream().sorted().toList());
+        assertEquals(List.of(2, 2, 1, 1), o.ranked().stream().map(TrialResult::epochs).toList());
+        double cutBest = o.ranked().get(2).runs().get(0).history().get(0).validationAccuracy();
+        for (TrialResult r : o.ranked().subList(0, 2)) {
+            assertTrue(r.runs().get(0).history().get(0).validationAccuracy() >= cutBest, "kept by epoch-1 accuracy");
+        }
+        assertTrue(o.ranked().get(0).mean() >= o.ranked().get(1).mean());
+        // Each trial an ordinary run folder with its resolved config.
+        for (TrialResult r : o.ranked()) {
+            RunFolder f = RunFolder.of(sweep.config(r.trial(), 0));
+            assertEquals(dir.resolve("runs/halve/" + r.trial().name() + "-seed12345"), f.dir());
+            assertEquals(r.epochs(), ConfigLoader.load(f.resolvedConfig(), Map.of()).training().epochs());
+        }
+        // best.yaml is a ready config: the best trial's settings under the sweep's name, loadable as it is.
+        ExperimentConfig best = ConfigLoader.load(o.bestConfig(), Map.of());
+        ExperimentConfig bestRun = sweep.config(o.ranked().get(0).trial(), 0);
+        assertEquals("halve-best", best.name());
+        assertEquals(bestRun.model(), best.model());
+        assertEquals(bestRun.training(), best.training());
+        assertEquals(dir.resolve("runs").toString(), best.output().dir());
+        String table = Files.readString(o.table());
+        assertTrue(table.contains("| rank | trial | model.hidden.0.units | model.hidden.1.units | epochs | val_accuracy (mean ± std)"), table);
+        assertEquals(2 + 4, table.lines().count());
+
+        Document html = Jsoup.parse(Files.readString(o.html()));
+        assertEquals(2, html.select("svg.scatter").size(), "one chart per parameter");
+        assertEquals(4, html.select("svg.scatter").first().select("circle.dot").size(), "one dot per run");
+        assertEquals(2, html.select("svg.scatter").first().select("circle.dot.cut").size(), "cut trials grey");
+        assertEquals(1, html.select("svg.top-curves").size());
+        String link = html.select("a.best").attr("href");
+        assertTrue(Files.isRegularFile(o.folder().resolve(link)), link);
+        assertTrue(html.select("script, link, iframe").isEmpty());
+
+        // Rerun: nothing trains, not even the kept trials' first round (their longer runs hold it).
+        try (var engine = new LocalEngine(1, 1)) {
+            var again = new SweepJob(new PrintStream(new ByteArrayOutputStream())).run(sweep, engine);
+            assertEquals(6, again.runs(TrialRunner.How.REUSED).size());
+            assertEquals(List.of(), again.runs(TrialRunner.How.TRAINED));
+            assertEquals(List.of(), again.runs(TrialRunner.How.RESUMED));
+            assertEquals(o.ranked().stream().map(r -> r.trial().name()).toList(),
+                    again.ranked().stream().map(r -> r.trial().name()).toList());
+            assertEquals(o.ranked().get(0).mean(), again.ranked().get(0).mean());
+        }
+    }
+
+    @Test
+    void aKilledSweepRerunContinues() throws Exception {
+        Path file = sweepFile("killed", 3, "parameters:\n  model.hidden.0.units: [16, 32]\n  model.hidden.1.units: [8]\n");
+        SweepFile sweep = SweepFile.load(file);
+        Path second = RunFolder.of(sweep.config(sweep.trials().get(1), 0)).checkpoints(3).dir();
+        // The real CLI, one worker: t01 trains to the end, t02 is killed (with its parent) after its first checkpoint.
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of(), "dev.mnistfcn.cli.Main",
+                List.of("sweep", file.toString(), "--workers", "1"))).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        Process sweepProcess = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        while (!Files.exists(second.resolve("epoch-01.zip"))) {
+            assertTrue(sweepProcess.isAlive() && System.nanoTime() < deadline, "the sweep reached t02's first checkpoint");
+            Thread.sleep(100);
+        }
+        List<ProcessHandle> workers = sweepProcess.descendants().toList();
+        sweepProcess.destroyForcibly(); // SIGKILL: nothing of the sweep gets to clean up
+        sweepProcess.waitFor();
+        for (ProcessHandle w : workers) w.onExit().get(30, TimeUnit.SECONDS); // workers stop with their parent
+        assertFalse(Files.exists(RunFolder.of(sweep.config(sweep.trials().get(1), 0)).metrics()), "t02 was cut short");
+
+        try (var engine = new LocalEngine(1, 1)) {
+            var rerun = new SweepJob(new PrintStream(new ByteArrayOutputStream())).run(sweep, engine);
+            assertEquals(List.of("t01-seed12345"), rerun.runs(TrialRunner.How.REUSED), "finished: reused");
+            assertEquals(List.of("t02-seed12345"), rerun.runs(TrialRunner.How.RESUMED), "unfinished: resumed");
+            assertEquals(3, rerun.ranked().get(0).runs().get(0).history().size());
+        }
+    }
+}
