@@ -129,7 +129,8 @@ public final class SweepJob {
                     .allMatch(d -> d.key().equals("training.epochs"));
             if (!sameRun || m.history().size() < epochs) return Optional.empty();
             return Optional.of(new RunMetrics(m.name(), m.architecture(), m.parameters(), m.engine(), c,
-                    m.history().subList(0, epochs), m.test(), m.timings(), m.versions()));
+                    m.history().subList(0, epochs), m.test(), m.timings(), m.versions(),
+                    m.history().size() == epochs ? m.earlyStopping() : null)); // a cut history has no stop of its own
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -135,7 +135,7 @@ class SweepFileTest {
         for (double v : values) {
             EpochStats epoch = metric == Metric.VAL_ACCURACY ? new EpochStats(1, 0.5, 0.3, v, 1, 1, 100)
                     : new EpochStats(1, 0.5, v, 0.5, 1, 1, 100);
-            runs.add(new RunMetrics(name, "", 0, "dl4j", null, List.of(epoch), null, Map.of(), Map.of()));
+            runs.add(new RunMetrics(name, "", 0, "dl4j", null, List.of(epoch), null, Map.of(), Map.of(), null));
         }
         return new TrialResult(new Trial(name, Map.of()), 1, runs, metric);
     }
