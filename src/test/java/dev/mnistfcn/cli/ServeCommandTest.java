@@ -55,7 +55,7 @@ class ServeCommandTest {
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals("{\"status\":\"ok\"}", health.body());
 
-            parent.destroy(); // SIGTERM to the parent, which passes it on to the serving child and waits for it
+            parent.toHandle().destroy(); // SIGTERM (keeping our end of its output open); passed on to the child
             for (String line; (line = out.readLine()) != null; ) printed.add(line);
             assertTrue(parent.waitFor(30, TimeUnit.SECONDS), "stopped: " + printed);
             assertTrue(printed.contains("Stopped."), "the server closed through its shutdown hook: " + printed);
