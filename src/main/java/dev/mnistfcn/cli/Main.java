@@ -14,7 +14,7 @@ import java.io.PrintStream;
         description = "Train, evaluate and compare fully-connected networks on MNIST (Deeplearning4j).",
         subcommands = {TrainCommand.class, EvaluateCommand.class, InspectCommand.class, ExportCommand.class,
                 CompareCommand.class, BenchCommand.class, WalkthroughCommand.class, PredictCommand.class,
-                SweepCommand.class})
+                ServeCommand.class, SweepCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -44,10 +44,12 @@ public final class Main implements Runnable {
 
     /**
      * {@code mvn exec:java} passes no arguments: {@code -Dcompare=…} compares, {@code -Dwalkthrough=CONFIG} runs the
-     * plain-DL4J walkthrough, {@code -Dpredict=PATH[,PATH…]} predicts pictures (with {@code -Dmodel=ZIP} if given),
-     * {@code -Dsweep=SWEEP.yaml} sweeps, {@code -Dmodel=ZIP} alone evaluates, else train.
+     * plain-DL4J walkthrough, {@code -Dpredict=PATH[,PATH…]} predicts pictures and {@code -Dserve=true} serves (both
+     * with {@code -Dmodel=ZIP} if given), {@code -Dsweep=SWEEP.yaml} sweeps, {@code -Dmodel=ZIP} alone evaluates,
+     * else train.
      */
     private static String[] defaultArgs() {
+        if (CliProperties.flag("serve")) return new String[]{"serve"};
         if (System.getProperty("predict") != null) return new String[]{"predict"};
         if (System.getProperty("compare") != null) return new String[]{"compare"};
         if (System.getProperty("walkthrough") != null) return new String[]{"walkthrough"};

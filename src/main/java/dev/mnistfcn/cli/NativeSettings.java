@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  */
 public final class NativeSettings {
     static final String MARKER = "MNIST_FCN_RELAUNCHED";
+    /** How long a stopped parent waits for its child to stop (serve's grace for requests in flight, and some). */
+    private static final int CHILD_SHUTDOWN_SECONDS = 15;
     /**
      * JVM options of the child. With the default heap (a quarter of RAM, 6 GB here) G1 lets garbage pile
      * up: two-layer, batch 50 peaked at 1,633 MB RSS; with a 1 GB heap at 1,128 MB, epoch time unchanged
@@ -107,7 +109,8 @@ public final class NativeSettings {
     /**
      * Runs {@code cmd} in a child JVM marked as relaunched, on this terminal (its stderr minus the JVM's incubator
      * notice), and returns its exit code. Ctrl+C reaches the whole process group; a shutdown hook covers a plain
-     * SIGTERM of this JVM.
+     * SIGTERM of this JVM and waits for the child's own shutdown (serve answers the requests in flight): the child
+     * halts when this JVM exits.
      */
     static int runAttached(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO().redirectError(ProcessBuilder.Redirect.PIPE);
@@ -117,7 +120,14 @@ public final class NativeSettings {
         Thread stderr = new Thread(() -> copyWithoutIncubatorWarning(child.getErrorStream(), System.err));
         stderr.setDaemon(true);
         stderr.start();
-        Thread hook = new Thread(child::destroy);
+        Thread hook = new Thread(() -> {
+            child.destroy();
+            try {
+                child.waitFor(CHILD_SHUTDOWN_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         Runtime.getRuntime().addShutdownHook(hook);
         int code = child.waitFor();
         stderr.join(1000);
