@@ -1,7 +1,25 @@
 package dev.mnistfcn.digits;
 
+import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.FileImageInputStream;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Image files and uploaded bytes as pictures, through the JDK's ImageIO (PNG, JPEG, BMP, GIF's first frame),
@@ -10,17 +28,118 @@ import java.nio.file.Path;
 public final class DigitImages {
     /** The largest picture decoded, in pixels (width × height). */
     public static final long MAX_PIXELS = 40_000_000L;
+    /** What {@link #read} accepts, for error messages. */
+    public static final String FORMATS = "PNG, JPEG, BMP or GIF";
 
     private DigitImages() {
     }
 
     /** The picture in {@code file}; an {@link UnreadableImage} naming the file and why otherwise. */
     public static BufferedImage read(Path file) {
-        throw new UnsupportedOperationException("skeleton: issue #13 predict helper");
+        String source = file.toString();
+        if (Files.isDirectory(file)) throw new UnreadableImage(source + ": is a folder, not an image file");
+        if (!Files.isRegularFile(file)) throw new UnreadableImage(source + ": no such file");
+        if (!Files.isReadable(file)) throw new UnreadableImage(source + ": not readable (check its permissions)");
+        try {
+            if (Files.size(file) == 0) throw empty(source);
+            // A file stream, not the bytes in memory: a huge file is refused from its header without reading it all.
+            try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
+                return read(in, source);
+            }
+        } catch (IOException e) {
+            throw new UnreadableImage(source + ": could not be read (" + e.getMessage() + ")", e);
+        }
     }
 
     /** The picture in {@code bytes}; {@code source} names them in errors (a file name, "request body"). */
     public static BufferedImage read(byte[] bytes, String source) {
-        throw new UnsupportedOperationException("skeleton: issue #13 predict helper");
+        if (bytes.length == 0) throw empty(source);
+        // A memory stream: ImageIO.createImageInputStream would cache a stream in a temporary file.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            return read(in, source);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // closing a memory stream does not fail
+        }
+    }
+
+    /** {@code picture} as PNG bytes (for the 28×28 images the model saw). */
+    public static byte[] png(BufferedImage picture) {
+        var bytes = new ByteArrayOutputStream();
+        try (var out = new MemoryCacheImageOutputStream(bytes)) {
+            if (!ImageIO.write(picture, "png", out)) throw new IllegalStateException("no PNG writer in this JDK");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static UnreadableImage empty(String source) {
+        return new UnreadableImage(source + ": empty (0 bytes), not an image");
+    }
+
+    private static BufferedImage read(ImageInputStream in, String source) throws IOException {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in); // by the first bytes, not the file name
+        if (!readers.hasNext()) {
+            throw new UnreadableImage(source + ": not an image ImageIO can read (" + FORMATS + "); its first bytes "
+                    + "match none of these formats");
+        }
+        ImageReader reader = readers.next();
+        String format = reader.getFormatName().toUpperCase(Locale.ROOT);
+        List<String> warnings = new ArrayList<>();
+        try {
+            reader.setInput(in, true, true);
+            // Decoders that meet the end of a truncated file often warn and return what they have (the rest grey).
+            reader.addIIOReadWarningListener(collect(warnings));
+            long width = reader.getWidth(0);
+            long height = reader.getHeight(0);
+            if (width * height > MAX_PIXELS) {
+                throw new UnreadableImage(String.format(Locale.ROOT, "%s: %s of %,d×%,d pixels (%,d), over the limit "
+                        + "of %,d pixels; scale it down first", source, format, width, height, width * height, MAX_PIXELS));
+            }
+            if (!reader.getImageTypes(0).hasNext()) {
+                throw new UnreadableImage(source + ": a " + format + " in a colour space ImageIO cannot decode (a CMYK "
+                        + "or YCCK JPEG, as print workflows save); save it as RGB or greyscale");
+            }
+            BufferedImage picture = reader.read(0);
+            for (String w : warnings) {
+                if (truncation(w)) throw truncated(source, format, w);
+            }
+            if (picture.getWidth() < 1 || picture.getHeight() < 1) {
+                throw new UnreadableImage(source + ": a " + format + " with no pixels");
+            }
+            return picture;
+        } catch (EOFException e) {
+            throw truncated(source, format, "end of file reached while decoding");
+        } catch (IIOException e) {
+            String reason = e.getMessage();
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof EOFException) throw truncated(source, format, reason);
+            }
+            if (reason != null && reason.contains("Unsupported Image Type")) {
+                throw new UnreadableImage(source + ": a " + format + " in a colour space ImageIO cannot decode (a "
+                        + "CMYK or YCCK JPEG, as print workflows save); save it as RGB or greyscale", e);
+            }
+            throw new UnreadableImage(source + ": a damaged " + format + " (" + reason + ")", e);
+        } catch (RuntimeException e) {
+            if (e instanceof UnreadableImage u) throw u;
+            // ImageIO's decoders answer some malformed headers with unchecked exceptions; it is still the file.
+            throw new UnreadableImage(source + ": a damaged " + format + " (" + e + ")", e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    private static boolean truncation(String warning) {
+        String w = warning.toLowerCase(Locale.ROOT);
+        return w.contains("premature end") || w.contains("truncated") || w.contains("end of file");
+    }
+
+    private static UnreadableImage truncated(String source, String format, String detail) {
+        return new UnreadableImage(source + ": a " + format + " that ends early (truncated or still downloading: "
+                + detail + ")");
+    }
+
+    private static IIOReadWarningListener collect(List<String> warnings) {
+        return (reader, warning) -> warnings.add(warning);
     }
 }

@@ -1,18 +1,170 @@
 package dev.mnistfcn.digits;
 
+import dev.mnistfcn.Mnist;
+
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * A person's picture of a digit turned into what an MNIST model expects: white ink on black, size-normalised into a
  * 20×20 box and placed in 28×28 with its centre of mass at the centre, values 0..1, row by row.
+ *
+ * <p>The model learnt MNIST's digits only, so a picture must reach it in the form MNIST gave them. LeCun's page
+ * (yann.lecun.com/exdb/mnist) describes that form: "The original black and white (bilevel) images from NIST were size
+ * normalized to fit in a 20x20 pixel box while preserving their aspect ratio. The resulting images contain grey
+ * levels as a result of the anti-aliasing technique used by the normalization algorithm. The images were centered
+ * in a 28x28 image by computing the center of mass of the pixels, and translating the image so as to position this
+ * center of mass at the center of the 28x28 field." Ink is 1, paper 0. People's pictures differ in every one of
+ * these: dark ink on light paper, grey paper and grey pencil, anywhere in the frame, any size, with noise and
+ * specks. Each step below undoes one of those differences.
  */
 public final class MnistRecipe {
+    /** MNIST's side, and the box its digits were scaled to fit. */
+    static final int SIDE = 28;
+    static final int BOX = 20;
+    /** Less difference than this between paper and the darkest ink (of 0..1) is a blank page, not a faint digit. */
+    static final float MIN_CONTRAST = 0.12f;
+
     private MnistRecipe() {
     }
 
     /** The 784 pixels the model sees; empty when the picture holds no ink ("no digit found"). */
     public static Optional<float[]> prepare(BufferedImage picture) {
-        throw new UnsupportedOperationException("skeleton: issue #13 predict helper");
+        // 1. Grey, transparency composited on white: a canvas exported with a transparent background is paper.
+        GreyPicture grey = GreyPicture.of(picture);
+        float[] v = grey.values();
+        // 2. Polarity and 3. contrast: MNIST's ink is bright on a black (0) background.
+        if (!toInkOnBlack(v, grey.width(), grey.height())) return Optional.empty();
+        // 4. Crop to the ink, specks left out: MNIST measured the size of the digit, not of the frame.
+        Optional<InkBox> box = InkBox.find(v, grey.width());
+        if (box.isEmpty()) return Optional.empty();
+        // 5. Fit into 20×20 keeping the aspect ratio (a 1 stays thin), averaging areas so no stroke falls between
+        //    samples; 6. place in 28×28 with the centre of mass at the centre.
+        float[] digit = centreOfMassAtCentre(fitInBox(v, grey.width(), box.get()));
+        for (float p : digit) if (p > 0) return Optional.of(digit);
+        return Optional.empty();
+    }
+
+    /** The 784 pixels as a 28×28 greyscale picture (white ink on black, as the model saw them). */
+    public static BufferedImage toPicture(float[] pixels) {
+        if (pixels.length != Mnist.PIXELS) throw new IllegalArgumentException("expected 784 pixels, got " + pixels.length);
+        var picture = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_BYTE_GRAY);
+        int[] samples = new int[pixels.length];
+        for (int i = 0; i < pixels.length; i++) samples[i] = Math.round(255 * Math.min(1, Math.max(0, pixels[i])));
+        picture.getRaster().setSamples(0, 0, SIDE, SIDE, 0, samples);
+        return picture;
+    }
+
+    /**
+     * Turns {@code v} (0 black … 1 white) in place into ink 1 on paper 0; false when it holds no ink at all.
+     *
+     * <p>The paper is what the border shows: a digit is written inside its frame, so most border pixels are
+     * paper even when a stroke touches the edge. Light paper (dark ink, as people write) is inverted. Then the
+     * paper level, plus three times its noise, becomes 0 and the ink's level 1, as in MNIST: real paper is never
+     * white, JPEG and sensors add noise, and a pencil is grey, none of which the model has seen.
+     */
+    static boolean toInkOnBlack(float[] v, int width, int height) {
+        float[] border = border(v, width, height);
+        Arrays.sort(border);
+        float paper = border[border.length / 2];
+        boolean invert = paper > 0.5f;
+        if (invert) {
+            for (int i = 0; i < v.length; i++) v[i] = 1 - v[i];
+            paper = 1 - paper;
+        }
+        float brightest = 0;
+        for (float p : v) brightest = Math.max(brightest, p);
+        if (brightest - paper < MIN_CONTRAST) return false;
+
+        for (int i = 0; i < border.length; i++) border[i] = Math.abs((invert ? 1 - border[i] : border[i]) - paper);
+        Arrays.sort(border);
+        float noise = 1.4826f * border[border.length / 2]; // the median absolute deviation, as a standard deviation
+        float midway = paper + (brightest - paper) / 2;
+        float background = Math.min(paper + 3 * noise, midway);
+        float ink = inkLevel(v, midway);
+        float range = Math.max(ink - background, 1e-6f);
+        for (int i = 0; i < v.length; i++) v[i] = Math.min(1, Math.max(0, (v[i] - background) / range));
+        return true;
+    }
+
+    /** The 90th percentile of the pixels brighter than {@code midway}: the ink, not its brightest speck. */
+    private static float inkLevel(float[] v, float midway) {
+        int[] histogram = new int[1024];
+        int count = 0;
+        for (float p : v) {
+            if (p <= midway) continue;
+            histogram[Math.min(1023, (int) (p * 1024))]++;
+            count++;
+        }
+        int seen = 0;
+        for (int bin = 0; bin < histogram.length; bin++) {
+            seen += histogram[bin];
+            if (seen >= 0.9 * count) return (bin + 1) / 1024f;
+        }
+        return 1;
+    }
+
+    private static float[] border(float[] v, int width, int height) {
+        if (width == 1 || height == 1) return v.clone();
+        float[] b = new float[2 * width + 2 * (height - 2)];
+        int n = 0;
+        for (int x = 0; x < width; x++) {
+            b[n++] = v[x];
+            b[n++] = v[(height - 1) * width + x];
+        }
+        for (int y = 1; y < height - 1; y++) {
+            b[n++] = v[y * width];
+            b[n++] = v[y * width + width - 1];
+        }
+        return b;
+    }
+
+    /** The digit in {@code box} scaled to fit 20×20, aspect ratio kept. */
+    private static Scaled fitInBox(float[] v, int width, InkBox box) {
+        double scale = (double) BOX / Math.max(box.width(), box.height());
+        int w = Math.max(1, Math.min(BOX, (int) Math.round(box.width() * scale)));
+        int h = Math.max(1, Math.min(BOX, (int) Math.round(box.height() * scale)));
+        // Area averaging, separably: each output pixel is the mean of the source area it covers, the antialiasing
+        // that gave MNIST its grey rims. (Java2D's area-averaging filter does the same through its slow
+        // producer/consumer pipeline; bilinear drawImage skips pixels when shrinking more than 2×.)
+        float[] rows = new float[box.height() * w];
+        for (int y = 0; y < box.height(); y++) {
+            int from = (box.y0() + y) * width + box.x0();
+            AreaAverage.resample(v, from, 1, box.width(), rows, y * w, 1, w);
+        }
+        float[] out = new float[w * h];
+        for (int x = 0; x < w; x++) AreaAverage.resample(rows, x, w, box.height(), out, x, w, h);
+        return new Scaled(w, h, out);
+    }
+
+    private record Scaled(int width, int height, float[] pixels) {
+    }
+
+    /** {@code s} pasted into 28×28 so that its centre of mass lands on the centre, moved whole pixels as MNIST's. */
+    private static float[] centreOfMassAtCentre(Scaled s) {
+        double mass = 0, mx = 0, my = 0;
+        for (int y = 0; y < s.height(); y++) {
+            for (int x = 0; x < s.width(); x++) {
+                float p = s.pixels()[y * s.width() + x];
+                mass += p;
+                mx += p * (x + 0.5);
+                my += p * (y + 0.5);
+            }
+        }
+        float[] out = new float[Mnist.PIXELS];
+        if (mass == 0) return out;
+        // Kept whole inside the frame: a 7's mass sits high, but its foot must not fall off the bottom.
+        int left = clamp((int) Math.round(SIDE / 2.0 - mx / mass), SIDE - s.width());
+        int top = clamp((int) Math.round(SIDE / 2.0 - my / mass), SIDE - s.height());
+        for (int y = 0; y < s.height(); y++) {
+            System.arraycopy(s.pixels(), y * s.width(), out, (top + y) * SIDE + left, s.width());
+        }
+        for (int i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, out[i]));
+        return out;
+    }
+
+    private static int clamp(int offset, int max) {
+        return Math.max(0, Math.min(max, offset));
     }
 }
