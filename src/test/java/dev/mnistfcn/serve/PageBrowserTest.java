@@ -64,9 +64,12 @@ class PageBrowserTest {
     static final Path CHROMEDRIVER = Path.of(System.getProperty("chromedriver", "/usr/bin/chromedriver"));
     /** The screenshot the README shows. */
     static final Path SCREENSHOT = Path.of("docs", "serve-page.png");
-    /** MNIST test images drawn on the canvas: the first ten, in order, not picked. */
-    static final int DRAWN = 10;
-    static final int DRAWN_RIGHT_AT_LEAST = 9;
+    /**
+     * MNIST test images drawn on the canvas: the first twenty, in order, not picked. The same strokes rendered by
+     * Java2D and put through the same recipe and model got 278 of the first 300 right (92.7%); 16 of 20 is 80%.
+     */
+    static final int DRAWN = 20;
+    static final int DRAWN_RIGHT_AT_LEAST = 16;
 
     @TempDir
     static Path dir;
@@ -116,6 +119,7 @@ class PageBrowserTest {
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.pollingEvery(Duration.ofMillis(50));
     }
 
     @AfterAll
@@ -143,7 +147,7 @@ class PageBrowserTest {
     }
 
     @Test
-    void theFirstTenMnistTestDigitsDrawnWithMousePenAndTouchArePredicted() throws Exception {
+    void theFirstTwentyMnistTestDigitsDrawnWithMousePenAndTouchArePredicted() throws Exception {
         assertTrue(text("model").contains("engine fused") && text("model").contains("218,058 parameters"),
                 text("model"));
         PointerInput.Kind[] kinds = {PointerInput.Kind.MOUSE, PointerInput.Kind.PEN, PointerInput.Kind.TOUCH};
@@ -155,6 +159,7 @@ class PageBrowserTest {
             draw(pixels(i), kinds[i % kinds.length]);
             int shown = awaitDigit();
             if (shown == label) right++;
+            else saveCanvases("drawn-" + i);
             outcomes.add("#" + i + " (" + kinds[i % kinds.length] + ") label " + label + " → " + shown);
             assertProbabilitiesShownFor(shown);
             assertTrue(seenInkPixels() > 40, "the 28×28 the model saw is shown with ink in it");
@@ -187,7 +192,7 @@ class PageBrowserTest {
 
     @Test
     void anUploadedAndADroppedPngArePredicted() throws Exception {
-        int index = 11;  // label 6; the drawn test uses the first ten
+        int index = 21;  // label 6; the drawn test uses the first twenty
         Path png = dir.resolve("user-digit.png");
         byte[] bytes = userPicturePng(pixels(index));
         Files.write(png, bytes);
@@ -257,8 +262,8 @@ class PageBrowserTest {
     // --- drawing ---
 
     /**
-     * Draws a 28×28 MNIST digit ×10 onto the canvas, stroke-like: each run of ink along a row becomes one stroke
-     * (pointer down at its left end, moves pixel by pixel, up at its right end) with a real pointer of that kind.
+     * Draws a 28×28 MNIST digit ×10 onto the canvas, stroke-like: each run of ink along a row becomes one stroke of
+     * a real pointer of that kind (down at its left end, dragged to its right end, up), as if shading it row by row.
      */
     void draw(float[] pixels, PointerInput.Kind kind) {
         WebElement canvas = browser.findElement(By.id("canvas"));
@@ -271,15 +276,17 @@ class PageBrowserTest {
         PointerInput pointer = new PointerInput(kind, kind.name().toLowerCase());
         Sequence strokes = new Sequence(pointer, 0);
         for (int y = 0; y < 28; y++) {
+            int cy = (int) Math.round(y0 + (y * 10 + 5) * scale);
             for (int x = 0; x < 28; x++) {
                 if (!ink(pixels, x, y)) continue;
                 int end = x;
                 while (end + 1 < 28 && ink(pixels, end + 1, y)) end++;
-                for (int at = x; at <= end; at++) {
-                    int cx = (int) Math.round(x0 + (at * 10 + 5) * scale);
-                    int cy = (int) Math.round(y0 + (y * 10 + 5) * scale);
-                    strokes.addAction(pointer.createPointerMove(Duration.ZERO, PointerInput.Origin.viewport(), cx, cy));
-                    if (at == x) strokes.addAction(pointer.createPointerDown(PointerInput.MouseButton.LEFT.asArg()));
+                strokes.addAction(pointer.createPointerMove(Duration.ZERO, PointerInput.Origin.viewport(),
+                        (int) Math.round(x0 + (x * 10 + 5) * scale), cy));
+                strokes.addAction(pointer.createPointerDown(PointerInput.MouseButton.LEFT.asArg()));
+                if (end > x) {
+                    strokes.addAction(pointer.createPointerMove(Duration.ZERO, PointerInput.Origin.viewport(),
+                            (int) Math.round(x0 + (end * 10 + 5) * scale), cy));
                 }
                 strokes.addAction(pointer.createPointerUp(PointerInput.MouseButton.LEFT.asArg()));
                 x = end;
@@ -339,6 +346,15 @@ class PageBrowserTest {
             }
         }
         return n;
+    }
+
+    /** The drawing and the 28×28 the model saw, under target/, to look at when a drawn digit is predicted wrong. */
+    static void saveCanvases(String name) throws Exception {
+        for (String id : List.of("canvas", "seen")) {
+            String url = (String) js("return document.getElementById(arguments[0]).toDataURL('image/png');", id);
+            Files.write(Path.of("target", "page-" + name + "-" + id + ".png"),
+                    java.util.Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1)));
+        }
     }
 
     // --- MNIST and pictures ---
