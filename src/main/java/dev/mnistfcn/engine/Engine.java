@@ -36,9 +36,18 @@ public enum Engine {
             };
         }
 
+        /**
+         * Calls take turns: a layer keeps its input in a field during the forward pass. DL4J 1.0.0-M2.1's
+         * {@code output(input, train, featuresMask, labelsMask, workspace)}, which this ends in, is itself
+         * {@code synchronized} on the network; the same lock here keeps that true whatever DL4J version.
+         */
         @Override
         public Predictor predictor(MultiLayerNetwork net) {
-            return x -> net.output(x, false);
+            return x -> {
+                synchronized (net) {
+                    return net.output(x, false);
+                }
+            };
         }
     },
     /** OpenBLAS GEMMs plus Java loops, the same numbers as DL4J's within float rounding, about 6× faster. */

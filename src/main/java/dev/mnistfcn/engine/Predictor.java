@@ -2,7 +2,11 @@ package dev.mnistfcn.engine;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** A trained network's answers, whichever engine computes them: what evaluation, compare and bench call. */
+/**
+ * A trained network's answers, whichever engine computes them: what evaluation, compare, bench, predict and serve
+ * call. Thread-safe: many threads may call one predictor at once (a server's requests) and each gets the answer it
+ * would get alone; the fused engine's calls run side by side, DL4J's take turns. Not while the same network trains.
+ */
 public interface Predictor {
     /** Class probabilities, one row per row of {@code features} (what DL4J's {@code output(features, false)} gives). */
     INDArray probabilities(INDArray features);

@@ -17,6 +17,9 @@ import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A dense softmax {@code MultiLayerNetwork}'s forward pass ({@link #output}) and training step ({@link #fit}),
@@ -36,6 +39,10 @@ import java.util.Map;
  *
  * <p>Only for networks {@link FusedSupport} admits: {@link FusedSupport#forInference} for {@link #output},
  * {@link FusedSupport#forTraining} for {@link #fit}.
+ *
+ * <p>Threads: {@link #output} and {@link #classify} may be called by many threads at once (a server); each call
+ * takes its own working arrays from a pool. {@link #fit} and {@link #writeUpdaterState} change the parameters and
+ * run on one thread, never alongside inference.
  */
 public final class FusedDenseNetwork {
     private final MultiLayerNetwork net;
@@ -53,7 +60,9 @@ public final class FusedDenseNetwork {
     private final float[] params;           // heap copy of net.params(), written back after every step
     private final float[] grads;
     private UpdateRules.Rule rule;          // created by the first fit: inference needs no updater state
-    private final Map<Integer, Batch> batches = new HashMap<>();
+    private final Map<Integer, Batch> batches = new HashMap<>(); // training's, by batch size
+    /** Inference's idle working arrays by batch size: one set per call in flight, reused by later calls. */
+    private final Map<Integer, Queue<Batch>> idleInference = new ConcurrentHashMap<>();
 
     /**
      * Whether inference may use {@link SparseForward}: the JVM has the Vector API module (the CLI's JVM and the
@@ -61,7 +70,7 @@ public final class FusedDenseNetwork {
      */
     static final boolean SPARSE_FORWARD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !"false".equals(System.getProperty("mnistfcn.sparse"));
-    private SparseForward sparse;           // built at the first output() after a change of the parameters
+    private volatile SparseForward sparse;  // built at the first output() after a change of the parameters
 
     /**
      * For a network {@link FusedSupport#forInference} admits; reads its parameters now, its updater state at the
@@ -207,21 +216,35 @@ public final class FusedDenseNetwork {
             float[] probs = new float[n * width[layers]];
             if (sparseForward().forward(floats(x), n, probs)) return probs;
         }
-        Batch b = batches.computeIfAbsent(-n, k -> new Batch(n, false));
-        forward(b, x, n);
-        return b.z[layers - 1].clone();
+        Queue<Batch> idle = idleInference.computeIfAbsent(n, k -> new ConcurrentLinkedQueue<>());
+        Batch b = idle.poll();
+        if (b == null) b = new Batch(n, false);
+        synchronized (BLAS_THREADS) {
+            inferenceInFlight++;
+        }
+        try {
+            forward(b, x, n);
+            return b.z[layers - 1].clone();
+        } finally {
+            synchronized (BLAS_THREADS) {
+                inferenceInFlight--;
+            }
+            idle.offer(b);
+        }
     }
 
-    /** The sparse forward pass for the current parameters. */
+    /** The sparse forward pass for the current parameters (two threads may both build it: the same numbers). */
     SparseForward sparseForward() {
-        if (sparse == null) {
+        SparseForward s = sparse;
+        if (s == null) {
             long[][] stride = new long[layers][];
             for (int i = 0; i < layers; i++) stride[i] = weights[i].stride();
-            sparse = new SparseForward(width, activation,
+            s = new SparseForward(width, activation,
                     (i, k, j) -> params[(int) (weightOffset[i] + k * stride[i][0] + j * stride[i][1])],
                     (i, k, j) -> params[biasOffset[i] + j]);
+            sparse = s;
         }
-        return sparse;
+        return s;
     }
 
     /**
@@ -264,17 +287,26 @@ public final class FusedDenseNetwork {
      * {@value #PARALLEL_ROWS} rows: a batch-128 epoch 0.81 instead of 1.07-1.23 s, batch 512 no change, and the
      * 10,000-image forward pass 49-57 instead of 71-82 ms. The process otherwise keeps ND4J at one thread
      * ({@code NativeSettings}).
+     *
+     * <p>OpenBLAS's thread count is one global setting, so it changes only while no other inference call is inside
+     * its GEMMs: a concurrent caller keeps the count it finds (the numbers are the same either way, only the speed
+     * differs) rather than switch it under a {@code cblas_sgemm} in flight or wait for a lock. Concurrent callers
+     * are the parallelism then (a server's requests).
      */
     private static void useBlasThreadsFor(int rows) {
         int threads = rows >= PARALLEL_ROWS ? Runtime.getRuntime().availableProcessors() : 1;
-        if (threads != blasThreads) {
-            Nd4j.factory().blas().setMaxThreads(threads);
-            blasThreads = threads;
+        synchronized (BLAS_THREADS) {
+            if (threads != blasThreads && inferenceInFlight <= 1) {
+                Nd4j.factory().blas().setMaxThreads(threads);
+                blasThreads = threads;
+            }
         }
     }
 
     private static final int PARALLEL_ROWS = 100;
+    private static final Object BLAS_THREADS = new Object(); // guards the two fields below
     private static int blasThreads = -1;
+    private static int inferenceInFlight; // calls, over all networks, between their first and last inference GEMM
 
     /**
      * The mean cross-entropy of probabilities {@code p} (clipped at 1e-10 as DL4J's {@code LossMCXENT} does)

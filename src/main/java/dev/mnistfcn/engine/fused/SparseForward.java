@@ -5,6 +5,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.nio.FloatBuffer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The inference forward pass of a dense softmax network that multiplies only the non-zero inputs of each layer:
@@ -19,8 +22,9 @@ import java.nio.FloatBuffer;
  * <p>Weights are copied at construction into the layout the loop reads (per block of columns, one contiguous
  * row per input), so an instance describes the parameters of one moment; {@link FusedDenseNetwork} builds a
  * new one after training steps. Needs {@code --add-modules jdk.incubator.vector} (the CLI's JVM and the tests
- * have it); without it {@link FusedDenseNetwork} never loads this class. Calls on one instance run one at a
- * time; each splits its rows over the cores with {@link RowWorkers} from 32 rows on.
+ * have it); without it {@link FusedDenseNetwork} never loads this class. Many threads may call one instance at
+ * once: each call takes its working arrays from a pool; each splits its rows over the cores with
+ * {@link RowWorkers} from 32 rows on (while the workers are busy with another call, on its own thread).
  */
 final class SparseForward {
     /** Above this share of non-zero inputs the sparse loop is no faster than OpenBLAS's GEMM (~0.35 here). */
@@ -37,8 +41,7 @@ final class SparseForward {
     private final float[][] weights;     // [layer][block][input][column in block]
     private final float[][] bias;        // [layer][padded column]
     private final Activation[] activation;
-    private final Scratch[] scratch = new Scratch[RowWorkers.SHARED.threads()];
-    private volatile boolean tooDense;   // set by any worker whose chunk is too dense; the caller then uses GEMM
+    private final Queue<Scratch> idle = new ConcurrentLinkedQueue<>(); // one set per worker in flight, reused
 
     /**
      * @param w      reads weight (input k, output j) of layer i: {@code w.at(i, k, j)}
@@ -77,26 +80,30 @@ final class SparseForward {
      * {@code probs}; returns false, leaving {@code probs} incomplete, when a chunk of rows turns out too dense for
      * this to pay.
      */
-    synchronized boolean forward(FloatBuffer x, int n, float[] probs) {
-        int workers = Math.max(1, Math.min(scratch.length, n / MIN_ROWS_PER_WORKER));
-        tooDense = false;
-        // Contiguous row ranges, one per thread: a batch of 50 on two cores takes 24-36 ms per 10,000 rows, not 44-55.
-        RowWorkers.SHARED.run(workers, w -> rows(x, w * n / workers, (w + 1) * n / workers, probs, scratch(w)));
-        return !tooDense;
-    }
-
-    private Scratch scratch(int worker) {
-        if (scratch[worker] == null) scratch[worker] = new Scratch();
-        return scratch[worker];
+    boolean forward(FloatBuffer x, int n, float[] probs) {
+        int workers = Math.max(1, Math.min(RowWorkers.SHARED.threads(), n / MIN_ROWS_PER_WORKER));
+        Scratch[] scratch = new Scratch[workers];
+        for (int w = 0; w < workers; w++) {
+            Scratch s = idle.poll();
+            scratch[w] = s != null ? s : new Scratch();
+        }
+        AtomicBoolean tooDense = new AtomicBoolean(); // set by any worker whose chunk is too dense: then GEMM
+        try {
+            // Contiguous row ranges, one per thread: a batch of 50 on two cores takes 24-36 ms per 10,000 rows, not 44-55.
+            RowWorkers.SHARED.run(workers, w -> rows(x, w * n / workers, (w + 1) * n / workers, probs, scratch[w], tooDense));
+        } finally {
+            for (Scratch s : scratch) idle.offer(s);
+        }
+        return !tooDense.get();
     }
 
     /** Rows from..to-1, a chunk at a time; stops when a chunk's inputs turn out too dense for this to pay. */
-    private void rows(FloatBuffer x, int from, int to, float[] probs, Scratch s) {
-        for (int c = from; c < to && !tooDense; c += CHUNK) {
+    private void rows(FloatBuffer x, int from, int to, float[] probs, Scratch s, AtomicBoolean tooDense) {
+        for (int c = from; c < to && !tooDense.get(); c += CHUNK) {
             int rows = Math.min(CHUNK, to - c);
             x.get(c * width[0], s.x, 0, rows * width[0]);
             if (compact(s.x, rows, width[0], width[0], s) > MAX_DENSITY * rows * width[0]) {
-                tooDense = true;
+                tooDense.set(true);
                 return;
             }
             chunk(c, rows, probs, s);

@@ -1,0 +1,445 @@
+package dev.mnistfcn.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mnistfcn.Json;
+import dev.mnistfcn.TestData;
+import dev.mnistfcn.TestModels;
+import dev.mnistfcn.data.MnistSplits;
+import dev.mnistfcn.digits.DigitImages;
+import dev.mnistfcn.predict.DigitClassifier;
+import dev.mnistfcn.predict.Prediction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.zip.CRC32;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The service over real HTTP on 127.0.0.1, with a freshly trained two-layer model ({@link TestModels}) and real MNIST
+ * test digits: both request kinds, the model and health endpoints, every bad request, slow and idle clients, 64
+ * concurrent clients, and a shutdown with a request in flight.
+ */
+class DigitServerTest {
+    static DigitClassifier classifier;
+    static DigitServer server;
+    static HttpClient client;
+    static INDArray digits;
+    static INDArray labels;
+
+    @BeforeAll
+    static void start() {
+        classifier = DigitClassifier.load(TestModels.twoLayer(), "auto");
+        server = DigitServer.start(classifier, "127.0.0.1", 0);
+        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        var test = MnistSplits.loadTest(TestData.mnistDir());
+        digits = test.getFeatures();
+        labels = test.getLabels();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void jsonPixelsGetTheClassifiersAnswer() throws Exception {
+        float[] pixels = pixels(0);
+        JsonNode answer = ok(post("application/json", json(pixels)));
+        Prediction expected = classifier.classify(pixels);
+        assertEquals(expected.digit(), answer.get("digit").asInt());
+        assertEquals(label(0), answer.get("digit").asInt(), "the trained model reads test digit 0");
+        assertEquals(expected.confidence(), (float) answer.get("confidence").asDouble());
+        assertArrayEquals(expected.probabilities(), floats(answer.get("probabilities")));
+        assertArrayEquals(pixels, floats(answer.get("preprocessed")), "JSON pixels are what the model saw");
+    }
+
+    @Test
+    void pngDigitsAndCanvasPicturesGetTheClassifiersAnswer() throws Exception {
+        int right = 0;
+        for (int i = 0; i < 20; i++) {
+            for (byte[] png : List.of(mnistPng(pixels(i)), canvasPng(pixels(i)))) {
+                JsonNode answer = ok(post("image/png", png));
+                Prediction expected = classifier.classify(DigitImages.read(png, "test"));
+                assertEquals(expected.digit(), answer.get("digit").asInt());
+                assertArrayEquals(expected.probabilities(), floats(answer.get("probabilities")));
+                assertArrayEquals(expected.preprocessed(), floats(answer.get("preprocessed")));
+                assertEquals(784, answer.get("preprocessed").size());
+                if (expected.digit() == label(i)) right++;
+            }
+        }
+        assertTrue(right >= 36, right + " of 40 MNIST test digits read right through PNG posts");
+    }
+
+    @Test
+    void modelHealthAndPage() throws Exception {
+        JsonNode model = ok(get("/api/model"));
+        assertEquals(TestModels.twoLayer().toString(), model.get("file").asText());
+        assertEquals(218_058, model.get("parameters").asLong());
+        assertEquals(TestModels.twoLayerTestAccuracy(), model.get("test_accuracy").asDouble(), 1e-12);
+        assertEquals(classifier.info().architecture(), model.get("architecture").asText());
+        assertEquals("fused", model.get("engine").asText());
+        assertEquals("ok", ok(get("/health")).get("status").asText());
+        HttpResponse<String> page = get("/");
+        assertEquals(200, page.statusCode());
+        assertEquals("text/html; charset=utf-8", page.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(page.body().contains("<canvas"), page.body());
+    }
+
+    /** Each bad request: its status, and a JSON error that says what was wrong; the server answers on. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "empty body            | POST | /api/predict | image/png        | 400 | empty",
+            "empty JSON body       | POST | /api/predict | application/json | 400 | empty",
+            "unsupported type      | POST | /api/predict | text/plain       | 415 | 'text/plain' is not accepted",
+            "form upload           | POST | /api/predict | multipart/form-data; boundary=x | 415 | image/png",
+            "malformed JSON        | POST | /api/predict | application/json | 400 | malformed JSON",
+            "783 numbers           | POST | /api/predict | application/json | 400 | has 783 numbers",
+            "785 numbers           | POST | /api/predict | application/json | 400 | has 785 numbers",
+            "NaN                   | POST | /api/predict | application/json | 400 | malformed JSON",
+            "a string              | POST | /api/predict | application/json | 400 | the string \"0.5\", not a number",
+            "null                  | POST | /api/predict | application/json | 400 | null, not a number",
+            "over 1                | POST | /api/predict | application/json | 400 | 1.5, outside 0..1",
+            "negative              | POST | /api/predict | application/json | 400 | -0.25, outside 0..1",
+            "huge number           | POST | /api/predict | application/json | 400 | outside 0..1",
+            "no pixels key         | POST | /api/predict | application/json | 400 | no \"pixels\" key",
+            "not an object         | POST | /api/predict | application/json | 400 | not a JSON object",
+            "text as PNG           | POST | /api/predict | image/png        | 400 | not an image",
+            "truncated PNG         | POST | /api/predict | image/png        | 400 | truncated",
+            "pixel bomb            | POST | /api/predict | image/png        | 400 | 20,000×20,000",
+            "blank canvas          | POST | /api/predict | image/png        | 400 | no digit found",
+            "unknown path          | GET  | /api/nothing |                  | 404 | No such page",
+            "GET predict           | GET  | /api/predict |                  | 405 | use POST",
+            "POST model            | POST | /api/model   | application/json | 405 | use GET",
+            "DELETE page           | DELETE | /          |                  | 405 | use GET",
+    })
+    void badRequestsGetAJsonErrorWithTheirStatus(String name, String method, String path, String type, int status,
+                                                 String says) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(server.uri().resolve(path)).timeout(java.time.Duration.ofSeconds(30));
+        byte[] body = badBody(name);
+        r.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (type != null) r.header("Content-Type", type);
+        HttpResponse<String> response = client.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
+        String error = Json.MAPPER.readTree(response.body()).get("error").asText();
+        assertTrue(error.contains(says), "error for " + name + ": " + error);
+        if (status == 405) assertTrue(response.headers().firstValue("Allow").isPresent());
+        assertEquals("ok", ok(get("/health")).get("status").asText(), "the server answers on");
+    }
+
+    private static byte[] badBody(String name) {
+        float[] p = pixels(1);
+        return switch (name) {
+            case "empty body", "empty JSON body", "unknown path", "GET predict", "DELETE page" -> null;
+            case "unsupported type", "form upload" -> "hello".getBytes(StandardCharsets.UTF_8);
+            case "malformed JSON" -> "{\"pixels\": [0, 0.5,".getBytes(StandardCharsets.UTF_8);
+            case "783 numbers" -> json(Arrays.copyOf(p, 783));
+            case "785 numbers" -> json(Arrays.copyOf(p, 785));
+            case "NaN" -> json(jsonText(p).replace("[0.0", "[NaN")); // a digit's top-left pixel is 0
+            case "a string" -> json(jsonText(p).replace("[0.0", "[\"0.5\""));
+            case "null" -> json(jsonText(p).replace("[0.0", "[null"));
+            case "over 1" -> json(jsonText(p).replace("[0.0", "[1.5"));
+            case "negative" -> json(jsonText(p).replace("[0.0", "[-0.25"));
+            case "huge number" -> json(jsonText(p).replace("[0.0", "[1e999"));
+            case "no pixels key" -> "{\"pixel\": [0]}".getBytes(StandardCharsets.UTF_8);
+            case "not an object", "POST model" -> "[0, 1]".getBytes(StandardCharsets.UTF_8);
+            case "text as PNG" -> "this is not a picture".getBytes(StandardCharsets.UTF_8);
+            case "truncated PNG" -> Arrays.copyOf(canvasPng(pixels(1)), 200);
+            case "pixel bomb" -> pngHeaderClaiming(20_000, 20_000);
+            case "blank canvas" -> DigitImages.png(new BufferedImage(280, 280, BufferedImage.TYPE_INT_RGB));
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    private static byte[] json(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A body over the limit, announced by Content-Length: refused before any of it is sent. */
+    @Test
+    void overSizeBodyIsRefusedFromItsContentLength() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.uri().getPort())) {
+            s.setSoTimeout(10_000);
+            write(s, "POST /api/predict HTTP/1.1\r\nHost: t\r\nContent-Type: image/png\r\nContent-Length: "
+                    + (PredictRequest.MAX_BODY_BYTES + 1) + "\r\n\r\n");
+            String response = readResponse(s);
+            assertTrue(response.startsWith("HTTP/1.1 413 "), response);
+            assertTrue(response.contains("\"error\":\"The request body is 10485761 bytes, over the limit of 10,485,760"),
+                    response);
+        }
+    }
+
+    /** A chunked body (no Content-Length) is refused once it passes the limit, not read to its end. */
+    @Test
+    void overSizeChunkedBodyIsRefusedAtTheLimit() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.uri().getPort())) {
+            s.setSoTimeout(10_000);
+            write(s, "POST /api/predict HTTP/1.1\r\nHost: t\r\nContent-Type: image/png\r\nTransfer-Encoding: chunked\r\n\r\n");
+            byte[] chunk = new byte[64 * 1024];
+            String head = Integer.toHexString(chunk.length) + "\r\n";
+            OutputStream out = s.getOutputStream();
+            for (long sent = 0; sent <= PredictRequest.MAX_BODY_BYTES; sent += chunk.length) {
+                out.write(head.getBytes(StandardCharsets.US_ASCII));
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // within the 64 KB the JDK drains after
+            out.flush();
+            String response = readResponse(s);
+            assertTrue(response.startsWith("HTTP/1.1 413 ") && response.contains("over the limit"), response);
+        }
+    }
+
+    /** A client that stops half-way through its headers is disconnected after maxReqTime; others are answered. */
+    @Test
+    void slowAndIdleClientsAreDisconnected() throws Exception {
+        long limit = Long.getLong("sun.net.httpserver.maxReqTime");
+        assertEquals("true", System.getProperty("sun.net.httpserver.nodelay"), "DigitServer set its defaults");
+        try (Socket slow = new Socket("127.0.0.1", server.uri().getPort());
+             Socket idle = new Socket("127.0.0.1", server.uri().getPort())) {
+            long start = System.nanoTime();
+            write(slow, "POST /api/predict HTTP/1.1\r\nHost: t\r\nContent-Ty");
+            slow.setSoTimeout((int) (limit * 1000 + 5000));
+            idle.setSoTimeout((int) (limit * 1000 + 5000));
+            assertEquals(200, get("/health").statusCode(), "answered while the slow client waits");
+            assertClosed(slow);
+            assertClosed(idle);
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(seconds >= limit - 1, "disconnected after " + seconds + " s, maxReqTime " + limit + " s");
+        }
+    }
+
+    private static void assertClosed(Socket s) throws IOException {
+        try {
+            assertEquals(-1, s.getInputStream().read(), "the server closed the connection");
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server kept the connection open", e);
+        } catch (IOException reset) {
+            // closed with a reset: closed all the same
+        }
+    }
+
+    /**
+     * 64 clients at once, each posting MNIST test digits as JSON, 28×28 PNGs and 280×280 canvas PNGs: every answer
+     * is the one the classifier gives for that input alone.
+     */
+    @Test
+    void sixtyFourConcurrentClientsGetCorrectAnswers() throws Exception {
+        int clients = 64;
+        int perClient = 12;
+        int inputs = 48;
+        List<byte[]> bodies = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        List<Integer> expected = new ArrayList<>();
+        List<float[]> expectedProbabilities = new ArrayList<>();
+        for (int i = 0; i < inputs; i++) {
+            float[] p = pixels(100 + i);
+            byte[] body = switch (i % 3) {
+                case 0 -> json(p);
+                case 1 -> mnistPng(p);
+                default -> canvasPng(p);
+            };
+            Prediction alone = i % 3 == 0 ? classifier.classify(p) : classifier.classify(DigitImages.read(body, "test"));
+            bodies.add(body);
+            types.add(i % 3 == 0 ? "application/json" : "image/png");
+            expected.add(alone.digit());
+            expectedProbabilities.add(alone.probabilities());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        HttpClient shared = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // own threads
+        ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+        CyclicBarrier together = new CyclicBarrier(clients);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                done.add(pool.submit(() -> {
+                    together.await();
+                    for (int k = 0; k < perClient; k++) {
+                        int i = (client * 7 + k * 5) % inputs;
+                        HttpResponse<String> r = shared.send(HttpRequest.newBuilder(server.uri().resolve("/api/predict"))
+                                .header("Content-Type", types.get(i)).timeout(java.time.Duration.ofSeconds(60))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i))).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        JsonNode answer = r.statusCode() == 200 ? Json.MAPPER.readTree(r.body()) : null;
+                        if (answer == null || answer.get("digit").asInt() != expected.get(i)
+                                || !Arrays.equals(expectedProbabilities.get(i), floats(answer.get("probabilities")))) {
+                            wrong.add("input " + i + ": " + r.statusCode() + " " + r.body().substring(0, Math.min(80, r.body().length())));
+                        }
+                    }
+                    return perClient;
+                }));
+            }
+            int answered = 0;
+            for (Future<Integer> f : done) answered += f.get(5, TimeUnit.MINUTES);
+            assertEquals(clients * perClient, answered);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(wrong.isEmpty(), wrong.size() + " wrong answers, e.g. " + wrong.stream().limit(3).toList());
+    }
+
+    /** close() lets a request whose body is still arriving finish and be answered, then refuses connections. */
+    @Test
+    void closeLetsARequestInFlightFinish() throws Exception {
+        DigitServer own = DigitServer.start(classifier, "127.0.0.1", 0);
+        byte[] png = canvasPng(pixels(7));
+        try (Socket s = new Socket("127.0.0.1", own.uri().getPort())) {
+            s.setSoTimeout(20_000);
+            write(s, "POST /api/predict HTTP/1.1\r\nHost: t\r\nContent-Type: image/png\r\nContent-Length: " + png.length + "\r\n\r\n");
+            s.getOutputStream().write(png, 0, png.length / 2);
+            s.getOutputStream().flush();
+            Thread.sleep(300); // the request is being read by now
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(own::close);
+            Thread.sleep(500);
+            assertFalse(closing.isDone(), "close() waits for the request in flight");
+            s.getOutputStream().write(png, png.length / 2, png.length - png.length / 2);
+            s.getOutputStream().flush();
+            String response = readResponse(s);
+            assertTrue(response.startsWith("HTTP/1.1 200 "), response);
+            assertTrue(response.contains("\"digit\":" + classifier.classify(DigitImages.read(png, "t")).digit()), response);
+            closing.get(30, TimeUnit.SECONDS);
+        }
+        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", own.uri().getPort()).close());
+        own.close(); // a second close does nothing
+    }
+
+    @Test
+    void aTakenPortIsAUserError() {
+        var e = assertThrows(dev.mnistfcn.UserError.class,
+                () -> DigitServer.start(classifier, "127.0.0.1", server.uri().getPort()));
+        assertTrue(e.getMessage().contains("--port"), e.getMessage());
+    }
+
+    // --- requests ---
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(server.uri().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(String type, byte[] body) throws Exception {
+        return client.send(HttpRequest.newBuilder(server.uri().resolve("/api/predict")).header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode ok(HttpResponse<String> r) throws IOException {
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("application/json", r.headers().firstValue("Content-Type").orElseThrow());
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    private static void write(Socket s, String text) throws IOException {
+        s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+    }
+
+    /** Status line, headers and a Content-Length body, as text. */
+    private static String readResponse(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) break;
+            head.write(b);
+        }
+        String h = head.toString(StandardCharsets.ISO_8859_1);
+        int length = h.lines().filter(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+                .mapToInt(l -> Integer.parseInt(l.substring(15).trim())).findFirst().orElse(0);
+        return h + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    // --- inputs ---
+
+    static float[] pixels(int i) {
+        return digits.getRow(i).toFloatVector();
+    }
+
+    static int label(int i) {
+        return labels.getRow(i).argMax().getInt(0);
+    }
+
+    static byte[] json(float[] pixels) {
+        return json(jsonText(pixels));
+    }
+
+    static String jsonText(float[] pixels) {
+        return IntStream.range(0, pixels.length).mapToObj(i -> Float.toString(pixels[i]))
+                .collect(Collectors.joining(",", "{\"pixels\":[", "]}"));
+    }
+
+    static float[] floats(JsonNode array) {
+        float[] f = new float[array.size()];
+        for (int i = 0; i < f.length; i++) f[i] = (float) array.get(i).asDouble();
+        return f;
+    }
+
+    /** The MNIST digit as it is: 28×28 grey, white on black. */
+    static byte[] mnistPng(float[] pixels) {
+        BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < pixels.length; i++) {
+            int g = Math.round(255 * pixels[i]);
+            img.setRGB(i % 28, i / 28, g << 16 | g << 8 | g);
+        }
+        return DigitImages.png(img);
+    }
+
+    /** The digit as the page's canvas sends it: 280×280 RGBA, black ink on white, each pixel 10×10. */
+    static byte[] canvasPng(float[] pixels) {
+        BufferedImage img = new BufferedImage(280, 280, BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < 280; y++) {
+            for (int x = 0; x < 280; x++) {
+                int g = 255 - Math.round(255 * pixels[(y / 10) * 28 + x / 10]);
+                img.setRGB(x, y, 0xff000000 | g << 16 | g << 8 | g);
+            }
+        }
+        return DigitImages.png(img);
+    }
+
+    /** A PNG's signature and header chunk claiming width × height pixels, and no pixel data: a decompression bomb's header. */
+    static byte[] pngHeaderClaiming(int width, int height) {
+        ByteBuffer ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII))
+                .putInt(width).putInt(height).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        CRC32 crc = new CRC32();
+        crc.update(ihdr.array());
+        ByteBuffer png = ByteBuffer.allocate(8 + 4 + 17 + 4)
+                .put(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
+                .putInt(13).put(ihdr.array()).putInt((int) crc.getValue());
+        return png.array();
+    }
+}
