@@ -228,6 +228,7 @@ class PageBrowserTest {
         browser.findElement(By.id("file")).sendKeys(notAnImage.toString());
         wait.until(d -> !text("error").isEmpty());
         assertEquals(message, text("error"));
+        System.out.println("PageBrowserTest error shown for a text file named .png: " + direct.statusCode() + " " + message);
         assertEquals("alert", browser.findElement(By.id("error")).getAttribute("role"));
         assertEquals("", text("digit"));
 
