@@ -170,6 +170,32 @@ class PageBrowserTest {
     }
 
     @Test
+    void thePredictionUpdatesWhileAStrokeGoesOn() {
+        // Counts the predictions the page shows while the pen is still down.
+        js("const canvas = document.getElementById('canvas'); let down = false; window.shownWhileDown = 0;"
+                + "canvas.addEventListener('pointerdown', () => down = true);"
+                + "canvas.addEventListener('pointerup', () => down = false);"
+                + "new MutationObserver(() => { if (down) window.shownWhileDown++; })"
+                + ".observe(document.getElementById('digit'), {childList: true, characterData: true, subtree: true});");
+        // One slow stroke of a 1 from top to bottom, 2.4 s with the pen down, never still for the page's 120 ms.
+        PointerInput pen = new PointerInput(PointerInput.Kind.PEN, "pen");
+        WebElement canvas = browser.findElement(By.id("canvas"));
+        Sequence stroke = new Sequence(pen, 0)
+                .addAction(pen.createPointerMove(Duration.ZERO, PointerInput.Origin.fromElement(canvas), 10, -100))
+                .addAction(pen.createPointerDown(PointerInput.MouseButton.LEFT.asArg()));
+        for (int step = 1; step <= 80; step++) {
+            stroke.addAction(pen.createPointerMove(Duration.ofMillis(30), PointerInput.Origin.fromElement(canvas),
+                    10 - step / 10, -100 + step * 5 / 2));
+        }
+        stroke.addAction(pen.createPointerUp(PointerInput.MouseButton.LEFT.asArg()));
+        browser.perform(List.of(stroke));
+        assertEquals(1, awaitDigit());
+        long whileDown = (Long) js("return window.shownWhileDown;");
+        System.out.println("PageBrowserTest predictions shown while the pen was down: " + whileDown);
+        assertTrue(whileDown >= 2, "predictions shown while the pen was down: " + whileDown);
+    }
+
+    @Test
     void clearEmptiesTheCanvasAndThePredictionAndWorksFromTheKeyboard() throws Exception {
         draw(pixels(1), PointerInput.Kind.MOUSE);
         awaitDigit();
