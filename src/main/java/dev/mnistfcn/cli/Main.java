@@ -13,7 +13,7 @@ import java.io.PrintStream;
 @Command(name = "mnist-fcn", mixinStandardHelpOptions = true, version = "mnist-fcn 0.1.0",
         description = "Train, evaluate and compare fully-connected networks on MNIST (Deeplearning4j).",
         subcommands = {TrainCommand.class, EvaluateCommand.class, InspectCommand.class, ExportCommand.class,
-                CompareCommand.class, BenchCommand.class, WalkthroughCommand.class})
+                CompareCommand.class, BenchCommand.class, WalkthroughCommand.class, ServeCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -43,9 +43,11 @@ public final class Main implements Runnable {
 
     /**
      * {@code mvn exec:java} passes no arguments: {@code -Dcompare=…} compares, {@code -Dwalkthrough=CONFIG} runs the
-     * plain-DL4J walkthrough, {@code -Dmodel=ZIP} evaluates, else train.
+     * plain-DL4J walkthrough, {@code -Dserve=true} serves (the model of {@code -Dmodel=ZIP}), {@code -Dmodel=ZIP}
+     * evaluates, else train.
      */
     private static String[] defaultArgs() {
+        if (CliProperties.flag("serve")) return new String[]{"serve"};
         if (System.getProperty("compare") != null) return new String[]{"compare"};
         if (System.getProperty("walkthrough") != null) return new String[]{"walkthrough"};
         return new String[]{System.getProperty("model") != null ? "evaluate" : "train"};

@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
  */
 public final class NativeSettings {
     static final String MARKER = "MNIST_FCN_RELAUNCHED";
+    /** How long a stopped parent waits for its child to stop (serve's grace for requests in flight, and some). */
+    private static final int CHILD_SHUTDOWN_SECONDS = 15;
     /**
      * JVM options of the child. With the default heap (a quarter of RAM, 6 GB here) G1 lets garbage pile
      * up: two-layer, batch 50 peaked at 1,633 MB RSS; with a 1 GB heap at 1,128 MB, epoch time unchanged
@@ -105,8 +107,16 @@ public final class NativeSettings {
             Thread stderr = new Thread(() -> copyWithoutIncubatorWarning(child.getErrorStream(), System.err));
             stderr.setDaemon(true);
             stderr.start();
-            // Ctrl+C reaches the whole process group; this hook covers a plain SIGTERM of the parent.
-            Thread hook = new Thread(child::destroy);
+            // Ctrl+C reaches the whole process group; this hook covers a plain SIGTERM of the parent. It waits for
+            // the child's own shutdown (serve answers the requests in flight): the child halts when the parent exits.
+            Thread hook = new Thread(() -> {
+                child.destroy();
+                try {
+                    child.waitFor(CHILD_SHUTDOWN_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             Runtime.getRuntime().addShutdownHook(hook);
             int code = child.waitFor();
             stderr.join(1000);
