@@ -23,8 +23,11 @@ public final class MnistRecipe {
     /** MNIST's side, and the box its digits were scaled to fit. */
     static final int SIDE = 28;
     static final int BOX = 20;
+    static final int CENTRE = 14;
     /** Less difference than this between paper and the darkest ink (of 0..1) is a blank page, not a faint digit. */
     static final float MIN_CONTRAST = 0.12f;
+    /** Paper within this many of its noise's standard deviations of the paper level becomes 0, as MNIST's background is. */
+    static final float NOISE_SIGMAS = 3;
 
     private MnistRecipe() {
     }
@@ -81,7 +84,7 @@ public final class MnistRecipe {
         Arrays.sort(border);
         float noise = 1.4826f * border[border.length / 2]; // the median absolute deviation, as a standard deviation
         float midway = paper + (brightest - paper) / 2;
-        float background = Math.min(paper + 3 * noise, midway);
+        float background = Math.min(paper + NOISE_SIGMAS * noise, midway);
         float ink = inkLevel(v, midway);
         float range = Math.max(ink - background, 1e-6f);
         for (int i = 0; i < v.length; i++) v[i] = Math.min(1, Math.max(0, (v[i] - background) / range));
@@ -148,15 +151,17 @@ public final class MnistRecipe {
             for (int x = 0; x < s.width(); x++) {
                 float p = s.pixels()[y * s.width() + x];
                 mass += p;
-                mx += p * (x + 0.5);
-                my += p * (y + 0.5);
+                mx += p * x;
+                my += p * y;
             }
         }
         float[] out = new float[Mnist.PIXELS];
         if (mass == 0) return out;
-        // Kept whole inside the frame: a 7's mass sits high, but its foot must not fall off the bottom.
-        int left = clamp((int) Math.round(SIDE / 2.0 - mx / mass), SIDE - s.width());
-        int top = clamp((int) Math.round(SIDE / 2.0 - my / mass), SIDE - s.height());
+        // MNIST's centres of mass sit at pixel (14, 14), counting from 0 (the test set's mean: 14.01, 13.99): half a
+        // pixel right of and below the frame's middle. Kept whole inside the frame: a 7's mass sits high, but its
+        // foot must not fall off the bottom.
+        int left = clamp((int) Math.round(CENTRE - mx / mass), SIDE - s.width());
+        int top = clamp((int) Math.round(CENTRE - my / mass), SIDE - s.height());
         for (int y = 0; y < s.height(); y++) {
             System.arraycopy(s.pixels(), y * s.width(), out, (top + y) * SIDE + left, s.width());
         }

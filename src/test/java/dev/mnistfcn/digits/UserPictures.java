@@ -62,9 +62,9 @@ public final class UserPictures {
                     new float[]{0.98f, 0.93f, 0.7f}, new float[]{0.1f, 0.1f, 0.1f}, 0.03f, rnd));
             case TRANSPARENT_CANVAS -> {
                 var canvas = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
-                for (int i = 0; i < ink.length; i++) {
-                    canvas.setRGB(i % width, i / width, Math.round(255 * ink[i]) << 24); // black, alpha = ink
-                }
+                int[] pixels = new int[ink.length];
+                for (int i = 0; i < ink.length; i++) pixels[i] = Math.round(255 * ink[i]) << 24; // black, alpha = ink
+                canvas.setRGB(0, 0, width, height, pixels, 0, width);
                 yield png(canvas);
             }
         };
@@ -83,18 +83,19 @@ public final class UserPictures {
     private static BufferedImage paint(float[] ink, int width, int height, int type, float[] paper, float[] pen,
                                        float noise, Random rnd) {
         var picture = new BufferedImage(width, height, type);
+        int[] pixels = new int[ink.length];
         for (int i = 0; i < ink.length; i++) {
-            int rgb = 0;
             double n = noise * rnd.nextGaussian();
             for (int c = 0; c < 3; c++) {
                 double level = paper[c] + (pen[c] - paper[c]) * ink[i] + n;
-                rgb = rgb << 8 | (int) Math.round(255 * Math.min(1, Math.max(0, level)));
+                pixels[i] = pixels[i] << 8 | (int) Math.round(255 * Math.min(1, Math.max(0, level)));
             }
-            if (type == BufferedImage.TYPE_BYTE_GRAY) {
-                picture.getRaster().setSample(i % width, i / width, 0, rgb & 0xff);
-            } else {
-                picture.setRGB(i % width, i / width, rgb);
-            }
+        }
+        if (type == BufferedImage.TYPE_BYTE_GRAY) {
+            for (int i = 0; i < pixels.length; i++) pixels[i] &= 0xff;
+            picture.getRaster().setSamples(0, 0, width, height, 0, pixels);
+        } else {
+            picture.setRGB(0, 0, width, height, pixels, 0, width);
         }
         return picture;
     }
