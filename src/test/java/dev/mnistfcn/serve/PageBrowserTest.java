@@ -232,7 +232,7 @@ class PageBrowserTest {
         // A drop as the page receives it; the browser cannot be made to drag a file from the desktop headless.
         js("const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));"
                 + "const dt = new DataTransfer(); dt.items.add(new File([bytes], 'dropped.png', {type: 'image/png'}));"
-                + "document.getElementById('pad').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true,"
+                + "document.getElementById('result').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true,"
                 + " cancelable: true}));", java.util.Base64.getEncoder().encodeToString(bytes));
         assertEquals(label(index), awaitDigit());
     }
