@@ -18,24 +18,41 @@ final class Answers {
     /**
      * {@code {"digit", "confidence", "probabilities": [10], "preprocessed": [784]}}, written by hand: it is the
      * answer to every request of the hot path, and 794 numbers through a StringBuilder need no object tree.
+     * Probabilities are exact; the picture's pixels are rounded to {@value #PIXEL_DECIMALS} decimals (a fortieth
+     * of a grey level): {@code Float.toString} for each of them took a fifth of a 28×28 PNG request's CPU time.
      */
     static String prediction(Prediction p) {
-        StringBuilder s = new StringBuilder(16 * (p.probabilities().length + p.preprocessed().length));
+        StringBuilder s = new StringBuilder(64 + 16 * p.probabilities().length + 7 * p.preprocessed().length);
         s.append("{\"digit\":").append(p.digit()).append(",\"confidence\":").append(p.confidence());
-        numbers(s.append(",\"probabilities\":"), p.probabilities());
-        numbers(s.append(",\"preprocessed\":"), p.preprocessed());
-        return s.append('}').toString();
+        s.append(",\"probabilities\":[");
+        for (int i = 0; i < p.probabilities().length; i++) {
+            if (i > 0) s.append(',');
+            s.append(p.probabilities()[i]); // Float.toString: the shortest decimal that reads back as the float
+        }
+        s.append("],\"preprocessed\":[");
+        for (int i = 0; i < p.preprocessed().length; i++) {
+            if (i > 0) s.append(',');
+            pixel(s, p.preprocessed()[i]);
+        }
+        return s.append("]}").toString();
     }
 
-    private static void numbers(StringBuilder s, float[] values) {
-        s.append('[');
-        for (int i = 0; i < values.length; i++) {
-            if (i > 0) s.append(',');
-            float v = values[i];
-            if (v == 0f) s.append('0'); // most of a digit's pixels
-            else s.append(v);           // Float.toString: the shortest decimal that reads back as v (valid JSON)
+    static final int PIXEL_DECIMALS = 4;
+
+    /** A value in 0..1 as {@code 0}, {@code 1} or {@code 0.dddd} without trailing zeros. */
+    static void pixel(StringBuilder s, float v) {
+        int q = Math.round(Math.min(1f, Math.max(0f, v)) * 10_000);
+        if (q == 0 || q == 10_000) {
+            s.append(q / 10_000);
+            return;
         }
-        s.append(']');
+        s.append("0.");
+        int digits = PIXEL_DECIMALS;
+        while (q % 10 == 0) {
+            q /= 10;
+            digits--;
+        }
+        for (int d = digits - 1, scale = (int) Math.pow(10, d); d >= 0; d--, scale /= 10) s.append((char) ('0' + q / scale % 10));
     }
 
     /** {@code GET /api/model}: file, architecture, parameters, test_accuracy (null when not recorded), engine. */
