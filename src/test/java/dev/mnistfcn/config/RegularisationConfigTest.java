@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
@@ -85,10 +86,11 @@ class RegularisationConfigTest {
         assertEquals(ConfigLoader.parse(ConfigLoader.toYaml(map), "resolved"), map, "map keys survive a round trip");
     }
 
-    /** The shipped tuned config: the network the issue asks for, trained by the fused engine under auto. */
-    @Test
-    void tunedConfigBuildsForTheFusedEngine() {
-        ExperimentConfig c = ConfigLoader.load(Path.of("config/tuned.yaml"), Map.of());
+    /** The shipped tuned configs: the network the issue asks for, trained by the fused engine under auto. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tuned", "fashion-tuned"})
+    void tunedConfigBuildsForTheFusedEngine(String name) {
+        ExperimentConfig c = ConfigLoader.load(Path.of("config/" + name + ".yaml"), Map.of());
         MultiLayerConfiguration conf = NetworkFactory.configuration(c);
         assertEquals("784-1024-1024-10", NetworkFactory.architecture(conf));
         double[] retain = {0.9, 0.7, 0.7};
