@@ -3,7 +3,7 @@
 
 For each case (config x batch size) it runs, interleaved, in fresh processes:
   mnist-fcn   `Main bench` (the same training loop as `train`, the same thread settings the CLI gives itself)
-  torch       ../shared/bench/torch_mlp.py
+  torch       ../shared/bench/torch_mlp.py (scripts/torch_config.py for configs other than the tutorial's two)
   torch-ftz   the same with --ftz (flush denormals to zero)
 and prints one table: median training-loop seconds per epoch (min-max), examples/s, the ratio
 mnist-fcn / PyTorch, inference over the 10,000 test images (one batch; batches of 50), JVM/interpreter
@@ -30,6 +30,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEER = os.path.join(ROOT, "..", "shared", "bench", "torch_mlp.py")
+# The shared peer knows the tutorial's two networks; any other config is replicated from its YAML by this one.
+CONFIG_PEER = os.path.join(ROOT, "scripts", "torch_config.py")
+SHARED_PEER_CONFIGS = ("one-layer", "two-layer")
 TORCH_PY = "/usr/bin/python3"
 # NativeSettings.JVM_OPTIONS: what the CLI gives its own JVM.
 JVM_OPTIONS = ["-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "--add-modules", "jdk.incubator.vector"]
@@ -160,7 +163,9 @@ def main():
     if peer:
         for tag, extra in (("torch", []), ("ftz", ["--ftz"])):
             systems.append((tag, "torch" + (" --ftz" if extra else ""), lambda c, b, extra=extra: (
-                [TORCH_PY, PEER, "--config", c, "--epochs", str(args.epochs), "--batch-size", str(b),
+                ([TORCH_PY, PEER, "--config", c] if c in SHARED_PEER_CONFIGS
+                 else [TORCH_PY, CONFIG_PEER, os.path.join(ROOT, "config", c + ".yaml")])
+                + ["--epochs", str(args.epochs), "--batch-size", str(b),
                  "--data-dir", data, "--threads", "2"] + extra, torch_env)))
 
     # Round-major order: round 1 runs every case's systems, then round 2 does the same, and so on. A case's rounds
