@@ -11,6 +11,10 @@ import java.awt.image.DataBufferInt;
 import java.awt.image.DirectColorModel;
 import java.awt.image.Raster;
 import java.awt.image.SinglePixelPackedSampleModel;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -144,6 +148,9 @@ record GreyPicture(int width, int height, float[] values) {
      * the time of {@link Raster#getPixels}, which goes sample by sample through the sample model.
      */
     private static final class EightBitRows {
+        /** Four bytes of a byte array as an int, the first in the lowest 8 bits. */
+        private static final VarHandle LITTLE_ENDIAN_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
         private EightBitRows() {
         }
 
@@ -198,6 +205,26 @@ record GreyPicture(int width, int height, float[] values) {
                 }
                 float[] alphas = term[3];
                 int oa = offset[3];
+                if (step == 4 && Arrays.stream(offset).allMatch(o -> o >= 0 && o < 4)) {
+                    // RGBA or ABGR, a pixel per 4 bytes: read as one int, and a pixel like the one before it (paper,
+                    // the inside of a stroke: most of a canvas) reuses its grey level.
+                    int sr = 8 * or, sg = 8 * og, sb = 8 * ob, sa = 8 * oa;
+                    return (y, grey, at) -> {
+                        int row = start + (y - ty) * stride;
+                        int last = 0;
+                        float level = 0;
+                        for (int x = 0, p = row; x < w; x++, p += 4) {
+                            int pixel = (int) LITTLE_ENDIAN_INT.get(data, p);
+                            if (x == 0 || pixel != last) {
+                                float luma = r[(pixel >>> sr) & 0xff] + g[(pixel >>> sg) & 0xff] + bl[(pixel >>> sb) & 0xff];
+                                float alpha = alphas[(pixel >>> sa) & 0xff];
+                                level = alpha * luma + (1 - alpha);
+                                last = pixel;
+                            }
+                            grey[at + x] = level;
+                        }
+                    };
+                }
                 return (y, grey, at) -> {
                     int row = start + (y - ty) * stride;
                     for (int x = 0, p = row; x < w; x++, p += step) {

@@ -56,14 +56,17 @@ record InkBox(int x0, int y0, int x1, int y1) {
         int margin = Math.max(1, Math.max(x1 - x0, y1 - y0) / 20);
         int gx0 = Math.max(0, x0 - margin), gy0 = Math.max(0, y0 - margin);
         int gx1 = Math.min(width, x1 + margin), gy1 = Math.min(height, y1 + margin);
-        for (int y = gy0; y < gy1; y++) {
-            for (int x = gx0; x < gx1; x++) {
-                if (values[y * width + x] < RIM) continue;
-                x0 = Math.min(x0, x);
-                y0 = Math.min(y0, y);
-                x1 = Math.max(x1, x + 1);
-                y1 = Math.max(y1, y + 1);
-            }
+        for (int y = gy0; y < gy1; y++) { // each row from both ends, to its first rim pixel
+            int row = y * width;
+            int first = gx0;
+            while (first < gx1 && values[row + first] < RIM) first++;
+            if (first == gx1) continue;
+            int last = gx1 - 1;
+            while (values[row + last] < RIM) last--;
+            x0 = Math.min(x0, first);
+            y0 = Math.min(y0, y);
+            x1 = Math.max(x1, last + 1);
+            y1 = Math.max(y1, y + 1);
         }
         return Optional.of(new InkBox(x0, y0, x1, y1));
     }
