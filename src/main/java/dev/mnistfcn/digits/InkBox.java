@@ -98,8 +98,9 @@ record InkBox(int x0, int y0, int x1, int y1) {
                     if (x == width) break;
                     int start = x;
                     while (x < width && values[row + x] >= INK) x++;
-                    // Runs above [a, e) touch [start, x) when they overlap it widened by one pixel each side.
+                    // A run above touches [start, x) when it overlaps it widened by a pixel each side (diagonals).
                     while (above < rowStart && b.runX1[above] < start) above++;
+                    b.makeRoom();
                     int k = 0;
                     for (int r = above; r < rowStart && b.runX0[r] <= x; r++) k = b.join(k, b.runLabel[r]);
                     if (k == 0) k = b.add(start, y);
@@ -152,15 +153,7 @@ record InkBox(int x0, int y0, int x1, int y1) {
 
         /** A new blob starting at column {@code x} of row {@code y}. */
         private int add(int x, int y) {
-            if (++count == parent.length) {
-                int n = count * 2;
-                parent = Arrays.copyOf(parent, n);
-                size = Arrays.copyOf(size, n);
-                x0 = Arrays.copyOf(x0, n);
-                y0 = Arrays.copyOf(y0, n);
-                x1 = Arrays.copyOf(x1, n);
-                y1 = Arrays.copyOf(y1, n);
-            }
+            count++;
             parent[count] = count;
             x0[count] = x;
             y0[count] = y;
@@ -170,17 +163,26 @@ record InkBox(int x0, int y0, int x1, int y1) {
         }
 
         private void addRun(int y, int start, int end, int k) {
-            if (runs == runY.length) {
-                int n = runs * 2;
-                runY = Arrays.copyOf(runY, n);
-                runX0 = Arrays.copyOf(runX0, n);
-                runX1 = Arrays.copyOf(runX1, n);
-                runLabel = Arrays.copyOf(runLabel, n);
-            }
             runY[runs] = y;
             runX0[runs] = start;
             runX1[runs] = end;
             runLabel[runs++] = k;
+        }
+
+        /** Room for one more run and one more blob (a blob starts with a run, so there are never more blobs). */
+        private void makeRoom() {
+            if (runs + 1 < runY.length) return;
+            int n = runY.length * 2;
+            runY = Arrays.copyOf(runY, n);
+            runX0 = Arrays.copyOf(runX0, n);
+            runX1 = Arrays.copyOf(runX1, n);
+            runLabel = Arrays.copyOf(runLabel, n);
+            parent = Arrays.copyOf(parent, n);
+            size = Arrays.copyOf(size, n);
+            x0 = Arrays.copyOf(x0, n);
+            y0 = Arrays.copyOf(y0, n);
+            x1 = Arrays.copyOf(x1, n);
+            y1 = Arrays.copyOf(y1, n);
         }
     }
 }
