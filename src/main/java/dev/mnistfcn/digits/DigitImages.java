@@ -80,12 +80,11 @@ public final class DigitImages {
     }
 
     private static BufferedImage read(ImageInputStream in, String source) throws IOException {
-        Iterator<ImageReader> readers = ImageIO.getImageReaders(in); // by the first bytes, not the file name
-        if (!readers.hasNext()) {
+        ImageReader reader = ReaderChoice.readerFor(in); // by the first bytes, not the file name
+        if (reader == null) {
             throw new UnreadableImage(source + ": not an image ImageIO can read (" + FORMATS + "); its first bytes "
                     + "match none of these formats");
         }
-        ImageReader reader = readers.next();
         String format = reader.getFormatName().toUpperCase(Locale.ROOT);
         List<String> warnings = new ArrayList<>();
         try {
@@ -104,7 +103,7 @@ public final class DigitImages {
             if (!types.hasNext() || types.next().getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
                 throw cmyk(source, format, null);
             }
-            BufferedImage picture = reader.read(0);
+            BufferedImage picture = reader.read(0, ReaderChoice.inOrder(reader));
             for (String w : warnings) {
                 if (truncation(w)) throw truncated(source, format, w);
             }

@@ -72,12 +72,13 @@ public final class MnistRecipe {
         Arrays.sort(border);
         float paper = border[border.length / 2];
         boolean invert = paper > 0.5f;
-        if (invert) {
-            for (int i = 0; i < v.length; i++) v[i] = 1 - v[i];
-            paper = 1 - paper;
-        }
         float brightest = 0;
-        for (float p : v) brightest = Math.max(brightest, p);
+        if (invert) {
+            for (int i = 0; i < v.length; i++) brightest = Math.max(brightest, v[i] = 1 - v[i]);
+            paper = 1 - paper;
+        } else {
+            for (float p : v) brightest = Math.max(brightest, p);
+        }
         if (brightest - paper < MIN_CONTRAST) return false;
 
         float midway = paper + (brightest - paper) / 2;
@@ -147,12 +148,11 @@ public final class MnistRecipe {
         // that gave MNIST its grey rims. (Java2D's area-averaging filter does the same through its slow
         // producer/consumer pipeline; bilinear drawImage skips pixels when shrinking more than 2×.)
         float[] rows = new float[box.height() * w];
-        for (int y = 0; y < box.height(); y++) {
-            int from = (box.y0() + y) * width + box.x0();
-            AreaAverage.resample(v, from, 1, box.width(), rows, y * w, 1, w);
-        }
+        var across = new AreaAverage(box.width(), w);
+        for (int y = 0; y < box.height(); y++) across.resample(v, (box.y0() + y) * width + box.x0(), 1, rows, y * w, 1);
         float[] out = new float[w * h];
-        for (int x = 0; x < w; x++) AreaAverage.resample(rows, x, w, box.height(), out, x, w, h);
+        var down = new AreaAverage(box.height(), h);
+        for (int x = 0; x < w; x++) down.resample(rows, x, w, out, x, w);
         return new Scaled(w, h, out);
     }
 
