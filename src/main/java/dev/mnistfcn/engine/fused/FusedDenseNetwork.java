@@ -273,7 +273,7 @@ public final class FusedDenseNetwork {
             if (i < layers - 1) {
                 activation[i].apply(z, b.a[i], n * m);
                 float[] next = b.a[i];
-                if (b.delta != null && dropout.drops(i + 1)) { // training: the next layer's input dropout
+                if (b.training && dropout.drops(i + 1)) { // training only: the next layer's input dropout
                     next = b.dropped(i, n * m);
                     System.arraycopy(b.a[i], 0, next, 0, n * m);
                     dropout.apply(i + 1, next, n * m);
@@ -358,6 +358,7 @@ public final class FusedDenseNetwork {
 
     /** Working arrays for one batch size: off-heap where a GEMM reads or writes them, heap copies for Java loops. */
     private final class Batch {
+        final boolean training;             // inference applies no dropout, as DL4J's output(x, false)
         final INDArray x;
         final FloatBuffer xBuf;
         final float[] labels;
@@ -372,6 +373,7 @@ public final class FusedDenseNetwork {
         private final float[][] dropped;
 
         Batch(int n, boolean training) {
+            this.training = training;
             dropped = new float[layers][];
             x = training ? Nd4j.create(DataType.FLOAT, n, width[0]) : null;
             xBuf = training ? floats(x) : null;

@@ -90,6 +90,30 @@ class FusedDropoutTest {
         }
     }
 
+    /**
+     * Inference applies no dropout, as DL4J's {@code output(x, false)}: after training steps have drawn masks, the
+     * fused output equals DL4J's on dense inputs (the GEMM path: a dropout net's mask once leaked into it, found on
+     * Fashion-MNIST) and on MNIST's sparse ones, batch sizes other than the training batch's included.
+     */
+    @Test
+    void inferenceAppliesNoDropout() {
+        ExperimentConfig cfg = config("model.input_dropout=0.2;model.hidden[0].dropout=0.5;model.hidden[1].dropout=0.3");
+        MnistSplits data = MnistSplits.load(cfg.data(), MNIST);
+        MultiLayerNetwork net = NetworkFactory.build(cfg);
+        var fused = new FusedDenseNetwork(net);
+        var order = new EpochBatches(data.train(), cfg.training().batchSize(), cfg.seed(), 1);
+        for (int s = 0; s < 5; s++) fused.fit(data.train(), order.nextRows());
+        Nd4j.getRandom().setSeed(7);
+        for (INDArray x : new INDArray[]{Nd4j.rand(DataType.FLOAT, 130, 784), Nd4j.rand(DataType.FLOAT, 50, 784),
+                data.test().getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 300))}) {
+            INDArray expected = net.output(x, false);
+            INDArray got = fused.output(x);
+            assertTrue(expected.sub(got).amaxNumber().doubleValue() < 1e-4,
+                    "fused vs DL4J output, " + x.rows() + " rows: " + expected.sub(got).amaxNumber());
+            assertEquals(got, fused.output(x), "the same answer every time");
+        }
+    }
+
     @Test
     void masksKeepWhatDl4jsDropoutKeepsScaledAlike() {
         int n = 500;
