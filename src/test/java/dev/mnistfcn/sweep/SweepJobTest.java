@@ -99,7 +99,8 @@ class SweepJobTest {
 
     @Test
     void aKilledSweepRerunContinues() throws Exception {
-        Path file = sweepFile("killed", 3, "parameters:\n  model.hidden.0.units: [16, 32]\n  model.hidden.1.units: [8]\n");
+        // 40 epochs of ~50 ms: t02 cannot finish between its first checkpoint and the kill (3 epochs once did, in CI).
+        Path file = sweepFile("killed", 40, "parameters:\n  model.hidden.0.units: [16, 32]\n  model.hidden.1.units: [8]\n");
         SweepFile sweep = SweepFile.load(file);
         Path second = RunFolder.of(sweep.config(sweep.trials().get(1), 0)).checkpoints(3).dir();
         // The real CLI, one worker: t01 trains to the end, t02 is killed (with its parent) after its first checkpoint.
@@ -112,7 +113,7 @@ class SweepJobTest {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
         while (!Files.exists(second.resolve("epoch-01.zip"))) {
             assertTrue(sweepProcess.isAlive() && System.nanoTime() < deadline, "the sweep reached t02's first checkpoint");
-            Thread.sleep(100);
+            Thread.sleep(10);
         }
         List<ProcessHandle> workers = sweepProcess.descendants().toList();
         sweepProcess.destroyForcibly(); // SIGKILL: nothing of the sweep gets to clean up
@@ -124,7 +125,7 @@ class SweepJobTest {
             var rerun = new SweepJob(new PrintStream(new ByteArrayOutputStream())).run(sweep, engine);
             assertEquals(List.of("t01-seed12345"), rerun.runs(TrialRunner.How.REUSED), "finished: reused");
             assertEquals(List.of("t02-seed12345"), rerun.runs(TrialRunner.How.RESUMED), "unfinished: resumed");
-            assertEquals(3, rerun.ranked().get(0).runs().get(0).history().size());
+            assertEquals(40, rerun.ranked().get(0).runs().get(0).history().size());
         }
     }
 }
