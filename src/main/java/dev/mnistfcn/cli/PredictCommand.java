@@ -11,13 +11,13 @@ import dev.mnistfcn.storage.AtomicFiles;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -33,13 +33,8 @@ public final class PredictCommand implements Callable<Integer> {
             + "*.png *.jpg *.jpeg *.bmp *.gif (default: -Dpredict=PATH[,PATH…]).")
     List<Path> paths;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip (default: -Dmodel, else "
-            + "models/two-layer/model.zip).")
-    Path model = CommandDefaults.modelFromProperty();
-
-    @Option(names = "--engine", paramLabel = "ENGINE", description = "auto (default), dl4j or fused; also "
-            + "-Dtraining.engine=...")
-    String engine = System.getProperty("training.engine", "auto");
+    @Mixin
+    ClassifierOptions classifier = new ClassifierOptions();
 
     @ArgGroup(exclusive = true)
     Format format = new Format();
@@ -66,7 +61,7 @@ public final class PredictCommand implements Callable<Integer> {
             throw new UserError("No pictures found in " + inputs() + ": a folder is searched for files ending in "
                     + PictureFiles.EXTENSIONS.stream().sorted().map(e -> "." + e).toList() + ".");
         }
-        DigitClassifier classifier = DigitClassifier.load(existingModel(), engine);
+        DigitClassifier classifier = this.classifier.load();
         PrintWriter out = spec.commandLine().getOut();
         List<String> names = pictures.stream().map(p -> p.file().toString()).toList();
         PredictionRows rows = format.csv ? PredictionRows.csv(out) : format.json ? PredictionRows.json(out)
@@ -104,15 +99,6 @@ public final class PredictCommand implements Callable<Integer> {
         return Arrays.stream(property.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Path::of).toList();
     }
 
-    private Path existingModel() {
-        Path zip = model != null ? model : DigitClassifier.DEFAULT_MODEL;
-        if (!Files.exists(zip)) {
-            throw new UserError("No model at " + zip + ": train one with `mvn compile exec:java -Dconfig=two-layer.yaml` "
-                    + "(it saves " + DigitClassifier.DEFAULT_MODEL + ", about a minute), or pass --model ZIP "
-                    + "(-Dmodel=ZIP with mvn exec:java).");
-        }
-        return zip;
-    }
 
     /** DIR/NAME.png (NAME.jpg → NAME.jpg.png, so that a.png and a.jpg do not collide; repeats get -2, -3…). */
     private void save(Prediction p, Path name, Set<Path> saved) {
