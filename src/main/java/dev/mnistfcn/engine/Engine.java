@@ -69,7 +69,7 @@ public enum Engine {
 
                 @Override
                 public void endEpoch() {
-                    fused.writeUpdaterState();
+                    fused.writeBack();
                     net.incrementEpochCount();
                 }
 

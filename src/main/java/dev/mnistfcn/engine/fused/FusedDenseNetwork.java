@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * computing what DL4J's {@code output} and {@code fit(DataSet)} compute — the same loss, gradients, dropout
  * ({@link DropoutMasks}), L2 and weight decay ({@link Penalty}) and DL4J Adam/SGD formula at the updater's
  * (scheduled) rate ({@link UpdateRules}), on the network's own parameter and updater-state arrays (the latter
- * written back by {@link #writeUpdaterState}), advancing its iteration count — in a handful of BLAS calls plus
+ * written back by {@link #writeBack}), advancing its iteration count — in a handful of BLAS calls plus
  * plain Java loops.
  *
  * <p>Why our own step instead of {@code fit}: measured on the tutorial's 784-256-64-10 network at batch 50 on
@@ -36,11 +36,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * heap copies. Result: about 6× faster than {@code fit} (docs/performance.md). {@code FusedDenseNetworkTest}
  * checks the losses, gradients, Adam steps and class probabilities against DL4J's.
  *
+ * <p>On sparse inputs (MNIST: 19% of the pixels non-zero) training takes layer 0 over the non-zero inputs only,
+ * on both cores ({@link SparseFirstLayer}); its weights then live input-major on the heap ({@link HeapLayout}) and
+ * reach the network at {@link #writeBack} or before a dense inference pass, not after every step.
+ *
  * <p>Only for networks {@link FusedSupport} admits: {@link FusedSupport#forInference} for {@link #output},
  * {@link FusedSupport#forTraining} for {@link #fit}.
  *
  * <p>Threads: {@link #output} and {@link #classify} may be called by many threads at once (a server); each call
- * takes its own working arrays from a pool. {@link #fit} and {@link #writeUpdaterState} change the parameters and
+ * takes its own working arrays from a pool. {@link #fit} and {@link #writeBack} change the parameters and
  * run on one thread, never alongside inference.
  */
 public final class FusedDenseNetwork {
@@ -59,6 +63,13 @@ public final class FusedDenseNetwork {
     private final float[] params;           // heap copy of net.params(), written back after every step
     private final float[] grads;
     private UpdateRules.Rule rule;          // created by the first fit: inference needs no updater state
+    /** Layer 0 over the non-zero inputs while training on sparse data (chosen at the first fit), else null. */
+    private SparseFirstLayer firstLayer;
+    private HeapLayout layout = HeapLayout.SAME;
+    private boolean networkBehind;          // layer 0's weights on the heap are newer than the network's
+    private boolean sparseTraining = SPARSE_FORWARD;
+    private INDArray listed;                // the features the listing below was made of
+    private SparseFirstLayer.Listing listing;
     private final Map<Integer, Batch> batches = new HashMap<>(); // training's, by batch size
     /** Inference's idle working arrays by batch size: one set per call in flight, reused by later calls. */
     private final Map<Integer, Queue<Batch>> idleInference = new ConcurrentHashMap<>();
@@ -118,14 +129,41 @@ public final class FusedDenseNetwork {
         dropout = new DropoutMasks(net.getLayerWiseConfigurations().getConf(0).getSeed(), retain);
     }
 
-    private UpdateRules.Rule updateRule() {
+    /**
+     * Chooses layer 0's path for this training data and reads the updater state: the sparse one where the Vector
+     * API is there and at most {@link SparseForward#MAX_DENSITY} of the first rows' inputs are non-zero (MNIST:
+     * 0.19; Fashion-MNIST: about 0.5, which stays on OpenBLAS).
+     */
+    private void startTraining(DataSet data) {
         FusedSupport.forTraining(net.getLayerWiseConfigurations()).ifPresent(why -> {
             throw new IllegalStateException("the fused engine cannot train this network: " + why);
         });
+        int sample = Math.min(1000, data.numExamples());
+        if (sparseTraining && weights[0].stride()[0] == 1 && weights[0].stride()[1] == width[0]
+                && SparseFirstLayer.density(floats(data.getFeatures()), sample, width[0]) <= SparseForward.MAX_DENSITY) {
+            firstLayer = new SparseFirstLayer(width[0], width[1]);
+            layout = HeapLayout.inputMajor(weightOffset[0], width[0], width[1]);
+            layout.read(paramBuf, params);
+        }
         // One updater block spans all parameters (FusedSupport checks), so the update loops need no offsets: with
         // one, the JIT stops vectorising them (0.3-0.7 ms instead of 0.1 ms per Adam step here).
         var blocks = ((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks();
-        return UpdateRules.of(blocks.get(0).getGradientUpdater(), params.length);
+        rule = UpdateRules.of(blocks.get(0).getGradientUpdater(), params.length, layout);
+    }
+
+    /** The non-zero inputs of {@code data}, listed at its first batch (training runs on one data set). */
+    private SparseFirstLayer.Listing listing(DataSet data) {
+        if (listed != data.getFeatures()) {
+            listing = SparseFirstLayer.Listing.of(floats(data.getFeatures()), data.numExamples(), width[0]);
+            listed = data.getFeatures();
+        }
+        return listing;
+    }
+
+    /** Brings the network's layer-0 weights up to date with the heap's (kept input-major while training sparse). */
+    private synchronized void catchUpNetwork() {
+        if (networkBehind) layout.write(params, paramBuf);
+        networkBehind = false;
     }
 
     /**
@@ -137,12 +175,15 @@ public final class FusedDenseNetwork {
     public double fit(DataSet data, int[] rows) {
         int iteration = net.getIterationCount();
         int epoch = net.getEpochCount();
-        if (rule == null) rule = updateRule();
+        if (rule == null) startTraining(data);
         double loss = lossAndGradient(data, rows, iteration) + regularizationScore();
         double lr = rule.learningRate(iteration, epoch);
         for (Penalty p : penalties) p.beforeUpdate(params, grads, lr);
         rule.apply(params, grads, iteration, epoch);
-        paramBuf.put(0, params);
+        synchronized (this) {
+            layout.writeAllBut(params, paramBuf);
+            networkBehind = firstLayer != null;
+        }
         sparse = null;
         net.setIterationCount(iteration + 1);
         net.setScore(loss);
@@ -151,11 +192,13 @@ public final class FusedDenseNetwork {
 
     /**
      * Makes the network whole for saving or for DL4J's own methods: the parameters are written back after every
-     * step, but the Adam moments only here (copying them each step cost 0.17-0.19 ms of a ~2 ms step).
+     * step, but the Adam moments (copying them each step cost 0.17-0.19 ms of a ~2 ms step) and, while training
+     * sparse, layer 0's weights (a transposing copy) only here.
      * The training loop calls this at the end of every epoch ({@code TrainingStep.endEpoch}), before validation
      * and checkpoints.
      */
-    public void writeUpdaterState() {
+    public void writeBack() {
+        catchUpNetwork();
         if (rule != null) rule.writeBack();
     }
 
@@ -167,20 +210,29 @@ public final class FusedDenseNetwork {
     double lossAndGradient(DataSet data, int[] rows, int iteration) {
         int n = rows.length;
         Batch b = batches.computeIfAbsent(n, k -> new Batch(k, true));
-        b.gather(data, rows);
+        b.gatherLabels(data, rows);
         dropout.draw(iteration, n, width);
-        if (dropout.drops(0)) { // the input rows are a copy already: drop in place
-            float[] x = b.droppedInput();
-            b.xBuf.get(0, x);
-            dropout.apply(0, x, x.length);
-            b.xBuf.put(0, x);
+        if (firstLayer != null) {
+            firstLayer.gather(listing(data), rows, dropout.drops(0) ? dropout.mask(0) : null);
+            useBlasThreadsFor(1); // the Java kernels use both cores; OpenBLAS threads would only compete
+            firstLayer.forward(params, layout.weightIndex(0, 0), params, biasOffset[0], b.z[0], n);
+            forward(b, null, n, 1);
+        } else {
+            b.gatherInputs(data, rows);
+            if (dropout.drops(0)) { // the input rows are a copy already: drop in place
+                float[] x = b.droppedInput();
+                b.xBuf.get(0, x);
+                dropout.apply(0, x, x.length);
+                b.xBuf.put(0, x);
+            }
+            forward(b, b.x, n, 0);
         }
-        forward(b, b.x, n);
         double loss = crossEntropy(b.z[layers - 1], b.labels, b.delta[layers - 1], n, width[layers]);
 
         // Backward: dW = a_prevᵀ·δ (into the network's gradient view), δ_prev = (δ·Wᵀ) ⊙ f'(z_prev).
         for (int i = layers - 1; i >= 0; i--) {
             int m = width[i + 1];
+            if (i == 0 && firstLayer != null) break; // below, into the heap gradient
             b.deltaBuf[i].put(0, b.delta[i], 0, n * m);
             Gemm.multiply(i == 0 ? b.x : b.out[i - 1], true, b.deltaOff[i], false, weightGrads[i]);
             if (i > 0) {
@@ -191,7 +243,8 @@ public final class FusedDenseNetwork {
                 activation[i - 1].multiplyByDerivative(b.delta[i - 1], b.z[i - 1], b.a[i - 1], n * k);
             }
         }
-        gradBuf.get(0, grads);
+        layout.readAllBut(gradBuf, grads);
+        if (firstLayer != null) firstLayer.weightGradient(b.delta[0], grads, layout.weightIndex(0, 0));
         for (int i = 0; i < layers; i++) biasGradient(b.delta[i], n, width[i + 1], biasOffset[i]);
         return loss;
     }
@@ -229,11 +282,12 @@ public final class FusedDenseNetwork {
         Queue<Batch> idle = idleInference.computeIfAbsent(n, k -> new ConcurrentLinkedQueue<>());
         Batch b = idle.poll();
         if (b == null) b = new Batch(n, false);
+        catchUpNetwork();
         synchronized (BLAS_THREADS) {
             inferenceInFlight++;
         }
         try {
-            forward(b, x, n);
+            forward(b, x, n, 0);
             return b.z[layers - 1].clone();
         } finally {
             synchronized (BLAS_THREADS) {
@@ -250,7 +304,8 @@ public final class FusedDenseNetwork {
             long[][] stride = new long[layers][];
             for (int i = 0; i < layers; i++) stride[i] = weights[i].stride();
             s = new SparseForward(width, activation,
-                    (i, k, j) -> params[(int) (weightOffset[i] + k * stride[i][0] + j * stride[i][1])],
+                    (i, k, j) -> params[i == 0 && firstLayer != null ? layout.weightIndex(k, j)
+                            : (int) (weightOffset[i] + k * stride[i][0] + j * stride[i][1])],
                     (i, k, j) -> params[biasOffset[i] + j]);
             sparse = s;
         }
@@ -258,18 +313,20 @@ public final class FusedDenseNetwork {
     }
 
     /**
-     * z = a·W + bias, a = f(z) layer by layer; the off-heap {@code out[i]} first holds z, then a (the next GEMM's
-     * input). Leaves the softmax probabilities in {@code b.z[last]}.
+     * z = a·W + bias, a = f(z) layer by layer from layer {@code from} (layer 0 from {@code x}; from 1 on, layer 0's
+     * z is in {@code b.z[0]} already, bias included); the off-heap {@code out[i]} first holds z, then a (the next
+     * GEMM's input). Leaves the softmax probabilities in {@code b.z[last]}.
      */
-    private void forward(Batch b, INDArray x, int n) {
-        useBlasThreadsFor(n);
-        INDArray input = x;
+    private void forward(Batch b, INDArray x, int n, int from) {
+        if (from == 0) useBlasThreadsFor(n);
         for (int i = 0; i < layers; i++) {
-            Gemm.multiply(input, false, weights[i], false, b.out[i]);
             int m = width[i + 1];
             float[] z = b.z[i];
-            b.outBuf[i].get(0, z, 0, n * m);
-            addBias(z, n, m, biasOffset[i]);
+            if (i >= from) {
+                Gemm.multiply(i == 0 ? x : b.out[i - 1], false, weights[i], false, b.out[i]);
+                b.outBuf[i].get(0, z, 0, n * m);
+                addBias(z, n, m, biasOffset[i]);
+            }
             if (i < layers - 1) {
                 activation[i].apply(z, b.a[i], n * m);
                 float[] next = b.a[i];
@@ -280,7 +337,6 @@ public final class FusedDenseNetwork {
                 }
                 b.outBuf[i].put(0, next, 0, n * m);
             }
-            input = b.out[i];
         }
         Activation.softmax(b.z[layers - 1], 0, n, width[layers]);
     }
@@ -292,7 +348,19 @@ public final class FusedDenseNetwork {
 
     /** The last computed gradient, in the layout of {@code net.params()}. */
     float[] gradient() {
-        return grads.clone();
+        FloatBuffer inNetworkOrder = FloatBuffer.allocate(grads.length);
+        layout.write(grads, inNetworkOrder);
+        return inNetworkOrder.array();
+    }
+
+    /** Keeps training's layer 0 on OpenBLAS, sparse data or not (for tests of that path; before the first fit). */
+    void trainDense() {
+        sparseTraining = false;
+    }
+
+    /** Whether training takes layer 0 over the non-zero inputs (for tests). */
+    boolean sparseFirstLayer() {
+        return firstLayer != null;
     }
 
     private void addBias(float[] z, int n, int m, int bias) {
@@ -411,16 +479,17 @@ public final class FusedDenseNetwork {
             return dropped[i];
         }
 
-        /** Copies the chosen rows straight from the preloaded matrices (no ND4J op per batch). */
-        void gather(DataSet data, int[] rows) {
+        /** Copies the chosen rows' inputs straight from the preloaded matrix (no ND4J op per batch). */
+        void gatherInputs(DataSet data, int[] rows) {
             FloatBuffer features = floats(data.getFeatures());
-            FloatBuffer targets = floats(data.getLabels());
             int in = width[0];
+            for (int r = 0; r < rows.length; r++) xBuf.put(r * in, features, rows[r] * in, in);
+        }
+
+        void gatherLabels(DataSet data, int[] rows) {
+            FloatBuffer targets = floats(data.getLabels());
             int classes = width[layers];
-            for (int r = 0; r < rows.length; r++) {
-                xBuf.put(r * in, features, rows[r] * in, in);
-                targets.get(rows[r] * classes, labels, r * classes, classes);
-            }
+            for (int r = 0; r < rows.length; r++) targets.get(rows[r] * classes, labels, r * classes, classes);
         }
     }
 

@@ -80,8 +80,10 @@ class FusedDenseNetworkTest {
             double scale = expected.amaxNumber().doubleValue();
             assertTrue(diff <= 1e-5 * scale, "gradient at step " + s + ": max |difference| " + diff + " of " + scale);
 
-            step.fit(data.train(), rows); // move on to new parameters
+            step.fit(data.train(), rows); // move on to new parameters (the first fit picks the sparse layer 0)
+            step.writeBack(); // layer 0's weights back into the network, for DL4J's next computeGradientAndScore
         }
+        assertTrue(step.sparseFirstLayer(), "MNIST trains layer 0 over its non-zero pixels");
         INDArray x = data.validation().getFeatures();
         INDArray expected = net.output(x, false);
         INDArray actual = new FusedDenseNetwork(net).output(x);
@@ -115,6 +117,7 @@ class FusedDenseNetworkTest {
         var fused = new FusedDenseNetwork(net);
         var order = new EpochBatches(data.train(), 50, 1, 1);
         for (int s = 0; s < 10; s++) fused.fit(data.train(), order.nextRows()); // non-zero biases
+        fused.writeBack();
         INDArray x = data.test().getFeatures().get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
         INDArray expected = net.output(x, false);
         float[] probs = new float[n * 10];
@@ -159,19 +162,24 @@ class FusedDenseNetworkTest {
      * near-zero gradients can move single weights by up to a step size; the loss curve and the bulk of the
      * parameters must agree.
      */
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1}, sparse layer 0: {2}")
     @CsvSource({
-            "two-layer.yaml, ''",
-            "one-layer.yaml, training.updater.type=sgd;training.updater.learning_rate=0.01;training.batch_size=64",
+            "two-layer.yaml, '', true",
+            "two-layer.yaml, '', false",
+            "one-layer.yaml, training.updater.type=sgd;training.updater.learning_rate=0.01;training.batch_size=64, true",
+            "one-layer.yaml, training.batch_size=512, true",
     })
-    void trainingFollowsFit(String config, String overrides) {
+    void trainingFollowsFit(String config, String overrides, boolean sparse) {
         ExperimentConfig cfg = config(config, overrides);
         MnistSplits data = MnistSplits.load(cfg.data(), MNIST);
         MultiLayerNetwork reference = NetworkFactory.build(cfg);
         MultiLayerNetwork fused = NetworkFactory.build(cfg);
         var step = new FusedDenseNetwork(fused);
-        stepBoth(reference, step, new EpochBatches(data.train(), cfg.training().batchSize(), cfg.seed(), 1), data, 30, 1e-3);
-        step.writeUpdaterState();
+        if (!sparse) step.trainDense();
+        int batch = cfg.training().batchSize();
+        int steps = Math.min(30, data.train().numExamples() / batch); // one epoch of the test's training images at most
+        stepBoth(reference, step, new EpochBatches(data.train(), batch, cfg.seed(), 1), data, steps, 1e-3);
+        assertEquals(sparse, step.sparseFirstLayer());
         INDArray diff = reference.params().sub(fused.params());
         double relative = diff.norm2Number().doubleValue() / reference.params().norm2Number().doubleValue();
         assertTrue(relative < 1e-4, "relative parameter difference " + relative);
@@ -283,6 +291,7 @@ class FusedDenseNetworkTest {
             double loss = step.fit(data.train(), rows);
             assertEquals(reference.score(), loss, tolerance * reference.score(), "loss at step " + s);
         }
+        step.writeBack(); // the network whole again: layer 0's weights and the Adam moments
     }
 
     private static String trainingGap(MultiLayerNetwork net) {

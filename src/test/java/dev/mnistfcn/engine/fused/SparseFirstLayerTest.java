@@ -1,0 +1,74 @@
+package dev.mnistfcn.engine.fused;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.FloatBuffer;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The sparse first layer's two products against their definitions, summed in double: widths that are whole blocks,
+ * whole vectors or neither, one row to a few hundred (one and two workers), inputs from all zero to all non-zero,
+ * with and without an input dropout mask.
+ */
+class SparseFirstLayerTest {
+    @ParameterizedTest(name = "{0} rows, {1}→{2}, density {3}, mask {4}")
+    @CsvSource({
+            "50, 784, 256, 0.19, false",
+            "50, 784, 256, 0.19, true",
+            "1, 30, 7, 0.5, false",
+            "9, 100, 37, 1.0, true",
+            "300, 64, 300, 0.1, false",
+            "16, 20, 16, 0.0, false",
+    })
+    void productsMatchTheirDefinitions(int n, int in, int out, double density, boolean masked) {
+        Random random = new Random(n * 31L + in);
+        int total = n + 5; // the batch picks rows out of a larger set, in shuffled order
+        float[] features = new float[total * in];
+        for (int i = 0; i < features.length; i++) {
+            if (random.nextDouble() < density) features[i] = random.nextFloat() + 0.01f;
+        }
+        int[] rows = new int[n];
+        for (int r = 0; r < n; r++) rows[r] = (r * 7 + 3) % total;
+        float[] mask = null;
+        if (masked) {
+            mask = new float[n * in];
+            for (int i = 0; i < mask.length; i++) mask[i] = random.nextDouble() < 0.8 ? 1.25f : 0f;
+        }
+        int wOffset = 3;
+        int bOffset = wOffset + in * out + 2;
+        float[] params = new float[bOffset + out];
+        for (int i = 0; i < params.length; i++) params[i] = (float) random.nextGaussian();
+        float[] delta = new float[n * out];
+        for (int i = 0; i < delta.length; i++) delta[i] = (float) random.nextGaussian();
+
+        var layer = new SparseFirstLayer(in, out);
+        layer.gather(SparseFirstLayer.Listing.of(FloatBuffer.wrap(features), total, in), rows, mask);
+        float[] z = new float[n * out];
+        layer.forward(params, wOffset, params, bOffset, z, n);
+        float[] g = new float[wOffset + in * out];
+        java.util.Arrays.fill(g, Float.NaN); // every gradient value must be written, zero rows included
+        layer.weightGradient(delta, g, wOffset);
+
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < out; j++) {
+                double expected = params[bOffset + j];
+                for (int k = 0; k < in; k++) expected += x(features, mask, rows, r, k, in) * params[wOffset + k * out + j];
+                assertEquals(expected, z[r * out + j], 1e-4 * (1 + Math.abs(expected)), "z[" + r + "][" + j + "]");
+            }
+        }
+        for (int k = 0; k < in; k++) {
+            for (int j = 0; j < out; j++) {
+                double expected = 0;
+                for (int r = 0; r < n; r++) expected += x(features, mask, rows, r, k, in) * delta[r * out + j];
+                assertEquals(expected, g[wOffset + k * out + j], 1e-4 * (1 + Math.abs(expected)), "g[" + k + "][" + j + "]");
+            }
+        }
+    }
+
+    private static double x(float[] features, float[] mask, int[] rows, int r, int k, int in) {
+        return features[rows[r] * in + k] * (mask == null ? 1f : mask[r * in + k]);
+    }
+}
