@@ -84,7 +84,7 @@ final class SweepReport {
         return sb.append("</table>\n").toString();
     }
 
-    /** Whether any trial early-stopped, whose metric is then its kept epoch's, not its last one's. */
+    /** Whether the trials have early stopping: the metric is then each run's kept epoch's, not its last one's. */
     private static boolean stopping(List<TrialResult> ranked) {
         return ranked.stream().flatMap(r -> r.runs().stream()).anyMatch(m -> m.earlyStopping() != null);
     }

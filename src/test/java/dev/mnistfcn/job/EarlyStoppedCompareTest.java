@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -36,16 +35,10 @@ class EarlyStoppedCompareTest {
 
     @Test
     void reportsNameTheSettingsAndTheTableShowsEpochsTrainedAndKept() throws Exception {
-        Map<String, String> o = new LinkedHashMap<>();
-        o.put("training.epochs", "15");
-        o.put("training.updater.schedule.type", "exponential");
-        o.put("training.updater.schedule.by", "epoch");
-        o.put("training.updater.schedule.gamma", "0.9");
-        o.put("model.input_dropout", "0.1");
-        o.put("training.early_stopping.patience", "1");
-        o.put("data.train_limit", "3000");
-        o.put("data.dir", TestData.mnistDir().toString());
-        o.put("output.dir", out.resolve("runs").toString());
+        Map<String, String> o = Map.of("training.epochs", "15", "training.updater.schedule.type", "exponential",
+                "training.updater.schedule.by", "epoch", "training.updater.schedule.gamma", "0.9",
+                "model.input_dropout", "0.1", "training.early_stopping.patience", "1", "data.train_limit", "3000",
+                "data.dir", TestData.mnistDir().toString(), "output.dir", out.resolve("runs").toString());
         var console = new ByteArrayOutputStream();
         var outcome = new CompareJob(new PrintStream(console, true, StandardCharsets.UTF_8), false)
                 .run(List.of(Path.of("config/two-layer.yaml")), o, 2, out.resolve("report"));
