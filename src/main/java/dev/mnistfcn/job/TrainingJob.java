@@ -20,6 +20,7 @@ import dev.mnistfcn.report.HtmlReport;
 import dev.mnistfcn.report.MarkdownReport;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.report.TestMetrics;
+import dev.mnistfcn.report.TrainingSettings;
 import dev.mnistfcn.report.Versions;
 import dev.mnistfcn.storage.AtomicFiles;
 import dev.mnistfcn.storage.CheckpointStore;
@@ -151,6 +152,9 @@ public final class TrainingJob {
         out.printf("%s: %s, %,d parameters%s; %,d training / %,d validation / %,d test images; %d epochs of batch %d%n",
                 config.name(), arch, net.numParams(), dataset, data.train().numExamples(), data.validation().numExamples(),
                 data.test().numExamples(), config.training().epochs(), config.training().batchSize());
+        String settings = TrainingSettings.joined(config);
+        // Only when set: the tutorial's nets keep the tutorial's header.
+        if (!settings.isEmpty()) out.println(TrainingSettings.optimiser(config) + "; " + settings);
         out.println(start.engine().describe());
 
         EarlyStoppingSpec stopping = config.training().earlyStopping();

@@ -17,15 +17,32 @@ public final class ComparisonTable {
                 + "| test acc (mean ± std) | macro F1 | test loss | inference 10k (ms) | model size |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ConfigResult r : results) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %,d | %d | %.2f | %,.0f | %.2f%% (%s) | %.2f%% ± %.2f (n=%d) "
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %,d | %s | %.2f | %,.0f | %.2f%% (%s) | %.2f%% ± %.2f (n=%d) "
                             + "| %.4f | %.4f | %.1f | %.2f MB |%n",
-                    r.label(), r.hiddenLayers(), r.parameters(), r.epochs(), r.secondsPerEpoch(), r.examplesPerSecond(),
+                    r.label(), r.hiddenLayers(), r.parameters(), epochs(r.runs(), r.epochs()), r.secondsPerEpoch(), r.examplesPerSecond(),
                     100 * r.bestValidationMean(),
                     Arrays.stream(r.bestValidationEpochs()).mapToObj(String::valueOf).collect(Collectors.joining(", ")),
                     100 * r.testAccuracyMean(), 100 * r.testAccuracyStd(), r.runs().size(), r.macroF1Mean(),
                     r.testLossMean(), r.inferenceMs(), r.modelBytes() / 1e6));
         }
         return sb.toString();
+    }
+
+    /**
+     * The epochs column: {@code configured} (training.epochs) as before; with early stopping the epochs each seed
+     * trained and the one it kept, {@code 12 (kept 7)}, or per seed in seed order {@code 12, 9, 15 (kept 7, 4, 10)},
+     * a list shown once when every seed has the same value. Also the sweep table's column.
+     */
+    public static String epochs(List<RunMetrics> runs, int configured) {
+        if (runs.stream().allMatch(r -> r.earlyStopping() == null)) return Integer.toString(configured);
+        return perSeed(runs.stream().mapToInt(r -> r.history().size()).toArray()) + " (kept " + perSeed(runs.stream()
+                .mapToInt(r -> r.earlyStopping() == null ? r.history().size() : r.earlyStopping().bestModelEpoch())
+                .toArray()) + ")";
+    }
+
+    private static String perSeed(int[] values) {
+        return Arrays.stream(values).distinct().count() == 1 ? Integer.toString(values[0])
+                : Arrays.stream(values).mapToObj(String::valueOf).collect(Collectors.joining(", "));
     }
 
     /**

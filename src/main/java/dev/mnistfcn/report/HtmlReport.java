@@ -47,6 +47,11 @@ public final class HtmlReport {
             sb.append(String.format(Locale.ROOT, "<p class=\"summary\">%s, %,d parameters, %d epochs: test accuracy "
                             + "<b>%.2f%%</b> on %s, macro F1 %.4f, test loss %.4f.</p>\n", esc(r.architecture()), r.parameters(),
                     r.epochs(), 100 * r.testAccuracyMean(), esc(r.dataset().title()), r.macroF1Mean(), r.testLossMean()));
+            var config = r.runs().get(0).config();
+            String settings = TrainingSettings.joined(config);
+            sb.append(String.format(Locale.ROOT, "<p class=\"settings\">Batch %d, %s, seed %d%s.</p>%n",
+                    config.training().batchSize(), esc(TrainingSettings.optimiser(config)), config.seed(),
+                    settings.isEmpty() ? "" : "; " + esc(settings)));
             EarlyStoppingOutcome es = r.runs().get(0).earlyStopping();
             if (es != null) sb.append("<p class=\"early-stopping\">").append(esc(es.sentence())).append("</p>\n");
         }
@@ -54,7 +59,10 @@ public final class HtmlReport {
         for (ConfigResult r : results) {
             sb.append("<section class=\"config\" data-config=\"").append(esc(r.label())).append("\"><h3>")
                     .append(esc(r.label())).append(" <small>").append(esc(r.architecture())).append(", ")
-                    .append(r.runs().size()).append(r.runs().size() == 1 ? " seed" : " seeds").append("</small></h3><div class=\"row\">");
+                    .append(r.runs().size()).append(r.runs().size() == 1 ? " seed" : " seeds").append("</small></h3>");
+            String settings = TrainingSettings.joined(r.runs().get(0).config());
+            if (comparison && !settings.isEmpty()) sb.append("<p class=\"settings\">").append(esc(settings)).append("</p>");
+            sb.append("<div class=\"row\">");
             double[][] train = r.curve(EpochStats::trainLoss), val = r.curve(EpochStats::validationLoss);
             double[][] acc = r.curve(s -> 100 * s.validationAccuracy());
             List<Svg.Marker> marks = markers(r);
@@ -99,6 +107,8 @@ public final class HtmlReport {
         }
         for (ConfigResult r : results) {
             sb.append("\n## ").append(r.label()).append(" (").append(r.architecture()).append(")\n\n");
+            String settings = TrainingSettings.joined(r.runs().get(0).config());
+            if (!settings.isEmpty()) sb.append("Settings: ").append(settings).append(".\n\n");
             sb.append("| epoch | train loss | val loss | val acc (mean, min–max over seeds) |\n|---:|---:|---:|---:|\n");
             double[][] train = r.curve(EpochStats::trainLoss), val = r.curve(EpochStats::validationLoss);
             double[][] acc = r.curve(EpochStats::validationAccuracy);
@@ -185,7 +195,7 @@ public final class HtmlReport {
     private static final String CSS = """
             body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1320px;color:#222;padding:0 16px}
             h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}h3{font-size:15px;margin:12px 0 4px}
-            small{color:#666;font-weight:normal}.note{color:#666;font-size:12px}
+            small{color:#666;font-weight:normal}.note{color:#666;font-size:12px}.settings{color:#444}
             table.compare{border-collapse:collapse;font-size:13px}table.compare th,table.compare td{border:1px solid #ddd;padding:4px 8px;text-align:right}
             table.compare th{background:#f4f6f8}table.compare td:first-child{text-align:left;font-weight:600}
             .row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}

@@ -14,9 +14,10 @@ public final class MarkdownReport {
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(m.name()).append(": test-set report\n\n");
         Dataset dataset = m.config().data().kind();
-        sb.append(String.format(Locale.ROOT, "Network %s (%,d parameters) on %s, %d epochs of batch %d, %s lr %s, seed %d.%n%n",
+        String settings = TrainingSettings.joined(m.config());
+        sb.append(String.format(Locale.ROOT, "Network %s (%,d parameters) on %s, %d epochs of batch %d, %s, seed %d%s.%n%n",
                 m.architecture(), m.parameters(), dataset.title(), m.history().size(), m.config().training().batchSize(),
-                m.config().training().updater().type(), m.config().training().updater().learningRate(), m.config().seed()));
+                TrainingSettings.optimiser(m.config()), m.config().seed(), settings.isEmpty() ? "" : "; " + settings));
         if (m.earlyStopping() != null) sb.append(m.earlyStopping().sentence()).append(" The test figures are that epoch's.\n\n");
         sb.append(testSummary(m.test()));
         sb.append(classTables(m.test(), dataset));

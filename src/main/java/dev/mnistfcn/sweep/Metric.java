@@ -8,8 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * What a sweep chooses by: the validation figures of a run's last epoch. The test set is only reported, so that
- * the chosen config's test accuracy stays an honest estimate.
+ * What a sweep chooses by: the validation figures of the epoch whose weights the run's model.zip holds, its last,
+ * or with training.early_stopping the kept one (a stopped run's last epoch is by then {@code patience} epochs past
+ * its best). The test set is only reported, so that the chosen config's test accuracy stays an honest estimate.
  */
 public enum Metric {
     VAL_ACCURACY("val_accuracy", true),
@@ -29,8 +30,8 @@ public enum Metric {
 
     public double of(RunMetrics run) {
         List<EpochStats> h = run.history();
-        EpochStats last = h.get(h.size() - 1);
-        return this == VAL_ACCURACY ? last.validationAccuracy() : last.validationLoss();
+        EpochStats kept = h.get((run.earlyStopping() == null ? h.size() : run.earlyStopping().bestModelEpoch()) - 1);
+        return this == VAL_ACCURACY ? kept.validationAccuracy() : kept.validationLoss();
     }
 
     /** Best first; NaN (a diverged run) last. */

@@ -6,10 +6,13 @@ import dev.mnistfcn.config.ConfigDiff;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.config.OutputSpec;
+import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.job.TrainingJob;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.storage.AtomicFiles;
 import dev.mnistfcn.storage.RunFolder;
+import dev.mnistfcn.train.EarlyStoppingListener;
+import dev.mnistfcn.train.EarlyStoppingOutcome;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -109,13 +112,15 @@ public final class SweepJob {
             if (m.isEmpty()) return Optional.empty();
             runs.add(m.get());
         }
-        return Optional.of(new TrialResult(t, runs.get(0).history().size(), runs, sweep.metric()));
+        // The round's epochs, not the history's length: a trial that early stopping ended sooner is not cut for it.
+        return Optional.of(new TrialResult(t, runConfig(sweep, t, 0, epochs).training().epochs(), runs, sweep.metric()));
     }
 
     /**
      * The run's figures after {@code c}'s epochs: its finished outputs, or those of the same run trained further
      * (a later halving round), cut to those epochs. The resume is exact, so the first epochs of the longer run
-     * are what the shorter one measured; its test figures are the longer run's.
+     * are what the shorter one measured, and early stopping's kept epoch among them is replayed; its test figures
+     * are the longer run's. A run early stopping ended before {@code c}'s epochs is that run, finished.
      */
     static Optional<RunMetrics> finished(ExperimentConfig c) {
         Optional<RunMetrics> exact = new TrainingJob(c, new PrintStream(PrintStream.nullOutputStream()), false).finishedOutputs();
@@ -127,10 +132,17 @@ public final class SweepJob {
             int epochs = c.training().epochs();
             boolean sameRun = m.config() != null && ConfigDiff.between(m.config(), c).stream()
                     .allMatch(d -> d.key().equals("training.epochs"));
-            if (!sameRun || m.history().size() < epochs) return Optional.empty();
-            return Optional.of(new RunMetrics(m.name(), m.architecture(), m.parameters(), m.engine(), c,
-                    m.history().subList(0, epochs), m.test(), m.timings(), m.versions(),
-                    m.history().size() == epochs ? m.earlyStopping() : null)); // a cut history has no stop of its own
+            if (!sameRun) return Optional.empty();
+            EarlyStoppingOutcome stopped = m.earlyStopping();
+            if (m.history().size() < epochs) {
+                return stopped != null && stopped.stoppedEarly() ? Optional.of(new RunMetrics(m.name(), m.architecture(),
+                        m.parameters(), m.engine(), c, m.history(), m.test(), m.timings(), m.versions(), stopped))
+                        : Optional.empty();
+            }
+            List<EpochStats> cut = m.history().subList(0, epochs);
+            return Optional.of(new RunMetrics(m.name(), m.architecture(), m.parameters(), m.engine(), c, cut, m.test(),
+                    m.timings(), m.versions(), stopped == null ? null
+                    : EarlyStoppingListener.replay(c.training().earlyStopping(), cut, epochs)));
         } catch (IOException e) {
             return Optional.empty();
         }

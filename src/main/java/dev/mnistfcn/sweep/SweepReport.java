@@ -1,6 +1,7 @@
 package dev.mnistfcn.sweep;
 
 import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.report.ComparisonTable;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.report.Svg;
 import dev.mnistfcn.storage.RunFolder;
@@ -27,13 +28,14 @@ final class SweepReport {
         StringBuilder sb = new StringBuilder();
         List<String> keys = sweep.parameters().stream().map(Parameter::key).toList();
         sb.append("| rank | trial | ").append(String.join(" | ", keys)).append(" | epochs | ")
-                .append(sweep.metric().key()).append(" (mean ± std) | test accuracy (reported only) | seeds |\n");
+                .append(sweep.metric().key()).append(stopping(ranked) ? " of the kept epoch" : "")
+                .append(" (mean ± std) | test accuracy (reported only) | seeds |\n");
         sb.append("|---:|---|").append("---|".repeat(keys.size())).append("---:|---:|---:|---:|\n");
         for (int i = 0; i < ranked.size(); i++) {
             TrialResult r = ranked.get(i);
             sb.append("| ").append(i + 1).append(" | ").append(r.trial().name()).append(" | ");
             for (String k : keys) sb.append(r.trial().values().get(k)).append(" | ");
-            sb.append(String.format(Locale.ROOT, "%d | %.4f ± %.4f | %.2f%% ± %.2f | %d |%n", r.epochs(), r.mean(), r.std(),
+            sb.append(String.format(Locale.ROOT, "%s | %.4f ± %.4f | %.2f%% ± %.2f | %d |%n", epochs(r), r.mean(), r.std(),
                     100 * r.testAccuracyMean(), 100 * r.testAccuracyStd(), r.runs().size()));
         }
         return sb.toString();
@@ -76,15 +78,25 @@ final class SweepReport {
             TrialResult r = ranked.get(i);
             sb.append("<tr><td>").append(i + 1).append("</td><td>").append(esc(r.trial().name())).append("</td>");
             for (Parameter p : sweep.parameters()) sb.append("<td>").append(esc(r.trial().values().get(p.key()))).append("</td>");
-            sb.append(String.format(Locale.ROOT, "<td>%d</td><td>%.4f ± %.4f</td><td>%.2f%%</td></tr>", r.epochs(), r.mean(),
+            sb.append(String.format(Locale.ROOT, "<td>%s</td><td>%.4f ± %.4f</td><td>%.2f%%</td></tr>", epochs(r), r.mean(),
                     r.std(), 100 * r.testAccuracyMean()));
         }
         return sb.append("</table>\n").toString();
     }
 
-    /** Mean, lowest and highest validation accuracy (%) over the seeds, by epoch. */
+    /** Whether the trials have early stopping: the metric is then each run's kept epoch's, not its last one's. */
+    private static boolean stopping(List<TrialResult> ranked) {
+        return ranked.stream().flatMap(r -> r.runs().stream()).anyMatch(m -> m.earlyStopping() != null);
+    }
+
+    /** The round's epochs, or with early stopping those trained and kept, as the compare table has them. */
+    private static String epochs(TrialResult r) {
+        return ComparisonTable.epochs(r.runs(), r.epochs());
+    }
+
+    /** Mean, lowest and highest validation accuracy (%) over the seeds, by epoch, up to the shortest seed's last. */
     private static double[][] curve(TrialResult r) {
-        int n = r.epochs();
+        int n = r.runs().stream().mapToInt(m -> m.history().size()).min().orElse(0);
         double[][] c = new double[3][n];
         for (int e = 0; e < n; e++) {
             double sum = 0, lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;

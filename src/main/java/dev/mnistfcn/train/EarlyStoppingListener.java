@@ -43,18 +43,32 @@ public final class EarlyStoppingListener implements TrainingListener {
         this.out = out;
     }
 
+    /**
+     * What early stopping reports after {@code history} with training.epochs = {@code maxEpochs}, replayed as a
+     * resume does: how a sweep reads the first epochs of a longer run (a later halving round) as the shorter one.
+     */
+    public static EarlyStoppingOutcome replay(EarlyStoppingSpec spec, List<EpochStats> history, int maxEpochs) {
+        var listener = new EarlyStoppingListener(spec, (best, h) -> { }, null);
+        listener.begin(maxEpochs, history);
+        return listener.outcome();
+    }
+
     @Override
     public void trainingStarted(TrainingPlan plan) {
-        condition = new ScoreImprovementEpochTerminationCondition(spec.patience(), spec.minDelta());
-        condition.initialize();
-        maxEpochs = plan.epochs();
-        lastEpoch = 0;
-        stop = false;
-        for (EpochStats s : plan.done()) observe(s);
+        begin(plan.epochs(), plan.done());
         // A kill between the checkpoint and best.zip of the same epoch left best.zip behind: the resumed network
         // is that epoch's, so it is written again here (and rewritten, harmlessly, when best.zip was complete).
         if (bestIsLast()) saveBest.accept(plan.done().get(plan.done().size() - 1), plan.done());
         if (stop) out.println(outcome().sentence() + " (already, before this resume)");
+    }
+
+    private void begin(int epochs, List<EpochStats> done) {
+        condition = new ScoreImprovementEpochTerminationCondition(spec.patience(), spec.minDelta());
+        condition.initialize();
+        maxEpochs = epochs;
+        lastEpoch = 0;
+        stop = false;
+        for (EpochStats s : done) observe(s);
     }
 
     @Override

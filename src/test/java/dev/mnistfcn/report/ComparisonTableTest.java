@@ -2,6 +2,7 @@ package dev.mnistfcn.report;
 
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.train.EarlyStoppingOutcome;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -47,6 +48,27 @@ class ComparisonTableTest {
         assertTrue(lines[2].contains("| 11.00 |"), lines[2]);
         assertTrue(lines[2].contains("97.00% (2, 2, 2)"), lines[2]);
         assertTrue(lines[2].contains("| 12.5 | 1.90 MB |"), lines[2]);
+    }
+
+    /** A run of {@code trained} epochs that early stopping ended, keeping {@code kept}. */
+    static RunMetrics stopped(int trained, int kept) {
+        RunMetrics r = run(0.97, new double[trained]);
+        var es = new EarlyStoppingOutcome("val_loss", 2, 0, trained < 20, trained, kept, 0.1,
+                "EpochTerminationCondition", "ScoreImprovementEpochTerminationCondition");
+        return new RunMetrics("x", "784-10", 7850, "fused", r.config(), r.history(), r.test(), Map.of(), Map.of(), es);
+    }
+
+    @Test
+    void earlyStoppedRunsShowTheEpochsTrainedAndKeptPerSeed() {
+        assertEquals("20", ComparisonTable.epochs(List.of(run(0.9, 0.9, 0.9)), 20), "no early stopping: training.epochs");
+        assertEquals("12 (kept 7)", ComparisonTable.epochs(List.of(stopped(12, 7)), 20));
+        assertEquals("12, 9, 20 (kept 10, 7, 18)", ComparisonTable.epochs(List.of(stopped(12, 10), stopped(9, 7),
+                stopped(20, 18)), 20), "per seed, in seed order");
+        assertEquals("20 (kept 18, 20)", ComparisonTable.epochs(List.of(stopped(20, 18), stopped(20, 20)), 20),
+                "a list that is the same for every seed is shown once");
+        var row = ComparisonTable.markdown(List.of(new ConfigResult("es", "784-10", 0, 7850, 20,
+                List.of(stopped(12, 10), stopped(9, 7)), 1, 1, List.of()))).split("\n")[2];
+        assertTrue(row.startsWith("| es | 0 | 7,850 | 12, 9 (kept 10, 7) | "), row);
     }
 
     @Test

@@ -1,8 +1,11 @@
 package dev.mnistfcn.sweep;
 
+import dev.mnistfcn.Json;
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.storage.RunFolder;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -127,5 +130,88 @@ class SweepJobTest {
             assertEquals(List.of("t02-seed12345"), rerun.runs(TrialRunner.How.RESUMED), "unfinished: resumed");
             assertEquals(40, rerun.ranked().get(0).runs().get(0).history().size());
         }
+    }
+    /** Trains each run in this JVM, one after another: the same TrialRunner as a worker process, without its start. */
+    private static final class InProcess implements TrialEngine {
+        @Override
+        public void run(List<ExperimentConfig> runs, java.util.function.Consumer<TrialRunner.Done> done) {
+            runs.forEach(c -> done.accept(TrialRunner.run(c, new PrintStream(PrintStream.nullOutputStream()))));
+        }
+
+        @Override
+        public String describe() {
+            return "in process";
+        }
+    }
+
+    private static RunMetrics metrics(SweepFile sweep, TrialResult r) throws Exception {
+        return Json.MAPPER.readValue(RunFolder.of(sweep.config(r.trial(), 0)).metrics().toFile(), RunMetrics.class);
+    }
+
+    /** The epoch whose weights model.zip holds, as metrics.json records it. */
+    private static EpochStats kept(RunMetrics m) {
+        return m.history().get(m.earlyStopping().bestModelEpoch() - 1);
+    }
+
+    @Test
+    void anEarlyStoppedTrialIsScoredByItsKeptEpochAndRankedByItNotByHowLongItTrained() throws Exception {
+        SweepFile sweep = SweepFile.load(sweepFile("es", 15, "  training.early_stopping.patience: 1\n"
+                + "parameters:\n  model.hidden.0.units: [16, 32, 64]\n  model.hidden.1.units: [8]\nmetric: val_accuracy\n"));
+        SweepJob.Outcome o = new SweepJob(new PrintStream(new ByteArrayOutputStream())).run(sweep, new InProcess());
+        assertEquals(3, o.runs(TrialRunner.How.TRAINED).size());
+        boolean anyStopped = false;
+        for (TrialResult r : o.ranked()) {
+            RunMetrics m = metrics(sweep, r);
+            anyStopped |= m.earlyStopping().stoppedEarly();
+            assertEquals(kept(m).validationAccuracy(), r.mean(), r.trial().name() + ": the kept epoch's, what model.zip holds");
+            assertEquals(kept(m).validationLoss(), Metric.VAL_LOSS.of(m));
+            assertEquals(15, r.epochs(), "the round's epochs, however many it trained");
+        }
+        assertTrue(anyStopped, "patience 1 on 2,000 images stops early");
+        for (int i = 1; i < o.ranked().size(); i++) {
+            assertTrue(o.ranked().get(i - 1).mean() >= o.ranked().get(i).mean(), "ranked by the kept epochs' accuracy");
+        }
+        String table = Files.readString(o.table());
+        assertTrue(table.contains("| epochs | val_accuracy of the kept epoch (mean ± std) |"), table);
+        RunMetrics first = metrics(sweep, o.ranked().get(0));
+        assertTrue(table.contains("| 8 | " + first.history().size() + " (kept " + first.earlyStopping().bestModelEpoch()
+                + ") | " + String.format(java.util.Locale.ROOT, "%.4f", kept(first).validationAccuracy())), table);
+    }
+
+    @Test
+    void halvingReusesATrialThatStoppedBeforeItsNextRoundAndReplaysTheStopInAnEarlierOne() throws Exception {
+        // Rounds of 2, 4, 8, 16 and 30 epochs: patience 1 ends the survivor long before the last ones.
+        SweepFile sweep = SweepFile.load(sweepFile("halve-es", 30, "  training.early_stopping.patience: 1\n"
+                + "parameters:\n  model.hidden.0.units: [16, 64]\n  model.hidden.1.units: [8]\n"
+                + "halving: {min_epochs: 2, keep_fraction: 0.5}\n"));
+        List<Integer> rounds = sweep.halving().rounds(30);
+        assertEquals(List.of(2, 4, 8, 16, 30), rounds);
+        SweepJob.Outcome o = new SweepJob(new PrintStream(new ByteArrayOutputStream())).run(sweep, new InProcess());
+        TrialResult survivor = o.ranked().get(0);
+        assertEquals(30, survivor.epochs());
+        assertEquals(2, o.ranked().get(1).epochs());
+        RunMetrics m = metrics(sweep, survivor);
+        int stop = m.history().size();
+        assertTrue(m.earlyStopping().stoppedEarly() && stop <= 16, "stopped before the last round: " + stop);
+        assertEquals(kept(m).validationAccuracy(), survivor.mean());
+        // Rounds up to the one it stopped in resume it; the later ones reuse that finished run instead of resuming it.
+        int stoppedIn = rounds.stream().filter(e -> e >= stop).findFirst().orElseThrow();
+        long later = rounds.stream().filter(e -> e > stoppedIn).count();
+        assertEquals(2, o.runs(TrialRunner.How.TRAINED).size());
+        assertEquals(rounds.indexOf(stoppedIn), o.runs(TrialRunner.How.RESUMED).size());
+        assertEquals(later, o.runs(TrialRunner.How.REUSED).size());
+
+        // Its 2-epoch round, read back from the longer run: early stopping replayed over those 2 epochs.
+        RunMetrics round1 = SweepJob.finished(sweep.config(survivor.trial(), 0, Map.of("training.epochs", "2"))).orElseThrow();
+        int best = m.history().get(1).validationLoss() < m.history().get(0).validationLoss() ? 2 : 1;
+        assertEquals(best, round1.earlyStopping().bestModelEpoch());
+        assertEquals(2, round1.earlyStopping().totalEpochs());
+        assertEquals(m.history().get(best - 1).validationAccuracy(), Metric.VAL_ACCURACY.of(round1));
+
+        var again = new SweepJob(new PrintStream(new ByteArrayOutputStream())).run(sweep, new InProcess());
+        assertEquals(List.of(), again.runs(TrialRunner.How.TRAINED));
+        assertEquals(List.of(), again.runs(TrialRunner.How.RESUMED));
+        assertEquals(2 + rounds.size() - 1, again.runs(TrialRunner.How.REUSED).size());
+        assertEquals(survivor.mean(), again.ranked().get(0).mean());
     }
 }

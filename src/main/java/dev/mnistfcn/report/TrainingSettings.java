@@ -1,0 +1,90 @@
+package dev.mnistfcn.report;
+
+import dev.mnistfcn.config.EarlyStoppingSpec;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.config.LayerSpec;
+import dev.mnistfcn.config.ModelSpec;
+import dev.mnistfcn.config.ScheduleSpec;
+import dev.mnistfcn.config.UpdaterSpec;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A run's settings beyond the tutorial's (learning-rate schedule, dropout, L2, weight decay, early stopping) in the
+ * YAML's words, each only when set, e.g. {@code schedule: exponential by epoch, gamma 0.9}: what tells two runs of
+ * the same network apart in the console header and the reports' headers.
+ */
+public final class TrainingSettings {
+    private TrainingSettings() {
+    }
+
+    /** The optimiser as the reports have always named it: {@code adam lr 0.01}. */
+    public static String optimiser(ExperimentConfig c) {
+        UpdaterSpec u = c.training().updater();
+        return u.type() + " lr " + u.learningRate();
+    }
+
+    /** The settings that are set, in config order (model, then training); empty for the tutorial's nets. */
+    public static List<String> of(ExperimentConfig c) {
+        List<String> parts = new ArrayList<>();
+        UpdaterSpec u = c.training().updater();
+        if (u.schedule() != null) parts.add("schedule: " + schedule(u.schedule()));
+        String dropout = dropout(c.model());
+        if (!dropout.isEmpty()) parts.add("dropout: " + dropout);
+        if (c.model().hidden().stream().anyMatch(l -> on(l.l2()))) {
+            parts.add("l2: " + perLayer(c.model().hidden().stream().map(LayerSpec::l2).toList()));
+        }
+        if (on(u.weightDecay())) parts.add("weight_decay: " + number(u.weightDecay()));
+        EarlyStoppingSpec es = c.training().earlyStopping();
+        if (es != null) {
+            parts.add("early stopping: " + es.monitor() + ", patience " + es.patience() + ", min_delta " + number(es.minDelta()));
+        }
+        return parts;
+    }
+
+    /** {@link #of} joined by semicolons, or "" when nothing is set. */
+    public static String joined(ExperimentConfig c) {
+        return String.join("; ", of(c));
+    }
+
+    /** {@code exponential by epoch, gamma 0.9}: the type, the count, then its own keys in DL4J's names. */
+    static String schedule(ScheduleSpec s) {
+        StringBuilder sb = new StringBuilder(s.type()).append(" by ").append(s.by());
+        for (String key : ScheduleSpec.KEYS.getOrDefault(s.type(), List.of())) {
+            Object v = s.get(key);
+            if (v == null) continue;
+            String text = v instanceof java.util.Map<?, ?> m ? m.entrySet().stream()
+                    .map(e -> e.getKey() + ": " + number(((Number) e.getValue()).doubleValue()))
+                    .collect(Collectors.joining(", ", "{", "}")) : v instanceof Double d ? number(d) : v.toString();
+            sb.append(", ").append(key).append(' ').append(text);
+        }
+        return sb.toString();
+    }
+
+    /** {@code input 0.1, hidden 0.3/0.3}; a hidden layer without dropout shows 0 (none dropped). */
+    private static String dropout(ModelSpec m) {
+        List<String> parts = new ArrayList<>();
+        if (on(m.inputDropout())) parts.add("input " + number(m.inputDropout()));
+        if (m.hidden().stream().anyMatch(l -> on(l.dropout()))) {
+            parts.add("hidden " + perLayer(m.hidden().stream().map(LayerSpec::dropout).toList()));
+        }
+        return String.join(", ", parts);
+    }
+
+    /** One value per hidden layer, first to last, 0 where absent: {@code 0.3/0.3}. */
+    private static String perLayer(List<Double> values) {
+        return values.stream().map(v -> number(v == null ? 0 : v)).collect(Collectors.joining("/"));
+    }
+
+    private static boolean on(Double v) {
+        return v != null && v > 0;
+    }
+
+    /** As written in YAML: 0.9, 0.0001, 0 (not 1.0E-4 or 0.0). */
+    static String number(double v) {
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+}
