@@ -75,7 +75,7 @@ def first_line(cmd, pattern=None):
     return out.splitlines()[0]
 
 
-def machine(peer, cp, torch_env):
+def machine(peer, cp, torch_env, java_env):
     """What the table was measured on: CPU, cores, AVX flags, the OpenBLAS each side runs, Java, torch, date."""
     with open("/proc/cpuinfo") as f:
         cpuinfo = f.read()
@@ -93,10 +93,11 @@ def machine(peer, cp, torch_env):
         "cores": len(os.sched_getaffinity(0)),
         "avx2": "avx2" in flags, "avx512f": "avx512f" in flags,
         "java": first_line(["java", "-version"], r"\(build ([^)]+)\)"),
-        # mnist-fcn's JVM inherits this shell's OPENBLAS_* (its bundled OpenBLAS reads them); the peer gets the
-        # same plus OPENBLAS_CORETYPE=SkylakeX where the CPU has AVX-512 (see main).
+        # Both sides inherit this shell's OPENBLAS_* except OPENBLAS_CORETYPE, which both get as SkylakeX where
+        # the CPU has AVX-512 (see main).
         "fcn_openblas": jar.group(1) if jar else None,
         "fcn_openblas_env": blas_env,
+        "fcn_openblas_coretype": java_env.get("OPENBLAS_CORETYPE"),
         "torch": None, "peer_torch_package": None, "peer_openblas": None, "peer_openblas_coretype": None,
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
         "commit": first_line(["git", "-C", ROOT, "describe", "--always", "--dirty"]),
@@ -113,7 +114,8 @@ def machine_line(m):
     env = ", ".join(f"{k}={v}" for k, v in m["fcn_openblas_env"].items()) or "none"
     s = (f"Machine: {m['cpu']} (family {m['cpu_family']} model {m['cpu_model']} stepping {m['cpu_stepping']}), "
          f"{m['cores']} cores, avx2 {'yes' if m['avx2'] else 'no'}, avx512f {'yes' if m['avx512f'] else 'no'}; "
-         f"OPENBLAS_* in the environment: {env}; mnist-fcn: Java {m['java']}, bundled OpenBLAS {m['fcn_openblas']}")
+         f"OPENBLAS_* in the environment: {env}; mnist-fcn: Java {m['java']}, bundled OpenBLAS {m['fcn_openblas']}, "
+         f"OPENBLAS_CORETYPE={m['fcn_openblas_coretype'] or 'unset'}")
     if m["torch"]:
         s += (f"; peer: torch {m['torch']} ({m['peer_torch_package']}), OpenBLAS {m['peer_openblas']} (openmp), "
               f"OPENBLAS_CORETYPE={m['peer_openblas_coretype'] or 'unset'}")
@@ -149,10 +151,14 @@ def main():
     if avx512:
         # OpenBLAS 0.3.19-0.3.21 misdetects some AVX-512 CPUs; ../shared/README.md. Never set without AVX-512.
         torch_env["OPENBLAS_CORETYPE"] = "SkylakeX"
+        # The same kernels for mnist-fcn's bundled OpenBLAS 0.3.19, which falls back to generic ones on these
+        # CPUs when the variable is unset (cli/NativeSettings.environment does the same where the user has not
+        # set it).
+        java_env["OPENBLAS_CORETYPE"] = "SkylakeX"
     if not peer:
         print(f"# PyTorch peer not available ({TORCH_PY} with torch, {PEER}): peer columns skipped. "
               "Setup: apt-get install -y python3-torch libopenblas0-openmp", flush=True)
-    mach = machine(peer, cp, torch_env)
+    mach = machine(peer, cp, torch_env, java_env)
     print("# " + machine_line(mach), flush=True)
 
     cases = [(config, int(batch)) for config in args.configs.split(",") for batch in args.batches.split(",")]

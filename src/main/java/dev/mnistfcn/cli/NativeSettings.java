@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,13 +63,29 @@ public final class NativeSettings {
     private NativeSettings() {
     }
 
-    /** The environment ND4J should start with; the user's own values win. */
+    /**
+     * The environment ND4J should start with; the user's own values win. On CPUs with AVX-512 it names OpenBLAS's
+     * SkylakeX kernels: the bundled OpenBLAS 0.3.19 does not recognise newer CPUs and falls back to generic kernels.
+     * Measured on the 2-core AMD EPYC (family 26) with AVX-512, a 128×1024×1024 SGEMM, one / two threads: generic
+     * (variable unset) 40 / 72 GFLOP/s, Haswell 82 / 136, SkylakeX 137 / 206. Never set without AVX-512, where
+     * those kernels would crash.
+     */
     public static Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("OMP_NUM_THREADS", "1");
         env.put("OMP_WAIT_POLICY", "PASSIVE");
+        if (hasAvx512()) env.put("OPENBLAS_CORETYPE", "SkylakeX");
         env.keySet().removeIf(k -> System.getenv(k) != null);
         return env;
+    }
+
+    /** Whether /proc/cpuinfo lists {@code avx512f} (false where there is no such file). */
+    static boolean hasAvx512() {
+        try {
+            return Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512f");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**

@@ -214,7 +214,7 @@ public final class FusedDenseNetwork {
         dropout.draw(iteration, n, width);
         if (firstLayer != null) {
             firstLayer.gather(listing(data), rows, dropout.drops(0) ? dropout.mask(0) : null);
-            useBlasThreadsFor(1); // the Java kernels use both cores; OpenBLAS threads would only compete
+            useBlasThreadsFor(n * widestAfterFirst() >= PARALLEL_PRODUCT ? n : 1);
             firstLayer.forward(params, layout.weightIndex(0, 0), params, biasOffset[0], b.z[0], n);
             forward(b, null, n, 1);
         } else {
@@ -393,6 +393,21 @@ public final class FusedDenseNetwork {
     }
 
     private static final int PARALLEL_ROWS = 100;
+    /**
+     * With layer 0 sparse, the GEMMs of the layers after it get OpenBLAS's threads only from this many
+     * multiply-adds per row-weight product on: the helper threads of {@link SparseFirstLayer} spin a moment after
+     * each call and slow a two-thread GEMM that follows. Measured here at batch 512: the tutorial's 256×64 layer
+     * (8.4M) took 0.32-0.36 s per epoch with one thread, 0.56-0.68 s with two; config/tuned.yaml's 1024×1024
+     * (134M at batch 128) is GEMM-bound and needs both cores.
+     */
+    private static final long PARALLEL_PRODUCT = 32L << 20;
+
+    /** The largest weight matrix after layer 0, in multiply-adds per row. */
+    private long widestAfterFirst() {
+        long widest = 0;
+        for (int i = 1; i < layers; i++) widest = Math.max(widest, (long) width[i] * width[i + 1]);
+        return widest;
+    }
     private static final Object BLAS_THREADS = new Object(); // guards the two fields below
     private static int blasThreads = -1;
     private static int inferenceInFlight; // calls, over all networks, between their first and last inference GEMM
