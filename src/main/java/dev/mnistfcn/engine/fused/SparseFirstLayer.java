@@ -60,28 +60,30 @@ final class SparseFirstLayer {
      */
     record Listing(int rows, int[] start, int[] index, float[] value) {
         static Listing of(FloatBuffer features, int rows, int in) {
+            // Two plain scalar passes, counting then listing, so that the arrays are allocated once at their size.
+            // Scalar: this runs once, at the first batch, before the JIT has compiled any Vector API code (which
+            // runs many times slower until then).
             int[] start = new int[rows + 1];
-            int[] index = new int[Math.max(in, rows * in / 4)];
-            float[] value = new float[index.length];
             float[] x = new float[in];
-            int c = 0;
             for (int r = 0; r < rows; r++) {
-                if (index.length < c + in) {
-                    index = Arrays.copyOf(index, 2 * index.length);
-                    value = Arrays.copyOf(value, index.length);
-                }
-                start[r] = c;
                 features.get(r * in, x, 0, in);
-                // Plain scalar code: it runs once, at the first batch, before the JIT has compiled any Vector API
-                // code (which runs many times slower until then).
-                for (int t = 0; t < in; t++) { // branch-free: the slot is overwritten unless x[t] != 0
-                    index[c] = t;
-                    value[c] = x[t];
-                    c += x[t] != 0f ? 1 : 0;
+                int nonZero = 0;
+                for (int t = 0; t < in; t++) nonZero += x[t] != 0f ? 1 : 0;
+                start[r + 1] = start[r] + nonZero;
+            }
+            int[] index = new int[start[rows]];
+            float[] value = new float[start[rows]];
+            for (int r = 0; r < rows; r++) {
+                features.get(r * in, x, 0, in);
+                int c = start[r];
+                for (int t = 0; t < in; t++) {
+                    if (x[t] != 0f) {
+                        index[c] = t;
+                        value[c++] = x[t];
+                    }
                 }
             }
-            start[rows] = c;
-            return new Listing(rows, start, Arrays.copyOf(index, c), Arrays.copyOf(value, c));
+            return new Listing(rows, start, index, value);
         }
     }
 
