@@ -14,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sweep=${1:?usage: scripts/spark-standalone.sh SWEEP.yaml [--name NAME]}
 shift
+[ -f "$sweep" ] || { echo "spark-standalone: sweep file '$sweep' not found; give a path such as config/sweeps/spark-four.yaml." >&2; exit 2; }
 cores=${SPARK_CORES:-2} memory=${SPARK_MEMORY:-4g}
 port=${MASTER_PORT:-7077} master_ui=${MASTER_UI_PORT:-8080} worker_ui=${WORKER_UI_PORT:-8081}
 master_url=spark://127.0.0.1:$port
@@ -31,7 +32,8 @@ sampler=
 stop() {
     rc=$?
     [ -n "$sampler" ] && kill "$sampler" 2>/dev/null || true
-    # Worker first (it stops its executors), then Master; by the process ids started here, nothing else.
+    # The sweep first (if still running), then the Worker (it stops its executors), then the Master: by the
+    # process ids started here, nothing else.
     for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
         kill "${pids[i]}" 2>/dev/null || true
         for _ in $(seq 50); do kill -0 "${pids[i]}" 2>/dev/null || break; sleep 0.2; done
@@ -63,7 +65,7 @@ cat > "$work/logback.xml" <<'EOF'
 </configuration>
 EOF
 daemon() {
-    java -Xmx512m "${opens[@]}" -Dlogback.configurationFile="$work/logback.xml" -cp "$classpath" "$@"
+    exec java -Xmx512m "${opens[@]}" -Dlogback.configurationFile="$work/logback.xml" -cp "$classpath" "$@"
 }
 
 daemon org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$port" --webui-port "$master_ui" \
@@ -84,22 +86,27 @@ for i in $(seq 120); do
 done
 echo "spark-standalone: Master $master_url (UI http://127.0.0.1:$master_ui), Worker $cores cores $memory, work in $work"
 
-# Every listening socket of this script's processes (Master, Worker, executors, the driver), sampled each second.
+# Each second: every listening socket of this script's processes (Master, Worker, executors, the driver), and the
+# CPU time of its JVMs (which shows where the training ran).
 descendants() {
     ps -e -o pid=,ppid= | awk -v root=$$ '{ parent[$1] = $2 } END {
         for (p in parent) { q = p; while ((q in parent) && q != root && q > 1) q = parent[q]; if (q == root) print p } }'
 }
 ( while :; do
-    ss -ltnpH | grep -E "pid=($(descendants | paste -sd '|')),"
+    ours=$(descendants | paste -sd '|')
+    ss -ltnpH | grep -E "pid=($ours)," >> "$work/listeners"
+    ps -o pid=,times=,comm=,args= -p "${ours//|/,}" | awk '$3 == "java"' >> "$work/cpu"
     sleep 1
-  done ) > "$work/listeners" 2>/dev/null &
+  done ) 2>/dev/null &
 sampler=$!
 
 start=$(date +%s.%N)
-set +e
-mvn -q -o -Pspark exec:java -Dexec.args="sweep $sweep --engine spark --master $master_url $*"
-rc=$?
-set -e
+# In the background and waited for, so that a TERM to this script stops it at once (bash runs traps between commands).
+mvn -q -o -Pspark exec:java -Dexec.args="sweep $sweep --engine spark --master $master_url $*" &
+pids+=($!)
+rc=0
+wait "${pids[-1]}" || rc=$?
+unset 'pids[-1]'
 echo "spark-standalone: sweep exit code $rc, wall $(echo "$(date +%s.%N) - $start" | bc | xargs printf '%.1f') s"
 
 kill "$sampler" 2>/dev/null || true
@@ -107,7 +114,15 @@ sampler=
 echo "spark-standalone: listening sockets seen during the sweep (address:port process):"
 awk '{ match($0, /users:\(\("[^"]*",pid=[0-9]+/); print "   ", $4, substr($0, RSTART + 9, RLENGTH - 9) }' "$work/listeners" \
     | sed 's/",pid=/ pid /' | sort -u
-executors=$(ls -d "$work"/worker/app-*/* 2>/dev/null | wc -l)
+echo "spark-standalone: CPU seconds of each JVM (the training shows where it ran):"
+awk '{ if (/CoarseGrainedExecutorBackend/) role = "executor"; else if (/deploy[.]worker[.]Worker/) role = "Worker"
+       else if (/deploy[.]master[.]Master/) role = "Master"; else if (/cli[.]Main/) role = /add-opens/ ? "driver (sweep)" : "CLI (starts it)"
+       else role = "maven (exec:java)"
+       if (!($1 in name)) name[$1] = role   # its first sample: later ones may find it exiting, args gone
+       if ($2 > cpu[$1]) cpu[$1] = $2 }
+     END { for (p in cpu) printf "    %-18s pid %-7s %6d s\n", name[p], p, cpu[p] }' \
+    "$work/cpu" | sort
+executors=$(find "$work/worker" -mindepth 2 -maxdepth 2 -path '*/app-*/*' | wc -l)
 echo "spark-standalone: $executors executor(s) ran (their logs: $work/worker/app-*/*/stderr)"
 if awk '$4 !~ /^(127\.0\.0\.1|\[::ffff:127\.0\.0\.1\]):[0-9]+$/ { bad = 1 } END { exit !bad }' "$work/listeners"; then
     echo "spark-standalone: FAILED: a socket listened beyond 127.0.0.1 (above)" >&2
