@@ -147,6 +147,19 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         return new SweepFile(file, newName, base, set, parameters, strategy, randomTrials, seed, seeds, metric, halving);
     }
 
+    /**
+     * The same sweep with {@code data.dir} and {@code output.dir} as absolute paths of this JVM's working folder:
+     * for runs that train in JVMs started elsewhere (a Spark executor runs in its worker's own folder), where
+     * {@code data/mnist} would mean another place. Set here, so that the driver and every run see the same config.
+     */
+    public SweepFile withAbsoluteFolders() {
+        ExperimentConfig c = ConfigLoader.load(base, set);
+        Map<String, String> absolute = new LinkedHashMap<>(set);
+        absolute.put("data.dir", Path.of(c.data().dir()).toAbsolutePath().normalize().toString());
+        absolute.put("output.dir", Path.of(c.output().dir()).toAbsolutePath().normalize().toString());
+        return new SweepFile(file, name, base, absolute, parameters, strategy, randomTrials, seed, seeds, metric, halving);
+    }
+
     /** Every trial of this sweep, in order: the grid's combinations, or the seeded random draws. */
     public List<Trial> trials() {
         return strategy.equals("grid") ? Expansion.grid(parameters) : Expansion.random(parameters, randomTrials, seed);

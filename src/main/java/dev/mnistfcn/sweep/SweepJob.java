@@ -51,7 +51,8 @@ public final class SweepJob {
         this.out = out;
     }
 
-    public Outcome run(SweepFile sweep, TrialEngine engine) {
+    public Outcome run(SweepFile file, TrialEngine engine) {
+        SweepFile sweep = engine.runsElsewhere() ? file.withAbsoluteFolders() : file;
         List<Trial> alive = sweep.checkedTrials();
         int full = alive.stream().mapToInt(t -> sweep.config(t, 0).training().epochs()).max().orElse(1);
         List<Integer> rounds = sweep.halving() == null ? List.of(full) : sweep.halving().rounds(full);

@@ -16,6 +16,14 @@ public interface TrialEngine extends AutoCloseable {
     /** One line for the console: where and how many at once. */
     String describe();
 
+    /**
+     * Whether runs train in JVMs that do not share this one's working folder (a cluster's executors): the sweep
+     * then gives them absolute data and output folders ({@link SweepFile#withAbsoluteFolders}).
+     */
+    default boolean runsElsewhere() {
+        return false;
+    }
+
     @Override
     default void close() {
     }

@@ -1,6 +1,7 @@
 package dev.mnistfcn.sweep;
 
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.ConfigDiff;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.report.RunMetrics;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,22 @@ class SweepFileTest {
         assertEquals("t04-seed12346", s.config(trials.get(3), 1).name());
         assertEquals(12346L, s.config(trials.get(3), 1).seed());
         assertEquals(Path.of("models", "s"), Path.of(s.config(trials.get(3), 1).output().dir()));
+    }
+
+    @Test
+    void runsElsewhereGetAbsoluteFoldersOfThisWorkingFolder() throws Exception {
+        // A Spark executor runs in its worker's folder: data/mnist there is not the driver's data/mnist.
+        SweepFile s = load("base: two-layer.yaml\nset: {data.dir: data/../data/mnist}\nparameters: {training.epochs: [1, 2]}\n");
+        SweepFile abs = s.withAbsoluteFolders();
+        Path here = Path.of("").toAbsolutePath();
+        for (Trial t : abs.checkedTrials()) {
+            assertEquals(here.resolve("data/mnist").toString(), abs.config(t, 0).data().dir());
+            assertEquals(here.resolve("models/s").toString(), abs.config(t, 0).output().dir());
+            // Everything else as the sweep says: only the folders moved.
+            assertEquals(List.of("data.dir", "output.dir"), ConfigDiff.between(s.config(t, 0), abs.config(t, 0)).stream()
+                    .map(ConfigDiff.Difference::key).toList());
+        }
+        assertEquals(here.resolve("models/s"), abs.folder());
     }
 
     @Test

@@ -31,7 +31,8 @@ import java.util.concurrent.ExecutionException;
  * <p>What travels: the driver sends each run's resolved config (YAML text, a few hundred bytes); the executor
  * trains it with {@link TrialRunner} and sends back one line ({@code run, how, error}). MNIST is read by each
  * executor from its {@code data.dir} (checksummed as for any run), and run folders are written to
- * {@code output.dir}, which on a cluster must be a path every executor and the driver see (NFS, a shared disk).
+ * {@code output.dir}, which on a cluster must be a path every executor and the driver see (NFS, a shared disk);
+ * both are made absolute against the driver's working folder first, since an executor runs in its worker's.
  * A shared path rather than model bytes back to the driver: checkpoints land where a retried or rerun task
  * resumes them (Resume.AUTO), every trial stays an ordinary run folder, and the driver carries kilobytes, not
  * every model and checkpoint of the sweep.
@@ -116,7 +117,19 @@ public final class SparkEngine implements TrialEngine {
         return Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(done);
     }
 
-    private synchronized JavaSparkContext context() {
+    /** An embedded Spark, or a cluster whose master is on this machine's loopback (scripts/spark-standalone.sh). */
+    boolean onLoopback() {
+        return master.startsWith("local") || master.matches("spark://(127\\.0\\.0\\.1|localhost)(:\\d+)?");
+    }
+
+    /** Executors are other JVMs, started in their worker's folder, not in ours. */
+    @Override
+    public boolean runsElsewhere() {
+        return !master.startsWith("local");
+    }
+
+    /** The running context, started on first use (package-private for SparkLoopbackTest). */
+    synchronized JavaSparkContext context() {
         if (spark != null) return spark;
         // Spark logs through DL4J's slf4j 1.7 into logback: keep its start-up chatter out, leave DL4J's settings alone.
         for (String noisy : List.of("org.apache.spark", "org.sparkproject", "org.apache.hadoop", "io.netty")) {
@@ -125,10 +138,12 @@ public final class SparkEngine implements TrialEngine {
         SparkConf conf = new SparkConf().setMaster(master).setAppName("mnist-fcn sweep")
                 .set("spark.executorEnv.OMP_NUM_THREADS", "1") // one task, one core: as a local worker
                 .set("spark.task.cpus", "1");
-        if (master.startsWith("local")) {
-            // All traffic on loopback: this machine's name resolves to its network interface otherwise.
+        if (onLoopback()) {
+            // All traffic on loopback: Spark otherwise binds the driver to the machine's network interface when its
+            // name resolves to loopback, and its web UI to 0.0.0.0 (unless SPARK_LOCAL_IP says otherwise): no UI.
             conf.set("spark.driver.bindAddress", LOOPBACK).set("spark.driver.host", LOOPBACK).set("spark.ui.enabled", "false");
-        } else {
+        }
+        if (runsElsewhere()) {
             // Executors need our classes and DL4J's: the same paths on every node (a shared project folder and
             // ~/.m2), rather than shipping a gigabyte of native jars per executor; and the JVM options we run with.
             conf.setIfMissing("spark.executor.extraClassPath", ChildJvm.classpath())
