@@ -46,7 +46,11 @@ enum Activation {
     void multiplyByDerivative(float[] d, float[] z, float[] a, int len) {
         switch (this) {
             case RELU -> {
-                for (int i = 0; i < len; i++) d[i] = z[i] > 0f ? d[i] : 0f;
+                if (FusedDenseNetwork.SPARSE_FORWARD) {
+                    ReluVector.keepWherePositive(d, z, len);
+                } else {
+                    for (int i = 0; i < len; i++) d[i] = z[i] > 0f ? d[i] : 0f;
+                }
             }
             case TANH -> {
                 for (int i = 0; i < len; i++) d[i] *= 1f - a[i] * a[i];
