@@ -1,8 +1,5 @@
 package dev.mnistfcn.engine.fused;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -22,9 +19,8 @@ import java.util.Arrays;
  * product and its gradient take 0.42-0.46 ms each in OpenBLAS 0.3.19 (docs/performance.md has the epoch times).
  */
 final class SparseFirstLayer {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
-    private static final int BLOCK = 8 * L;   // eight accumulators plus the broadcast value fit the registers
+    private static final int L = BlockSum.L;
+    private static final int BLOCK = BlockSum.WIDTH;
     private static final int MIN_ROWS_PER_WORKER = 8;
 
     private final int in;
@@ -122,53 +118,16 @@ final class SparseFirstLayer {
         // the core's cache while the rows pass.
         for (int col = 0; col < full; col += BLOCK) {
             for (int r = from; r < to; r++) {
-                int zo = r * out + col;
-                FloatVector a0 = FloatVector.fromArray(S, bias, bo + col);
-                FloatVector a1 = FloatVector.fromArray(S, bias, bo + col + L);
-                FloatVector a2 = FloatVector.fromArray(S, bias, bo + col + 2 * L);
-                FloatVector a3 = FloatVector.fromArray(S, bias, bo + col + 3 * L);
-                FloatVector a4 = FloatVector.fromArray(S, bias, bo + col + 4 * L);
-                FloatVector a5 = FloatVector.fromArray(S, bias, bo + col + 5 * L);
-                FloatVector a6 = FloatVector.fromArray(S, bias, bo + col + 6 * L);
-                FloatVector a7 = FloatVector.fromArray(S, bias, bo + col + 7 * L);
-                for (int e = start[r]; e < start[r + 1]; e++) {
-                    FloatVector v = FloatVector.broadcast(S, value[e]);
-                    int o = wo + index[e] * out + col;
-                    a0 = FloatVector.fromArray(S, w, o).fma(v, a0);
-                    a1 = FloatVector.fromArray(S, w, o + L).fma(v, a1);
-                    a2 = FloatVector.fromArray(S, w, o + 2 * L).fma(v, a2);
-                    a3 = FloatVector.fromArray(S, w, o + 3 * L).fma(v, a3);
-                    a4 = FloatVector.fromArray(S, w, o + 4 * L).fma(v, a4);
-                    a5 = FloatVector.fromArray(S, w, o + 5 * L).fma(v, a5);
-                    a6 = FloatVector.fromArray(S, w, o + 6 * L).fma(v, a6);
-                    a7 = FloatVector.fromArray(S, w, o + 7 * L).fma(v, a7);
-                }
-                a0.intoArray(z, zo);
-                a1.intoArray(z, zo + L);
-                a2.intoArray(z, zo + 2 * L);
-                a3.intoArray(z, zo + 3 * L);
-                a4.intoArray(z, zo + 4 * L);
-                a5.intoArray(z, zo + 5 * L);
-                a6.intoArray(z, zo + 6 * L);
-                a7.intoArray(z, zo + 7 * L);
+                BlockSum.eight(w, wo + col, out, index, value, start[r], start[r + 1], bias, bo + col, z, r * out + col);
             }
         }
         for (int r = from; r < to; r++) {
-            int zo = r * out;
-            int e0 = start[r];
-            int e1 = start[r + 1];
             int col = full;
             for (; col + L <= out; col += L) { // a narrower last block, one vector at a time
-                FloatVector a = FloatVector.fromArray(S, bias, bo + col);
-                for (int e = e0; e < e1; e++) {
-                    a = FloatVector.fromArray(S, w, wo + index[e] * out + col).fma(FloatVector.broadcast(S, value[e]), a);
-                }
-                a.intoArray(z, zo + col);
+                BlockSum.one(w, wo + col, out, index, value, start[r], start[r + 1], bias, bo + col, z, r * out + col);
             }
             for (; col < out; col++) { // and what is left of a vector
-                float a = bias[bo + col];
-                for (int e = e0; e < e1; e++) a += value[e] * w[wo + index[e] * out + col];
-                z[zo + col] = a;
+                z[r * out + col] = BlockSum.single(w, wo + col, out, index, value, start[r], start[r + 1], bias[bo + col]);
             }
         }
     }
@@ -211,50 +170,18 @@ final class SparseFirstLayer {
         // Block by block of columns, as in forwardRows: the block's slice of δ stays in cache.
         for (int col = 0; col < full; col += BLOCK) {
             for (int k = from; k < to; k++) {
-                int e0 = byInput[k];
-                int e1 = byInput[k + 1];
-                if (e0 == e1) continue;
-                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-                for (int e = e0; e < e1; e++) {
-                    FloatVector v = FloatVector.broadcast(S, valueOf[e]);
-                    int o = rowOf[e] * out + col;
-                    a0 = FloatVector.fromArray(S, delta, o).fma(v, a0);
-                    a1 = FloatVector.fromArray(S, delta, o + L).fma(v, a1);
-                    a2 = FloatVector.fromArray(S, delta, o + 2 * L).fma(v, a2);
-                    a3 = FloatVector.fromArray(S, delta, o + 3 * L).fma(v, a3);
-                    a4 = FloatVector.fromArray(S, delta, o + 4 * L).fma(v, a4);
-                    a5 = FloatVector.fromArray(S, delta, o + 5 * L).fma(v, a5);
-                    a6 = FloatVector.fromArray(S, delta, o + 6 * L).fma(v, a6);
-                    a7 = FloatVector.fromArray(S, delta, o + 7 * L).fma(v, a7);
-                }
-                int gk = go + k * out + col;
-                a0.intoArray(g, gk);
-                a1.intoArray(g, gk + L);
-                a2.intoArray(g, gk + 2 * L);
-                a3.intoArray(g, gk + 3 * L);
-                a4.intoArray(g, gk + 4 * L);
-                a5.intoArray(g, gk + 5 * L);
-                a6.intoArray(g, gk + 6 * L);
-                a7.intoArray(g, gk + 7 * L);
+                if (byInput[k] == byInput[k + 1]) continue;
+                BlockSum.eight(delta, col, out, rowOf, valueOf, byInput[k], byInput[k + 1], null, 0, g, go + k * out + col);
             }
         }
         for (int k = from; k < to; k++) {
-            int e0 = byInput[k];
-            int e1 = byInput[k + 1];
-            if (e0 == e1) continue;
-            int gk = go + k * out;
+            if (byInput[k] == byInput[k + 1]) continue;
             int col = full;
             for (; col + L <= out; col += L) {
-                FloatVector a = FloatVector.zero(S);
-                for (int e = e0; e < e1; e++) {
-                    a = FloatVector.fromArray(S, delta, rowOf[e] * out + col).fma(FloatVector.broadcast(S, valueOf[e]), a);
-                }
-                a.intoArray(g, gk + col);
+                BlockSum.one(delta, col, out, rowOf, valueOf, byInput[k], byInput[k + 1], null, 0, g, go + k * out + col);
             }
             for (; col < out; col++) {
-                float a = 0;
-                for (int e = e0; e < e1; e++) a += valueOf[e] * delta[rowOf[e] * out + col];
-                g[gk + col] = a;
+                g[go + k * out + col] = BlockSum.single(delta, col, out, rowOf, valueOf, byInput[k], byInput[k + 1], 0f);
             }
         }
     }

@@ -31,7 +31,7 @@ final class SparseForward {
     static final double MAX_DENSITY = 0.30;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final int BLOCK = 8 * L; // eight accumulators: with the broadcast value, what fits in 16 registers
+    private static final int BLOCK = BlockSum.WIDTH;
     private static final int CHUNK = 64;    // rows per pass through all layers: the activations stay in cache
     private static final int MIN_ROWS_PER_WORKER = 16;
 
@@ -165,48 +165,14 @@ final class SparseForward {
         int[] start = s.start;
         int full = p / BLOCK * BLOCK;
         for (int col = 0; col < full; col += BLOCK) {
-            int wb = col * in;
             for (int r = 0; r < rows; r++) {
-                FloatVector a0 = FloatVector.fromArray(S, b, col);
-                FloatVector a1 = FloatVector.fromArray(S, b, col + L);
-                FloatVector a2 = FloatVector.fromArray(S, b, col + 2 * L);
-                FloatVector a3 = FloatVector.fromArray(S, b, col + 3 * L);
-                FloatVector a4 = FloatVector.fromArray(S, b, col + 4 * L);
-                FloatVector a5 = FloatVector.fromArray(S, b, col + 5 * L);
-                FloatVector a6 = FloatVector.fromArray(S, b, col + 6 * L);
-                FloatVector a7 = FloatVector.fromArray(S, b, col + 7 * L);
-                for (int q = start[r]; q < start[r + 1]; q++) {
-                    FloatVector v = FloatVector.broadcast(S, value[q]);
-                    int o = wb + index[q] * BLOCK;
-                    a0 = FloatVector.fromArray(S, w, o).fma(v, a0);
-                    a1 = FloatVector.fromArray(S, w, o + L).fma(v, a1);
-                    a2 = FloatVector.fromArray(S, w, o + 2 * L).fma(v, a2);
-                    a3 = FloatVector.fromArray(S, w, o + 3 * L).fma(v, a3);
-                    a4 = FloatVector.fromArray(S, w, o + 4 * L).fma(v, a4);
-                    a5 = FloatVector.fromArray(S, w, o + 5 * L).fma(v, a5);
-                    a6 = FloatVector.fromArray(S, w, o + 6 * L).fma(v, a6);
-                    a7 = FloatVector.fromArray(S, w, o + 7 * L).fma(v, a7);
-                }
-                int zo = r * p + col;
-                a0.intoArray(z, zo);
-                a1.intoArray(z, zo + L);
-                a2.intoArray(z, zo + 2 * L);
-                a3.intoArray(z, zo + 3 * L);
-                a4.intoArray(z, zo + 4 * L);
-                a5.intoArray(z, zo + 5 * L);
-                a6.intoArray(z, zo + 6 * L);
-                a7.intoArray(z, zo + 7 * L);
+                BlockSum.eight(w, col * in, BLOCK, index, value, start[r], start[r + 1], b, col, z, r * p + col);
             }
         }
         int tail = p - full; // narrower last block (e.g. the 10 classes: 2 vectors), one vector at a time
         for (int v0 = 0; v0 < tail; v0 += L) {
-            int wb = full * in + v0;
             for (int r = 0; r < rows; r++) {
-                FloatVector a = FloatVector.fromArray(S, b, full + v0);
-                for (int q = start[r]; q < start[r + 1]; q++) {
-                    a = FloatVector.fromArray(S, w, wb + index[q] * tail).fma(FloatVector.broadcast(S, value[q]), a);
-                }
-                a.intoArray(z, r * p + full + v0);
+                BlockSum.one(w, full * in + v0, tail, index, value, start[r], start[r + 1], b, full + v0, z, r * p + full + v0);
             }
         }
     }
