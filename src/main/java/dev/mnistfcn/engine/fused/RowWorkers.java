@@ -5,8 +5,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
- * Runs a few tasks at once for {@link SparseForward}: task 0 on the caller's thread, the others on helper threads
- * that spin for a moment after each task, waiting for the next, before they park.
+ * Runs a few tasks at once for {@link SparseForward}, {@link SparseFirstLayer} and the Adam step: task 0 on the
+ * caller's thread, the others on helper threads that spin for a moment after each task, waiting for the next, before
+ * they park.
  *
  * <p>Why not the common fork-join pool: its idle workers park at once, and waking one costs more than a batch of
  * 50 rows takes to compute. Measured on the 2-core reference machine, 200 batches of 50 test images in one JVM,
@@ -75,7 +76,7 @@ final class RowWorkers {
         private volatile Throwable failure;
 
         Helper(int index) {
-            super("mnist-fcn-inference-" + index);
+            super("mnist-fcn-rows-" + index);
             this.index = index;
             setDaemon(true);
             start();
