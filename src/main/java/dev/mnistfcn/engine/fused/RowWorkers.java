@@ -7,16 +7,25 @@ import java.util.function.IntConsumer;
 /**
  * Runs a few tasks at once for {@link SparseForward}, {@link SparseFirstLayer} and the Adam step: task 0 on the
  * caller's thread, the others on helper threads that spin for a moment after each task, waiting for the next, before
- * they park.
+ * they park; or one task on a helper while the caller goes on ({@link #inBackground}).
  *
  * <p>Why not the common fork-join pool: its idle workers park at once, and waking one costs more than a batch of
  * 50 rows takes to compute. Measured on the 2-core reference machine, 200 batches of 50 test images in one JVM,
  * 8 alternating rounds: one thread 44-55 ms, common pool 28-48 ms (median 37), these helpers 24-36 ms (median 30).
- * The spin costs at most {@link #SPIN_NANOS} of a core after each call.
+ * The spin costs at most {@link #SPIN_NANOS} of a core after each call ({@link #BACKGROUND_SPIN_NANOS} after a
+ * background task).
  */
 final class RowWorkers {
     /** Back-to-back calls (an evaluation loop over batches) come well within this. */
     private static final long SPIN_NANOS = 100_000;
+    /**
+     * After a background task the caller comes back with more work once it has done its own (a training step's
+     * layers above the first: 0.1-1 ms), so the helper waits longer. Why spin rather than park: on this project's
+     * 2-core virtual machines a parked helper started 70-85 µs late (median; 2,000 hand-offs after a 0.4-1 ms
+     * gap), 0.3-0.7 µs while spinning; in a batch-128 epoch those late starts added up to about half of the weight
+     * gradient's time.
+     */
+    private static final long BACKGROUND_SPIN_NANOS = 1_000_000;
     /** More threads than this would spin for little: a batch of 50 rows is split in at most this many parts. */
     private static final int MAX_THREADS = 4;
 
@@ -41,16 +50,12 @@ final class RowWorkers {
      */
     void run(int tasks, IntConsumer task) {
         if (tasks > threads) throw new IllegalArgumentException(tasks + " tasks for " + threads + " threads");
-        if (tasks == 1 || !busy.tryLock()) {
+        if (tasks == 1 || !takeHelpers()) {
             for (int t = 0; t < tasks; t++) task.accept(t);
             return;
         }
         try {
-            if (helpers == null) {
-                helpers = new Helper[threads - 1];
-                for (int h = 0; h < helpers.length; h++) helpers[h] = new Helper(h + 1);
-            }
-            for (int t = 1; t < tasks; t++) helpers[t - 1].submit(task);
+            for (int t = 1; t < tasks; t++) helpers[t - 1].submit(task, SPIN_NANOS);
             Throwable failure = null;
             try {
                 task.accept(0);
@@ -61,11 +66,57 @@ final class RowWorkers {
                 Throwable f = helpers[t - 1].await();
                 if (failure == null) failure = f;
             }
-            if (failure instanceof RuntimeException e) throw e;
-            if (failure instanceof Error e) throw e;
+            rethrow(failure);
         } finally {
             busy.unlock();
         }
+    }
+
+    private static void rethrow(Throwable failure) {
+        if (failure instanceof RuntimeException e) throw e;
+        if (failure instanceof Error e) throw e;
+    }
+
+    /**
+     * Starts {@code task} on a helper and returns at once, so that the caller's thread can go on with other work;
+     * {@link Pending#join} waits for it, and must be called before this caller's next use of the helpers. Where no
+     * helper is free (one core, or another caller has them) the task runs here, before this returns.
+     */
+    Pending inBackground(Runnable task) {
+        if (threads == 1 || !takeHelpers()) {
+            task.run();
+            return new Pending(null);
+        }
+        helpers[0].submit(t -> task.run(), BACKGROUND_SPIN_NANOS);
+        return new Pending(helpers[0]);
+    }
+
+    /** A task {@link #inBackground} started. */
+    final class Pending {
+        private Helper helper; // null once joined, or when the task ran at once
+
+        private Pending(Helper helper) {
+            this.helper = helper;
+        }
+
+        /** Waits for the task; rethrows what it threw. */
+        void join() {
+            if (helper == null) return;
+            Throwable failure = helper.await();
+            helper = null;
+            busy.unlock();
+            rethrow(failure);
+        }
+    }
+
+    /** Locks the helpers for this caller (false if another caller has them, or this one has them in the background). */
+    private boolean takeHelpers() {
+        if (busy.isHeldByCurrentThread() || !busy.tryLock()) return false;
+        if (helpers == null) {
+            helpers = new Helper[threads - 1];
+            for (int h = 0; h < helpers.length; h++) helpers[h] = new Helper(h + 1);
+        }
+        return true;
     }
 
     private static final class Helper extends Thread {
@@ -74,6 +125,7 @@ final class RowWorkers {
         private volatile boolean done = true;
         private volatile boolean parked;
         private volatile Throwable failure;
+        private long spinAfter;                // how long to wait, spinning, for the task after this job
 
         Helper(int index) {
             super("mnist-fcn-rows-" + index);
@@ -82,7 +134,8 @@ final class RowWorkers {
             start();
         }
 
-        void submit(IntConsumer task) {
+        void submit(IntConsumer task, long spinAfter) {
+            this.spinAfter = spinAfter; // read by this thread after it reads job
             failure = null;
             done = false;
             job = task;
@@ -96,8 +149,10 @@ final class RowWorkers {
 
         @Override
         public void run() {
+            long spin = SPIN_NANOS;
             while (true) {
-                IntConsumer task = next();
+                IntConsumer task = next(spin);
+                spin = spinAfter;
                 try {
                     task.accept(index);
                 } catch (Throwable e) {
@@ -110,10 +165,10 @@ final class RowWorkers {
         }
 
         /** Spins, then parks; submit() writes job before it reads parked, this writes parked before it reads job. */
-        private IntConsumer next() {
+        private IntConsumer next(long spin) {
             long start = System.nanoTime();
             IntConsumer task;
-            while ((task = job) == null && System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+            while ((task = job) == null && System.nanoTime() - start < spin) Thread.onSpinWait();
             if (task != null) return task;
             parked = true;
             while ((task = job) == null) LockSupport.park(this);

@@ -34,6 +34,10 @@ final class SparseFirstLayer {
     private final int[] next;               // the next free slot of each input while listing by input
     private int batchRows;                  // of the last gather
     private int entries;                    // of the last gather
+    private Listing source;                 // the last gather's data set, rows and input dropout mask
+    private int[] batch;
+    private float[] dropMask;
+    private RowWorkers.Pending byInputListing; // listing the last forward's batch by input, on a helper
 
     SparseFirstLayer(int in, int out) {
         this.in = in;
@@ -85,31 +89,52 @@ final class SparseFirstLayer {
 
     /**
      * Takes the chosen {@code rows} of {@code all} as this batch, each value times its input dropout mask value
-     * where {@code mask} is not null (row-major over the batch, {@code in} columns).
+     * where {@code mask} is not null (row-major over the batch, {@code in} columns). Only the batch's row offsets are
+     * computed here; {@link #forward} copies the rows' entries, on both cores.
      */
     void gather(Listing all, int[] rows, float[] mask) {
+        if (byInputListing != null) byInputListing.join(); // a batch whose gradient was never taken
         int n = rows.length;
         if (start.length < n + 1) start = new int[n + 1];
         int c = 0;
         for (int r = 0; r < n; r++) {
-            int from = all.start()[rows[r]];
-            int len = all.start()[rows[r] + 1] - from;
-            if (index.length < c + len) grow(c + len);
             start[r] = c;
-            System.arraycopy(all.index(), from, index, c, len);
-            System.arraycopy(all.value(), from, value, c, len);
-            if (mask != null) for (int e = c; e < c + len; e++) value[e] *= mask[r * in + index[e]];
-            c += len;
+            c += all.start()[rows[r] + 1] - all.start()[rows[r]];
         }
         start[n] = c;
+        if (index.length < c) grow(c);
+        source = all;
+        batch = rows;
+        dropMask = mask;
         batchRows = n;
         entries = c;
     }
 
-    /** z[r·out + j] = bias[j] + Σ x[r,k]·w[k·out + j] over row r's listed inputs, rows split over the cores. */
+    /**
+     * z[r·out + j] = bias[j] + Σ x[r,k]·w[k·out + j] over row r's listed inputs, rows split over the cores. Then
+     * starts listing the batch by input for {@link #weightGradient} on a helper thread, while the caller goes on with
+     * the layers above (on one core: OpenBLAS gets one thread there, {@code FusedDenseNetwork.PARALLEL_PRODUCT}).
+     */
     void forward(float[] w, int wOffset, float[] bias, int bOffset, float[] z, int n) {
         int workers = Math.max(1, Math.min(RowWorkers.SHARED.threads(), n / MIN_ROWS_PER_WORKER));
-        RowWorkers.SHARED.run(workers, t -> forwardRows(w, wOffset, bias, bOffset, z, t * n / workers, (t + 1) * n / workers));
+        RowWorkers.SHARED.run(workers, t -> {
+            int from = t * n / workers, to = (t + 1) * n / workers;
+            copyRows(from, to);
+            forwardRows(w, wOffset, bias, bOffset, z, from, to);
+        });
+        byInputListing = RowWorkers.SHARED.inBackground(this::listByInput);
+    }
+
+    /** Copies rows from..to-1 of the batch from the data set's listing (the batch's rows lie scattered in it). */
+    private void copyRows(int from, int to) {
+        for (int r = from; r < to; r++) {
+            int row = batch[r];
+            int c = start[r];
+            int len = start[r + 1] - c;
+            System.arraycopy(source.index(), source.start()[row], index, c, len);
+            System.arraycopy(source.value(), source.start()[row], value, c, len);
+            if (dropMask != null) for (int e = c; e < c + len; e++) value[e] *= dropMask[r * in + index[e]];
+        }
     }
 
     private void forwardRows(float[] w, int wo, float[] bias, int bo, float[] z, int from, int to) {
@@ -132,11 +157,8 @@ final class SparseFirstLayer {
         }
     }
 
-    /**
-     * g[k·out + j] (from {@code gOffset}) = Σ_r x[r,k]·δ[r·out + j] over the batch of the last {@link #gather}:
-     * the entries are listed by input, and the inputs split over the cores by their number of entries.
-     */
-    void weightGradient(float[] delta, float[] g, int gOffset) {
+    /** Lists the batch's entries by input (byInput, rowOf, valueOf), each input's in row order. */
+    private void listByInput() {
         Arrays.fill(byInput, 0);
         for (int e = 0; e < entries; e++) byInput[index[e] + 1]++;
         for (int k = 0; k < in; k++) byInput[k + 1] += byInput[k];
@@ -152,6 +174,15 @@ final class SparseFirstLayer {
                 valueOf[slot] = value[e];
             }
         }
+    }
+
+    /**
+     * g[k·out + j] (from {@code gOffset}) = Σ_r x[r,k]·δ[r·out + j] over the batch of the last {@link #forward}:
+     * from its entries listed by input, the inputs split over the cores by their number of entries.
+     */
+    void weightGradient(float[] delta, float[] g, int gOffset) {
+        byInputListing.join();
+        byInputListing = null;
         int workers = Math.max(1, Math.min(RowWorkers.SHARED.threads(), batchRows / MIN_ROWS_PER_WORKER));
         int[] split = new int[workers + 1];
         split[workers] = in;

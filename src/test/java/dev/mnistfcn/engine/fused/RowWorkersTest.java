@@ -67,4 +67,47 @@ class RowWorkersTest {
         release.countDown();
         first.join(10_000);
     }
+
+    @Test
+    void aBackgroundTaskRunsWhileTheCallerGoesOnAndJoinWaitsForIt() throws InterruptedException {
+        if (workers.threads() < 2) return;
+        for (int call = 0; call < 50; call++) {
+            var callerWentOn = new CountDownLatch(1);
+            var ranOn = new Thread[1];
+            var finished = new boolean[1];
+            RowWorkers.Pending pending = workers.inBackground(() -> {
+                ranOn[0] = Thread.currentThread();
+                try { // would wait forever had inBackground run this on the caller's thread
+                    assertTrue(callerWentOn.await(10, TimeUnit.SECONDS));
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                finished[0] = true;
+            });
+            callerWentOn.countDown();
+            // Meanwhile the caller's own run() uses no helper (the one it has is busy): all on this thread.
+            var threads = ConcurrentHashMap.<Thread>newKeySet();
+            workers.run(workers.threads(), t -> threads.add(Thread.currentThread()));
+            assertEquals(Set.of(Thread.currentThread()), threads);
+            pending.join();
+            assertTrue(finished[0], "join returned before the task finished");
+            assertTrue(ranOn[0] != Thread.currentThread());
+        }
+        var threads = ConcurrentHashMap.<Thread>newKeySet(); // and afterwards the helpers work again
+        workers.run(workers.threads(), t -> threads.add(Thread.currentThread()));
+        assertEquals(workers.threads(), threads.size());
+    }
+
+    @Test
+    void aBackgroundFailureReachesJoin() {
+        if (workers.threads() < 2) return;
+        RowWorkers.Pending pending = workers.inBackground(() -> {
+            throw new IllegalStateException("in the background");
+        });
+        assertEquals("in the background", assertThrows(IllegalStateException.class, pending::join).getMessage());
+        var runs = new AtomicIntegerArray(workers.threads());
+        workers.run(workers.threads(), runs::incrementAndGet);
+        for (int t = 0; t < workers.threads(); t++) assertEquals(1, runs.get(t));
+    }
 }
