@@ -214,8 +214,10 @@ public final class FusedDenseNetwork {
         dropout.draw(iteration, n, width);
         if (firstLayer != null) {
             firstLayer.gather(listing(data), rows, dropout.drops(0) ? dropout.mask(0) : null);
-            useBlasThreadsFor(n * widestAfterFirst() >= PARALLEL_PRODUCT ? n : 1);
+            boolean blasOnAllCores = n * widestAfterFirst() >= PARALLEL_PRODUCT;
+            useBlasThreadsFor(blasOnAllCores ? n : 1);
             firstLayer.forward(params, layout.weightIndex(0, 0), params, biasOffset[0], b.z[0], n);
+            if (!blasOnAllCores) firstLayer.listByInputInBackground(); // on the core OpenBLAS leaves free
             forward(b, null, n, 1);
         } else {
             b.gatherInputs(data, rows);
@@ -244,8 +246,9 @@ public final class FusedDenseNetwork {
             }
         }
         layout.readAllBut(gradBuf, grads);
-        if (firstLayer != null) firstLayer.weightGradient(b.delta[0], grads, layout.weightIndex(0, 0));
         for (int i = 0; i < layers; i++) biasGradient(b.delta[i], n, width[i + 1], biasOffset[i]);
+        // Last, so that the update's two-core split follows at once, while the helper that shared this still spins.
+        if (firstLayer != null) firstLayer.weightGradient(b.delta[0], grads, layout.weightIndex(0, 0));
         return loss;
     }
 

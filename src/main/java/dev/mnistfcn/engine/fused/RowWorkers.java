@@ -12,20 +12,20 @@ import java.util.function.IntConsumer;
  * <p>Why not the common fork-join pool: its idle workers park at once, and waking one costs more than a batch of
  * 50 rows takes to compute. Measured on the 2-core reference machine, 200 batches of 50 test images in one JVM,
  * 8 alternating rounds: one thread 44-55 ms, common pool 28-48 ms (median 37), these helpers 24-36 ms (median 30).
- * The spin costs at most {@link #SPIN_NANOS} of a core after each call ({@link #BACKGROUND_SPIN_NANOS} after a
- * background task).
+ * The spin costs at most {@link #SPIN_NANOS} of a core after each call ({@link #READY_SPIN_NANOS} where the caller
+ * says more follows).
  */
 final class RowWorkers {
     /** Back-to-back calls (an evaluation loop over batches) come well within this. */
     private static final long SPIN_NANOS = 100_000;
     /**
-     * After a background task the caller comes back with more work once it has done its own (a training step's
-     * layers above the first: 0.1-1 ms), so the helper waits longer. Why spin rather than park: on this project's
-     * 2-core virtual machines a parked helper started 70-85 µs late (median; 2,000 hand-offs after a 0.4-1 ms
-     * gap), 0.3-0.7 µs while spinning; in a batch-128 epoch those late starts added up to about half of the weight
-     * gradient's time.
+     * After a background task or {@link #runAndStayReady} the caller comes back with more work once it has done its
+     * own (a training step's layers above the first, or the step's end and the next batch's start: 0.1-1 ms), so
+     * the helpers wait longer. Why spin rather than park: on this project's 2-core virtual machines a parked helper
+     * started 70-85 µs late (median; 2,000 hand-offs after a 0.4-1 ms gap), 0.3-0.7 µs while spinning; in a
+     * batch-128 epoch those late starts added up to about half of the weight gradient's time.
      */
-    private static final long BACKGROUND_SPIN_NANOS = 1_000_000;
+    private static final long READY_SPIN_NANOS = 1_000_000;
     /** More threads than this would spin for little: a batch of 50 rows is split in at most this many parts. */
     private static final int MAX_THREADS = 4;
 
@@ -49,13 +49,25 @@ final class RowWorkers {
      * A second caller while the helpers are busy runs its tasks one after another on its own thread.
      */
     void run(int tasks, IntConsumer task) {
+        run(tasks, task, SPIN_NANOS);
+    }
+
+    /**
+     * {@link #run}, for a caller that comes back with more within a millisecond (a training step's update, followed
+     * by the next batch's first layer): the helpers wait for it spinning, not parked.
+     */
+    void runAndStayReady(int tasks, IntConsumer task) {
+        run(tasks, task, READY_SPIN_NANOS);
+    }
+
+    private void run(int tasks, IntConsumer task, long spinAfter) {
         if (tasks > threads) throw new IllegalArgumentException(tasks + " tasks for " + threads + " threads");
         if (tasks == 1 || !takeHelpers()) {
             for (int t = 0; t < tasks; t++) task.accept(t);
             return;
         }
         try {
-            for (int t = 1; t < tasks; t++) helpers[t - 1].submit(task, SPIN_NANOS);
+            for (int t = 1; t < tasks; t++) helpers[t - 1].submit(task, spinAfter);
             Throwable failure = null;
             try {
                 task.accept(0);
@@ -87,7 +99,7 @@ final class RowWorkers {
             task.run();
             return new Pending(null);
         }
-        helpers[0].submit(t -> task.run(), BACKGROUND_SPIN_NANOS);
+        helpers[0].submit(t -> task.run(), READY_SPIN_NANOS);
         return new Pending(helpers[0]);
     }
 

@@ -110,11 +110,7 @@ final class SparseFirstLayer {
         entries = c;
     }
 
-    /**
-     * z[r·out + j] = bias[j] + Σ x[r,k]·w[k·out + j] over row r's listed inputs, rows split over the cores. Then
-     * starts listing the batch by input for {@link #weightGradient} on a helper thread, while the caller goes on with
-     * the layers above (on one core: OpenBLAS gets one thread there, {@code FusedDenseNetwork.PARALLEL_PRODUCT}).
-     */
+    /** z[r·out + j] = bias[j] + Σ x[r,k]·w[k·out + j] over row r's listed inputs, rows split over the cores. */
     void forward(float[] w, int wOffset, float[] bias, int bOffset, float[] z, int n) {
         int workers = Math.max(1, Math.min(RowWorkers.SHARED.threads(), n / MIN_ROWS_PER_WORKER));
         RowWorkers.SHARED.run(workers, t -> {
@@ -122,6 +118,13 @@ final class SparseFirstLayer {
             copyRows(from, to);
             forwardRows(w, wOffset, bias, bOffset, z, from, to);
         });
+    }
+
+    /**
+     * Starts listing the batch of the last {@link #forward} by input, for {@link #weightGradient}, on a helper thread
+     * while the caller goes on (with the layers above, when those leave the second core free).
+     */
+    void listByInputInBackground() {
         byInputListing = RowWorkers.SHARED.inBackground(this::listByInput);
     }
 
@@ -178,11 +181,16 @@ final class SparseFirstLayer {
 
     /**
      * g[k·out + j] (from {@code gOffset}) = Σ_r x[r,k]·δ[r·out + j] over the batch of the last {@link #forward}:
-     * from its entries listed by input, the inputs split over the cores by their number of entries.
+     * from its entries listed by input (here, unless {@link #listByInputInBackground} did), the inputs split over
+     * the cores by their number of entries.
      */
     void weightGradient(float[] delta, float[] g, int gOffset) {
-        byInputListing.join();
-        byInputListing = null;
+        if (byInputListing == null) {
+            listByInput();
+        } else {
+            byInputListing.join();
+            byInputListing = null;
+        }
         int workers = Math.max(1, Math.min(RowWorkers.SHARED.threads(), batchRows / MIN_ROWS_PER_WORKER));
         int[] split = new int[workers + 1];
         split[workers] = in;

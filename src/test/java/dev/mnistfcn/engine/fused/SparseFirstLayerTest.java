@@ -11,19 +11,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The sparse first layer's two products against their definitions, summed in double: widths that are whole blocks,
  * whole vectors or neither, one row to a few hundred (one and two workers), inputs from all zero to all non-zero,
- * with and without an input dropout mask.
+ * with and without an input dropout mask; the batch listed by input on the caller's thread or on a helper.
  */
 class SparseFirstLayerTest {
-    @ParameterizedTest(name = "{0} rows, {1}→{2}, density {3}, mask {4}")
+    @ParameterizedTest(name = "{0} rows, {1}→{2}, density {3}, mask {4}, listed in the background {5}")
     @CsvSource({
-            "50, 784, 256, 0.19, false",
-            "50, 784, 256, 0.19, true",
-            "1, 30, 7, 0.5, false",
-            "9, 100, 37, 1.0, true",
-            "300, 64, 300, 0.1, false",
-            "16, 20, 16, 0.0, false",
+            "50, 784, 256, 0.19, false, true",
+            "50, 784, 256, 0.19, true, false",
+            "1, 30, 7, 0.5, false, true",
+            "9, 100, 37, 1.0, true, true",
+            "300, 64, 300, 0.1, false, false",
+            "300, 64, 300, 0.1, true, true",
+            "16, 20, 16, 0.0, false, true",
     })
-    void productsMatchTheirDefinitions(int n, int in, int out, double density, boolean masked) {
+    void productsMatchTheirDefinitions(int n, int in, int out, double density, boolean masked, boolean background) {
         Random random = new Random(n * 31L + in);
         int total = n + 5; // the batch picks rows out of a larger set, in shuffled order
         float[] features = new float[total * in];
@@ -48,6 +49,7 @@ class SparseFirstLayerTest {
         layer.gather(SparseFirstLayer.Listing.of(FloatBuffer.wrap(features), total, in), rows, mask);
         float[] z = new float[n * out];
         layer.forward(params, wOffset, params, bOffset, z, n);
+        if (background) layer.listByInputInBackground();
         float[] g = new float[wOffset + in * out];
         java.util.Arrays.fill(g, Float.NaN); // every gradient value must be written, zero rows included
         layer.weightGradient(delta, g, wOffset);
