@@ -46,7 +46,7 @@ enum Activation {
     void multiplyByDerivative(float[] d, float[] z, float[] a, int len) {
         switch (this) {
             case RELU -> {
-                if (FusedDenseNetwork.SPARSE_FORWARD) {
+                if (FusedDenseNetwork.VECTOR_API) {
                     ReluVector.keepWherePositive(d, z, len);
                 } else {
                     for (int i = 0; i < len; i++) d[i] = z[i] > 0f ? d[i] : 0f;

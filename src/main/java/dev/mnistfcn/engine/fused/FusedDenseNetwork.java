@@ -74,12 +74,13 @@ public final class FusedDenseNetwork {
     /** Inference's idle working arrays by batch size: one set per call in flight, reused by later calls. */
     private final Map<Integer, Queue<Batch>> idleInference = new ConcurrentHashMap<>();
 
+    /** Whether the JVM has the Vector API module (the CLI's JVM and the tests add it). */
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     /**
-     * Whether inference may use {@link SparseForward}: the JVM has the Vector API module (the CLI's JVM and the
-     * tests add it) and {@code -Dmnistfcn.sparse=false} does not turn it off (for A/B measurements).
+     * Whether inference may use {@link SparseForward} (and training {@link SparseFirstLayer}): the Vector API is
+     * there and {@code -Dmnistfcn.sparse=false} does not turn it off (for A/B measurements).
      */
-    static final boolean SPARSE_FORWARD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !"false".equals(System.getProperty("mnistfcn.sparse"));
+    static final boolean SPARSE_FORWARD = VECTOR_API && !"false".equals(System.getProperty("mnistfcn.sparse"));
     private volatile SparseForward sparse;  // built at the first output() after a change of the parameters
 
     /**
