@@ -25,6 +25,14 @@ public record RunMetrics(String name, String architecture, long parameters, Stri
         return history.size() == config.training().epochs() || (earlyStopping != null && earlyStopping.stoppedEarly());
     }
 
+    /**
+     * This run's figures as those of a run configured as {@code config}, with {@code history} and
+     * {@code earlyStopping} in place of its own (a sweep reading the first epochs of a longer run as a shorter one).
+     */
+    public RunMetrics asRunOf(ExperimentConfig config, List<EpochStats> history, EarlyStoppingOutcome earlyStopping) {
+        return new RunMetrics(name, architecture, parameters, engine, config, history, test, timings, versions, earlyStopping);
+    }
+
     public String toJson() {
         try {
             return Json.MAPPER.writeValueAsString(this);

@@ -136,13 +136,11 @@ public final class SweepJob {
             if (!sameRun) return Optional.empty();
             EarlyStoppingOutcome stopped = m.earlyStopping();
             if (m.history().size() < epochs) {
-                return stopped != null && stopped.stoppedEarly() ? Optional.of(new RunMetrics(m.name(), m.architecture(),
-                        m.parameters(), m.engine(), c, m.history(), m.test(), m.timings(), m.versions(), stopped))
+                return stopped != null && stopped.stoppedEarly() ? Optional.of(m.asRunOf(c, m.history(), stopped))
                         : Optional.empty();
             }
             List<EpochStats> cut = m.history().subList(0, epochs);
-            return Optional.of(new RunMetrics(m.name(), m.architecture(), m.parameters(), m.engine(), c, cut, m.test(),
-                    m.timings(), m.versions(), stopped == null ? null
+            return Optional.of(m.asRunOf(c, cut, stopped == null ? null
                     : EarlyStoppingListener.replay(c.training().earlyStopping(), cut, epochs)));
         } catch (IOException e) {
             return Optional.empty();
