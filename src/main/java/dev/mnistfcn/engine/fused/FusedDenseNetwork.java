@@ -153,10 +153,10 @@ public final class FusedDenseNetwork {
         rule = UpdateRules.of(blocks.get(0).getGradientUpdater(), params.length, layout);
     }
 
-    /** The non-zero inputs of {@code data}, listed at its first batch (training runs on one data set). */
-    private SparseFirstLayer.Listing listing(DataSet data) {
+    /** The inputs of {@code data} as layer 0 takes them, listed at its first batch (training runs on one data set). */
+    private SparseFirstLayer.Listing listing(DataSet data, int batchRows) {
         if (listed != data.getFeatures()) {
-            listing = SparseFirstLayer.Listing.of(floats(data.getFeatures()), data.numExamples(), width[0]);
+            listing = SparseFirstLayer.Listing.forBatches(floats(data.getFeatures()), data.numExamples(), width[0], batchRows);
             listed = data.getFeatures();
         }
         return listing;
@@ -215,11 +215,12 @@ public final class FusedDenseNetwork {
         b.gatherLabels(data, rows);
         dropout.draw(iteration, n, width);
         if (firstLayer != null) {
-            firstLayer.gather(listing(data), rows, dropout.drops(0) ? dropout.mask(0) : null);
+            firstLayer.gather(listing(data, n), rows, dropout.drops(0) ? dropout.mask(0) : null);
             boolean blasOnAllCores = n * widestAfterFirst() >= PARALLEL_PRODUCT;
-            useBlasThreadsFor(blasOnAllCores ? n : 1);
+            useBlasThreadsFor(1); // layer 0 calls OpenBLAS on each core
             firstLayer.forward(params, layout.weightIndex(0, 0), params, biasOffset[0], b.z[0], n);
-            if (!blasOnAllCores) firstLayer.listByInputInBackground(); // on the core OpenBLAS leaves free
+            if (blasOnAllCores) useBlasThreadsFor(n);
+            else firstLayer.listByInputInBackground(); // on the core OpenBLAS leaves free
             forward(b, null, n, 1);
         } else {
             b.gatherInputs(data, rows);
@@ -250,7 +251,10 @@ public final class FusedDenseNetwork {
         layout.readAllBut(gradBuf, grads);
         for (int i = 0; i < layers; i++) biasGradient(b.delta[i], n, width[i + 1], biasOffset[i]);
         // Last, so that the update's two-core split follows at once, while the helper that shared this still spins.
-        if (firstLayer != null) firstLayer.weightGradient(b.delta[0], grads, layout.weightIndex(0, 0));
+        if (firstLayer != null) {
+            useBlasThreadsFor(1);
+            firstLayer.weightGradient(b.delta[0], grads, layout.weightIndex(0, 0));
+        }
         return loss;
     }
 
@@ -366,6 +370,11 @@ public final class FusedDenseNetwork {
     /** Whether training takes layer 0 over the non-zero inputs (for tests). */
     boolean sparseFirstLayer() {
         return firstLayer != null;
+    }
+
+    /** How many of layer 0's inputs training takes through OpenBLAS as dense (for tests). */
+    int denseInputs() {
+        return listing == null ? 0 : listing.dense().length;
     }
 
     private void addBias(float[] z, int n, int m, int bias) {

@@ -41,6 +41,18 @@ final class Gemm {
                 m, n, k, 1f, pointer(a), lda, pointer(b), ldb, 0f, pointer(c), n);
     }
 
+    /**
+     * C = op(A)·B on row-major storage given as pointer + element offset (a range of rows or columns of a larger
+     * matrix): {@code m×k} op(A) with leading dimension {@code lda}, {@code k×n} B, {@code m×n} C. For threads that
+     * each multiply their own part at once (OpenBLAS then at one thread); making an INDArray view per call would
+     * cost ~10 µs each here.
+     */
+    static void rowMajor(FloatPointer a, long aOffset, int lda, boolean transA, FloatPointer b, int ldb,
+                         FloatPointer c, long cOffset, int m, int n, int k) {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasNoTrans, m, n, k, 1f,
+                new FloatPointer(a).position(aOffset), lda, b, ldb, 0f, new FloatPointer(c).position(cOffset), n);
+    }
+
     private static FloatPointer pointer(INDArray a) {
         return new FloatPointer(a.data().addressPointer()); // addressPointer() includes a view's offset
     }

@@ -180,6 +180,7 @@ class FusedDenseNetworkTest {
         int steps = Math.min(30, data.train().numExamples() / batch); // one epoch of the test's training images at most
         stepBoth(reference, step, new EpochBatches(data.train(), batch, cfg.seed(), 1), data, steps, 1e-3);
         assertEquals(sparse, step.sparseFirstLayer());
+        assertEquals(sparse && batch >= SparseFirstLayer.Listing.DENSE_BATCH, step.denseInputs() > 0);
         INDArray diff = reference.params().sub(fused.params());
         double relative = diff.norm2Number().doubleValue() / reference.params().norm2Number().doubleValue();
         assertTrue(relative < 1e-4, "relative parameter difference " + relative);
