@@ -79,9 +79,10 @@ final class SparseFirstLayer {
          */
         static final double DENSE_SHARE = 0.25;
         /**
-         * From this many rows per batch (per core: half), as GEMMs of 25 and 64 rows run at 60-140 GFLOP/s here: two-
-         * layer epochs with dense inputs against without, 11 each: batch 512 0.19-0.20 vs 0.20-0.24 s (lowest,
-         * first quartile), batch 128 0.26-0.28 vs 0.23-0.26, batch 50 0.38-0.39 vs 0.30-0.32.
+         * From this many rows per batch (half per core): GEMMs of 25 and 64 rows run at only 60-140 GFLOP/s here.
+         * Measured in one JVM, batches alternating between both listings (two-layer, epochs 2-6): batch 512 forward
+         * 0.79 vs 0.93 ms, gradient 0.84 vs 0.94 ms; batch 256 0.51 vs 0.50 and 0.42 vs 0.44 ms. Across runs, batch
+         * 128's epochs took 0.26-0.28 s with dense inputs and 0.23-0.26 without, batch 50's 0.38-0.39 vs 0.30-0.32.
          */
         static final int DENSE_BATCH = 256;
 
