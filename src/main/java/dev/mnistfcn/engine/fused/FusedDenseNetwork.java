@@ -214,10 +214,13 @@ public final class FusedDenseNetwork {
         Batch b = batches.computeIfAbsent(n, k -> new Batch(k, true));
         b.gatherLabels(data, rows);
         dropout.draw(iteration, n, width);
+        boolean denseInputs = false; // layer 0 then calls OpenBLAS on each core, which must be at one thread
         if (firstLayer != null) {
-            firstLayer.gather(listing(data, n), rows, dropout.drops(0) ? dropout.mask(0) : null);
+            SparseFirstLayer.Listing all = listing(data, n);
+            denseInputs = all.dense().length > 0;
+            firstLayer.gather(all, rows, dropout.drops(0) ? dropout.mask(0) : null);
             boolean blasOnAllCores = n * widestAfterFirst() >= PARALLEL_PRODUCT;
-            useBlasThreadsFor(1); // layer 0 calls OpenBLAS on each core
+            useBlasThreadsFor(blasOnAllCores && !denseInputs ? n : 1);
             firstLayer.forward(params, layout.weightIndex(0, 0), params, biasOffset[0], b.z[0], n);
             if (blasOnAllCores) useBlasThreadsFor(n);
             else firstLayer.listByInputInBackground(); // on the core OpenBLAS leaves free
@@ -252,7 +255,7 @@ public final class FusedDenseNetwork {
         for (int i = 0; i < layers; i++) biasGradient(b.delta[i], n, width[i + 1], biasOffset[i]);
         // Last, so that the update's two-core split follows at once, while the helper that shared this still spins.
         if (firstLayer != null) {
-            useBlasThreadsFor(1);
+            if (denseInputs) useBlasThreadsFor(1);
             firstLayer.weightGradient(b.delta[0], grads, layout.weightIndex(0, 0));
         }
         return loss;
