@@ -127,7 +127,10 @@ def machine_line(m):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--epochs", type=int, default=5)
+    # 10: the JVM's epochs 2-4 still pay for JIT compilation, so a run's median over few epochs measures warm-up
+    # (docs/performance.md, "ten-epoch runs"); the tutorial trains 20.
+    ap.add_argument("--epochs", type=int, default=10,
+                    help="epochs per run; each run reports the median over all of them (default 10)")
     ap.add_argument("--rounds", type=int, default=3,
                     help="interleaved rounds per case; the table shows the median over rounds (default 3)")
     ap.add_argument("--configs", default="one-layer,two-layer")
