@@ -29,7 +29,6 @@ final class SparseFirstLayer {
 
     private final int in;
     private final int out;
-    private boolean[] denseInput = new boolean[0]; // of the last gather's listing
     private OffHeap denseInputs;            // the batch's dense inputs, row-major (rows × dense)
     private OffHeap denseWeights;           // their weight rows (dense × out), copied before each forward pass
     private OffHeap denseProduct;           // rows × out
@@ -66,12 +65,13 @@ final class SparseFirstLayer {
     /**
      * A whole data set split by input: the {@code dense} inputs (those non-zero in more than {@code denseShare} of
      * the rows, ascending) as a row-major matrix {@code denseValues} (rows × dense.length), and the non-zero values
-     * of all other inputs, row by row. Made once, so that a batch only copies its rows (listing each batch's rows
-     * anew cost 85-105 ms of a 0.47-0.7 s MNIST epoch here). 55,000 MNIST images at {@link #DENSE_SHARE}: 259 dense
+     * of all other inputs, row by row ({@code listable}: 1 for those inputs, 0 for the dense ones). Made once, so
+     * that a batch only copies its rows (listing each batch's rows anew cost 85-105 ms of a 0.47-0.7 s MNIST epoch
+     * here). 55,000 MNIST images at {@link #DENSE_SHARE}: 259 dense
      * inputs holding 86% of the non-zero values (57 MB), 1.2M other entries (9 MB); with no dense inputs 8.3M
      * entries (66 MB).
      */
-    record Listing(int rows, int[] start, int[] index, float[] value, int[] dense, float[] denseValues) {
+    record Listing(int rows, int[] start, int[] index, float[] value, int[] dense, float[] denseValues, int[] listable) {
         /**
          * Above this share of non-zero values an input's products are cheaper in OpenBLAS: measured here, a
          * one-thread SGEMM of 256 rows × 259 inputs × 256 outputs ran at 150-180 GFLOP/s (both cores at once), the
@@ -105,7 +105,7 @@ final class SparseFirstLayer {
             int d = 0;
             for (int t = 0; t < in; t++) if (nonZero[t] > denseShare * rows) dense[d++] = t;
             dense = Arrays.copyOf(dense, d);
-            int[] listable = new int[in]; // 1 for the inputs listed by value, 0 for the dense ones
+            int[] listable = new int[in];
             Arrays.fill(listable, 1);
             for (int t : dense) listable[t] = 0;
             int[] start = new int[rows + 1];
@@ -129,7 +129,7 @@ final class SparseFirstLayer {
                     c += (x[t] != 0f ? 1 : 0) & listable[t];
                 }
             }
-            return new Listing(rows, start, index, value, dense, denseValues);
+            return new Listing(rows, start, index, value, dense, denseValues, listable);
         }
     }
 
@@ -149,10 +149,6 @@ final class SparseFirstLayer {
         }
         start[n] = c;
         if (index.length < c) grow(c);
-        if (source != all) {
-            denseInput = new boolean[in];
-            for (int k : all.dense()) denseInput[k] = true;
-        }
         int d = all.dense().length;
         if (d > 0 && (denseInputs == null || denseInputs.size < (long) n * d || deltas.size < (long) n * out
                 || denseWeights.size < (long) d * out)) {
@@ -303,7 +299,7 @@ final class SparseFirstLayer {
     private void gradientInputs(float[] delta, float[] g, int go, int from, int to) {
         int full = out / BLOCK * BLOCK;
         for (int k = from; k < to; k++) { // listed inputs no row of the batch has: zero rows
-            if (byInput[k] == byInput[k + 1] && !denseInput[k]) Arrays.fill(g, go + k * out, go + (k + 1) * out, 0f);
+            if (byInput[k] == byInput[k + 1] && source.listable()[k] == 1) Arrays.fill(g, go + k * out, go + (k + 1) * out, 0f);
         }
         // Block by block of columns, as in forwardRows: the block's slice of δ stays in cache.
         for (int col = 0; col < full; col += BLOCK) {
