@@ -53,7 +53,8 @@ public final class FusedDenseNetwork {
     private final int[] width;              // width[0] = inputs, width[i] = units of layer i
     private final Activation[] activation;  // hidden layers; the last layer is softmax
     private final INDArray[] weights;       // views into net.params()
-    private final INDArray[] weightGrads;   // views into net.getFlattenedGradients()
+    private final Gemm.Matrix[] weightMatrix;
+    private final Gemm.Matrix[] weightGradMatrix; // views into net.getFlattenedGradients()
     private final int[] weightOffset;
     private final int[] biasOffset;
     private final Penalty[] penalties;      // L2 and weight decay of each layer's weights and biases
@@ -96,7 +97,8 @@ public final class FusedDenseNetwork {
         width = new int[layers + 1];
         activation = new Activation[layers];
         weights = new INDArray[layers];
-        weightGrads = new INDArray[layers];
+        weightMatrix = new Gemm.Matrix[layers];
+        weightGradMatrix = new Gemm.Matrix[layers];
         weightOffset = new int[layers];
         biasOffset = new int[layers];
         penalties = new Penalty[2 * layers];
@@ -113,13 +115,15 @@ public final class FusedDenseNetwork {
             Layer l = net.getLayer(i);
             BaseLayer conf = (BaseLayer) l.conf().getLayer();
             weights[i] = l.getParam(DefaultParamInitializer.WEIGHT_KEY);
-            weightGrads[i] = DefaultParamInitializer.getInstance()
+            INDArray weightGrad = DefaultParamInitializer.getInstance()
                     .getGradientsFromFlattened(l.conf(), l.getGradientsViewArray()).get(DefaultParamInitializer.WEIGHT_KEY);
+            weightMatrix[i] = Gemm.Matrix.of(weights[i]);
+            weightGradMatrix[i] = Gemm.Matrix.of(weightGrad);
             width[i] = (int) weights[i].size(0);
             width[i + 1] = (int) weights[i].size(1);
             weightOffset[i] = offsetIn(weights[i], flatParams);
             biasOffset[i] = offsetIn(l.getParam(DefaultParamInitializer.BIAS_KEY), flatParams);
-            if (offsetIn(weightGrads[i], flatGrads) != weightOffset[i]) {
+            if (offsetIn(weightGrad, flatGrads) != weightOffset[i]) {
                 throw new IllegalStateException("gradient and parameter layouts differ in layer " + i);
             }
             activation[i] = Activation.of(conf.getActivationFn());
@@ -233,7 +237,7 @@ public final class FusedDenseNetwork {
                 dropout.apply(0, x, x.length);
                 b.xBuf.put(0, x);
             }
-            forward(b, b.x, n, 0);
+            forward(b, b.xMatrix, n, 0);
         }
         double loss = crossEntropy(b.z[layers - 1], b.labels, b.delta[layers - 1], n, width[layers]);
 
@@ -242,9 +246,9 @@ public final class FusedDenseNetwork {
             int m = width[i + 1];
             if (i == 0 && firstLayer != null) break; // below, into the heap gradient
             b.deltaBuf[i].put(0, b.delta[i], 0, n * m);
-            Gemm.multiply(i == 0 ? b.x : b.out[i - 1], true, b.deltaOff[i], false, weightGrads[i]);
+            Gemm.multiply(i == 0 ? b.xMatrix : b.outMatrix[i - 1], true, b.deltaMatrix[i], false, weightGradMatrix[i]);
             if (i > 0) {
-                Gemm.multiply(b.deltaOff[i], false, weights[i], true, b.deltaOff[i - 1]);
+                Gemm.multiply(b.deltaMatrix[i], false, weightMatrix[i], true, b.deltaMatrix[i - 1]);
                 int k = width[i];
                 b.deltaBuf[i - 1].get(0, b.delta[i - 1], 0, n * k);
                 if (dropout.drops(i)) dropout.apply(i, b.delta[i - 1], n * k); // DL4J's Dropout.backprop
@@ -299,7 +303,7 @@ public final class FusedDenseNetwork {
             inferenceInFlight++;
         }
         try {
-            forward(b, x, n, 0);
+            forward(b, Gemm.Matrix.of(x), n, 0);
             return b.z[layers - 1].clone();
         } finally {
             synchronized (BLAS_THREADS) {
@@ -329,13 +333,13 @@ public final class FusedDenseNetwork {
      * z is in {@code b.z[0]} already, bias included); the off-heap {@code out[i]} first holds z, then a (the next
      * GEMM's input). Leaves the softmax probabilities in {@code b.z[last]}.
      */
-    private void forward(Batch b, INDArray x, int n, int from) {
+    private void forward(Batch b, Gemm.Matrix x, int n, int from) {
         if (from == 0) useBlasThreadsFor(n);
         for (int i = 0; i < layers; i++) {
             int m = width[i + 1];
             float[] z = b.z[i];
             if (i >= from) {
-                Gemm.multiply(i == 0 ? x : b.out[i - 1], false, weights[i], false, b.out[i]);
+                Gemm.multiply(i == 0 ? x : b.outMatrix[i - 1], false, weightMatrix[i], false, b.outMatrix[i]);
                 b.outBuf[i].get(0, z, 0, n * m);
                 addBias(z, n, m, biasOffset[i]);
             }
@@ -459,12 +463,12 @@ public final class FusedDenseNetwork {
     /** Working arrays for one batch size: off-heap where a GEMM reads or writes them, heap copies for Java loops. */
     private final class Batch {
         final boolean training;             // inference applies no dropout, as DL4J's output(x, false)
-        final INDArray x;
+        final Gemm.Matrix xMatrix;
         final FloatBuffer xBuf;
         final float[] labels;
-        final INDArray[] out;
+        final Gemm.Matrix[] outMatrix;
         final FloatBuffer[] outBuf;
-        final INDArray[] deltaOff;
+        final Gemm.Matrix[] deltaMatrix;
         final FloatBuffer[] deltaBuf;
         final float[][] z;
         final float[][] a;
@@ -475,25 +479,28 @@ public final class FusedDenseNetwork {
         Batch(int n, boolean training) {
             this.training = training;
             dropped = new float[layers][];
-            x = training ? Nd4j.create(DataType.FLOAT, n, width[0]) : null;
+            INDArray x = training ? Nd4j.create(DataType.FLOAT, n, width[0]) : null;
+            xMatrix = training ? Gemm.Matrix.of(x) : null;
             xBuf = training ? floats(x) : null;
             labels = training ? new float[n * width[layers]] : null;
-            out = new INDArray[layers];
+            outMatrix = new Gemm.Matrix[layers];
             outBuf = new FloatBuffer[layers];
-            deltaOff = new INDArray[layers];
+            deltaMatrix = new Gemm.Matrix[layers];
             deltaBuf = new FloatBuffer[layers];
             z = new float[layers][];
             a = new float[layers][];
             delta = new float[layers][];
             for (int i = 0; i < layers; i++) {
                 int m = width[i + 1];
-                out[i] = Nd4j.create(DataType.FLOAT, n, m);
-                outBuf[i] = floats(out[i]);
+                INDArray out = Nd4j.create(DataType.FLOAT, n, m);
+                outMatrix[i] = Gemm.Matrix.of(out);
+                outBuf[i] = floats(out);
                 z[i] = new float[n * m];
                 a[i] = new float[n * m];
                 if (training) {
-                    deltaOff[i] = Nd4j.create(DataType.FLOAT, n, m);
-                    deltaBuf[i] = floats(deltaOff[i]);
+                    INDArray d = Nd4j.create(DataType.FLOAT, n, m);
+                    deltaMatrix[i] = Gemm.Matrix.of(d);
+                    deltaBuf[i] = floats(d);
                     delta[i] = new float[n * m];
                 }
             }
@@ -501,7 +508,7 @@ public final class FusedDenseNetwork {
 
         /** A heap copy of the input rows, to drop values in. */
         float[] droppedInput() {
-            if (droppedInput == null) droppedInput = new float[(int) x.length()];
+            if (droppedInput == null) droppedInput = new float[xBuf.capacity()];
             return droppedInput;
         }
 
