@@ -2,6 +2,7 @@ package dev.mnistfcn.eval;
 
 import dev.mnistfcn.engine.Predictor;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -26,7 +27,7 @@ public final class Evaluator {
             INDArray x = data.getFeatures().get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             INDArray y = data.getLabels().get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             INDArray p = predictor.probabilities(x);
-            count(eval, p.toFloatMatrix(), y.toFloatMatrix());
+            count(eval, rowMajor(p), rowMajor(y), y.columns());
             // Cross-entropy of the true class; the clamp keeps a confident mistake finite (as Keras does).
             INDArray pTrue = p.mul(y).sum(1);
             lossSum -= Transforms.log(Transforms.max(pTrue, 1e-7, false), false).sumNumber().doubleValue();
@@ -40,21 +41,26 @@ public final class Evaluator {
      * INDArray calls, and its JIT compilation alone took 0.5 s of a core during training's epochs 3-5 at batch 512
      * here (-XX:+LogCompilation), time the training threads lost on 2 cores.
      */
-    private static void count(Evaluation eval, float[][] probabilities, float[][] labels) {
-        for (int r = 0; r < probabilities.length; r++) {
-            for (float v : probabilities[r]) {
-                if (Float.isNaN(v)) { // as eval(labels, predictions) checks: argmax would read NaN as class 0
-                    throw new IllegalStateException("Cannot perform evaluation with NaNs present in predictions");
-                }
+    private static void count(Evaluation eval, float[] probabilities, float[] labels, int classes) {
+        for (float v : probabilities) {
+            if (Float.isNaN(v)) { // as eval(labels, predictions) checks: argmax would read NaN as class 0
+                throw new IllegalStateException("Cannot perform evaluation with NaNs present in predictions");
             }
-            eval.eval(argMax(probabilities[r]), argMax(labels[r]));
+        }
+        for (int row = 0; row < labels.length; row += classes) {
+            eval.eval(argMax(probabilities, row, classes), argMax(labels, row, classes));
         }
     }
 
-    /** The index of the largest value (the first, if tied). */
-    private static int argMax(float[] v) {
+    /** The column of the largest value in the row starting at {@code from} (the first, if tied). */
+    private static int argMax(float[] v, int from, int classes) {
         int best = 0;
-        for (int j = 1; j < v.length; j++) if (v[j] > v[best]) best = j;
+        for (int j = 1; j < classes; j++) if (v[from + j] > v[from + best]) best = j;
         return best;
+    }
+
+    /** The values of a matrix (or a view of one), row by row. */
+    private static float[] rowMajor(INDArray a) {
+        return a.castTo(DataType.FLOAT).dup('c').data().asFloat(); // a copy of its own: a view's buffer is its parent's
     }
 }
