@@ -53,7 +53,7 @@ public final class FusedDenseNetwork {
     private final int[] width;              // width[0] = inputs, width[i] = units of layer i
     private final Activation[] activation;  // hidden layers; the last layer is softmax
     private final INDArray[] weights;       // views into net.params()
-    private final Gemm.Matrix[] weightMatrix;
+    private final Gemm.Matrix[] weightMatrix;     // the same weights, as the GEMMs read them
     private final Gemm.Matrix[] weightGradMatrix; // views into net.getFlattenedGradients()
     private final int[] weightOffset;
     private final int[] biasOffset;
