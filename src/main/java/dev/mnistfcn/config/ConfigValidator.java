@@ -18,8 +18,8 @@ public final class ConfigValidator {
     }
 
     public static void validate(ExperimentConfig c, String where) {
-        if (c.name() == null || !c.name().matches("[A-Za-z0-9._-]+")) {
-            fail(where, "name", c.name(), "a run name made of letters, digits, '.', '_' or '-' (it names the folder under "
+        if (!RunName.isValid(c.name())) {
+            fail(where, "name", c.name(), "a run name made of " + RunName.RULE + " (it names one folder under "
                     + c.output().dir() + "/)");
         }
         ModelSpec m = c.model();

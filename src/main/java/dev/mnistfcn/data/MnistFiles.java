@@ -1,6 +1,7 @@
 package dev.mnistfcn.data;
 
 import dev.mnistfcn.Dataset;
+import dev.mnistfcn.Folders;
 import dev.mnistfcn.UserError;
 
 import java.io.IOException;
@@ -171,8 +172,8 @@ public final class MnistFiles {
 
     private static void deleteTree(Path root) {
         if (root == null) return;
-        try (var walk = Files.walk(root)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            Folders.deleteTree(root);
         } catch (IOException ignored) {
             // Leftover temp folder: harmless, and named .fetch-* so it is never mistaken for data.
         }

@@ -44,10 +44,8 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -373,32 +371,17 @@ public final class TrainingJob {
         }
     }
 
-    /**
-     * A fresh start over an earlier run keeps that run recoverable: its files go to {@code <name>.previous}
-     * (replacing an older one there), and the console says so. Renames within one file system: nothing is copied.
-     */
+    /** Moves an earlier run in this folder into its {@code .previous} folder, and says so. */
     private void moveEarlierRunAside() {
-        Path dir = folder.dir();
-        try (var entries = Files.list(dir)) {
-            List<Path> earlier = entries.filter(p -> !p.getFileName().toString().equals(RunLock.FILE)).toList();
-            if (earlier.isEmpty()) return;
-            Path previous = dir.resolveSibling(dir.getFileName() + ".previous");
-            deleteTree(previous);
-            Files.createDirectories(previous);
-            for (Path p : earlier) Files.move(p, previous.resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        try {
+            int moved = folder.moveEarlierRunAside();
+            if (moved == 0) return;
             out.printf("Starting '%s' from scratch: moved the %d file(s) and folder(s) of an earlier run in %s to %s "
-                    + "(use --resume=auto / -Dresume=auto to continue that run instead).%n", config.name(), earlier.size(),
-                    dir, previous);
+                    + "(use --resume=auto / -Dresume=auto to continue that run instead).%n", config.name(), moved,
+                    folder.dir(), folder.previous());
         } catch (IOException e) {
-            throw new UserError("Cannot move the earlier run in " + dir + " aside: " + e.getMessage()
+            throw new UserError("Cannot move the earlier run in " + folder.dir() + " aside: " + e.getMessage()
                     + ". Check permissions and free space, or give this run another name.", e);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) return;
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         }
     }
 }

@@ -1,10 +1,14 @@
 package dev.mnistfcn.storage;
 
+import dev.mnistfcn.Folders;
+import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.config.RunName;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -16,10 +20,19 @@ import java.util.List;
  * metrics.json           history, test metrics, timings, versions
  * report.md, report.html the test-set report
  * checkpoints/           epoch-NN.zip and best.zip ({@link CheckpointStore})
+ * .previous/             the earlier run's files, after a fresh start over it
  * </pre>
+ * A run's files stay in its folder: nothing here moves or deletes anything outside it.
  */
 public record RunFolder(Path dir) {
+    /** Where an earlier run's files go: a hidden name, which no run can have ({@link RunName}). */
+    public static final String PREVIOUS = ".previous";
+
     public static RunFolder of(ExperimentConfig config) {
+        // Validation already refused such names; checked again because a wrong folder here means deleted data.
+        if (!RunName.isValid(config.name())) {
+            throw new UserError("Run name '" + config.name() + "' is not accepted: expected " + RunName.RULE + ".");
+        }
         return new RunFolder(Path.of(config.output().dir()).resolve(config.name()));
     }
 
@@ -60,5 +73,29 @@ public record RunFolder(Path dir) {
                 }
             }
         }
+    }
+
+    /** The earlier run's files after {@link #moveEarlierRunAside}. */
+    public Path previous() {
+        return dir.resolve(PREVIOUS);
+    }
+
+    /**
+     * A fresh start over an earlier run keeps that run recoverable: its files move into {@link #previous()}
+     * (replacing an older one there) by renames within the folder, so nothing is copied and nothing outside the
+     * folder is touched. Only for the holder of the folder's {@link RunLock}. Returns how many files and folders
+     * moved (0: there was no earlier run).
+     */
+    public int moveEarlierRunAside() throws IOException {
+        if (!Files.isDirectory(dir)) return 0;
+        List<Path> earlier;
+        try (var entries = Files.list(dir)) {
+            earlier = entries.filter(p -> !List.of(RunLock.FILE, PREVIOUS).contains(p.getFileName().toString())).toList();
+        }
+        if (earlier.isEmpty()) return 0;
+        Folders.deleteTree(previous());
+        Files.createDirectories(previous());
+        for (Path p : earlier) Files.move(p, previous().resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        return earlier.size();
     }
 }

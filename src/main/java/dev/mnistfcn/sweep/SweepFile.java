@@ -16,6 +16,7 @@ import dev.mnistfcn.Json;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigException;
 import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.RunName;
 import dev.mnistfcn.config.ExperimentConfig;
 
 import java.io.IOException;
@@ -89,7 +90,7 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
             throw new UserError(where + ": key 'base': " + e.getMessage(), e);
         }
         String name = w.name() != null ? w.name() : baseName(file);
-        if (!name.matches("[A-Za-z0-9._-]+")) bad(where, "name", name, "a name made of letters, digits, '.', '_' or '-' (it names the sweep's folder)");
+        if (!RunName.isValid(name)) bad(where, "name", name, "a name made of " + RunName.RULE + " (it names the sweep's folder)");
         Map<String, String> set = new LinkedHashMap<>();
         if (w.set() != null) {
             w.set().forEach((k, v) -> set.put(k, overrideText(where, "set." + k, v, false)));
@@ -140,9 +141,9 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
 
     /** The same sweep under another name, so in another folder (e.g. the same file timed with 1 and 2 workers). */
     public SweepFile withName(String newName) {
-        if (!newName.matches("[A-Za-z0-9._-]+")) {
+        if (!RunName.isValid(newName)) {
             throw new UserError("--name has value '" + newName + "', which is not accepted. Expected a name made of "
-                    + "letters, digits, '.', '_' or '-' (it names the sweep's folder).");
+                    + RunName.RULE + " (it names the sweep's folder).");
         }
         return new SweepFile(file, newName, base, set, parameters, strategy, randomTrials, seed, seeds, metric, halving);
     }

@@ -182,12 +182,51 @@ class CheckpointTest {
         job(config("one-layer.yaml", 3)).run();
         var console = new ByteArrayOutputStream();
         new TrainingJob(config("one-layer.yaml", 1), new PrintStream(console), false).run();
+        Path previous = out.resolve("one-layer").resolve(RunFolder.PREVIOUS);
         assertTrue(console.toString().contains("Starting 'one-layer' from scratch: moved the 6 file(s) and folder(s) of "
-                + "an earlier run in " + out.resolve("one-layer") + " to " + out.resolve("one-layer.previous")), console.toString());
+                + "an earlier run in " + out.resolve("one-layer") + " to " + previous), console.toString());
         assertEquals(1, CheckpointStore.epochOf(job(config("one-layer.yaml", 1)).checkpoints().latest().orElseThrow()));
-        Path previous = out.resolve("one-layer.previous");
         assertEquals(3, ModelFiles.load(previous.resolve("model.zip"), false).metadata().orElseThrow().epoch(),
                 "the earlier run stays recoverable");
         assertEquals(3, CheckpointStore.epochOf(new CheckpointStore(previous, 2).latest().orElseThrow()));
+    }
+
+    /**
+     * Issue 24: a run named X started afresh touched X.previous, another run's possible name; and a run named '.'
+     * moved every other run aside. Now the earlier run is kept inside X's own folder and names cannot be paths.
+     */
+    @Test
+    void freshRunTouchesNothingOutsideItsFolder() throws Exception {
+        job(config("one-layer.yaml", 1, "name", "x.previous")).run();
+        Path other = out.resolve("x.previous").resolve("model.zip");
+        byte[] before = Files.readAllBytes(other);
+        Files.createDirectories(out.resolve("keep"));
+        Files.writeString(out.resolve("keep").resolve("notes.txt"), "not a run");
+        for (int i = 0; i < 3; i++) job(config("one-layer.yaml", 1, "name", "x")).run();
+        assertTrue(Files.isRegularFile(out.resolve("x").resolve(RunFolder.PREVIOUS).resolve("model.zip")));
+        assertEquals(List.of(".previous", "checkpoints", "config.resolved.yaml", "metrics.json", "model.zip", "report.html",
+                "report.md"), sortedNames(out.resolve("x")).stream().filter(n -> !n.equals(RunLock.FILE)).toList());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(other)), "the run named x.previous is untouched");
+        assertEquals("not a run", Files.readString(out.resolve("keep").resolve("notes.txt")));
+        assertEquals(List.of("keep", "x", "x.previous"), sortedNames(out));
+    }
+
+    @Test
+    void dotNamesAreRefusedBeforeAnythingMoves() throws Exception {
+        Files.createDirectories(out.resolve("keep"));
+        Files.writeString(out.resolve("keep").resolve("model.zip"), "someone's model");
+        for (String name : List.of(".", "..", ".hidden", "a/b", "../x", "")) {
+            UserError e = assertThrows(UserError.class, () -> job(config("one-layer.yaml", 1, "name", name)).run(),
+                    "name '" + name + "'");
+            assertTrue(e.getMessage().contains("'name'") && e.getMessage().contains("not starting with '.'"), e.getMessage());
+        }
+        assertEquals(List.of("keep"), sortedNames(out));
+        assertEquals("someone's model", Files.readString(out.resolve("keep").resolve("model.zip")));
+    }
+
+    private static List<String> sortedNames(Path dir) throws java.io.IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 }
