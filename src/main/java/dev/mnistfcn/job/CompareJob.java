@@ -117,7 +117,7 @@ public final class CompareJob {
             results.add(new ConfigResult(base.name(), NetworkFactory.architecture(net.getLayerWiseConfigurations()),
                     base.model().hidden().size(), net.numParams(), base.training().epochs(), runs,
                     inferenceMillis(predictor, test), size(first.model()),
-                    Mistakes.mostConfident(predictor, test, TrainingJob.GALLERY)));
+                    Mistakes.mostConfident(predictor, test, RunOutputs.GALLERY)));
         }
         String title = "mnist-fcn: " + String.join(" vs ", bases.stream().map(ExperimentConfig::name).toList())
                 + " (" + seeds + (seeds == 1 ? " seed)" : " seeds)");

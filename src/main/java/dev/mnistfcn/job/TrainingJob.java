@@ -13,16 +13,10 @@ import dev.mnistfcn.engine.TrainingStep;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.eval.EvalResult;
 import dev.mnistfcn.eval.Evaluator;
-import dev.mnistfcn.eval.Mistakes;
 import dev.mnistfcn.network.NetworkFactory;
-import dev.mnistfcn.report.ConfigResult;
-import dev.mnistfcn.report.HtmlReport;
-import dev.mnistfcn.report.MarkdownReport;
 import dev.mnistfcn.report.RunMetrics;
-import dev.mnistfcn.report.TestMetrics;
 import dev.mnistfcn.report.TrainingSettings;
 import dev.mnistfcn.report.Versions;
-import dev.mnistfcn.storage.AtomicFiles;
 import dev.mnistfcn.storage.CheckpointStore;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
@@ -56,19 +50,18 @@ import java.util.Optional;
  * once → data → the epoch loop with console output and checkpoints → test evaluation → the run folder's files.
  */
 public final class TrainingJob {
-    /** Misclassified digits shown in the HTML report. */
-    public static final int GALLERY = 32;
-
     private final ExperimentConfig config;
     private final PrintStream out;
     private final boolean progress;
     private final RunFolder folder;
+    private final RunOutputs outputs;
 
     public TrainingJob(ExperimentConfig config, PrintStream out, boolean progress) {
         this.config = config;
         this.out = out;
         this.progress = progress;
         this.folder = RunFolder.of(config);
+        this.outputs = new RunOutputs(config, folder, out);
     }
 
     public CheckpointStore checkpoints() {
@@ -112,7 +105,9 @@ public final class TrainingJob {
      */
     public RunMetrics run(Resume resume) {
         long started = System.nanoTime();
-        engine(NetworkFactory.configuration(config)); // a refused engine is a config error: before anything is written
+        // Built and chosen once, before anything is written: a refused engine is a config error.
+        MultiLayerConfiguration conf = NetworkFactory.configuration(config);
+        Engine.Choice engine = engine(conf);
         try (RunLock lock = RunLock.acquire(folder.dir())) {
             folder.removeUnfinishedWrites();
             if (resume != Resume.FALSE) {
@@ -124,7 +119,7 @@ public final class TrainingJob {
                     return done.get();
                 }
             }
-            Start start = start(resume);
+            Start start = start(resume, conf, engine);
             if (resume == Resume.FALSE || start.history().isEmpty()) moveEarlierRunAside();
             return train(start, started);
         } catch (IOException e) {
@@ -135,25 +130,10 @@ public final class TrainingJob {
     private RunMetrics train(Start start, long started) {
         MultiLayerNetwork net = start.net();
         CheckpointStore store = checkpoints();
-        try {
-            // Written first: a run can be repeated exactly from this file even if it is interrupted.
-            AtomicFiles.writeString(folder.resolvedConfig(), ConfigLoader.toYaml(config));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        outputs.writeResolvedConfig();
         MnistSplits data = loadData();
         double loadSeconds = (System.nanoTime() - started) / 1e9;
-        String arch = NetworkFactory.architecture(net.getLayerWiseConfigurations());
-        // MNIST is the default and goes unnamed; another dataset is named, with where it was read from.
-        String dataset = config.data().kind() == Dataset.MNIST ? ""
-                : "; " + config.data().kind().title() + " from " + config.data().dir();
-        out.printf("%s: %s, %,d parameters%s; %,d training / %,d validation / %,d test images; %d epochs of batch %d%n",
-                config.name(), arch, net.numParams(), dataset, data.train().numExamples(), data.validation().numExamples(),
-                data.test().numExamples(), config.training().epochs(), config.training().batchSize());
-        String settings = TrainingSettings.joined(config);
-        // Only when set: the tutorial's nets keep the tutorial's header.
-        if (!settings.isEmpty()) out.println(TrainingSettings.optimiser(config) + "; " + settings);
-        out.println(start.engine().describe());
+        printHeader(start, data);
 
         EarlyStoppingSpec stopping = config.training().earlyStopping();
         var checkpointing = new CheckpointListener(net, store, config.checkpoint().every(), stopping == null,
@@ -174,30 +154,26 @@ public final class TrainingJob {
         timings.put("train_seconds", history.stream().mapToDouble(EpochStats::trainSeconds).sum());
         timings.put("validation_seconds", history.stream().mapToDouble(EpochStats::validationSeconds).sum());
         timings.put("test_seconds", test.seconds());
-        try {
-            EpochStats last = stopped == null ? history.get(history.size() - 1) : history.get(stopped.bestModelEpoch() - 1);
-            ModelFiles.save(kept, folder.model(), true, metadata(kept, last, history, test.accuracy()));
-            timings.put("total_seconds", (System.nanoTime() - started) / 1e9);
-            RunMetrics metrics = new RunMetrics(config.name(), arch, net.numParams(), start.engine().engine().id(),
-                    config, history, TestMetrics.of(test), timings, Versions.all(), stopped);
-            String report = MarkdownReport.render(metrics);
-            var single = new ConfigResult(config.name(), arch, config.model().hidden().size(), net.numParams(),
-                    history.size(), List.of(metrics), Double.NaN, Files.size(folder.model()),
-                    Mistakes.mostConfident(predictor, data.test(), GALLERY));
-            AtomicFiles.writeString(folder.markdownReport(), report);
-            AtomicFiles.writeString(folder.htmlReport(), HtmlReport.render(config.name() + ": training report",
-                    List.of(single), false));
-            // Last: a run counts as finished once its metrics.json is there (finishedOutputs).
-            AtomicFiles.writeString(folder.metrics(), metrics.toJson());
-            out.println();
-            out.print(report);
-            out.printf("%nWrote %s, %s, %s, %s and %s in %s (%.1f s in all).%n", name(folder.model()),
-                    name(folder.markdownReport()), name(folder.htmlReport()), name(folder.metrics()),
-                    name(folder.resolvedConfig()), folder.dir(), timings.get("total_seconds"));
-            return metrics;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        EpochStats last = stopped == null ? history.get(history.size() - 1) : history.get(stopped.bestModelEpoch() - 1);
+        var finished = new RunOutputs.Finished(kept, predictor, test, data.test(), history, stopped,
+                start.engine().engine().id());
+        return outputs.write(finished, metadata(kept, last, history, test.accuracy()), timings, started);
+    }
+
+    /** The run's first lines: network, data, settings when any, and the engine. */
+    private void printHeader(Start start, MnistSplits data) {
+        MultiLayerNetwork net = start.net();
+        String arch = NetworkFactory.architecture(net.getLayerWiseConfigurations());
+        // MNIST is the default and goes unnamed; another dataset is named, with where it was read from.
+        String dataset = config.data().kind() == Dataset.MNIST ? ""
+                : "; " + config.data().kind().title() + " from " + config.data().dir();
+        out.printf("%s: %s, %,d parameters%s; %,d training / %,d validation / %,d test images; %d epochs of batch %d%n",
+                config.name(), arch, net.numParams(), dataset, data.train().numExamples(), data.validation().numExamples(),
+                data.test().numExamples(), config.training().epochs(), config.training().batchSize());
+        String settings = TrainingSettings.joined(config);
+        // Only when set: the tutorial's nets keep the tutorial's header.
+        if (!settings.isEmpty()) out.println(TrainingSettings.optimiser(config) + "; " + settings);
+        out.println(start.engine().describe());
     }
 
     /**
@@ -221,6 +197,12 @@ public final class TrainingJob {
      * the latest checkpoint. Writes nothing.
      */
     public Start start(Resume resume) {
+        MultiLayerConfiguration conf = NetworkFactory.configuration(config);
+        return start(resume, conf, engine(conf));
+    }
+
+    /** {@link #start(Resume)} with the network configuration built and its engine chosen (once, by the caller). */
+    private Start start(Resume resume, MultiLayerConfiguration conf, Engine.Choice engine) {
         CheckpointStore store = checkpoints();
         Optional<Path> latest = resume == Resume.FALSE ? Optional.empty() : store.latest();
         if (resume == Resume.TRUE && latest.isEmpty()) {
@@ -229,15 +211,13 @@ public final class TrainingJob {
                     + "without resume to start it from scratch.");
         }
         if (latest.isEmpty()) {
-            MultiLayerConfiguration conf = NetworkFactory.configuration(config);
-            Engine.Choice engine = engine(conf); // before anything is built: a refused engine is a config error
             MultiLayerNetwork net = new MultiLayerNetwork(conf);
             net.init();
             return new Start(net, engine, engine.engine().trainingStep(net), List.of());
         }
         Path checkpoint = latest.get();
         ModelFiles.Loaded loaded = ModelFiles.load(checkpoint, true);
-        requireSameArchitecture(checkpoint, loaded.network());
+        requireSameArchitecture(checkpoint, conf, loaded.network());
         ModelMetadata meta = loaded.metadata().orElseThrow(() -> new UserError("Checkpoint " + checkpoint
                 + " has no mnist-fcn metadata, so its epoch is unknown; it cannot be resumed."));
         requireResumableConfig(checkpoint, meta);
@@ -246,8 +226,8 @@ public final class TrainingJob {
                     + config.training().epochs() + ": this run has already trained further. Set training.epochs to "
                     + meta.epoch() + " or more, or start from scratch (without resume).");
         }
+        // The restored network has the config's architecture and settings (checked above): the same engine serves it.
         MultiLayerNetwork net = loaded.network();
-        Engine.Choice engine = engine(net.getLayerWiseConfigurations());
         out.printf(meta.epoch() == config.training().epochs()
                         ? "Finishing '%s' from %s: all %4$d epochs trained; evaluating and writing its outputs.%n"
                         : "Resuming '%s' from %s: epoch %d of %d done, %,d iterations, updater state restored.%n",
@@ -355,13 +335,9 @@ public final class TrainingJob {
         return loaded.network();
     }
 
-    private static String name(Path p) {
-        return p.getFileName().toString();
-    }
-
     /** The tutorial's "NotFoundError … restart the kernel", explained: the config and the checkpoint disagree. */
-    private void requireSameArchitecture(Path checkpoint, MultiLayerNetwork restored) {
-        String expected = NetworkFactory.architecture(NetworkFactory.configuration(config));
+    private void requireSameArchitecture(Path checkpoint, MultiLayerConfiguration conf, MultiLayerNetwork restored) {
+        String expected = NetworkFactory.architecture(conf);
         String actual = ModelFiles.describe(restored.getLayerWiseConfigurations());
         if (!expected.equals(actual)) {
             throw new UserError("Checkpoint " + checkpoint + " holds a " + actual + " network, but config '" + config.name()
