@@ -28,6 +28,7 @@ import dev.mnistfcn.train.EarlyStoppingListener;
 import dev.mnistfcn.train.EarlyStoppingOutcome;
 import dev.mnistfcn.train.TrainingListener;
 import dev.mnistfcn.train.ConsoleListener;
+import dev.mnistfcn.train.ProgressListener;
 import dev.mnistfcn.train.Trainer;
 import dev.mnistfcn.train.TrainingPlan;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -138,7 +139,11 @@ public final class TrainingJob {
         EarlyStoppingSpec stopping = config.training().earlyStopping();
         var checkpointing = new CheckpointListener(net, store, config.checkpoint().every(), stopping == null,
                 (last, history) -> metadata(net, last, history, null), out);
-        List<TrainingListener> listeners = new ArrayList<>(List.of(new ConsoleListener(out, progress), checkpointing));
+        var watched = new ProgressListener(folder.dir(), config.name(), NetworkFactory.architecture(
+                net.getLayerWiseConfigurations()), config.training().batchSize(), start.engine().engine().id(),
+                String.join("; ", TrainingSettings.optimiser(config), TrainingSettings.joined(config)).replaceFirst("; $", ""));
+        List<TrainingListener> listeners = new ArrayList<>(List.of(new ConsoleListener(out, progress), checkpointing,
+                watched));
         EarlyStoppingListener earlyStopping = stopping == null ? null : new EarlyStoppingListener(stopping,
                 (best, history) -> saveBest(store, net, best, history), out);
         if (earlyStopping != null) listeners.add(earlyStopping);
@@ -157,7 +162,9 @@ public final class TrainingJob {
         EpochStats last = stopped == null ? history.get(history.size() - 1) : history.get(stopped.bestModelEpoch() - 1);
         var finished = new RunOutputs.Finished(kept, predictor, test, data.test(), history, stopped,
                 start.engine().engine().id());
-        return outputs.write(finished, metadata(kept, last, history, test.accuracy()), timings, started);
+        RunMetrics metrics = outputs.write(finished, metadata(kept, last, history, test.accuracy()), timings, started);
+        watched.finished(test.accuracy(), stopped == null ? null : stopped.bestModelEpoch());
+        return metrics;
     }
 
     /** The run's first lines: network, data, settings when any, and the engine. */

@@ -75,7 +75,7 @@ public final class RunLock implements AutoCloseable {
     }
 
     /** From the environment or /etc/hostname: no name lookup, which could reach the network. */
-    private static String host() {
+    static String host() {
         String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) return env;
         try {

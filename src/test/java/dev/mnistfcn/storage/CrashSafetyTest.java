@@ -55,6 +55,7 @@ class CrashSafetyTest {
             p.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no finally blocks
             p.waitFor();
             assertEquals(137, p.exitValue(), "killed by SIGKILL");
+            assertInterruptedWithin2s(out.resolve("crash"));
 
             try (var files = Files.list(store.dir())) {
                 if (files.anyMatch(f -> f.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX))) midSave++;
@@ -77,6 +78,11 @@ class CrashSafetyTest {
         assertTrue(printed.contains("Resuming 'crash' from"), printed);
         ModelFiles.Loaded resumed = ModelFiles.load(out.resolve("crash/model.zip"), true);
         assertEquals(lastEpoch + 2, resumed.metadata().orElseThrow().epoch());
+        RunProgress.Snapshot done = RunProgress.read(out.resolve("crash")).orElseThrow();
+        assertEquals(RunProgress.State.FINISHED, done.state());
+        assertEquals(lastEpoch + 2, done.epoch());
+        assertEquals(java.util.stream.IntStream.rangeClosed(1, lastEpoch + 2).boxed().toList(),
+                done.epochs().stream().map(e -> e.epoch()).toList(), "every epoch once, the resumed ones included");
         // An uninterrupted run of as many epochs ends in exactly the same network.
         p = start(mnist, "training.epochs=" + (lastEpoch + 2), "name=straight");
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "uninterrupted run finishes");
@@ -85,6 +91,18 @@ class CrashSafetyTest {
         assertEquals(straight.network().params(), resumed.network().params(), "parameters, bit for bit");
         assertEquals(straight.network().getUpdater().getStateViewArray(),
                 resumed.network().getUpdater().getStateViewArray(), "Adam state, bit for bit");
+    }
+
+    /** Issue 27: a killed run shows as interrupted within 2 s (its process is gone; its lock is not touched). */
+    private static void assertInterruptedWithin2s(Path run) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        RunProgress.State state = null;
+        while (System.nanoTime() < deadline) {
+            state = RunProgress.read(run).map(RunProgress.Snapshot::state).orElse(null);
+            if (state == RunProgress.State.INTERRUPTED) return;
+            Thread.sleep(50);
+        }
+        assertEquals(RunProgress.State.INTERRUPTED, state, "2 s after the kill");
     }
 
     private static void waitForWriteInProgress(CheckpointStore store, Process p) throws Exception {

@@ -1,0 +1,141 @@
+package dev.mnistfcn.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mnistfcn.Json;
+import dev.mnistfcn.eval.EpochStats;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A run's progress while it trains: {@value #FILE} in its folder, one JSON line per event (started, each epoch,
+ * finished), so that a page can follow the run live. Rewritten whole at each event through {@link AtomicFiles}: a
+ * reader sees the file before or after an epoch, never half a line.
+ *
+ * <p>Whether a run still trains is told by its process: the started line holds the pid, host and start time, and a
+ * run without a finished line whose process is gone was interrupted (killed, or ended by an error). The reader never
+ * touches the run's lock, so watching a run can never stop one from starting.
+ */
+public final class RunProgress {
+    public static final String FILE = "progress.jsonl";
+    private static final ObjectWriter LINE = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
+
+    public enum State { RUNNING, FINISHED, INTERRUPTED }
+
+    /** The first line: what is trained, how, and by which process. */
+    public record Started(String name, String architecture, int epochs, int batchSize, String engine, String settings,
+                          long pid, String host, String startedAt) {
+    }
+
+    /** The last line of a run that ended normally. */
+    public record Finished(Double testAccuracy, Integer keptEpoch, String finishedAt) {
+    }
+
+    /** What a reader sees: the file's lines and the state they mean now. */
+    public record Snapshot(Started started, List<EpochStats> epochs, Finished finished, State state) {
+        public int epoch() {
+            return epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).epoch();
+        }
+    }
+
+    private final Path file;
+    private final List<String> lines = new ArrayList<>();
+
+    private RunProgress(Path file) {
+        this.file = file;
+    }
+
+    /** Starts the file afresh with {@code started} and the epochs a resumed run already has. */
+    public static RunProgress start(Path runDir, Started started, List<EpochStats> done) {
+        RunProgress p = new RunProgress(runDir.resolve(FILE));
+        p.lines.add(line("started", started));
+        for (EpochStats e : done) p.lines.add(line("epoch", e));
+        p.write();
+        return p;
+    }
+
+    /** This process, for {@link Started}. */
+    public static long pid() {
+        return ProcessHandle.current().pid();
+    }
+
+    public static String host() {
+        return RunLock.host();
+    }
+
+    public void epoch(EpochStats stats) {
+        lines.add(line("epoch", stats));
+        write();
+    }
+
+    public void finished(Finished finished) {
+        lines.add(line("finished", finished));
+        write();
+    }
+
+    private static String line(String event, Object value) {
+        ObjectNode node = Json.MAPPER.createObjectNode().put("event", event);
+        node.setAll((ObjectNode) Json.MAPPER.valueToTree(value));
+        try {
+            return LINE.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void write() {
+        try {
+            AtomicFiles.writeString(file, String.join("\n", lines) + "\n");
+        } catch (IOException e) {
+            // Progress is for watching: a full disk here must not stop the run; its checkpoints say what matters.
+            System.err.println("Warning: cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The progress of the run in {@code runDir}, if it has a progress file that can be read. */
+    public static Optional<Snapshot> read(Path runDir) {
+        Path f = runDir.resolve(FILE);
+        if (!Files.isRegularFile(f)) return Optional.empty();
+        try {
+            Started started = null;
+            Finished finished = null;
+            List<EpochStats> epochs = new ArrayList<>();
+            for (String s : Files.readAllLines(f)) {
+                if (s.isBlank()) continue;
+                JsonNode node = Json.MAPPER.readTree(s);
+                switch (node.path("event").asText()) {
+                    case "started" -> started = Json.MAPPER.treeToValue(node, Started.class);
+                    case "epoch" -> epochs.add(Json.MAPPER.treeToValue(node, EpochStats.class));
+                    case "finished" -> finished = Json.MAPPER.treeToValue(node, Finished.class);
+                    default -> { } // an event a newer version writes
+                }
+            }
+            if (started == null) return Optional.empty();
+            State state = finished != null ? State.FINISHED : alive(started) ? State.RUNNING : State.INTERRUPTED;
+            return Optional.of(new Snapshot(started, List.copyOf(epochs), finished, state));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // not ours or damaged by hand: the run is listed without progress
+        }
+    }
+
+    /**
+     * Whether the process that started the run still runs it: same host, pid alive, and that process began before
+     * the run did (a pid reused by a later process does not count).
+     */
+    private static boolean alive(Started s) {
+        if (!host().equals(s.host())) return true; // another machine's run: its process cannot be seen from here
+        Optional<ProcessHandle> p = ProcessHandle.of(s.pid());
+        if (p.isEmpty() || !p.get().isAlive()) return false;
+        Optional<Instant> began = p.get().info().startInstant();
+        return began.isEmpty() || !began.get().isAfter(Instant.parse(s.startedAt()));
+    }
+}

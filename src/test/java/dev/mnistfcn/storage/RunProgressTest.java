@@ -1,0 +1,70 @@
+package dev.mnistfcn.storage;
+
+import dev.mnistfcn.eval.EpochStats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The progress file's lines and the state a reader derives from them and the run's process. */
+class RunProgressTest {
+    @TempDir
+    Path run;
+
+    private static EpochStats epoch(int n) {
+        return new EpochStats(n, 0.5 / n, 0.6 / n, 0.9 + n / 100.0, 1.5, 0.1, 55_000);
+    }
+
+    private static RunProgress.Started started(long pid, Instant at) {
+        return new RunProgress.Started("two-layer", "784-256-64-10", 20, 50, "fused", "adam lr 0.01", pid,
+                RunProgress.host(), at.toString());
+    }
+
+    @Test
+    void aRunOfThisProcessIsRunningThenFinished() throws Exception {
+        RunProgress p = RunProgress.start(run, started(RunProgress.pid(), Instant.now()), List.of(epoch(1), epoch(2)));
+        p.epoch(epoch(3));
+        RunProgress.Snapshot s = RunProgress.read(run).orElseThrow();
+        assertEquals(RunProgress.State.RUNNING, s.state());
+        assertEquals(3, s.epoch());
+        assertEquals(List.of(epoch(1), epoch(2), epoch(3)), s.epochs(), "epochs read back exactly");
+        assertEquals("784-256-64-10", s.started().architecture());
+        p.finished(new RunProgress.Finished(0.9698, null, Instant.now().toString()));
+        s = RunProgress.read(run).orElseThrow();
+        assertEquals(RunProgress.State.FINISHED, s.state());
+        assertEquals(0.9698, s.finished().testAccuracy());
+        List<String> lines = Files.readAllLines(run.resolve(RunProgress.FILE));
+        assertEquals(5, lines.size(), "one line per event");
+        assertTrue(lines.get(0).startsWith("{\"event\":\"started\"") && lines.get(3).contains("\"validation_accuracy\""),
+                lines.toString());
+    }
+
+    @Test
+    void aRunWhoseProcessIsGoneWasInterrupted() throws Exception {
+        Process gone = new ProcessBuilder("sleep", "30").start();
+        long pid = gone.pid();
+        gone.destroyForcibly().waitFor();
+        RunProgress.start(run, started(pid, Instant.now()), List.of(epoch(1)));
+        assertEquals(RunProgress.State.INTERRUPTED, RunProgress.read(run).orElseThrow().state());
+    }
+
+    @Test
+    void aPidReusedByALaterProcessDoesNotCount() {
+        // This JVM started before 'now minus a day' is false: a run started a day ago was not this process's.
+        RunProgress.start(run, started(RunProgress.pid(), Instant.now().minusSeconds(86_400)), List.of());
+        assertEquals(RunProgress.State.INTERRUPTED, RunProgress.read(run).orElseThrow().state());
+    }
+
+    @Test
+    void noFileOrAForeignFileIsNoProgress() throws Exception {
+        assertTrue(RunProgress.read(run).isEmpty());
+        Files.writeString(run.resolve(RunProgress.FILE), "not json\n");
+        assertTrue(RunProgress.read(run).isEmpty());
+    }
+}
