@@ -3,14 +3,13 @@ package dev.mnistfcn.cli;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.Overrides;
 import dev.mnistfcn.job.BenchJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Prints one {@code JSON {...}} line of {@link BenchJob} for {@code scripts/bench.py}. */
@@ -34,11 +33,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Map<String, String> o = new LinkedHashMap<>();
-        o.put("training.epochs", String.valueOf(epochs));
-        o.put("data.dir", dataDir.toString());
-        if (batch != null) o.put("training.batch_size", String.valueOf(batch));
-        if (engine != null) o.put("training.engine", engine);
+        // Only the options: the bench times what it is told, whatever -D the JVM was started with.
+        Overrides o = Overrides.none().with("training.epochs", String.valueOf(epochs)).with("data.dir", dataDir.toString())
+                .with("training.batch_size", batch == null ? null : String.valueOf(batch)).with("training.engine", engine);
         var result = new BenchJob(ConfigLoader.load(ConfigLoader.locate(config), o)).run();
         System.out.println("JSON " + Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(result));

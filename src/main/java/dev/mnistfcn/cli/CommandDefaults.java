@@ -1,8 +1,8 @@
 package dev.mnistfcn.cli;
 
 import dev.mnistfcn.UserError;
-import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.DataSpec;
+import dev.mnistfcn.config.Overrides;
 
 import java.nio.file.Path;
 
@@ -11,9 +11,9 @@ final class CommandDefaults {
     private CommandDefaults() {
     }
 
+    /** MNIST's folder: $MNIST_FCN_DATA_DIR, else data/mnist. */
     static Path fromEnvironment() {
-        String env = System.getenv(ConfigLoader.DATA_DIR_ENV);
-        return Path.of(env == null || env.isBlank() ? DataSpec.DEFAULT_DIR : env);
+        return Path.of(Overrides.dataDirFromEnvironment().orElse(DataSpec.DEFAULT_DIR));
     }
 
     /** {@code -Dmodel=ZIP}, as {@code mvn exec:java} passes it; null when absent. */

@@ -2,6 +2,7 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.job.CompareJob;
 import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.Overrides;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,11 +41,10 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int seeds = CliProperties.wholeNumber("seeds", this.seeds, 1, 3, "how many seeds each config is trained with");
-        Map<String, String> overrides = new LinkedHashMap<>(ConfigLoader.overridesFromSystemProperties());
-        overrides.remove("name");
-        overrides.putAll(set);
+        // Each config keeps its own name (-Dname would give them all one), unless --set name=... says otherwise.
+        Overrides overrides = Overrides.none().withSystemProperties().without("name").with(set);
         List<Path> files = configs.stream().map(ConfigLoader::locate).toList();
-        new CompareJob(System.out, !noProgress).run(files, overrides, engines, seeds, out);
+        new CompareJob(System.out, !noProgress).run(files, overrides.asMap(), engines, seeds, out);
         return 0;
     }
 }

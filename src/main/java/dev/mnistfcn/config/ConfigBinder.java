@@ -1,0 +1,109 @@
+package dev.mnistfcn.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static dev.mnistfcn.config.YamlTree.YAML;
+import static dev.mnistfcn.config.YamlTree.at;
+import static dev.mnistfcn.config.YamlTree.firstLine;
+
+/** A YAML tree → the config records; an error names the key, the value as written and, in a file, its line. */
+final class ConfigBinder {
+    private ConfigBinder() {
+    }
+
+    /**
+     * Binds the tree; errors name the key and the value as written.
+     *
+     * @param text the file's text for line numbers, or null where the tree is no longer the file
+     */
+    static ExperimentConfig bind(JsonNode tree, Map<String, String> written, String where, String text) {
+        try {
+            ExperimentConfig c = YAML.treeToValue(tree, ExperimentConfig.class);
+            return c == null ? new ExperimentConfig(null, null, null, null, null, null, null) : c;
+        } catch (UnrecognizedPropertyException e) {
+            String path = keyPath(e);
+            String accepted = e.getKnownPropertyIds().stream().map(Object::toString).sorted()
+                    .collect(Collectors.joining(", "));
+            String parent = path.contains(".") ? path.substring(0, path.lastIndexOf('.')) : "";
+            throw new ConfigException(where + ": unknown key '" + path + "'" + line(text, e) + ". Keys accepted "
+                    + (parent.isEmpty() ? "at the top level" : "under '" + parent + "'") + ": " + accepted
+                    + ". Check the spelling (keys use snake_case).");
+        } catch (MismatchedInputException e) {
+            JsonNode value = tree.at(pointer(e));
+            String shown = value.isMissingNode() ? ""
+                    : value.isValueNode() ? " has value '" + written.getOrDefault(pointer(e), value.asText()) + "', which is"
+                    : " holds a " + (value.isArray() ? "list" : "section") + ", which is";
+            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + line(text, e)
+                    + (shown.isEmpty() ? " has the wrong type: it is" : shown) + " not " + typeName(e.getTargetType()) + ".");
+        } catch (JsonMappingException e) {
+            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + line(text, e) + ": "
+                    + firstLine(e.getOriginalMessage()));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(where + ": " + firstLine(e.getOriginalMessage()));
+        }
+    }
+
+    /**
+     * The line of the key an error is about. Jackson buffers record properties and reports the end of
+     * the enclosing mapping, so we look the key up in the YAML token stream instead.
+     */
+    private static String line(String text, JsonMappingException e) {
+        if (text == null) return "";
+        String pointer = pointer(e);
+        JsonLocation item = null; // a list item has no key: the line of its value
+        try (JsonParser p = YAML.createParser(text)) {
+            for (var t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (p.getParsingContext().pathAsPointer().toString().equals(pointer)) {
+                    if (t == JsonToken.FIELD_NAME) return at(p.currentLocation());
+                    if (item == null) item = p.currentLocation();
+                }
+            }
+        } catch (IOException ignored) {
+            // no line then
+        }
+        return item != null ? at(item) : at(e.getLocation());
+    }
+
+    private static String pointer(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            sb.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
+        }
+        return sb.toString();
+    }
+
+    static String keyPath(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (sb.length() > 0) sb.append('.');
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.length() == 0 ? "(top level)" : sb.toString();
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == null) return "a value of another type";
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) return "a whole number";
+        if (type == Double.class || type == double.class) return "a number";
+        if (type == String.class) return "a text value";
+        if (List.class.isAssignableFrom(type)) return "a list";
+        if (type.isRecord()) return "a mapping of keys (a section)";
+        return "a " + type.getSimpleName();
+    }
+}

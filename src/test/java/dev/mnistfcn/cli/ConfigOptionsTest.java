@@ -1,0 +1,78 @@
+package dev.mnistfcn.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+/** train and walkthrough take --config and --set from one mixin; train's overrides come in one order. */
+class ConfigOptionsTest {
+    @Test
+    void trainAppliesQuickThenDThenSetThenItsOwnOptions() throws Exception {
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train).parseArgs("--quick", "--set", "training.epochs=4", "--set", "seed=9", "--engine", "dl4j",
+                "--data-dir", "/d", "--set", "data.dir=/set");
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("training.epochs", "4");           // --quick's place, -D over it, --set over -D
+        expected.put("data.train_limit", "5000");       // --quick
+        expected.put("data.validation_size", "100");    // -D, in the order of the names
+        expected.put("seed", "9");                      // --set over -D
+        expected.put("data.dir", "/d");                 // --data-dir over --set
+        expected.put("training.engine", "dl4j");
+        Map<String, String> actual = with(Map.of("seed", "7", "data.validation_size", "100", "training.epochs", "3"),
+                () -> train.overrides().asMap());
+        assertEquals(List.copyOf(expected.entrySet()), List.copyOf(actual.entrySet()));
+    }
+
+    @Test
+    void eachCommandTakesItsConfigFromItsOwnProperty() throws Exception {
+        Map<String, String> both = Map.of("config", "one-layer.yaml", "walkthrough", "tuned.yaml");
+        assertEquals(Path.of("config/one-layer.yaml"), with(both, () -> parsed(new TrainCommand()).options.file()));
+        assertEquals(Path.of("config/tuned.yaml"), with(both, () -> parsed(new WalkthroughCommand()).options.file()));
+        assertEquals(Path.of("config/two-layer.yaml"), parsed(new WalkthroughCommand()).options.file(), "neither set");
+        WalkthroughCommand given = new WalkthroughCommand();
+        new CommandLine(given).parseArgs("-c", "config/one-layer.yaml", "--set", "training.epochs=2");
+        assertEquals(Path.of("config/one-layer.yaml"), given.options.file());
+        assertEquals(Map.of("training.epochs", "2"), given.options.set);
+    }
+
+    @Test
+    void oneDeclarationOfConfigAndSet() {
+        for (Object command : new Object[]{new TrainCommand(), new WalkthroughCommand()}) {
+            var spec = new CommandLine(command).getCommandSpec();
+            var mixin = spec.mixins().get("options");
+            assertInstanceOf(ConfigOptions.class, mixin.userObject(), spec.name());
+            for (String name : new String[]{"--config", "-c", "--set"}) {
+                assertEquals(List.of(mixin.findOption(name).description()), List.of(spec.findOption(name).description()),
+                        spec.name() + " " + name);
+            }
+        }
+    }
+
+    private static <T> T parsed(T command) {
+        new CommandLine(command).parseArgs();
+        return command;
+    }
+
+    /** Calls {@code body} with system properties set, restoring them afterwards. */
+    private static <T> T with(Map<String, String> properties, Callable<T> body) throws Exception {
+        Map<String, String> old = new LinkedHashMap<>();
+        properties.keySet().forEach(k -> old.put(k, System.getProperty(k)));
+        try {
+            properties.forEach(System::setProperty);
+            return body.call();
+        } finally {
+            old.forEach((k, v) -> {
+                if (v == null) System.clearProperty(k);
+                else System.setProperty(k, v);
+            });
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.mnistfcn.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The rules of overrides: which -D properties count, which source wins, where $MNIST_FCN_DATA_DIR applies. */
+class OverridesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void laterValuesWinAndAKeyKeepsItsFirstPlace() {
+        Overrides o = Overrides.of(ordered("training.epochs", "1", "data.train_limit", "5000"))
+                .with(Map.of("training.epochs", "3")).with("data.dir", "/d").with("training.engine", null);
+        assertEquals(List.of("training.epochs", "data.train_limit", "data.dir"), List.copyOf(o.asMap().keySet()));
+        assertEquals("{training.epochs=3, data.train_limit=5000, data.dir=/d}", o.toString(), "as errors show them");
+        assertEquals(ordered("training.epochs", "3", "data.dir", "/d"), o.without("data.train_limit").asMap());
+        assertSame(o, o.without("seed"));
+        assertThrows(UnsupportedOperationException.class, () -> o.asMap().put("seed", "1"), "a value, not a map to fill");
+    }
+
+    @Test
+    void systemPropertiesCountUnderTheSectionsAndForNameAndSeed() {
+        Map<String, String> set = ordered("training.epochs", "2", "seed", "7", "name", "run", "model.hidden.0.units", "16",
+                "training", "x", "quick", "true", "trainingx.epochs", "5", "sweep.engine", "local");
+        set.forEach(System::setProperty);
+        try {
+            Map<String, String> found = new LinkedHashMap<>(Overrides.none().withSystemProperties().asMap());
+            found.keySet().retainAll(set.keySet()); // the JVM's own properties (java.*, user.*) are not overrides either
+            assertEquals(ordered("model.hidden.0.units", "16", "name", "run", "seed", "7", "training.epochs", "2"), found,
+                    "sorted by name");
+            assertEquals(found.get("seed"), ConfigLoader.overridesFromSystemProperties().get("seed"));
+        } finally {
+            set.keySet().forEach(System::clearProperty);
+        }
+    }
+
+    @Test
+    void environmentDataDirComesFirstAndOnlyForMnist() {
+        Overrides set = Overrides.of(Map.of("training.epochs", "2"));
+        assertEquals(ordered("data.dir", "/env", "training.epochs", "2"), set.withDataDir("/env", "mnist").asMap());
+        assertSame(set, set.withDataDir(null, "mnist"), "not set");
+        assertSame(set, set.withDataDir("/env", "fashion-mnist"), "Fashion-MNIST keeps its own folder");
+        Overrides toFashion = set.with("data.dataset", "fashion-mnist");
+        assertSame(toFashion, toFashion.withDataDir("/env", "mnist"), "an override's dataset counts, not the file's");
+        Overrides toMnist = Overrides.of(Map.of("data.dataset", "mnist"));
+        assertEquals("/env", toMnist.withDataDir("/env", "fashion-mnist").asMap().get("data.dir"));
+        Overrides dir = set.with("data.dir", "/option");
+        assertSame(dir, dir.withDataDir("/env", "mnist"), "--data-dir, -D and --set win");
+    }
+
+    @Test
+    void loadingAppliesThemInOrderAndNamesThemInErrors() throws Exception {
+        Path file = tmp.resolve("small.yaml");
+        Files.writeString(file, "model:\n  hidden:\n    - units: 32\n");
+        Overrides o = Overrides.of(ordered("model.hidden", "[{units: 8}, {units: 4}]", "model.hidden.1.units", "6"));
+        assertEquals(List.of(8, 6), ConfigLoader.load(file, o).model().hidden().stream().map(LayerSpec::units).toList(),
+                "a list first, then one of its items");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(file, o.with("training.epochs", "two")));
+        String msg = e.getMessage(); // $MNIST_FCN_DATA_DIR, where set, comes first: {data.dir=..., model.hidden=...
+        assertTrue(msg.startsWith(file + " with overrides {"), msg);
+        assertTrue(msg.endsWith("model.hidden=[{units: 8}, {units: 4}], model.hidden.1.units=6, training.epochs=two}: "
+                + "key 'training.epochs' has value 'two', which is not accepted. Expected a whole number written with the "
+                + "digits 0-9 and an optional leading '-', e.g. 20."), msg);
+    }
+
+    private static Map<String, String> ordered(String... keysAndValues) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) m.put(keysAndValues[i], keysAndValues[i + 1]);
+        return m;
+    }
+}
