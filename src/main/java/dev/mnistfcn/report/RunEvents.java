@@ -1,0 +1,102 @@
+package dev.mnistfcn.report;
+
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mnistfcn.Json;
+import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.storage.RunProgress;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One run as the live page follows it: {@link #now} for the page's first look, {@link #poll} for its event stream
+ * (each newly finished epoch, then one final event with the state). The server calls {@link #poll} every few hundred
+ * milliseconds; the run's own process only ever writes its progress file.
+ */
+public final class RunEvents {
+    private static final ObjectWriter LINE = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+    private int sent;
+    private boolean ended;
+
+    public RunEvents(Path runDir) {
+        this.dir = runDir;
+    }
+
+    /** The run so far as one JSON object: settings, every epoch, state and ETA; empty if it has no progress file. */
+    public static Optional<String> now(Path runDir) {
+        return RunProgress.read(runDir).map(s -> {
+            ObjectNode o = header(s);
+            ArrayNode epochs = o.putArray("history");
+            for (EpochStats e : s.epochs()) epochs.add(epoch(e, s));
+            return text(o);
+        });
+    }
+
+    /** Events since the last call, as JSON texts: one per new epoch, then a last one once the run is not running. */
+    public List<String> poll() {
+        List<String> events = new ArrayList<>();
+        if (ended) return events;
+        Optional<RunProgress.Snapshot> read = RunProgress.read(dir);
+        if (read.isEmpty()) return events;
+        RunProgress.Snapshot s = read.get();
+        // A fresh start over the same folder rewrites the file: follow the new run from its first epoch.
+        if (s.epochs().size() < sent) sent = 0;
+        for (EpochStats e : s.epochs().subList(sent, s.epochs().size())) events.add(text(epoch(e, s)));
+        sent = s.epochs().size();
+        if (s.state() != RunProgress.State.RUNNING) {
+            ObjectNode last = header(s);
+            events.add(text(last));
+            ended = true;
+        }
+        return events;
+    }
+
+    public boolean ended() {
+        return ended;
+    }
+
+    private static ObjectNode header(RunProgress.Snapshot s) {
+        RunProgress.Started st = s.started();
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("name", st.name()).put("state", s.state().name().toLowerCase(Locale.ROOT)).put("epoch", s.epoch())
+                .put("epochs", st.epochs()).put("architecture", st.architecture()).put("engine", st.engine())
+                .put("batch_size", st.batchSize()).put("settings", st.settings()).put("started_at", st.startedAt());
+        if (s.finished() != null && s.finished().testAccuracy() != null) {
+            o.put("test_accuracy", s.finished().testAccuracy());
+        }
+        if (s.state() == RunProgress.State.RUNNING) o.put("eta_seconds", eta(s));
+        return o;
+    }
+
+    private static ObjectNode epoch(EpochStats e, RunProgress.Snapshot s) {
+        ObjectNode o = Json.MAPPER.valueToTree(e);
+        o.put("epochs", s.started().epochs());
+        return o;
+    }
+
+    /** Seconds left at the median pace of the epochs so far (train and validation); 0 before the first. */
+    static double eta(RunProgress.Snapshot s) {
+        double[] t = s.epochs().stream().mapToDouble(e -> e.trainSeconds() + e.validationSeconds()).sorted().toArray();
+        if (t.length == 0) return 0;
+        double median = t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
+        return median * Math.max(0, s.started().epochs() - s.epoch());
+    }
+
+    private static String text(ObjectNode o) {
+        try {
+            return LINE.writeValueAsString(o);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

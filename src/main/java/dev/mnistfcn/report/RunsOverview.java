@@ -1,0 +1,137 @@
+package dev.mnistfcn.report;
+
+import dev.mnistfcn.Json;
+import dev.mnistfcn.config.RunName;
+import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.storage.RunFolder;
+import dev.mnistfcn.storage.RunProgress;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every run under an output folder as the runs page lists it: runs at its top ({@code models/<run>/}) and one
+ * level down (a sweep's trials, {@code models/<sweep>/<trial>/}), with their state from {@link RunProgress}, or from
+ * metrics.json for runs written before progress files existed; folders holding only a report.html (compare, a
+ * sweep) are listed as reports. Read-only: nothing here writes, locks or deletes.
+ */
+public final class RunsOverview {
+    /** One run, newest first in {@link #scan}. {@code path}: relative to the output folder, '/'-separated. */
+    public record Run(String path, String name, String group, String state, int epoch, int epochs,
+                      Double validationAccuracy, Double testAccuracy, String engine, String architecture,
+                      String settings, String startedAt, long updated, boolean hasReport) {
+    }
+
+    /** A compare or sweep report: a folder with report.html that is not a run. */
+    public record Report(String path, String kind, long updated) {
+    }
+
+    public record Overview(List<Run> runs, List<Report> reports) {
+    }
+
+    private RunsOverview() {
+    }
+
+    public static Overview scan(Path outputDir) {
+        List<Run> runs = new ArrayList<>();
+        List<Report> reports = new ArrayList<>();
+        for (Path dir : folders(outputDir)) {
+            Optional<Run> run = run(outputDir, dir, null);
+            if (run.isPresent()) {
+                runs.add(run.get());
+                continue;
+            }
+            List<Path> inner = folders(dir);
+            boolean sweep = false;
+            for (Path trial : inner) {
+                Optional<Run> t = run(outputDir, trial, name(dir));
+                t.ifPresent(runs::add);
+                sweep |= t.isPresent();
+            }
+            if (Files.isRegularFile(dir.resolve("report.html"))) {
+                reports.add(new Report(name(dir), sweep ? "sweep" : "compare", modified(dir.resolve("report.html"))));
+            }
+        }
+        runs.sort(Comparator.comparingLong(Run::updated).reversed().thenComparing(Run::path));
+        reports.sort(Comparator.comparingLong(Report::updated).reversed().thenComparing(Report::path));
+        return new Overview(runs, reports);
+    }
+
+    /**
+     * The run folder {@code path} (e.g. {@code two-layer} or {@code mnist-small/t01-seed12345}) under
+     * {@code outputDir}, if it names one: each part a valid run name, so a request can never reach outside.
+     */
+    public static Optional<Path> find(Path outputDir, String path) {
+        String[] parts = path.split("/", -1);
+        if (parts.length < 1 || parts.length > 2) return Optional.empty();
+        Path dir = outputDir;
+        for (String part : parts) {
+            if (!RunName.isValid(part)) return Optional.empty();
+            dir = dir.resolve(part);
+        }
+        return isRun(dir) ? Optional.of(dir) : Optional.empty();
+    }
+
+    private static boolean isRun(Path dir) {
+        return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                && (Files.isRegularFile(dir.resolve(RunProgress.FILE)) || Files.isRegularFile(dir.resolve("metrics.json")));
+    }
+
+    private static Optional<Run> run(Path outputDir, Path dir, String group) {
+        if (!isRun(dir)) return Optional.empty();
+        String path = outputDir.relativize(dir).toString().replace('\\', '/');
+        RunFolder folder = new RunFolder(dir);
+        boolean report = Files.isRegularFile(folder.htmlReport());
+        Optional<RunProgress.Snapshot> progress = RunProgress.read(dir);
+        if (progress.isPresent()) {
+            RunProgress.Snapshot s = progress.get();
+            RunProgress.Started st = s.started();
+            Double val = s.epochs().isEmpty() ? null : s.epochs().get(s.epochs().size() - 1).validationAccuracy();
+            return Optional.of(new Run(path, name(dir), group, state(s.state()), s.epoch(), st.epochs(), val,
+                    s.finished() == null ? null : s.finished().testAccuracy(), st.engine(), st.architecture(),
+                    st.settings(), st.startedAt(), modified(dir.resolve(RunProgress.FILE)), report));
+        }
+        try {
+            RunMetrics m = Json.MAPPER.readValue(folder.metrics().toFile(), RunMetrics.class);
+            List<EpochStats> h = m.history();
+            Double val = h.isEmpty() ? null : h.get(h.size() - 1).validationAccuracy();
+            return Optional.of(new Run(path, name(dir), group, "finished", h.size(), m.config().training().epochs(), val,
+                    m.test() == null ? null : m.test().accuracy(), m.engine(), m.architecture(),
+                    TrainingSettings.optimiser(m.config()), null, modified(folder.metrics()), report));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // not a run of ours after all
+        }
+    }
+
+    private static String state(RunProgress.State s) {
+        return s.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Sub-folders that are not hidden (.previous, temp files) and not links. */
+    private static List<Path> folders(Path dir) {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !name(p).startsWith(".")).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String name(Path p) {
+        return p.getFileName().toString();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.mnistfcn.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mnistfcn.Json;
+import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.storage.RunProgress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The runs page's data: runs, sweep trials and reports under an output folder; one run's live events. */
+class RunsOverviewTest {
+    @TempDir
+    Path models;
+
+    private static EpochStats epoch(int n) {
+        return new EpochStats(n, 0.5 / n, 0.6 / n, 0.9 + n / 100.0, 1.0, 0.2, 55_000);
+    }
+
+    private RunProgress start(Path dir, String name, int epochs, int done) {
+        List<EpochStats> history = java.util.stream.IntStream.rangeClosed(1, done).mapToObj(RunsOverviewTest::epoch).toList();
+        return RunProgress.start(dir, new RunProgress.Started(name, "784-256-10", epochs, 50, "fused", "adam lr 0.01",
+                RunProgress.pid(), RunProgress.host(), Instant.now().toString()), history);
+    }
+
+    @Test
+    void listsRunsTrialsAndReports() throws Exception {
+        start(models.resolve("one-layer"), "one-layer", 20, 3);
+        RunProgress done = start(models.resolve("mnist-small").resolve("t01-seed12345"), "t01-seed12345", 2, 2);
+        done.finished(new RunProgress.Finished(0.95, null, Instant.now().toString()));
+        Files.writeString(models.resolve("mnist-small").resolve("report.html"), "<html></html>");
+        Files.createDirectories(models.resolve("compare"));
+        Files.writeString(models.resolve("compare").resolve("report.html"), "<html></html>");
+        Files.createDirectories(models.resolve("one-layer").resolve(".previous"));
+        Files.createDirectories(models.resolve("empty"));
+
+        RunsOverview.Overview o = RunsOverview.scan(models);
+        assertEquals(List.of("mnist-small/t01-seed12345", "one-layer"), o.runs().stream().map(RunsOverview.Run::path).sorted().toList());
+        RunsOverview.Run running = o.runs().stream().filter(r -> r.name().equals("one-layer")).findFirst().orElseThrow();
+        assertEquals("running", running.state());
+        assertEquals(3, running.epoch());
+        assertEquals(20, running.epochs());
+        assertEquals(0.93, running.validationAccuracy(), 1e-12);
+        RunsOverview.Run trial = o.runs().stream().filter(r -> r.group() != null).findFirst().orElseThrow();
+        assertEquals("mnist-small", trial.group());
+        assertEquals("finished", trial.state());
+        assertEquals(0.95, trial.testAccuracy());
+        assertEquals(List.of("compare:compare", "mnist-small:sweep"),
+                o.reports().stream().map(r -> r.path() + ":" + r.kind()).sorted().toList());
+        JsonNode json = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(o));
+        assertTrue(json.path("runs").get(0).has("validation_accuracy"), json.toString());
+    }
+
+    @Test
+    void findAcceptsRunPathsOnly() throws Exception {
+        start(models.resolve("one-layer"), "one-layer", 20, 1);
+        start(models.resolve("sweep").resolve("t01"), "t01", 20, 1);
+        assertTrue(RunsOverview.find(models, "one-layer").isPresent());
+        assertTrue(RunsOverview.find(models, "sweep/t01").isPresent());
+        for (String hostile : List.of("", ".", "..", "../one-layer", "one-layer/..", "one-layer/.previous", "/etc",
+                "sweep/t01/x", "sweep", "one-layer%2f..", "missing", "sweep//t01")) {
+            assertFalse(RunsOverview.find(models, hostile).isPresent(), hostile);
+        }
+    }
+
+    @Test
+    void eventsFollowTheRunThenEndWithItsState() throws Exception {
+        Path dir = models.resolve("live");
+        RunProgress p = start(dir, "live", 4, 1);
+        RunEvents events = new RunEvents(dir);
+        List<String> first = events.poll();
+        assertEquals(1, first.size());
+        assertEquals(1, Json.MAPPER.readTree(first.get(0)).path("epoch").asInt());
+        assertEquals(List.of(), events.poll(), "nothing new");
+        p.epoch(epoch(2));
+        p.epoch(epoch(3));
+        List<String> two = events.poll();
+        assertEquals(List.of(2, 3), two.stream().map(e -> readEpoch(e)).toList());
+        assertFalse(events.ended());
+        JsonNode now = Json.MAPPER.readTree(RunEvents.now(dir).orElseThrow());
+        assertEquals("running", now.path("state").asText());
+        assertEquals(3, now.path("history").size());
+        assertEquals(1.2, now.path("eta_seconds").asDouble(), 1e-9, "one epoch left at 1.2 s each");
+        p.epoch(epoch(4));
+        p.finished(new RunProgress.Finished(0.97, null, Instant.now().toString()));
+        List<String> last = events.poll();
+        assertEquals(2, last.size());
+        JsonNode end = Json.MAPPER.readTree(last.get(1));
+        assertEquals("finished", end.path("state").asText());
+        assertEquals(0.97, end.path("test_accuracy").asDouble());
+        assertTrue(events.ended());
+        assertEquals(List.of(), events.poll());
+    }
+
+    private static int readEpoch(String json) {
+        try {
+            return Json.MAPPER.readTree(json).path("epoch").asInt();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
