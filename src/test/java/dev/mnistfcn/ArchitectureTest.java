@@ -31,9 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArchitectureTest {
     /** Bottom to top. */
     static final List<String> LAYERS = List.of(
-            "dev.mnistfcn",              // UserError, Json, Mnist's constants
+            "dev.mnistfcn",              // UserError, Json, Mnist's constants, Argmax
             "dev.mnistfcn.config",       // YAML → validated records
-            "dev.mnistfcn.data",         // MNIST files, split, batches
+            "dev.mnistfcn.data",         // datasets, MNIST files, split, batches
             "dev.mnistfcn.digits",       // people's pictures → MNIST's 28×28 form
             "dev.mnistfcn.network",      // config → DL4J MultiLayerConfiguration
             "dev.mnistfcn.engine.fused", // the fast engine's kernels, update rules and support check

@@ -1,6 +1,5 @@
 package dev.mnistfcn.config;
 
-import dev.mnistfcn.Dataset;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -140,9 +139,9 @@ public final class ConfigLoader {
         String envDir = System.getenv(DATA_DIR_ENV);
         Map<String, String> all = new LinkedHashMap<>();
         // The variable names where MNIST lives: another dataset keeps its own folder (Fashion-MNIST: Debian's).
-        String dataset = overrides.getOrDefault("data.dataset", merged.at("/data/dataset").asText(Dataset.MNIST.id()));
+        String dataset = overrides.getOrDefault("data.dataset", merged.at("/data/dataset").asText(DatasetName.MNIST.id()));
         if (envDir != null && !envDir.isBlank() && !overrides.containsKey("data.dir")
-                && dataset.equals(Dataset.MNIST.id())) {
+                && dataset.equals(DatasetName.MNIST.id())) {
             all.put("data.dir", envDir);
         }
         all.putAll(overrides);

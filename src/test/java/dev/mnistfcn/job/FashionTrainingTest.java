@@ -1,7 +1,7 @@
 package dev.mnistfcn.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mnistfcn.Dataset;
+import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.cli.Main;
