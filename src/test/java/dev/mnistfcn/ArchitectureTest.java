@@ -62,9 +62,15 @@ class ArchitectureTest {
         return CompositeArchRule.of(rules);
     }
 
-    private static JavaClasses production() {
-        return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("dev.mnistfcn");
+    private static JavaClasses production;
+
+    /** Imported once for the three rules that read them (the import is most of this test's time). */
+    private static synchronized JavaClasses production() {
+        if (production == null) {
+            production = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                    .importPackages("dev.mnistfcn");
+        }
+        return production;
     }
 
     @Test
