@@ -31,9 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArchitectureTest {
     /** Bottom to top. */
     static final List<String> LAYERS = List.of(
-            "dev.mnistfcn",              // UserError, Json, Mnist's constants
+            "dev.mnistfcn",              // UserError, Json, Mnist's constants, Argmax
             "dev.mnistfcn.config",       // YAML → validated records
-            "dev.mnistfcn.data",         // MNIST files, split, batches
+            "dev.mnistfcn.data",         // datasets, MNIST files, split, batches
             "dev.mnistfcn.digits",       // people's pictures → MNIST's 28×28 form
             "dev.mnistfcn.network",      // config → DL4J MultiLayerConfiguration
             "dev.mnistfcn.engine.fused", // the fast engine's kernels, update rules and support check
@@ -62,9 +62,15 @@ class ArchitectureTest {
         return CompositeArchRule.of(rules);
     }
 
-    private static JavaClasses production() {
-        return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("dev.mnistfcn");
+    private static JavaClasses production;
+
+    /** Imported once for the three rules that read them (the import is most of this test's time). */
+    private static synchronized JavaClasses production() {
+        if (production == null) {
+            production = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                    .importPackages("dev.mnistfcn");
+        }
+        return production;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.mnistfcn;
 
+import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.data.DatasetFiles;
 import dev.mnistfcn.data.MnistFiles;
 

@@ -1,6 +1,6 @@
 package dev.mnistfcn.cli;
 
-import dev.mnistfcn.Dataset;
+import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.config.DataSpec;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.engine.Engine;

@@ -1,6 +1,5 @@
 package dev.mnistfcn.config;
 
-import dev.mnistfcn.Dataset;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -64,7 +63,7 @@ public final class ConfigLoader {
         if (!merged.has("name")) {
             merged.put("name", ConfigFiles.baseName(file));
         }
-        Overrides all = overrides.withDataDirFromEnvironment(merged.at("/data/dataset").asText(Dataset.MNIST.id()));
+        Overrides all = overrides.withDataDirFromEnvironment(merged.at("/data/dataset").asText(DatasetName.MNIST.id()));
         String where = file + (all.isEmpty() ? "" : " with overrides " + all.asMap());
         for (var entry : all.asMap().entrySet()) {
             DottedKeys.set(file, where, merged, entry.getKey(), entry.getValue(), written);

@@ -1,6 +1,5 @@
 package dev.mnistfcn.config;
 
-import dev.mnistfcn.Dataset;
 import org.nd4j.linalg.activations.Activation;
 
 import static dev.mnistfcn.Mnist.CLASSES;
@@ -44,8 +43,8 @@ public final class ConfigValidator {
         // The split first: the batch size is checked against what it leaves, so that an impossible split is
         // blamed on the data key that made it, not on training.batch_size.
         DataSpec d = c.data();
-        if (Dataset.byId(d.dataset()).isEmpty()) {
-            fail(where, "data.dataset", d.dataset(), "one of " + Dataset.ids() + " (both 28×28 grey images in ten "
+        if (DatasetName.byId(d.dataset()).isEmpty()) {
+            fail(where, "data.dataset", d.dataset(), "one of " + DatasetName.ids() + " (both 28×28 grey images in ten "
                     + "classes: handwritten digits, or Zalando's clothing pictures)");
         }
         if (d.dir().isBlank()) fail(where, "data.dir", d.dir(), "a folder path");

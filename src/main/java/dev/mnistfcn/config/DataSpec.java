@@ -1,22 +1,21 @@
 package dev.mnistfcn.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.mnistfcn.Dataset;
 
 /**
  * Which image set ({@code dataset}: mnist or fashion-mnist), where it lives and how it is split. As in the
  * TensorFlow tutorial, the first {@code validation_size} images of the training file validate and the rest train;
  * {@code train_limit} (0 = all) trims the training part for quick runs. {@code dir} defaults to the dataset's own
- * folder ({@link Dataset#defaultDir()}).
+ * folder ({@link DatasetName#defaultDir()}).
  */
 @JsonPropertyOrder({"dataset", "dir", "validation_size", "train_limit"})
 public record DataSpec(String dataset, String dir, Integer validationSize, Integer trainLimit) {
-    /** MNIST's folder ({@link Dataset#defaultDir()}), spelled out as a constant for picocli's annotations. */
+    /** MNIST's folder ({@link DatasetName#defaultDir()}), spelled out as a constant for picocli's annotations. */
     public static final String DEFAULT_DIR = "data/mnist";
 
     public DataSpec {
-        if (dataset == null) dataset = Dataset.MNIST.id();
-        if (dir == null) dir = Dataset.byId(dataset).map(Dataset::defaultDir).orElse(DEFAULT_DIR);
+        if (dataset == null) dataset = DatasetName.MNIST.id();
+        if (dir == null) dir = DatasetName.byId(dataset).map(DatasetName::defaultDir).orElse(DEFAULT_DIR);
         if (validationSize == null) validationSize = 5000;
         if (trainLimit == null) trainLimit = 0;
     }
@@ -24,10 +23,5 @@ public record DataSpec(String dataset, String dir, Integer validationSize, Integ
     /** MNIST in {@code dir}: what a spec was before datasets could be chosen. */
     public DataSpec(String dir, Integer validationSize, Integer trainLimit) {
         this(null, dir, validationSize, trainLimit);
-    }
-
-    /** The dataset this spec names; call after validation (an unknown name is a config error there). */
-    public Dataset kind() {
-        return Dataset.of(dataset);
     }
 }

@@ -1,6 +1,5 @@
 package dev.mnistfcn.data;
 
-import dev.mnistfcn.Dataset;
 import dev.mnistfcn.UserError;
 
 import java.io.BufferedInputStream;

@@ -1,6 +1,5 @@
 package dev.mnistfcn.data;
 
-import dev.mnistfcn.Dataset;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.DataSpec;
 import org.deeplearning4j.datasets.iterator.impl.MnistDataSetIterator;
@@ -32,7 +31,7 @@ import static dev.mnistfcn.Mnist.TRAIN_FILE_SIZE;
  */
 public record MnistSplits(DataSet train, DataSet validation, DataSet test) {
     public static MnistSplits load(DataSpec spec, Path dir) {
-        Map<String, Path> files = DatasetFiles.ensure(spec.kind(), dir);
+        Map<String, Path> files = DatasetFiles.ensure(Dataset.of(spec), dir);
         DataSet all = read(files, true, TRAIN_FILE_SIZE);
         int v = spec.validationSize();
         int trainEnd = spec.trainLimit() > 0 ? Math.min(TRAIN_FILE_SIZE, v + spec.trainLimit()) : TRAIN_FILE_SIZE;

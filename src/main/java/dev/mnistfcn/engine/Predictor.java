@@ -1,5 +1,7 @@
 package dev.mnistfcn.engine;
 
+import dev.mnistfcn.Argmax;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -13,6 +15,7 @@ public interface Predictor {
 
     /** The most probable class of each row. */
     default int[] classify(INDArray features) {
-        return probabilities(features).argMax(1).toIntVector();
+        INDArray p = probabilities(features);
+        return Argmax.ofRows(p.castTo(DataType.FLOAT).dup('c').data().asFloat(), (int) p.columns());
     }
 }

@@ -1,5 +1,6 @@
 package dev.mnistfcn.eval;
 
+import dev.mnistfcn.Argmax;
 import dev.mnistfcn.engine.Predictor;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -48,19 +49,12 @@ public final class Evaluator {
             }
         }
         for (int row = 0; row < labels.length; row += classes) {
-            eval.eval(argMax(probabilities, row, classes), argMax(labels, row, classes));
+            eval.eval(Argmax.of(probabilities, row, classes), Argmax.of(labels, row, classes));
         }
     }
 
-    /** The column of the largest value in the row starting at {@code from} (the first, if tied). */
-    private static int argMax(float[] v, int from, int classes) {
-        int best = 0;
-        for (int j = 1; j < classes; j++) if (v[from + j] > v[from + best]) best = j;
-        return best;
-    }
-
     /** The values of a matrix (or a view of one), row by row. */
-    private static float[] rowMajor(INDArray a) {
+    static float[] rowMajor(INDArray a) {
         return a.castTo(DataType.FLOAT).dup('c').data().asFloat(); // a copy of its own: a view's buffer is its parent's
     }
 }

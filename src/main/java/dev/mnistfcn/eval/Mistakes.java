@@ -1,5 +1,6 @@
 package dev.mnistfcn.eval;
 
+import dev.mnistfcn.Argmax;
 import dev.mnistfcn.engine.Predictor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -19,12 +20,13 @@ public final class Mistakes {
 
     public static List<Mistake> mostConfident(Predictor predictor, DataSet test, int n) {
         INDArray probs = predictor.probabilities(test.getFeatures());
-        INDArray predicted = probs.argMax(1);
-        INDArray truth = test.getLabels().argMax(1);
+        int classes = (int) probs.columns();
+        int[] predicted = Argmax.ofRows(Evaluator.rowMajor(probs), classes);
+        int[] truth = Argmax.ofRows(Evaluator.rowMajor(test.getLabels()), classes);
         List<Mistake> wrong = new ArrayList<>();
         for (int i = 0; i < test.numExamples(); i++) {
-            int p = predicted.getInt(i);
-            int t = truth.getInt(i);
+            int p = predicted[i];
+            int t = truth[i];
             if (p != t) {
                 wrong.add(new Mistake(i, t, p, probs.getDouble(i, p), null));
             }

@@ -1,6 +1,6 @@
 package dev.mnistfcn.job;
 
-import dev.mnistfcn.Dataset;
+import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.MnistSplits;
@@ -109,7 +109,7 @@ public final class CompareJob {
                 done++;
             }
             // Each config is tested on its own dataset: a comparison may hold MNIST and Fashion-MNIST configs.
-            DataSet test = tests.computeIfAbsent(base.data().kind(), d -> MnistSplits.loadTest(d, Path.of(base.data().dir())));
+            DataSet test = tests.computeIfAbsent(Dataset.of(base.data()), d -> MnistSplits.loadTest(d, Path.of(base.data().dir())));
             MultiLayerNetwork net = ModelFiles.load(first.model(), false).network();
             // The engine that trained the runs predicts too (decided once, as for training).
             Predictor predictor = Engine.choose(base.training().engine(), net.getLayerWiseConfigurations(),

@@ -1,6 +1,6 @@
 package dev.mnistfcn.job;
 
-import dev.mnistfcn.Dataset;
+import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigDiff;
@@ -172,8 +172,8 @@ public final class TrainingJob {
         MultiLayerNetwork net = start.net();
         String arch = NetworkFactory.architecture(net.getLayerWiseConfigurations());
         // MNIST is the default and goes unnamed; another dataset is named, with where it was read from.
-        String dataset = config.data().kind() == Dataset.MNIST ? ""
-                : "; " + config.data().kind().title() + " from " + config.data().dir();
+        String dataset = Dataset.of(config.data()) == Dataset.MNIST ? ""
+                : "; " + Dataset.of(config.data()).title() + " from " + config.data().dir();
         out.printf("%s: %s, %,d parameters%s; %,d training / %,d validation / %,d test images; %d epochs of batch %d%n",
                 config.name(), arch, net.numParams(), dataset, data.train().numExamples(), data.validation().numExamples(),
                 data.test().numExamples(), config.training().epochs(), config.training().batchSize());

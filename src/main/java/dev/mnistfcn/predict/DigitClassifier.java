@@ -1,5 +1,6 @@
 package dev.mnistfcn.predict;
 
+import dev.mnistfcn.Argmax;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.digits.MnistRecipe;
 import dev.mnistfcn.digits.UnreadableImage;
@@ -48,8 +49,7 @@ public final class DigitClassifier {
         }
         float[] p = predictor.probabilities(Nd4j.create(pixels, new long[]{1, Mnist.PIXELS}, DataType.FLOAT))
                 .toFloatVector();
-        int digit = 0;
-        for (int d = 1; d < p.length; d++) if (p[d] > p[digit]) digit = d;
+        int digit = Argmax.of(p);
         return new Prediction(digit, p[digit], p, pixels.clone());
     }
 

@@ -1,6 +1,6 @@
 package dev.mnistfcn.report;
 
-import dev.mnistfcn.Dataset;
+import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.eval.Mistakes.Mistake;
 import dev.mnistfcn.eval.Stats;
 import dev.mnistfcn.eval.EpochStats;
@@ -17,7 +17,7 @@ public record ConfigResult(String label, String architecture, int hiddenLayers, 
 
     /** The dataset the runs trained and were tested on. */
     public Dataset dataset() {
-        return runs.get(0).config().data().kind();
+        return Dataset.of(runs.get(0).config().data());
     }
 
     public double[] testAccuracies() {

@@ -1,6 +1,6 @@
 package dev.mnistfcn.report;
 
-import dev.mnistfcn.Dataset;
+import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.eval.Mistakes.Mistake;
 import dev.mnistfcn.eval.EpochStats;

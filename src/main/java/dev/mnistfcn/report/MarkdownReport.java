@@ -1,6 +1,6 @@
 package dev.mnistfcn.report;
 
-import dev.mnistfcn.Dataset;
+import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.eval.EpochStats;
 
 import java.util.Locale;
@@ -13,7 +13,7 @@ public final class MarkdownReport {
     public static String render(RunMetrics m) {
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(m.name()).append(": test-set report\n\n");
-        Dataset dataset = m.config().data().kind();
+        Dataset dataset = Dataset.of(m.config().data());
         String settings = TrainingSettings.joined(m.config());
         sb.append(String.format(Locale.ROOT, "Network %s (%,d parameters) on %s, %d epochs of batch %d, %s, seed %d%s.%n%n",
                 m.architecture(), m.parameters(), dataset.title(), m.history().size(), m.config().training().batchSize(),

@@ -1,6 +1,6 @@
 package dev.mnistfcn.walkthrough;
 
-import dev.mnistfcn.Dataset;
+import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ExperimentConfig;
@@ -37,7 +37,7 @@ public final class PlainDl4j {
         // 2. The data: DL4J's own iterator on the IDX files in our folder (its own download fails offline). It trains
         // on all 60,000 training images: no validation split (the train command holds out the first 5,000, as the
         // TensorFlow tutorial does), and none needed, as nothing here is tuned. data.train_limit > 0: a random subset.
-        if (config.data().kind() != Dataset.MNIST) {
+        if (Dataset.of(config.data()) != Dataset.MNIST) {
             throw new UserError("The walkthrough shows DL4J's own MnistDataSetIterator, which reads MNIST only, but config '"
                     + config.name() + "' has data.dataset: " + config.data().dataset() + ". Train it with the train "
                     + "command, or walk through an MNIST config (e.g. two-layer.yaml).");

@@ -1,5 +1,6 @@
 package dev.mnistfcn.cli;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("slow") // relaunching JVMs (docs/tests.md#test-tiers)
 class NativeSettingsTest {
 
     /** Started as {@code java -Xmx2g -Dfoo=bar ... Main}: the options and -D arrive as JVM input arguments. */

@@ -7,6 +7,7 @@ import dev.mnistfcn.TestModels;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.digits.UserPictures;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code predict} on a folder of real pictures and broken files, through {@link Main#run} as a user runs it. */
+@Tag("slow") // full CLI runs on a model trained for the tests (docs/tests.md#test-tiers)
 class PredictCommandTest {
     @TempDir
     static Path pictures;

@@ -4,6 +4,7 @@ import dev.mnistfcn.TestData;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.storage.ModelFiles;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code serve} as a user runs it: a real JVM that relaunches itself, serves, and stops cleanly on SIGTERM. */
+@Tag("slow") // a relaunching server JVM (docs/tests.md#test-tiers)
 class ServeCommandTest {
     @Test
     void servesUntilSigtermThenStops(@TempDir Path tmp) throws Exception {

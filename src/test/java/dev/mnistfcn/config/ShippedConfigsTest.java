@@ -74,7 +74,7 @@ class ShippedConfigsTest {
         ExperimentConfig mnist = ConfigLoader.load(Path.of("config/" + tutorial + ".yaml"), Map.of());
         ExperimentConfig fashion = ConfigLoader.load(Path.of("config/fashion-" + tutorial + ".yaml"), Map.of());
         assertEquals("fashion-" + tutorial, fashion.name());
-        assertEquals(dev.mnistfcn.Dataset.FASHION_MNIST, fashion.data().kind());
+        assertEquals(dev.mnistfcn.data.Dataset.FASHION_MNIST, dev.mnistfcn.data.Dataset.of(fashion.data()));
         assertEquals("/usr/share/datasets/fashion-mnist", fashion.data().dir(), "Debian's folder, by default");
         assertEquals(List.of("data.dataset", "data.dir", "name"), ConfigDiff.between(mnist, fashion).stream()
                 .map(ConfigDiff.Difference::key).sorted().toList());

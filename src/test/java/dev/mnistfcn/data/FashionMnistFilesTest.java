@@ -1,6 +1,5 @@
 package dev.mnistfcn.data;
 
-import dev.mnistfcn.Dataset;
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.DataSpec;

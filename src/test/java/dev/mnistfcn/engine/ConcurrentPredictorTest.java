@@ -40,7 +40,7 @@ class ConcurrentPredictorTest {
     private static final int[] BATCH_SIZES = {1, 7, 50, 130};
     /**
      * Dense inputs go through OpenBLAS, whose thread count is one global setting that a concurrent caller finds
-     * rather than sets (FusedDenseNetwork#useBlasThreadsFor): one or two threads sum in a different order, which
+     * rather than sets (BlasThreads in engine.fused): one or two threads sum in a different order, which
      * moves the last bits (6e-8 seen here). A race on shared arrays gives other rows' or half-written numbers.
      */
     private static final float ROUNDING = 1e-6f;

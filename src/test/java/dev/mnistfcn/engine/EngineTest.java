@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Foreign zips the fused engine does not compute (layer normalisation, an output layer without bias) are evaluated
  * through DL4J, to DL4J's own numbers, by {@code auto}; {@code fused} refuses them with a reason.
  */
+@Tag("slow") // full CLI evaluate runs on foreign zips (docs/tests.md#test-tiers)
 class EngineTest {
     private static final Path MNIST = TestData.mnistDir();
 

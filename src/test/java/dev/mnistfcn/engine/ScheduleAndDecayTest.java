@@ -9,6 +9,7 @@ import dev.mnistfcn.engine.fused.FusedSupport;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.storage.ModelFiles;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * end somewhere else than the same network at a fixed rate without decay, so that a schedule or decay that
  * neither engine applied could not pass.
  */
+@Tag("slow") // epochs of the fused engine against DL4J's fit, per schedule (docs/tests.md#test-tiers)
 class ScheduleAndDecayTest {
     private static final Path MNIST = TestData.mnistDir();
     private static MnistSplits data;

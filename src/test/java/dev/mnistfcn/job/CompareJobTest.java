@@ -3,6 +3,7 @@ package dev.mnistfcn.job;
 import dev.mnistfcn.TestData;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A real (small) comparison: trains once, reuses on the second call, writes a self-contained report. */
+@Tag("slow") // trains and compares configs on real MNIST (docs/tests.md#test-tiers)
 class CompareJobTest {
     @TempDir
     Path out;

@@ -5,6 +5,7 @@ import dev.mnistfcn.Json;
 import dev.mnistfcn.TestData;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (where it overfits within a few epochs): each run's console header, report.md and report.html name those settings,
  * and the comparison shows the epochs each seed trained and kept, as its metrics.json has them, not training.epochs.
  */
+@Tag("slow") // training runs on real MNIST (docs/tests.md#test-tiers)
 class EarlyStoppedCompareTest {
     private static final String SETTINGS = "schedule: exponential by epoch, gamma 0.9; dropout: input 0.1; "
             + "early stopping: val_loss, patience 1, min_delta 0";

@@ -11,6 +11,7 @@ import dev.mnistfcn.train.EarlyStoppingOutcome;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** training.early_stopping on real MNIST (a 3,000-image subset, where two-layer overfits within a few epochs). */
+@Tag("slow") // training runs on real MNIST, killed and resumed (docs/tests.md#test-tiers)
 class EarlyStoppingRunTest {
     @TempDir
     Path out;

@@ -1,7 +1,7 @@
 package dev.mnistfcn.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mnistfcn.Dataset;
+import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.cli.Main;
@@ -11,6 +11,7 @@ import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.storage.ModelFiles;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** fashion-two-layer.yaml through the whole pipeline, on a 3,000-image subset of real Fashion-MNIST. */
+@Tag("slow") // a training run on Fashion-MNIST (docs/tests.md#test-tiers)
 class FashionTrainingTest {
 
     @Test

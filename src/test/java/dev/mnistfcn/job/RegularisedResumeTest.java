@@ -5,6 +5,7 @@ import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.storage.ModelFiles;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ends bit for bit where the same run trained straight through ends: the dropout masks come from (seed, iteration)
  * and the schedule from the epoch count, both restored from the checkpoint.
  */
+@Tag("slow") // training runs on real MNIST, killed and resumed (docs/tests.md#test-tiers)
 class RegularisedResumeTest {
     @TempDir
     Path out;

@@ -10,6 +10,7 @@ import dev.mnistfcn.storage.CheckpointStore;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.RunLock;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code resume: auto}, the folder lock, and resumes that would make the files lie, on real MNIST subsets. */
+@Tag("slow") // training runs on real MNIST, killed and resumed (docs/tests.md#test-tiers)
 class ResumeTest {
     @TempDir
     Path out;

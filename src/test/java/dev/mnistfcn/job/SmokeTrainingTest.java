@@ -11,6 +11,7 @@ import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.train.Trainer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real DL4J training on real MNIST, on a 5,000-image subset. */
+@Tag("slow") // training runs on real MNIST (docs/tests.md#test-tiers)
 class SmokeTrainingTest {
 
     @Test

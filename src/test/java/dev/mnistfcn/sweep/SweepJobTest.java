@@ -9,6 +9,7 @@ import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.storage.RunFolder;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real (tiny) sweeps on real MNIST in real worker processes: halving's resumes, results, reuse, kill and rerun. */
+@Tag("slow") // sweeps in worker JVMs (docs/tests.md#test-tiers)
 class SweepJobTest {
     @TempDir
     Path dir;

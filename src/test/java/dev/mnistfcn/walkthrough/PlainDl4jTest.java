@@ -5,6 +5,7 @@ import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The walkthrough end to end on real MNIST: 1 epoch on 5,000 training images, all 10,000 test images. */
+@Tag("slow") // an epoch of DL4J's fit on real MNIST (docs/tests.md#test-tiers)
 class PlainDl4jTest {
 
     @Test

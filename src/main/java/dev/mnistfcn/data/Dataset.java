@@ -1,40 +1,43 @@
-package dev.mnistfcn;
+package dev.mnistfcn.data;
+
+import dev.mnistfcn.Mnist;
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.DataSpec;
+import dev.mnistfcn.config.DatasetName;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The image sets the app trains on ({@code data.dataset}). Both are MNIST-shaped ({@link Mnist}): 28×28 grey images
  * in ten classes, 60,000 to train and 10,000 to test, as four IDX files with the same names; only where the files
- * come from, their checksums and what the ten classes are called differ.
+ * come from, their checksums and what the ten classes are called differ. Their names and default folders are
+ * {@link DatasetName}'s, which configs are checked against.
  */
 public enum Dataset {
-    MNIST("mnist", "MNIST", "digit", "data/mnist",
+    MNIST(DatasetName.MNIST, "MNIST", "digit",
             List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")),
     /** Zalando's article images; labels in the order of its README (label 0 is T-shirt/top). */
-    FASHION_MNIST("fashion-mnist", "Fashion-MNIST", "class", "/usr/share/datasets/fashion-mnist",
+    FASHION_MNIST(DatasetName.FASHION_MNIST, "Fashion-MNIST", "class",
             List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
                     "Ankle boot"));
 
-    private final String id;
+    private final DatasetName name;
     private final String title;
     private final String classWord;
-    private final String defaultDir;
     private final List<String> classes;
 
-    Dataset(String id, String title, String classWord, String defaultDir, List<String> classes) {
-        this.id = id;
+    Dataset(DatasetName name, String title, String classWord, List<String> classes) {
+        this.name = name;
         this.title = title;
         this.classWord = classWord;
-        this.defaultDir = defaultDir;
         this.classes = classes;
     }
 
     /** The name in configs and metrics.json: {@code mnist}, {@code fashion-mnist}. */
     public String id() {
-        return id;
+        return name.id();
     }
 
     /** The name people write: MNIST, Fashion-MNIST. */
@@ -49,7 +52,7 @@ public enum Dataset {
 
     /** Where {@code data.dir} points when the config does not say (Fashion-MNIST: Debian's dataset-fashion-mnist). */
     public String defaultDir() {
-        return defaultDir;
+        return name.defaultDir();
     }
 
     /** The ten class names, label 0 first (MNIST's are the digits themselves). */
@@ -62,18 +65,19 @@ public enum Dataset {
         return label >= 0 && label < classes.size() ? classes.get(label) : Integer.toString(label);
     }
 
-    /** Accepted {@code data.dataset} values, for error messages. */
-    public static String ids() {
-        return Arrays.stream(values()).map(Dataset::id).collect(Collectors.joining(", "));
-    }
-
     public static Optional<Dataset> byId(String id) {
-        return Arrays.stream(values()).filter(d -> d.id.equals(id)).findFirst();
+        return DatasetName.byId(id).flatMap(n -> Arrays.stream(values()).filter(d -> d.name == n).findFirst());
     }
 
     /** The dataset named {@code id}; MNIST for null (files written before datasets were recorded were all MNIST). */
     public static Dataset of(String id) {
         if (id == null) return MNIST;
-        return byId(id).orElseThrow(() -> new UserError("Unknown dataset '" + id + "'. Expected one of " + ids() + "."));
+        return byId(id).orElseThrow(() -> new UserError("Unknown dataset '" + id + "'. Expected one of "
+                + DatasetName.ids() + "."));
+    }
+
+    /** The dataset {@code spec} names; call after validation (an unknown name is a config error there). */
+    public static Dataset of(DataSpec spec) {
+        return of(spec.dataset());
     }
 }

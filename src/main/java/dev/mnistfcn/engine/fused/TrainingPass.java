@@ -1,0 +1,138 @@
+package dev.mnistfcn.engine.fused;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static dev.mnistfcn.engine.fused.FusedDenseNetwork.floats;
+
+/**
+ * One training batch's forward and backward pass: the loss and gradient DL4J's {@code computeGradientAndScore}
+ * gives, with the dropout masks of the iteration. Layer 0 runs over the non-zero inputs only ({@link
+ * SparseFirstLayer}) where the training data is sparse enough, else through OpenBLAS as the layers after it.
+ */
+final class TrainingPass {
+    private final DenseLayers p;
+    private final ForwardPass forward;
+    private final DropoutMasks dropout;
+    private final Map<Integer, WorkingArrays> batches = new HashMap<>(); // by batch size
+    /** Layer 0 over the non-zero inputs while training on sparse data (chosen at the first fit), else null. */
+    private SparseFirstLayer firstLayer;
+    private INDArray listed;                // the features the listing below was made of
+    private SparseFirstLayer.Listing listing;
+
+    TrainingPass(DenseLayers p, ForwardPass forward, DropoutMasks dropout) {
+        this.p = p;
+        this.forward = forward;
+        this.dropout = dropout;
+    }
+
+    /**
+     * Takes layer 0 over the non-zero inputs where the Vector API is there and at most {@link
+     * SparseForward#MAX_DENSITY} of the first rows' inputs are non-zero (MNIST: 0.19; Fashion-MNIST: about 0.5,
+     * which stays on OpenBLAS); its weights then live input-major on the heap ({@link HeapLayout}).
+     */
+    void chooseFirstLayer(DataSet data) {
+        int sample = Math.min(1000, data.numExamples());
+        int[] width = p.width;
+        if (p.weights[0].stride()[0] == 1 && p.weights[0].stride()[1] == width[0]
+                && SparseFirstLayer.density(floats(data.getFeatures()), sample, width[0]) <= SparseForward.MAX_DENSITY) {
+            firstLayer = new SparseFirstLayer(width[0], width[1]);
+            p.layout = HeapLayout.inputMajor(p.weightOffset[0], width[0], width[1]);
+            p.layout.read(p.paramBuf, p.params);
+        }
+    }
+
+    /** Whether layer 0 runs over the non-zero inputs. */
+    boolean sparseFirstLayer() {
+        return firstLayer != null;
+    }
+
+    /** How many of layer 0's inputs go through OpenBLAS as dense. */
+    int denseInputs() {
+        return listing == null ? 0 : listing.dense().length;
+    }
+
+    /** The inputs of {@code data} as layer 0 takes them, listed at its first batch (training runs on one data set). */
+    private SparseFirstLayer.Listing listing(DataSet data, int batchRows) {
+        if (listed != data.getFeatures()) {
+            listing = SparseFirstLayer.Listing.forBatches(floats(data.getFeatures()), data.numExamples(), p.width[0], batchRows);
+            listed = data.getFeatures();
+        }
+        return listing;
+    }
+
+    /**
+     * Forward and backward pass over {@code rows}, with the dropout masks of {@code iteration}: returns the batch's
+     * mean cross-entropy and leaves in {@link DenseLayers#grads} its gradient, already divided by the batch size as
+     * DL4J's updater does.
+     */
+    double lossAndGradient(DataSet data, int[] rows, int iteration) {
+        int layers = p.layers;
+        int[] width = p.width;
+        int n = rows.length;
+        WorkingArrays b = batches.computeIfAbsent(n, k -> new WorkingArrays(width, k, true));
+        b.gatherLabels(data, rows);
+        dropout.draw(iteration, n, width);
+        boolean denseInputs = false; // layer 0 then calls OpenBLAS on each core, which must be at one thread
+        if (firstLayer != null) {
+            SparseFirstLayer.Listing all = listing(data, n);
+            denseInputs = all.dense().length > 0;
+            firstLayer.gather(all, rows, dropout.drops(0) ? dropout.mask(0) : null);
+            boolean blasOnAllCores = n * p.widestAfterFirst() >= BlasThreads.PARALLEL_PRODUCT;
+            BlasThreads.useFor(blasOnAllCores && !denseInputs ? n : 1);
+            firstLayer.forward(p.params, p.layout.weightIndex(0, 0), p.params, p.biasOffset[0], b.z[0], n);
+            if (blasOnAllCores) BlasThreads.useFor(n);
+            else firstLayer.listByInputInBackground(); // on the core OpenBLAS leaves free
+            forward.run(b, null, n, 1);
+        } else {
+            b.gatherInputs(data, rows);
+            if (dropout.drops(0)) { // the input rows are a copy already: drop in place
+                float[] x = b.droppedInput();
+                b.xBuf.get(0, x);
+                dropout.apply(0, x, x.length);
+                b.xBuf.put(0, x);
+            }
+            forward.run(b, b.xMatrix, n, 0);
+        }
+        double loss = crossEntropy(b.z[layers - 1], b.labels, b.delta[layers - 1], n, width[layers]);
+
+        // Backward: dW = a_prevᵀ·δ (into the network's gradient view), δ_prev = (δ·Wᵀ) ⊙ f'(z_prev).
+        for (int i = layers - 1; i >= 0; i--) {
+            int m = width[i + 1];
+            if (i == 0 && firstLayer != null) break; // below, into the heap gradient
+            b.deltaBuf[i].put(0, b.delta[i], 0, n * m);
+            Gemm.multiply(i == 0 ? b.xMatrix : b.outMatrix[i - 1], true, b.deltaMatrix[i], false, p.weightGradMatrix[i]);
+            if (i > 0) {
+                Gemm.multiply(b.deltaMatrix[i], false, p.weightMatrix[i], true, b.deltaMatrix[i - 1]);
+                int k = width[i];
+                b.deltaBuf[i - 1].get(0, b.delta[i - 1], 0, n * k);
+                if (dropout.drops(i)) dropout.apply(i, b.delta[i - 1], n * k); // DL4J's Dropout.backprop
+                p.activation[i - 1].multiplyByDerivative(b.delta[i - 1], b.z[i - 1], b.a[i - 1], n * k);
+            }
+        }
+        p.layout.readAllBut(p.gradBuf, p.grads);
+        for (int i = 0; i < layers; i++) p.biasGradient(b.delta[i], n, width[i + 1], p.biasOffset[i]);
+        // Last, so that the update's two-core split follows at once, while the helper that shared this still spins.
+        if (firstLayer != null) {
+            if (denseInputs) BlasThreads.useFor(1);
+            firstLayer.weightGradient(b.delta[0], p.grads, p.layout.weightIndex(0, 0));
+        }
+        return loss;
+    }
+
+    /**
+     * The mean cross-entropy of probabilities {@code p} (clipped at 1e-10 as DL4J's {@code LossMCXENT} does)
+     * and δ = (p − y) / n, which already includes DL4J's division by the batch size.
+     */
+    private static double crossEntropy(float[] p, float[] y, float[] delta, int n, int classes) {
+        double loss = 0;
+        for (int i = 0; i < n * classes; i++) {
+            if (y[i] != 0f) loss -= y[i] * Math.log(Math.max(p[i], 1e-10f));
+            delta[i] = (p[i] - y[i]) / n;
+        }
+        return loss / n;
+    }
+}
