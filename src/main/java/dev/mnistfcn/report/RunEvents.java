@@ -81,6 +81,7 @@ public final class RunEvents {
     private static ObjectNode epoch(EpochStats e, RunProgress.Snapshot s) {
         ObjectNode o = Json.MAPPER.valueToTree(e);
         o.put("epochs", s.started().epochs());
+        if (s.state() == RunProgress.State.RUNNING) o.put("eta_seconds", eta(s));
         return o;
     }
 

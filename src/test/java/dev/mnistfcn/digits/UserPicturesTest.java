@@ -5,6 +5,7 @@ import dev.mnistfcn.TestData;
 import dev.mnistfcn.TestModels;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.predict.DigitClassifier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * light, ×4–×12, off-centre on non-square canvases, noise and specks, JPEG, transparent RGBA), read back from their
  * file bytes and classified by a real two-layer.yaml model. The recipe must get ≥ 90% right and beat a naive resize.
  */
+@Tag("slow") // trains a model before it reads the pictures (docs/tests.md#test-tiers)
 class UserPicturesTest {
     static final int DIGITS = 300;
 

@@ -11,6 +11,7 @@ import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.job.TrainingJob;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Checkpoints, best/last, pruning, resume, and the save → restore round trip, on real MNIST subsets. */
+@Tag("slow") // training runs on real MNIST subsets (docs/tests.md#test-tiers)
 class CheckpointTest {
     static Path mnist;
 

@@ -2,6 +2,7 @@ package dev.mnistfcn.storage;
 
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.cli.Main;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * it; the finished model is bit for bit the one an uninterrupted run trains. (The full-size version, 50 kills
  * over a whole run's life and a compare: {@code scripts/kill-loop.py}.)
  */
+@Tag("slow") // trains and kills child JVMs on real MNIST (docs/tests.md#test-tiers)
 class CrashSafetyTest {
     static final int KILLS = 10;
     static final int EPOCHS = 200;
