@@ -147,6 +147,7 @@ public final class ModelFiles {
         byte[] updater = null;
         byte[] metadata = null;
         boolean hasUpdater = false;
+        boolean sameConfiguration = false;
         Set<String> seen = new HashSet<>();
         try (ZipInputStream in = new ZipInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
@@ -159,13 +160,8 @@ public final class ModelFiles {
                 if (seen.size() > ModelZipLimits.MAX_ENTRIES) throw tooManyEntries(file, "more than " + seen.size() + " entries");
                 long size = e.getSize();
                 switch (name) {
-                    case CONFIGURATION -> {
-                        if (!Arrays.equals(configuration, ModelZipLimits.read(file, name, in, ModelZipLimits.CONFIGURATION_BYTES, size))) {
-                            throw new UserError("Model file " + file + " was rejected: its " + CONFIGURATION + " reads "
-                                    + "differently through the zip's index and front to back, so zip readers disagree on "
-                                    + "the network. A zip written by mnist-fcn or ModelSerializer.writeModel has one.");
-                        }
-                    }
+                    case CONFIGURATION -> sameConfiguration = Arrays.equals(configuration,
+                            ModelZipLimits.read(file, name, in, ModelZipLimits.CONFIGURATION_BYTES, size));
                     case COEFFICIENTS -> coefficients = ModelZipLimits.read(file, name, in, needs.coefficientBytes(), size);
                     case UPDATER -> {
                         hasUpdater = true;
@@ -181,6 +177,11 @@ public final class ModelFiles {
         }
         if (!seen.contains(CONFIGURATION) || coefficients == null) {
             throw notAModel(file);
+        }
+        if (!sameConfiguration) {
+            throw new UserError("Model file " + file + " was rejected: its " + CONFIGURATION + " reads differently "
+                    + "through the zip's index and front to back, so zip readers disagree on the network. A zip written "
+                    + "by mnist-fcn or ModelSerializer.writeModel has one.");
         }
         ModelMetadata meta = null;
         if (metadata != null) {

@@ -176,6 +176,13 @@ final class ModelZipLimits {
                 if (info[i] < 0) throw damaged(file, entry, "its shape has a negative size");
                 elements = Math.multiplyExact(elements, info[i]);
             }
+            // Nd4j.write writes a dense copy: strides as 'c' or 'f' order lays it out, element-wise stride 1. Any
+            // other stride would have native code read past the data.
+            int r = (int) rank;
+            char order = (char) info[2 * r + 3];
+            if (!contiguous(info, r, order) || info[2 * r + 2] != 1 && elements > 1) {
+                throw damaged(file, entry, "its shape information is not that of a dense array");
+            }
             Header data = Header.read(in);
             long after = raw.available();
             if (!data.type.isFPType() || data.length != elements || data.length > maxLength
@@ -187,7 +194,23 @@ final class ModelZipLimits {
         } catch (IOException | IllegalArgumentException | ArithmeticException e) {
             throw damaged(file, entry, "its header cannot be read (" + e.getClass().getSimpleName() + ")");
         }
-        return Nd4j.read(new DataInputStream(new ByteArrayInputStream(bytes)));
+        try {
+            return Nd4j.read(new DataInputStream(new ByteArrayInputStream(bytes)));
+        } catch (RuntimeException e) {
+            throw damaged(file, entry, "ND4J cannot read it (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** Whether the strides in {@code info} are those of a dense array of its shape in {@code order}. */
+    private static boolean contiguous(long[] info, int rank, char order) {
+        if (order != 'c' && order != 'f') return false;
+        long stride = 1;
+        for (int k = 0; k < rank; k++) {
+            int dim = order == 'c' ? rank - 1 - k : k;
+            if (info[1 + rank + dim] != stride && info[1 + dim] > 1) return false;
+            stride *= info[1 + dim];
+        }
+        return true;
     }
 
     private static UserError damaged(Path file, String entry, String what) {
