@@ -6,7 +6,8 @@
 #   scripts/spark-standalone.sh SWEEP.yaml [--name NAME]
 #   e.g. scripts/spark-standalone.sh config/sweeps/spark-four.yaml
 #
-# Environment: SPARK_CORES (Worker cores, default 2), SPARK_MEMORY (Worker memory, default 4g), MASTER_PORT (7077),
+# Environment: MNIST_FCN_SPARK_SECRET (the cluster's shared secret: Spark's authentication is on for every JVM; unset,
+# one is made for this cluster's lifetime), SPARK_CORES (Worker cores, default 2), SPARK_MEMORY (Worker memory, default 4g), MASTER_PORT (7077),
 # MASTER_UI_PORT (8080), WORKER_UI_PORT (8081), KEEP_WORK=1 keeps the work folder (logs of Master, Worker and
 # executors). Spark comes from the Maven profile (no Spark download or install): the daemons run from the profile's
 # classpath, with an empty SPARK_HOME whose jars/ the Worker's executor command expects.
@@ -64,8 +65,14 @@ cat > "$work/logback.xml" <<'EOF'
   <root level="WARN"><appender-ref ref="OUT"/></root>
 </configuration>
 EOF
+# Spark's authentication on every JVM of the cluster, with one secret: the Master and Worker read it from Spark's
+# own _SPARK_AUTH_SECRET (the Worker hands it to its executors so), the sweep's driver from MNIST_FCN_SPARK_SECRET;
+# never on a command line, where ps shows it.
+secret=${MNIST_FCN_SPARK_SECRET:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}
+export MNIST_FCN_SPARK_SECRET=$secret
 daemon() {
-    exec java -Xmx512m "${opens[@]}" -Dlogback.configurationFile="$work/logback.xml" -cp "$classpath" "$@"
+    _SPARK_AUTH_SECRET=$secret exec java -Xmx512m "${opens[@]}" -Dspark.authenticate=true \
+        -Dlogback.configurationFile="$work/logback.xml" -cp "$classpath" "$@"
 }
 
 daemon org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$port" --webui-port "$master_ui" \

@@ -2,6 +2,7 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.sweep.ChildJvm;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -32,6 +33,15 @@ import java.util.regex.Pattern;
  */
 public final class NativeSettings {
     static final String MARKER = "MNIST_FCN_RELAUNCHED";
+    /**
+     * The child's first line on stderr once its main runs: the parent holds back what comes before (the JVM's own
+     * messages) and, if the child exits without it, knows the JVM failed to start rather than the user's program.
+     */
+    static final String STARTED = "[mnist-fcn: tuned JVM started]";
+    /** What the parent's JVM got from these variables is on the child's command line already: not twice. */
+    static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+    /** The JVM's own output before the handshake kept for a warning; beyond it, it is passed on as it comes. */
+    private static final int HELD_BYTES = 64 << 10;
     /** How long a stopped parent waits for its child to stop (serve's grace for requests in flight, and some). */
     private static final int CHILD_SHUTDOWN_SECONDS = 15;
     /**
@@ -41,7 +51,8 @@ public final class NativeSettings {
      * twice the heap, is lifted rather than let it fail a run. The Vector API module lets inference use
      * {@code SparseForward} (10,000 test images in batches of 50: see README, Performance).
      */
-    static final List<String> JVM_OPTIONS = ChildJvm.OPTIONS;
+    static final List<String> JVM_OPTIONS = List.of("-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0",
+            "--add-modules", "jdk.incubator.vector");
     /** What the JVM prints first on stderr for that module; said once here rather than on every run. */
     static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
 
@@ -55,8 +66,6 @@ public final class NativeSettings {
     private static final List<String> NOT_FORWARDED = List.of("java.class.path", "jdk.module.", "sun.java.command",
             "sun.java.launcher", "maven.", "classworlds.", "library.jansi.", "jansi.", "guice.",
             "org.slf4j.simpleLogger.", "exec.", "com.sun.management.jmxremote");
-    /** Agents (debugger, profilers) listen on a port or write a file that belongs to one process. */
-    private static final Pattern PROCESS_BOUND = Pattern.compile("-agentlib:.*|-agentpath:.*|-javaagent:.*|-Xrun.*|-Xdebug|-Xnoagent");
     /** Options that size the heap; with any of them our -Xmx would override theirs, or clash (-Xms2g > -Xmx1g). */
     private static final Pattern HEAP_SIZE = Pattern.compile("-Xm[sx].*|-XX:(Max|Initial|Min)HeapSize=.*|-XX:\\w*RAM\\w*=.*");
 
@@ -90,54 +99,105 @@ public final class NativeSettings {
 
     /**
      * Runs {@code args} in a tuned child JVM and returns its exit code, or empty when this JVM should
-     * run them itself (already tuned, relaunched, or turned off).
+     * run them itself (already tuned, relaunched, turned off, a tool attached, or the child JVM failed to start).
      */
     public static Optional<Integer> relaunchIfNeeded(Class<?> mainClass, String[] args) {
         if (System.getenv(MARKER) != null) {
             // We are the child: if the parent is killed (even by SIGKILL, which it cannot forward), stop too.
             ChildJvm.exitWithParent();
+            System.err.println(STARTED);
+            System.err.flush();
             return Optional.empty();
         }
         Map<String, String> env = environment();
         if (env.isEmpty() || System.getenv("MNIST_FCN_NO_RELAUNCH") != null) {
             return Optional.empty();
         }
+        // A debugger or profiler attached to this JVM is there to see the program: run it here. (A child could not
+        // have it anyway: its port or file belongs to this process.)
+        Optional<String> agent = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> ChildJvm.PROCESS_BOUND.matcher(a).matches()).findFirst();
+        if (agent.isPresent()) {
+            System.err.println("note: running in this JVM, not in a tuned child JVM, because " + agent.get()
+                    + " attaches a tool to this one; for ND4J's tuned threads, start it with "
+                    + String.join(" ", env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                    + " in the environment.");
+            return Optional.empty();
+        }
+        List<String> cmd = command(mainClass, List.of(), List.of(args));
+        return cmd.isEmpty() ? Optional.empty() : relaunch(cmd, env, System.err);
+    }
+
+    /**
+     * {@code java <the child's options> extra -cp <ours> mainClass args}, or empty when this JVM cannot tell its
+     * classpath.
+     */
+    static List<String> command(Class<?> mainClass, List<String> extraOptions, List<String> args) {
         String classpath = ChildJvm.classpath();
-        if (classpath.isEmpty()) return Optional.empty();
+        if (classpath.isEmpty()) return List.of();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Map<String, String> properties = new HashMap<>();
         for (String key : System.getProperties().stringPropertyNames()) properties.put(key, System.getProperty(key));
         cmd.addAll(childJvmOptions(properties, ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        cmd.addAll(extraOptions);
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(mainClass.getName());
-        cmd.addAll(List.of(args));
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /**
+     * The child's exit code once it started the program; empty, with a warning on {@code err}, when its JVM could
+     * not start (a JVM that cannot be run, or one that exits before our main: an option or agent it refuses).
+     */
+    static Optional<Integer> relaunch(List<String> cmd, Map<String, String> env, PrintStream err) {
+        Child child;
         try {
-            return Optional.of(runAttached(cmd, env));
+            child = runAttached(cmd, env);
         } catch (IOException e) {
-            return Optional.empty(); // cannot start a JVM: run here, untuned
+            err.println("warning: cannot start a tuned child JVM (" + e.getMessage() + "); running in this JVM, untuned.");
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of(130);
         }
+        if (child.started()) return Optional.of(child.exitCode());
+        String said = child.before().strip().lines().map(String::strip).filter(l -> !l.isEmpty())
+                .reduce((a, b) -> a + " | " + b).orElse("nothing");
+        err.println("warning: the tuned child JVM exited (code " + child.exitCode() + ") before mnist-fcn started in "
+                + "it; it said: " + (said.length() > 600 ? said.substring(0, 600) + "…" : said) + ". Running in this JVM "
+                + "instead, untuned (MNIST_FCN_NO_RELAUNCH=1 skips the child JVM).");
+        return Optional.empty();
+    }
+
+    /**
+     * How a child ended: {@code started} once its main ran (or this JVM is stopping, or its stderr is still open:
+     * never run the program twice); {@code before}, what its JVM printed before it, when it did not.
+     */
+    record Child(boolean started, int exitCode, String before) {
     }
 
     /**
      * Runs {@code cmd} in a child JVM marked as relaunched, on this terminal (its stderr minus the JVM's incubator
-     * notice), and returns its exit code. Ctrl+C reaches the whole process group; a shutdown hook covers a plain
-     * SIGTERM of this JVM and waits for the child's own shutdown (serve answers the requests in flight): the child
-     * halts when this JVM exits.
+     * notice), without the variables whose options its command line carries ({@link #OPTION_VARIABLES}). Ctrl+C
+     * reaches the whole process group; a shutdown hook covers a plain SIGTERM of this JVM and waits for the child's
+     * own shutdown (serve answers the requests in flight): the child halts when this JVM exits.
      */
-    static int runAttached(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+    static Child runAttached(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO().redirectError(ProcessBuilder.Redirect.PIPE);
+        pb.environment().keySet().removeAll(OPTION_VARIABLES);
         pb.environment().putAll(env);
         pb.environment().put(MARKER, "1");
         Process child = pb.start();
-        Thread stderr = new Thread(() -> copyWithoutIncubatorWarning(child.getErrorStream(), System.err));
+        Handshake handshake = new Handshake();
+        Thread stderr = new Thread(() -> handshake.copy(child.getErrorStream(), System.err));
         stderr.setDaemon(true);
         stderr.start();
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Thread hook = new Thread(() -> {
+            stopping.set(true);
             child.destroy();
             try {
                 child.waitFor(CHILD_SHUTDOWN_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
@@ -148,8 +208,9 @@ public final class NativeSettings {
         Runtime.getRuntime().addShutdownHook(hook);
         int code = child.waitFor();
         stderr.join(1000);
-        Runtime.getRuntime().removeShutdownHook(hook);
-        return code;
+        if (!stopping.get()) Runtime.getRuntime().removeShutdownHook(hook);
+        boolean failedToStart = handshake.ended && !handshake.started && !stopping.get();
+        return new Child(!failedToStart, code, handshake.held.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
@@ -168,7 +229,7 @@ public final class NativeSettings {
         List<String> options = new ArrayList<>();
         for (String arg : inputArgs) {
             if (arg.startsWith("-D")) continue; // taken from properties below, with their current value
-            if (!PROCESS_BOUND.matcher(arg).matches()) options.add(arg);
+            if (!ChildJvm.PROCESS_BOUND.matcher(arg).matches()) options.add(arg);
         }
         boolean userSizesHeap = options.stream().anyMatch(o -> HEAP_SIZE.matcher(o).matches());
         List<String> result = new ArrayList<>();
@@ -200,28 +261,45 @@ public final class NativeSettings {
     }
 
     /**
-     * Copies the child's stderr as it comes (progress bars are partial lines), minus the JVM's incubator notice
-     * if that is its first line.
+     * Copies a child's stderr: up to {@link #STARTED} line by line, holding back the JVM's messages (its incubator
+     * notice dropped: this JVM printed its own), then as it comes (progress bars are partial lines).
      */
-    static void copyWithoutIncubatorWarning(InputStream in, PrintStream out) {
-        try {
-            // Holds back only what so far matches the start of the notice.
-            byte[] notice = (INCUBATOR_WARNING + System.lineSeparator()).getBytes();
-            int matched = 0;
-            int b = 0;
-            while (matched < notice.length && (b = in.read()) == (notice[matched] & 0xff)) matched++;
-            if (matched < notice.length) {
-                out.write(notice, 0, matched);
-                if (b >= 0) out.write(b);
+    static final class Handshake {
+        final ByteArrayOutputStream held = new ByteArrayOutputStream();
+        volatile boolean started;
+        volatile boolean ended;
+
+        void copy(InputStream in, PrintStream out) {
+            try {
+                ByteArrayOutputStream line = new ByteArrayOutputStream();
+                for (int b; !started && (b = in.read()) >= 0; ) {
+                    line.write(b);
+                    if (b != '\n') continue;
+                    String text = line.toString(java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
+                    if (text.equals(STARTED)) {
+                        started = true;
+                        held.writeTo(out);
+                    } else if (!text.equals(INCUBATOR_WARNING)) {
+                        line.writeTo(held);
+                        if (held.size() > HELD_BYTES) { // not a JVM failing to start: pass it on
+                            held.writeTo(out);
+                            held.reset();
+                        }
+                    }
+                    line.reset();
+                }
+                if (!started) line.writeTo(held);
                 out.flush();
+                byte[] buf = new byte[8192];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+            } catch (IOException ignored) {
+                // the child is gone
+            } finally {
+                ended = true;
             }
-            byte[] buf = new byte[8192];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                out.write(buf, 0, n);
-                out.flush();
-            }
-        } catch (IOException ignored) {
-            // the child is gone
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.mnistfcn.cli;
 
 import dev.mnistfcn.UserError;
-import dev.mnistfcn.sweep.ChildJvm;
 import dev.mnistfcn.sweep.LocalEngine;
 import dev.mnistfcn.sweep.SweepFile;
 import dev.mnistfcn.sweep.SweepJob;
@@ -94,6 +93,17 @@ public final class SweepCommand implements Callable<Integer> {
         List<String> opens = (List<String>) sparkEngine().getField("JAVA_OPENS").get(null);
         List<String> args = new ArrayList<>(List.of("sweep", file, "--engine", "spark", "--master", master));
         if (name != null) args.addAll(List.of("--name", name));
-        return NativeSettings.runAttached(ChildJvm.command(opens, Main.class.getName(), args), NativeSettings.environment());
+        List<String> cmd = NativeSettings.command(Main.class, opens, args);
+        if (cmd.isEmpty()) {
+            throw new UserError("--engine spark needs a JVM started with --add-opens, and this one cannot tell its "
+                    + "classpath to start it; run through mvn -Pspark exec:java or java -cp.");
+        }
+        NativeSettings.Child child = NativeSettings.runAttached(cmd, NativeSettings.environment());
+        if (!child.started()) {
+            throw new UserError("The JVM for the Spark sweep did not start (exit code " + child.exitCode() + "): "
+                    + child.before().strip().replace(System.lineSeparator(), " | ") + ". Check the JVM options and "
+                    + "JAVA_TOOL_OPTIONS this one runs with.");
+        }
+        return child.exitCode();
     }
 }

@@ -2,6 +2,8 @@ package dev.mnistfcn.storage;
 
 import dev.mnistfcn.UserError;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,11 +25,16 @@ import java.util.regex.Pattern;
  * Files are written under a temporary name and renamed atomically ({@link AtomicFiles}), so a name
  * that matches {@code epoch-NN.zip} is always complete, and a crash leaves only {@code .tmp-*} files,
  * which are ignored, and removed by the next run of the folder ({@link RunFolder#removeUnfinishedWrites}).
+ * Any other name (a copy, {@code epoch-5.zip}, {@code epoch-99999999999.zip}) is not ours: ignored, with a warning.
  */
 public final class CheckpointStore {
     public static final String FOLDER = "checkpoints";
     public static final String BEST = "best.zip";
-    private static final Pattern NAME = Pattern.compile("epoch-(\\d+)\\.zip");
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+    /** Digits as {@link #fileName} writes them; an epoch is an int, so at most 10 (the value is checked too). */
+    private static final Pattern NAME = Pattern.compile("epoch-(\\d{2,10})\\.zip");
+    /** Each foreign file is warned about once, not on every listing (one per checkpoint saved). */
+    private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
 
     private final Path dir;
     private final int keep;
@@ -71,7 +80,15 @@ public final class CheckpointStore {
         if (!Files.isDirectory(dir)) return List.of();
         List<Path> out = new ArrayList<>();
         try (var files = Files.list(dir)) {
-            files.filter(p -> NAME.matcher(p.getFileName().toString()).matches()).forEach(out::add);
+            files.forEach(p -> {
+                String name = p.getFileName().toString();
+                if (epochOf(p) >= 0) {
+                    out.add(p);
+                } else if (!name.equals(BEST) && !name.startsWith(AtomicFiles.TEMP_PREFIX) && WARNED.add(p.toAbsolutePath())) {
+                    LOG.warn("Ignoring {}: not a checkpoint name mnist-fcn writes (epoch-NN.zip, NN the epoch, at least "
+                            + "two digits, at most {}), so it is neither resumed from nor pruned.", p, Integer.MAX_VALUE);
+                }
+            });
         } catch (IOException e) {
             throw new UserError("Cannot list checkpoints in " + dir + ": " + e.getMessage());
         }
@@ -83,9 +100,13 @@ public final class CheckpointStore {
         return list().stream().findFirst();
     }
 
+    /** The epoch of a checkpoint named exactly as {@link #fileName} names it, else -1. */
     public static int epochOf(Path checkpoint) {
-        Matcher m = NAME.matcher(checkpoint.getFileName().toString());
-        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+        String name = checkpoint.getFileName().toString();
+        Matcher m = NAME.matcher(name);
+        if (!m.matches()) return -1;
+        long epoch = Long.parseLong(m.group(1)); // ≤ 10 digits: always a long
+        return epoch <= Integer.MAX_VALUE && fileName((int) epoch).equals(name) ? (int) epoch : -1;
     }
 
     private void prune() throws IOException {

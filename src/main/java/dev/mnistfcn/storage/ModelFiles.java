@@ -13,7 +13,9 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +24,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -39,8 +42,8 @@ import java.util.zip.ZipOutputStream;
  * {@link AtomicFiles}. Reading: the zip is checked first (readable, no absolute or {@code ..} entry
  * names, a DL4J network, no entry that DL4J would read with Java deserialization, type ids in
  * configuration.json that name DL4J/ND4J classes only, 784 inputs and 10 outputs), both as listed in its central
- * directory and as DL4J reads it (front to back), and only then are the same bytes handed to
- * {@link ModelSerializer#restoreMultiLayerNetwork}.
+ * directory and as DL4J reads it (front to back), every entry inflated only up to what the declared network needs
+ * ({@link ModelZipLimits}), and the network is built from those very bytes as ModelSerializer builds it.
  */
 public final class ModelFiles {
     public static final String METADATA_ENTRY = "mnist-fcn.json";
@@ -103,26 +106,30 @@ public final class ModelFiles {
             throw new UserError("Model file " + file.toAbsolutePath() + " does not exist. Train one first "
                     + "(mvn compile exec:java -Dconfig=two-layer.yaml writes models/two-layer/model.zip) or check the path.");
         }
-        ModelMetadata meta = null;
-        byte[] content;
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            var entries = zip.entries();
-            while (entries.hasMoreElements()) {
-                checkEntryName(file, entries.nextElement().getName());
+        long fileBytes;
+        byte[] configuration;
+        try {
+            fileBytes = Files.size(file);
+            // A central directory is read whole into memory when the zip is opened: bounded by the file's size.
+            if (fileBytes > ModelZipLimits.MAX_FILE_BYTES) {
+                throw new UserError("Model file " + file + " was rejected: it is " + fileBytes + " bytes, over the "
+                        + ModelZipLimits.MAX_FILE_BYTES + " bytes of the largest model zip mnist-fcn loads (a network of "
+                        + (ModelZipLimits.MAX_COEFFICIENT_BYTES >> 20) + " MiB of parameters with its updater state).");
             }
-            if (zip.getEntry(CONFIGURATION) == null || zip.getEntry(COEFFICIENTS) == null) {
-                throw notAModel(file);
-            }
-            ZipEntry m = zip.getEntry(METADATA_ENTRY);
-            if (m != null) {
-                try (InputStream in = zip.getInputStream(m)) {
-                    meta = Json.MAPPER.readValue(in, ModelMetadata.class);
-                } catch (IOException e) {
-                    throw new UserError("Model file " + file + " has an unreadable " + METADATA_ENTRY + " (" + e.getMessage()
-                            + "). The file is damaged; use another checkpoint.");
+            try (ZipFile zip = new ZipFile(file.toFile())) {
+                if (zip.size() > ModelZipLimits.MAX_ENTRIES) throw tooManyEntries(file, zip.size() + " entries");
+                var entries = zip.entries();
+                while (entries.hasMoreElements()) {
+                    checkEntryName(file, entries.nextElement().getName());
+                }
+                ZipEntry c = zip.getEntry(CONFIGURATION);
+                if (c == null || zip.getEntry(COEFFICIENTS) == null) {
+                    throw notAModel(file);
+                }
+                try (InputStream in = zip.getInputStream(c)) {
+                    configuration = ModelZipLimits.read(file, CONFIGURATION, in, ModelZipLimits.CONFIGURATION_BYTES, c.getSize());
                 }
             }
-            content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new UserError("Model file " + file.toAbsolutePath() + " does not exist.");
         } catch (ZipException e) {
@@ -130,14 +137,19 @@ public final class ModelFiles {
         } catch (IOException e) {
             throw new UserError("Model file " + file + " cannot be read: " + e.getMessage());
         }
+        // The configuration first: it says how large every other entry may be.
+        MultiLayerConfiguration conf = configuration(file, configuration);
+        ModelZipLimits.Needs needs = ModelZipLimits.needs(file, conf);
         // DL4J reads a zip front to back (ModelSerializer's ZipInputStream, the last of two same-named entries
         // winning), which can find entries that the central directory read above does not list. So the checks run
-        // again on that view, and DL4J gets these very bytes rather than the file, which could change in between.
-        byte[] configuration = null;
-        boolean hasCoefficients = false;
+        // again on that view, and the network is built from the very bytes checked, each entry read once, capped.
+        byte[] coefficients = null;
+        byte[] updater = null;
+        byte[] metadata = null;
         boolean hasUpdater = false;
+        boolean sameConfiguration = false;
         Set<String> seen = new HashSet<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(content))) {
+        try (ZipInputStream in = new ZipInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
                 String name = e.getName();
                 checkEntryName(file, name);
@@ -145,16 +157,46 @@ public final class ModelFiles {
                     throw new UserError("Model file " + file + " was rejected: it holds two entries named '" + name
                             + "', and zip readers disagree on which one counts. A DL4J model zip names each entry once.");
                 }
-                if (name.equals(CONFIGURATION)) configuration = in.readAllBytes();
-                hasCoefficients |= name.equals(COEFFICIENTS);
-                hasUpdater |= name.equals(UPDATER);
+                if (seen.size() > ModelZipLimits.MAX_ENTRIES) throw tooManyEntries(file, "more than " + seen.size() + " entries");
+                long size = e.getSize();
+                switch (name) {
+                    case CONFIGURATION -> sameConfiguration = Arrays.equals(configuration,
+                            ModelZipLimits.read(file, name, in, ModelZipLimits.CONFIGURATION_BYTES, size));
+                    case COEFFICIENTS -> coefficients = ModelZipLimits.read(file, name, in, needs.coefficientBytes(), size);
+                    case UPDATER -> {
+                        hasUpdater = true;
+                        if (withUpdater) updater = ModelZipLimits.read(file, name, in, needs.updaterBytes(), size);
+                        else ModelZipLimits.skip(file, name, in, needs.updaterBytes(), size);
+                    }
+                    case METADATA_ENTRY -> metadata = ModelZipLimits.read(file, name, in, ModelZipLimits.METADATA_BYTES, size);
+                    default -> ModelZipLimits.skip(file, name, in, ModelZipLimits.OTHER_ENTRY_BYTES, size);
+                }
             }
         } catch (IOException e) {
             throw truncated(file, e);
         }
-        if (configuration == null || !hasCoefficients) {
+        if (!seen.contains(CONFIGURATION) || coefficients == null) {
             throw notAModel(file);
         }
+        if (!sameConfiguration) {
+            throw new UserError("Model file " + file + " was rejected: its " + CONFIGURATION + " reads differently "
+                    + "through the zip's index and front to back, so zip readers disagree on the network. A zip written "
+                    + "by mnist-fcn or ModelSerializer.writeModel has one.");
+        }
+        ModelMetadata meta = null;
+        if (metadata != null) {
+            try {
+                meta = Json.MAPPER.readValue(metadata, ModelMetadata.class);
+            } catch (IOException e) {
+                throw new UserError("Model file " + file + " has an unreadable " + METADATA_ENTRY + " (" + e.getMessage()
+                        + "). The file is damaged; use another checkpoint.");
+            }
+        }
+        return new Loaded(restore(file, conf, needs, coefficients, updater), Optional.ofNullable(meta), hasUpdater, fileBytes);
+    }
+
+    /** The checked configuration, parsed by DL4J. */
+    private static MultiLayerConfiguration configuration(Path file, byte[] configuration) {
         // Decoded as ModelSerializer decodes it, so that the text checked is the text DL4J parses.
         String json = new String(configuration, Charset.defaultCharset());
         checkTypeIds(file, json);
@@ -166,15 +208,35 @@ public final class ModelFiles {
                     + "ComputationGraph or a damaged file). mnist-fcn loads DL4J MultiLayerNetwork zips.");
         }
         checkMnistShape(file, conf);
-        MultiLayerNetwork net;
+        return conf;
+    }
+
+    /**
+     * The network, as {@link ModelSerializer#restoreMultiLayerNetwork} builds it from its entries (whose zip reader
+     * allocates whatever size an entry declares, so it gets no stranger's zip): parameters, then updater state.
+     */
+    private static MultiLayerNetwork restore(Path file, MultiLayerConfiguration conf, ModelZipLimits.Needs needs,
+                                             byte[] coefficients, byte[] updater) {
+        INDArray params = ModelZipLimits.array(file, COEFFICIENTS, coefficients, needs.parameters());
+        INDArray state = updater == null ? null : ModelZipLimits.array(file, UPDATER, updater, needs.updaterState());
         try {
-            net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(content), withUpdater);
+            conf.setDataType(params.dataType());
+            MultiLayerNetwork net = new MultiLayerNetwork(conf);
+            net.init(params, false);
+            if (state != null) net.getUpdater().setStateViewArray(net, state, false);
+            return net;
         } catch (Exception | Error e) {
             throw new UserError("Model file " + file + " is damaged: its network could not be restored ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse(""))
                     + "). Use another checkpoint or retrain.");
         }
-        return new Loaded(net, Optional.ofNullable(meta), hasUpdater, content.length);
+    }
+
+    private static UserError tooManyEntries(Path file, String count) {
+        return new UserError("Model file " + file + " was rejected: it holds " + count + ", over the limit of "
+                + ModelZipLimits.MAX_ENTRIES + " (a DL4J model zip holds at most 6: configuration.json, coefficients.bin, "
+                + "updaterState.bin and a few small ones). It may be a zip bomb; use a zip written by mnist-fcn or "
+                + "ModelSerializer.writeModel.");
     }
 
     private static void checkEntryName(Path file, String name) {

@@ -6,24 +6,33 @@ import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
-/** A JVM started from this one with the same classes: a sweep's worker, or the Spark driver with its options. */
+/**
+ * A JVM started from this one with the same classes: a sweep's worker. (The CLI's own relaunch, with the options the
+ * CLI runs with, is cli/NativeSettings'; it uses the pieces here that are not the workers' alone.)
+ */
 public final class ChildJvm {
     /**
-     * The options the CLI gives its own JVM (see cli/NativeSettings for the measurements): a 1 GB heap, ND4J's
-     * off-heap cap lifted, the Vector API for SparseForward.
+     * A worker's options: a worker trains one run as the CLI does, so the same reasons hold (cli/NativeSettings
+     * has the measurements): a 1 GB heap, ND4J's off-heap cap lifted, the Vector API for SparseForward.
      */
-    public static final List<String> OPTIONS = List.of("-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0",
+    public static final List<String> WORKER_OPTIONS = List.of("-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0",
             "--add-modules", "jdk.incubator.vector");
+    /** Agents (debugger, profilers) listen on a port or write a file that belongs to one process. */
+    public static final Pattern PROCESS_BOUND = Pattern.compile("-agentlib:.*|-agentpath:.*|-javaagent:.*|-Xrun.*|-Xdebug|-Xnoagent");
+    /** Variables every JVM started from this environment takes options from. */
+    private static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     private ChildJvm() {
     }
 
-    /** {@code java OPTIONS extra -cp <ours> mainClass args}. */
+    /** {@code java WORKER_OPTIONS extra -cp <ours> mainClass args}. */
     public static List<String> command(List<String> extra, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(OPTIONS);
+        cmd.addAll(WORKER_OPTIONS);
         cmd.addAll(extra);
         cmd.add("-cp");
         cmd.add(classpath());
@@ -47,6 +56,22 @@ public final class ChildJvm {
             return String.join(File.pathSeparator, parts);
         }
         return System.getProperty("java.class.path", "");
+    }
+
+    /**
+     * {@code env} without the agents in its JVM option variables: a worker given this JVM's debugger or profiler
+     * (JAVA_TOOL_OPTIONS=-agentlib:jdwp=...,address=5005) would fail to bind its port and never train. The variables'
+     * other options stay.
+     */
+    public static void withoutAgents(Map<String, String> env) {
+        for (String name : OPTION_VARIABLES) {
+            String value = env.get(name);
+            if (value == null) continue;
+            String kept = String.join(" ", java.util.Arrays.stream(value.trim().split("\\s+"))
+                    .filter(o -> !PROCESS_BOUND.matcher(o).matches()).toList());
+            if (kept.isEmpty()) env.remove(name);
+            else env.put(name, kept);
+        }
     }
 
     /** A child stops when its parent is gone, even after a SIGKILL the parent could not pass on. */

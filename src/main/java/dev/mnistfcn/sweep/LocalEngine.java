@@ -134,6 +134,7 @@ public final class LocalEngine implements TrialEngine {
                     TrialWorker.class.getName(), List.of())).redirectErrorStream(true);
             pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
             pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+            ChildJvm.withoutAgents(pb.environment());
             try {
                 process = pb.start();
             } catch (IOException e) {

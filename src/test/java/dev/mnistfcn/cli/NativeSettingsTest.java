@@ -4,12 +4,18 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -137,5 +143,83 @@ class NativeSettingsTest {
         assertTrue(max > 700L << 20 && max < 800L << 20, "the user's -Xmx777m beats the default 1g: " + max);
         assertTrue(child.get("inputArgs").contains("-Xmx777m"), out);
         assertEquals(1, out.split(NativeSettings.INCUBATOR_WARNING, -1).length - 1, "the parent's own, not the child's: " + out);
+    }
+
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    /** A parent as a user starts it from a plain shell (so it relaunches), with {@code env} added; its output. */
+    private static String parent(Map<String, String> env, int expectedCode, String... probeArgs) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
+                RelaunchProbe.class.getName()));
+        cmd.addAll(List.of(probeArgs));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().keySet().removeAll(List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "MNIST_FCN_NO_RELAUNCH",
+                NativeSettings.MARKER, "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
+        pb.environment().putAll(env);
+        Process parent = pb.start();
+        String out = new String(parent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(parent.waitFor(60, TimeUnit.SECONDS), out);
+        assertEquals(expectedCode, parent.exitValue(), out);
+        return out;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** JAVA_TOOL_OPTIONS reach the child once, on its command line, not again through the inherited variable. */
+    @Test
+    void optionsFromTheEnvironmentAreAppliedOnce() throws Exception {
+        String out = parent(Map.of("JAVA_TOOL_OPTIONS", "-Dtool.option=7 -Xss2m"), 0);
+        assertTrue(out.contains("marker=1"), "ran in the child: " + out);
+        assertEquals(1, out.split("Picked up JAVA_TOOL_OPTIONS", -1).length - 1, "announced by the parent only: " + out);
+        String inputArgs = out.lines().filter(l -> l.startsWith("inputArgs=")).findFirst().orElseThrow();
+        assertEquals(1, inputArgs.split("-Xss2m", -1).length - 1, inputArgs);
+        assertEquals(1, inputArgs.split("-Dtool.option=7", -1).length - 1, inputArgs);
+        assertFalse(out.contains(NativeSettings.STARTED), "the handshake line is the parent's alone: " + out);
+    }
+
+    /**
+     * The issue's case: a debugger agent in JAVA_TOOL_OPTIONS on a fixed port. The child could not bind it and the run
+     * ended; now the program runs in the JVM the debugger is attached to, with a note on how to tune it.
+     */
+    @Test
+    void aDebuggerAgentKeepsTheProgramInTheJvmItIsAttachedTo() throws Exception {
+        String agent = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:" + freePort();
+        String out = parent(Map.of("JAVA_TOOL_OPTIONS", agent), 0);
+        assertTrue(out.contains("marker=null"), "ran in the parent: " + out);
+        assertTrue(out.contains("note: running in this JVM, not in a tuned child JVM, because " + agent
+                + " attaches a tool to this one; for ND4J's tuned threads, start it with OMP_NUM_THREADS=1 "
+                + "OMP_WAIT_POLICY=PASSIVE"), out);
+    }
+
+    /**
+     * A child JVM that exits before our main ran (here: its debugger agent finds its port taken) is not the user's
+     * program failing: the parent warns, with what the JVM said, and runs the program itself.
+     */
+    @Test
+    void aChildJvmThatCannotStartFallsBackToThisJvm() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<String> cmd = List.of(JAVA, "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:"
+                    + taken.getLocalPort(), "-cp", System.getProperty("java.class.path"), RelaunchProbe.class.getName());
+            var err = new ByteArrayOutputStream();
+            assertEquals(Optional.empty(), NativeSettings.relaunch(cmd, Map.of(), new PrintStream(err)));
+            String warning = err.toString();
+            assertTrue(warning.startsWith("warning: the tuned child JVM exited (code "), warning);
+            assertTrue(warning.contains("transport error 202") && warning.contains("Running in this JVM instead, untuned"),
+                    warning);
+            assertEquals(1, warning.lines().count(), warning);
+        }
+        // The user's program failing after it started is its exit code, not a reason to run it again.
+        List<String> failing = List.of(JAVA, "-cp", System.getProperty("java.class.path"), RelaunchProbe.class.getName(),
+                "-Dprobe.exit=3");
+        var err = new ByteArrayOutputStream();
+        assertEquals(Optional.of(3), NativeSettings.relaunch(failing, Map.of(), new PrintStream(err)));
+        assertEquals("", err.toString());
+        // A command that cannot run at all.
+        assertEquals(Optional.empty(), NativeSettings.relaunch(List.of("/nonexistent/java"), Map.of(), new PrintStream(err)));
+        assertTrue(err.toString().startsWith("warning: cannot start a tuned child JVM"), err.toString());
     }
 }

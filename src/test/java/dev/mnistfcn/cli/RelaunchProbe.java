@@ -5,7 +5,8 @@ import java.lang.management.ManagementFactory;
 /**
  * Test-only entry point: goes through {@link NativeSettings#relaunchIfNeeded} as {@link Main} does, and
  * the JVM that runs prints what it got. Its {@code -Dname=value} arguments are set as system properties
- * before the relaunch, as Maven does with those on mvn's command line.
+ * before the relaunch, as Maven does with those on mvn's command line; {@code -Dprobe.exit=N} ends it with exit code N
+ * (the user's program failing).
  */
 public final class RelaunchProbe {
     public static void main(String[] args) {
@@ -24,6 +25,9 @@ public final class RelaunchProbe {
         System.out.println("inputArgs=" + ManagementFactory.getRuntimeMXBean().getInputArguments());
         for (String key : System.getProperties().stringPropertyNames()) {
             System.out.println("property." + key + "=" + System.getProperty(key));
+        }
+        for (String a : args) {
+            if (a.startsWith("-Dprobe.exit=")) System.exit(Integer.parseInt(a.substring("-Dprobe.exit=".length())));
         }
     }
 }

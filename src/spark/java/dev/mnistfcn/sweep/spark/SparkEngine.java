@@ -21,7 +21,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 
 /**
  * Runs a sweep's runs as Spark tasks: {@code local[N]} (an embedded Spark, N tasks at once in this JVM) or a
@@ -44,6 +46,10 @@ public final class SparkEngine implements TrialEngine {
                     "sun.nio.cs", "sun.security.action", "sun.util.calendar").stream()
             .map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED").toList();
     private static final String LOOPBACK = "127.0.0.1";
+    /** Where the user gives the secret every JVM of a cluster (driver, Master, Workers, executors) shares. */
+    public static final String SECRET_VARIABLE = "MNIST_FCN_SPARK_SECRET";
+    /** 16 characters: e.g. {@code openssl rand -hex 32} gives 64. */
+    static final int MIN_SECRET_LENGTH = 16;
 
     private final String master;
     private JavaSparkContext spark;
@@ -143,6 +149,7 @@ public final class SparkEngine implements TrialEngine {
             // name resolves to loopback, and its web UI to 0.0.0.0 (unless SPARK_LOCAL_IP says otherwise): no UI.
             conf.set("spark.driver.bindAddress", LOOPBACK).set("spark.driver.host", LOOPBACK).set("spark.ui.enabled", "false");
         }
+        security(master, System::getenv).forEach(conf::set);
         if (runsElsewhere()) {
             // Executors need our classes and DL4J's: the same paths on every node (a shared project folder and
             // ~/.m2), rather than shipping a gigabyte of native jars per executor; and the JVM options we run with.
@@ -152,6 +159,28 @@ public final class SparkEngine implements TrialEngine {
         }
         spark = new JavaSparkContext(conf);
         return spark;
+    }
+
+    /**
+     * What a cluster master needs on top of Spark's defaults, which leave it open: without {@code spark.authenticate}
+     * anyone who reaches the driver's or the Master's port can run code as this user, and the driver's web UI (with
+     * the job's configuration) listens on every interface. So: a shared secret from {@link #SECRET_VARIABLE} (never
+     * on a command line; Spark redacts it in its logs), and no driver UI (the cluster's own Master UI remains). An
+     * embedded {@code local[N]} Spark has no other JVM to let in: nothing to add (its UI is off, see {@link #context}).
+     */
+    static Map<String, String> security(String master, Function<String, String> env) {
+        if (master.startsWith("local")) return Map.of();
+        String secret = env.apply(SECRET_VARIABLE);
+        if (secret == null || secret.strip().length() < MIN_SECRET_LENGTH) {
+            throw new UserError("--master " + master + " is a cluster, and mnist-fcn runs a cluster only with Spark's "
+                    + "authentication on: set the environment variable " + SECRET_VARIABLE + " to a secret of at least "
+                    + MIN_SECRET_LENGTH + " characters (e.g. export " + SECRET_VARIABLE + "=$(openssl rand -hex 32)), "
+                    + "the same secret the cluster's Master and Workers run with (spark.authenticate=true, "
+                    + "spark.authenticate.secret); " + (secret == null ? "it is not set." : "it is "
+                    + secret.strip().length() + " characters long."));
+        }
+        return Map.of("spark.authenticate", "true", "spark.authenticate.secret", secret.strip(),
+                "spark.ui.enabled", "false");
     }
 
     @Override
