@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Each connection's two limits that Jetty does not have: at most {@link ServerLimits#perClient} open per client
@@ -26,6 +27,7 @@ final class ClientGuard implements Connection.Listener {
     private final Scheduler scheduler;
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final Map<Connection, Watch> watches = new ConcurrentHashMap<>();
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - 20_000_000_000L);
 
     ClientGuard(ServerLimits limits, Scheduler scheduler) {
         this.limits = limits;
@@ -40,8 +42,12 @@ final class ClientGuard implements Connection.Listener {
         if (address != null) {
             int n = perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
             if (n > limits.perClient()) {
-                LOG.warn("{} has {} connections open, over the limit of {}: closing the newest", address.getHostAddress(),
-                        n, limits.perClient());
+                long now = System.nanoTime();
+                long last = lastWarning.get();
+                if (now - last > 10_000_000_000L && lastWarning.compareAndSet(last, now)) { // a flood logs a line per 10 s
+                    LOG.warn("{} has {} connections open, over the limit of {}: closing the newest",
+                            address.getHostAddress(), n, limits.perClient());
+                }
                 connection.getEndPoint().close();
                 return;
             }
