@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Abusive clients for scripts/abuse-test.sh (stdlib only, loopback only), with a /health prober beside them.
 
-    abuse-clients.py CASE PORT SECONDS [PICTURE]
+    abuse-clients.py CASE PORT SECONDS
+    abuse-clients.py row CASE_JSON_FILE REQS_PER_S BAD PEAK_RSS      (a table row for abuse-test.sh)
 
 CASE: quiet, slow-headers, slow-bodies, one-address, bombs, oversized, malformed, foreign-host. Runs CASE for SECONDS
 while probing GET /health every 50 ms on a new connection, then prints one JSON line: requests (abusive requests or
@@ -9,6 +10,7 @@ connections made), codes (their answers by HTTP status; "closed" = cut off witho
 reset), health_p99_ms and health_failures.
 """
 import json
+import multiprocessing
 import select
 import socket
 import struct
@@ -66,7 +68,9 @@ def connect(port, source=HOST, timeout=5):
     return socket.create_connection((HOST, port), timeout=timeout, source_address=(source, 0))
 
 
-def prober(port, until, latencies, failures):
+def prober(port, until, results):
+    """In its own process, so that the abusive clients' work (and Python's GIL) does not delay its requests."""
+    latencies, failures = [], [0]
     while time.time() < until:
         t = time.perf_counter()
         try:
@@ -79,6 +83,7 @@ def prober(port, until, latencies, failures):
         if not ok:
             failures[0] += 1
         time.sleep(0.05)
+    results.put((latencies, failures[0]))
 
 
 def slow(port, until, body, sources, n=64, interval=1.0):
@@ -179,8 +184,11 @@ def post(port, body, ctype="image/png", timeout=30):
         count("error")
 
 
+BOMB = []
+
+
 def bombs(port, until):
-    bomb = png_rgba16(30_000_000, 1)
+    bomb = BOMB[0]
 
     def loop():
         while time.time() < until:
@@ -238,11 +246,24 @@ def foreign_host(port, until):
         time.sleep(0.01)
 
 
+def row(path, rps, bad, hwm):
+    """One Markdown table row of abuse-test.sh from a case's JSON line and the shell's measurements."""
+    r = json.load(open(path))
+    answers = ", ".join(f"{k}: {v}" for k, v in r["codes"].items()) or "-"
+    health = f"{r['health_p99_ms']} ms ({r['health_failures']} failed of {r['health_requests']})"
+    print(f"| {r['case']} | {r['requests']} | {answers} | {health} | {rps} ({bad} bad) | {hwm} |")
+
+
 def main():
+    if sys.argv[1] == "row":
+        row(*sys.argv[2:6])
+        return
     case, port, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+    if case == "bombs":
+        BOMB.append(png_rgba16(30_000_000, 1))  # before the clock starts: it takes Python seconds
     until = time.time() + seconds
-    latencies, failures = [], [0]
-    probe = threading.Thread(target=prober, args=(port, until, latencies, failures))
+    results = multiprocessing.Queue()
+    probe = multiprocessing.Process(target=prober, args=(port, until, results))
     probe.start()
     addresses = [f"127.0.0.{i}" for i in range(2, 10)]  # 8 addresses, 8 connections each
     cases = {
@@ -256,12 +277,13 @@ def main():
         "foreign-host": lambda: foreign_host(port, until),
     }
     cases[case]()
+    latencies, failures = results.get()
     probe.join()
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else float("nan")
     print(json.dumps({"case": case, "requests": requests[0], "codes": dict(sorted(codes.items())),
                       "health_requests": len(latencies), "health_p99_ms": round(p99, 1),
-                      "health_failures": failures[0]}))
+                      "health_failures": failures}))
 
 
 if __name__ == "__main__":
