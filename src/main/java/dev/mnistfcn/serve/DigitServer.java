@@ -77,6 +77,7 @@ public final class DigitServer implements AutoCloseable {
         threads.setName("mnist-fcn-http");
         Server server = new Server(threads);
         server.setStopTimeout(TimeUnit.SECONDS.toMillis(GRACE_SECONDS));
+        server.setErrorHandler(new JsonErrors());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setDelayDispatchUntilContent(false); // handled once the headers are in; the body is read as it comes

@@ -203,6 +203,21 @@ class ServerAbuseTest {
         }
     }
 
+    /** Jetty's own refusals are JSON too; HEAD is answered without a body. */
+    @Test
+    void malformedRequestsGetJsonAndHeadHasNoBody() throws Exception {
+        try (Socket s = RawHttp.connect(server, "127.0.0.1")) {
+            RawHttp.write(s, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+            String answer = RawHttp.readResponse(s);
+            assertTrue(answer.startsWith("HTTP/1.1 431 ") && answer.contains("{\"error\":\"The request is not HTTP"),
+                    answer);
+        }
+        HttpResponse<String> head = client.send(HttpRequest.newBuilder(server.uri().resolve("/health"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+    }
+
     /** A bug of ours is a 500 that says so and no more: the detail goes to the log, not to the client. */
     @Test
     void internalErrorsAreGeneric() throws Exception {
