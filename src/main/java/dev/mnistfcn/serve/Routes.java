@@ -57,7 +57,25 @@ final class Routes extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         Connection connection = request.getConnectionMetaData().getConnection();
         guard.requestStarted(connection);
-        Callback done = Callback.from(callback, () -> guard.requestDone(connection));
+        // the next request's header deadline is armed before Jetty may start reading it (on succeeded)
+        Callback done = new Callback() {
+            @Override
+            public void succeeded() {
+                guard.requestDone(connection);
+                callback.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable x) {
+                guard.requestDone(connection);
+                callback.failed(x);
+            }
+
+            @Override
+            public InvocationType getInvocationType() {
+                return callback.getInvocationType();
+            }
+        };
         try {
             route(request, response, done);
         } catch (RuntimeException | Error e) {
