@@ -224,7 +224,7 @@ class DigitServerTest {
                 out.write(chunk);
                 out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             }
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // within the 64 KB the JDK drains after
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // within what the server drains after the limit
             out.flush();
             String response = readResponse(s);
             assertTrue(response.startsWith("HTTP/1.1 413 ") && response.contains("over the limit"), response);
