@@ -4,10 +4,14 @@ import dev.mnistfcn.UserError;
 import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.predict.ModelInfo;
 import dev.mnistfcn.serve.DigitServer;
+import dev.mnistfcn.serve.ServerLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -26,13 +30,19 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "TCP port (default: -Dport, else 8080; 0: any free port).")
     Integer port;
 
+    @Option(names = "--allow-host", paramLabel = "NAME", description = "A name the Host header may carry besides "
+            + "localhost and IP addresses, e.g. this machine's name on the network (repeatable). Other names are "
+            + "refused with 403, so that a web page cannot reach the server through DNS rebinding.")
+    List<String> allowedHosts = new ArrayList<>();
+
 
     @Override
     public Integer call() throws InterruptedException {
         int p = CliProperties.wholeNumber("port", port, 0, 8080, "the TCP port; 0 picks a free one");
         if (p > 65_535) throw new UserError("--port " + p + " is not a TCP port. Expected 0 to 65535 (0: any free port).");
         DigitClassifier classifier = model.load();
-        DigitServer server = DigitServer.start(classifier, host, p);
+        DigitServer server = DigitServer.start(classifier, host, p,
+                ServerLimits.DEFAULTS.withAllowedHosts(Set.copyOf(allowedHosts)));
         CountDownLatch stopped = new CountDownLatch(1);
         // Ctrl-C and SIGTERM run the hooks: requests in flight are answered before the JVM exits.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

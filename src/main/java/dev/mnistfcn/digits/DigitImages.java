@@ -1,7 +1,10 @@
 package dev.mnistfcn.digits;
 
+import dev.mnistfcn.UserError;
+
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.event.IIOReadWarningListener;
@@ -22,10 +25,16 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
- * Image files and uploaded bytes as pictures, through the JDK's ImageIO (PNG, JPEG, BMP, GIF's first frame),
- * refusing from the header alone any image larger than {@link #MAX_PIXELS}: a 50 KB PNG can claim 20000×20000.
+ * Image files and uploaded bytes as pictures, through the JDK's own ImageIO readers only (PNG, JPEG, BMP, GIF's first
+ * frame: {@link ReaderChoice}). Refused from the header alone, before any pixel is decoded: a picture larger than
+ * {@link #MAX_PIXELS}, and one that would take more memory to decode than {@link DecodeBudget} allows (a 50 KB PNG can
+ * claim 20000×20000 pixels, a 233 KB one 240 MB of 16-bit samples).
+ *
+ * <p>The forms with a {@code use} function hold the picture's share of the budget until {@code use} returns, so that
+ * the picture and what is made from it are counted while they live; the others only while decoding.
  */
 public final class DigitImages {
     /** The largest picture decoded, in pixels (width × height). */
@@ -38,6 +47,11 @@ public final class DigitImages {
 
     /** The picture in {@code file}; an {@link UnreadableImage} naming the file and why otherwise. */
     public static BufferedImage read(Path file) {
+        return read(file, picture -> picture);
+    }
+
+    /** {@code use} applied to the picture in {@code file}, its decoding memory held meanwhile. */
+    public static <T> T read(Path file, Function<BufferedImage, T> use) {
         String source = file.toString();
         if (Files.isDirectory(file)) throw new UnreadableImage(source + ": is a folder, not an image file");
         if (!Files.isRegularFile(file)) throw new UnreadableImage(source + ": no such file");
@@ -46,7 +60,7 @@ public final class DigitImages {
             if (Files.size(file) == 0) throw empty(source);
             // A file stream, not the bytes in memory: a huge file is refused from its header without reading it all.
             try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
-                return read(in, source);
+                return read(in, source, use);
             }
         } catch (IOException e) {
             throw new UnreadableImage(source + ": could not be read (" + e.getMessage() + ")", e);
@@ -55,10 +69,15 @@ public final class DigitImages {
 
     /** The picture in {@code bytes}; {@code source} names them in errors (a file name, "request body"). */
     public static BufferedImage read(byte[] bytes, String source) {
+        return read(bytes, source, picture -> picture);
+    }
+
+    /** {@code use} applied to the picture in {@code bytes}, its decoding memory held meanwhile. */
+    public static <T> T read(byte[] bytes, String source, Function<BufferedImage, T> use) {
         if (bytes.length == 0) throw empty(source);
         // A memory stream: ImageIO.createImageInputStream would cache a stream in a temporary file.
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            return read(in, source);
+            return read(in, source, use);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // closing a memory stream does not fail
         }
@@ -79,14 +98,16 @@ public final class DigitImages {
         return new UnreadableImage(source + ": empty (0 bytes), not an image");
     }
 
-    private static BufferedImage read(ImageInputStream in, String source) throws IOException {
-        ImageReader reader = ReaderChoice.readerFor(in); // by the first bytes, not the file name
+    private static <T> T read(ImageInputStream in, String source, Function<BufferedImage, T> use) throws IOException {
+        ImageReader reader = ReaderChoice.readerFor(in, source); // by the first bytes, not the file name
         if (reader == null) {
             throw new UnreadableImage(source + ": not an image ImageIO can read (" + FORMATS + "); its first bytes "
                     + "match none of these formats");
         }
         String format = reader.getFormatName().toUpperCase(Locale.ROOT);
         List<String> warnings = new ArrayList<>();
+        BufferedImage picture;
+        DecodeBudget.Held held;
         try {
             reader.setInput(in, true, true);
             // Decoders that meet the end of a truncated file often warn and return what they have (the rest grey).
@@ -100,17 +121,19 @@ public final class DigitImages {
             // JDK 17 decodes some CMYK JPEGs, but without the Adobe inversion and colour profile real ones need (a
             // digit can come out all black); others it cannot decode at all. Either way: refused, saying why.
             Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
-            if (!types.hasNext() || types.next().getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
-                throw cmyk(source, format, null);
+            if (!types.hasNext()) throw cmyk(source, format, null);
+            ImageTypeSpecifier first = types.next();
+            if (first.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) throw cmyk(source, format, null);
+            ImageReadParam param = ReaderChoice.inOrder(reader);
+            ImageTypeSpecifier decoded = param != null && param.getDestinationType() != null ? param.getDestinationType() : first;
+            held = DecodeBudget.SHARED.take(DecodeCost.bytes(width, height, decoded), DecodeCost.describe(source,
+                    format, width, height, decoded));
+            try {
+                picture = reader.read(0, param);
+            } catch (IOException | RuntimeException | Error e) {
+                held.close();
+                throw e;
             }
-            BufferedImage picture = reader.read(0, ReaderChoice.inOrder(reader));
-            for (String w : warnings) {
-                if (truncation(w)) throw truncated(source, format, w);
-            }
-            if (picture.getWidth() < 1 || picture.getHeight() < 1) {
-                throw new UnreadableImage(source + ": a " + format + " with no pixels");
-            }
-            return picture;
         } catch (EOFException e) {
             throw truncated(source, format, "end of file reached while decoding");
         } catch (IIOException e) {
@@ -121,11 +144,20 @@ public final class DigitImages {
             if (reason != null && reason.contains("Unsupported Image Type")) throw cmyk(source, format, e);
             throw new UnreadableImage(source + ": a damaged " + format + " (" + reason + ")", e);
         } catch (RuntimeException e) {
-            if (e instanceof UnreadableImage u) throw u;
+            if (e instanceof UserError u) throw u;
             // ImageIO's decoders answer some malformed headers with unchecked exceptions; it is still the file.
             throw new UnreadableImage(source + ": a damaged " + format + " (" + e + ")", e);
         } finally {
             reader.dispose();
+        }
+        try (held) {
+            for (String w : warnings) {
+                if (truncation(w)) throw truncated(source, format, w);
+            }
+            if (picture.getWidth() < 1 || picture.getHeight() < 1) {
+                throw new UnreadableImage(source + ": a " + format + " with no pixels");
+            }
+            return use.apply(picture);
         }
     }
 

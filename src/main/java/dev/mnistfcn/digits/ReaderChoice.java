@@ -10,55 +10,76 @@ import javax.imageio.stream.ImageInputStream;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.SampleModel;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * The ImageIO reader for an upload, picked by its signature. {@link ImageIO#getImageReaders} asks every registered
- * reader whether it can decode the stream (this classpath registers dozens, TIFF, PSD and JPEG 2000 among them), a
- * tenth of a small PNG request's time; the four formats people send are told by their first bytes, and only the
- * reader ImageIO would rank first for that format is asked. Anything else goes the long way.
+ * The ImageIO reader for an upload, picked by its signature, and only among the JDK's own PNG, JPEG, GIF and BMP
+ * readers ({@code com.sun.imageio.plugins}). {@link ImageIO#getImageReaders} would ask every registered reader, and
+ * this classpath registers dozens through datavec (TwelveMonkeys 3.1.1's JPEG, BMP, TIFF and PSD readers, jai-imageio
+ * 1.3.0's JPEG 2000): old decoders that strangers' bytes should not reach. Asking them all also cost a tenth of a small
+ * PNG request's time. Formats we recognise but do not read are an {@link UnacceptedFormat}.
  */
 final class ReaderChoice {
-    /** Signatures, and the format whose first-ranked reader decodes them. */
+    /** Signatures, and the JDK reader that decodes them. */
     private static final Map<byte[], String> SIGNATURES = new LinkedHashMap<>();
+    /** Signatures of formats people send that we refuse, with their names for the message. */
+    private static final Map<byte[], String> REFUSED = new LinkedHashMap<>();
 
     static {
-        SIGNATURES.put(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, "png");
-        SIGNATURES.put(new byte[]{(byte) 0xff, (byte) 0xd8, (byte) 0xff}, "jpeg");
-        SIGNATURES.put(new byte[]{'G', 'I', 'F', '8'}, "gif");
-        SIGNATURES.put(new byte[]{'B', 'M'}, "bmp");
+        SIGNATURES.put(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, "com.sun.imageio.plugins.png.PNGImageReaderSpi");
+        SIGNATURES.put(new byte[]{(byte) 0xff, (byte) 0xd8, (byte) 0xff}, "com.sun.imageio.plugins.jpeg.JPEGImageReaderSpi");
+        SIGNATURES.put(new byte[]{'G', 'I', 'F', '8'}, "com.sun.imageio.plugins.gif.GIFImageReaderSpi");
+        SIGNATURES.put(new byte[]{'B', 'M'}, "com.sun.imageio.plugins.bmp.BMPImageReaderSpi");
+        REFUSED.put(new byte[]{'I', 'I', '*', 0}, "TIFF");
+        REFUSED.put(new byte[]{'M', 'M', 0, '*'}, "TIFF");
+        REFUSED.put(new byte[]{'8', 'B', 'P', 'S'}, "Photoshop (PSD)");
+        REFUSED.put(new byte[]{0, 0, 0, 0x0c, 'j', 'P', ' ', ' '}, "JPEG 2000");
+        REFUSED.put(new byte[]{(byte) 0xff, 0x4f, (byte) 0xff, 0x51}, "JPEG 2000");
+        REFUSED.put(new byte[]{0, 0, 1, 0}, "Windows icon (ICO)");
     }
 
-    /** Per format, its first reader in ImageIO's order, found once. */
-    private static final Map<String, ImageReaderSpi> FIRST = firstReaders();
+    /** Per reader class name, the JDK's registered reader, found once. */
+    private static final Map<String, ImageReaderSpi> JDK_READERS = jdkReaders();
 
     private ReaderChoice() {
     }
 
-    /** A reader for {@code in} (not yet given it), or null when no registered reader can decode it. */
-    static ImageReader readerFor(ImageInputStream in) throws IOException {
-        byte[] head = new byte[8];
+    /**
+     * A JDK reader for {@code in} (not yet given it), or null when its first bytes are no picture we know; an
+     * {@link UnacceptedFormat} naming {@code source} when they are one we do not read.
+     */
+    static ImageReader readerFor(ImageInputStream in, String source) throws IOException {
+        byte[] head = new byte[12];
         in.mark();
-        int n;
+        int n = 0;
         try {
-            n = in.read(head);
+            for (int r; n < head.length && (r = in.read(head, n, head.length - n)) > 0; ) n += r;
         } finally {
             in.reset();
         }
         for (var s : SIGNATURES.entrySet()) {
-            byte[] signature = s.getKey();
-            ImageReaderSpi spi = FIRST.get(s.getValue());
-            if (spi != null && n >= signature.length && Arrays.equals(head, 0, signature.length, signature, 0, signature.length)
-                    && spi.canDecodeInput(in)) {
-                return spi.createReaderInstance();
-            }
+            ImageReaderSpi spi = JDK_READERS.get(s.getValue());
+            if (spi != null && startsWith(head, n, s.getKey()) && spi.canDecodeInput(in)) return spi.createReaderInstance();
         }
-        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-        return readers.hasNext() ? readers.next() : null;
+        String refused = null;
+        for (var s : REFUSED.entrySet()) if (startsWith(head, n, s.getKey())) refused = s.getValue();
+        if (n >= 12 && startsWith(head, 4, new byte[]{'R', 'I', 'F', 'F'}) && new String(head, 8, 4, StandardCharsets.ISO_8859_1).equals("WEBP")) {
+            refused = "WebP";
+        }
+        if (n >= 12 && new String(head, 4, 4, StandardCharsets.ISO_8859_1).equals("ftyp")) refused = "HEIF/AVIF";
+        if (refused != null) {
+            throw new UnacceptedFormat(source + ": a " + refused + " picture; this service reads " + DigitImages.FORMATS
+                    + " only: save or export it as PNG");
+        }
+        return null;
+    }
+
+    private static boolean startsWith(byte[] head, int n, byte[] signature) {
+        return n >= signature.length && Arrays.equals(head, 0, signature.length, signature, 0, signature.length);
     }
 
     /**
@@ -89,13 +110,16 @@ final class ReaderChoice {
         return true;
     }
 
-    private static Map<String, ImageReaderSpi> firstReaders() {
-        Map<String, ImageReaderSpi> first = new LinkedHashMap<>();
-        Iterator<ImageReaderSpi> all = IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class, true);
+    private static Map<String, ImageReaderSpi> jdkReaders() {
+        Map<String, ImageReaderSpi> jdk = new LinkedHashMap<>();
+        Iterator<ImageReaderSpi> all = IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class, false);
         while (all.hasNext()) {
             ImageReaderSpi spi = all.next();
-            for (String name : spi.getFormatNames()) first.putIfAbsent(name.toLowerCase(Locale.ROOT), spi);
+            // by class and module: a jar could name a class the same, but not put it in the JDK's java.desktop
+            if (SIGNATURES.containsValue(spi.getClass().getName()) && "java.desktop".equals(spi.getClass().getModule().getName())) {
+                jdk.put(spi.getClass().getName(), spi);
+            }
         }
-        return Map.copyOf(first);
+        return Map.copyOf(jdk);
     }
 }

@@ -3,84 +3,63 @@ package dev.mnistfcn.serve;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.sun.net.httpserver.HttpExchange;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.digits.DigitImages;
+import dev.mnistfcn.predict.DigitClassifier;
+import dev.mnistfcn.predict.Prediction;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.Locale;
-import java.util.Set;
 
 /**
- * The body of {@code POST /api/predict}: a picture (any type ImageIO reads), or JSON {@code {"pixels": [784 numbers
- * in 0..1]}} already in MNIST's form. Everything a client can get wrong is an {@link HttpProblem} with its status.
+ * The body of {@code POST /api/predict}: a picture (PNG, JPEG, BMP or GIF, read by the JDK's own decoders), or JSON
+ * {@code {"pixels": [784 numbers in 0..1]}} already in MNIST's form. Everything a client can get wrong is an
+ * {@link HttpProblem} with its status, or a {@link dev.mnistfcn.UserError} from {@link DigitImages} (400, or 413,
+ * 415, 503 for its subclasses: see {@link Routes}).
  */
 final class PredictRequest {
     /** The largest body read, in bytes: a phone photo fits; larger ones are refused from Content-Length, unread. */
     static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
     static final String JSON = "application/json";
-    /** Types ImageIO reads, plus the two that say nothing (the picture's own bytes tell its format then). */
-    private static final Set<String> PICTURE_TYPES = pictureTypes();
+    private static final String ACCEPTED = "Send the picture's bytes as image/png, image/jpeg, image/bmp or image/gif "
+            + "(curl: --data-binary @digit.png -H 'Content-Type: image/png'), or " + JSON
+            + " {\"pixels\": [784 numbers from 0 to 1]}.";
 
-    private final BufferedImage picture;
-    private final float[] pixels;
-
-    private PredictRequest(BufferedImage picture, float[] pixels) {
-        this.picture = picture;
-        this.pixels = pixels;
+    private PredictRequest() {
     }
 
-    /** The picture, or null for a JSON request. */
-    BufferedImage picture() {
-        return picture;
+    /**
+     * The media type of a {@code Content-Type} header, refused with 415 unless it is an image type, JSON or
+     * application/octet-stream. No type, text/plain and forms are refused on purpose: those are the types a web page
+     * on another site may POST here without the browser asking first (CORS "simple" requests).
+     */
+    static String acceptedType(String header) {
+        String type = mediaType(header);
+        if (type.equals(JSON) || type.startsWith("image/") || type.equals("application/octet-stream")) return type;
+        if (type.isEmpty()) throw new HttpProblem(415, "The request has no Content-Type. " + ACCEPTED);
+        throw new HttpProblem(415, "Content-Type '" + type + "' is not accepted. " + ACCEPTED);
     }
 
-    /** The 784 pixels of a JSON request, or null for a picture. */
-    float[] pixels() {
-        return pixels;
-    }
-
-    static PredictRequest read(HttpExchange exchange) throws IOException {
-        String type = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
-        boolean json = type.equals(JSON);
-        if (!json && !PICTURE_TYPES.contains(type)) {
-            throw new HttpProblem(415, "Content-Type '" + type + "' is not accepted. Send the picture's bytes as "
-                    + "image/png, image/jpeg, image/bmp or image/gif (curl: --data-binary @digit.png -H "
-                    + "'Content-Type: image/png'), or " + JSON + " {\"pixels\": [784 numbers from 0 to 1]}.");
+    /** The classifier's answer for a body of an {@link #acceptedType}. */
+    static Prediction classify(DigitClassifier classifier, String type, byte[] body) {
+        if (body.length == 0) {
+            throw new HttpProblem(400, "The request body is empty: send a picture (PNG, JPEG, BMP or GIF) or " + JSON
+                    + " {\"pixels\": [784 numbers from 0 to 1]}.");
         }
-        byte[] body = body(exchange);
-        return json ? new PredictRequest(null, pixels(body)) : new PredictRequest(DigitImages.read(body, "request body"), null);
+        if (type.equals(JSON)) return classifier.classify(pixels(body));
+        // the picture's decoding memory is held until the classifier is done with it
+        return DigitImages.read(body, "request body", classifier::classify);
     }
 
-    /** {@code image/png; charset=x} → {@code image/png}; no header → empty (then the bytes are read as a picture). */
-    private static String mediaType(String header) {
+    /** {@code image/png; charset=x} → {@code image/png}; no header → empty. */
+    static String mediaType(String header) {
         if (header == null) return "";
         int semicolon = header.indexOf(';');
         return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     }
 
-    /**
-     * The whole body, refused with 413 before any of it is read when Content-Length says it is too large, or as
-     * soon as a body without one (chunked) passes the limit.
-     */
-    static byte[] body(HttpExchange exchange) throws IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null && length.trim().matches("[0-9]{1,18}") && Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
-            throw tooLarge(length.trim() + " bytes");
-        }
-        byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
-        if (body.length > MAX_BODY_BYTES) throw tooLarge("more");
-        if (body.length == 0) {
-            throw new HttpProblem(400, "The request body is empty: send a picture (PNG, JPEG, BMP or GIF) or " + JSON
-                    + " {\"pixels\": [784 numbers from 0 to 1]}.");
-        }
-        return body;
-    }
-
-    private static HttpProblem tooLarge(String size) {
+    static HttpProblem tooLarge(String size) {
         return new HttpProblem(413, String.format(Locale.ROOT, "The request body is %s, over the limit of %,d bytes "
                 + "(10 MiB); scale the picture down first: a digit needs no more than a few hundred pixels a side.",
                 size, MAX_BODY_BYTES));
@@ -138,14 +117,5 @@ final class PredictRequest {
     private static HttpProblem pixelsExpected(String problem) {
         return new HttpProblem(400, "Bad JSON request: " + problem + ". Expected {\"pixels\": [" + Mnist.PIXELS
                 + " numbers from 0 to 1]}: a 28×28 picture in MNIST's form (white ink on black), row by row.");
-    }
-
-    private static Set<String> pictureTypes() {
-        var types = new java.util.HashSet<String>();
-        for (String t : ImageIO.getReaderMIMETypes()) types.add(t.toLowerCase(Locale.ROOT));
-        types.add("image/jpg"); // a common misspelling of image/jpeg
-        types.add("application/octet-stream");
-        types.add("");
-        return Set.copyOf(types);
     }
 }

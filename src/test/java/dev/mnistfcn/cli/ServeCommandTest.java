@@ -76,4 +76,13 @@ class ServeCommandTest {
         assertEquals(2, code);
         assertTrue(err.toString().startsWith("error: --port 70000 is not a TCP port"), err.toString());
     }
+
+    @Test
+    void allowHostIsRepeatable() {
+        var err = new ByteArrayOutputStream();
+        int code = Main.run(new String[]{"serve", "--allow-host", "digits.lan", "--allow-host", "pi.local", "--port",
+                "70000"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        assertEquals(2, code, "parsed, then refused for the port only");
+        assertTrue(err.toString().startsWith("error: --port 70000 is not a TCP port"), err.toString());
+    }
 }

@@ -58,6 +58,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DigitServerTest {
     /** Answers writes the preprocessed pixels with 4 decimals. */
     static final float PIXEL_ROUNDING = 0.5e-4f + 1e-7f;
+    /** The defaults, with header and body deadlines short enough for the slow-client tests to take seconds. */
+    static final ServerLimits LIMITS = new ServerLimits(128, 1000, java.time.Duration.ofSeconds(3),
+            java.time.Duration.ofSeconds(3), java.util.Set.of());
     static DigitClassifier classifier;
     static DigitServer server;
     static HttpClient client;
@@ -67,7 +70,7 @@ class DigitServerTest {
     @BeforeAll
     static void start() {
         classifier = DigitClassifier.load(TestModels.twoLayer(), "auto");
-        server = DigitServer.start(classifier, "127.0.0.1", 0);
+        server = DigitServer.start(classifier, "127.0.0.1", 0, LIMITS);
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         var test = MnistSplits.loadTest(TestData.mnistDir());
         digits = test.getFeatures();
@@ -198,7 +201,7 @@ class DigitServerTest {
     void overSizeBodyIsRefusedFromItsContentLength() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.uri().getPort())) {
             s.setSoTimeout(10_000);
-            write(s, "POST /api/predict HTTP/1.1\r\nHost: t\r\nContent-Type: image/png\r\nContent-Length: "
+            write(s, "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: "
                     + (PredictRequest.MAX_BODY_BYTES + 1) + "\r\n\r\n");
             String response = readResponse(s);
             assertTrue(response.startsWith("HTTP/1.1 413 "), response);
@@ -212,7 +215,7 @@ class DigitServerTest {
     void overSizeChunkedBodyIsRefusedAtTheLimit() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.uri().getPort())) {
             s.setSoTimeout(10_000);
-            write(s, "POST /api/predict HTTP/1.1\r\nHost: t\r\nContent-Type: image/png\r\nTransfer-Encoding: chunked\r\n\r\n");
+            write(s, "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nTransfer-Encoding: chunked\r\n\r\n");
             byte[] chunk = new byte[64 * 1024];
             String head = Integer.toHexString(chunk.length) + "\r\n";
             OutputStream out = s.getOutputStream();
@@ -221,29 +224,28 @@ class DigitServerTest {
                 out.write(chunk);
                 out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             }
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // within the 64 KB the JDK drains after
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // within what the server drains after the limit
             out.flush();
             String response = readResponse(s);
             assertTrue(response.startsWith("HTTP/1.1 413 ") && response.contains("over the limit"), response);
         }
     }
 
-    /** A client that stops half-way through its headers is disconnected after maxReqTime; others are answered. */
+    /** A client that stops half-way through its headers is disconnected after the header deadline; others are answered. */
     @Test
     void slowAndIdleClientsAreDisconnected() throws Exception {
-        long limit = Long.getLong("sun.net.httpserver.maxReqTime");
-        assertEquals("true", System.getProperty("sun.net.httpserver.nodelay"), "DigitServer set its defaults");
+        long limit = LIMITS.headerTime().toSeconds();
         try (Socket slow = new Socket("127.0.0.1", server.uri().getPort());
              Socket idle = new Socket("127.0.0.1", server.uri().getPort())) {
             long start = System.nanoTime();
-            write(slow, "POST /api/predict HTTP/1.1\r\nHost: t\r\nContent-Ty");
+            write(slow, "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty");
             slow.setSoTimeout((int) (limit * 1000 + 5000));
             idle.setSoTimeout((int) (limit * 1000 + 5000));
             assertEquals(200, get("/health").statusCode(), "answered while the slow client waits");
             assertClosed(slow);
             assertClosed(idle);
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
-            assertTrue(seconds >= limit - 1, "disconnected after " + seconds + " s, maxReqTime " + limit + " s");
+            assertTrue(seconds >= limit - 1, "disconnected after " + seconds + " s, header deadline " + limit + " s");
         }
     }
 
@@ -324,7 +326,7 @@ class DigitServerTest {
         byte[] png = canvasPng(pixels(7));
         try (Socket s = new Socket("127.0.0.1", own.uri().getPort())) {
             s.setSoTimeout(20_000);
-            write(s, "POST /api/predict HTTP/1.1\r\nHost: t\r\nContent-Type: image/png\r\nContent-Length: " + png.length + "\r\n\r\n");
+            write(s, "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: " + png.length + "\r\n\r\n");
             s.getOutputStream().write(png, 0, png.length / 2);
             s.getOutputStream().flush();
             Thread.sleep(300); // the request is being read by now

@@ -1,0 +1,212 @@
+package dev.mnistfcn.serve;
+
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.digits.DecodeBudget;
+import dev.mnistfcn.digits.UnacceptedFormat;
+import dev.mnistfcn.predict.DigitClassifier;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The service's routes on Jetty's core API (no servlets). Nothing here waits for a client: bodies are read as they
+ * arrive ({@link BodyReader}); decoding and inference run on the bounded {@code work} pool, so that {@code /health}
+ * and the page are answered on Jetty's threads whatever the predict requests do.
+ */
+final class Routes extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
+    private static final String JSON = "application/json";
+    private static final HttpField NO_STORE = new HttpField(HttpHeader.CACHE_CONTROL, "no-store");
+    private static final HttpField NOSNIFF = new HttpField("X-Content-Type-Options", "nosniff");
+
+    private final DigitClassifier classifier;
+    private final ServerLimits limits;
+    private final HostCheck hosts;
+    private final ClientGuard guard;
+    private final ExecutorService work;
+    private final Scheduler scheduler;
+    private final byte[] page;
+
+    Routes(DigitClassifier classifier, ServerLimits limits, HostCheck hosts, ClientGuard guard, ExecutorService work,
+           Scheduler scheduler, byte[] page) {
+        this.classifier = classifier;
+        this.limits = limits;
+        this.hosts = hosts;
+        this.guard = guard;
+        this.work = work;
+        this.scheduler = scheduler;
+        this.page = page;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        Connection connection = request.getConnectionMetaData().getConnection();
+        guard.requestStarted(connection);
+        // the next request's header deadline is armed before Jetty may start reading it (on succeeded)
+        Callback done = new Callback() {
+            @Override
+            public void succeeded() {
+                guard.requestDone(connection);
+                callback.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable x) {
+                guard.requestDone(connection);
+                callback.failed(x);
+            }
+
+            @Override
+            public InvocationType getInvocationType() {
+                return callback.getInvocationType();
+            }
+        };
+        try {
+            route(request, response, done);
+        } catch (RuntimeException | Error e) {
+            fail(request, response, done, e);
+        }
+        return true;
+    }
+
+    private void route(Request request, Response response, Callback done) {
+        String refusal = hosts.refusal(request.getHeaders().get(HttpHeader.HOST));
+        if (refusal != null) throw new HttpProblem(403, refusal);
+        String path = request.getHttpURI().getPath();
+        String method = request.getMethod();
+        switch (path == null ? "" : path) {
+            case "/api/predict" -> {
+                allow(response, method, path, "POST");
+                predict(request, response, done);
+            }
+            case "/api/model" -> {
+                allow(response, method, path, "GET");
+                answer(response, done, 200, JSON, utf8(Answers.model(classifier.info())), false);
+            }
+            case "/health" -> {
+                allow(response, method, path, "GET");
+                answer(response, done, 200, JSON, utf8(Answers.health()), false);
+            }
+            case "/", "/index.html" -> {
+                allow(response, method, path, "GET");
+                answer(response, done, 200, "text/html; charset=utf-8", page, false);
+            }
+            default -> throw new HttpProblem(404, "No such page: " + path + ". This service answers POST /api/predict, "
+                    + "GET /api/model, GET /health and GET / (the draw-a-digit page).");
+        }
+    }
+
+    private void predict(Request request, Response response, Callback done) {
+        String type = PredictRequest.acceptedType(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
+        long length = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        var body = length > PredictRequest.MAX_BODY_BYTES
+                ? refuseLength(request, length)
+                : BodyReader.read(request, PredictRequest.MAX_BODY_BYTES, limits.bodyTime(), scheduler);
+        body.thenAccept(bytes -> {
+            try {
+                work.execute(() -> {
+                    try {
+                        byte[] answer = utf8(Answers.prediction(PredictRequest.classify(classifier, type, bytes)));
+                        answer(response, done, 200, JSON, answer, false);
+                    } catch (RuntimeException | Error e) {
+                        fail(request, response, done, e);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+                fail(request, response, done, new HttpProblem(503, "The server has more predictions queued than it "
+                        + "takes; try again in a moment."));
+            }
+        }).exceptionally(e -> {
+            fail(request, response, done, e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
+            return null;
+        });
+    }
+
+    /**
+     * 413 from Content-Length. A client that said {@code Expect: 100-continue} has sent nothing yet, and is answered
+     * at once (Jetty sends the 100 only when the body is read); any other is sending, and the body is drained first.
+     */
+    private java.util.concurrent.CompletableFuture<byte[]> refuseLength(Request request, long length) {
+        HttpProblem problem = PredictRequest.tooLarge(length + " bytes");
+        if (request.getHeaders().contains(HttpHeader.EXPECT, HttpHeaderValue.CONTINUE.asString())) {
+            return java.util.concurrent.CompletableFuture.failedFuture(problem);
+        }
+        return BodyReader.drain(request, problem, scheduler);
+    }
+
+    /** {@code allowed}, or HEAD where GET is allowed; else 405 with the Allow header. */
+    private static void allow(Response response, String method, String path, String allowed) {
+        if (method.equals(allowed) || method.equals("HEAD") && allowed.equals("GET")) return;
+        response.getHeaders().put(HttpHeader.ALLOW, allowed.equals("GET") ? "GET, HEAD" : allowed);
+        throw new HttpProblem(405, method + " " + path + " is not accepted: use " + allowed + ".");
+    }
+
+    /** The error answer for {@code e}: its status and message for the client's mistakes, "internal error" for ours. */
+    private static void fail(Request request, Response response, Callback done, Throwable e) {
+        int status;
+        String message;
+        if (e instanceof HttpProblem p) {
+            status = p.status;
+            message = p.getMessage();
+        } else if (e instanceof DecodeBudget.TooLarge) {
+            status = 413;
+            message = e.getMessage();
+        } else if (e instanceof UnacceptedFormat) {
+            status = 415;
+            message = e.getMessage();
+        } else if (e instanceof DecodeBudget.Busy) {
+            status = 503;
+            message = e.getMessage();
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        } else if (e instanceof UserError) { // an unreadable picture, no ink: the message says which and why
+            status = 400;
+            message = e.getMessage();
+        } else if (e instanceof OutOfMemoryError) {
+            status = 503;
+            message = "The server is out of memory for this picture now; try again, or send a smaller one.";
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        } else {
+            // the detail is ours, not the client's: logged, not sent (it can name files and classes)
+            LOG.error("{} {}: internal error", request.getMethod(), request.getHttpURI().getPath(), e);
+            status = 500;
+            message = "Internal error; the server's log has the details.";
+        }
+        boolean close = status == 408 || status == 413;
+        if (response.isCommitted()) {
+            done.failed(e);
+            return;
+        }
+        answer(response, done, status, JSON, utf8(Answers.error(message)), close);
+    }
+
+    private static void answer(Response response, Callback done, int status, String type, byte[] body, boolean close) {
+        response.setStatus(status);
+        HttpFields.Mutable headers = response.getHeaders();
+        headers.put(HttpHeader.CONTENT_TYPE, type);
+        headers.put(NO_STORE);
+        headers.put(NOSNIFF);
+        if (close) headers.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        headers.put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), done);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

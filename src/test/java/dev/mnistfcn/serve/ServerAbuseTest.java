@@ -1,0 +1,273 @@
+package dev.mnistfcn.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mnistfcn.Json;
+import dev.mnistfcn.TestData;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.digits.DeepPngs;
+import dev.mnistfcn.digits.DigitImages;
+import dev.mnistfcn.network.NetworkFactory;
+import dev.mnistfcn.predict.DigitClassifier;
+import dev.mnistfcn.storage.ModelFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Hostile clients over real sockets on 127.0.0.1 (issue 24): slow headers and bodies, too many connections from one
+ * address, pixel-depth bombs, formats we do not read, foreign Host headers, cross-site content types, oversized
+ * bodies sent blind. The model is untrained: these are about the server, not the answers.
+ */
+class ServerAbuseTest {
+    static final ServerLimits LIMITS = new ServerLimits(128, 1000, Duration.ofSeconds(3), Duration.ofSeconds(3),
+            Set.of("digits.example"));
+    @TempDir
+    static Path dir;
+    static DigitClassifier classifier;
+    static DigitServer server;
+    static HttpClient client;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path zip = dir.resolve("model.zip");
+        ModelFiles.save(NetworkFactory.build(ConfigLoader.load(Path.of("config/two-layer.yaml"),
+                Map.of("data.dir", TestData.mnistDir().toString()))), zip, false, null);
+        classifier = DigitClassifier.load(zip, "auto");
+        server = DigitServer.start(classifier, "127.0.0.1", 0, LIMITS);
+        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /**
+     * 32 clients trickling their headers and 32 their bodies, a byte every 300 ms, all from 127.0.0.1: /health and a
+     * prediction are answered while they are connected, and each is cut off at its deadline (the body with a 408).
+     */
+    @Test
+    void slowClientsAreCutOffAndOthersAnsweredMeanwhile() throws Exception {
+        ScheduledExecutorService trickle = Executors.newScheduledThreadPool(2);
+        List<Socket> heads = new ArrayList<>();
+        List<Socket> bodies = new ArrayList<>();
+        try {
+            for (int i = 0; i < 32; i++) {
+                Socket h = RawHttp.connect(server, "127.0.0.1");
+                RawHttp.write(h, "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+                heads.add(h);
+                Socket b = RawHttp.connect(server, "127.0.0.1");
+                RawHttp.write(b, "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\n"
+                        + "Content-Length: 1000\r\n\r\n");
+                bodies.add(b);
+            }
+            List<Socket> all = new ArrayList<>(heads);
+            all.addAll(bodies);
+            trickle.scheduleAtFixedRate(() -> {
+                for (Socket s : all) {
+                    try {
+                        s.getOutputStream().write('a');
+                    } catch (IOException closed) {
+                        // cut off: what this test expects
+                    }
+                }
+            }, 300, 300, TimeUnit.MILLISECONDS);
+            long start = System.nanoTime();
+            for (int i = 0; i < 10; i++) {
+                long t = System.nanoTime();
+                HttpResponse<String> health = get("/health");
+                assertEquals(200, health.statusCode());
+                assertTrue(System.nanoTime() - t < 2_000_000_000L, "/health took " + (System.nanoTime() - t) / 1e6 + " ms");
+            }
+            HttpResponse<String> predicted = post("application/json", json(new float[784]));
+            assertEquals(200, predicted.statusCode(), predicted.body());
+            assertTrue(System.nanoTime() - start < 3_000_000_000L, "answered while the slow clients were connected");
+            for (Socket s : heads) assertTrue(RawHttp.closedWithin(s, 10_000), "a slow-header client was cut off");
+            String answer = RawHttp.readResponse(bodies.get(0));
+            assertTrue(answer.startsWith("HTTP/1.1 408 ") && answer.contains("did not arrive within 3 s"), answer);
+            for (Socket s : bodies) assertTrue(RawHttp.closedWithin(s, 10_000), "a slow-body client was cut off");
+        } finally {
+            trickle.shutdownNow();
+            for (Socket s : heads) s.close();
+            for (Socket s : bodies) s.close();
+        }
+        assertEquals(200, get("/health").statusCode());
+    }
+
+    /** Beyond the per-address limit, new connections are closed at once; other addresses are served. */
+    @Test
+    void connectionsPerClientAddressAreCapped() throws Exception {
+        try (DigitServer own = DigitServer.start(classifier, "127.0.0.1", 0,
+                new ServerLimits(4, 1000, Duration.ofSeconds(30), Duration.ofSeconds(30), Set.of()))) {
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) sockets.add(RawHttp.connect(own, "127.0.0.3"));
+                int closed = 0;
+                for (Socket s : sockets) if (RawHttp.closedWithin(s, 1000)) closed++;
+                assertEquals(2, closed, "two of six closed");
+                assertEquals(4, own.connections(InetAddress.getByName("127.0.0.3")));
+                try (Socket other = RawHttp.connect(own, "127.0.0.4")) {
+                    RawHttp.write(other, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                    assertTrue(RawHttp.readResponse(other).startsWith("HTTP/1.1 200 "), "another address is served");
+                }
+            } finally {
+                for (Socket s : sockets) s.close();
+            }
+        }
+    }
+
+    /** 16 at once of a 233 KB PNG that is 240 MB decoded: each refused by its size in bytes, none "damaged". */
+    @Test
+    void pixelDepthBombsGetASizeMessage() throws Exception {
+        byte[] bomb = DeepPngs.rgba16(30_000_000, 1);
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            answers.add(client.sendAsync(HttpRequest.newBuilder(server.uri().resolve("/api/predict"))
+                    .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(bomb)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var a : answers) {
+            HttpResponse<String> r = a.get(60, TimeUnit.SECONDS);
+            assertTrue(r.statusCode() == 413 || r.statusCode() == 503, r.statusCode() + " " + r.body());
+            String error = error(r);
+            assertTrue(error.contains("30,000,000×1 pixels") && error.contains("MiB"), error);
+            assertFalse(error.contains("damaged"), error);
+        }
+        assertEquals(200, get("/health").statusCode());
+    }
+
+    @Test
+    void onlyPngJpegBmpAndGifAreRead() throws Exception {
+        var tiff = new ByteArrayOutputStream();
+        assertTrue(ImageIO.write(new BufferedImage(40, 40, BufferedImage.TYPE_BYTE_GRAY), "tiff", tiff));
+        HttpResponse<String> r = post("application/octet-stream", tiff.toByteArray());
+        assertEquals(415, r.statusCode(), r.body());
+        assertTrue(error(r).contains("a TIFF picture; this service reads PNG, JPEG, BMP or GIF only"), r.body());
+        BufferedImage digit = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        digit.getRaster().setSample(14, 14, 0, 255);
+        assertEquals(200, post("application/octet-stream", DigitImages.png(digit)).statusCode(), "a PNG as octet-stream");
+    }
+
+    /** DNS rebinding: a name that is not ours is refused; localhost, addresses and --allow-host names are served. */
+    @Test
+    void foreignHostHeadersAreRefused() throws Exception {
+        int port = server.uri().getPort();
+        String foreign = RawHttp.get(server, "/api/model", "evil.example:" + port);
+        assertTrue(foreign.startsWith("HTTP/1.1 403 "), foreign);
+        assertTrue(foreign.contains("Host 'evil.example:" + port + "' is not a name of this server")
+                && foreign.contains("--allow-host") && !foreign.contains("model.zip"), foreign);
+        for (String host : List.of("localhost:" + port, "127.0.0.1:" + port, "127.0.0.1", "[::1]:" + port,
+                "digits.example", "DIGITS.example.:" + port)) {
+            assertTrue(RawHttp.get(server, "/api/model", host).startsWith("HTTP/1.1 200 "), host);
+        }
+    }
+
+    /** The types a page on another site may POST without a preflight (CORS "simple" requests) are refused. */
+    @Test
+    void predictNeedsAnImageOrJsonType() throws Exception {
+        for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
+            HttpResponse<String> r = post(type, json(new float[784]));
+            assertEquals(415, r.statusCode(), type);
+            assertTrue(error(r).contains("'" + type.split(";")[0] + "' is not accepted"), r.body());
+        }
+        try (Socket s = RawHttp.connect(server, "127.0.0.1")) {
+            RawHttp.write(s, RawHttp.request("POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1", json(new float[784])));
+            String answer = RawHttp.readResponse(s);
+            assertTrue(answer.startsWith("HTTP/1.1 415 ") && answer.contains("no Content-Type"), answer);
+        }
+    }
+
+    /** Jetty's own refusals are JSON too; HEAD is answered without a body. */
+    @Test
+    void malformedRequestsGetJsonAndHeadHasNoBody() throws Exception {
+        try (Socket s = RawHttp.connect(server, "127.0.0.1")) {
+            RawHttp.write(s, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+            String answer = RawHttp.readResponse(s);
+            assertTrue(answer.startsWith("HTTP/1.1 431 ") && answer.contains("{\"error\":\"The request is not HTTP"),
+                    answer);
+        }
+        HttpResponse<String> head = client.send(HttpRequest.newBuilder(server.uri().resolve("/health"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+    }
+
+    /** A bug of ours is a 500 that says so and no more: the detail goes to the log, not to the client. */
+    @Test
+    void internalErrorsAreGeneric() throws Exception {
+        try (DigitServer broken = DigitServer.start(null, "127.0.0.1", 0, LIMITS)) { // no classifier: a NullPointerException
+            String answer = RawHttp.get(broken, "/api/model", "127.0.0.1");
+            assertTrue(answer.startsWith("HTTP/1.1 500 "), answer);
+            assertTrue(answer.endsWith("{\"error\":\"Internal error; the server's log has the details.\"}"), answer);
+        }
+    }
+
+    /**
+     * A client that sends its whole 11 MiB body before reading (Python's urllib) reads the 413, not a reset; one that
+     * asks first with {@code Expect: 100-continue} gets the 413 instead of the 100.
+     */
+    @Test
+    void anOversizedBodysAnswerIsRead() throws Exception {
+        byte[] body = new byte[11 << 20];
+        try (Socket s = RawHttp.connect(server, "127.0.0.1")) {
+            RawHttp.write(s, RawHttp.request("POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png", body));
+            String answer = RawHttp.readResponse(s);
+            assertTrue(answer.startsWith("HTTP/1.1 413 ") && answer.contains("The request body is 11534336 bytes, over "
+                    + "the limit of 10,485,760 bytes"), answer);
+        }
+        try (Socket s = RawHttp.connect(server, "127.0.0.1")) {
+            RawHttp.write(s, "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\n"
+                    + "Expect: 100-continue\r\nContent-Length: " + body.length + "\r\n\r\n");
+            String answer = RawHttp.readResponse(s);
+            assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+        }
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(server.uri().resolve(path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String type, byte[] body) throws Exception {
+        return client.send(HttpRequest.newBuilder(server.uri().resolve("/api/predict")).header("Content-Type", type)
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String error(HttpResponse<String> r) throws IOException {
+        JsonNode node = Json.MAPPER.readTree(r.body());
+        return node.get("error").asText();
+    }
+
+    private static byte[] json(float[] pixels) {
+        StringBuilder s = new StringBuilder("{\"pixels\":[");
+        for (int i = 0; i < pixels.length; i++) s.append(i == 0 ? "" : ",").append(pixels[i]);
+        return s.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
