@@ -1,6 +1,7 @@
 package dev.mnistfcn.cli;
 
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.OutputSpec;
 import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.predict.ModelInfo;
 import dev.mnistfcn.serve.DigitServer;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve a model over HTTP until Ctrl-C: the draw-a-digit page at /, POST /api/predict (a picture, "
-                + "or JSON {\"pixels\": [784 numbers in 0..1]}), GET /api/model, GET /health. See docs/serve.md.",
+                + "or JSON {\"pixels\": [784 numbers in 0..1]}), GET /api/model, GET /health; the runs under the output folder, live, at /runs. See docs/serve.md and docs/live.md.",
                 "Also: mvn -q exec:java -Dserve=true [-Dmodel=ZIP] [-Dport=8080]."})
 public final class ServeCommand implements Callable<Integer> {
     @Mixin
@@ -35,6 +37,10 @@ public final class ServeCommand implements Callable<Integer> {
             + "refused with 403, so that a web page cannot reach the server through DNS rebinding.")
     List<String> allowedHosts = new ArrayList<>();
 
+    @Option(names = "--runs", paramLabel = "DIR", description = "Output folder whose runs /runs shows, live while they "
+            + "train (default: -Druns, else " + OutputSpec.DEFAULT_DIR + "). Read-only.")
+    Path runs = Path.of(System.getProperty("runs", OutputSpec.DEFAULT_DIR));
+
 
     @Override
     public Integer call() throws InterruptedException {
@@ -42,7 +48,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (p > 65_535) throw new UserError("--port " + p + " is not a TCP port. Expected 0 to 65535 (0: any free port).");
         DigitClassifier classifier = model.load();
         DigitServer server = DigitServer.start(classifier, host, p,
-                ServerLimits.DEFAULTS.withAllowedHosts(Set.copyOf(allowedHosts)));
+                ServerLimits.DEFAULTS.withAllowedHosts(Set.copyOf(allowedHosts)), runs);
         CountDownLatch stopped = new CountDownLatch(1);
         // Ctrl-C and SIGTERM run the hooks: requests in flight are answered before the JVM exits.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -55,6 +61,7 @@ public final class ServeCommand implements Callable<Integer> {
                 info.parameters(), info.engine());
         System.out.println("Open " + server.uri() + "  (API: POST " + server.uri().resolve("/api/predict")
                 + "; Ctrl-C stops)");
+        System.out.println("Runs in " + runs + ", live: " + server.uri().resolve("/runs"));
         stopped.await();
         return 0;
     }

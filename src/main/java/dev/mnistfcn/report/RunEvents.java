@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.storage.RunFolder;
 import dev.mnistfcn.storage.RunProgress;
 
 import java.io.IOException;
@@ -32,14 +33,31 @@ public final class RunEvents {
         this.dir = runDir;
     }
 
-    /** The run so far as one JSON object: settings, every epoch, state and ETA; empty if it has no progress file. */
+    /**
+     * The run so far as one JSON object: settings, every epoch, state and ETA. A run trained before progress files
+     * existed is read from its metrics.json (finished); empty if the folder has neither.
+     */
     public static Optional<String> now(Path runDir) {
-        return RunProgress.read(runDir).map(s -> {
+        Optional<RunProgress.Snapshot> progress = RunProgress.read(runDir);
+        if (progress.isEmpty()) progress = finishedFromMetrics(runDir);
+        return progress.map(s -> {
             ObjectNode o = header(s);
             ArrayNode epochs = o.putArray("history");
             for (EpochStats e : s.epochs()) epochs.add(epoch(e, s));
             return text(o);
         });
+    }
+
+    private static Optional<RunProgress.Snapshot> finishedFromMetrics(Path runDir) {
+        try {
+            RunMetrics m = Json.MAPPER.readValue(new RunFolder(runDir).metrics().toFile(), RunMetrics.class);
+            var started = new RunProgress.Started(m.name(), m.architecture(), m.config().training().epochs(),
+                    m.config().training().batchSize(), m.engine(), TrainingSettings.optimiser(m.config()), 0, "", null);
+            var finished = new RunProgress.Finished(m.test() == null ? null : m.test().accuracy(), null, null);
+            return Optional.of(new RunProgress.Snapshot(started, m.history(), finished, RunProgress.State.FINISHED));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** Events since the last call, as JSON texts: one per new epoch, then a last one once the run is not running. */

@@ -1,6 +1,7 @@
 package dev.mnistfcn.serve;
 
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.OutputSpec;
 import dev.mnistfcn.predict.DigitClassifier;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -16,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.net.URI;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -69,7 +71,12 @@ public final class DigitServer implements AutoCloseable {
      * {@link UserError} when the address cannot be had (port in use, unknown host).
      */
     public static DigitServer start(DigitClassifier classifier, String host, int port, ServerLimits limits) {
-        byte[] page = page();
+        return start(classifier, host, port, limits, Path.of(OutputSpec.DEFAULT_DIR));
+    }
+
+    /** As above, with the runs pages ({@code /runs}) showing the runs under {@code runs}, an output folder. */
+    public static DigitServer start(DigitClassifier classifier, String host, int port, ServerLimits limits, Path runs) {
+        byte[] page = resource(PAGE);
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) throw new UserError("--host " + host + ": no such host or address here.");
         AtomicInteger n = new AtomicInteger();
@@ -93,7 +100,7 @@ public final class DigitServer implements AutoCloseable {
         ThreadPoolExecutor work = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUE), r -> new Thread(r, "mnist-fcn-predict-" + n.incrementAndGet()));
         server.setHandler(new GracefulHandler(new Routes(classifier, limits, new HostCheck(host, limits.allowedHosts()),
-                guard, work, server.getScheduler(), page)));
+                guard, work, server.getScheduler(), page, new RunsRoutes(runs, server.getScheduler()))));
         try {
             server.start();
         } catch (Exception e) {
@@ -146,9 +153,10 @@ public final class DigitServer implements AutoCloseable {
         }
     }
 
-    private static byte[] page() {
-        try (InputStream in = DigitServer.class.getResourceAsStream(PAGE)) {
-            if (in == null) throw new IllegalStateException("the page " + PAGE + " is missing from the classpath");
+    /** A page from the classpath, read once at start. */
+    static byte[] resource(String name) {
+        try (InputStream in = DigitServer.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("the page " + name + " is missing from the classpath");
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

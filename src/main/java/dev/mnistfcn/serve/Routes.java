@@ -30,7 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class Routes extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
-    private static final String JSON = "application/json";
+    static final String JSON = "application/json";
     private static final HttpField NO_STORE = new HttpField(HttpHeader.CACHE_CONTROL, "no-store");
     private static final HttpField NOSNIFF = new HttpField("X-Content-Type-Options", "nosniff");
 
@@ -41,9 +41,11 @@ final class Routes extends Handler.Abstract {
     private final ExecutorService work;
     private final Scheduler scheduler;
     private final byte[] page;
+    private final RunsRoutes runs;
 
     Routes(DigitClassifier classifier, ServerLimits limits, HostCheck hosts, ClientGuard guard, ExecutorService work,
-           Scheduler scheduler, byte[] page) {
+           Scheduler scheduler, byte[] page, RunsRoutes runs) {
+        this.runs = runs;
         this.classifier = classifier;
         this.limits = limits;
         this.hosts = hosts;
@@ -89,6 +91,11 @@ final class Routes extends Handler.Abstract {
         if (refusal != null) throw new HttpProblem(403, refusal);
         String path = request.getHttpURI().getPath();
         String method = request.getMethod();
+        if (path != null && RunsRoutes.handles(path)) {
+            allow(response, method, path, "GET");
+            runs.route(path, response, done);
+            return;
+        }
         switch (path == null ? "" : path) {
             case "/api/predict" -> {
                 allow(response, method, path, "POST");
@@ -107,7 +114,7 @@ final class Routes extends Handler.Abstract {
                 answer(response, done, 200, "text/html; charset=utf-8", page, false);
             }
             default -> throw new HttpProblem(404, "No such page: " + path + ". This service answers POST /api/predict, "
-                    + "GET /api/model, GET /health and GET / (the draw-a-digit page).");
+                    + "GET /api/model, GET /health, GET / (the draw-a-digit page) and GET /runs (the runs under the output folder).");
         }
     }
 
@@ -195,7 +202,7 @@ final class Routes extends Handler.Abstract {
         answer(response, done, status, JSON, utf8(Answers.error(message)), close);
     }
 
-    private static void answer(Response response, Callback done, int status, String type, byte[] body, boolean close) {
+    static void answer(Response response, Callback done, int status, String type, byte[] body, boolean close) {
         response.setStatus(status);
         HttpFields.Mutable headers = response.getHeaders();
         headers.put(HttpHeader.CONTENT_TYPE, type);

@@ -1,0 +1,161 @@
+package dev.mnistfcn.serve;
+
+import dev.mnistfcn.Json;
+import dev.mnistfcn.config.RunName;
+import dev.mnistfcn.report.RunEvents;
+import dev.mnistfcn.report.RunsOverview;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The runs pages (issue 27), read-only over the output folder: {@code GET /runs} (every run, newest first),
+ * {@code /runs/NAME} (one run's curves, live), {@code /runs/NAME/report.html}, {@code /api/runs},
+ * {@code /api/runs/NAME} and {@code /api/runs/NAME/events}, a {@code text/event-stream} of the run's epochs and its
+ * final state. Nothing here starts, stops, locks or deletes a run. An event stream holds no thread: a timer on
+ * Jetty's scheduler looks at the run's progress file every {@link #POLL_MS} ms.
+ */
+final class RunsRoutes {
+    /** How often a stream looks for new epochs: well within "one epoch after it ends" and "killed: 2 s". */
+    static final long POLL_MS = 250;
+    /** A comment line this often keeps an idle stream open through Jetty's idle timeout (30 s). */
+    static final long PING_MS = 10_000;
+    /** Event streams open at once; more get 503 (each is a timer and a connection, not a thread). */
+    static final int MAX_STREAMS = 64;
+    /** A report is a self-contained HTML file with inline pictures: a few MB; larger is not ours. */
+    static final long MAX_REPORT_BYTES = 64L << 20;
+    private static final String PAGE = "/dev/mnistfcn/serve/runs.html";
+
+    private final Path outputDir;
+    private final Scheduler scheduler;
+    private final byte[] page;
+    private final AtomicInteger streams = new AtomicInteger();
+
+    RunsRoutes(Path outputDir, Scheduler scheduler) {
+        this.outputDir = outputDir;
+        this.scheduler = scheduler;
+        this.page = DigitServer.resource(PAGE);
+    }
+
+    static boolean handles(String path) {
+        return path.equals("/runs") || path.startsWith("/runs/") || path.equals("/api/runs") || path.startsWith("/api/runs/");
+    }
+
+    /** Answers a GET (or HEAD) of one of {@link #handles}'s paths. */
+    void route(String path, Response response, Callback done) {
+        if (path.equals("/api/runs")) {
+            var o = RunsOverview.scan(outputDir);
+            var body = Json.MAPPER.createObjectNode().put("folder", outputDir.toString());
+            body.set("runs", Json.MAPPER.valueToTree(o.runs()));
+            body.set("reports", Json.MAPPER.valueToTree(o.reports()));
+            Routes.answer(response, done, 200, Routes.JSON, utf8(body.toString()), false);
+        } else if (path.startsWith("/api/runs/") && path.endsWith("/events")) {
+            events(run(path.substring("/api/runs/".length(), path.length() - "/events".length())), response, done);
+        } else if (path.startsWith("/api/runs/")) {
+            Path dir = run(path.substring("/api/runs/".length()));
+            String now = RunEvents.now(dir).orElseThrow(() -> new HttpProblem(404, "Run " + outputDir.relativize(dir)
+                    + " has neither a progress file nor a readable metrics.json."));
+            Routes.answer(response, done, 200, Routes.JSON, utf8(now), false);
+        } else if (path.startsWith("/runs/") && path.endsWith("/report.html")) {
+            report(path.substring("/runs/".length(), path.length() - "/report.html".length()), response, done);
+        } else {
+            if (path.startsWith("/runs/")) run(path.substring("/runs/".length()).replaceFirst("/$", ""));
+            Routes.answer(response, done, 200, "text/html; charset=utf-8", page, false);
+        }
+    }
+
+    /** The run folder a URL names; 404 for anything else, a path that would leave the output folder included. */
+    private Path run(String name) {
+        return RunsOverview.find(outputDir, name).orElseThrow(() -> new HttpProblem(404, "No run '" + name + "' in "
+                + outputDir + ". GET /runs lists them (a run is a folder with progress.jsonl or metrics.json; names are "
+                + RunName.RULE + ")."));
+    }
+
+    private void report(String name, Response response, Callback done) {
+        String[] parts = name.split("/", -1);
+        Path dir = outputDir;
+        for (String part : parts) {
+            if (!RunName.isValid(part) || parts.length > 2) throw new HttpProblem(404, "No report '" + name + "'.");
+            dir = dir.resolve(part);
+        }
+        Path file = dir.resolve("report.html");
+        try {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > MAX_REPORT_BYTES) {
+                throw new HttpProblem(404, "No report at " + name + "/report.html in " + outputDir + ".");
+            }
+            // Its own origin: a report file someone put in the folder cannot use this page's API.
+            response.getHeaders().put("Content-Security-Policy", "sandbox allow-scripts");
+            Routes.answer(response, done, 200, "text/html; charset=utf-8", Files.readAllBytes(file), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void events(Path dir, Response response, Callback done) {
+        if (streams.incrementAndGet() > MAX_STREAMS) {
+            streams.decrementAndGet();
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
+            throw new HttpProblem(503, "This server already streams " + MAX_STREAMS + " runs' events; try again later.");
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        new Stream(new RunEvents(dir), response, Callback.from(done, streams::decrementAndGet)).next();
+    }
+
+    /** One client's event stream: polls, writes what is new (or a ping), and schedules itself again. */
+    private final class Stream {
+        private final RunEvents events;
+        private final Response response;
+        private final Callback done;
+        private long lastWrite = System.nanoTime();
+
+        Stream(RunEvents events, Response response, Callback done) {
+            this.events = events;
+            this.response = response;
+            this.done = done;
+        }
+
+        void next() {
+            List<String> news;
+            try {
+                news = events.poll();
+            } catch (RuntimeException e) {
+                done.failed(e);
+                return;
+            }
+            boolean last = events.ended();
+            StringBuilder sb = new StringBuilder();
+            for (String e : news) sb.append("data: ").append(e).append("\n\n");
+            if (sb.isEmpty() && !last) {
+                if (System.nanoTime() - lastWrite < TimeUnit.MILLISECONDS.toNanos(PING_MS)) {
+                    scheduler.schedule(this::next, POLL_MS, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                sb.append(": still running\n\n");
+            }
+            lastWrite = System.nanoTime();
+            response.write(last, ByteBuffer.wrap(utf8(sb.toString())), Callback.from(() -> {
+                if (last) done.succeeded();
+                else scheduler.schedule(this::next, POLL_MS, TimeUnit.MILLISECONDS);
+            }, done::failed));
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
