@@ -20,14 +20,9 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.interactions.PointerInput;
 import org.openqa.selenium.interactions.Sequence;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import javax.imageio.ImageIO;
@@ -44,11 +39,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The draw-a-digit page in a real headless Chromium (Debian's {@code chromium} + {@code chromium-driver}), driven by
@@ -56,12 +49,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * digits drawn with real pointer events, an uploaded PNG, the server's errors, the keyboard, a 360 px wide screen.
  * Every test fails on any console error or warning the page causes.
  */
-@EnabledIf(value = "browserPresentOrCi", disabledReason = "skipped: the page's browser test needs /usr/bin/chromium "
+@EnabledIf(value = "dev.mnistfcn.serve.Chromium#presentOrCi", disabledReason = "skipped: the page's browser test needs /usr/bin/chromium "
         + "and /usr/bin/chromedriver (Debian: apt-get install chromium chromium-driver), or -Dchromium=… -Dchromedriver=…")
 class PageBrowserTest {
-    // Explicit paths (Debian's, or -Dchromium=… -Dchromedriver=…): Selenium Manager would otherwise try to download.
-    static final Path CHROMIUM = Path.of(System.getProperty("chromium", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getProperty("chromedriver", "/usr/bin/chromedriver"));
     /** The screenshot the README shows. */
     static final Path SCREENSHOT = Path.of("docs", "serve-page.png");
     /**
@@ -80,21 +70,8 @@ class PageBrowserTest {
     /** Console messages a test expects (the browser's own line for a 4xx answer it provoked on purpose). */
     final List<Predicate<String>> expectedConsole = new ArrayList<>();
 
-    static boolean browserPresent() {
-        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    }
-
-    /** Skipped only where the browser is absent locally: CI installs it (.ci/run), so there its absence fails. */
-    static boolean browserPresentOrCi() {
-        return browserPresent() || "true".equals(System.getenv("CI"));
-    }
-
     @BeforeAll
     static void start() throws Exception {
-        if (!browserPresent()) {
-            fail("CI=true but the page's browser test finds no " + CHROMIUM + " or " + CHROMEDRIVER
-                    + ": .ci/run installs them with apt-get install chromium chromium-driver");
-        }
         Path mnist = TestData.mnistDir();
         mnistTest = MnistSplits.loadTest(mnist);
         // A real two-layer model, kept short: 3 epochs of the fused engine on the 55,000 training images.
@@ -104,20 +81,7 @@ class PageBrowserTest {
                 new PrintStream(new ByteArrayOutputStream()), false).run();
         server = DigitServer.start(DigitClassifier.load(dir.resolve("two-layer/model.zip"), "fused"), "127.0.0.1", 0);
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1000,760", "--hide-scrollbars", "--no-first-run", "--disable-sync",
-                "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
-                "--remote-allow-origins=http://127.0.0.1:*", "--user-data-dir=" + dir.resolve("chromium-profile"),
-                // Every name but 127.0.0.1 fails to resolve: the page must work offline, and the test stays local.
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = Chromium.start(dir.resolve("chromium-profile"));
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         wait.pollingEvery(Duration.ofMillis(50));
     }
@@ -136,14 +100,7 @@ class PageBrowserTest {
 
     @AfterEach
     void noConsoleErrorsOrWarnings() {
-        List<String> unexpected = new ArrayList<>();
-        for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
-            boolean expected = expectedConsole.stream().anyMatch(p -> p.test(e.getMessage()));
-            if (e.getLevel().intValue() >= Level.WARNING.intValue() && !expected) {
-                unexpected.add(e.getLevel() + " " + e.getMessage());
-            }
-        }
-        assertEquals(List.of(), unexpected, "console errors or warnings");
+        assertEquals(List.of(), Chromium.problems(browser, expectedConsole), "console errors or warnings");
     }
 
     @Test
