@@ -113,6 +113,25 @@ class ArchitectureTest {
                 .callCodeUnitWhere(opensAFileForWriting);
     }
 
+    /**
+     * One path from picture bytes to pixels (issue 28): only {@code digits} decodes pictures, within its limits and
+     * decoding budget ({@code DigitPixels}); the others hand it bytes or a path. Writing a PNG is not decoding.
+     */
+    @Test
+    void onlyDigitsDecodesPictures() {
+        DescribedPredicate<JavaCall<?>> decodes = new DescribedPredicate<>("decode a picture") {
+            @Override
+            public boolean test(JavaCall<?> call) {
+                String owner = call.getTargetOwner().getName();
+                return owner.equals("javax.imageio.ImageIO") && (call.getName().equals("read")
+                        || call.getName().startsWith("getImageReaders"))
+                        || owner.equals("javax.imageio.ImageReader") && call.getName().startsWith("read");
+            }
+        };
+        noClasses().that().resideOutsideOfPackage("dev.mnistfcn.digits").should().callCodeUnitWhere(decodes)
+                .check(production());
+    }
+
     @Test
     void packagesHaveNoCycles() {
         slices().matching("dev.mnistfcn.(**)").should().beFreeOfCycles().check(production());

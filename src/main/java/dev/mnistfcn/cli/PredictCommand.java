@@ -72,7 +72,7 @@ public final class PredictCommand implements Callable<Integer> {
             String name = picture.file().toString();
             Prediction p;
             try {
-                p = classifier.classify(DigitImages.read(picture.file()));
+                p = classifier.classify(picture.file());
             } catch (UserError e) { // this file only: the others are still predicted
                 failed++;
                 rows.row(name, null, withoutSource(e.getMessage(), name));

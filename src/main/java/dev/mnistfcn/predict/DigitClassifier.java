@@ -2,6 +2,7 @@ package dev.mnistfcn.predict;
 
 import dev.mnistfcn.Argmax;
 import dev.mnistfcn.Mnist;
+import dev.mnistfcn.digits.DigitPixels;
 import dev.mnistfcn.digits.MnistRecipe;
 import dev.mnistfcn.digits.UnreadableImage;
 import dev.mnistfcn.engine.Engine;
@@ -55,8 +56,16 @@ public final class DigitClassifier {
 
     /** The prediction for a person's picture; an {@link UnreadableImage} ("no digit found") when it holds no ink. */
     public Prediction classify(BufferedImage picture) {
-        float[] pixels = MnistRecipe.prepare(picture)
-                .orElseThrow(() -> new UnreadableImage("no digit found: the picture has no ink (blank or one colour)"));
-        return classify(pixels);
+        return classify(DigitPixels.of(picture));
+    }
+
+    /** The prediction for the picture in {@code bytes} (PNG, JPEG, GIF, BMP); {@code source} names it in errors. */
+    public Prediction classify(byte[] bytes, String source) {
+        return classify(DigitPixels.of(bytes, source));
+    }
+
+    /** The prediction for the picture in {@code file}. */
+    public Prediction classify(Path file) {
+        return classify(DigitPixels.of(file));
     }
 }

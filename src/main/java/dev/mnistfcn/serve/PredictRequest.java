@@ -49,7 +49,7 @@ final class PredictRequest {
         }
         if (type.equals(JSON)) return classifier.classify(pixels(body));
         // the picture's decoding memory is held until the classifier is done with it
-        return DigitImages.read(body, "request body", classifier::classify);
+        return classifier.classify(body, "request body");
     }
 
     /** {@code image/png; charset=x} → {@code image/png}; no header → empty. */
