@@ -10,6 +10,7 @@ import dev.mnistfcn.digits.DigitImages;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
@@ -110,6 +111,9 @@ final class PredictRequest {
             return pixels;
         } catch (JsonProcessingException e) {
             throw pixelsExpected("malformed JSON (" + e.getOriginalMessage() + ")");
+        } catch (CharConversionException e) {
+            // Jackson takes a body that starts with zero bytes for UTF-32/UTF-16, whose decoder throws this (fuzzed).
+            throw pixelsExpected("the body is not text in UTF-8 (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e); // a parser over a byte array does no I/O
         }

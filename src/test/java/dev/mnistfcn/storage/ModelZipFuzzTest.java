@@ -1,0 +1,81 @@
+package dev.mnistfcn.storage;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.mnistfcn.UserError;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Model zips from strangers through {@link ModelFiles#load}, as {@code -Dmodel=}, {@code evaluate} and
+ * {@code serve} read them. For any bytes the only allowed failure is a {@link UserError} (one paragraph naming the
+ * file); anything else (an OutOfMemoryError, ND4J's or Jackson's own exceptions) is a finding.
+ */
+class ModelZipFuzzTest {
+    /** Where each input is written for {@code load}, which reads a file: under target/, made once per JVM. */
+    private static Path zip;
+
+    @MethodSource("models")
+    @FuzzTest(maxDuration = "30s")
+    void load(byte[] bytes) throws IOException {
+        Path file = inputFile();
+        Files.write(file, bytes);
+        ModelFiles.Loaded loaded;
+        try {
+            loaded = ModelFiles.load(file, true);
+        } catch (UserError expected) {
+            assertTrue(expected.getMessage().contains(file.toString()), expected.getMessage());
+            return;
+        }
+        assertEquals(784, loaded.network().layerInputSize(0));
+        assertEquals(10, loaded.network().layerSize(loaded.network().getnLayers() - 1));
+    }
+
+    private static synchronized Path inputFile() throws IOException {
+        if (zip == null) zip = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "fuzz-model-")
+                .resolve("input.zip");
+        return zip;
+    }
+
+    /**
+     * The smallest networks an MNIST model zip can hold (784 inputs, 10 outputs, one layer), weights all zero so
+     * that the zip is a few kilobytes: as ModelSerializer writes it, and as mnist-fcn writes it (updater state and
+     * metadata entry).
+     */
+    static Stream<byte[]> models() throws IOException {
+        var conf = new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(0.01)).weightInit(WeightInit.ZERO)
+                .list()
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(784).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        var plain = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(net, plain, false);
+        Path ours = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "fuzz-seed-").resolve("m.zip");
+        ModelFiles.save(net, ours, true, new ModelMetadata("seed", "name: seed\n", 1, 10, 0.5, 0.9, null, "1.0.0-M2.1",
+                "2026-01-01T00:00:00Z", List.of(), "mnist"));
+        try {
+            return Stream.of(plain.toByteArray(), Files.readAllBytes(ours));
+        } finally {
+            Files.delete(ours);
+            Files.delete(ours.getParent());
+        }
+    }
+}
