@@ -34,7 +34,7 @@ for target in "${targets[@]}"; do
     picture) test='PictureFuzzTest#decodeAndPrepare' ;;
     json) test='PixelsJsonFuzzTest#pixels'; instrument+=',com.fasterxml.jackson.**' ;;
     zip) test='ModelZipFuzzTest#load'; instrument+=',com.fasterxml.jackson.**'; max_len=16384 ;;
-    config) test='ConfigFuzzTest#load'; instrument+=',com.fasterxml.jackson.**,org.yaml.snakeyaml.**' ;;
+    config) test='ConfigFuzzTest#load'; instrument+=',com.fasterxml.jackson.core.**,com.fasterxml.jackson.dataformat.**,org.yaml.snakeyaml.**' ;;
     *) echo "Unknown target '$target': use picture, json, zip or config." >&2; exit 2 ;;
   esac
   dir=target/fuzz/$target

@@ -53,12 +53,25 @@ final class ReaderChoice {
             byte[] signature = s.getKey();
             ImageReaderSpi spi = FIRST.get(s.getValue());
             if (spi != null && n >= signature.length && Arrays.equals(head, 0, signature.length, signature, 0, signature.length)
-                    && spi.canDecodeInput(in)) {
+                    && canDecode(spi, in)) {
                 return spi.createReaderInstance();
             }
         }
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         return readers.hasNext() ? readers.next() : null;
+    }
+
+    /**
+     * As ImageIO asks a reader: an input too short for its header ("GIF8" and one byte: EOFException, found by
+     * fuzzing) cannot be decoded. The reader's mark is undone, so the next reader starts at the first byte.
+     */
+    private static boolean canDecode(ImageReaderSpi spi, ImageInputStream in) throws IOException {
+        try {
+            return spi.canDecodeInput(in);
+        } catch (IOException e) {
+            in.reset();
+            return false;
+        }
     }
 
     /**

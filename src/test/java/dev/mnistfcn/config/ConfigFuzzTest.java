@@ -28,7 +28,7 @@ class ConfigFuzzTest {
     @MethodSource("configs")
     @DictionaryEntries({"model:", "training:", "data:", "output:", "checkpoint:", "hidden:", "units:", "activation:",
             "init:", "type:", "epochs:", "batch_size:", "updater:", "learning_rate:", "schedule:", "name:", "seed:",
-            "dropout:", "l2:", "early_stopping:", "engine:", "validation_size:", "every:", "keep:", "- ", "\n  ",
+            "dropout:", "l2:", "early_stopping:", "engine:", "validation_size:", "every:", "keep:", "- ",
             "relu", "adam", "sgd", "normal", "fused", "{", "}", "[", "]", "&a", "*a", "!!", "---", "~", ".inf",
             "0x", "model.hidden.0.units=", "training.epochs="})
     @FuzzTest(maxDuration = "30s")

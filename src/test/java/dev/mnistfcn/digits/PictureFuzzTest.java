@@ -1,6 +1,7 @@
 package dev.mnistfcn.digits;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import javax.imageio.ImageIO;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -39,6 +41,17 @@ class PictureFuzzTest {
             assertEquals(784, p.length);
             for (float v : p) assertTrue(v >= 0 && v <= 1, "pixel " + v);
         });
+    }
+
+    /**
+     * Found by the fuzzer: "GIF8" and one byte more made the GIF reader's signature check read past the end, and
+     * the EOFException left {@link DigitImages#read(byte[], String)} as an UncheckedIOException (a 500 from serve).
+     */
+    @Test
+    void gifSignatureThatEndsIsNotAnImage() {
+        byte[] bytes = {'G', 'I', 'F', '8', 'B'};
+        String message = assertThrows(UnreadableImage.class, () -> DigitImages.read(bytes, "cut.gif")).getMessage();
+        assertTrue(message.startsWith("cut.gif: not an image ImageIO can read"), message);
     }
 
     /** Small pictures in each format and layout the decoder has a path for: the fuzzer's starting points. */

@@ -7,6 +7,8 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
@@ -17,9 +19,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -45,6 +50,26 @@ class ModelZipFuzzTest {
         }
         assertEquals(784, loaded.network().layerInputSize(0));
         assertEquals(10, loaded.network().layerSize(loaded.network().getnLayers() - 1));
+    }
+
+    /**
+     * An entry name that is not UTF-8 in a local header only (the central directory's copy is fine): ZipFile lists
+     * the zip, ZipInputStream then threw IllegalArgumentException ("malformed input"), a stack trace for the user.
+     */
+    @Test
+    void entryNameThatIsNotUtf8IsRefused(@TempDir Path dir) throws IOException {
+        var bytes = new ByteArrayOutputStream();
+        try (var zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry(ModelFiles.CONFIGURATION));
+            zip.write("{}".getBytes());
+            zip.putNextEntry(new ZipEntry(ModelFiles.COEFFICIENTS));
+            zip.write(1);
+        }
+        byte[] content = bytes.toByteArray();
+        content[30] = (byte) 0xff; // the first byte of the first local header's name
+        Path file = Files.write(dir.resolve("bad-name.zip"), content);
+        String message = assertThrows(UserError.class, () -> ModelFiles.load(file, true)).getMessage();
+        assertTrue(message.contains("bad-name.zip was rejected: the name of an entry in it is not valid UTF-8"), message);
     }
 
     private static synchronized Path inputFile() throws IOException {
