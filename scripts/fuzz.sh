@@ -45,7 +45,8 @@ for target in "${targets[@]}"; do
   # jazzer.internal.* are the configuration parameters Jazzer's own command line passes to its JUnit engine:
   # basedir puts the corpus and crash files under target/, arg.N are libFuzzer's flags (the last value wins).
   JAZZER_FUZZ=1 mvn -B -o test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
-    -Djazzer.internal.basedir="$dir" -Djazzer.instrument="$instrument" -Djazzer.keep_going="$keep_going" \
+    -Djazzer.hooks=true -Djazzer.internal.basedir="$dir" -Djazzer.instrument="$instrument" \
+    -Djazzer.keep_going="$keep_going" \
     -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" \
     -Djazzer.internal.arg.2=-max_len="$max_len" -Djazzer.internal.arg.3=-print_final_stats=1 \
     >"$log" 2>&1 || true
