@@ -63,7 +63,7 @@ final class ReaderChoice {
         }
         for (var s : SIGNATURES.entrySet()) {
             ImageReaderSpi spi = JDK_READERS.get(s.getValue());
-            if (spi != null && startsWith(head, n, s.getKey()) && spi.canDecodeInput(in)) return spi.createReaderInstance();
+            if (spi != null && startsWith(head, n, s.getKey()) && canDecode(spi, in)) return spi.createReaderInstance();
         }
         String refused = null;
         for (var s : REFUSED.entrySet()) if (startsWith(head, n, s.getKey())) refused = s.getValue();
@@ -80,6 +80,19 @@ final class ReaderChoice {
 
     private static boolean startsWith(byte[] head, int n, byte[] signature) {
         return n >= signature.length && Arrays.equals(head, 0, signature.length, signature, 0, signature.length);
+    }
+
+    /**
+     * As ImageIO asks a reader: an input too short for its header ("GIF8" and one byte: EOFException, found by
+     * fuzzing) cannot be decoded. The reader's mark is undone, so the next reader starts at the first byte.
+     */
+    private static boolean canDecode(ImageReaderSpi spi, ImageInputStream in) throws IOException {
+        try {
+            return spi.canDecodeInput(in);
+        } catch (IOException e) {
+            in.reset();
+            return false;
+        }
     }
 
     /**

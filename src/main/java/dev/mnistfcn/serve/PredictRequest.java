@@ -9,6 +9,7 @@ import dev.mnistfcn.digits.DigitImages;
 import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.predict.Prediction;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -89,6 +90,9 @@ final class PredictRequest {
             return pixels;
         } catch (JsonProcessingException e) {
             throw pixelsExpected("malformed JSON (" + e.getOriginalMessage() + ")");
+        } catch (CharConversionException e) {
+            // Jackson takes a body that starts with zero bytes for UTF-32/UTF-16, whose decoder throws this (fuzzed).
+            throw pixelsExpected("the body is not text in UTF-8 (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e); // a parser over a byte array does no I/O
         }

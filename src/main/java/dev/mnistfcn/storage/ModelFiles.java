@@ -174,6 +174,12 @@ public final class ModelFiles {
             }
         } catch (IOException e) {
             throw truncated(file, e);
+        } catch (IllegalArgumentException e) {
+            // ZipInputStream's answer to an entry name that is not UTF-8 in a local header, which the central
+            // directory read above never sees (found by fuzzing).
+            throw new UserError("Model file " + file + " was rejected: the name of an entry in it is not valid UTF-8 ("
+                    + e.getMessage() + "). A DL4J model zip holds only plain names such as configuration.json and "
+                    + "coefficients.bin; the file is damaged or was not written by a zip tool.");
         }
         if (!seen.contains(CONFIGURATION) || coefficients == null) {
             throw notAModel(file);
