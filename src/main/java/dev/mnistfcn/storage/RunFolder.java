@@ -19,6 +19,7 @@ import java.util.List;
  * config.resolved.yaml   the config after overrides, written first: the run can be repeated from it
  * metrics.json           history, test metrics, timings, versions
  * report.md, report.html the test-set report
+ * progress.jsonl         a line per epoch while it trains ({@link RunProgress}), for the runs page
  * checkpoints/           epoch-NN.zip and best.zip ({@link CheckpointStore})
  * .previous/             the earlier run's files, after a fresh start over it
  * </pre>

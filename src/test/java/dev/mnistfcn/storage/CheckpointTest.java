@@ -185,7 +185,7 @@ class CheckpointTest {
         var console = new ByteArrayOutputStream();
         new TrainingJob(config("one-layer.yaml", 1), new PrintStream(console), false).run();
         Path previous = out.resolve("one-layer").resolve(RunFolder.PREVIOUS);
-        assertTrue(console.toString().contains("Starting 'one-layer' from scratch: moved the 6 file(s) and folder(s) of "
+        assertTrue(console.toString().contains("Starting 'one-layer' from scratch: moved the 7 file(s) and folder(s) of "
                 + "an earlier run in " + out.resolve("one-layer") + " to " + previous), console.toString());
         assertEquals(1, CheckpointStore.epochOf(job(config("one-layer.yaml", 1)).checkpoints().latest().orElseThrow()));
         assertEquals(3, ModelFiles.load(previous.resolve("model.zip"), false).metadata().orElseThrow().epoch(),
@@ -206,8 +206,8 @@ class CheckpointTest {
         Files.writeString(out.resolve("keep").resolve("notes.txt"), "not a run");
         for (int i = 0; i < 3; i++) job(config("one-layer.yaml", 1, "name", "x")).run();
         assertTrue(Files.isRegularFile(out.resolve("x").resolve(RunFolder.PREVIOUS).resolve("model.zip")));
-        assertEquals(List.of(".previous", "checkpoints", "config.resolved.yaml", "metrics.json", "model.zip", "report.html",
-                "report.md"), sortedNames(out.resolve("x")).stream().filter(n -> !n.equals(RunLock.FILE)).toList());
+        assertEquals(List.of(".previous", "checkpoints", "config.resolved.yaml", "metrics.json", "model.zip",
+                "progress.jsonl", "report.html", "report.md"), sortedNames(out.resolve("x")).stream().filter(n -> !n.equals(RunLock.FILE)).toList());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(other)), "the run named x.previous is untouched");
         assertEquals("not a run", Files.readString(out.resolve("keep").resolve("notes.txt")));
         assertEquals(List.of("keep", "x", "x.previous"), sortedNames(out));
