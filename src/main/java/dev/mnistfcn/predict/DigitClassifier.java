@@ -5,6 +5,7 @@ import dev.mnistfcn.digits.MnistRecipe;
 import dev.mnistfcn.digits.UnreadableImage;
 import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.engine.Predictor;
+import dev.mnistfcn.interop.ModelSource;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -28,7 +29,12 @@ public final class DigitClassifier {
 
     /** Loads {@code zip} (safely: see {@link ModelFiles}) for inference by {@code engine} (auto, dl4j or fused). */
     public static DigitClassifier load(Path zip, String engine) {
-        ModelFiles.Loaded loaded = ModelFiles.load(zip, false);
+        return load(zip, engine, null);
+    }
+
+    /** Also an {@code .onnx} classifier, {@code inputScale} its pixel convention where its metadata has none. */
+    public static DigitClassifier load(Path zip, String engine, String inputScale) {
+        ModelFiles.Loaded loaded = ModelSource.load(zip, inputScale);
         var net = loaded.network();
         Engine.Choice choice = Engine.choose(engine, net.getLayerWiseConfigurations(), Engine.Use.INFERENCE,
                 "model " + zip, "--engine");
