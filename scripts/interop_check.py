@@ -6,8 +6,9 @@ PyTorch, run from the venv .ci/run makes (target/py). Each command prints one JS
       Loads the exported model in ONNX Runtime and/or TensorFlow (the tutorial's reading code: GraphDef,
       import_graph_def, x:0 → pred:0, Session.run), runs MNIST's 10,000 test images (pixels 0..1) and compares the
       probabilities with mnist-fcn's own (PROBS.f32: float32 little-endian, [10000, 10]).
-  torch --mnist DIR --out FILE.onnx [--steps N] [--normalise] [--seed S]
-      Trains a 784-128-64-10 ReLU MLP with PyTorch for N steps of 64 images, exports it with torch.onnx.export and
+  torch --mnist DIR --out DIR [--steps N] [--normalise] [--seed S] [--opsets 13,17,...]
+      Trains a 784-128-64-10 ReLU MLP with PyTorch for N steps of 64 images, exports it with torch.onnx.export
+      (DIR/torch-mlp-opset<N>.onnx, the TorchScript exporter: the dynamo one needs onnxscript, not on the machine) and
       reports PyTorch's own test accuracy (and its predicted digits) for mnist-fcn to match.
 """
 import argparse
@@ -89,6 +90,14 @@ def check(args):
     print(json.dumps(out))
 
 
+def describe(path):
+    import onnx
+    exported = onnx.load(path)
+    return {"bytes": os.path.getsize(path), "ops": sorted({n.op_type for n in exported.graph.node}),
+            "opset": [o.version for o in exported.opset_import if o.domain in ("", "ai.onnx")][0],
+            "ir_version": exported.ir_version}
+
+
 def train_torch(args):
     import torch
     import torch.nn as nn
@@ -118,14 +127,22 @@ def train_torch(args):
     with torch.no_grad():
         logits = model(torch.from_numpy((test_x - mean) / std).reshape(-1, 1, 28, 28))
     predicted = logits.argmax(1).numpy()
-    torch.onnx.export(model, (torch.zeros(1, 1, 28, 28),), args.out, input_names=["input"], output_names=["logits"],
-                      dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}}, opset_version=args.opset, dynamo=False)
-    import onnx
-    exported = onnx.load(args.out)
+    if args.probabilities:  # PyTorch's own probabilities, for mnist-fcn's to be compared with
+        torch.softmax(logits, 1).numpy().astype("<f4").tofile(args.probabilities)
+    files = {}
+    for opset in args.opsets:
+        path = os.path.join(args.out, "torch-mlp-opset%d.onnx" % opset)
+        torch.onnx.export(model, (torch.zeros(1, 1, 28, 28),), path, input_names=["input"], output_names=["logits"],
+                          dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}}, opset_version=opset, dynamo=False)
+        files[path] = describe(path)
+    if args.dynamo:  # torch.onnx.export's default exporter since PyTorch 2.9 (torch.export + onnxscript)
+        path = os.path.join(args.out, "torch-mlp-dynamo.onnx")
+        torch.onnx.export(model, (torch.zeros(2, 1, 28, 28),), path, input_names=["input"], output_names=["logits"],
+                          dynamic_shapes=({0: torch.export.Dim("N")},), dynamo=True, external_data=False)
+        files[path] = describe(path)
     print(json.dumps({"accuracy": float((predicted == test_y).mean()), "correct": int((predicted == test_y).sum()),
-                      "train_s": round(train_s, 2), "torch": torch.__version__, "bytes": os.path.getsize(args.out),
-                      "ops": sorted({n.op_type for n in exported.graph.node}),
-                      "opset": exported.opset_import[0].version, "predicted": predicted.tolist()}))
+                      "train_s": round(train_s, 2), "torch": torch.__version__, "files": files,
+                      "predicted": predicted.tolist()}))
 
 
 def main():
@@ -141,7 +158,9 @@ def main():
     t.add_argument("--out", required=True)
     t.add_argument("--steps", type=int, default=600)
     t.add_argument("--seed", type=int, default=1)
-    t.add_argument("--opset", type=int, default=17)
+    t.add_argument("--probabilities", help="write softmax(logits) of the 10,000 test images here (float32 LE)")
+    t.add_argument("--dynamo", action="store_true", help="also export with the torch.export-based exporter")
+    t.add_argument("--opsets", type=lambda v: [int(o) for o in v.split(",")], default=[17])
     t.add_argument("--normalise", action="store_true", help="train on (pixel - 0.1307) / 0.3081, as PyTorch's MNIST examples do")
     args = parser.parse_args()
     check(args) if args.command == "check" else train_torch(args)

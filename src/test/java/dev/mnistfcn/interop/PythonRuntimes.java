@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The real ONNX Runtime, TensorFlow and PyTorch, from the venv that .ci/run makes from the machine image's wheels
- * ({@code python3 -m venv target/py && target/py/bin/pip install onnx onnxruntime tensorflow-cpu==2.21.0
+ * ({@code python3 -m venv target/py && target/py/bin/pip install onnx onnxruntime onnxscript tensorflow-cpu==2.21.0
  * torch==2.13.0+cpu}), driven through scripts/interop_check.py.
  */
 final class PythonRuntimes {
@@ -37,7 +37,7 @@ final class PythonRuntimes {
     static void require() {
         if (!present()) {
             fail("CI=true but the interop tests find no " + PYTHON + ": .ci/run makes it with `python3 -m venv target/py "
-                    + "&& target/py/bin/pip install onnx onnxruntime tensorflow-cpu==2.21.0 torch==2.13.0+cpu`");
+                    + "&& target/py/bin/pip install onnx onnxruntime onnxscript tensorflow-cpu==2.21.0 torch==2.13.0+cpu`");
         }
     }
 

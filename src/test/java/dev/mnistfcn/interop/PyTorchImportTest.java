@@ -1,0 +1,126 @@
+package dev.mnistfcn.interop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mnistfcn.TestData;
+import dev.mnistfcn.cli.Main;
+import dev.mnistfcn.data.MnistSplits;
+import dev.mnistfcn.predict.DigitClassifier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * PyTorch → mnist-fcn: a 784-128-64-10 MLP trained by PyTorch inside the test (400 steps of 64 images, inputs
+ * normalised with MNIST's mean and std as PyTorch's examples do, raw logits out), exported by torch.onnx.export
+ * (the TorchScript exporter at opsets 13, 17 and 21, and the torch.export one), then read here: every file evaluates
+ * to PyTorch's own test accuracy, with PyTorch's digit for each test image and its probabilities within 1e-5.
+ */
+@EnabledIf(value = "dev.mnistfcn.interop.PythonRuntimes#presentOrCi", disabledReason = "skipped: needs the venv "
+        + "target/py with torch (.ci/run makes it; CI=true fails without it)")
+class PyTorchImportTest {
+    static final String SCALE = "mean=0.1307,std=0.3081";
+
+    @TempDir
+    static Path dir;
+    static JsonNode torch;
+    static float[][] torchProbabilities;
+    static DataSet test;
+
+    @BeforeAll
+    static void train() throws Exception {
+        PythonRuntimes.require();
+        Path probs = dir.resolve("torch-probabilities.f32");
+        torch = PythonRuntimes.run(dir, "torch", "--mnist", TestData.mnistDir().toString(), "--out", dir.toString(),
+                "--steps", "400", "--normalise", "--opsets", "13,17,21", "--dynamo", "--probabilities", probs.toString());
+        var buf = ByteBuffer.wrap(Files.readAllBytes(probs)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        torchProbabilities = new float[buf.remaining() / 10][10];
+        for (float[] row : torchProbabilities) buf.get(row);
+        test = MnistSplits.loadTest(TestData.mnistDir());
+    }
+
+    @Test
+    void everyExportEvaluatesToPyTorchsOwnAccuracy() {
+        List<String> files = new ArrayList<>();
+        torch.get("files").fieldNames().forEachRemaining(files::add);
+        assertEquals(4, files.size());
+        for (String file : files) {
+            long t0 = System.nanoTime();
+            var net = ModelSource.load(Path.of(file), SCALE).network();
+            long t1 = System.nanoTime();
+            float[][] p = net.output(test.getFeatures()).toFloatMatrix();
+            long t2 = System.nanoTime();
+            int agree = 0;
+            int correct = 0;
+            double maxDiff = 0;
+            for (int i = 0; i < p.length; i++) {
+                int ours = argmax(p[i]);
+                agree += ours == torch.get("predicted").get(i).asInt() ? 1 : 0;
+                correct += test.getLabels().getFloat(i, ours) == 1f ? 1 : 0;
+                for (int d = 0; d < 10; d++) maxDiff = Math.max(maxDiff, Math.abs(p[i][d] - torchProbabilities[i][d]));
+            }
+            // For the README's round-trip table (timings are not asserted: the machine is shared).
+            System.out.printf(Locale.ROOT, "interop pytorch %s %s: agree %d, correct %d (torch %d), max |dp| %.3g, "
+                            + "load %.3f s, 10k inference %.3f s%n", file, torch.at("/files").get(file), agree, correct,
+                    torch.get("correct").asInt(), maxDiff, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+            assertEquals(torch.get("correct").asInt(), correct, file + ": PyTorch's own test accuracy");
+            assertEquals(10_000, agree, file + ": PyTorch's digit for every test image");
+            assertTrue(maxDiff <= 1e-5, file + ": max |Δp| " + maxDiff);
+        }
+    }
+
+    @Test
+    void evaluateAndPredictTakeTheOnnxFile() throws Exception {
+        String file = dir.resolve("torch-mlp-opset17.onnx").toString();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream console = System.out;
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true));
+            code = Main.run(new String[]{"evaluate", "--model", file, "--input-scale", SCALE, "--engine", "fused"},
+                    System.out, System.out);
+        } finally {
+            System.setOut(console);
+        }
+        assertEquals(0, code, out.toString());
+        String accuracy = String.format(Locale.ROOT, "Test accuracy %.2f%%", 100 * torch.get("accuracy").asDouble());
+        assertTrue(out.toString().contains(accuracy), "expected '" + accuracy + "' in:\n" + out);
+        assertTrue(out.toString().contains("784-128-64-10"), out.toString());
+
+        DigitClassifier classifier = DigitClassifier.load(Path.of(file), "auto", SCALE);
+        for (int i = 0; i < 20; i++) {
+            float[] pixels = test.getFeatures().getRow(i).toFloatVector();
+            assertEquals(torch.get("predicted").get(i).asInt(), classifier.classify(pixels).digit(), "test image " + i);
+        }
+    }
+
+    @Test
+    void withoutItsInputScaleTheModelIsMuchWorse() {
+        // The same file read as if it took plain 0..1 pixels: the convention matters, hence --input-scale.
+        var net = ModelSource.load(dir.resolve("torch-mlp-opset17.onnx"), null).network();
+        float[][] p = net.output(test.getFeatures()).toFloatMatrix();
+        int agree = 0;
+        for (int i = 0; i < p.length; i++) agree += argmax(p[i]) == torch.get("predicted").get(i).asInt() ? 1 : 0;
+        assertTrue(agree < 9_900, "agreement without the normalisation: " + agree);
+    }
+
+    private static int argmax(float[] p) {
+        int best = 0;
+        for (int d = 1; d < p.length; d++) if (p[d] > p[best]) best = d;
+        return best;
+    }
+}
