@@ -18,8 +18,8 @@ final class ClassifierOptions {
     String engine = System.getProperty("training.engine", "auto");
 
     @Option(names = "--input-scale", paramLabel = "SCALE", description = "For an .onnx model without input_scale "
-            + "metadata, the pixels it was trained on: 0..1 (default), 0..255 or mean=M,std=S.")
-    String inputScale;
+            + "metadata, the pixels it was trained on: 0..1 (default), 0..255 or mean=M,std=S; also -Dinput.scale=...")
+    String inputScale = System.getProperty("input.scale");
 
     /** The classifier for the model given, else the default one; a missing file says how to make it. */
     DigitClassifier load() {
