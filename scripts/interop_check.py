@@ -10,6 +10,9 @@ PyTorch, run from the venv .ci/run makes (target/py). Each command prints one JS
       Trains a 784-128-64-10 ReLU MLP with PyTorch for N steps of 64 images, exports it with torch.onnx.export
       (DIR/torch-mlp-opset<N>.onnx, the TorchScript exporter: the dynamo one needs onnxscript, not on the machine) and
       reports PyTorch's own test accuracy (and its predicted digits) for mnist-fcn to match.
+  keras --mnist DIR --out DIR --probabilities FILE [--images N]
+      The same for Keras 3 (784-128-64-10, ReLU then sigmoid, softmax out; one epoch on N training images), exported
+      by model.export(format="onnx") on Keras's torch backend (DIR/keras-mlp.onnx).
 """
 import argparse
 import json
@@ -145,6 +148,29 @@ def train_torch(args):
                       "predicted": predicted.tolist()}))
 
 
+def train_keras(args):
+    os.environ["KERAS_BACKEND"] = "torch"  # Keras's ONNX export needs tf2onnx on TensorFlow, not on the machine
+    import keras
+    keras.utils.set_random_seed(args.seed)
+    images = idx(os.path.join(args.mnist, "train-images-idx3-ubyte")).astype(np.float32) / 255.0
+    labels = idx(os.path.join(args.mnist, "train-labels-idx1-ubyte")).astype(np.int64)
+    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(128, activation="relu"),
+                              keras.layers.Dense(64, activation="sigmoid"), keras.layers.Dense(10, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    t0 = time.perf_counter()
+    model.fit(images[:args.images], labels[:args.images], batch_size=64, epochs=1, verbose=0)
+    train_s = time.perf_counter() - t0
+    test_x, test_y = mnist_test(args.mnist)
+    probs = model.predict(test_x.reshape(-1, 28, 28), batch_size=1000, verbose=0)
+    probs.astype("<f4").tofile(args.probabilities)
+    predicted = probs.argmax(1)
+    path = os.path.join(args.out, "keras-mlp.onnx")
+    model.export(path, format="onnx", verbose=False)
+    print(json.dumps({"accuracy": float((predicted == test_y).mean()), "correct": int((predicted == test_y).sum()),
+                      "train_s": round(train_s, 2), "keras": keras.__version__, "files": {path: describe(path)},
+                      "predicted": predicted.tolist()}))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -162,8 +188,14 @@ def main():
     t.add_argument("--dynamo", action="store_true", help="also export with the torch.export-based exporter")
     t.add_argument("--opsets", type=lambda v: [int(o) for o in v.split(",")], default=[17])
     t.add_argument("--normalise", action="store_true", help="train on (pixel - 0.1307) / 0.3081, as PyTorch's MNIST examples do")
+    k = sub.add_parser("keras")
+    k.add_argument("--mnist", required=True)
+    k.add_argument("--out", required=True)
+    k.add_argument("--probabilities", required=True)
+    k.add_argument("--images", type=int, default=10000)
+    k.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    check(args) if args.command == "check" else train_torch(args)
+    {"check": check, "torch": train_torch, "keras": train_keras}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +39,8 @@ import java.util.Set;
  * into a DL4J network: {@code Gemm} or {@code MatMul} + {@code Add} per layer (weights from initializers or
  * {@code Constant}s, a constant {@code Transpose} folded), {@code Relu}, {@code Tanh}, {@code Sigmoid}, {@code Elu},
  * {@code LeakyRelu} after a layer, {@code Softmax} or raw logits at the end, {@code Flatten}/{@code Reshape} of the
- * picture before the first layer, {@code Identity}/{@code Dropout} anywhere; default-domain opsets 13–21. Anything
+ * picture before the first layer (its target shape may be computed from {@code Shape}, as Keras writes it),
+ * {@code Identity}/{@code Dropout}/float {@code Cast} anywhere; default-domain opsets 13–21. Anything
  * else is refused, naming the op. The model's input convention is folded into the first layer's weights, so the
  * network takes mnist-fcn's pixels (0..1) like any other.
  */
@@ -46,6 +48,8 @@ final class OnnxImport {
     static final int MIN_OPSET = 13;
     static final int MAX_OPSET = 21;
     static final Set<String> ACTIVATIONS = Set.of("Relu", "Tanh", "Sigmoid", "Elu", "LeakyRelu", "Softmax");
+    /** Ops that compute a Reshape's target from the input's Shape (Keras's Flatten, batch size left open). */
+    static final Set<String> SHAPE_OPS = Set.of("Gather", "Unsqueeze", "Squeeze", "Concat", "Slice", "Cast");
 
     private OnnxImport() {
     }
@@ -92,6 +96,7 @@ final class OnnxImport {
         }
         String current = inputs.get(0).getName();
         List<Layer> layers = new ArrayList<>();
+        Set<String> shapes = new HashSet<>();
         for (NodeProto n : g.getNodeList()) {
             String op = n.getOpType();
             if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
@@ -100,6 +105,12 @@ final class OnnxImport {
             if (op.equals("Constant")) {
                 constants.put(n.getOutput(0), attribute(n, "value").map(AttributeProto::getT)
                         .orElseThrow(() -> unsupported(file, n, "has no tensor 'value' (sparse or scalar-list constants are not read)")));
+                continue;
+            }
+            if (op.equals("Shape") || SHAPE_OPS.contains(op) && n.getInputList().stream()
+                    .allMatch(i -> shapes.contains(i) || constants.has(i))) {
+                // Only ever a Reshape's second input: the picture's own values do not flow through here.
+                shapes.addAll(n.getOutputList());
                 continue;
             }
             if (op.equals("Transpose") && constants.has(n.getInput(0))) {
@@ -117,6 +128,12 @@ final class OnnxImport {
                 }
                 case "Identity", "Dropout" -> {
                     // inference: the identity
+                }
+                case "Cast" -> {
+                    // Keras's exports cast float to float around every op; any other type is not an MLP's.
+                    if (attribute(n, "to").map(AttributeProto::getI).orElse(0L) != TensorProto.DataType.FLOAT_VALUE) {
+                        throw unsupported(file, n, "casts the values to another type than float");
+                    }
                 }
                 case "Gemm" -> layers.add(gemm(file, n, constants));
                 case "MatMul" -> {
