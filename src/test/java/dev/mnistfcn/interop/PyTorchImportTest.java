@@ -13,9 +13,6 @@ import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,9 +44,7 @@ class PyTorchImportTest {
         Path probs = dir.resolve("torch-probabilities.f32");
         torch = PythonRuntimes.run(dir, "torch", "--mnist", TestData.mnistDir().toString(), "--out", dir.toString(),
                 "--steps", "400", "--normalise", "--opsets", "13,17,21", "--dynamo", "--probabilities", probs.toString());
-        var buf = ByteBuffer.wrap(Files.readAllBytes(probs)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        torchProbabilities = new float[buf.remaining() / 10][10];
-        for (float[] row : torchProbabilities) buf.get(row);
+        torchProbabilities = Agreement.read(probs);
         test = MnistSplits.loadTest(TestData.mnistDir());
     }
 
@@ -61,28 +56,16 @@ class PyTorchImportTest {
         for (String file : files) {
             long t0 = System.nanoTime();
             var net = ModelSource.load(Path.of(file), SCALE).network();
-            long t1 = System.nanoTime();
-            float[][] p = net.output(test.getFeatures()).toFloatMatrix();
-            long t2 = System.nanoTime();
-            int agree = 0;
-            int correct = 0;
-            double maxDiff = 0;
-            for (int i = 0; i < p.length; i++) {
-                int ours = argmax(p[i]);
-                agree += ours == torch.get("predicted").get(i).asInt() ? 1 : 0;
-                correct += test.getLabels().getFloat(i, ours) == 1f ? 1 : 0;
-                for (int d = 0; d < 10; d++) maxDiff = Math.max(maxDiff, Math.abs(p[i][d] - torchProbabilities[i][d]));
-            }
+            double load = (System.nanoTime() - t0) / 1e9;
+            Agreement a = Agreement.of(net, test, torch.get("predicted"), torchProbabilities);
             // For the README's round-trip table (timings are not asserted: the machine is shared).
-            System.out.printf(Locale.ROOT, "interop pytorch %s %s: agree %d, correct %d (torch %d), max |dp| %.3g, "
-                            + "load %.3f s, 10k inference %.3f s%n", file, torch.at("/files").get(file), agree, correct,
-                    torch.get("correct").asInt(), maxDiff, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
-            assertEquals(torch.get("correct").asInt(), correct, file + ": PyTorch's own test accuracy");
-            assertEquals(10_000, agree, file + ": PyTorch's digit for every test image");
-            assertTrue(maxDiff <= 1e-5, file + ": max |Δp| " + maxDiff);
+            System.out.printf(Locale.ROOT, "interop pytorch %s %s: %s (torch correct %d), load %.3f s%n", file,
+                    torch.at("/files").get(file), a, torch.get("correct").asInt(), load);
+            assertEquals(torch.get("correct").asInt(), a.correct(), file + ": PyTorch's own test accuracy");
+            assertEquals(10_000, a.sameDigit(), file + ": PyTorch's digit for every test image");
+            assertTrue(a.maxDiff() <= 1e-5, file + ": max |Δp| " + a.maxDiff());
         }
     }
-
     @Test
     void evaluateAndPredictTakeTheOnnxFile() throws Exception {
         String file = dir.resolve("torch-mlp-opset17.onnx").toString();
@@ -114,13 +97,7 @@ class PyTorchImportTest {
         var net = ModelSource.load(dir.resolve("torch-mlp-opset17.onnx"), null).network();
         float[][] p = net.output(test.getFeatures()).toFloatMatrix();
         int agree = 0;
-        for (int i = 0; i < p.length; i++) agree += argmax(p[i]) == torch.get("predicted").get(i).asInt() ? 1 : 0;
+        for (int i = 0; i < p.length; i++) agree += Agreement.argmax(p[i]) == torch.get("predicted").get(i).asInt() ? 1 : 0;
         assertTrue(agree < 9_900, "agreement without the normalisation: " + agree);
-    }
-
-    private static int argmax(float[] p) {
-        int best = 0;
-        for (int d = 1; d < p.length; d++) if (p[d] > p[best]) best = d;
-        return best;
     }
 }
