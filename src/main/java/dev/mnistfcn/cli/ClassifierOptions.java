@@ -13,7 +13,7 @@ final class ClassifierOptions {
             + "models/two-layer/model.zip).")
     Path model = CommandDefaults.modelFromProperty();
 
-    @Option(names = "--engine", paramLabel = "ENGINE", description = "auto (default), dl4j or fused; also "
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "auto (default), dl4j, fused or onnxruntime (ONNX Runtime on the network exported as ONNX); also "
             + "-Dtraining.engine=...")
     String engine = System.getProperty("training.engine", "auto");
 
