@@ -34,7 +34,10 @@ public final class OnnxRuntimePredictor implements Predictor {
         byte[] model = OnnxExport.toBytes(net, Map.of(), source);
         try {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            return new OnnxRuntimePredictor(env, env.createSession(model, new OrtSession.SessionOptions()));
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            // predict and serve send one picture per call, from many threads: a thread pool per call only contends.
+            options.setIntraOpNumThreads(1);
+            return new OnnxRuntimePredictor(env, env.createSession(model, options));
         } catch (OrtException e) {
             throw new UserError("ONNX Runtime could not load " + source + " (" + e.getMessage() + "). Use --engine auto.");
         }
