@@ -9,6 +9,7 @@
 # requests per case (at most MAX_SECONDS); fails on any socket error, non-2xx answer or too few requests. Prints
 # requests/s and p50/p99 latency per case, then stops the server (SIGTERM).
 # Environment: REQUESTS (20000), CONNECTIONS (32), THREADS (2, wrk's), FILES (500), MAX_SECONDS (120).
+# ENGINE (auto): serve's --engine (auto, dl4j, fused, onnxruntime).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:-models/two-layer/model.zip}
@@ -37,7 +38,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 url="http://127.0.0.1:$port"
 
 mvn -q compile
-mvn -q exec:java -Dserve=true -Dmodel="$model" -Dport="$port" > "$work/server.log" 2>&1 &
+mvn -q exec:java -Dserve=true -Dmodel="$model" -Dport="$port" -Dtraining.engine="${ENGINE:-auto}" > "$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 120); do
   curl -sf "$url/health" >/dev/null 2>&1 && break

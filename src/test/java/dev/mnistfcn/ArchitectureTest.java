@@ -40,6 +40,7 @@ class ArchitectureTest {
             "dev.mnistfcn.engine",       // the engine choice; TrainingStep and Predictor
             "dev.mnistfcn.eval",         // Evaluation through a Predictor
             "dev.mnistfcn.storage",      // model zips, checkpoints, run folders, atomic writes
+            "dev.mnistfcn.interop",      // ONNX and TensorFlow files: networks out, ONNX classifiers in
             "dev.mnistfcn.predict",      // a saved model answering for pictures (predict, serve)
             "dev.mnistfcn.train",        // the epoch loop and its listeners
             "dev.mnistfcn.report",       // metrics.json, report.md, report.html

@@ -9,13 +9,17 @@ import java.nio.file.Path;
 
 /** The model and engine options {@code predict} and {@code serve} share (a picocli mixin), and the loading they do. */
 final class ClassifierOptions {
-    @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip (default: -Dmodel, else "
+    @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip or .onnx file (default: -Dmodel, else "
             + "models/two-layer/model.zip).")
     Path model = CommandDefaults.modelFromProperty();
 
-    @Option(names = "--engine", paramLabel = "ENGINE", description = "auto (default), dl4j or fused; also "
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "auto (default), dl4j, fused or onnxruntime (ONNX Runtime on the network exported as ONNX); also "
             + "-Dtraining.engine=...")
     String engine = System.getProperty("training.engine", "auto");
+
+    @Option(names = "--input-scale", paramLabel = "SCALE", description = "For an .onnx model without input_scale "
+            + "metadata, the pixels it was trained on: 0..1 (default), 0..255 or mean=M,std=S; also -Dinput.scale=...")
+    String inputScale = System.getProperty("input.scale");
 
     /** The classifier for the model given, else the default one; a missing file says how to make it. */
     DigitClassifier load() {
@@ -25,6 +29,6 @@ final class ClassifierOptions {
                     + "(it saves " + DigitClassifier.DEFAULT_MODEL + ", about a minute), or pass --model ZIP "
                     + "(-Dmodel=ZIP with mvn exec:java).");
         }
-        return DigitClassifier.load(zip, engine);
+        return DigitClassifier.load(zip, engine, inputScale);
     }
 }

@@ -6,6 +6,7 @@ import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.eval.EvalResult;
 import dev.mnistfcn.eval.Evaluator;
+import dev.mnistfcn.interop.ModelSource;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
 import dev.mnistfcn.report.MarkdownReport;
@@ -18,9 +19,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate any DL4J MultiLayerNetwork zip on the test set it was trained on (MNIST unless its metadata says Fashion-MNIST) (also: mvn exec:java -Dmodel=ZIP).")
+        description = "Evaluate any DL4J MultiLayerNetwork zip or fully-connected .onnx classifier on the test set it was trained on (MNIST unless its metadata says Fashion-MNIST) (also: mvn exec:java -Dmodel=ZIP).")
 public final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip (default: -Dmodel).")
+    @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip or .onnx file (default: -Dmodel).")
     Path model = CommandDefaults.modelFromProperty();
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder of the test set the model was trained on "
@@ -31,9 +32,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "what DL4J's output computes, else DL4J), dl4j or fused; also -Dtraining.engine=...")
     String engine = System.getProperty("training.engine", "auto");
 
+    @Option(names = "--input-scale", paramLabel = "SCALE", description = "For an .onnx model without input_scale "
+            + "metadata, the pixels it was trained on: 0..1 (default), 0..255 or mean=M,std=S; also -Dinput.scale=...")
+    String inputScale = System.getProperty("input.scale");
+
     @Override
     public Integer call() {
-        ModelFiles.Loaded loaded = ModelFiles.load(CommandDefaults.requireModel(model), false);
+        ModelFiles.Loaded loaded = ModelSource.load(CommandDefaults.requireModel(model), inputScale);
         var net = loaded.network();
         Engine.Choice choice = Engine.choose(engine, net.getLayerWiseConfigurations(), Engine.Use.INFERENCE,
                 "model " + model, "--engine");

@@ -1,5 +1,9 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.interop.ModelExport;
+import dev.mnistfcn.interop.ModelSource;
+import dev.mnistfcn.interop.OnnxExport;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.AtomicFiles;
 import picocli.CommandLine.Command;
@@ -8,23 +12,68 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
-/** The tutorial's frozen graph in DL4J terms: weights without optimizer state, plus the network definition. */
+/** The tutorial's frozen graph: as TensorFlow writes it, as ONNX, and in DL4J terms (weights without optimizer state). */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Write an inference-only zip (no updater state) and the network definition as JSON.")
+        description = "Write the model for other runtimes: onnx (ONNX Runtime and others), tf (a TensorFlow frozen "
+                + "graph, x → pred) and/or dl4j (an inference-only zip and the network definition as JSON).")
 public final class ExportCommand implements Callable<Integer> {
-    @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip (default: -Dmodel).")
+    static final List<String> FORMATS = List.of("onnx", "tf", "dl4j");
+
+    @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip or .onnx file (default: -Dmodel).")
     Path model = CommandDefaults.modelFromProperty();
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output folder (default: next to the model).")
     Path outDir;
 
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", split = ",", description = "onnx, tf or dl4j "
+            + "(default); several with commas or repeated: --format onnx,tf.")
+    List<String> formats = List.of("dl4j");
+
+    @Option(names = "--input-scale", paramLabel = "SCALE", description = "For an .onnx model without input_scale "
+            + "metadata: 0..1 (default), 0..255 or mean=M,std=S.")
+    String inputScale;
+
     @Override
     public Integer call() throws IOException {
-        ModelFiles.Loaded loaded = ModelFiles.load(CommandDefaults.requireModel(model), false);
-        Path dir = outDir != null ? outDir : model.toAbsolutePath().getParent();
-        String base = model.getFileName().toString().replaceFirst("\\.zip$", "");
+        Set<String> wanted = new LinkedHashSet<>();
+        for (String f : formats) {
+            if (!FORMATS.contains(f.trim())) {
+                throw new UserError("--format " + f + " is not a format export writes. Accepted: onnx, tf, dl4j "
+                        + "(several at once with commas, e.g. --format onnx,tf).");
+            }
+            wanted.add(f.trim());
+        }
+        Path file = CommandDefaults.requireModel(model);
+        ModelFiles.Loaded loaded = ModelSource.load(file, inputScale);
+        Path dir = outDir != null ? outDir : file.toAbsolutePath().getParent();
+        String base = file.getFileName().toString().replaceFirst("\\.(zip|onnx)$", "");
+        for (String format : wanted) {
+            switch (format) {
+                case "onnx" -> {
+                    Path onnx = dir.resolve(base + ".onnx");
+                    ModelExport.onnx(loaded.network(), loaded.metadata(), onnx, file.toString());
+                    System.out.printf("Wrote %s (%,d bytes): ONNX IR version %d, opset %d; input '%s' float [N, 784], "
+                                    + "pixels 0..1; output '%s' [N, 10].%n", onnx, Files.size(onnx), OnnxExport.IR_VERSION,
+                            OnnxExport.OPSET, OnnxExport.INPUT, OnnxExport.OUTPUT);
+                }
+                case "tf" -> {
+                    Path pb = dir.resolve(base + ".pb");
+                    ModelExport.tensorflow(loaded.network(), pb, file.toString());
+                    System.out.printf("Wrote %s (%,d bytes): a TensorFlow frozen GraphDef; placeholder 'x' float "
+                            + "[?, 784], pixels 0..1; softmax output 'pred' (tf.compat.v1.import_graph_def).%n", pb, Files.size(pb));
+                }
+                default -> dl4j(loaded, dir, base);
+            }
+        }
+        return 0;
+    }
+
+    private static void dl4j(ModelFiles.Loaded loaded, Path dir, String base) throws IOException {
         Path zip = dir.resolve(base + "-inference.zip");
         Path json = dir.resolve(base + "-network.json");
         ModelFiles.save(loaded.network(), zip, false, loaded.metadata().orElse(null));
@@ -33,6 +82,5 @@ public final class ExportCommand implements Callable<Integer> {
         System.out.println("The inference zip has no updater state: it predicts and evaluates, but training cannot resume "
                 + "from it exactly (the optimizer would restart). The JSON is the MultiLayerConfiguration, readable with "
                 + "MultiLayerConfiguration.fromJson.");
-        return 0;
     }
 }

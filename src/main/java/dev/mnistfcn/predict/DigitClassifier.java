@@ -7,6 +7,8 @@ import dev.mnistfcn.digits.MnistRecipe;
 import dev.mnistfcn.digits.UnreadableImage;
 import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.engine.Predictor;
+import dev.mnistfcn.interop.ModelSource;
+import dev.mnistfcn.interop.OnnxRuntimePredictor;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -28,15 +30,30 @@ public final class DigitClassifier {
         this.info = info;
     }
 
-    /** Loads {@code zip} (safely: see {@link ModelFiles}) for inference by {@code engine} (auto, dl4j or fused). */
+    /** Loads {@code zip} (safely: see {@link ModelFiles}) for inference by {@code engine} (auto, dl4j, fused or onnxruntime). */
     public static DigitClassifier load(Path zip, String engine) {
-        ModelFiles.Loaded loaded = ModelFiles.load(zip, false);
+        return load(zip, engine, null);
+    }
+
+    /** Also an {@code .onnx} classifier, {@code inputScale} its pixel convention where its metadata has none. */
+    public static DigitClassifier load(Path zip, String engine, String inputScale) {
+        ModelFiles.Loaded loaded = ModelSource.load(zip, inputScale);
         var net = loaded.network();
-        Engine.Choice choice = Engine.choose(engine, net.getLayerWiseConfigurations(), Engine.Use.INFERENCE,
-                "model " + zip, "--engine");
+        Predictor predictor;
+        String engineId;
+        if (engine.equals(OnnxRuntimePredictor.ID)) {
+            // Not one of Engine's (it reads ONNX, a layer above): the network exported in memory, run by ONNX Runtime.
+            predictor = OnnxRuntimePredictor.of(net, "model " + zip);
+            engineId = OnnxRuntimePredictor.ID;
+        } else {
+            Engine.Choice choice = Engine.choose(engine, net.getLayerWiseConfigurations(), Engine.Use.INFERENCE,
+                    "model " + zip, "--engine");
+            predictor = choice.engine().predictor(net);
+            engineId = choice.engine().id();
+        }
         var info = new ModelInfo(zip, ModelFiles.describe(net.getLayerWiseConfigurations()), net.numParams(),
-                loaded.metadata().map(ModelMetadata::testAccuracy).orElse(null), choice.engine().id());
-        return new DigitClassifier(choice.engine().predictor(net), info);
+                loaded.metadata().map(ModelMetadata::testAccuracy).orElse(null), engineId);
+        return new DigitClassifier(predictor, info);
     }
 
     public ModelInfo info() {

@@ -24,6 +24,11 @@ public final class AtomicFiles {
         writeAtomically(target, out -> out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
+    /** Writes a file already in memory (an exported ONNX model or TensorFlow graph) with the same guarantee. */
+    public static void writeBytes(Path target, byte[] content) throws IOException {
+        writeAtomically(target, out -> out.write(content));
+    }
+
     public interface Writer {
         void write(OutputStream out) throws IOException;
     }

@@ -1,0 +1,34 @@
+package dev.mnistfcn.interop;
+
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.storage.ModelFiles;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The one place where a model file's name picks its reader: {@code .onnx} → {@link OnnxImport} (a network built
+ * from the file's layers), anything else → {@link ModelFiles} (a DL4J zip). Both give a DL4J network, so every
+ * engine, report and the page work on either.
+ */
+public final class ModelSource {
+    private ModelSource() {
+    }
+
+    public static boolean isOnnx(Path file) {
+        return file.getFileName() != null && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
+    }
+
+    /**
+     * The network in {@code file}, for inference. {@code inputScale} ({@code --input-scale}, null when not given) is
+     * what an ONNX model expects for a pixel when its metadata does not say; a DL4J zip always takes 0..1.
+     */
+    public static ModelFiles.Loaded load(Path file, String inputScale) {
+        if (isOnnx(file)) return OnnxImport.load(file, inputScale);
+        if (inputScale != null && !InputScale.parse(inputScale, "--input-scale").equals(InputScale.UNIT)) {
+            throw new UserError("--input-scale " + inputScale + " applies to .onnx models only: " + file + " is a "
+                    + "DL4J zip, which mnist-fcn feeds pixels in 0..1 as it was trained on. Leave the option out.");
+        }
+        return ModelFiles.load(file, false);
+    }
+}

@@ -1,0 +1,303 @@
+package dev.mnistfcn.interop;
+
+import dev.mnistfcn.Mnist;
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.storage.ModelFiles;
+import onnx.OnnxMl.AttributeProto;
+import onnx.OnnxMl.GraphProto;
+import onnx.OnnxMl.ModelProto;
+import onnx.OnnxMl.NodeProto;
+import onnx.OnnxMl.OperatorSetIdProto;
+import onnx.OnnxMl.StringStringEntryProto;
+import onnx.OnnxMl.TensorProto;
+import onnx.OnnxMl.ValueInfoProto;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationELU;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An ONNX file holding a fully-connected MNIST classifier, as {@code torch.onnx.export} and tf2onnx write one, read
+ * into a DL4J network: {@code Gemm} or {@code MatMul} + {@code Add} per layer (weights from initializers or
+ * {@code Constant}s, a constant {@code Transpose} folded), {@code Relu}, {@code Tanh}, {@code Sigmoid}, {@code Elu},
+ * {@code LeakyRelu} after a layer, {@code Softmax} or raw logits at the end, {@code Flatten}/{@code Reshape} of the
+ * picture before the first layer (its target shape may be computed from {@code Shape}, as Keras writes it),
+ * {@code Identity}/{@code Dropout}/float {@code Cast} anywhere; default-domain opsets 13–21. Anything
+ * else is refused, naming the op. The model's input convention is folded into the first layer's weights, so the
+ * network takes mnist-fcn's pixels (0..1) like any other.
+ */
+final class OnnxImport {
+    static final int MIN_OPSET = 13;
+    static final int MAX_OPSET = 21;
+    static final Set<String> ACTIVATIONS = Set.of("Relu", "Tanh", "Sigmoid", "Elu", "LeakyRelu", "Softmax");
+    /** Ops that compute a Reshape's target from the input's Shape (Keras's Flatten, batch size left open). */
+    static final Set<String> SHAPE_OPS = Set.of("Gather", "Unsqueeze", "Squeeze", "Concat", "Slice", "Cast");
+
+    private OnnxImport() {
+    }
+
+    /** A layer being read: {@code x·w + b}, then {@code act} (null until an activation op is seen). */
+    private static final class Layer {
+        float[][] w;
+        float[] b;
+        String act;
+        double alpha;
+        boolean biasAdded;
+    }
+
+    static ModelFiles.Loaded load(Path file, String inputScaleOption) {
+        if (Files.isDirectory(file)) {
+            throw new UserError(file + " is a folder, not an ONNX model. Give the path of a .onnx file.");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UserError("ONNX model " + file.toAbsolutePath() + " cannot be read (" + e.getMessage() + "). "
+                    + "Check the path.");
+        }
+        ModelProto model;
+        try {
+            model = ModelProto.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new UserError("ONNX model " + file + " is not an ONNX protobuf (" + e.getMessage() + "). It may be "
+                    + "cut short or a file of another kind; give a .onnx file as torch.onnx.export or tf2onnx write it.");
+        }
+        return new ModelFiles.Loaded(read(file, model, inputScaleOption), Optional.empty(), false, bytes.length);
+    }
+
+    static MultiLayerNetwork read(Path file, ModelProto model, String inputScaleOption) {
+        checkOpset(file, model);
+        GraphProto g = model.getGraph();
+        OnnxTensors constants = new OnnxTensors(file);
+        for (TensorProto t : g.getInitializerList()) constants.put(t.getName(), t);
+        List<ValueInfoProto> inputs = g.getInputList().stream().filter(i -> !constants.has(i.getName())).toList();
+        if (inputs.size() != 1 || g.getOutputCount() != 1) {
+            throw new UserError("ONNX model " + file + " has " + inputs.size() + " input(s) and " + g.getOutputCount()
+                    + " output(s); an MNIST classifier has one of each (the picture in, the 10 digit scores out).");
+        }
+        String current = inputs.get(0).getName();
+        List<Layer> layers = new ArrayList<>();
+        Set<String> shapes = new HashSet<>();
+        for (NodeProto n : g.getNodeList()) {
+            String op = n.getOpType();
+            if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+                throw unsupported(file, n, "is in the operator domain '" + n.getDomain() + "'");
+            }
+            if (op.equals("Constant")) {
+                constants.put(n.getOutput(0), attribute(n, "value").map(AttributeProto::getT)
+                        .orElseThrow(() -> unsupported(file, n, "has no tensor 'value' (sparse or scalar-list constants are not read)")));
+                continue;
+            }
+            if (op.equals("Shape") || SHAPE_OPS.contains(op) && n.getInputList().stream()
+                    .allMatch(i -> shapes.contains(i) || constants.has(i))) {
+                // Only ever a Reshape's second input: the picture's own values do not flow through here.
+                shapes.addAll(n.getOutputList());
+                continue;
+            }
+            if (op.equals("Transpose") && constants.has(n.getInput(0))) {
+                constants.putMatrix(n.getOutput(0), transpose(constants.matrix(n.getInput(0))));
+                continue;
+            }
+            if (n.getInputCount() == 0 || !n.getInput(0).equals(current) && !(op.equals("Add") && n.getInput(1).equals(current))) {
+                throw unsupported(file, n, "does not take the previous layer's output as its first input (only a chain of "
+                        + "layers is read)");
+            }
+            Layer last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
+            switch (op) {
+                case "Flatten", "Reshape" -> {
+                    if (last != null) throw unsupported(file, n, "comes after the first layer (only the picture is flattened)");
+                }
+                case "Identity", "Dropout" -> {
+                    // inference: the identity
+                }
+                case "Cast" -> {
+                    // Keras's exports cast float to float around every op; any other type is not an MLP's.
+                    if (attribute(n, "to").map(AttributeProto::getI).orElse(0L) != TensorProto.DataType.FLOAT_VALUE) {
+                        throw unsupported(file, n, "casts the values to another type than float");
+                    }
+                }
+                case "Gemm" -> layers.add(gemm(file, n, constants));
+                case "MatMul" -> {
+                    Layer l = new Layer();
+                    l.w = constants.matrix(n.getInput(1));
+                    l.b = new float[l.w[0].length];
+                    layers.add(l);
+                }
+                case "Add" -> {
+                    if (last == null || last.act != null || last.biasAdded) {
+                        throw unsupported(file, n, "adds to something other than a MatMul's output (only a layer's bias is read)");
+                    }
+                    float[] b = constants.vector(n.getInput(0).equals(current) ? n.getInput(1) : n.getInput(0));
+                    if (b.length != last.b.length) throw unsupported(file, n, "adds " + b.length + " values to a layer of " + last.b.length);
+                    for (int j = 0; j < b.length; j++) last.b[j] += b[j];
+                    last.biasAdded = true;
+                }
+                default -> {
+                    if (!ACTIVATIONS.contains(op)) {
+                        throw unsupported(file, n, "is not one of the ops read here");
+                    }
+                    if (last == null || last.act != null) {
+                        throw unsupported(file, n, "is not right after a layer (Gemm, or MatMul + Add)");
+                    }
+                    last.act = op;
+                    if (op.equals("Elu")) last.alpha = attribute(n, "alpha").map(AttributeProto::getF).orElse(1f);
+                    if (op.equals("LeakyRelu")) last.alpha = attribute(n, "alpha").map(AttributeProto::getF).orElse(0.01f);
+                    if (op.equals("Softmax")) {
+                        long axis = attribute(n, "axis").map(AttributeProto::getI).orElse(-1L);
+                        if (axis != -1 && axis != 1) throw unsupported(file, n, "takes the softmax over axis " + axis + ", not the classes");
+                    }
+                }
+            }
+            current = n.getOutput(0);
+        }
+        if (layers.isEmpty() || !g.getOutput(0).getName().equals(current)) {
+            throw new UserError("ONNX model " + file + " does not end in a layer's output: its graph output '"
+                    + g.getOutput(0).getName() + "' is not the last op of a chain of Gemm/MatMul layers.");
+        }
+        InputScale scale = inputScale(file, model, inputScaleOption);
+        return network(file, layers, scale);
+    }
+
+    private static void checkOpset(Path file, ModelProto model) {
+        for (OperatorSetIdProto o : model.getOpsetImportList()) {
+            if ((o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
+                    && (o.getVersion() < MIN_OPSET || o.getVersion() > MAX_OPSET)) {
+                throw new UserError("ONNX model " + file + " uses opset " + o.getVersion() + "; mnist-fcn reads opsets "
+                        + MIN_OPSET + " to " + MAX_OPSET + ". Export it again with one of those (torch.onnx.export(..., "
+                        + "opset_version=17), tf2onnx --opset 17).");
+            }
+        }
+    }
+
+    private static Layer gemm(Path file, NodeProto n, OnnxTensors constants) {
+        if (attribute(n, "transA").map(AttributeProto::getI).orElse(0L) != 0) {
+            throw unsupported(file, n, "transposes its input (transA=1)");
+        }
+        Layer l = new Layer();
+        float[][] w = constants.matrix(n.getInput(1));
+        l.w = attribute(n, "transB").map(AttributeProto::getI).orElse(0L) != 0 ? transpose(w) : w;
+        float alpha = attribute(n, "alpha").map(AttributeProto::getF).orElse(1f);
+        float beta = attribute(n, "beta").map(AttributeProto::getF).orElse(1f);
+        for (float[] row : l.w) for (int j = 0; j < row.length; j++) row[j] *= alpha;
+        int nOut = l.w[0].length;
+        l.b = new float[nOut];
+        if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+            float[] c = constants.vector(n.getInput(2));
+            if (c.length != nOut && c.length != 1) throw unsupported(file, n, "has a bias of " + c.length + " values for " + nOut + " outputs");
+            for (int j = 0; j < nOut; j++) l.b[j] = beta * c[c.length == 1 ? 0 : j];
+        }
+        l.biasAdded = true;
+        return l;
+    }
+
+    /** The file's input_scale metadata, else the option, else 0..1; both and different: the user decides. */
+    private static InputScale inputScale(Path file, ModelProto model, String option) {
+        Optional<String> fromFile = model.getMetadataPropsList().stream()
+                .filter(p -> p.getKey().equals(InputScale.METADATA_KEY)).map(StringStringEntryProto::getValue).findFirst();
+        InputScale meta = fromFile.map(v -> InputScale.parse(v, "The metadata input_scale of " + file)).orElse(null);
+        InputScale given = option == null ? null : InputScale.parse(option, "--input-scale");
+        if (meta != null && given != null && !meta.equals(given)) {
+            throw new UserError("--input-scale " + given + " contradicts ONNX model " + file + ", whose metadata says "
+                    + "input_scale " + meta + ". Leave the option out to use the file's, or fix the file's metadata.");
+        }
+        return meta != null ? meta : given != null ? given : InputScale.UNIT;
+    }
+
+    private static MultiLayerNetwork network(Path file, List<Layer> layers, InputScale scale) {
+        int nIn = Mnist.PIXELS;
+        var list = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            if (l.w.length != nIn) {
+                throw new UserError("ONNX model " + file + ": layer " + i + " takes " + l.w.length + " inputs where "
+                        + (i == 0 ? "an MNIST classifier takes 784 (28×28 pixels)" : "the layer before gives " + nIn) + ".");
+            }
+            boolean output = i == layers.size() - 1;
+            if (output) {
+                if (l.act != null && !l.act.equals("Softmax")) {
+                    throw new UserError("ONNX model " + file + " ends in " + l.act + " after its last layer; mnist-fcn reads "
+                            + "a classifier that ends in raw scores (logits) or Softmax.");
+                }
+                if (l.w[0].length != Mnist.CLASSES) {
+                    throw new UserError("ONNX model " + file + " gives " + l.w[0].length + " outputs; an MNIST "
+                            + "classifier gives 10 (digits).");
+                }
+                // Raw logits and softmax give the same digit; the network shows probabilities, as mnist-fcn's own do.
+                list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(nIn).nOut(Mnist.CLASSES)
+                        .activation(Activation.SOFTMAX).build());
+            } else {
+                if ("Softmax".equals(l.act)) {
+                    throw new UserError("ONNX model " + file + " has a Softmax after layer " + i + " of " + layers.size()
+                            + "; mnist-fcn reads Softmax at the end only.");
+                }
+                list.layer(new DenseLayer.Builder().nIn(nIn).nOut(l.w[0].length).activation(activation(l)).build());
+            }
+            nIn = l.w[0].length;
+        }
+        fold(layers.get(0), scale);
+        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+        net.init();
+        for (int i = 0; i < layers.size(); i++) {
+            net.getLayer(i).setParam("W", Nd4j.create(layers.get(i).w));
+            net.getLayer(i).setParam("b", Nd4j.create(layers.get(i).b, new long[]{1, layers.get(i).b.length}, DataType.FLOAT));
+        }
+        return net;
+    }
+
+    /** (p·m + c)·W + b = p·(m·W) + (b + c·ΣW): the model's input convention moved into its first layer. */
+    private static void fold(Layer first, InputScale s) {
+        for (int j = 0; j < first.b.length; j++) {
+            double sum = 0;
+            for (float[] row : first.w) sum += row[j];
+            first.b[j] = (float) (first.b[j] + s.offset() * sum);
+        }
+        for (float[] row : first.w) for (int j = 0; j < row.length; j++) row[j] = (float) (row[j] * s.multiplier());
+    }
+
+    private static IActivation activation(Layer l) {
+        if (l.act == null) return Activation.IDENTITY.getActivationFunction();
+        return switch (l.act) {
+            case "Relu" -> Activation.RELU.getActivationFunction();
+            case "Tanh" -> Activation.TANH.getActivationFunction();
+            case "Sigmoid" -> Activation.SIGMOID.getActivationFunction();
+            case "Elu" -> new ActivationELU(l.alpha);
+            case "LeakyRelu" -> new ActivationLReLU(l.alpha);
+            default -> throw new IllegalStateException("unchecked activation " + l.act);
+        };
+    }
+
+    private static Optional<AttributeProto> attribute(NodeProto n, String name) {
+        return n.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst();
+    }
+
+    static float[][] transpose(float[][] m) {
+        float[][] t = new float[m[0].length][m.length];
+        for (int i = 0; i < m.length; i++) for (int j = 0; j < m[i].length; j++) t[j][i] = m[i][j];
+        return t;
+    }
+
+    private static UserError unsupported(Path file, NodeProto n, String why) {
+        return new UserError("ONNX model " + file + " cannot be read: its node '" + n.getName() + "' (op " + n.getOpType()
+                + ") " + why + ". mnist-fcn reads fully-connected MNIST classifiers: Flatten/Reshape, Gemm or MatMul + "
+                + "Add, Relu, Tanh, Sigmoid, Elu, LeakyRelu, Softmax or raw logits, Identity/Dropout (docs/interop.md).");
+    }
+}

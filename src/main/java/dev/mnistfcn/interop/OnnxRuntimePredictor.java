@@ -1,0 +1,58 @@
+package dev.mnistfcn.interop;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.engine.Predictor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * The {@code onnxruntime} engine of predict and serve: the network exported as ONNX ({@link OnnxExport}, in memory)
+ * and run by ONNX Runtime's Java package. One session, shared: ONNX Runtime's {@code run} is safe to call from many
+ * threads at once, as {@link Predictor} asks.
+ */
+public final class OnnxRuntimePredictor implements Predictor {
+    public static final String ID = "onnxruntime";
+    private final OrtEnvironment env;
+    private final OrtSession session;
+
+    private OnnxRuntimePredictor(OrtEnvironment env, OrtSession session) {
+        this.env = env;
+        this.session = session;
+    }
+
+    /** {@code source} names the model in a refusal (a network ONNX cannot express, see {@link DenseStack}). */
+    public static OnnxRuntimePredictor of(MultiLayerNetwork net, String source) {
+        byte[] model = OnnxExport.toBytes(net, Map.of(), source);
+        try {
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            // predict and serve send one picture per call, from many threads: a thread pool per call only contends.
+            options.setIntraOpNumThreads(1);
+            return new OnnxRuntimePredictor(env, env.createSession(model, options));
+        } catch (OrtException e) {
+            throw new UserError("ONNX Runtime could not load " + source + " (" + e.getMessage() + "). Use --engine auto.");
+        }
+    }
+
+    @Override
+    public INDArray probabilities(INDArray features) {
+        INDArray x = features.castTo(DataType.FLOAT).dup('c');
+        long[] shape = x.shape();
+        try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data().asFloat()), shape);
+             OrtSession.Result out = session.run(Map.of(OnnxExport.INPUT, in))) {
+            float[][] p = (float[][]) out.get(0).getValue();
+            return Nd4j.create(p);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed on a batch of " + shape[0] + ": " + e.getMessage(), e);
+        }
+    }
+}

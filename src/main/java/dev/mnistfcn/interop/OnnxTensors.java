@@ -1,0 +1,109 @@
+package dev.mnistfcn.interop;
+
+import dev.mnistfcn.UserError;
+import onnx.OnnxMl.TensorProto;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** An ONNX graph's constants (initializers and {@code Constant} nodes), read as floats when a layer uses one. */
+final class OnnxTensors {
+    private final Path file;
+    private final Map<String, TensorProto> tensors = new HashMap<>();
+    private final Map<String, float[][]> matrices = new HashMap<>();
+
+    OnnxTensors(Path file) {
+        this.file = file;
+    }
+
+    void put(String name, TensorProto t) {
+        tensors.put(name, t);
+    }
+
+    void putMatrix(String name, float[][] m) {
+        matrices.put(name, m);
+    }
+
+    boolean has(String name) {
+        return tensors.containsKey(name) || matrices.containsKey(name);
+    }
+
+    /** A 2-D weight, [rows][columns] as the file lays it out (row-major). */
+    float[][] matrix(String name) {
+        if (matrices.containsKey(name)) return copy(matrices.get(name));
+        TensorProto t = require(name);
+        if (t.getDimsCount() != 2) {
+            throw new UserError("ONNX model " + file + ": the weight '" + name + "' has " + t.getDimsCount()
+                    + " dimensions; a fully-connected layer's weight has 2.");
+        }
+        int rows = (int) t.getDims(0);
+        int cols = (int) t.getDims(1);
+        float[] flat = floats(name, t);
+        float[][] m = new float[rows][cols];
+        for (int i = 0; i < rows; i++) System.arraycopy(flat, i * cols, m[i], 0, cols);
+        return m;
+    }
+
+    /** A bias: any tensor whose values lie along one axis ([n], [1, n]). */
+    float[] vector(String name) {
+        if (matrices.containsKey(name)) {
+            float[][] m = matrices.get(name);
+            if (m.length == 1) return m[0].clone();
+        }
+        TensorProto t = require(name);
+        int big = 0;
+        for (long d : t.getDimsList()) if (d > 1) big++;
+        if (big > 1) {
+            throw new UserError("ONNX model " + file + ": the bias '" + name + "' has the shape " + t.getDimsList()
+                    + "; a layer's bias is one row of values.");
+        }
+        return floats(name, t);
+    }
+
+    private TensorProto require(String name) {
+        TensorProto t = tensors.get(name);
+        if (t == null) {
+            throw new UserError("ONNX model " + file + ": a layer's weight or bias '" + name + "' is computed in the "
+                    + "graph rather than stored as an initializer or Constant; mnist-fcn reads stored weights only.");
+        }
+        return t;
+    }
+
+    private float[] floats(String name, TensorProto t) {
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            throw new UserError("ONNX model " + file + " keeps the tensor '" + name + "' in an external data file; "
+                    + "mnist-fcn reads self-contained .onnx files (an MLP of MNIST is far below the 2 GB that needs it).");
+        }
+        if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+            throw new UserError("ONNX model " + file + ": the tensor '" + name + "' holds "
+                    + TensorProto.DataType.forNumber(t.getDataType()) + " values; mnist-fcn reads float32 weights.");
+        }
+        long count = 1;
+        for (long d : t.getDimsList()) count *= d;
+        float[] out;
+        if (!t.getRawData().isEmpty()) {
+            if (t.getRawData().size() != 4 * count) throw damaged(name, t.getRawData().size() / 4, count);
+            out = new float[(int) count];
+            ByteBuffer.wrap(t.getRawData().toByteArray()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        } else {
+            if (t.getFloatDataCount() != count) throw damaged(name, t.getFloatDataCount(), count);
+            out = new float[(int) count];
+            for (int i = 0; i < out.length; i++) out[i] = t.getFloatData(i);
+        }
+        return out;
+    }
+
+    private UserError damaged(String name, long has, long expected) {
+        return new UserError("ONNX model " + file + " is damaged: the tensor '" + name + "' holds " + has
+                + " values where its shape says " + expected + ".");
+    }
+
+    private static float[][] copy(float[][] m) {
+        float[][] c = new float[m.length][];
+        for (int i = 0; i < m.length; i++) c[i] = m[i].clone();
+        return c;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.mnistfcn.interop;
+
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.cli.Main;
+import dev.mnistfcn.storage.ModelFiles;
+import onnx.OnnxMl.ModelProto;
+import onnx.OnnxMl.NodeProto;
+import onnx.OnnxMl.OperatorSetIdProto;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.tensorflow.framework.GraphDef;
+import org.tensorflow.framework.NodeDef;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The ONNX and TensorFlow files as protobuf, without the Python runtimes (InteropRoundTripTest and PyTorchImportTest
+ * run those): what export writes, that an exported network reads back to the same probabilities, and the refusals.
+ */
+class OnnxFilesTest {
+    static final Path FILE = Path.of("model.onnx");
+    @TempDir
+    Path dir;
+
+    static MultiLayerNetwork network(IActivation... hidden) {
+        var list = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT).weightInit(WeightInit.XAVIER).list();
+        int nIn = 784;
+        for (IActivation a : hidden) {
+            list.layer(new DenseLayer.Builder().nIn(nIn).nOut(32).activation(a).biasInit(0.1).build());
+            nIn = 32;
+        }
+        list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(nIn).nOut(10)
+                .activation(Activation.SOFTMAX).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+        net.init();
+        return net;
+    }
+
+    static ModelProto exported(MultiLayerNetwork net) throws Exception {
+        return ModelProto.parseFrom(OnnxExport.toBytes(net, Map.of("run_name", "t"), "test net"));
+    }
+
+    @Test
+    void everyActivationTheImporterReadsComesBackWithTheSameProbabilities() throws Exception {
+        MultiLayerNetwork net = network(Activation.RELU.getActivationFunction(), Activation.TANH.getActivationFunction(),
+                Activation.SIGMOID.getActivationFunction(), Activation.ELU.getActivationFunction(),
+                new ActivationLReLU(0.2), Activation.IDENTITY.getActivationFunction());
+        MultiLayerNetwork back = OnnxImport.read(FILE, exported(net), null);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 64, 784);
+        assertArrayEquals(net.output(x).reshape(-1).toFloatVector(), back.output(x).reshape(-1).toFloatVector(), 1e-6f);
+    }
+
+    @Test
+    void onnxFileHasTheNamesShapesVersionsAndMetadataTheReadmeStates() throws Exception {
+        ModelProto m = exported(network(Activation.RELU.getActivationFunction()));
+        assertEquals(8, m.getIrVersion());
+        assertEquals(List.of(13L), m.getOpsetImportList().stream().map(OperatorSetIdProto::getVersion).toList());
+        assertEquals("x", m.getGraph().getInput(0).getName());
+        var dims = m.getGraph().getInput(0).getType().getTensorType().getShape().getDimList();
+        assertEquals("N", dims.get(0).getDimParam());
+        assertEquals(784, dims.get(1).getDimValue());
+        assertEquals("probabilities", m.getGraph().getOutput(0).getName());
+        assertEquals(List.of("Gemm", "Relu", "Gemm", "Softmax"), m.getGraph().getNodeList().stream().map(NodeProto::getOpType).toList());
+        var props = m.getMetadataPropsList().stream().collect(java.util.stream.Collectors.toMap(e -> e.getKey(), e -> e.getValue()));
+        assertEquals("t", props.get("run_name"));
+        assertEquals("0..1", props.get("input_scale"));
+    }
+
+    @Test
+    void tensorFlowGraphHasTheTutorialsNames() throws Exception {
+        GraphDef g = GraphDef.parseFrom(TfExport.toBytes(network(Activation.RELU.getActivationFunction()), "test net"));
+        Map<String, String> ops = g.getNodeList().stream().collect(java.util.stream.Collectors.toMap(NodeDef::getName, NodeDef::getOp));
+        assertEquals("Placeholder", ops.get("x"));
+        assertEquals("Softmax", ops.get("pred"));
+        assertEquals(4, ops.values().stream().filter("Const"::equals).count(), "W and b of two layers as constants");
+        assertEquals(-1, g.getNode(0).getAttrOrThrow("shape").getShape().getDim(0).getSize());
+    }
+
+    @Test
+    void aNetworkTheFormatsCannotExpressIsRefusedNamingTheLayer() {
+        var net = network(Activation.RELU.getActivationFunction(), Activation.CUBE.getActivationFunction());
+        UserError e = assertThrows(UserError.class, () -> OnnxExport.toBytes(net, Map.of(), "models/x/model.zip"));
+        assertTrue(e.getMessage().contains("models/x/model.zip") && e.getMessage().contains("layer 1")
+                && e.getMessage().toLowerCase().contains("cube"), e.getMessage());
+        assertThrows(UserError.class, () -> TfExport.toBytes(net, "models/x/model.zip"));
+    }
+
+    @Test
+    void anOnnxModelWithOtherOpsOrOpsetsIsRefusedNamingThem() throws Exception {
+        ModelProto m = exported(network(Activation.RELU.getActivationFunction()));
+        var g = m.getGraph().toBuilder();
+        g.setNode(1, g.getNode(1).toBuilder().setOpType("Conv"));
+        UserError conv = assertThrows(UserError.class, () -> OnnxImport.read(FILE, m.toBuilder().setGraph(g).build(), null));
+        assertTrue(conv.getMessage().contains("op Conv") && conv.getMessage().contains("'dense0.act'"), conv.getMessage());
+        ModelProto old = m.toBuilder().setOpsetImport(0, OperatorSetIdProto.newBuilder().setVersion(9)).build();
+        UserError opset = assertThrows(UserError.class, () -> OnnxImport.read(FILE, old, null));
+        assertTrue(opset.getMessage().contains("opset 9") && opset.getMessage().contains("13 to 21"), opset.getMessage());
+    }
+
+    @Test
+    void inputScaleIsFoldedIntoTheFirstLayerAndMetadataWins() throws Exception {
+        MultiLayerNetwork net = network(Activation.TANH.getActivationFunction());
+        ModelProto m = exported(net);
+        UserError clash = assertThrows(UserError.class, () -> OnnxImport.read(FILE, m, "0..255"));
+        assertTrue(clash.getMessage().contains("contradicts"), clash.getMessage());
+        // Without metadata, the option: a model trained on 0..255 gets mnist-fcn's 0..1 pixels times 255.
+        MultiLayerNetwork scaled = OnnxImport.read(FILE, m.toBuilder().clearMetadataProps().build(), "0..255");
+        INDArray x = Nd4j.rand(DataType.FLOAT, 16, 784);
+        assertArrayEquals(net.output(x.mul(255)).reshape(-1).toFloatVector(), scaled.output(x).reshape(-1).toFloatVector(), 1e-4f);
+        UserError bad = assertThrows(UserError.class, () -> InputScale.parse("0..100", "--input-scale"));
+        assertTrue(bad.getMessage().contains("mean=M,std=S"), bad.getMessage());
+    }
+
+    @Test
+    void exportCommandWritesEachFormatAskedForAndRefusesOthers() throws Exception {
+        Path zip = dir.resolve("model.zip");
+        ModelFiles.save(network(Activation.RELU.getActivationFunction()), zip, false, null);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, Main.run(new String[]{"export", "--model", zip.toString(), "--format", "onnx,keras"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err)));
+        assertTrue(err.toString().contains("--format keras") && err.toString().contains("onnx, tf, dl4j"), err.toString());
+        assertFalse(Files.exists(dir.resolve("model.onnx")), "nothing written when one format is wrong");
+        assertEquals(0, Main.run(new String[]{"export", "--model", zip.toString(), "--format", "onnx", "--format", "tf"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err)));
+        assertTrue(Files.size(dir.resolve("model.onnx")) > 4 * 784 * 32 && Files.size(dir.resolve("model.pb")) > 4 * 784 * 32);
+        // The .onnx file is a model evaluate/predict/serve read like a zip, and export takes it as input too.
+        var loaded = ModelSource.load(dir.resolve("model.onnx"), null);
+        assertEquals(784 * 32 + 32 + 32 * 10 + 10, loaded.network().numParams());
+        UserError scale = assertThrows(UserError.class, () -> ModelSource.load(zip, "0..255"));
+        assertTrue(scale.getMessage().contains(".onnx models only"), scale.getMessage());
+    }
+}
