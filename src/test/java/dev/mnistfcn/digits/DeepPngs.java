@@ -44,7 +44,8 @@ public final class DeepPngs {
         }
     }
 
-    private static void chunk(DataOutputStream out, String type, byte[] body) throws IOException {
+    /** One PNG chunk: length, type, body, CRC of type and body. */
+    static void chunk(DataOutputStream out, String type, byte[] body) throws IOException {
         byte[] name = type.getBytes(StandardCharsets.US_ASCII);
         out.writeInt(body.length);
         out.write(name);

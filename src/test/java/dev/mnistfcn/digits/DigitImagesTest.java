@@ -128,26 +128,15 @@ class DigitImagesTest {
         h.writeInt(width);
         h.writeInt(height);
         h.write(new byte[]{8, 0, 0, 0, 0}); // bit depth 8, greyscale, deflate, adaptive filters, no interlace
-        chunk(data, "IHDR", header.toByteArray());
+        DeepPngs.chunk(data, "IHDR", header.toByteArray());
         var deflater = new Deflater();
         deflater.setInput(new byte[16]);
         deflater.finish();
         byte[] idat = new byte[64];
         int n = deflater.deflate(idat);
-        chunk(data, "IDAT", Arrays.copyOf(idat, n));
-        chunk(data, "IEND", new byte[0]);
+        DeepPngs.chunk(data, "IDAT", Arrays.copyOf(idat, n));
+        DeepPngs.chunk(data, "IEND", new byte[0]);
         return out.toByteArray();
-    }
-
-    private static void chunk(DataOutputStream out, String type, byte[] body) throws IOException {
-        byte[] name = type.getBytes(StandardCharsets.US_ASCII);
-        out.writeInt(body.length);
-        out.write(name);
-        out.write(body);
-        var crc = new CRC32();
-        crc.update(name);
-        crc.update(body);
-        out.writeInt((int) crc.getValue());
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.job.TrainingJob;
 import dev.mnistfcn.storage.ModelFiles;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @EnabledIf(value = "dev.mnistfcn.interop.PythonRuntimes#presentOrCi", disabledReason = "skipped: needs the venv "
         + "target/py with onnxruntime and tensorflow-cpu (.ci/run makes it; CI=true fails without it)")
+@Tag("slow") // exports trained models and runs ONNX Runtime and TensorFlow in Python (docs/tests.md#test-tiers)
 class InteropRoundTripTest {
     static final double MAX_DIFF = 1e-5;
 

@@ -3,6 +3,7 @@ package dev.mnistfcn.interop;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.data.MnistSplits;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @EnabledIf(value = "dev.mnistfcn.interop.PythonRuntimes#presentOrCi", disabledReason = "skipped: needs the venv "
         + "target/py with keras and torch (.ci/run makes it; CI=true fails without it)")
+@Tag("slow") // trains a Keras MLP in Python (docs/tests.md#test-tiers)
 class KerasImportTest {
     @TempDir
     Path dir;

@@ -5,6 +5,7 @@ import dev.mnistfcn.TestModels;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.predict.Prediction;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** predict/serve's {@code --engine onnxruntime}: ONNX Runtime's Java package gives DL4J's answers, from many threads. */
+@Tag("slow") // trains the two-layer test model (TestModels) (docs/tests.md#test-tiers)
 class OnnxRuntimeEngineTest {
     @Test
     void onnxRuntimeAnswersAsDl4jDoesFromManyThreadsAtOnce() throws Exception {

@@ -6,6 +6,7 @@ import dev.mnistfcn.cli.Main;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.predict.DigitClassifier;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @EnabledIf(value = "dev.mnistfcn.interop.PythonRuntimes#presentOrCi", disabledReason = "skipped: needs the venv "
         + "target/py with torch (.ci/run makes it; CI=true fails without it)")
+@Tag("slow") // trains PyTorch MLPs in Python (docs/tests.md#test-tiers)
 class PyTorchImportTest {
     static final String SCALE = "mean=0.1307,std=0.3081";
 

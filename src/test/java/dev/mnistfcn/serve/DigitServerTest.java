@@ -10,7 +10,17 @@ import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.predict.Prediction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+
+import static dev.mnistfcn.serve.Pictures.canvasPng;
+import static dev.mnistfcn.serve.Pictures.floats;
+import static dev.mnistfcn.serve.Pictures.json;
+import static dev.mnistfcn.serve.Pictures.jsonText;
+import static dev.mnistfcn.serve.Pictures.mnistPng;
+import static dev.mnistfcn.serve.Pictures.pngHeaderClaiming;
+import static dev.mnistfcn.serve.RawHttp.readResponse;
+import static dev.mnistfcn.serve.RawHttp.write;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -55,6 +65,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * test digits: both request kinds, the model and health endpoints, every bad request, slow and idle clients, 64
  * concurrent clients, and a shutdown with a request in flight.
  */
+@Tag("slow") // trains the two-layer test model (TestModels) before the requests (docs/tests.md#test-tiers)
 class DigitServerTest {
     /** Answers writes the preprocessed pixels with 4 decimals. */
     static final float PIXEL_ROUNDING = 0.5e-4f + 1e-7f;
@@ -190,10 +201,6 @@ class DigitServerTest {
             case "blank canvas" -> DigitImages.png(new BufferedImage(280, 280, BufferedImage.TYPE_INT_RGB));
             default -> throw new IllegalArgumentException(name);
         };
-    }
-
-    private static byte[] json(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** A body over the limit, announced by Content-Length: refused before any of it is sent. */
@@ -368,26 +375,6 @@ class DigitServerTest {
         return Json.MAPPER.readTree(r.body());
     }
 
-    private static void write(Socket s, String text) throws IOException {
-        s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
-        s.getOutputStream().flush();
-    }
-
-    /** Status line, headers and a Content-Length body, as text. */
-    private static String readResponse(Socket s) throws IOException {
-        InputStream in = s.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) break;
-            head.write(b);
-        }
-        String h = head.toString(StandardCharsets.ISO_8859_1);
-        int length = h.lines().filter(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:"))
-                .mapToInt(l -> Integer.parseInt(l.substring(15).trim())).findFirst().orElse(0);
-        return h + new String(in.readNBytes(length), StandardCharsets.UTF_8);
-    }
-
     // --- inputs ---
 
     static float[] pixels(int i) {
@@ -396,54 +383,5 @@ class DigitServerTest {
 
     static int label(int i) {
         return labels.getRow(i).argMax().getInt(0);
-    }
-
-    static byte[] json(float[] pixels) {
-        return json(jsonText(pixels));
-    }
-
-    static String jsonText(float[] pixels) {
-        return IntStream.range(0, pixels.length).mapToObj(i -> Float.toString(pixels[i]))
-                .collect(Collectors.joining(",", "{\"pixels\":[", "]}"));
-    }
-
-    static float[] floats(JsonNode array) {
-        float[] f = new float[array.size()];
-        for (int i = 0; i < f.length; i++) f[i] = (float) array.get(i).asDouble();
-        return f;
-    }
-
-    /** The MNIST digit as it is: 28×28 grey, white on black. */
-    static byte[] mnistPng(float[] pixels) {
-        BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-        for (int i = 0; i < pixels.length; i++) {
-            int g = Math.round(255 * pixels[i]);
-            img.setRGB(i % 28, i / 28, g << 16 | g << 8 | g);
-        }
-        return DigitImages.png(img);
-    }
-
-    /** The digit as the page's canvas sends it: 280×280 RGBA, black ink on white, each pixel 10×10. */
-    static byte[] canvasPng(float[] pixels) {
-        BufferedImage img = new BufferedImage(280, 280, BufferedImage.TYPE_INT_ARGB);
-        for (int y = 0; y < 280; y++) {
-            for (int x = 0; x < 280; x++) {
-                int g = 255 - Math.round(255 * pixels[(y / 10) * 28 + x / 10]);
-                img.setRGB(x, y, 0xff000000 | g << 16 | g << 8 | g);
-            }
-        }
-        return DigitImages.png(img);
-    }
-
-    /** A PNG's signature and header chunk claiming width × height pixels, and no pixel data: a decompression bomb's header. */
-    static byte[] pngHeaderClaiming(int width, int height) {
-        ByteBuffer ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII))
-                .putInt(width).putInt(height).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
-        CRC32 crc = new CRC32();
-        crc.update(ihdr.array());
-        ByteBuffer png = ByteBuffer.allocate(8 + 4 + 17 + 4)
-                .put(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
-                .putInt(13).put(ihdr.array()).putInt((int) crc.getValue());
-        return png.array();
     }
 }
