@@ -137,7 +137,9 @@ final class SweepReport {
                 yhi = Math.max(yhi, v);
             }
         }
-        boolean log = numeric && xlo > 0 && ((p.range() != null && p.range().kind().equals("log_uniform")) || xhi / xlo > 30);
+        // Log where the values are: a log_uniform range, or positive values a decade or more apart (a learning-rate
+        // list 0.001 … 0.03 is spread by ratios, and a linear axis crowds its small values into one corner).
+        boolean log = numeric && xlo > 0 && ((p.range() != null && p.range().kind().equals("log_uniform")) || xhi / xlo >= 10);
         if (log) {
             xlo = Math.log10(xlo);
             xhi = Math.log10(xhi);
@@ -158,10 +160,15 @@ final class SweepReport {
             sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/><text "
                     + "x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%.4f</text>", left, w - right, y, y, left - 4, y + 4, v));
         }
-        int ticks = numeric ? 4 : categories.size() - 1;
+        List<Double> tried = numeric ? ranked.stream().map(r -> Double.parseDouble(r.trial().values().get(p.key())))
+                .distinct().sorted().toList() : List.of();
+        // Ticks at the values tried when they are few (a list), else evenly spaced (a range).
+        boolean atTried = numeric && tried.size() <= 6;
+        int ticks = !numeric ? categories.size() - 1 : atTried ? tried.size() - 1 : 4;
         for (int k = 0; k <= ticks; k++) {
-            double xv = numeric ? xlo + xpad + (xhi - xlo - 2 * xpad) * k / Math.max(1, ticks) : k;
-            String label = numeric ? String.format(Locale.ROOT, "%.3g", log ? Math.pow(10, xv) : xv) : shorten(categories.get(k));
+            double xv = !numeric ? k : atTried ? (log ? Math.log10(tried.get(k)) : tried.get(k))
+                    : xlo + xpad + (xhi - xlo - 2 * xpad) * k / Math.max(1, ticks);
+            String label = numeric ? String.format(Locale.ROOT, "%.3g", log ? Math.pow(10, xv) : xv) : label(categories.get(k));
             sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>",
                     px(numeric ? xv : k, numeric, xlo, xhi, categories.size(), left, w - right), h - bottom + 14, esc(label)));
         }
@@ -173,10 +180,11 @@ final class SweepReport {
             for (double v : r.values()) {
                 if (Double.isNaN(v)) continue;
                 double y = top + (h - top - bottom) * (1 - (v - ylo) / (yhi - ylo));
-                sb.append(String.format(Locale.ROOT, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"><title>%s: %.4f"
-                                + "</title></circle>", r.epochs() == finalEpochs ? "dot" : "dot cut",
+                sb.append(String.format(Locale.ROOT, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"><title>%s "
+                                + "(%s = %s): %.4f</title></circle>", r.epochs() == finalEpochs ? "dot" : "dot cut",
                         px(xv, numeric, xlo, xhi, categories.size(), left, w - right), y,
-                        r.epochs() == finalEpochs ? Svg.PALETTE[0] : "#aaa", esc(r.trial().name()), v));
+                        r.epochs() == finalEpochs ? Svg.PALETTE[0] : "#aaa", esc(r.trial().name()), esc(p.key()),
+                        esc(numeric ? value : label(value)), v));
             }
         }
         return sb.append("</svg>").toString();
@@ -196,8 +204,18 @@ final class SweepReport {
         }
     }
 
-    private static String shorten(String s) {
-        return s.length() <= 14 ? s : s.substring(0, 13) + "…";
+    private static final java.util.regex.Pattern UNITS = java.util.regex.Pattern.compile("\"?units\"?\\s*[:=]\\s*(\\d+)");
+
+    /**
+     * A category as a short axis label: a list of hidden layers by its widths ({@code 256-64}, as the tables say),
+     * anything else cut to 14 characters (the whole value is in each dot's tooltip and the results table).
+     */
+    static String label(String value) {
+        var m = UNITS.matcher(value);
+        List<String> widths = new ArrayList<>();
+        while (m.find()) widths.add(m.group(1));
+        if (value.startsWith("[") && !widths.isEmpty()) return String.join("-", widths);
+        return value.length() <= 14 ? value : value.substring(0, 13) + "…";
     }
 
     private static final String CSS = """

@@ -1,0 +1,17 @@
+package dev.mnistfcn.sweep;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The sweep report's axis labels: hidden-layer lists by their widths (issue 27), other values cut. */
+class SweepReportTest {
+    @Test
+    void hiddenLayerListsAreLabelledByTheirWidths() {
+        assertEquals("128", SweepReport.label("[{units: 128, activation: relu}]"));
+        assertEquals("256-64", SweepReport.label("[{\"units\":256,\"activation\":\"relu\",\"init\":{\"type\":"
+                + "\"truncated_normal\",\"stddev\":0.1}},{\"units\":64,\"activation\":\"relu\"}]"));
+        assertEquals("relu", SweepReport.label("relu"));
+        assertEquals("a-very-long-n…", SweepReport.label("a-very-long-name-indeed"));
+    }
+}
