@@ -11,8 +11,6 @@ import dev.mnistfcn.interop.ModelSource;
 import dev.mnistfcn.interop.OnnxRuntimePredictor;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -65,8 +63,7 @@ public final class DigitClassifier {
         if (pixels.length != Mnist.PIXELS) {
             throw new IllegalArgumentException("expected " + Mnist.PIXELS + " pixels, got " + pixels.length);
         }
-        float[] p = predictor.probabilities(Nd4j.create(pixels, new long[]{1, Mnist.PIXELS}, DataType.FLOAT))
-                .toFloatVector();
+        float[] p = predictor.probabilities(pixels, 1);
         int digit = Argmax.of(p);
         return new Prediction(digit, p[digit], p, pixels.clone());
     }
