@@ -32,7 +32,10 @@ final class DottedKeys {
      * @param written what the file wrote under each JSON pointer; what it wrote under this key is dropped
      */
     static void set(Path file, String where, ObjectNode root, String key, String value, Map<String, String> written) {
-        String[] parts = key.replace("[", ".").replace("]", "").split("\\.");
+        String[] parts = key.replace("[", ".").replace("]", "").split("\\.", -1);
+        if (Arrays.stream(parts).anyMatch(String::isEmpty)) { // "", ".", "[", "a..b" (found by fuzzing)
+            throw badOverride(file, key, value, "the key is not a path of names and list indexes");
+        }
         JsonNode node = root;
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode next = child(node, parts[i]);

@@ -136,6 +136,9 @@ public final class ModelFiles {
             throw truncated(file, e);
         } catch (IOException e) {
             throw new UserError("Model file " + file + " cannot be read: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // ZipFile's answer to a central-directory name that is not UTF-8 (found by fuzzing).
+            throw nameNotUtf8(file, e);
         }
         // The configuration first: it says how large every other entry may be.
         MultiLayerConfiguration conf = configuration(file, configuration);
@@ -177,9 +180,7 @@ public final class ModelFiles {
         } catch (IllegalArgumentException e) {
             // ZipInputStream's answer to an entry name that is not UTF-8 in a local header, which the central
             // directory read above never sees (found by fuzzing).
-            throw new UserError("Model file " + file + " was rejected: the name of an entry in it is not valid UTF-8 ("
-                    + e.getMessage() + "). A DL4J model zip holds only plain names such as configuration.json and "
-                    + "coefficients.bin; the file is damaged or was not written by a zip tool.");
+            throw nameNotUtf8(file, e);
         }
         if (!seen.contains(CONFIGURATION) || coefficients == null) {
             throw notAModel(file);
@@ -353,5 +354,11 @@ public final class ModelFiles {
         } catch (ClassCastException e) {
             return conf.getConfs().size() + " layers of other kinds";
         }
+    }
+
+    private static UserError nameNotUtf8(Path file, IllegalArgumentException e) {
+        return new UserError("Model file " + file + " was rejected: the name of an entry in it is not valid UTF-8 ("
+                + e.getMessage() + "). A DL4J model zip holds only plain names such as configuration.json and "
+                + "coefficients.bin; the file is damaged or was not written by a zip tool.");
     }
 }

@@ -2,6 +2,7 @@ package dev.mnistfcn.config;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
@@ -15,6 +16,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Config files and overrides through {@link ConfigLoader#load}, as every command reads them. An input is the file's
@@ -53,6 +56,17 @@ class ConfigFuzzTest {
         }
         String resolved = ConfigLoader.toYaml(config);
         assertEquals(config, ConfigLoader.parse(resolved, "config.resolved.yaml"), resolved);
+    }
+
+    /** Keys that are no path ('[', '.', 'a..b') ended in ArrayIndexOutOfBoundsException (found by fuzzing). */
+    @Test
+    void anOverrideKeyThatIsNoPathIsAConfigError() {
+        for (String key : new String[]{"[", ".", "", "training..epochs", "model.hidden[]"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of(key, "8")), key);
+            assertTrue(e.getMessage().contains("Override " + key + "=8") && e.getMessage().contains("not a path"),
+                    e.getMessage());
+        }
     }
 
     private static int indexOf(byte[] bytes, byte b) {

@@ -65,6 +65,21 @@ class ModelZipFuzzTest {
         assertTrue(message.contains("bad-name.zip was rejected: the name of an entry in it is not valid UTF-8"), message);
     }
 
+    /**
+     * A central-directory name that ZipFile accepts when it opens the zip but not when it lists the entries
+     * (IllegalArgumentException from ZipFile.entries(), found by a later fuzzing run): the input as the fuzzer made it.
+     */
+    @Test
+    void centralDirectoryNameThatIsNotUtf8IsRefused(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("fuzzed.zip");
+        try (var in = ModelZipFuzzTest.class.getResourceAsStream("ModelZipFuzzTestInputs/load/central-directory-name-not-utf8")) {
+            Files.write(file, in.readAllBytes());
+        }
+        String message = assertThrows(UserError.class, () -> ModelFiles.load(file, true)).getMessage();
+        assertTrue(message.startsWith("Model file " + file + " was rejected: the name of an entry in it is not valid "
+                + "UTF-8"), message);
+    }
+
     private static synchronized Path inputFile() throws IOException {
         if (zip == null) zip = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "fuzz-model-")
                 .resolve("input.zip");
