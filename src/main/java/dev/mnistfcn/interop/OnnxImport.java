@@ -47,6 +47,8 @@ import java.util.Set;
 final class OnnxImport {
     static final int MIN_OPSET = 13;
     static final int MAX_OPSET = 21;
+    /** 128 M float weights: far past any MLP on 784 pixels (tuned.yaml's 1.86 M), and well inside a 1 GiB heap. */
+    static final long MAX_FILE_BYTES = 512L << 20;
     static final Set<String> ACTIVATIONS = Set.of("Relu", "Tanh", "Sigmoid", "Elu", "LeakyRelu", "Softmax");
     /** Ops that compute a Reshape's target from the input's Shape (Keras's Flatten, batch size left open). */
     static final Set<String> SHAPE_OPS = Set.of("Gather", "Unsqueeze", "Squeeze", "Concat", "Slice", "Cast");
@@ -69,6 +71,11 @@ final class OnnxImport {
         }
         byte[] bytes;
         try {
+            // Read whole to parse: bounded first, so a stranger's huge file is refused, not an out-of-memory.
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                throw new UserError("ONNX model " + file + " was rejected: it is " + Files.size(file) + " bytes, over the "
+                        + MAX_FILE_BYTES + " bytes of the largest fully-connected MNIST classifier mnist-fcn reads.");
+            }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UserError("ONNX model " + file.toAbsolutePath() + " cannot be read (" + e.getMessage() + "). "

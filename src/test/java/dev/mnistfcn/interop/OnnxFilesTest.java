@@ -152,4 +152,16 @@ class OnnxFilesTest {
         UserError scale = assertThrows(UserError.class, () -> ModelSource.load(zip, "0..255"));
         assertTrue(scale.getMessage().contains(".onnx models only"), scale.getMessage());
     }
+
+    /** A stranger's huge file is refused from its size, before it is read (a sparse file: no disk is used). */
+    @Test
+    void aFileOverTheLimitIsRefusedUnread(@TempDir Path dir) throws Exception {
+        Path huge = dir.resolve("huge.onnx");
+        try (var file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            file.setLength(OnnxImport.MAX_FILE_BYTES + 1);
+        }
+        UserError e = assertThrows(UserError.class, () -> ModelSource.load(huge, null));
+        assertTrue(e.getMessage().startsWith("ONNX model " + huge + " was rejected: it is " + (OnnxImport.MAX_FILE_BYTES + 1)
+                + " bytes"), e.getMessage());
+    }
 }
