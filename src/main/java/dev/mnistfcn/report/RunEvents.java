@@ -38,14 +38,18 @@ public final class RunEvents {
      * existed is read from its metrics.json (finished); empty if the folder has neither.
      */
     public static Optional<String> now(Path runDir) {
-        Optional<RunProgress.Snapshot> progress = RunProgress.read(runDir);
-        if (progress.isEmpty()) progress = finishedFromMetrics(runDir);
-        return progress.map(s -> {
+        return snapshot(runDir).map(s -> {
             ObjectNode o = header(s);
             ArrayNode epochs = o.putArray("history");
             for (EpochStats e : s.epochs()) epochs.add(epoch(e, s));
             return text(o);
         });
+    }
+
+    /** The run's progress file, or for a run trained before progress files existed, its metrics.json as finished. */
+    static Optional<RunProgress.Snapshot> snapshot(Path runDir) {
+        Optional<RunProgress.Snapshot> progress = RunProgress.read(runDir);
+        return progress.isPresent() ? progress : finishedFromMetrics(runDir);
     }
 
     private static Optional<RunProgress.Snapshot> finishedFromMetrics(Path runDir) {

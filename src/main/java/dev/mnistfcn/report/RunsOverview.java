@@ -1,8 +1,6 @@
 package dev.mnistfcn.report;
 
-import dev.mnistfcn.Json;
 import dev.mnistfcn.config.RunName;
-import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.storage.RunFolder;
 import dev.mnistfcn.storage.RunProgress;
 
@@ -88,25 +86,15 @@ public final class RunsOverview {
         String path = outputDir.relativize(dir).toString().replace('\\', '/');
         RunFolder folder = new RunFolder(dir);
         boolean report = Files.isRegularFile(folder.htmlReport());
-        Optional<RunProgress.Snapshot> progress = RunProgress.read(dir);
-        if (progress.isPresent()) {
-            RunProgress.Snapshot s = progress.get();
-            RunProgress.Started st = s.started();
-            Double val = s.epochs().isEmpty() ? null : s.epochs().get(s.epochs().size() - 1).validationAccuracy();
-            return Optional.of(new Run(path, name(dir), group, state(s.state()), s.epoch(), st.epochs(), val,
-                    s.finished() == null ? null : s.finished().testAccuracy(), st.engine(), st.architecture(),
-                    st.settings(), st.startedAt(), modified(dir.resolve(RunProgress.FILE)), report));
-        }
-        try {
-            RunMetrics m = Json.MAPPER.readValue(folder.metrics().toFile(), RunMetrics.class);
-            List<EpochStats> h = m.history();
-            Double val = h.isEmpty() ? null : h.get(h.size() - 1).validationAccuracy();
-            return Optional.of(new Run(path, name(dir), group, "finished", h.size(), m.config().training().epochs(), val,
-                    m.test() == null ? null : m.test().accuracy(), m.engine(), m.architecture(),
-                    TrainingSettings.optimiser(m.config()), null, modified(folder.metrics()), report));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // not a run of ours after all
-        }
+        Optional<RunProgress.Snapshot> snapshot = RunEvents.snapshot(dir);
+        if (snapshot.isEmpty()) return Optional.empty(); // not a run of ours after all
+        RunProgress.Snapshot s = snapshot.get();
+        RunProgress.Started st = s.started();
+        Double val = s.epochs().isEmpty() ? null : s.epochs().get(s.epochs().size() - 1).validationAccuracy();
+        Path file = Files.isRegularFile(dir.resolve(RunProgress.FILE)) ? dir.resolve(RunProgress.FILE) : folder.metrics();
+        return Optional.of(new Run(path, name(dir), group, state(s.state()), s.epoch(), st.epochs(), val,
+                s.finished() == null ? null : s.finished().testAccuracy(), st.engine(), st.architecture(),
+                st.settings(), st.startedAt(), modified(file), report));
     }
 
     private static String state(RunProgress.State s) {
