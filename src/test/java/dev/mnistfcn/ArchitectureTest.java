@@ -10,6 +10,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
 import dev.mnistfcn.config.LayerRuleBreaker;
 import dev.mnistfcn.job.TrainingJob;
+import dev.mnistfcn.job.TrainingPlan;
 import org.junit.jupiter.api.Test;
 
 import java.io.FileOutputStream;
@@ -31,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArchitectureTest {
     /** Bottom to top. */
     static final List<String> LAYERS = List.of(
-            "dev.mnistfcn",              // UserError, Json, Mnist's constants, Argmax
+            "dev.mnistfcn",              // UserError, Json, Mnist's constants, Argmax, ModelProvenance
             "dev.mnistfcn.config",       // YAML → validated records
             "dev.mnistfcn.data",         // datasets, MNIST files, split, batches
             "dev.mnistfcn.digits",       // people's pictures → MNIST's 28×28 form
@@ -131,6 +132,30 @@ class ArchitectureTest {
         };
         noClasses().that().resideOutsideOfPackage("dev.mnistfcn.digits").should().callCodeUnitWhere(decodes)
                 .check(production());
+    }
+
+    /**
+     * One provenance per model (issue 28): a new {@link ModelProvenance} is made only by the training job's plan,
+     * from the config, engine and data it decided; everything else reads it from the zip or metrics.json.
+     */
+    @Test
+    void onlyTheTrainingPlanMakesAProvenance() {
+        onlyTheTrainingPlanMakesAProvenance(production());
+        AssertionError e = assertThrows(AssertionError.class, () -> onlyTheTrainingPlanMakesAProvenance(
+                new ClassFileImporter().importClasses(LayerRuleBreaker.class)));
+        assertTrue(e.getMessage().contains("inventedProvenance"), e.getMessage());
+    }
+
+    static void onlyTheTrainingPlanMakesAProvenance(JavaClasses classes) {
+        DescribedPredicate<JavaCall<?>> makesOne = new DescribedPredicate<>("make a new ModelProvenance") {
+            @Override
+            public boolean test(JavaCall<?> call) {
+                return call.getTargetOwner().getName().equals(ModelProvenance.class.getName())
+                        && call.getName().equals("of");
+            }
+        };
+        noClasses().that().doNotHaveFullyQualifiedName(TrainingPlan.class.getName()).should()
+                .callCodeUnitWhere(makesOne).allowEmptyShould(true).check(classes);
     }
 
     @Test

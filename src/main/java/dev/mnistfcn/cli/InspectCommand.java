@@ -1,6 +1,5 @@
 package dev.mnistfcn.cli;
 
-import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
 import picocli.CommandLine.Command;
@@ -31,13 +30,17 @@ public final class InspectCommand implements Callable<Integer> {
             System.out.println("metadata: none (not written by mnist-fcn)");
         } else {
             ModelMetadata m = loaded.metadata().get();
-            System.out.printf(Locale.ROOT, "metadata: run '%s' on %s, epoch %d, iteration %,d, validation loss %.4f, "
-                            + "validation accuracy %.2f%%%s, DL4J %s, saved %s%n", m.name(), Dataset.of(m.dataset()).title(),
-                    m.epoch(), m.iteration(),
-                    m.validationLoss(), 100 * m.validationAccuracy(),
-                    m.testAccuracy() == null ? "" : String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * m.testAccuracy()),
-                    m.dl4jVersion(), m.savedAt());
+            System.out.printf(Locale.ROOT, "metadata: epoch %d, iteration %,d, validation loss %s, validation accuracy %s%s%n",
+                    m.epoch(), m.iteration(), m.validationLoss() == null ? "?" : String.format(Locale.ROOT, "%.4f",
+                            m.validationLoss()), percent(m.validationAccuracy()),
+                    m.testAccuracy() == null ? "" : ", test accuracy " + percent(m.testAccuracy()));
+            System.out.println("provenance:");
+            for (String line : m.provenance().lines()) System.out.println("  " + line);
         }
         return 0;
+    }
+
+    private static String percent(Double fraction) {
+        return fraction == null ? "?" : String.format(Locale.ROOT, "%.2f%%", 100 * fraction);
     }
 }

@@ -3,6 +3,7 @@ package dev.mnistfcn.cli;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.config.Overrides;
+import dev.mnistfcn.job.Resume;
 import dev.mnistfcn.job.TrainingJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +42,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainingJob.Resume mode = TrainingJob.Resume.parse(resume, "--resume / -Dresume"); // before anything is touched
+        Resume mode = Resume.parse(resume, "--resume / -Dresume"); // before anything is touched
         Path file = options.file();
         ExperimentConfig cfg = ConfigLoader.load(file, overrides());
         new TrainingJob(cfg, System.out, !noProgress).run(mode);

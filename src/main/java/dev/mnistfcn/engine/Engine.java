@@ -50,7 +50,7 @@ public enum Engine {
         public Predictor predictor(MultiLayerNetwork net) {
             return x -> {
                 synchronized (net) {
-                    return net.output(x, false);
+                    return Predictor.rowMajor(net.output(x, false));
                 }
             };
         }
@@ -88,8 +88,8 @@ public enum Engine {
         private Predictor predictor(FusedDenseNetwork fused) {
             return new Predictor() {
                 @Override
-                public INDArray probabilities(INDArray features) {
-                    return fused.output(features);
+                public float[] probabilities(INDArray features) {
+                    return fused.probabilities(features);
                 }
 
                 @Override

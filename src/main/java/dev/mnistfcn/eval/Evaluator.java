@@ -3,13 +3,16 @@ package dev.mnistfcn.eval;
 import dev.mnistfcn.Argmax;
 import dev.mnistfcn.engine.Predictor;
 import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** Accuracy, per-class metrics and loss of a network on an in-memory data set, through DL4J's {@link Evaluation}. */
+/**
+ * Accuracy, per-class metrics and loss of a network on an in-memory data set, through DL4J's {@link Evaluation}, fed
+ * here from the {@link Predictor}'s plain arrays.
+ */
 public final class Evaluator {
     /** Large batches: inference has no updater step, so fewer, bigger GEMMs are faster. */
     public static final int BATCH = 2_000;
@@ -27,10 +30,11 @@ public final class Evaluator {
             int to = Math.min(n, from + BATCH);
             INDArray x = data.getFeatures().get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             INDArray y = data.getLabels().get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-            INDArray p = predictor.probabilities(x);
-            count(eval, rowMajor(p), rowMajor(y), y.columns());
-            // Cross-entropy of the true class; the clamp keeps a confident mistake finite (as Keras does).
-            INDArray pTrue = p.mul(y).sum(1);
+            float[] p = predictor.probabilities(x);
+            count(eval, p, Predictor.rowMajor(y), (int) y.columns());
+            // Cross-entropy of the true class; the clamp keeps a confident mistake finite (as Keras does). In ND4J's
+            // float ops, as always: the same sums in the same order, so the loss in metrics.json is bit for bit the same.
+            INDArray pTrue = Nd4j.create(p, y.shape(), 'c').mul(y).sum(1);
             lossSum -= Transforms.log(Transforms.max(pTrue, 1e-7, false), false).sumNumber().doubleValue();
         }
         return new EvalResult(eval, lossSum / n, n, (System.nanoTime() - t0) / 1e9);
@@ -51,10 +55,5 @@ public final class Evaluator {
         for (int row = 0; row < labels.length; row += classes) {
             eval.eval(Argmax.of(probabilities, row, classes), Argmax.of(labels, row, classes));
         }
-    }
-
-    /** The values of a matrix (or a view of one), row by row. */
-    static float[] rowMajor(INDArray a) {
-        return a.castTo(DataType.FLOAT).dup('c').data().asFloat(); // a copy of its own: a view's buffer is its parent's
     }
 }

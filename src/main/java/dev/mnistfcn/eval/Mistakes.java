@@ -2,7 +2,6 @@ package dev.mnistfcn.eval;
 
 import dev.mnistfcn.Argmax;
 import dev.mnistfcn.engine.Predictor;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.ArrayList;
@@ -19,16 +18,16 @@ public final class Mistakes {
     }
 
     public static List<Mistake> mostConfident(Predictor predictor, DataSet test, int n) {
-        INDArray probs = predictor.probabilities(test.getFeatures());
-        int classes = (int) probs.columns();
-        int[] predicted = Argmax.ofRows(Evaluator.rowMajor(probs), classes);
-        int[] truth = Argmax.ofRows(Evaluator.rowMajor(test.getLabels()), classes);
+        float[] probs = predictor.probabilities(test.getFeatures());
+        int classes = (int) test.getLabels().columns();
+        int[] predicted = Argmax.ofRows(probs, classes);
+        int[] truth = Argmax.ofRows(Predictor.rowMajor(test.getLabels()), classes);
         List<Mistake> wrong = new ArrayList<>();
         for (int i = 0; i < test.numExamples(); i++) {
             int p = predicted[i];
             int t = truth[i];
             if (p != t) {
-                wrong.add(new Mistake(i, t, p, probs.getDouble(i, p), null));
+                wrong.add(new Mistake(i, t, p, probs[i * classes + p], null));
             }
         }
         wrong.sort(Comparator.comparingDouble(Mistake::confidence).reversed().thenComparingInt(Mistake::index));

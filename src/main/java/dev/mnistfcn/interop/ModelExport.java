@@ -21,7 +21,7 @@ public final class ModelExport {
             throws IOException {
         Map<String, String> props = new LinkedHashMap<>();
         meta.ifPresent(m -> {
-            if (m.name() != null) props.put("run_name", m.name());
+            if (m.provenance().run() != null) props.put("run_name", m.provenance().run());
             if (m.testAccuracy() != null) props.put("test_accuracy", String.format(Locale.ROOT, "%.4f", m.testAccuracy()));
             props.put("dataset", m.dataset() == null ? "mnist" : m.dataset());
         });

@@ -7,9 +7,7 @@ import ai.onnxruntime.OrtSession;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.engine.Predictor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
 import java.util.Map;
@@ -44,15 +42,22 @@ public final class OnnxRuntimePredictor implements Predictor {
     }
 
     @Override
-    public INDArray probabilities(INDArray features) {
-        INDArray x = features.castTo(DataType.FLOAT).dup('c');
-        long[] shape = x.shape();
-        try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data().asFloat()), shape);
+    public float[] probabilities(INDArray features) {
+        return probabilities(Predictor.rowMajor(features), (int) features.rows());
+    }
+
+    /** Plain arrays in and out: a picture's pixels go to ONNX Runtime without an ND4J array in between. */
+    @Override
+    public float[] probabilities(float[] features, int rows) {
+        long[] shape = {rows, features.length / rows};
+        try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(features), shape);
              OrtSession.Result out = session.run(Map.of(OnnxExport.INPUT, in))) {
             float[][] p = (float[][]) out.get(0).getValue();
-            return Nd4j.create(p);
+            float[] flat = new float[rows * (rows == 0 ? 0 : p[0].length)];
+            for (int r = 0; r < rows; r++) System.arraycopy(p[r], 0, flat, r * p[r].length, p[r].length);
+            return flat;
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed on a batch of " + shape[0] + ": " + e.getMessage(), e);
+            throw new IllegalStateException("ONNX Runtime failed on a batch of " + rows + ": " + e.getMessage(), e);
         }
     }
 }

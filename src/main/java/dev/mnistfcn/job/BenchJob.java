@@ -36,7 +36,7 @@ public final class BenchJob {
     /** The measurements, keyed as the peer's JSON line is. */
     public Map<String, Object> run() {
         var job = new TrainingJob(config, new PrintStream(new ByteArrayOutputStream()), false);
-        TrainingJob.Start start = job.start(TrainingJob.Resume.FALSE);
+        TrainingPlan start = job.start(Resume.FALSE);
         MnistSplits data = job.loadData();
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         double[] firstBatchAt = {-1};
@@ -46,7 +46,7 @@ public final class BenchJob {
                 if (firstBatchAt[0] < 0) firstBatchAt[0] = (System.currentTimeMillis() - jvmStart) / 1e3;
             }
         };
-        List<EpochStats> h = new Trainer(List.of(firstBatch)).train(start.step(), job.plan(data, List.of()));
+        List<EpochStats> h = new Trainer(List.of(firstBatch)).train(start.step(), start.epochs(data));
         double[] epochSeconds = h.stream().mapToDouble(EpochStats::trainSeconds).toArray();
         Predictor predictor = start.step().predictor();
         INDArray x = data.test().getFeatures();

@@ -103,7 +103,7 @@ public final class CompareJob {
                 } else {
                     // A run a killed compare left half-way continues from its checkpoint; one of another config
                     // starts afresh (the earlier files moved aside).
-                    runs.add(job.run(job.canResume() ? TrainingJob.Resume.TRUE : TrainingJob.Resume.FALSE));
+                    runs.add(job.run(job.canResume() ? Resume.TRUE : Resume.FALSE));
                     trained.add(cfg.name());
                 }
                 done++;

@@ -12,7 +12,6 @@ import dev.mnistfcn.report.HtmlReport;
 import dev.mnistfcn.report.MarkdownReport;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.report.TestMetrics;
-import dev.mnistfcn.report.Versions;
 import dev.mnistfcn.storage.AtomicFiles;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
@@ -26,20 +25,34 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Writes a run's files, each complete or absent: {@code config.resolved.yaml} before training, and after it the
- * model, both reports and {@code metrics.json} (last: a run counts as finished once it is there).
+ * model, both reports and {@code metrics.json} (last: a run counts as finished once it is there, {@link #finished}).
  */
 final class RunOutputs {
     /** Misclassified digits shown in the HTML report. */
     static final int GALLERY = 32;
 
-    /** What training and the test produced: the network kept (the last, or early stopping's best) and its test. */
+    /**
+     * What training and the test produced: the network kept (the last, or early stopping's best) and its test;
+     * {@code loadSeconds} from the start to the data in memory, {@code started} the run's System.nanoTime.
+     */
     record Finished(MultiLayerNetwork kept, Predictor predictor, EvalResult test, DataSet testSet,
-                    List<EpochStats> history, EarlyStoppingOutcome stopped, String engine) {
+                    List<EpochStats> history, EarlyStoppingOutcome stopped, double loadSeconds, long started) {
+        /** metrics.json's {@code timings}, {@code total_seconds} to come once the model is saved. */
+        Map<String, Double> timings() {
+            Map<String, Double> timings = new LinkedHashMap<>();
+            timings.put("data_load_seconds", loadSeconds);
+            timings.put("train_seconds", history.stream().mapToDouble(EpochStats::trainSeconds).sum());
+            timings.put("validation_seconds", history.stream().mapToDouble(EpochStats::validationSeconds).sum());
+            timings.put("test_seconds", test.seconds());
+            return timings;
+        }
     }
 
     private final ExperimentConfig config;
@@ -62,26 +75,42 @@ final class RunOutputs {
     }
 
     /**
-     * Saves the kept network with {@code metadata}, then the reports and metrics.json, and prints the report;
-     * {@code timings} gains {@code total_seconds} (from {@code started}, System.nanoTime) once the model is saved.
+     * The run's metrics if its folder holds every output of this very config (model, both reports, metrics
+     * written last), so that rerunning it would only repeat it.
      */
-    RunMetrics write(Finished f, ModelMetadata metadata, Map<String, Double> timings, long started) {
+    Optional<RunMetrics> finished() {
+        for (Path p : List.of(folder.model(), folder.markdownReport(), folder.htmlReport(), folder.metrics())) {
+            if (!Files.isRegularFile(p)) return Optional.empty();
+        }
+        try {
+            RunMetrics m = RunMetrics.read(folder.metrics());
+            return config.equals(m.config()) && m.complete() ? Optional.of(m) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty(); // unreadable: produce it again rather than trust it
+        }
+    }
+
+    /**
+     * Saves the kept network with {@code metadata}, then the reports and metrics.json (with the very provenance
+     * in the zip), and prints the report.
+     */
+    RunMetrics write(Finished f, ModelMetadata metadata) {
         String arch = NetworkFactory.architecture(f.kept().getLayerWiseConfigurations());
         try {
             ModelFiles.save(f.kept(), folder.model(), true, metadata);
-            timings.put("total_seconds", (System.nanoTime() - started) / 1e9);
-            RunMetrics metrics = new RunMetrics(config.name(), arch, f.kept().numParams(), f.engine(), config,
-                    f.history(), TestMetrics.of(f.test()), timings, Versions.all(), f.stopped());
-            String report = MarkdownReport.render(metrics);
+            Map<String, Double> timings = f.timings();
+            timings.put("total_seconds", (System.nanoTime() - f.started()) / 1e9);
+            RunMetrics metrics = RunMetrics.of(metadata.provenance(), arch, f.kept().numParams(), config, f.history(),
+                    TestMetrics.of(f.test()), timings, f.stopped());
             var single = new ConfigResult(config.name(), arch, config.model().hidden().size(), f.kept().numParams(),
                     f.history().size(), List.of(metrics), Double.NaN, Files.size(folder.model()),
                     Mistakes.mostConfident(f.predictor(), f.testSet(), GALLERY));
-            AtomicFiles.writeString(folder.markdownReport(), report);
+            AtomicFiles.writeString(folder.markdownReport(), MarkdownReport.render(metrics));
             AtomicFiles.writeString(folder.htmlReport(), HtmlReport.render(config.name() + ": training report",
                     List.of(single), false));
             AtomicFiles.writeString(folder.metrics(), metrics.toJson());
             out.println();
-            out.print(report);
+            out.print(MarkdownReport.body(metrics));
             out.printf("%nWrote %s, %s, %s, %s and %s in %s (%.1f s in all).%n", name(folder.model()),
                     name(folder.markdownReport()), name(folder.htmlReport()), name(folder.metrics()),
                     name(folder.resolvedConfig()), folder.dir(), timings.get("total_seconds"));

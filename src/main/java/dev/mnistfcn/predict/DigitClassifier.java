@@ -50,7 +50,8 @@ public final class DigitClassifier {
             engineId = choice.engine().id();
         }
         var info = new ModelInfo(zip, ModelFiles.describe(net.getLayerWiseConfigurations()), net.numParams(),
-                loaded.metadata().map(ModelMetadata::testAccuracy).orElse(null), engineId);
+                loaded.metadata().map(ModelMetadata::testAccuracy).orElse(null), engineId,
+                loaded.metadata().map(ModelMetadata::provenance).orElse(null));
         return new DigitClassifier(predictor, info);
     }
 

@@ -93,6 +93,14 @@ public final class HtmlReport {
             }
             sb.append("</div></section>\n");
         }
+        sb.append("<h2>Provenance</h2>\n");
+        for (ConfigResult r : results) {
+            for (RunMetrics m : r.runs()) {
+                if (m.provenance() == null) continue;
+                sb.append("<pre class=\"provenance\" data-config=\"").append(esc(r.label())).append("\">")
+                        .append(esc(String.join("\n", m.provenance().lines()))).append("</pre>\n");
+            }
+        }
         sb.append("<p class=\"note\">Written by mnist-fcn. Charts are inline SVG, digits inline PNG: this file needs "
                 + "nothing else.</p>\n</body></html>\n");
         return sb.toString();
@@ -205,5 +213,6 @@ public final class HtmlReport {
             svg .marker-label{font-size:11px;fill:#333}.early-stopping{background:#f4f8f4;border-left:3px solid #2ca02c;padding:4px 8px}svg .band{opacity:.18;stroke:none}svg .cnum{font-size:10px;fill:#222}
             .digits{display:flex;flex-wrap:wrap;gap:8px}.mistake{margin:0;text-align:center;font-size:11px;width:84px}
             .mistake img{width:56px;height:56px;image-rendering:pixelated;border:1px solid #ccc}
+            pre.provenance{font-size:12px;background:#f7f7f7;padding:6px 8px;overflow-x:auto}
             """;
 }

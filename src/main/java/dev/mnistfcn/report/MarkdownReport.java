@@ -1,16 +1,23 @@
 package dev.mnistfcn.report;
 
+import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.eval.EpochStats;
 
 import java.util.Locale;
 
-/** The human-readable report of a run: test metrics, per-class table, confusion matrix, history. */
+/** The human-readable report of a run: test metrics, per-class table, confusion matrix, history, provenance. */
 public final class MarkdownReport {
     private MarkdownReport() {
     }
 
+    /** report.md: {@link #body} and the model's provenance. */
     public static String render(RunMetrics m) {
+        return body(m) + provenance(m.provenance());
+    }
+
+    /** Test metrics, per-class table, confusion matrix and history: what the console shows at a run's end. */
+    public static String body(RunMetrics m) {
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(m.name()).append(": test-set report\n\n");
         Dataset dataset = Dataset.of(m.config().data());
@@ -30,6 +37,11 @@ public final class MarkdownReport {
                     s.validationLoss(), 100 * s.validationAccuracy(), s.trainSeconds(), s.examplesPerSecond()));
         }
         return sb.toString();
+    }
+
+    /** The provenance's lines ({@link ModelProvenance#lines}, as {@code inspect} prints them) as a section. */
+    static String provenance(ModelProvenance p) {
+        return p == null ? "" : "\n## Provenance\n\n```text\n" + String.join("\n", p.lines()) + "\n```\n";
     }
 
     public static String testSummary(TestMetrics t) {

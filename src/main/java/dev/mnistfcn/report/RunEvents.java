@@ -54,7 +54,7 @@ public final class RunEvents {
 
     private static Optional<RunProgress.Snapshot> finishedFromMetrics(Path runDir) {
         try {
-            RunMetrics m = Json.MAPPER.readValue(new RunFolder(runDir).metrics().toFile(), RunMetrics.class);
+            RunMetrics m = RunMetrics.read(new RunFolder(runDir).metrics());
             var started = new RunProgress.Started(m.name(), m.architecture(), m.config().training().epochs(),
                     m.config().training().batchSize(), m.engine(), TrainingSettings.optimiser(m.config()), 0, "", null);
             var finished = new RunProgress.Finished(m.test() == null ? null : m.test().accuracy(), null, null);

@@ -55,7 +55,10 @@ final class Answers {
         for (int d = digits - 1, scale = (int) Math.pow(10, d); d >= 0; d--, scale /= 10) s.append((char) ('0' + q / scale % 10));
     }
 
-    /** {@code GET /api/model}: file, architecture, parameters, test_accuracy (null when not recorded), engine. */
+    /**
+     * {@code GET /api/model}: file, architecture, parameters, test_accuracy (null when not recorded), engine (the one
+     * answering) and provenance (the zip's record as metrics.json has it; null for zips written elsewhere).
+     */
     static String model(ModelInfo info) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", info.file().toString());
@@ -63,6 +66,7 @@ final class Answers {
         m.put("parameters", info.parameters());
         m.put("test_accuracy", info.testAccuracy());
         m.put("engine", info.engine());
+        m.put("provenance", info.provenance());
         return write(m);
     }
 

@@ -75,6 +75,26 @@ public final class CheckpointStore {
         return dir.resolve(BEST);
     }
 
+    /**
+     * The network early stopping kept, from {@code best.zip}, which must hold {@code epoch}: after a resume from an
+     * older checkpoint, best.zip is right only if the retrained epochs improved where the lost ones did, which exact
+     * resume guarantees; a mismatch is reported rather than saved as the wrong epoch. {@code run} names the run.
+     */
+    public MultiLayerNetwork loadBest(int epoch, String run) {
+        Path best = best();
+        if (!Files.isRegularFile(best)) {
+            throw new UserError("Early stopping kept epoch " + epoch + ", but " + best + " (its weights) is missing. "
+                    + "Train '" + run + "' again from scratch (without resume).");
+        }
+        ModelFiles.Loaded loaded = ModelFiles.load(best, true);
+        int saved = loaded.metadata().map(ModelMetadata::epoch).orElse(-1);
+        if (saved != epoch) {
+            throw new UserError("Early stopping kept epoch " + epoch + ", but " + best + " holds epoch " + saved
+                    + ". Train '" + run + "' again from scratch (without resume).");
+        }
+        return loaded.network();
+    }
+
     /** Complete checkpoints, newest first. */
     public List<Path> list() {
         if (!Files.isDirectory(dir)) return List.of();

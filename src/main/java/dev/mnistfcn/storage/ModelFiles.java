@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.mnistfcn.Json;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.UserError;
@@ -90,7 +89,7 @@ public final class ModelFiles {
                 }
                 if (metadata != null) {
                     zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
-                    zip.write(Json.MAPPER.writeValueAsBytes(metadata));
+                    zip.write(MetadataJson.write(metadata));
                     zip.closeEntry();
                 }
             }
@@ -193,7 +192,7 @@ public final class ModelFiles {
         ModelMetadata meta = null;
         if (metadata != null) {
             try {
-                meta = Json.MAPPER.readValue(metadata, ModelMetadata.class);
+                meta = MetadataJson.read(metadata);
             } catch (IOException e) {
                 throw new UserError("Model file " + file + " has an unreadable " + METADATA_ENTRY + " (" + e.getMessage()
                         + "). The file is damaged; use another checkpoint.");

@@ -85,18 +85,23 @@ public record RunFolder(Path dir) {
      * A fresh start over an earlier run keeps that run recoverable: its files move into {@link #previous()}
      * (replacing an older one there) by renames within the folder, so nothing is copied and nothing outside the
      * folder is touched. Only for the holder of the folder's {@link RunLock}. Returns how many files and folders
-     * moved (0: there was no earlier run).
+     * moved (0: there was no earlier run); a move that fails is a {@link UserError} naming the folder.
      */
-    public int moveEarlierRunAside() throws IOException {
+    public int moveEarlierRunAside() {
         if (!Files.isDirectory(dir)) return 0;
-        List<Path> earlier;
-        try (var entries = Files.list(dir)) {
-            earlier = entries.filter(p -> !List.of(RunLock.FILE, PREVIOUS).contains(p.getFileName().toString())).toList();
+        try {
+            List<Path> earlier;
+            try (var entries = Files.list(dir)) {
+                earlier = entries.filter(p -> !List.of(RunLock.FILE, PREVIOUS).contains(p.getFileName().toString())).toList();
+            }
+            if (earlier.isEmpty()) return 0;
+            Folders.deleteTree(previous());
+            Files.createDirectories(previous());
+            for (Path p : earlier) Files.move(p, previous().resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            return earlier.size();
+        } catch (IOException e) {
+            throw new UserError("Cannot move the earlier run in " + dir + " aside: " + e.getMessage()
+                    + ". Check permissions and free space, or give this run another name.", e);
         }
-        if (earlier.isEmpty()) return 0;
-        Folders.deleteTree(previous());
-        Files.createDirectories(previous());
-        for (Path p : earlier) Files.move(p, previous().resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-        return earlier.size();
     }
 }

@@ -1,6 +1,5 @@
 package dev.mnistfcn.sweep;
 
-import dev.mnistfcn.Json;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigDiff;
 import dev.mnistfcn.config.ConfigLoader;
@@ -129,7 +128,7 @@ public final class SweepJob {
         Path metrics = RunFolder.of(c).metrics();
         if (!Files.isRegularFile(metrics)) return Optional.empty();
         try {
-            RunMetrics m = Json.MAPPER.readValue(metrics.toFile(), RunMetrics.class);
+            RunMetrics m = RunMetrics.read(metrics);
             int epochs = c.training().epochs();
             boolean sameRun = m.config() != null && ConfigDiff.between(m.config(), c).stream()
                     .allMatch(d -> d.key().equals("training.epochs"));

@@ -1,6 +1,7 @@
 package dev.mnistfcn.sweep;
 
 import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.job.Resume;
 import dev.mnistfcn.job.TrainingJob;
 
 import java.io.PrintStream;
@@ -25,7 +26,7 @@ public final class TrialRunner {
         TrainingJob job = new TrainingJob(config, out, false);
         if (job.finishedOutputs().isPresent()) return new Done(config.name(), How.REUSED, null);
         boolean resume = job.canResume();
-        job.run(resume ? TrainingJob.Resume.AUTO : TrainingJob.Resume.FALSE);
+        job.run(resume ? Resume.AUTO : Resume.FALSE);
         return new Done(config.name(), resume ? How.RESUMED : How.TRAINED, null);
     }
 }

@@ -46,7 +46,7 @@ public final class CheckpointListener implements TrainingListener {
     }
 
     @Override
-    public void trainingStarted(TrainingPlan plan) {
+    public void trainingStarted(EpochPlan plan) {
         lastEpoch = plan.epochs();
         best = plan.done().stream().mapToDouble(EpochStats::validationAccuracy).max().orElse(-1);
     }

@@ -19,7 +19,7 @@ public final class ConsoleListener implements TrainingListener {
     }
 
     @Override
-    public void trainingStarted(TrainingPlan plan) {
+    public void trainingStarted(EpochPlan plan) {
         epochs = plan.epochs();
         out.println("epoch | train loss | val loss | val acc | train s | examples/s");
     }

@@ -54,7 +54,7 @@ public final class EarlyStoppingListener implements TrainingListener {
     }
 
     @Override
-    public void trainingStarted(TrainingPlan plan) {
+    public void trainingStarted(EpochPlan plan) {
         begin(plan.epochs(), plan.done());
         // A kill between the checkpoint and best.zip of the same epoch left best.zip behind: the resumed network
         // is that epoch's, so it is written again here (and rewritten, harmlessly, when best.zip was complete).

@@ -27,7 +27,7 @@ public final class ProgressListener implements TrainingListener {
     }
 
     @Override
-    public void trainingStarted(TrainingPlan plan) {
+    public void trainingStarted(EpochPlan plan) {
         progress = RunProgress.start(runDir, new RunProgress.Started(name, architecture, plan.epochs(), batchSize, engine,
                 settings, RunProgress.pid(), RunProgress.host(), Instant.now().toString()), plan.done());
     }

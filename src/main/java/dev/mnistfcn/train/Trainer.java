@@ -27,7 +27,7 @@ public final class Trainer {
      * Trains the plan's remaining epochs, or fewer when a listener asks to stop (early stopping); returns the whole
      * history, the plan's earlier epochs included.
      */
-    public List<EpochStats> train(TrainingStep step, TrainingPlan plan) {
+    public List<EpochStats> train(TrainingStep step, EpochPlan plan) {
         List<EpochStats> history = new ArrayList<>(plan.done());
         for (TrainingListener l : listeners) l.trainingStarted(plan);
         for (int epoch = history.size() + 1; epoch <= plan.epochs() && !stopRequested(); epoch++) {
@@ -42,7 +42,7 @@ public final class Trainer {
         return listeners.stream().anyMatch(TrainingListener::stopRequested);
     }
 
-    private EpochStats epoch(TrainingStep step, TrainingPlan plan, int epoch) {
+    private EpochStats epoch(TrainingStep step, EpochPlan plan, int epoch) {
         var batches = new EpochBatches(plan.train(), plan.batchSize(), plan.seed(), epoch);
         int total = batches.batches();
         long t0 = System.nanoTime();

@@ -6,7 +6,7 @@ import java.util.List;
 
 /** Hears the training loop: console output, checkpoints and timings are listeners, not code inside the loop. */
 public interface TrainingListener {
-    default void trainingStarted(TrainingPlan plan) {
+    default void trainingStarted(EpochPlan plan) {
     }
 
     /** After each parameter update: {@code batch} of {@code batches} in this epoch, the epoch's mean loss so far. */

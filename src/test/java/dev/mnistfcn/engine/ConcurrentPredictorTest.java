@@ -64,7 +64,7 @@ class ConcurrentPredictorTest {
         List<float[]> expected = new ArrayList<>();
         List<int[]> expectedClasses = new ArrayList<>();
         for (INDArray x : inputs) {
-            expected.add(flat(predictor.probabilities(x)));
+            expected.add(predictor.probabilities(x));
             expectedClasses.add(predictor.classify(x));
         }
 
@@ -86,7 +86,7 @@ class ConcurrentPredictorTest {
                             INDArray x = inputs.get(i);
                             boolean dense = i % 2 == 1;
                             String what = (dense ? "dense" : "digits") + " batch of " + x.rows();
-                            float[] got = flat(predictor.probabilities(x));
+                            float[] got = predictor.probabilities(x);
                             float d = maxDifference(expected.get(i), got);
                             if (dense ? d > ROUNDING : d != 0) wrong.add("probabilities, " + what + ", by " + d);
                             int[] classes = predictor.classify(x);
@@ -111,9 +111,6 @@ class ConcurrentPredictorTest {
                 + wrong.stream().limit(5).toList());
     }
 
-    private static float[] flat(INDArray a) {
-        return a.dup('c').data().asFloat();
-    }
 
     private static float maxDifference(float[] a, float[] b) {
         if (a.length != b.length) return Float.POSITIVE_INFINITY;

@@ -1,5 +1,6 @@
 package dev.mnistfcn.eval;
 
+import dev.mnistfcn.engine.Predictor;
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.config.DataSpec;
 import dev.mnistfcn.data.EpochBatches;
@@ -61,7 +62,7 @@ class EvaluatorTest {
         DataSet data = new DataSet(Nd4j.rand(DataType.FLOAT, 4, 784), Nd4j.eye(4).castTo(DataType.FLOAT));
         var nan = Nd4j.valueArrayOf(new long[]{4, 4}, 0.25f);
         nan.putScalar(2, 1, Float.NaN);
-        var e = assertThrows(IllegalStateException.class, () -> Evaluator.evaluate(features -> nan, data));
+        var e = assertThrows(IllegalStateException.class, () -> Evaluator.evaluate(features -> Predictor.rowMajor(nan), data));
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
     }
 }

@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static dev.mnistfcn.job.TrainingJob.Resume.AUTO;
+import static dev.mnistfcn.job.Resume.AUTO;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

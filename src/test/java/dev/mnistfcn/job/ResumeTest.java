@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static dev.mnistfcn.job.TrainingJob.Resume.AUTO;
-import static dev.mnistfcn.job.TrainingJob.Resume.TRUE;
+import static dev.mnistfcn.job.Resume.AUTO;
+import static dev.mnistfcn.job.Resume.TRUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -47,7 +47,7 @@ class ResumeTest {
         return ConfigLoader.load(Path.of("config/one-layer.yaml"), o);
     }
 
-    private String run(ExperimentConfig c, TrainingJob.Resume mode) {
+    private String run(ExperimentConfig c, Resume mode) {
         var console = new ByteArrayOutputStream();
         new TrainingJob(c, new PrintStream(console), false).run(mode);
         return console.toString();

@@ -1,13 +1,17 @@
 package dev.mnistfcn.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.data.Dataset;
+import dev.mnistfcn.data.DatasetFiles;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.report.RunMetrics;
+import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.train.Trainer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -17,8 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -65,6 +73,32 @@ class SmokeTrainingTest {
         try (var files = Files.list(run)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")), "no temp files left");
         }
+        provenanceIsOneRecordInZipMetricsAndReports(run, m);
+    }
+
+    /** Issue 28: model.zip and metrics.json carry the very same provenance, and both reports show it. */
+    private static void provenanceIsOneRecordInZipMetricsAndReports(Path run, RunMetrics m) throws Exception {
+        ModelProvenance p = m.provenance();
+        assertEquals(p, ModelFiles.load(run.resolve("model.zip"), false).metadata().orElseThrow().provenance());
+        assertEquals(p, RunMetrics.read(run.resolve("metrics.json")).provenance(), "metrics.json reads back the same");
+        assertEquals("two-layer", p.run());
+        assertEquals(2, p.epochs());
+        assertEquals(12345L, p.seed());
+        assertEquals("fused", p.engine());
+        assertEquals(m.engine(), p.engine());
+        assertEquals(m.versions(), p.versions());
+        assertEquals(new ModelProvenance.Data("mnist", DatasetFiles.expected(Dataset.MNIST), 5000, 5000, 10_000), p.data());
+        byte[] resolved = Files.readAllBytes(run.resolve("config.resolved.yaml"));
+        assertEquals(new String(resolved, StandardCharsets.UTF_8), p.config());
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(resolved)), p.configSha256(),
+                "the hash is sha256sum config.resolved.yaml");
+        assertEquals("0.1.0-SNAPSHOT", p.mnistFcn(), "pom.xml's version, through the filtered version.properties");
+        assertTrue(p.cpu() != null && !p.cpu().isBlank(), p.cpu());
+        assertTrue(Instant.parse(p.trainedAt()).isAfter(Instant.now().minusSeconds(600)), p.trainedAt());
+        String md = Files.readString(run.resolve("report.md"));
+        assertTrue(md.contains("## Provenance") && md.contains(String.join("\n", p.lines())), md);
+        String html = Files.readString(run.resolve("report.html"));
+        assertTrue(html.contains("<pre class=\"provenance\"") && html.contains("config: sha256 " + p.configSha256()), html);
     }
 
     @Test
@@ -92,6 +126,7 @@ class SmokeTrainingTest {
         assertTrue(console.toString().contains("Engine: DL4J's fit and output (training.engine: auto; the fused engine "
                 + "does not cover this network: layer 0 (DenseLayer) uses activation elu"), console.toString());
         assertEquals("dl4j", m.engine());
+        assertEquals("dl4j", m.provenance().engine());
         assertTrue(m.history().get(1).trainLoss() < m.history().get(0).trainLoss(), "the loss falls");
         assertTrue(m.test().accuracy() >= 0.85, "test accuracy " + m.test().accuracy());
     }
@@ -107,6 +142,7 @@ class SmokeTrainingTest {
                 new PrintStream(console), false).run();
         assertTrue(console.toString().contains("Engine: DL4J's fit and output (training.engine: dl4j)"), console.toString());
         assertEquals("dl4j", m.engine());
+        assertEquals("dl4j", m.provenance().engine());
         assertTrue(m.test().accuracy() >= 0.85, "test accuracy " + m.test().accuracy());
 
         var elu = new java.util.HashMap<>(small);
@@ -123,8 +159,8 @@ class SmokeTrainingTest {
 
     private static MultiLayerNetwork train(ExperimentConfig cfg, MnistSplits data) {
         var job = new TrainingJob(cfg, new PrintStream(new ByteArrayOutputStream()), false);
-        TrainingJob.Start start = job.start(TrainingJob.Resume.FALSE);
-        new Trainer(List.of()).train(start.step(), job.plan(data, List.of()));
+        TrainingPlan start = job.start(Resume.FALSE);
+        new Trainer(List.of()).train(start.step(), start.epochs(data));
         return start.net();
     }
 }

@@ -130,6 +130,9 @@ class DigitServerTest {
         assertEquals(TestModels.twoLayerTestAccuracy(), model.get("test_accuracy").asDouble(), 1e-12);
         assertEquals(classifier.info().architecture(), model.get("architecture").asText());
         assertEquals("fused", model.get("engine").asText());
+        // The zip's provenance record, as metrics.json has it (issue 28).
+        assertEquals(Json.MAPPER.valueToTree(classifier.info().provenance()), model.get("provenance"));
+        assertEquals("two-layer", model.get("provenance").get("run").asText());
         assertEquals("ok", ok(get("/health")).get("status").asText());
         HttpResponse<String> page = get("/");
         assertEquals(200, page.statusCode());

@@ -6,7 +6,9 @@ import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.eval.Evaluator;
+import dev.mnistfcn.job.Resume;
 import dev.mnistfcn.job.TrainingJob;
+import dev.mnistfcn.job.TrainingPlan;
 import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.storage.RunProgress;
 import dev.mnistfcn.train.ProgressListener;
@@ -92,7 +94,7 @@ class RunsPageBrowserTest {
                 "training.epochs", String.valueOf(EPOCHS), "data.train_limit", "4000", "checkpoint.every", "0",
                 "data.dir", TestData.mnistDir().toString(), "output.dir", runs.toString()));
         var job = new TrainingJob(config, new PrintStream(new ByteArrayOutputStream()), false);
-        TrainingJob.Start start = job.start(TrainingJob.Resume.FALSE);
+        TrainingPlan start = job.start(Resume.FALSE);
         MnistSplits data = job.loadData();
         Semaphore nextEpoch = new Semaphore(0);
         var progress = new ProgressListener(runs.resolve("live"), "live", "784-256-10", 50, start.engine().engine().id(),
@@ -104,7 +106,7 @@ class RunsPageBrowserTest {
             }
         };
         CompletableFuture<?> training = CompletableFuture.runAsync(() -> {
-            new Trainer(List.of(progress, gate)).train(start.step(), job.plan(data, List.of()));
+            new Trainer(List.of(progress, gate)).train(start.step(), start.epochs(data));
             progress.finished(Evaluator.evaluate(start.step().predictor(), data.test()).accuracy(), null);
         });
 

@@ -8,6 +8,7 @@ import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.job.Resume;
 import dev.mnistfcn.job.TrainingJob;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,7 +106,7 @@ class CheckpointTest {
     void stoppedAfter2AndResumedTo4EqualsAnUninterrupted4EpochRun() throws Exception {
         ExperimentConfig two = config("two-layer.yaml", 2, "name", "interrupted");
         job(two).run();
-        RunMetrics resumed = job(config("two-layer.yaml", 4, "name", "interrupted")).run(TrainingJob.Resume.TRUE);
+        RunMetrics resumed = job(config("two-layer.yaml", 4, "name", "interrupted")).run(Resume.TRUE);
         RunMetrics straight = job(config("two-layer.yaml", 4, "name", "straight")).run();
 
         var a = ModelFiles.load(out.resolve("interrupted/model.zip"), true);
@@ -152,7 +153,7 @@ class CheckpointTest {
         RunMetrics first = job(config("one-layer.yaml", 1)).run();
         Path model = out.resolve("one-layer/model.zip");
         var modified = Files.getLastModifiedTime(model);
-        for (TrainingJob.Resume mode : List.of(TrainingJob.Resume.TRUE, TrainingJob.Resume.AUTO)) {
+        for (Resume mode : List.of(Resume.TRUE, Resume.AUTO)) {
             var console = new ByteArrayOutputStream();
             RunMetrics again = new TrainingJob(config("one-layer.yaml", 1), new PrintStream(console), false).run(mode);
             assertEquals(first.test().accuracy(), again.test().accuracy());
@@ -164,7 +165,7 @@ class CheckpointTest {
 
     @Test
     void resumingWithNoCheckpointSaysSoAndDoesNotStartFresh() {
-        UserError e = assertThrows(UserError.class, () -> job(config("one-layer.yaml", 1)).run(TrainingJob.Resume.TRUE));
+        UserError e = assertThrows(UserError.class, () -> job(config("one-layer.yaml", 1)).run(Resume.TRUE));
         assertTrue(e.getMessage().contains("Nothing to resume"), e.getMessage());
         assertTrue(e.getMessage().contains("checkpoints"), e.getMessage());
         assertFalse(Files.exists(out.resolve("one-layer/model.zip")));
@@ -174,7 +175,7 @@ class CheckpointTest {
     void resumingAnotherArchitectureNamesBoth() {
         job(config("one-layer.yaml", 1, "training.epochs", "1")).run();
         // two-layer.yaml pointed at one-layer's run folder: the tutorial's NotFoundError, explained.
-        UserError e = assertThrows(UserError.class, () -> job(config("two-layer.yaml", 3, "name", "one-layer")).run(TrainingJob.Resume.TRUE));
+        UserError e = assertThrows(UserError.class, () -> job(config("two-layer.yaml", 3, "name", "one-layer")).run(Resume.TRUE));
         assertTrue(e.getMessage().contains("784-256-10"), e.getMessage());
         assertTrue(e.getMessage().contains("784-256-64-10"), e.getMessage());
     }

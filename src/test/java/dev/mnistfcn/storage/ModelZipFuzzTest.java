@@ -1,5 +1,6 @@
 package dev.mnistfcn.storage;
 
+import dev.mnistfcn.ModelProvenance;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mnistfcn.UserError;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import java.util.stream.Stream;
@@ -102,8 +104,9 @@ class ModelZipFuzzTest {
         var plain = new ByteArrayOutputStream();
         ModelSerializer.writeModel(net, plain, false);
         Path ours = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "fuzz-seed-").resolve("m.zip");
-        ModelFiles.save(net, ours, true, new ModelMetadata("seed", "name: seed\n", 1, 10, 0.5, 0.9, null, "1.0.0-M2.1",
-                "2026-01-01T00:00:00Z", List.of(), "mnist"));
+        var provenance = ModelProvenance.recorded("seed", "name: seed\n", 1L, "fused", new ModelProvenance.Data("mnist",
+                Map.of(), 55_000, 5_000, 10_000), 1, "2026-01-01T00:00:00Z", Map.of("deeplearning4j", "1.0.0-M2.1"));
+        ModelFiles.save(net, ours, true, new ModelMetadata(provenance, 10, 0.5, 0.9, null, List.of()));
         try {
             return Stream.of(plain.toByteArray(), Files.readAllBytes(ours));
         } finally {

@@ -66,7 +66,7 @@ class EarlyStoppingTest {
                         for (int k = 0; k < 10; k++) if (k != (right ? 0 : 1)) p.putScalar(i, k, 0.01);
                     }
                 }
-                return p;
+                return Predictor.rowMajor(p);
             };
         }
     }
@@ -87,7 +87,7 @@ class EarlyStoppingTest {
         for (int i = 0; i < VALIDATION; i++) labels.putScalar(i, 0, 1);
         DataSet validation = new DataSet(Nd4j.zeros(DataType.FLOAT, VALIDATION, 784), labels);
         List<EpochStats> history = new Trainer(List.of(listener))
-                .train(step, new TrainingPlan(train, validation, 2, 1, epochs, done));
+                .train(step, new EpochPlan(train, validation, 2, 1, epochs, done));
         return new Outcome(history, listener.outcome(), saved, console.toString());
     }
 

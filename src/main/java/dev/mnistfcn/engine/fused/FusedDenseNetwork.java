@@ -160,8 +160,11 @@ public final class FusedDenseNetwork {
         return Argmax.ofRows(probabilities(features), p.width[p.layers]);
     }
 
-    /** Row-major class probabilities: {@link SparseForward} where the Vector API is there and the input sparse. */
-    private float[] probabilities(INDArray features) {
+    /**
+     * Class probabilities for each row of {@code features}, row-major: {@link SparseForward} where the Vector API is
+     * there and the input sparse, else OpenBLAS's GEMMs.
+     */
+    public float[] probabilities(INDArray features) {
         int n = (int) features.rows();
         INDArray x = features.dataType() == DataType.FLOAT && features.ordering() == 'c'
                 && features.elementWiseStride() == 1 ? features : features.castTo(DataType.FLOAT).dup('c');

@@ -1,0 +1,135 @@
+package dev.mnistfcn.job;
+
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.ConfigDiff;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.engine.Engine;
+import dev.mnistfcn.network.NetworkFactory;
+import dev.mnistfcn.storage.CheckpointStore;
+import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.storage.ModelMetadata;
+import dev.mnistfcn.storage.RunFolder;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Start or restore. Made before anything is written: it builds the network configuration and chooses its engine
+ * here, once (a refused engine is a config error); {@link #plan} then hands on a {@link TrainingPlan} with a new
+ * network, or the latest checkpoint's, checked against the config. Writes nothing.
+ */
+final class RunStart {
+    /** Keys a resume may change: how far to train, how often and where to save, where MNIST lives (checksummed). */
+    static final List<String> MAY_CHANGE_ON_RESUME = List.of("training.epochs", "checkpoint", "output", "data.dir");
+
+    private final ExperimentConfig config;
+    private final RunFolder folder;
+    private final PrintStream out;
+    private final MultiLayerConfiguration conf;
+    private final Engine.Choice engine;
+
+    RunStart(ExperimentConfig config, RunFolder folder, PrintStream out) {
+        this.config = config;
+        this.folder = folder;
+        this.out = out;
+        this.conf = NetworkFactory.configuration(config);
+        this.engine = Engine.choose(config.training().engine(), conf, Engine.Use.TRAINING, "config '" + config.name()
+                + "'", "training.engine");
+    }
+
+    /** A new network, or (unless {@code resume} is FALSE) the latest checkpoint's, with its engine's training step. */
+    TrainingPlan plan(Resume resume) {
+        CheckpointStore store = folder.checkpoints(config.checkpoint().keep());
+        Optional<Path> latest = resume == Resume.FALSE ? Optional.empty() : store.latest();
+        if (resume == Resume.TRUE && latest.isEmpty()) {
+            throw new UserError("Nothing to resume: " + store.dir() + " holds no checkpoint (epoch-NN.zip). Run with "
+                    + "--resume=auto / -Dresume=auto to start '" + config.name() + "' from scratch when there is none, or "
+                    + "without resume to start it from scratch.");
+        }
+        if (latest.isEmpty()) {
+            MultiLayerNetwork net = new MultiLayerNetwork(conf);
+            net.init();
+            return new TrainingPlan(config, net, engine, engine.engine().trainingStep(net), List.of());
+        }
+        Path checkpoint = latest.get();
+        ModelFiles.Loaded loaded = ModelFiles.load(checkpoint, true);
+        requireSameArchitecture(checkpoint, loaded.network());
+        ModelMetadata meta = loaded.metadata().orElseThrow(() -> new UserError("Checkpoint " + checkpoint
+                + " has no mnist-fcn metadata, so its epoch is unknown; it cannot be resumed."));
+        requireResumableConfig(checkpoint, meta);
+        if (meta.epoch() > config.training().epochs()) {
+            throw new UserError("Checkpoint " + checkpoint + " is epoch " + meta.epoch() + ", past training.epochs = "
+                    + config.training().epochs() + ": this run has already trained further. Set training.epochs to "
+                    + meta.epoch() + " or more, or start from scratch (without resume).");
+        }
+        // The restored network has the config's architecture and settings (checked above): the same engine serves it.
+        MultiLayerNetwork net = loaded.network();
+        out.printf(meta.epoch() == config.training().epochs()
+                        ? "Finishing '%s' from %s: all %4$d epochs trained; evaluating and writing its outputs.%n"
+                        : "Resuming '%s' from %s: epoch %d of %d done, %,d iterations, updater state restored.%n",
+                config.name(), checkpoint, meta.epoch(), config.training().epochs(), net.getIterationCount());
+        return new TrainingPlan(config, net, engine, engine.engine().trainingStep(net), meta.history());
+    }
+
+    /**
+     * Whether {@link Resume#TRUE} would continue the run in {@code folder}: it has a checkpoint of {@code config} (up
+     * to what a resume may change) with no more epochs than configured.
+     */
+    static boolean canResume(ExperimentConfig config, RunFolder folder) {
+        Optional<Path> latest = folder.checkpoints(config.checkpoint().keep()).latest();
+        if (latest.isEmpty()) return false;
+        try {
+            ModelMetadata meta = ModelFiles.load(latest.get(), true).metadata().orElse(null);
+            // The recorded config covers the layer sizes too: an equal one means the same architecture.
+            return meta != null && meta.epoch() <= config.training().epochs()
+                    && changedSince(config, latest.get(), meta).isEmpty();
+        } catch (UserError e) {
+            return false; // an unreadable checkpoint: start afresh (the earlier files are moved aside, not lost)
+        }
+    }
+
+    /**
+     * What was trained is what the files say: a resume may change only how far to train and where and how often
+     * to save ({@link #MAY_CHANGE_ON_RESUME}); anything else (optimiser, activations, batch size, data) is refused.
+     */
+    private void requireResumableConfig(Path checkpoint, ModelMetadata meta) {
+        List<String> changed = changedSince(config, checkpoint, meta);
+        if (!changed.isEmpty()) {
+            throw new UserError("Cannot resume '" + config.name() + "' from " + checkpoint + ": the config differs from "
+                    + "the one it was trained with (" + String.join("; ", changed) + "). Only " + String.join(", ",
+                    MAY_CHANGE_ON_RESUME) + " may change between a run and its resume. Resume with the recorded config "
+                    + "(" + folder.resolvedConfig() + "), or start from scratch without resume (the earlier run is "
+                    + "moved aside), or give this run another name.");
+        }
+    }
+
+    /** How {@code config} differs from the one {@code checkpoint} was trained with, in keys a resume may not change. */
+    private static List<String> changedSince(ExperimentConfig config, Path checkpoint, ModelMetadata meta) {
+        ExperimentConfig recorded = ConfigLoader.parse(meta.provenance().config(), "the config recorded in " + checkpoint);
+        List<String> changed = new ArrayList<>();
+        for (ConfigDiff.Difference d : ConfigDiff.between(recorded, config)) {
+            if (MAY_CHANGE_ON_RESUME.stream().noneMatch(k -> d.key().equals(k) || d.key().startsWith(k + "."))) {
+                changed.add(d.key() + " was " + d.a() + ", now " + d.b());
+            }
+        }
+        return changed;
+    }
+
+    /** The tutorial's "NotFoundError … restart the kernel", explained: the config and the checkpoint disagree. */
+    private void requireSameArchitecture(Path checkpoint, MultiLayerNetwork restored) {
+        String expected = NetworkFactory.architecture(conf);
+        String actual = ModelFiles.describe(restored.getLayerWiseConfigurations());
+        if (!expected.equals(actual)) {
+            throw new UserError("Checkpoint " + checkpoint + " holds a " + actual + " network, but config '" + config.name()
+                    + "' describes " + expected + ": its weights cannot be loaded into this network. Resume with the "
+                    + "config that wrote the checkpoint (its copy is " + folder.resolvedConfig() + ") or give this "
+                    + "run another name / output.dir.");
+        }
+    }
+}
