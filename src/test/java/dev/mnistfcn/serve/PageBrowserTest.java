@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @EnabledIf(value = "dev.mnistfcn.serve.Chromium#presentOrCi", disabledReason = "skipped: the page's browser test needs /usr/bin/chromium "
         + "and /usr/bin/chromedriver (Debian: apt-get install chromium chromium-driver), or -Dchromium=… -Dchromedriver=…")
+@Tag("slow") // trains a model and drives a browser (docs/tests.md#test-tiers)
 class PageBrowserTest {
     /** The screenshot the README shows. */
     static final Path SCREENSHOT = Path.of("docs", "serve-page.png");
