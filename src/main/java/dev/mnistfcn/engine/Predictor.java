@@ -27,7 +27,7 @@ public interface Predictor {
     /** The most probable class of each row. */
     default int[] classify(INDArray features) {
         float[] p = probabilities(features);
-        return Argmax.ofRows(p, p.length / (int) features.rows());
+        return features.rows() == 0 ? new int[0] : Argmax.ofRows(p, p.length / (int) features.rows());
     }
 
     /** The values of a matrix (or a view of one), row by row, as floats: an engine's answer, or one-hot labels. */

@@ -2,6 +2,7 @@ package dev.mnistfcn.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mnistfcn.Json;
+import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.TestModels;
 import dev.mnistfcn.data.MnistSplits;
@@ -131,7 +132,7 @@ class DigitServerTest {
         assertEquals(classifier.info().architecture(), model.get("architecture").asText());
         assertEquals("fused", model.get("engine").asText());
         // The zip's provenance record, as metrics.json has it (issue 28).
-        assertEquals(Json.MAPPER.valueToTree(classifier.info().provenance()), model.get("provenance"));
+        assertEquals(classifier.info().provenance(), Json.MAPPER.treeToValue(model.get("provenance"), ModelProvenance.class));
         assertEquals("two-layer", model.get("provenance").get("run").asText());
         assertEquals("ok", ok(get("/health")).get("status").asText());
         HttpResponse<String> page = get("/");
