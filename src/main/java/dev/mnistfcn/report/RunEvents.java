@@ -68,7 +68,8 @@ public final class RunEvents {
     public List<String> poll() {
         List<String> events = new ArrayList<>();
         if (ended) return events;
-        Optional<RunProgress.Snapshot> read = RunProgress.read(dir);
+        // An old run (metrics.json only) is finished: its stream sends its epochs and ends, never waits.
+        Optional<RunProgress.Snapshot> read = snapshot(dir);
         if (read.isEmpty()) return events;
         RunProgress.Snapshot s = read.get();
         // A fresh start over the same folder rewrites the file: follow the new run from its first epoch.

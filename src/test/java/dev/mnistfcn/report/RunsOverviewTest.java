@@ -2,6 +2,8 @@ package dev.mnistfcn.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mnistfcn.Json;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.storage.RunProgress;
 import org.junit.jupiter.api.Test;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -98,6 +101,48 @@ class RunsOverviewTest {
         assertEquals(0.97, end.path("test_accuracy").asDouble());
         assertTrue(events.ended());
         assertEquals(List.of(), events.poll());
+    }
+
+    /**
+     * A run trained before progress files existed: only metrics.json (as RunOutputs writes it, from a real config)
+     * and its report. Listed as finished with its figures; its page and event stream read the same file.
+     */
+    @Test
+    void anOldRunWithOnlyMetricsJsonIsListedAsFinished() throws Exception {
+        Path dir = models.resolve("old-run");
+        Files.createDirectories(dir);
+        ExperimentConfig config = ConfigLoader.load(Path.of("config/one-layer.yaml"), Map.of("name", "old-run",
+                "training.epochs", "3"));
+        var test = new TestMetrics(0.9712, 0.97, 0.97, 0.97, 0.1, 10_000, 0.5, List.of(), new int[10][10]);
+        var metrics = new RunMetrics("old-run", "784-256-10", 203_530, "dl4j", config, List.of(epoch(1), epoch(2),
+                epoch(3)), test, Map.of(), Map.of(), null);
+        Files.writeString(dir.resolve("metrics.json"), metrics.toJson());
+        Files.writeString(dir.resolve("report.html"), "<html></html>");
+        assertFalse(Files.exists(dir.resolve(RunProgress.FILE)));
+
+        RunsOverview.Run run = RunsOverview.scan(models).runs().stream().filter(r -> r.path().equals("old-run"))
+                .findFirst().orElseThrow();
+        assertEquals("finished", run.state());
+        assertEquals(3, run.epoch());
+        assertEquals(3, run.epochs());
+        assertEquals(0.93, run.validationAccuracy(), 1e-12, "the last epoch's");
+        assertEquals(0.9712, run.testAccuracy(), 1e-12);
+        assertEquals("dl4j", run.engine());
+        assertEquals("784-256-10", run.architecture());
+        assertEquals(TrainingSettings.optimiser(config), run.settings());
+        assertTrue(run.hasReport());
+        assertTrue(RunsOverview.find(models, "old-run").isPresent());
+
+        JsonNode now = Json.MAPPER.readTree(RunEvents.now(dir).orElseThrow());
+        assertEquals("finished", now.path("state").asText());
+        assertEquals(3, now.path("history").size());
+        assertFalse(now.has("eta_seconds"));
+        // Its event stream ends at once: its epochs, then the finished state (it does not wait for a progress file).
+        RunEvents events = new RunEvents(dir);
+        List<String> all = events.poll();
+        assertEquals(4, all.size(), all.toString());
+        assertEquals("finished", Json.MAPPER.readTree(all.get(3)).path("state").asText());
+        assertTrue(events.ended());
     }
 
     private static int readEpoch(String json) {
