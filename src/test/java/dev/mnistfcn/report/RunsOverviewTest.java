@@ -6,6 +6,7 @@ import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.storage.RunProgress;
+import dev.mnistfcn.storage.SweepProgress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,6 +144,52 @@ class RunsOverviewTest {
         assertEquals(4, all.size(), all.toString());
         assertEquals("finished", Json.MAPPER.readTree(all.get(3)).path("state").asText());
         assertTrue(events.ended());
+    }
+
+    /** A sweep with a status file is listed as a sweep (its trials still as runs), found by its name only. */
+    @Test
+    void aSweepIsListedAndFollowedWhole() throws Exception {
+        Path folder = models.resolve("lr");
+        SweepProgress p = SweepProgress.start(folder, "lr", "lr.yaml", "two-layer.yaml", "grid", "val_accuracy", 1,
+                List.of("training.updater.learning_rate"), List.of(2), List.of(
+                        new SweepProgress.Trial("t01", Map.of("training.updater.learning_rate", "0.001"), Map.of()),
+                        new SweepProgress.Trial("t02", Map.of("training.updater.learning_rate", "0.01"), Map.of())));
+        p.round(new SweepProgress.Round(1, 2, List.of("t01", "t02"), List.of("t01-seed1", "t02-seed1"), null));
+        start(folder.resolve("t01-seed1"), "t01-seed1", 2, 1); // training now, in this process
+        SweepEvents events = new SweepEvents(folder);
+        JsonNode first = Json.MAPPER.readTree(events.poll().get(0));
+        assertEquals("sweep", first.path("kind").asText());
+        assertEquals("running", first.path("state").asText());
+        assertEquals("t01-seed1", first.path("training").get(0).path("run").asText(), "a run of the round, training");
+        assertEquals(1, first.path("training").get(0).path("epoch").asInt());
+        assertFalse(first.has("pid"), "the process is the server's business, not the page's");
+        assertEquals(List.of(), events.poll(), "nothing changed");
+
+        p.ended(new SweepProgress.RunEnded("t02-seed1", "t02", 1, 2, "trained", 0.95, 0.94, null, "now"),
+                List.of(new SweepProgress.Standing("t02", 2, 0.95, 0, 0.94, 1)));
+        JsonNode second = Json.MAPPER.readTree(events.poll().get(0));
+        assertEquals("t02", second.path("best").path("trial").asText());
+        assertFalse(events.ended());
+
+        RunsOverview.Overview o = RunsOverview.scan(models);
+        RunsOverview.Sweep sweep = o.sweeps().get(0);
+        assertEquals(List.of("lr", "running", "t02", "1/1", "1"), List.of(sweep.path(), sweep.state(), sweep.bestTrial(),
+                sweep.round() + "/" + sweep.rounds(), String.valueOf(sweep.runsEnded())));
+        assertEquals(List.of("lr/t01-seed1"), o.runs().stream().map(RunsOverview.Run::path).toList());
+        assertEquals(List.of(), o.reports(), "a sweep with a status file is not listed again as a report");
+
+        p.finished(List.of(new SweepProgress.Standing("t02", 2, 0.95, 0, 0.94, 1)));
+        List<String> last = events.poll();
+        assertEquals("finished", Json.MAPPER.readTree(last.get(0)).path("state").asText());
+        assertEquals(0, Json.MAPPER.readTree(last.get(0)).path("training").size(), "nothing trains in a finished sweep");
+        assertTrue(events.ended());
+        assertEquals(List.of(), events.poll());
+
+        assertTrue(RunsOverview.findSweep(models, "lr").isPresent());
+        for (String hostile : List.of("", ".", "..", "../lr", "lr/..", "lr/t01-seed1", "/etc", "missing", "lr/", ".lr")) {
+            assertFalse(RunsOverview.findSweep(models, hostile).isPresent(), hostile);
+        }
+        assertFalse(RunsOverview.find(models, "lr").isPresent(), "a sweep is no run");
     }
 
     private static int readEpoch(String json) {
