@@ -98,7 +98,8 @@ class RunsPageBrowserTest extends RunsPagesFixture {
         assertEquals("interrupted", rowState("killed"));
         Files.write(Path.of("docs", "runs-list.png"), browser.getScreenshotAs(OutputType.BYTES));
 
-        browser.findElement(By.linkText("live")).click();
+        // Found and clicked in one script: the list redraws itself every 2 s (an element found earlier can go stale).
+        browser.executeScript("[...document.querySelectorAll('a')].find(a => a.getAttribute('href') === '/runs/live').click();");
         wait.until(d -> state().equals("running") && points() == 3);
         // When the page shows each new point: the count of points at each change, and the time of the next frame.
         browser.executeScript("window.shown = []; let last = -1;"

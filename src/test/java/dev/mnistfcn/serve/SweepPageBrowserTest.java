@@ -78,7 +78,8 @@ class SweepPageBrowserTest extends RunsPagesFixture {
 
         browser.get(server.uri().resolve("/runs").toString());
         wait.until(d -> sweepRowState().equals("running"));
-        browser.findElement(By.linkText("live-sweep")).click();
+        // Found and clicked in one script: the list redraws itself every 2 s.
+        browser.executeScript("[...document.querySelectorAll('a')].find(a => a.getAttribute('href') === '/runs/live-sweep').click();");
         wait.until(d -> state().equals("running") && text("sweep-rounds").contains("0 of 4 run(s) ended"));
         assertEquals(0, endedRows());
         assertTrue(text("best").contains("No trial"), text("best"));
@@ -92,7 +93,7 @@ class SweepPageBrowserTest extends RunsPagesFixture {
         }
         // Round 1 ended: its best two are kept and round 2 trains them.
         wait.until(d -> text("sweep-rounds").contains("kept 2") && text("sweep-rounds").contains("0 of 2 run(s) ended"));
-        assertEquals("2", browser.findElement(By.cssSelector("li.round.current")).getAttribute("data-round"));
+        assertEquals("2", browser.executeScript("return document.querySelector('li.round.current').dataset.round;"));
         assertTrue(text("sweep-standings").contains("32-16") && text("sweep-standings").contains("16-8"),
                 "hidden layers by their widths: " + text("sweep-standings"));
         permits.release();
@@ -121,6 +122,15 @@ class SweepPageBrowserTest extends RunsPagesFixture {
         assertEquals("finished", api.path("state").asText());
         assertEquals(List.of(1, 2), List.of(api.path("round_epochs").get(0).asInt(), api.path("round_epochs").get(1).asInt()));
         assertEquals(outcome.ranked().get(0).trial().name(), api.path("best").path("trial").asText());
+        // Over HTTP, as sent (no client normalising the path): nothing outside a run or sweep folder is answered.
+        String host = "127.0.0.1:" + server.uri().getPort();
+        for (String hostile : List.of("/api/runs/..%2F..%2Fetc", "/api/runs/live-sweep/..", "/api/runs/../live-sweep",
+                "/api/runs/.live-sweep", "/api/runs/live-sweep%2F..%2F..", "/api/runs/live-sweep/t01-seed12345/..",
+                "/runs/..%2Flive-sweep", "/api/runs/live-sweep/x/y/events", "/runs/live-sweep/../../report.html")) {
+            String answer = RawHttp.get(server, hostile, host);
+            assertTrue(answer.startsWith("HTTP/1.1 404") || answer.startsWith("HTTP/1.1 400"), hostile + ": " + answer);
+            assertTrue(!answer.contains("\"kind\"") && !answer.contains("root:"), hostile + ": " + answer);
+        }
         JsonNode list = get("/api/runs");
         assertEquals("live-sweep", list.path("sweeps").get(0).path("path").asText());
         assertEquals(4, list.path("runs").size(), "its four run folders (round 2 resumed two of them), as sweep/run");
@@ -181,7 +191,8 @@ class SweepPageBrowserTest extends RunsPagesFixture {
     }
 
     private static String bestOnPage() {
-        return browser.findElement(By.cssSelector("#best b")).getText();
+        // In one script: the page redraws whole on each event, so an element found earlier may be gone by now.
+        return (String) browser.executeScript("const b = document.querySelector('#best b'); return b ? b.textContent : '';");
     }
 
     private static JsonNode get(String path) throws Exception {
