@@ -22,7 +22,7 @@ import java.util.Optional;
  * (each newly finished epoch, then one final event with the state). The server calls {@link #poll} every few hundred
  * milliseconds; the run's own process only ever writes its progress file.
  */
-public final class RunEvents {
+public final class RunEvents implements LiveEvents {
     private static final ObjectWriter LINE = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
@@ -65,10 +65,12 @@ public final class RunEvents {
     }
 
     /** Events since the last call, as JSON texts: one per new epoch, then a last one once the run is not running. */
+    @Override
     public List<String> poll() {
         List<String> events = new ArrayList<>();
         if (ended) return events;
-        Optional<RunProgress.Snapshot> read = RunProgress.read(dir);
+        // An old run (metrics.json only) is finished: its stream sends its epochs and ends, never waits.
+        Optional<RunProgress.Snapshot> read = snapshot(dir);
         if (read.isEmpty()) return events;
         RunProgress.Snapshot s = read.get();
         // A fresh start over the same folder rewrites the file: follow the new run from its first epoch.
@@ -83,6 +85,7 @@ public final class RunEvents {
         return events;
     }
 
+    @Override
     public boolean ended() {
         return ended;
     }

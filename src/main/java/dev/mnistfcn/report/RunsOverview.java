@@ -3,6 +3,7 @@ package dev.mnistfcn.report;
 import dev.mnistfcn.config.RunName;
 import dev.mnistfcn.storage.RunFolder;
 import dev.mnistfcn.storage.RunProgress;
+import dev.mnistfcn.storage.SweepProgress;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,8 +17,9 @@ import java.util.Optional;
 /**
  * Every run under an output folder as the runs page lists it: runs at its top ({@code models/<run>/}) and one
  * level down (a sweep's trials, {@code models/<sweep>/<trial>/}), with their state from {@link RunProgress}, or from
- * metrics.json for runs written before progress files existed; folders holding only a report.html (compare, a
- * sweep) are listed as reports. Read-only: nothing here writes, locks or deletes.
+ * metrics.json for runs written before progress files existed; sweeps with a status file ({@link SweepProgress}) as
+ * sweeps; other folders holding a report.html (compare, an older sweep) as reports. Read-only: nothing here writes,
+ * locks or deletes.
  */
 public final class RunsOverview {
     /** One run, newest first in {@link #scan}. {@code path}: relative to the output folder, '/'-separated. */
@@ -30,7 +32,15 @@ public final class RunsOverview {
     public record Report(String path, String kind, long updated) {
     }
 
-    public record Overview(List<Run> runs, List<Report> reports) {
+    /**
+     * A sweep with a status file ({@link SweepProgress}): its state, round, runs ended, and the best trial so far
+     * with its metric's mean over seeds.
+     */
+    public record Sweep(String path, String state, String metric, int round, int rounds, int runsEnded,
+                        String bestTrial, Double bestValue, long updated, boolean hasReport) {
+    }
+
+    public record Overview(List<Run> runs, List<Sweep> sweeps, List<Report> reports) {
     }
 
     private RunsOverview() {
@@ -39,6 +49,7 @@ public final class RunsOverview {
     public static Overview scan(Path outputDir) {
         List<Run> runs = new ArrayList<>();
         List<Report> reports = new ArrayList<>();
+        List<Sweep> sweeps = new ArrayList<>();
         for (Path dir : folders(outputDir)) {
             Optional<Run> run = run(outputDir, dir, null);
             if (run.isPresent()) {
@@ -52,13 +63,32 @@ public final class RunsOverview {
                 t.ifPresent(runs::add);
                 sweep |= t.isPresent();
             }
-            if (Files.isRegularFile(dir.resolve("report.html"))) {
+            Optional<SweepProgress.Snapshot> status = SweepProgress.read(dir);
+            status.ifPresent(st -> sweeps.add(sweep(dir, st)));
+            if (status.isEmpty() && Files.isRegularFile(dir.resolve("report.html"))) {
                 reports.add(new Report(name(dir), sweep ? "sweep" : "compare", modified(dir.resolve("report.html"))));
             }
         }
         runs.sort(Comparator.comparingLong(Run::updated).reversed().thenComparing(Run::path));
+        sweeps.sort(Comparator.comparingLong(Sweep::updated).reversed().thenComparing(Sweep::path));
         reports.sort(Comparator.comparingLong(Report::updated).reversed().thenComparing(Report::path));
-        return new Overview(runs, reports);
+        return new Overview(runs, sweeps, reports);
+    }
+
+    private static Sweep sweep(Path dir, SweepProgress.Snapshot snapshot) {
+        SweepProgress.Status s = snapshot.status();
+        SweepProgress.Standing best = s.standings().isEmpty() ? null : s.standings().get(0);
+        return new Sweep(name(dir), SweepEvents.state(snapshot.state()), s.metric(), s.rounds().size(),
+                s.roundEpochs().size(), s.runs().size(), best == null ? null : best.trial(),
+                best == null ? null : best.mean(), modified(dir.resolve(SweepProgress.FILE)),
+                Files.isRegularFile(dir.resolve("report.html")));
+    }
+
+    /** The sweep folder {@code name} under {@code outputDir}, if it names one with a status file. */
+    public static Optional<Path> findSweep(Path outputDir, String name) {
+        if (!RunName.isValid(name)) return Optional.empty();
+        Path dir = outputDir.resolve(name);
+        return SweepProgress.isSweep(dir) ? Optional.of(dir) : Optional.empty();
     }
 
     /**
@@ -92,13 +122,9 @@ public final class RunsOverview {
         RunProgress.Started st = s.started();
         Double val = s.epochs().isEmpty() ? null : s.epochs().get(s.epochs().size() - 1).validationAccuracy();
         Path file = Files.isRegularFile(dir.resolve(RunProgress.FILE)) ? dir.resolve(RunProgress.FILE) : folder.metrics();
-        return Optional.of(new Run(path, name(dir), group, state(s.state()), s.epoch(), st.epochs(), val,
+        return Optional.of(new Run(path, name(dir), group, SweepEvents.state(s.state()), s.epoch(), st.epochs(), val,
                 s.finished() == null ? null : s.finished().testAccuracy(), st.engine(), st.architecture(),
                 st.settings(), st.startedAt(), modified(file), report));
-    }
-
-    private static String state(RunProgress.State s) {
-        return s.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Sub-folders that are not hidden (.previous, temp files) and not links. */

@@ -29,7 +29,11 @@ public final class Svg {
 
     public static String lineChart(String title, String cssClass, List<Series> series, String yFormat,
                                    List<Marker> markers) {
-        int w = 420, h = 240, left = 56, right = 12, top = 28, bottom = 36;
+        // Each line is named at its end, in a margin as wide as the longest name (up to LABEL_CHARS): the plot
+        // keeps its width, and no name covers a line.
+        int labelChars = series.stream().mapToInt(s -> Math.min(LABEL_CHARS, s.label().length())).max().orElse(0);
+        int labelWidth = (int) Math.ceil(labelChars * CHAR_WIDTH) + 10;
+        int w = 420 + labelWidth, h = 240, left = 56, right = 12 + labelWidth, top = 28, bottom = 36;
         int n = series.stream().mapToInt(s -> s.mean().length).max().orElse(1);
         double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
         for (Series s : series) {
@@ -89,11 +93,59 @@ public final class Svg {
             for (int i = 0; i < s.mean().length; i++) {
                 line.append(i == 0 ? "M" : "L").append(pt(i, s.mean()[i], n, lo, hi, left, w - right, top, h - bottom));
             }
-            sb.append("<path class=\"line\" d=\"").append(line).append("\" stroke=\"").append(color).append("\"/>");
-            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"legend\" fill=\"%s\">%s</text>",
-                    w - right - 150, top + 14 + 14 * si, color, esc(s.label())));
+            sb.append("<path class=\"line\" d=\"").append(line).append("\" stroke=\"").append(color).append("\"><title>")
+                    .append(esc(s.label())).append("</title></path>");
+            for (int i = 0; i < s.mean().length; i++) {
+                String[] xy = pt(i, s.mean()[i], n, lo, hi, left, w - right, top, h - bottom).split(",");
+                sb.append(String.format(Locale.ROOT, "<circle class=\"point\" cx=\"%s\" cy=\"%s\" r=\"2.5\" fill=\"%s\">"
+                        + "<title>%s, epoch %d: %s</title></circle>", xy[0], xy[1], color, esc(s.label()), i + 1,
+                        String.format(Locale.ROOT, yFormat, s.mean()[i])));
+            }
+        }
+        double[] ends = new double[series.size()];
+        for (int si = 0; si < series.size(); si++) {
+            Series s = series.get(si);
+            ends[si] = s.mean().length == 0 ? top : h - bottom - (h - bottom - top) * (s.mean()[s.mean().length - 1] - lo) / (hi - lo);
+        }
+        double[] at = spread(ends, LABEL_GAP, top + 6, h - bottom);
+        for (int si = 0; si < series.size(); si++) {
+            Series s = series.get(si);
+            String shown = s.label().length() <= LABEL_CHARS ? s.label() : s.label().substring(0, LABEL_CHARS - 1) + "…";
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"legend curve-label\" fill=\"%s\">%s"
+                    + "<title>%s</title></text>", w - right + 6, at[si] + 4, PALETTE[si % PALETTE.length], esc(shown),
+                    esc(s.label())));
         }
         return sb.append("</svg>").toString();
+    }
+
+    /** End labels: at most this many characters (the whole name is in the label's tooltip). */
+    static final int LABEL_CHARS = 26;
+    /** Width of a 12 px system-ui character, generously (digits and lower case measure 6-7 px in Chromium). */
+    static final double CHAR_WIDTH = 7.0;
+    /** Label centres at least this far apart: a 12 px label's height, and a pixel. */
+    static final double LABEL_GAP = 13;
+
+    /**
+     * Label centres as near as may be to {@code want} (each line's last point), at least {@code gap} apart and
+     * within [{@code lo}, {@code hi}]: sorted top to bottom, pushed down where they crowd, then pulled back up from
+     * the bottom edge. The order of the lines' ends is kept, so each label stays beside its own line.
+     */
+    static double[] spread(double[] want, double gap, double lo, double hi) {
+        Integer[] order = new Integer[want.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(want[a], want[b]));
+        double[] at = new double[want.length];
+        double prev = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < order.length; k++) {
+            at[order[k]] = Math.max(Math.max(want[order[k]], lo), prev + gap);
+            prev = at[order[k]];
+        }
+        double next = Double.POSITIVE_INFINITY;
+        for (int k = order.length - 1; k >= 0; k--) {
+            at[order[k]] = Math.min(at[order[k]], Math.min(hi, next - gap));
+            next = at[order[k]];
+        }
+        return at;
     }
 
     /** Horizontal bars, one per label. */

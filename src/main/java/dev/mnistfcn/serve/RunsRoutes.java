@@ -2,8 +2,11 @@ package dev.mnistfcn.serve;
 
 import dev.mnistfcn.Json;
 import dev.mnistfcn.config.RunName;
+import dev.mnistfcn.report.LiveEvents;
 import dev.mnistfcn.report.RunEvents;
 import dev.mnistfcn.report.RunsOverview;
+import dev.mnistfcn.report.SweepEvents;
+import dev.mnistfcn.storage.SweepProgress;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -22,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The runs pages (issue 27), read-only over the output folder: {@code GET /runs} (every run, newest first),
- * {@code /runs/NAME} (one run's curves, live), {@code /runs/NAME/report.html}, {@code /api/runs},
+ * The runs pages (issue 27), read-only over the output folder: {@code GET /runs} (every run and sweep, newest
+ * first), {@code /runs/NAME} (one run's curves, live, or a sweep's trials, rounds and best so far), {@code /runs/NAME/report.html}, {@code /api/runs},
  * {@code /api/runs/NAME} and {@code /api/runs/NAME/events}, a {@code text/event-stream} of the run's epochs and its
  * final state. Nothing here starts, stops, locks or deletes a run. An event stream holds no thread: a timer on
  * Jetty's scheduler looks at the run's progress file every {@link #POLL_MS} ms.
@@ -60,28 +63,37 @@ final class RunsRoutes {
             var o = RunsOverview.scan(outputDir);
             var body = Json.MAPPER.createObjectNode().put("folder", outputDir.toString());
             body.set("runs", Json.MAPPER.valueToTree(o.runs()));
+            body.set("sweeps", Json.MAPPER.valueToTree(o.sweeps()));
             body.set("reports", Json.MAPPER.valueToTree(o.reports()));
             Routes.answer(response, done, 200, Routes.JSON, utf8(body.toString()), false);
         } else if (path.startsWith("/api/runs/") && path.endsWith("/events")) {
-            events(run(path.substring("/api/runs/".length(), path.length() - "/events".length())), response, done);
+            String name = path.substring("/api/runs/".length(), path.length() - "/events".length());
+            Optional<Path> sweep = RunsOverview.findSweep(outputDir, name);
+            events(sweep.isPresent() ? new SweepEvents(sweep.get()) : new RunEvents(run(name)), response, done);
         } else if (path.startsWith("/api/runs/")) {
-            Path dir = run(path.substring("/api/runs/".length()));
-            String now = RunEvents.now(dir).orElseThrow(() -> new HttpProblem(404, "Run " + outputDir.relativize(dir)
-                    + " has neither a progress file nor a readable metrics.json."));
+            String name = path.substring("/api/runs/".length());
+            Optional<Path> sweep = RunsOverview.findSweep(outputDir, name);
+            Path dir = sweep.orElseGet(() -> run(name));
+            String now = (sweep.isPresent() ? SweepEvents.now(dir) : RunEvents.now(dir)).orElseThrow(() ->
+                    new HttpProblem(404, (sweep.isPresent() ? "Sweep " : "Run ") + outputDir.relativize(dir)
+                            + " has no readable progress file" + (sweep.isPresent() ? "." : " nor metrics.json.")));
             Routes.answer(response, done, 200, Routes.JSON, utf8(now), false);
         } else if (path.startsWith("/runs/") && path.endsWith("/report.html")) {
             report(path.substring("/runs/".length(), path.length() - "/report.html".length()), response, done);
         } else {
-            if (path.startsWith("/runs/")) run(path.substring("/runs/".length()).replaceFirst("/$", ""));
+            if (path.startsWith("/runs/")) {
+                String name = path.substring("/runs/".length()).replaceFirst("/$", "");
+                if (RunsOverview.findSweep(outputDir, name).isEmpty()) run(name);
+            }
             Routes.answer(response, done, 200, "text/html; charset=utf-8", page, false);
         }
     }
 
     /** The run folder a URL names; 404 for anything else, a path that would leave the output folder included. */
     private Path run(String name) {
-        return RunsOverview.find(outputDir, name).orElseThrow(() -> new HttpProblem(404, "No run '" + name + "' in "
-                + outputDir + ". GET /runs lists them (a run is a folder with progress.jsonl or metrics.json; names are "
-                + RunName.RULE + ")."));
+        return RunsOverview.find(outputDir, name).orElseThrow(() -> new HttpProblem(404, "No run or sweep '" + name
+                + "' in " + outputDir + ". GET /runs lists them (a run is a folder with progress.jsonl or metrics.json, "
+                + "a sweep one with " + SweepProgress.FILE + "; names are " + RunName.RULE + ")."));
     }
 
     private void report(String name, Response response, Callback done) {
@@ -104,7 +116,7 @@ final class RunsRoutes {
         }
     }
 
-    private void events(Path dir, Response response, Callback done) {
+    private void events(LiveEvents events, Response response, Callback done) {
         if (streams.incrementAndGet() > MAX_STREAMS) {
             streams.decrementAndGet();
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
@@ -113,17 +125,17 @@ final class RunsRoutes {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        new Stream(new RunEvents(dir), response, Callback.from(done, streams::decrementAndGet)).next();
+        new Stream(events, response, Callback.from(done, streams::decrementAndGet)).next();
     }
 
     /** One client's event stream: polls, writes what is new (or a ping), and schedules itself again. */
     private final class Stream {
-        private final RunEvents events;
+        private final LiveEvents events;
         private final Response response;
         private final Callback done;
         private long lastWrite = System.nanoTime();
 
-        Stream(RunEvents events, Response response, Callback done) {
+        Stream(LiveEvents events, Response response, Callback done) {
             this.events = events;
             this.response = response;
             this.done = done;

@@ -120,7 +120,8 @@ public final class RunProgress {
                 }
             }
             if (started == null) return Optional.empty();
-            State state = finished != null ? State.FINISHED : alive(started) ? State.RUNNING : State.INTERRUPTED;
+            State state = finished != null ? State.FINISHED
+                    : alive(started.pid(), started.host(), started.startedAt()) ? State.RUNNING : State.INTERRUPTED;
             return Optional.of(new Snapshot(started, List.copyOf(epochs), finished, state));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // not ours or damaged by hand: the run is listed without progress
@@ -128,14 +129,14 @@ public final class RunProgress {
     }
 
     /**
-     * Whether the process that started the run still runs it: same host, pid alive, and that process began before
-     * the run did (a pid reused by a later process does not count).
+     * Whether the process that started a run (or a sweep) still runs it: same host, pid alive, and that process
+     * began before the run did (a pid reused by a later process does not count).
      */
-    private static boolean alive(Started s) {
-        if (!host().equals(s.host())) return true; // another machine's run: its process cannot be seen from here
-        Optional<ProcessHandle> p = ProcessHandle.of(s.pid());
+    static boolean alive(long pid, String host, String startedAt) {
+        if (!host().equals(host)) return true; // another machine's run: its process cannot be seen from here
+        Optional<ProcessHandle> p = ProcessHandle.of(pid);
         if (p.isEmpty() || !p.get().isAlive()) return false;
         Optional<Instant> began = p.get().info().startInstant();
-        return began.isEmpty() || !began.get().isAfter(Instant.parse(s.startedAt()));
+        return began.isEmpty() || !began.get().isAfter(Instant.parse(startedAt));
     }
 }

@@ -60,32 +60,48 @@ public final class SweepJob {
                 sweep.seeds(), sweep.base(), sweep.strategy(), sweep.metric().key(), sweep.halving() == null ? ""
                         : " with successive halving (epochs by round: " + rounds + ")", folder);
         out.println(engine.describe());
+        SweepStatus status = SweepStatus.start(sweep, folder, alive, rounds);
+        try {
+            return run(sweep, engine, alive, rounds, status);
+        } catch (RuntimeException | Error e) {
+            status.failed(e.getMessage() == null ? e.toString() : e.getMessage());
+            throw e;
+        }
+    }
+
+    private Outcome run(SweepFile sweep, TrialEngine engine, List<Trial> alive, List<Integer> rounds, SweepStatus status) {
         Map<String, TrialResult> latest = new LinkedHashMap<>();
         Map<TrialRunner.How, List<String>> how = new LinkedHashMap<>();
         for (int r = 0; r < rounds.size(); r++) {
             int epochs = rounds.get(r);
             if (rounds.size() > 1) out.printf("Round %d of %d: %d trial(s) to %d epoch(s)%n", r + 1, rounds.size(), alive.size(), epochs);
-            List<ExperimentConfig> runs = new ArrayList<>();
+            List<ExperimentConfig> all = new ArrayList<>();
             for (Trial t : alive) {
-                for (int s = 0; s < sweep.seeds(); s++) {
-                    ExperimentConfig c = runConfig(sweep, t, s, epochs);
-                    // A rerun of a halving sweep: a kept trial has already trained past this round.
-                    if (finished(c).isPresent()) {
-                        how.computeIfAbsent(TrialRunner.How.REUSED, k -> new ArrayList<>()).add(c.name());
-                    } else {
-                        runs.add(c);
-                    }
+                for (int s = 0; s < sweep.seeds(); s++) all.add(runConfig(sweep, t, s, epochs));
+            }
+            status.round(r + 1, epochs, alive, all);
+            List<ExperimentConfig> runs = new ArrayList<>();
+            for (ExperimentConfig c : all) {
+                // A rerun of a halving sweep: a kept trial has already trained past this round.
+                Optional<RunMetrics> done = finished(c);
+                if (done.isPresent()) {
+                    how.computeIfAbsent(TrialRunner.How.REUSED, k -> new ArrayList<>()).add(c.name());
+                    status.ended(c.name(), TrialRunner.How.REUSED, null, done);
+                } else {
+                    runs.add(c);
                 }
             }
-            if (!runs.isEmpty()) new Progress(out, sweep.metric(), runs.size()).run(engine, runs, how);
+            if (!runs.isEmpty()) new Progress(out, sweep.metric(), runs.size(), status).run(engine, runs, how);
             List<TrialResult> round = new ArrayList<>();
             for (Trial t : alive) results(sweep, t, epochs).ifPresent(round::add);
             round.forEach(tr -> latest.put(tr.trial().name(), tr));
             round.sort(TrialResult.ranking(sweep.metric()));
-            if (r < rounds.size() - 1) {
+            boolean last = r == rounds.size() - 1;
+            if (!last) {
                 alive = sweep.halving().keep(round).stream().map(TrialResult::trial).toList();
                 out.printf("Kept %d of %d: %s%n", alive.size(), round.size(), String.join(", ", alive.stream().map(Trial::name).toList()));
             }
+            status.roundEnded(round, alive, last);
         }
         List<TrialResult> ranked = new ArrayList<>(latest.values());
         ranked.sort(TrialResult.ranking(sweep.metric()));
@@ -94,7 +110,9 @@ public final class SweepJob {
             throw new UserError("Sweep '" + sweep.name() + "': no run finished (" + failed.size() + " failed; see the "
                     + "errors above). Fix the cause and rerun the same command: finished runs are reused.");
         }
-        return write(sweep, folder, ranked, how);
+        Outcome outcome = write(sweep, sweep.folder(), ranked, how);
+        status.finished(ranked);
+        return outcome;
     }
 
     /** A run of a trial; in a halving round before the last, trained only to that round's epochs. */
@@ -189,10 +207,13 @@ public final class SweepJob {
         private String best = "none yet";
         private double bestValue = Double.NaN;
 
-        Progress(PrintStream out, Metric metric, int total) {
+        private final SweepStatus status;
+
+        Progress(PrintStream out, Metric metric, int total, SweepStatus status) {
             this.out = out;
             this.metric = metric;
             this.total = total;
+            this.status = status;
         }
 
         void run(TrialEngine engine, List<ExperimentConfig> runs, Map<TrialRunner.How, List<String>> how) {
@@ -204,11 +225,10 @@ public final class SweepJob {
                     done++;
                     if (d.how() != TrialRunner.How.REUSED) worked++;
                     ExperimentConfig c = byName.get(d.run());
-                    if (d.how() == TrialRunner.How.FAILED) {
-                        out.println("   FAILED " + d.run() + ": " + d.error());
-                    } else if (c != null) {
-                        finished(c).ifPresent(m -> better(d.run(), metric.of(m)));
-                    }
+                    Optional<RunMetrics> m = d.how() == TrialRunner.How.FAILED || c == null ? Optional.empty() : finished(c);
+                    if (d.how() == TrialRunner.How.FAILED) out.println("   FAILED " + d.run() + ": " + d.error());
+                    m.ifPresent(r -> better(d.run(), metric.of(r)));
+                    status.ended(d.run(), d.how(), d.error(), m);
                     long eta = worked == 0 ? -1 : Math.round((System.nanoTime() - started) / 1e9 / worked * (total - done));
                     out.printf(Locale.ROOT, "   sweep: %d of %d runs done (%s %s), best so far %s, ETA %s%n", done, total,
                             d.run(), d.how().name().toLowerCase(Locale.ROOT), best,

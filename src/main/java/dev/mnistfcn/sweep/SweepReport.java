@@ -63,7 +63,7 @@ final class SweepReport {
         List<Svg.Series> series = new ArrayList<>();
         for (TrialResult r : ranked.stream().filter(r -> r.epochs() == epochs).limit(TOP).toList()) {
             double[][] c = curve(r);
-            series.add(new Svg.Series(r.trial().name(), c[0], c[1], c[2]));
+            series.add(new Svg.Series(curveLabel(r.trial()), c[0], c[1], c[2]));
         }
         sb.append(Svg.lineChart("validation accuracy %, top " + series.size(), "curve top-curves", series, "%.2f"));
         sb.append("</div>\n<p class=\"note\">Written by mnist-fcn sweep. Inline SVG only: this file needs nothing else.</p>\n</body></html>\n");
@@ -202,6 +202,11 @@ final class SweepReport {
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    /** A trial's line in the learning curves: its name and values as the axes show them ({@code t06 256-64, 0.003}). */
+    static String curveLabel(Trial t) {
+        return t.name() + " " + String.join(", ", t.values().values().stream().map(SweepReport::label).toList());
     }
 
     private static final java.util.regex.Pattern UNITS = java.util.regex.Pattern.compile("\"?units\"?\\s*[:=]\\s*(\\d+)");

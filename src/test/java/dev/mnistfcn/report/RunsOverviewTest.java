@@ -2,8 +2,11 @@ package dev.mnistfcn.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mnistfcn.Json;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.storage.RunProgress;
+import dev.mnistfcn.storage.SweepProgress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -98,6 +102,94 @@ class RunsOverviewTest {
         assertEquals(0.97, end.path("test_accuracy").asDouble());
         assertTrue(events.ended());
         assertEquals(List.of(), events.poll());
+    }
+
+    /**
+     * A run trained before progress files existed: only metrics.json (as RunOutputs writes it, from a real config)
+     * and its report. Listed as finished with its figures; its page and event stream read the same file.
+     */
+    @Test
+    void anOldRunWithOnlyMetricsJsonIsListedAsFinished() throws Exception {
+        Path dir = models.resolve("old-run");
+        Files.createDirectories(dir);
+        ExperimentConfig config = ConfigLoader.load(Path.of("config/one-layer.yaml"), Map.of("name", "old-run",
+                "training.epochs", "3"));
+        var test = new TestMetrics(0.9712, 0.97, 0.97, 0.97, 0.1, 10_000, 0.5, List.of(), new int[10][10]);
+        var metrics = new RunMetrics("old-run", "784-256-10", 203_530, "dl4j", config, List.of(epoch(1), epoch(2),
+                epoch(3)), test, Map.of(), Map.of(), null);
+        Files.writeString(dir.resolve("metrics.json"), metrics.toJson());
+        Files.writeString(dir.resolve("report.html"), "<html></html>");
+        assertFalse(Files.exists(dir.resolve(RunProgress.FILE)));
+
+        RunsOverview.Run run = RunsOverview.scan(models).runs().stream().filter(r -> r.path().equals("old-run"))
+                .findFirst().orElseThrow();
+        assertEquals("finished", run.state());
+        assertEquals(3, run.epoch());
+        assertEquals(3, run.epochs());
+        assertEquals(0.93, run.validationAccuracy(), 1e-12, "the last epoch's");
+        assertEquals(0.9712, run.testAccuracy(), 1e-12);
+        assertEquals("dl4j", run.engine());
+        assertEquals("784-256-10", run.architecture());
+        assertEquals(TrainingSettings.optimiser(config), run.settings());
+        assertTrue(run.hasReport());
+        assertTrue(RunsOverview.find(models, "old-run").isPresent());
+
+        JsonNode now = Json.MAPPER.readTree(RunEvents.now(dir).orElseThrow());
+        assertEquals("finished", now.path("state").asText());
+        assertEquals(3, now.path("history").size());
+        assertFalse(now.has("eta_seconds"));
+        // Its event stream ends at once: its epochs, then the finished state (it does not wait for a progress file).
+        RunEvents events = new RunEvents(dir);
+        List<String> all = events.poll();
+        assertEquals(4, all.size(), all.toString());
+        assertEquals("finished", Json.MAPPER.readTree(all.get(3)).path("state").asText());
+        assertTrue(events.ended());
+    }
+
+    /** A sweep with a status file is listed as a sweep (its trials still as runs), found by its name only. */
+    @Test
+    void aSweepIsListedAndFollowedWhole() throws Exception {
+        Path folder = models.resolve("lr");
+        SweepProgress p = SweepProgress.start(folder, "lr", "lr.yaml", "two-layer.yaml", "grid", "val_accuracy", 1,
+                List.of("training.updater.learning_rate"), List.of(2), List.of(
+                        new SweepProgress.Trial("t01", Map.of("training.updater.learning_rate", "0.001"), Map.of()),
+                        new SweepProgress.Trial("t02", Map.of("training.updater.learning_rate", "0.01"), Map.of())));
+        p.round(new SweepProgress.Round(1, 2, List.of("t01", "t02"), List.of("t01-seed1", "t02-seed1"), null));
+        start(folder.resolve("t01-seed1"), "t01-seed1", 2, 1); // training now, in this process
+        SweepEvents events = new SweepEvents(folder);
+        JsonNode first = Json.MAPPER.readTree(events.poll().get(0));
+        assertEquals("sweep", first.path("kind").asText());
+        assertEquals("running", first.path("state").asText());
+        assertEquals("t01-seed1", first.path("training").get(0).path("run").asText(), "a run of the round, training");
+        assertEquals(1, first.path("training").get(0).path("epoch").asInt());
+        assertFalse(first.has("pid"), "the process is the server's business, not the page's");
+        assertEquals(List.of(), events.poll(), "nothing changed");
+
+        p.ended(new SweepProgress.RunEnded("t02-seed1", "t02", 1, 2, "trained", 0.95, 0.94, null, "now"),
+                List.of(new SweepProgress.Standing("t02", 2, 0.95, 0, 0.94, 1)));
+        JsonNode second = Json.MAPPER.readTree(events.poll().get(0));
+        assertEquals("t02", second.path("best").path("trial").asText());
+        assertFalse(events.ended());
+
+        RunsOverview.Overview o = RunsOverview.scan(models);
+        RunsOverview.Sweep sweep = o.sweeps().get(0);
+        assertEquals(List.of("lr", "running", "t02", "1/1", "1"), List.of(sweep.path(), sweep.state(), sweep.bestTrial(),
+                sweep.round() + "/" + sweep.rounds(), String.valueOf(sweep.runsEnded())));
+        assertEquals(List.of("lr/t01-seed1"), o.runs().stream().map(RunsOverview.Run::path).toList());
+        assertEquals(List.of(), o.reports(), "a sweep with a status file is not listed again as a report");
+
+        p.finished(List.of(new SweepProgress.Standing("t02", 2, 0.95, 0, 0.94, 1)));
+        List<String> last = events.poll();
+        assertEquals("finished", Json.MAPPER.readTree(last.get(0)).path("state").asText());
+        assertEquals(0, Json.MAPPER.readTree(last.get(0)).path("training").size(), "nothing trains in a finished sweep");
+        assertTrue(events.ended());
+        assertEquals(List.of(), events.poll());
+
+        assertTrue(RunsOverview.findSweep(models, "lr").isPresent());
+        for (String hostile : List.of("", ".", "..", "../lr", "lr/..", "lr/t01-seed1", "/etc", "missing", "lr/", ".lr")) {
+            assertFalse(RunsOverview.findSweep(models, hostile).isPresent(), hostile);
+        }
+        assertFalse(RunsOverview.find(models, "lr").isPresent(), "a sweep is no run");
     }
 
     private static int readEpoch(String json) {

@@ -7,6 +7,8 @@ import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.storage.RunFolder;
+import dev.mnistfcn.storage.RunProgress;
+import dev.mnistfcn.storage.SweepProgress;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Tag;
@@ -89,6 +91,18 @@ class SweepJobTest {
         String link = html.select("a.best").attr("href");
         assertTrue(Files.isRegularFile(o.folder().resolve(link)), link);
         assertTrue(html.select("script, link, iframe").isEmpty());
+        // Its status file, as the runs page reads it: both rounds, the kept trials, every run, the same ranking.
+        SweepProgress.Snapshot status = SweepProgress.read(o.folder()).orElseThrow();
+        assertEquals(RunProgress.State.FINISHED, status.state());
+        assertEquals(List.of(1, 2), status.status().roundEpochs());
+        assertEquals(o.ranked().subList(0, 2).stream().map(r -> r.trial().name()).toList(),
+                status.status().rounds().get(0).kept());
+        assertEquals(6, status.status().runs().size());
+        assertEquals(List.of("trained", "trained", "trained", "trained", "resumed", "resumed"),
+                status.status().runs().stream().map(SweepProgress.RunEnded::how).sorted(java.util.Comparator.reverseOrder()).toList());
+        assertEquals(o.ranked().stream().map(r -> r.trial().name()).toList(),
+                status.status().standings().stream().map(SweepProgress.Standing::trial).toList());
+        assertEquals(o.ranked().get(0).mean(), status.status().standings().get(0).mean());
 
         // Rerun: nothing trains, not even the kept trials' first round (their longer runs hold it).
         try (var engine = new LocalEngine(1, 1)) {
@@ -125,6 +139,10 @@ class SweepJobTest {
         sweepProcess.waitFor();
         for (ProcessHandle w : workers) w.onExit().get(30, TimeUnit.SECONDS); // workers stop with their parent
         assertFalse(Files.exists(RunFolder.of(sweep.config(sweep.trials().get(1), 0)).metrics()), "t02 was cut short");
+        // The runs page sees the killed sweep as interrupted, after the run it finished.
+        SweepProgress.Snapshot killed = SweepProgress.read(sweep.folder()).orElseThrow();
+        assertEquals(RunProgress.State.INTERRUPTED, killed.state());
+        assertEquals(List.of("t01-seed12345"), killed.status().runs().stream().map(SweepProgress.RunEnded::run).toList());
 
         try (var engine = new LocalEngine(1, 1)) {
             var rerun = new SweepJob(new PrintStream(new ByteArrayOutputStream())).run(sweep, engine);
