@@ -1,5 +1,6 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.Timeline;
 import dev.mnistfcn.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,6 +19,7 @@ import java.io.PrintStream;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        Timeline.process().mark(NativeSettings.isRelaunched() ? "child_main" : "main");
         var relaunched = NativeSettings.relaunchIfNeeded(Main.class, args);
         int code = relaunched.orElseGet(() -> run(args, System.out, System.err));
         if (code != 0) {

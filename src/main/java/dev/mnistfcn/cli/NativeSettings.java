@@ -1,5 +1,6 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.Timeline;
 import dev.mnistfcn.sweep.ChildJvm;
 
 import java.io.ByteArrayOutputStream;
@@ -88,6 +89,11 @@ public final class NativeSettings {
         return env;
     }
 
+    /** Whether this JVM is the tuned child of a relaunch. */
+    static boolean isRelaunched() {
+        return System.getenv(MARKER) != null;
+    }
+
     /** Whether /proc/cpuinfo lists {@code avx512f} (false where there is no such file). */
     static boolean hasAvx512() {
         try {
@@ -124,8 +130,15 @@ public final class NativeSettings {
                     + " in the environment.");
             return Optional.empty();
         }
-        List<String> cmd = command(mainClass, List.of(), List.of(args));
-        return cmd.isEmpty() ? Optional.empty() : relaunch(cmd, env, System.err);
+        String classpath = ChildJvm.classpath();
+        if (classpath.isEmpty()) return Optional.empty();
+        // The child's classes from a shared archive (ClassArchive): made by the first run, mapped by the others.
+        ClassArchive.Plan cds = ClassArchive.plan(classpath, childJvmOptions());
+        try {
+            return relaunch(command(mainClass, cds.options(), cds.classpath(), List.of(args)), env, System.err);
+        } finally {
+            cds.finish();
+        }
     }
 
     /**
@@ -134,18 +147,27 @@ public final class NativeSettings {
      */
     static List<String> command(Class<?> mainClass, List<String> extraOptions, List<String> args) {
         String classpath = ChildJvm.classpath();
-        if (classpath.isEmpty()) return List.of();
+        return classpath.isEmpty() ? List.of() : command(mainClass, extraOptions, classpath, args);
+    }
+
+    private static List<String> command(Class<?> mainClass, List<String> extraOptions, String classpath,
+                                        List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        Map<String, String> properties = new HashMap<>();
-        for (String key : System.getProperties().stringPropertyNames()) properties.put(key, System.getProperty(key));
-        cmd.addAll(childJvmOptions(properties, ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        cmd.addAll(childJvmOptions());
         cmd.addAll(extraOptions);
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(mainClass.getName());
         cmd.addAll(args);
         return cmd;
+    }
+
+    /** {@link #childJvmOptions(Map, List)} for this JVM. */
+    private static List<String> childJvmOptions() {
+        Map<String, String> properties = new HashMap<>();
+        for (String key : System.getProperties().stringPropertyNames()) properties.put(key, System.getProperty(key));
+        return childJvmOptions(properties, ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 
     /**
@@ -190,6 +212,7 @@ public final class NativeSettings {
         pb.environment().keySet().removeAll(OPTION_VARIABLES);
         pb.environment().putAll(env);
         pb.environment().put(MARKER, "1");
+        pb.environment().put(Timeline.ENV, Timeline.process().mark("relaunch").encode());
         Process child = pb.start();
         Handshake handshake = new Handshake();
         Thread stderr = new Thread(() -> handshake.copy(child.getErrorStream(), System.err));

@@ -1,5 +1,6 @@
 package dev.mnistfcn.job;
 
+import dev.mnistfcn.Timeline;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.engine.Predictor;
@@ -70,6 +71,7 @@ final class RunOutputs {
         try {
             ModelFiles.save(f.kept(), folder.model(), true, metadata);
             timings.put("total_seconds", (System.nanoTime() - started) / 1e9);
+            Timeline.process().mark("model_saved");
             RunMetrics metrics = new RunMetrics(config.name(), arch, f.kept().numParams(), f.engine(), config,
                     f.history(), TestMetrics.of(f.test()), timings, Versions.all(), f.stopped());
             String report = MarkdownReport.render(metrics);
@@ -79,6 +81,9 @@ final class RunOutputs {
             AtomicFiles.writeString(folder.markdownReport(), report);
             AtomicFiles.writeString(folder.htmlReport(), HtmlReport.render(config.name() + ": training report",
                     List.of(single), false));
+            // metrics holds this map: the timeline so far goes into metrics.json as at_<phase>, seconds since the
+            // command started (Timeline).
+            Timeline.process().mark("reports").marks().forEach((phase, at) -> timings.put("at_" + phase, at));
             AtomicFiles.writeString(folder.metrics(), metrics.toJson());
             out.println();
             out.print(report);

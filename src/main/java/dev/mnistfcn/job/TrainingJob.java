@@ -2,6 +2,7 @@ package dev.mnistfcn.job;
 
 import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.Json;
+import dev.mnistfcn.Timeline;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigDiff;
 import dev.mnistfcn.config.ConfigLoader;
@@ -121,6 +122,7 @@ public final class TrainingJob {
                 }
             }
             Start start = start(resume, conf, engine);
+            Timeline.process().mark("network");
             if (resume == Resume.FALSE || start.history().isEmpty()) moveEarlierRunAside();
             return train(start, started);
         } catch (IOException e) {
@@ -134,6 +136,7 @@ public final class TrainingJob {
         outputs.writeResolvedConfig();
         MnistSplits data = loadData();
         double loadSeconds = (System.nanoTime() - started) / 1e9;
+        Timeline.process().mark("data");
         printHeader(start, data);
 
         EarlyStoppingSpec stopping = config.training().earlyStopping();
@@ -143,7 +146,7 @@ public final class TrainingJob {
                 net.getLayerWiseConfigurations()), config.training().batchSize(), start.engine().engine().id(),
                 String.join("; ", TrainingSettings.optimiser(config), TrainingSettings.joined(config)).replaceFirst("; $", ""));
         List<TrainingListener> listeners = new ArrayList<>(List.of(new ConsoleListener(out, progress), checkpointing,
-                watched));
+                watched, firstEpochMark()));
         EarlyStoppingListener earlyStopping = stopping == null ? null : new EarlyStoppingListener(stopping,
                 (best, history) -> saveBest(store, net, best, history), out);
         if (earlyStopping != null) listeners.add(earlyStopping);
@@ -153,7 +156,9 @@ public final class TrainingJob {
         // With early stopping, model.zip is the kept epoch's network, not the last one: that is tested and saved.
         MultiLayerNetwork kept = stopped == null ? net : keptNetwork(store, stopped.bestModelEpoch());
         Predictor predictor = stopped == null ? start.step().predictor() : start.engine().engine().predictor(kept);
+        Timeline.process().mark("training");
         EvalResult test = Evaluator.evaluate(predictor, data.test());
+        Timeline.process().mark("test");
         Map<String, Double> timings = new LinkedHashMap<>();
         timings.put("data_load_seconds", loadSeconds);
         timings.put("train_seconds", history.stream().mapToDouble(EpochStats::trainSeconds).sum());
@@ -165,6 +170,16 @@ public final class TrainingJob {
         RunMetrics metrics = outputs.write(finished, metadata(kept, last, history, test.accuracy()), timings, started);
         watched.finished(test.accuracy(), stopped == null ? null : stopped.bestModelEpoch());
         return metrics;
+    }
+
+    /** Marks the end of the first epoch this run trains (with its validation) on the command's timeline. */
+    private static TrainingListener firstEpochMark() {
+        return new TrainingListener() {
+            @Override
+            public void epochDone(EpochStats stats, List<EpochStats> history) {
+                Timeline.process().mark("first_epoch");
+            }
+        };
     }
 
     /** The run's first lines: network, data, settings when any, and the engine. */
