@@ -50,6 +50,9 @@ def main():
     ap.add_argument("--whole", action="store_true",
                     help="time whole commands, start to report (mvn exec:java vs each peer's script); default "
                          "config two-layer, batch 50, 20 epochs")
+    ap.add_argument("--variants", default="",
+                    help="--whole: mnist-fcn variants run beside it, NAME:OPTIONS,... e.g. "
+                         "no-cds:-Dmnistfcn.cds=false,no-warmup:-Dmnistfcn.warmup=0")
     ap.add_argument("--setup", action="store_true", help="build target/py with the wheel peers, then exit")
     ap.add_argument("--as-avx2", action="store_true",
                     help="on an AVX-512 CPU, run both sides as an AVX2-only CPU would: Haswell OpenBLAS kernels, "

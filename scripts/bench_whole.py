@@ -70,6 +70,10 @@ def main(args):
     bp.run(fcn_command(config, 1, batch), dict(os.environ), json_line=False)
 
     systems = [("fcn", fcn_command(config, epochs, batch), dict(os.environ))]
+    # --variants NAME:OPTIONS,...: mnist-fcn with some of issue 29's changes off, interleaved like the rest
+    for v in filter(None, (args.variants or "").split(",")):
+        name, _, opts = v.partition(":")
+        systems.append((f"fcn:{name}", fcn_command(config, epochs, batch) + opts.split(), dict(os.environ)))
     for p in found:
         cmd = bp.peer_command(p, config, batch, epochs, infer=False)
         if cmd is not None:
@@ -79,8 +83,8 @@ def main(args):
         k = r % len(systems)
         for tag, cmd, env in systems[k:] + systems[:k]:
             print(f"# round {r + 1}/{args.rounds}: {tag} ...", flush=True)
-            res, wall, rss, other = bp.run(cmd, env, json_line=(tag != "fcn"))
-            if tag == "fcn":
+            res, wall, rss, other = bp.run(cmd, env, json_line=not tag.startswith("fcn"))
+            if tag.startswith("fcn"):
                 m = fcn_metrics(config)
                 res = {"epoch_s": [h["train_seconds"] for h in m["history"]], "test_acc": m["test"]["accuracy"],
                        "timeline": {k[3:]: v for k, v in m["timings"].items() if k.startswith("at_")}}
@@ -104,7 +108,7 @@ def render(runs, config, batch, epochs, rounds):
     med = statistics.median
     walls = {t: [x["wall_s"] for x in v] for t, v in runs.items() if v}
     net = {t: [x["wall_s"] - infer_bench_s(x["result"]) for x in v] for t, v in runs.items() if v}
-    peers = [t for t in walls if t != "fcn"]
+    peers = [t for t in walls if not t.startswith("fcn")]
     best = min(peers, key=lambda t: med(net[t])) if peers else None
     lines = [f"Whole command, {config}, {epochs} epochs of batch {batch}, start to report ({rounds} interleaved "
              "rounds; median (min–max) over rounds):", "",
@@ -115,14 +119,18 @@ def render(runs, config, batch, epochs, rounds):
         ep = [med(x["result"]["epoch_s"]) for x in v]
         rest = [x["wall_s"] - infer_bench_s(x["result"]) - sum(x["result"]["epoch_s"]) for x in v]
         ib = [infer_bench_s(x["result"]) for x in v]
-        if t == "fcn" or not peers:
+        if t.startswith("fcn:"):
+            d = [a - b for a, b in zip(walls[t], walls["fcn"])]
+            ratio = f"Δ vs mnist-fcn {med(d):+.2f} s ({min(d):+.2f}…{max(d):+.2f})"
+        elif t == "fcn" or not peers:
             ratio = "—"
         else:
             per_round = [a / b for a, b in zip(net["fcn"], net[t])]
             ratio = f"{med(net['fcn']) / med(net[t]):.2f} ({min(per_round):.2f}–{max(per_round):.2f})"
             if t == best:
                 ratio = f"**{ratio}** (fastest)"
-        lines.append(f"| {'mnist-fcn (mvn -q exec:java)' if t == 'fcn' else t} | {spread(walls[t])} | "
+        name = {"fcn": "mnist-fcn (mvn -q exec:java)"}.get(t, t.replace("fcn:", "mnist-fcn, "))
+        lines.append(f"| {name} | {spread(walls[t])} | "
                      f"{spread(ib, 2)} | {spread(net[t])} | {spread(ep, 3)} | {spread(rest)} | {ratio} | "
                      f"{max(x['rss_mb'] for x in v):.0f} | {max(x['other_cores'] for x in v):.2f} |")
     fcn = runs.get("fcn") or []

@@ -68,6 +68,16 @@ public final class Timeline {
     /** USER_HZ: 100 on every Linux that runs Java (the kernel's {@code sysconf(_SC_CLK_TCK)} for /proc). */
     private static final int TICKS_PER_SECOND = 100;
 
+    /**
+     * A timeline of its own from here on, with the same origin and the marks so far: one job's phases (a command that
+     * runs several, like compare, gives each its own; this process's timeline keeps the command's start-up).
+     */
+    public Timeline fork() {
+        Timeline t = new Timeline(origin);
+        t.marks.putAll(marks());
+        return t;
+    }
+
     /** Records that {@code phase} ended now (a phase marked twice keeps its first time). */
     public Timeline mark(String phase) {
         double at = secondsAt(Instant.now());

@@ -51,8 +51,9 @@ public final class TrainCommand implements Callable<Integer> {
         Path file = options.file();
         ExperimentConfig cfg = ConfigLoader.load(file, overrides());
         Timeline.process().mark("config");
-        new TrainingJob(cfg, System.out, !noProgress).run(mode);
-        if (verbose || CliProperties.flag("verbose")) System.out.print(Timeline.process().mark("done").describe());
+        TrainingJob job = new TrainingJob(cfg, System.out, !noProgress);
+        job.run(mode);
+        if (verbose || CliProperties.flag("verbose")) System.out.print(job.timeline().mark("done").describe());
         return 0;
     }
 

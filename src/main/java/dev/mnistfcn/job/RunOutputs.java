@@ -64,14 +64,15 @@ final class RunOutputs {
 
     /**
      * Saves the kept network with {@code metadata}, then the reports and metrics.json, and prints the report;
-     * {@code timings} gains {@code total_seconds} (from {@code started}, System.nanoTime) once the model is saved.
+     * {@code timings} gains {@code total_seconds} (from {@code started}, System.nanoTime) once the model is saved,
+     * and {@code timeline}'s marks as {@code at_<phase>}.
      */
-    RunMetrics write(Finished f, ModelMetadata metadata, Map<String, Double> timings, long started) {
+    RunMetrics write(Finished f, ModelMetadata metadata, Map<String, Double> timings, long started, Timeline timeline) {
         String arch = NetworkFactory.architecture(f.kept().getLayerWiseConfigurations());
         try {
             ModelFiles.save(f.kept(), folder.model(), true, metadata);
             timings.put("total_seconds", (System.nanoTime() - started) / 1e9);
-            Timeline.process().mark("model_saved");
+            timeline.mark("model_saved");
             RunMetrics metrics = new RunMetrics(config.name(), arch, f.kept().numParams(), f.engine(), config,
                     f.history(), TestMetrics.of(f.test()), timings, Versions.all(), f.stopped());
             String report = MarkdownReport.render(metrics);
@@ -83,7 +84,7 @@ final class RunOutputs {
                     List.of(single), false));
             // metrics holds this map: the timeline so far goes into metrics.json as at_<phase>, seconds since the
             // command started (Timeline).
-            Timeline.process().mark("reports").marks().forEach((phase, at) -> timings.put("at_" + phase, at));
+            timeline.mark("reports").marks().forEach((phase, at) -> timings.put("at_" + phase, at));
             AtomicFiles.writeString(folder.metrics(), metrics.toJson());
             out.println();
             out.print(report);

@@ -11,6 +11,7 @@ import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.engine.Predictor;
 import dev.mnistfcn.engine.TrainingStep;
+import dev.mnistfcn.engine.Warmup;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.eval.EvalResult;
 import dev.mnistfcn.eval.Evaluator;
@@ -46,6 +47,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The main job, start to end: config → network (new, or restored from the latest checkpoint) → engine, chosen
@@ -57,6 +59,8 @@ public final class TrainingJob {
     private final boolean progress;
     private final RunFolder folder;
     private final RunOutputs outputs;
+    /** The last run's phases, after the command's start-up (cli marks those on the process's timeline). */
+    private volatile Timeline timeline = Timeline.process();
 
     public TrainingJob(ExperimentConfig config, PrintStream out, boolean progress) {
         this.config = config;
@@ -107,6 +111,7 @@ public final class TrainingJob {
      */
     public RunMetrics run(Resume resume) {
         long started = System.nanoTime();
+        timeline = Timeline.process().fork();
         // Built and chosen once, before anything is written: a refused engine is a config error.
         MultiLayerConfiguration conf = NetworkFactory.configuration(config);
         Engine.Choice engine = engine(conf);
@@ -121,22 +126,29 @@ public final class TrainingJob {
                     return done.get();
                 }
             }
+            // MNIST is read and checked on the spare core while the network is built or restored (issue 29).
+            CompletableFuture<MnistSplits> data = EarlyStart.enabled()
+                    ? EarlyStart.onSpareCore("mnist-read", this::loadData) : null;
             Start start = start(resume, conf, engine);
-            Timeline.process().mark("network");
+            timeline.mark("network");
             if (resume == Resume.FALSE || start.history().isEmpty()) moveEarlierRunAside();
-            return train(start, started);
+            return train(start, started, data);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private RunMetrics train(Start start, long started) {
+    private RunMetrics train(Start start, long started, CompletableFuture<MnistSplits> reading) {
         MultiLayerNetwork net = start.net();
         CheckpointStore store = checkpoints();
         outputs.writeResolvedConfig();
-        MnistSplits data = loadData();
+        // The hot kernels compiled on a copy while MNIST is read (engine/Warmup): epoch 1 runs at full speed.
+        var warm = reading == null ? null : EarlyStart.onSpareCore("warm-up", () -> Warmup.run(start.engine().engine(),
+                net, config.training().batchSize(), EarlyStart.WARMUP_MIN, EarlyStart.WARMUP_MAX, reading::isDone));
+        MnistSplits data = reading == null ? loadData() : EarlyStart.joined(reading);
+        if (warm != null) EarlyStart.joined(warm);
         double loadSeconds = (System.nanoTime() - started) / 1e9;
-        Timeline.process().mark("data");
+        timeline.mark("data");
         printHeader(start, data);
 
         EarlyStoppingSpec stopping = config.training().earlyStopping();
@@ -156,9 +168,9 @@ public final class TrainingJob {
         // With early stopping, model.zip is the kept epoch's network, not the last one: that is tested and saved.
         MultiLayerNetwork kept = stopped == null ? net : keptNetwork(store, stopped.bestModelEpoch());
         Predictor predictor = stopped == null ? start.step().predictor() : start.engine().engine().predictor(kept);
-        Timeline.process().mark("training");
+        timeline.mark("training");
         EvalResult test = Evaluator.evaluate(predictor, data.test());
-        Timeline.process().mark("test");
+        timeline.mark("test");
         Map<String, Double> timings = new LinkedHashMap<>();
         timings.put("data_load_seconds", loadSeconds);
         timings.put("train_seconds", history.stream().mapToDouble(EpochStats::trainSeconds).sum());
@@ -167,17 +179,24 @@ public final class TrainingJob {
         EpochStats last = stopped == null ? history.get(history.size() - 1) : history.get(stopped.bestModelEpoch() - 1);
         var finished = new RunOutputs.Finished(kept, predictor, test, data.test(), history, stopped,
                 start.engine().engine().id());
-        RunMetrics metrics = outputs.write(finished, metadata(kept, last, history, test.accuracy()), timings, started);
+        RunMetrics metrics = outputs.write(finished, metadata(kept, last, history, test.accuracy()), timings, started,
+                timeline);
         watched.finished(test.accuracy(), stopped == null ? null : stopped.bestModelEpoch());
         return metrics;
     }
 
-    /** Marks the end of the first epoch this run trains (with its validation) on the command's timeline. */
-    private static TrainingListener firstEpochMark() {
+    /** When each phase of the last run ended, in seconds since the command started. */
+    public Timeline timeline() {
+        return timeline;
+    }
+
+    /** Marks the end of the first epoch this run trains (with its validation) on the run's timeline. */
+    private TrainingListener firstEpochMark() {
+        Timeline t = timeline;
         return new TrainingListener() {
             @Override
             public void epochDone(EpochStats stats, List<EpochStats> history) {
-                Timeline.process().mark("first_epoch");
+                t.mark("first_epoch");
             }
         };
     }
