@@ -28,6 +28,7 @@ import dev.mnistfcn.config.EarlyStoppingSpec;
 import dev.mnistfcn.train.CheckpointListener;
 import dev.mnistfcn.train.EarlyStoppingListener;
 import dev.mnistfcn.train.EarlyStoppingOutcome;
+import dev.mnistfcn.train.FirstEpochMark;
 import dev.mnistfcn.train.TrainingListener;
 import dev.mnistfcn.train.ConsoleListener;
 import dev.mnistfcn.train.ProgressListener;
@@ -158,7 +159,7 @@ public final class TrainingJob {
                 net.getLayerWiseConfigurations()), config.training().batchSize(), start.engine().engine().id(),
                 String.join("; ", TrainingSettings.optimiser(config), TrainingSettings.joined(config)).replaceFirst("; $", ""));
         List<TrainingListener> listeners = new ArrayList<>(List.of(new ConsoleListener(out, progress), checkpointing,
-                watched, firstEpochMark()));
+                watched, new FirstEpochMark(timeline)));
         EarlyStoppingListener earlyStopping = stopping == null ? null : new EarlyStoppingListener(stopping,
                 (best, history) -> saveBest(store, net, best, history), out);
         if (earlyStopping != null) listeners.add(earlyStopping);
@@ -188,17 +189,6 @@ public final class TrainingJob {
     /** When each phase of the last run ended, in seconds since the command started. */
     public Timeline timeline() {
         return timeline;
-    }
-
-    /** Marks the end of the first epoch this run trains (with its validation) on the run's timeline. */
-    private TrainingListener firstEpochMark() {
-        Timeline t = timeline;
-        return new TrainingListener() {
-            @Override
-            public void epochDone(EpochStats stats, List<EpochStats> history) {
-                t.mark("first_epoch");
-            }
-        };
     }
 
     /** The run's first lines: network, data, settings when any, and the engine. */
