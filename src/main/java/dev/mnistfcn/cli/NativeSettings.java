@@ -89,6 +89,34 @@ public final class NativeSettings {
         return env;
     }
 
+    /**
+     * Whether this JVM already runs as the child would, so that a second JVM would only cost its start (issue 29):
+     * the native variables set ({@code env}, what is missing, is empty), the Vector API module there, and none of
+     * Maven's own JVM options from {@code .mvn/jvm.config} (C1 only, for Maven's short work) in effect. Under
+     * {@code mvn exec:java} that is never so; under {@code java -cp ... Main} with the variables set it is.
+     */
+    static boolean hasTheSettings(Map<String, String> env, List<String> inputArgs, java.util.Properties properties,
+                                  boolean vectorModule) {
+        List<String> mavens = mavenJvmConfig(properties);
+        return env.isEmpty() && vectorModule && inputArgs.stream().noneMatch(mavens::contains)
+                && inputArgs.stream().noneMatch(a -> a.matches("-XX:TieredStopAtLevel=[0-3]"));
+    }
+
+    /**
+     * The options in the project's {@code .mvn/jvm.config}, which Maven's launcher gives Maven's own JVM: they are for
+     * Maven (C1 only and the serial collector: measured under load, its part of {@code mvn exec:java} 4.7–5.1 → 2.2–3.1
+     * s of CPU, a full compile 16.4 → 6.0–6.3 s), not for the child that trains. Empty outside Maven.
+     */
+    static List<String> mavenJvmConfig(java.util.Properties properties) {
+        String dir = properties.getProperty("maven.multiModuleProjectDirectory");
+        if (dir == null) return List.of();
+        try {
+            return List.of(Files.readString(Path.of(dir, ".mvn", "jvm.config")).trim().split("\\s+"));
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
     /** Whether this JVM is the tuned child of a relaunch. */
     static boolean isRelaunched() {
         return System.getenv(MARKER) != null;
@@ -116,7 +144,9 @@ public final class NativeSettings {
             return Optional.empty();
         }
         Map<String, String> env = environment();
-        if (env.isEmpty() || System.getenv("MNIST_FCN_NO_RELAUNCH") != null) {
+        List<String> inputArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        if (System.getenv("MNIST_FCN_NO_RELAUNCH") != null || hasTheSettings(env, inputArgs, System.getProperties(),
+                ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent())) {
             return Optional.empty();
         }
         // A debugger or profiler attached to this JVM is there to see the program: run it here. (A child could not
@@ -248,11 +278,14 @@ public final class NativeSettings {
      */
     static List<String> childJvmOptions(Map<String, String> properties, List<String> inputArgs) {
         Set<String> named = propertiesNamedIn(inputArgs);
+        java.util.Properties asProperties = new java.util.Properties();
+        asProperties.putAll(properties);
+        List<String> mavens = mavenJvmConfig(asProperties);
         named.addAll(propertiesNamedIn(List.of(properties.getOrDefault("sun.java.command", "").split(" "))));
         List<String> options = new ArrayList<>();
         for (String arg : inputArgs) {
             if (arg.startsWith("-D")) continue; // taken from properties below, with their current value
-            if (!ChildJvm.PROCESS_BOUND.matcher(arg).matches()) options.add(arg);
+            if (!ChildJvm.PROCESS_BOUND.matcher(arg).matches() && !mavens.contains(arg)) options.add(arg);
         }
         boolean userSizesHeap = options.stream().anyMatch(o -> HEAP_SIZE.matcher(o).matches());
         List<String> result = new ArrayList<>();
