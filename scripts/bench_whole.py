@@ -16,6 +16,7 @@ from their own figures (a lower bound), and 'without it' subtracts it.
 """
 import json
 import os
+import re
 import statistics
 import subprocess
 import time
@@ -71,9 +72,17 @@ def main(args):
 
     systems = [("fcn", fcn_command(config, epochs, batch), dict(os.environ))]
     # --variants NAME:OPTIONS,...: mnist-fcn with some of issue 29's changes off, interleaved like the rest
+    # (an OPTION of the form NAME=VALUE in capitals is an environment variable: MAVEN_OPTS=-XX:TieredStopAtLevel=4)
     for v in filter(None, (args.variants or "").split(",")):
         name, _, opts = v.partition(":")
-        systems.append((f"fcn:{name}", fcn_command(config, epochs, batch) + opts.split(), dict(os.environ)))
+        env = dict(os.environ)
+        extra = []
+        for o in opts.split():
+            if re.match(r"^[A-Z_]+=", o):
+                env[o.split("=", 1)[0]] = o.split("=", 1)[1]
+            else:
+                extra.append(o)
+        systems.append((f"fcn:{name}", fcn_command(config, epochs, batch) + extra, env))
     for p in found:
         cmd = bp.peer_command(p, config, batch, epochs, infer=False)
         if cmd is not None:
