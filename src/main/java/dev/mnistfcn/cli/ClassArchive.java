@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  *
  * <p>Java 17 archives classes from jars only ("Cannot have non-empty directory in paths"), so {@code target/classes}
  * goes into the child's classpath as {@code target/cds/KEY.jar}. KEY is a hash of the Java build, the child's
- * {@code -X}/{@code --} options and every classpath entry with its size and modification time (each class file's for
+ * module options and every classpath entry with its size and modification time (each class file's for
  * a directory): any rebuild, dependency change or other JDK gives a new key, a new jar and a new archive, and the
  * old files are removed. A classpath with another directory on it, or none under a {@code target/} folder, runs
  * without an archive. {@code -Dmnistfcn.cds=false} turns it off (for A/B runs).
@@ -110,13 +110,21 @@ final class ClassArchive {
     }
 
     /**
-     * A hash of what the archive depends on: the JVM build, the options that shape it (not the {@code -D}
-     * properties, which differ from run to run) and each classpath entry's path, size and time.
+     * A hash of what the archive depends on: the JVM build, the module options ({@code --add-modules ...}: which
+     * classes can be loaded at all) and each classpath entry's path, size and time. Not the {@code -D} properties,
+     * which differ from run to run, nor {@code -X} options (a JIT or heap setting does not change the classes; an
+     * archive the JVM finds incompatible is not mapped, and the run goes on without it): alternating runs with
+     * different settings would otherwise replace each other's archive every time.
      */
     static String key(List<Path> entries, List<String> options) throws IOException {
         StringBuilder s = new StringBuilder(System.getProperty("java.home")).append('|')
                 .append(System.getProperty("java.vm.version")).append('\n');
-        for (String o : options) if (!o.startsWith("-D")) s.append(o).append('\n');
+        for (int i = 0; i < options.size(); i++) {
+            String o = options.get(i);
+            if (!o.startsWith("--")) continue;
+            s.append(o).append('\n');
+            if (!o.contains("=") && i + 1 < options.size()) s.append(options.get(++i)).append('\n'); // its value
+        }
         for (Path e : entries) {
             s.append(e).append('\n');
             if (Files.isDirectory(e)) {
