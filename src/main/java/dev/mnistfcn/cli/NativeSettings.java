@@ -155,9 +155,10 @@ public final class NativeSettings {
                 .filter(a -> ChildJvm.PROCESS_BOUND.matcher(a).matches()).findFirst();
         if (agent.isPresent()) {
             System.err.println("note: running in this JVM, not in a tuned child JVM, because " + agent.get()
-                    + " attaches a tool to this one; for ND4J's tuned threads, start it with "
-                    + String.join(" ", env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
-                    + " in the environment.");
+                    + " attaches a tool to this one; " + (env.isEmpty() ? "start it with java, not Maven's JVM, and "
+                    + String.join(" ", JVM_OPTIONS) + " for the tuned settings." : "for ND4J's tuned threads, start "
+                    + "it with " + String.join(" ", env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .toList()) + " in the environment."));
             return Optional.empty();
         }
         String classpath = ChildJvm.classpath();
