@@ -58,24 +58,29 @@ def main(args):
     t_start = time.time()
     with open("/proc/cpuinfo") as f:
         avx512 = " avx512f" in f.read()
-    _, peer_env = bp.environments(args.as_avx2, avx512)
+    java_env, peer_env = bp.environments(args.as_avx2, avx512)
+    # The user's environment, but the same OpenBLAS kernels as the per-epoch mode gives both sides (a machine-wide
+    # OPENBLAS_CORETYPE=Haswell, as this one has, would otherwise win over the CLI's SkylakeX).
+    fcn_env = dict(os.environ)
+    if java_env.get("OPENBLAS_CORETYPE"):
+        fcn_env["OPENBLAS_CORETYPE"] = java_env["OPENBLAS_CORETYPE"]
     found, notes = ([], []) if args.no_peer else bp.peers(args.peers.split(","))
     for n in notes:
         print(f"# peer skipped: {n}", flush=True)
-    mach = bp.machine(found, None, peer_env, {"OPENBLAS_CORETYPE": "SkylakeX (NativeSettings)" if avx512 else None})
+    mach = bp.machine(found, None, peer_env, fcn_env)
     print("# " + bp.machine_line(mach), flush=True)
 
     # Untimed: the build, then one short run that makes the class-data archive (as a user's first run would).
     subprocess.run(["mvn", "-q", "-B", "compile"], cwd=ROOT, check=True)
     print("# untimed first run (makes target/cds) ...", flush=True)
-    bp.run(fcn_command(config, 1, batch), dict(os.environ), json_line=False)
+    bp.run(fcn_command(config, 1, batch), fcn_env, json_line=False)
 
-    systems = [("fcn", fcn_command(config, epochs, batch), dict(os.environ))]
+    systems = [("fcn", fcn_command(config, epochs, batch), fcn_env)]
     # --variants NAME:OPTIONS,...: mnist-fcn with some of issue 29's changes off, interleaved like the rest
     # (an OPTION of the form NAME=VALUE in capitals is an environment variable: MAVEN_OPTS=-XX:TieredStopAtLevel=4)
     for v in filter(None, (args.variants or "").split(",")):
         name, _, opts = v.partition(":")
-        env = dict(os.environ)
+        env = dict(fcn_env)
         extra = []
         for o in opts.split():
             if re.match(r"^[A-Z_]+=", o):
