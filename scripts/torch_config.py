@@ -31,7 +31,9 @@ import torch.nn.functional as F
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "..", "shared", "bench"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_peers import shared_bench  # noqa: E402  (../shared beside the project, or $MNIST_FCN_SHARED)
+sys.path.insert(0, shared_bench() or os.path.join(ROOT, "..", "shared", "bench"))
 import torch_mlp  # noqa: E402  (the shared peer: data, evaluation, inference benchmark, CPU accounting)
 
 ACTIVATIONS = {"relu": F.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "identity": lambda x: x}

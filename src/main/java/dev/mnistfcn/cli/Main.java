@@ -1,6 +1,9 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.Timeline;
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.engine.NativeStart;
+import dev.mnistfcn.job.EarlyStart;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,7 +21,9 @@ import java.io.PrintStream;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        Timeline.process().mark(NativeSettings.isRelaunched() ? "child_main" : "main");
         var relaunched = NativeSettings.relaunchIfNeeded(Main.class, args);
+        if (relaunched.isEmpty() && EarlyStart.enabled()) NativeStart.inBackground();
         int code = relaunched.orElseGet(() -> run(args, System.out, System.err));
         if (code != 0) {
             System.exit(code); // under exec:java this also stops Maven, without a stack trace

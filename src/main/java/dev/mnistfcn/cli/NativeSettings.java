@@ -1,5 +1,6 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.Timeline;
 import dev.mnistfcn.sweep.ChildJvm;
 
 import java.io.ByteArrayOutputStream;
@@ -88,6 +89,39 @@ public final class NativeSettings {
         return env;
     }
 
+    /**
+     * Whether this JVM already runs as the child would, so that a second JVM would only cost its start (issue 29):
+     * the native variables set ({@code env}, what is missing, is empty), the Vector API module there, and none of
+     * Maven's own JVM options from {@code .mvn/jvm.config} (C1 only, for Maven's short work) in effect. Under
+     * {@code mvn exec:java} that is never so; under {@code java -cp ... Main} with the variables set it is.
+     */
+    static boolean hasTheSettings(Map<String, String> env, List<String> inputArgs, java.util.Properties properties,
+                                  boolean vectorModule) {
+        List<String> mavens = mavenJvmConfig(properties);
+        return env.isEmpty() && vectorModule && inputArgs.stream().noneMatch(mavens::contains)
+                && inputArgs.stream().noneMatch(a -> a.matches("-XX:TieredStopAtLevel=[0-3]"));
+    }
+
+    /**
+     * The options in the project's {@code .mvn/jvm.config}, which Maven's launcher gives Maven's own JVM: they are for
+     * Maven (C1 only and the serial collector: measured under load, its part of {@code mvn exec:java} 4.7–5.1 → 2.2–3.1
+     * s of CPU, a full compile 16.4 → 6.0–6.3 s), not for the child that trains. Empty outside Maven.
+     */
+    static List<String> mavenJvmConfig(java.util.Properties properties) {
+        String dir = properties.getProperty("maven.multiModuleProjectDirectory");
+        if (dir == null) return List.of();
+        try {
+            return List.of(Files.readString(Path.of(dir, ".mvn", "jvm.config")).trim().split("\\s+"));
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** Whether this JVM is the tuned child of a relaunch. */
+    static boolean isRelaunched() {
+        return System.getenv(MARKER) != null;
+    }
+
     /** Whether /proc/cpuinfo lists {@code avx512f} (false where there is no such file). */
     static boolean hasAvx512() {
         try {
@@ -110,7 +144,9 @@ public final class NativeSettings {
             return Optional.empty();
         }
         Map<String, String> env = environment();
-        if (env.isEmpty() || System.getenv("MNIST_FCN_NO_RELAUNCH") != null) {
+        List<String> inputArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        if (System.getenv("MNIST_FCN_NO_RELAUNCH") != null || hasTheSettings(env, inputArgs, System.getProperties(),
+                ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent())) {
             return Optional.empty();
         }
         // A debugger or profiler attached to this JVM is there to see the program: run it here. (A child could not
@@ -119,13 +155,21 @@ public final class NativeSettings {
                 .filter(a -> ChildJvm.PROCESS_BOUND.matcher(a).matches()).findFirst();
         if (agent.isPresent()) {
             System.err.println("note: running in this JVM, not in a tuned child JVM, because " + agent.get()
-                    + " attaches a tool to this one; for ND4J's tuned threads, start it with "
-                    + String.join(" ", env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
-                    + " in the environment.");
+                    + " attaches a tool to this one; " + (env.isEmpty() ? "start it with java, not Maven's JVM, and "
+                    + String.join(" ", JVM_OPTIONS) + " for the tuned settings." : "for ND4J's tuned threads, start "
+                    + "it with " + String.join(" ", env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .toList()) + " in the environment."));
             return Optional.empty();
         }
-        List<String> cmd = command(mainClass, List.of(), List.of(args));
-        return cmd.isEmpty() ? Optional.empty() : relaunch(cmd, env, System.err);
+        String classpath = ChildJvm.classpath();
+        if (classpath.isEmpty()) return Optional.empty();
+        // The child's classes from a shared archive (ClassArchive): made by the first run, mapped by the others.
+        ClassArchive.Plan cds = ClassArchive.plan(classpath, childJvmOptions());
+        try {
+            return relaunch(command(mainClass, cds.options(), cds.classpath(), List.of(args)), env, System.err);
+        } finally {
+            cds.finish();
+        }
     }
 
     /**
@@ -134,18 +178,27 @@ public final class NativeSettings {
      */
     static List<String> command(Class<?> mainClass, List<String> extraOptions, List<String> args) {
         String classpath = ChildJvm.classpath();
-        if (classpath.isEmpty()) return List.of();
+        return classpath.isEmpty() ? List.of() : command(mainClass, extraOptions, classpath, args);
+    }
+
+    private static List<String> command(Class<?> mainClass, List<String> extraOptions, String classpath,
+                                        List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        Map<String, String> properties = new HashMap<>();
-        for (String key : System.getProperties().stringPropertyNames()) properties.put(key, System.getProperty(key));
-        cmd.addAll(childJvmOptions(properties, ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        cmd.addAll(childJvmOptions());
         cmd.addAll(extraOptions);
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(mainClass.getName());
         cmd.addAll(args);
         return cmd;
+    }
+
+    /** {@link #childJvmOptions(Map, List)} for this JVM. */
+    private static List<String> childJvmOptions() {
+        Map<String, String> properties = new HashMap<>();
+        for (String key : System.getProperties().stringPropertyNames()) properties.put(key, System.getProperty(key));
+        return childJvmOptions(properties, ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 
     /**
@@ -190,6 +243,7 @@ public final class NativeSettings {
         pb.environment().keySet().removeAll(OPTION_VARIABLES);
         pb.environment().putAll(env);
         pb.environment().put(MARKER, "1");
+        pb.environment().put(Timeline.ENV, Timeline.process().mark("relaunch").encode());
         Process child = pb.start();
         Handshake handshake = new Handshake();
         Thread stderr = new Thread(() -> handshake.copy(child.getErrorStream(), System.err));
@@ -225,11 +279,14 @@ public final class NativeSettings {
      */
     static List<String> childJvmOptions(Map<String, String> properties, List<String> inputArgs) {
         Set<String> named = propertiesNamedIn(inputArgs);
+        java.util.Properties asProperties = new java.util.Properties();
+        asProperties.putAll(properties);
+        List<String> mavens = mavenJvmConfig(asProperties);
         named.addAll(propertiesNamedIn(List.of(properties.getOrDefault("sun.java.command", "").split(" "))));
         List<String> options = new ArrayList<>();
         for (String arg : inputArgs) {
             if (arg.startsWith("-D")) continue; // taken from properties below, with their current value
-            if (!ChildJvm.PROCESS_BOUND.matcher(arg).matches()) options.add(arg);
+            if (!ChildJvm.PROCESS_BOUND.matcher(arg).matches() && !mavens.contains(arg)) options.add(arg);
         }
         boolean userSizesHeap = options.stream().anyMatch(o -> HEAP_SIZE.matcher(o).matches());
         List<String> result = new ArrayList<>();

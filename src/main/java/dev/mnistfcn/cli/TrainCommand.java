@@ -1,5 +1,6 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.Timeline;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.config.Overrides;
@@ -40,12 +41,20 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No within-epoch progress output.")
     boolean noProgress;
 
+    @Option(names = "--verbose", description = "At the end, when each phase ended, in seconds since the command "
+            + "started (Maven, JVM starts, network, data, epochs, test, files); also -Dverbose=true. metrics.json has "
+            + "them as timings.at_*.")
+    boolean verbose;
+
     @Override
     public Integer call() {
         Resume mode = Resume.parse(resume, "--resume / -Dresume"); // before anything is touched
         Path file = options.file();
         ExperimentConfig cfg = ConfigLoader.load(file, overrides());
-        new TrainingJob(cfg, System.out, !noProgress).run(mode);
+        Timeline.process().mark("config");
+        TrainingJob job = new TrainingJob(cfg, System.out, !noProgress);
+        job.run(mode);
+        if (verbose || CliProperties.flag("verbose")) System.out.print(job.timeline().mark("done").describe());
         return 0;
     }
 

@@ -1,5 +1,6 @@
 package dev.mnistfcn.job;
 
+import dev.mnistfcn.Timeline;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.engine.Predictor;
@@ -92,14 +93,15 @@ final class RunOutputs {
 
     /**
      * Saves the kept network with {@code metadata}, then the reports and metrics.json (with the very provenance
-     * in the zip), and prints the report.
+     * in the zip), and prints the report; {@code timeline}'s marks go into the timings as {@code at_<phase>}.
      */
-    RunMetrics write(Finished f, ModelMetadata metadata) {
+    RunMetrics write(Finished f, ModelMetadata metadata, Timeline timeline) {
         String arch = NetworkFactory.architecture(f.kept().getLayerWiseConfigurations());
         try {
             ModelFiles.save(f.kept(), folder.model(), true, metadata);
             Map<String, Double> timings = f.timings();
             timings.put("total_seconds", (System.nanoTime() - f.started()) / 1e9);
+            timeline.mark("model_saved");
             RunMetrics metrics = RunMetrics.of(metadata.provenance(), arch, f.kept().numParams(), config, f.history(),
                     TestMetrics.of(f.test()), timings, f.stopped());
             var single = new ConfigResult(config.name(), arch, config.model().hidden().size(), f.kept().numParams(),
@@ -108,6 +110,9 @@ final class RunOutputs {
             AtomicFiles.writeString(folder.markdownReport(), MarkdownReport.render(metrics));
             AtomicFiles.writeString(folder.htmlReport(), HtmlReport.render(config.name() + ": training report",
                     List.of(single), false));
+            // metrics holds this map: the timeline so far goes into metrics.json as at_<phase>, seconds since the
+            // command started (Timeline).
+            timeline.mark("reports").marks().forEach((phase, at) -> timings.put("at_" + phase, at));
             AtomicFiles.writeString(folder.metrics(), metrics.toJson());
             out.println();
             out.print(MarkdownReport.body(metrics));

@@ -1,11 +1,13 @@
 package dev.mnistfcn.job;
 
 import dev.mnistfcn.ModelProvenance;
+import dev.mnistfcn.Timeline;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.EarlyStoppingSpec;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.engine.Predictor;
+import dev.mnistfcn.engine.Warmup;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.eval.EvalResult;
 import dev.mnistfcn.eval.Evaluator;
@@ -20,6 +22,7 @@ import dev.mnistfcn.train.CheckpointListener;
 import dev.mnistfcn.train.ConsoleListener;
 import dev.mnistfcn.train.EarlyStoppingListener;
 import dev.mnistfcn.train.EarlyStoppingOutcome;
+import dev.mnistfcn.train.FirstEpochMark;
 import dev.mnistfcn.train.ProgressListener;
 import dev.mnistfcn.train.Trainer;
 import dev.mnistfcn.train.TrainingListener;
@@ -33,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The main job, start to end: config → start or restore ({@link RunStart}: network and engine, once) → data →
@@ -44,6 +48,8 @@ public final class TrainingJob {
     private final boolean progress;
     private final RunFolder folder;
     private final RunOutputs outputs;
+    /** The last run's phases, after the command's start-up (cli marks those on the process's timeline). */
+    private volatile Timeline timeline = Timeline.process();
 
     public TrainingJob(ExperimentConfig config, PrintStream out, boolean progress) {
         this.config = config;
@@ -65,6 +71,7 @@ public final class TrainingJob {
      */
     public RunMetrics run(Resume resume) {
         long started = System.nanoTime();
+        timeline = Timeline.process().fork();
         RunStart start = new RunStart(config, folder, out); // network and engine, before anything is written
         try (RunLock lock = RunLock.acquire(folder.dir())) {
             folder.removeUnfinishedWrites();
@@ -75,20 +82,29 @@ public final class TrainingJob {
                         config.training().epochs());
                 return done.get();
             }
+            // MNIST is read and checked on the spare core while the network is built or restored (issue 29).
+            CompletableFuture<MnistSplits> data = EarlyStart.enabled()
+                    ? EarlyStart.onSpareCore("mnist-read", this::loadData) : null;
             TrainingPlan plan = start.plan(resume);
+            timeline.mark("network");
             if (resume == Resume.FALSE || plan.done().isEmpty()) moveEarlierRunAside();
-            return train(plan, started);
+            return train(plan, started, data);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private RunMetrics train(TrainingPlan plan, long started) {
+    private RunMetrics train(TrainingPlan plan, long started, CompletableFuture<MnistSplits> reading) {
         MultiLayerNetwork net = plan.net();
         CheckpointStore store = checkpoints();
         outputs.writeResolvedConfig();
-        MnistSplits data = loadData();
+        // The hot kernels compiled on a copy while MNIST is read (engine/Warmup): epoch 1 runs at full speed.
+        var warm = reading == null ? null : EarlyStart.onSpareCore("warm-up", () -> Warmup.run(plan.engine().engine(),
+                net, config.training().batchSize(), EarlyStart.WARMUP_MIN, EarlyStart.WARMUP_MAX, reading::isDone));
+        MnistSplits data = reading == null ? loadData() : EarlyStart.joined(reading);
+        if (warm != null) EarlyStart.joined(warm);
         double loadSeconds = (System.nanoTime() - started) / 1e9;
+        timeline.mark("data");
         ModelProvenance provenance = plan.provenance(data);
         out.print(plan.header(data));
 
@@ -99,7 +115,7 @@ public final class TrainingJob {
                 net.getLayerWiseConfigurations()), config.training().batchSize(), plan.engine().engine().id(),
                 String.join("; ", TrainingSettings.optimiser(config), TrainingSettings.joined(config)).replaceFirst("; $", ""));
         List<TrainingListener> listeners = new ArrayList<>(List.of(new ConsoleListener(out, progress), checkpointing,
-                watched));
+                watched, new FirstEpochMark(timeline)));
         EarlyStoppingListener earlyStopping = stopping == null ? null : new EarlyStoppingListener(stopping,
                 (best, history) -> saveBest(store, metadata(provenance, net, best, history, null), net), out);
         if (earlyStopping != null) listeners.add(earlyStopping);
@@ -109,12 +125,20 @@ public final class TrainingJob {
         // With early stopping, model.zip is the kept epoch's network, not the last one: that is tested and saved.
         MultiLayerNetwork kept = stopped == null ? net : store.loadBest(stopped.bestModelEpoch(), config.name());
         Predictor predictor = stopped == null ? plan.step().predictor() : plan.engine().engine().predictor(kept);
+        timeline.mark("training");
         EvalResult test = Evaluator.evaluate(predictor, data.test());
+        timeline.mark("test");
         EpochStats last = stopped == null ? history.get(history.size() - 1) : history.get(stopped.bestModelEpoch() - 1);
         var finished = new RunOutputs.Finished(kept, predictor, test, data.test(), history, stopped, loadSeconds, started);
-        RunMetrics metrics = outputs.write(finished, metadata(provenance, kept, last, history, test.accuracy()));
+        RunMetrics metrics = outputs.write(finished, metadata(provenance, kept, last, history, test.accuracy()),
+                timeline);
         watched.finished(test.accuracy(), stopped == null ? null : stopped.bestModelEpoch());
         return metrics;
+    }
+
+    /** When each phase of the last run ended, in seconds since the command started. */
+    public Timeline timeline() {
+        return timeline;
     }
 
     /** What a saved network's zip records: the provenance as of that epoch, and the figures so far. */

@@ -74,6 +74,29 @@ class SmokeTrainingTest {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")), "no temp files left");
         }
         provenanceIsOneRecordInZipMetricsAndReports(run, m);
+        // issue 29: the run's phases in seconds since the command (here: this JVM) started, in the order they end
+        List<String> phases = List.of("network", "data", "first_epoch", "training", "test", "model_saved", "reports");
+        double before = 0;
+        for (String phase : phases) {
+            JsonNode at = json.get("timings").get("at_" + phase);
+            assertTrue(at != null && at.asDouble() >= before, "timings.at_" + phase + " after the phase before: "
+                    + json.get("timings"));
+            before = at.asDouble();
+        }
+        assertTrue(json.get("timings").get("total_seconds").asDouble() > 0);
+    }
+
+    /** A second run in the same JVM (compare, sweeps, serve) has its own phases, not the first run's. */
+    @Test
+    void eachRunHasItsOwnTimeline(@TempDir Path out) {
+        Path mnist = TestData.mnistDir();
+        Map<String, String> set = Map.of("training.epochs", "1", "data.train_limit", "1000",
+                "data.dir", mnist.toString(), "output.dir", out.toString(), "checkpoint.every", "0");
+        var quiet = new PrintStream(new ByteArrayOutputStream());
+        RunMetrics first = new TrainingJob(ConfigLoader.load(Path.of("config/one-layer.yaml"), set), quiet, false).run();
+        RunMetrics second = new TrainingJob(ConfigLoader.load(Path.of("config/two-layer.yaml"), set), quiet, false).run();
+        assertTrue(second.timings().get("at_network") > first.timings().get("at_reports"),
+                first.timings() + " then " + second.timings());
     }
 
     /** Issue 28: model.zip and metrics.json carry the very same provenance, and both reports show it. */

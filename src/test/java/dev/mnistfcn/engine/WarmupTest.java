@@ -1,0 +1,65 @@
+package dev.mnistfcn.engine;
+
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.network.NetworkFactory;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The warm-up before epoch 1 trains a copy: the network to be trained is left exactly as it was. */
+class WarmupTest {
+
+    private static MultiLayerNetwork twoLayer() {
+        MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.configuration(
+                ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of())));
+        net.init();
+        return net;
+    }
+
+    @Test
+    void theNetworkItselfIsUntouched() {
+        MultiLayerNetwork net = twoLayer();
+        INDArray before = net.params().dup();
+        int batches = Warmup.run(Engine.FUSED, net, 50, 5, 1000, () -> true);
+        assertEquals(5, batches, "the minimum, then no more once the real work may start");
+        assertEquals(before, net.params());
+        assertEquals(0, net.getIterationCount());
+        assertNull(net.getUpdater(false), "no updater state made on it");
+    }
+
+    @Test
+    void itGoesOnWhileTheDataIsNotReadyUpToItsMaximum() {
+        MultiLayerNetwork net = twoLayer();
+        assertEquals(12, Warmup.run(Engine.FUSED, net, 128, 2, 12, () -> false));
+        AtomicInteger asked = new AtomicInteger();
+        // asked from the third batch on; ready at the fifth question
+        assertEquals(6, Warmup.run(Engine.FUSED, net, 512, 2, 12, () -> asked.incrementAndGet() >= 5));
+    }
+
+    @Test
+    void onlyTheFusedEngineHasKernelsToWarm() {
+        MultiLayerNetwork net = twoLayer();
+        assertEquals(0, Warmup.run(Engine.DL4J, net, 50, 5, 10, () -> true));
+        assertEquals(0, Warmup.run(Engine.FUSED, net, 50, 0, 10, () -> true), "-Dmnistfcn.warmup=0: none");
+    }
+
+    @Test
+    void madeUpRowsAreMnistLike() {
+        DataSet d = Warmup.madeUp(784, 10);
+        assertEquals(1024, d.numExamples());
+        double nonZero = d.getFeatures().neq(0).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).meanNumber()
+                .doubleValue();
+        assertTrue(nonZero > 0.17 && nonZero < 0.21, "share of non-zero pixels " + nonZero);
+        assertTrue(d.getFeatures().maxNumber().doubleValue() <= 1 && d.getFeatures().minNumber().doubleValue() >= 0);
+        assertEquals(1024.0, d.getLabels().sumNumber().doubleValue(), 0, "one-hot labels");
+    }
+}
