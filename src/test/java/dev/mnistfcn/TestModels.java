@@ -5,7 +5,6 @@ import dev.mnistfcn.config.DataSpec;
 import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.notadigit.Calibration;
-import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.storage.NotADigitEntry;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.job.TrainingJob;
@@ -67,7 +66,7 @@ public final class TestModels {
                 var mnist = MnistSplits.load(new DataSpec("mnist", TestData.mnistDir().toString(), 5000, 8000),
                         TestData.mnistDir());
                 var fashion = MnistSplits.loadTest(Dataset.FASHION_MNIST, TestData.fashionDir());
-                var result = Calibration.fit(DigitClassifier.load(copy, "fused"), mnist.train(), mnist.validation(),
+                var result = Calibration.fit(mnist.train(), mnist.validation(),
                         Optional.of(fashion), new Calibration.Sizes(8000, 6000, 2000, 500, 64, 4), 1);
                 NotADigitEntry.write(copy, result.check());
                 calibrated = copy;

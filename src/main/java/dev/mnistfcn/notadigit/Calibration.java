@@ -1,7 +1,6 @@
 package dev.mnistfcn.notadigit;
 
 import dev.mnistfcn.Mnist;
-import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.predict.NotADigit;
 import dev.mnistfcn.storage.NotADigitCheck;
 import org.nd4j.linalg.dataset.DataSet;
@@ -28,7 +27,8 @@ public final class Calibration {
     /**
      * How much data: the defaults are those measured in docs/not-a-digit.md; tests use less.
      *
-     * @param digits          MNIST training digits the detector learns from (the first ones of the training split)
+     * @param digits          MNIST training digits the detector learns from (the first ones of the training split;
+     *                        every other one also redrawn through the recipe)
      * @param negatives       made negatives it learns from (a fifth of them Fashion-MNIST items when available)
      * @param validation      validation digits the threshold is set on
      * @param checkNegatives  further made negatives, drawn from another seed, that only report what it refuses
@@ -36,7 +36,7 @@ public final class Calibration {
      * @param epochs          its training epochs
      */
     public record Sizes(int digits, int negatives, int validation, int checkNegatives, int hidden, int epochs) {
-        public static final Sizes FULL = new Sizes(30_000, 20_000, 5_000, 3_000, 128, 8);
+        public static final Sizes FULL = new Sizes(20_000, 20_000, 5_000, 3_000, 128, 8);
     }
 
     /** The check and the two figures it was chosen from. */
@@ -47,10 +47,10 @@ public final class Calibration {
     }
 
     /**
-     * The check for {@code classifier}'s model. {@code train} and {@code validation}: MNIST's splits;
-     * {@code fashion}: Fashion-MNIST images to add to the negatives, if installed.
+     * The check. {@code train} and {@code validation}: MNIST's splits; {@code fashion}: Fashion-MNIST images to add
+     * to the negatives, if installed. It does not depend on the model: the detector reads the picture alone.
      */
-    public static Result fit(DigitClassifier classifier, DataSet train, DataSet validation, Optional<DataSet> fashion,
+    public static Result fit(DataSet train, DataSet validation, Optional<DataSet> fashion,
                              Sizes sizes, long seed) {
         var made = new MadeNegatives();
         int n = Math.min(sizes.digits(), (int) train.numExamples());
@@ -72,23 +72,23 @@ public final class Calibration {
         List<Double> valid = new ArrayList<>();
         for (int r = 0; r < v; r++) {
             float[] digit = row(validation, r);
-            valid.add(score(scorer, classifier, digit));
-            if (r % 5 == 0) MadeNegatives.throughRecipe(digit, 2 + r % 4).ifPresent(p -> valid.add(score(scorer, classifier, p)));
+            valid.add(score(scorer, digit));
+            if (r % 5 == 0) MadeNegatives.throughRecipe(digit, 2 + r % 4).ifPresent(p -> valid.add(score(scorer, p)));
         }
         double[] sorted = valid.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double threshold = sorted[(int) Math.floor(REFUSED_DIGITS * sorted.length)];
         double validRefused = Arrays.stream(sorted).filter(s -> s < threshold).count() / (double) sorted.length;
 
         List<float[]> check = made.make(sizes.checkNegatives(), seed + 1);
-        double negativesRefused = check.stream().filter(p -> score(scorer, classifier, p) < threshold).count()
+        double negativesRefused = check.stream().filter(p -> score(scorer, p) < threshold).count()
                 / (double) Math.max(1, check.size());
         var calibration = new NotADigitCheck.Calibration(sorted.length, validRefused, check.size(), negativesRefused,
                 Instant.now().toString());
         return new Result(detector.check(threshold, calibration), validRefused, negativesRefused);
     }
 
-    private static double score(NotADigit scorer, DigitClassifier classifier, float[] pixels) {
-        return NotADigit.score(scorer.digitProbability(pixels), classifier.classify(pixels).confidence());
+    private static double score(NotADigit scorer, float[] pixels) {
+        return scorer.digitProbability(pixels);
     }
 
     private static float[] row(DataSet set, int r) {

@@ -33,8 +33,8 @@ public final class MadeNegatives {
             "DejaVuSansCondensed-Bold", "DejaVuSerif", "DejaVuSerif-Bold", "DejaVuSerif-Italic", "DejaVuSansMono",
             "DejaVuSansMono-Bold", "DejaVuSerifCondensed", "DejaVuSans-ExtraLight"};
     static final String LETTERS = "ACDEFHJKLMNPQRTUVWXYacdefhjkmnprtuvwxy";
-    static final String[] SYMBOLS = {"@", "#", "&", "%", "?", "!", "+", "*", "=", "$", "<", ">", "~", "{", "}", "/",
-            "ab", "no", "Hi", "xy", "OK", "cat", "#?", "::"};
+    static final String[] SYMBOLS = {"@", "#", "&", "%", "?", "!", "+", "*", "=", "^", "<", ">", "~", "{", "}", "/",
+            "ax", "nu", "Hi", "xy", "Ax", "cat", "#?", "::"};
 
     /** The kinds, in the order {@link #make} cycles through them. */
     public enum Kind { LETTER, SYMBOL, STROKES, GRID, NOISE, POLYGON }

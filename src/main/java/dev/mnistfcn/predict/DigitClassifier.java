@@ -68,7 +68,7 @@ public final class DigitClassifier {
         }
         float[] p = predictor.probabilities(pixels, 1);
         int digit = Argmax.of(p);
-        boolean refused = notADigit != null && notADigit.refuses(pixels, p[digit]);
+        boolean refused = notADigit != null && notADigit.refuses(pixels);
         return new Prediction(digit, p[digit], p, pixels.clone(), refused);
     }
 

@@ -5,7 +5,8 @@ import dev.mnistfcn.storage.NotADigitCheck;
 
 /**
  * The "not a digit" answer of a model that carries a {@link NotADigitCheck}: its detector's probability that the
- * picture is a digit, times the model's own confidence, below the calibrated threshold.
+ * picture is a digit below the calibrated threshold. (Multiplied by the model's confidence it did no better:
+ * docs/not-a-digit.md.)
  *
  * <p>The detector's forward pass is written out here (784×hidden multiply-adds, a tenth of the model's): it runs on
  * plain arrays that every request thread reads at once, where a DL4J network would have to be called by one thread
@@ -42,12 +43,8 @@ public final class NotADigit {
         return 1 / (1 + Math.exp(not - digit)); // softmax of two
     }
 
-    /** The score compared with the threshold: higher is more like a digit. */
-    public static double score(double digitProbability, float confidence) {
-        return digitProbability * confidence;
-    }
-
-    boolean refuses(float[] pixels, float confidence) {
-        return score(digitProbability(pixels), confidence) < threshold;
+    /** True when {@code pixels} are not a digit. */
+    public boolean refuses(float[] pixels) {
+        return digitProbability(pixels) < threshold;
     }
 }

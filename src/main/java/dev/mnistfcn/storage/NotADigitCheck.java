@@ -10,8 +10,8 @@ import java.nio.ByteOrder;
  * What a model needs to answer "not a digit", stored next to it as the JSON entry {@value #ENTRY} (read with
  * Jackson, never Java serialization; zips without it never refuse). A detector network, 784 inputs → {@code hidden}
  * ReLU units → 2 softmax outputs (a digit, not a digit), trained on MNIST digits against made negatives; a picture
- * is refused when the detector's probability of a digit times the model's own confidence falls below
- * {@code threshold}, calibrated on validation digits (docs/not-a-digit.md).
+ * is refused when the detector's probability of a digit falls below {@code threshold}, calibrated on validation
+ * digits (docs/not-a-digit.md).
  *
  * @param method      {@value #METHOD}: the only one so far; another value is refused, not guessed at
  * @param hidden      the detector's hidden units
@@ -26,7 +26,7 @@ import java.nio.ByteOrder;
 public record NotADigitCheck(String method, int hidden, byte[] w1, byte[] b1, byte[] w2, byte[] b2, double threshold,
                              Calibration calibration) {
     public static final String ENTRY = "not-a-digit.json";
-    public static final String METHOD = "detector-times-confidence";
+    public static final String METHOD = "detector";
     /** Larger than any detector mnist-fcn trains (128); a bound on what a stranger's zip can make us allocate. */
     public static final int MAX_HIDDEN = 512;
 

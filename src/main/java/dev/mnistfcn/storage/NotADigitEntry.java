@@ -1,6 +1,6 @@
 package dev.mnistfcn.storage;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.UserError;
 
@@ -24,10 +24,12 @@ public final class NotADigitEntry {
     static NotADigitCheck read(Path file, byte[] bytes) {
         NotADigitCheck check;
         try {
-            check = Json.MAPPER.readerFor(NotADigitCheck.class)
-                    .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).readValue(bytes);
+            // A key left out reads as 0 or null, which problem() names.
+            check = Json.MAPPER.readValue(bytes, NotADigitCheck.class);
+        } catch (JsonProcessingException e) {
+            throw damaged(file, "not the JSON of a check: " + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
-            throw damaged(file, e.getMessage().lines().findFirst().orElse(""));
+            throw damaged(file, e.getMessage());
         }
         String problem = check.problem();
         if (problem != null) throw damaged(file, problem);
