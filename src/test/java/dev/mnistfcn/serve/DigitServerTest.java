@@ -100,6 +100,7 @@ class DigitServerTest {
         Prediction expected = classifier.classify(pixels);
         assertEquals(expected.digit(), answer.get("digit").asInt());
         assertEquals(label(0), answer.get("digit").asInt(), "the trained model reads test digit 0");
+        assertFalse(answer.get("not_a_digit").asBoolean(), "a zip without the check never refuses");
         assertEquals(expected.confidence(), (float) answer.get("confidence").asDouble());
         assertArrayEquals(expected.probabilities(), floats(answer.get("probabilities")));
         assertArrayEquals(pixels, floats(answer.get("preprocessed")), PIXEL_ROUNDING, "JSON pixels are what the model saw");
@@ -130,6 +131,7 @@ class DigitServerTest {
         assertEquals(TestModels.twoLayerTestAccuracy(), model.get("test_accuracy").asDouble(), 1e-12);
         assertEquals(classifier.info().architecture(), model.get("architecture").asText());
         assertEquals("fused", model.get("engine").asText());
+        assertFalse(model.get("not_a_digit_check").asBoolean());
         assertEquals("ok", ok(get("/health")).get("status").asText());
         HttpResponse<String> page = get("/");
         assertEquals(200, page.statusCode());

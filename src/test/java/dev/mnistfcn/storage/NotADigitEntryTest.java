@@ -81,7 +81,7 @@ class NotADigitEntryTest {
         UserError e = assertThrows(UserError.class, () -> NotADigitEntry.read(zip, "{\"hidden\": \"many\"".getBytes()));
         assertTrue(e.getMessage().startsWith("Model file " + zip + " has an unusable " + NotADigitCheck.ENTRY)
                 && e.getMessage().contains("calibrate") && e.getMessage().lines().count() == 1, e.getMessage());
-        e = assertThrows(UserError.class, () -> NotADigitEntry.read(zip, "{\"method\":\"detector-times-confidence\"}".getBytes()));
+        e = assertThrows(UserError.class, () -> NotADigitEntry.read(zip, ("{\"method\":\"" + NotADigitCheck.METHOD + "\"}").getBytes()));
         assertTrue(e.getMessage().contains("hidden is 0"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> NotADigitEntry.write(zip, check(4, 7)), "never written unsound");
     }
