@@ -1,5 +1,6 @@
 package dev.mnistfcn.notadigit;
 
+import dev.mnistfcn.storage.NotADigitCheck;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -13,7 +14,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import dev.mnistfcn.storage.NotADigitCheck;
 
 /**
  * A small network that tells digits from made negatives: 784 inputs, one hidden ReLU layer, two softmax outputs

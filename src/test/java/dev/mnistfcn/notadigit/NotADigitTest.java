@@ -90,7 +90,8 @@ class NotADigitTest {
         System.out.printf(Locale.ROOT, "NotADigitTest: %d of %d held-out not-digit pictures refused (%.1f%%); %d of %d "
                         + "people's digit pictures refused (%.1f%%), %d right%n", refused, pictures.size(),
                 100.0 * refused / pictures.size(), digitsRefused, PEOPLE, 100.0 * digitsRefused / PEOPLE, right);
-        assertTrue(refused >= 0.6 * pictures.size(), refused + " of " + pictures.size() + " refused");
+        // 66% measured (docs/tests.md); the model's own confidence refuses 30% at the same cost
+        assertTrue(refused >= 0.55 * pictures.size(), refused + " of " + pictures.size() + " refused");
         assertTrue(digitsRefused <= 0.06 * PEOPLE, digitsRefused + " of " + PEOPLE + " digits refused");
     }
 
