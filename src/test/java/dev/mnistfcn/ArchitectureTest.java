@@ -43,6 +43,7 @@ class ArchitectureTest {
             "dev.mnistfcn.storage",      // model zips, checkpoints, run folders, atomic writes
             "dev.mnistfcn.interop",      // ONNX and TensorFlow files: networks out, ONNX classifiers in
             "dev.mnistfcn.predict",      // a saved model answering for pictures (predict, serve)
+            "dev.mnistfcn.notadigit",    // made negatives and the calibration of the not-a-digit check
             "dev.mnistfcn.train",        // the epoch loop and its listeners
             "dev.mnistfcn.report",       // metrics.json, report.md, report.html
             "dev.mnistfcn.walkthrough",  // the plain-DL4J page

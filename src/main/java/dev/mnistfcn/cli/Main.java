@@ -17,7 +17,7 @@ import java.io.PrintStream;
         description = "Train, evaluate and compare fully-connected networks on MNIST (Deeplearning4j).",
         subcommands = {TrainCommand.class, EvaluateCommand.class, InspectCommand.class, ExportCommand.class,
                 CompareCommand.class, BenchCommand.class, WalkthroughCommand.class, PredictCommand.class,
-                ServeCommand.class, SweepCommand.class})
+                ServeCommand.class, SweepCommand.class, CalibrateCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

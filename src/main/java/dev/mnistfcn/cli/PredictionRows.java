@@ -16,6 +16,9 @@ import java.util.Locale;
  * programs. A row holds a prediction, or (prediction null) why there is none.
  */
 interface PredictionRows {
+    /** The error column of a picture that the model's check refused. */
+    String NOT_A_DIGIT = "not a digit";
+
     void row(String file, Prediction prediction, String error);
 
     /** The model line, a header, then {@code file  digit  confidence  runner-up}; {@code width}: the file column. */
@@ -23,12 +26,15 @@ interface PredictionRows {
         out.printf(Locale.ROOT, "Model %s: %s, %,d parameters%s; engine %s%n", model.file(), model.architecture(),
                 model.parameters(), model.testAccuracy() == null ? ""
                         : String.format(Locale.ROOT, ", %.2f%% on MNIST's test set when saved", 100 * model.testAccuracy()),
-                model.engine());
+                model.engine() + (model.notADigit() ? "; not-a-digit check on" : ""));
         String file = "%-" + Math.max(4, width) + "s";
         out.printf(Locale.ROOT, file + "  digit  confidence  runner-up%n", "file");
         return (name, p, error) -> {
             if (p == null) {
                 out.printf(Locale.ROOT, file + "  error: %s%n", name, error);
+            } else if (p.notADigit()) {
+                out.printf(Locale.ROOT, file + "  %5s  %9s   %s (most like %d, %.1f%%)%n", name, "-", "-", NOT_A_DIGIT,
+                        p.digit(), 100 * p.confidence());
             } else {
                 int second = p.runnerUp();
                 out.printf(Locale.ROOT, file + "  %5d  %9.1f%%  %d (%.1f%%)%n", name, p.digit(), 100 * p.confidence(),
@@ -41,6 +47,7 @@ interface PredictionRows {
     static PredictionRows csv(PrintWriter out) {
         out.println("file,digit,confidence,error");
         return (name, p, error) -> out.println(p == null ? quote(name) + ",,," + quote(error)
+                : p.notADigit() ? quote(name) + ",,," + NOT_A_DIGIT
                 : String.format(Locale.ROOT, "%s,%d,%.4f,", quote(name), p.digit(), p.confidence()));
     }
 
@@ -49,6 +56,7 @@ interface PredictionRows {
         ObjectWriter line = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
         return (name, p, error) -> {
             var row = p == null ? new JsonRow(name, null, null, null, null, error)
+                    : p.notADigit() ? new JsonRow(name, null, p.confidence(), null, p.probabilities(), NOT_A_DIGIT)
                     : new JsonRow(name, p.digit(), p.confidence(), p.runnerUp(), p.probabilities(), null);
             try {
                 out.println(line.writeValueAsString(row));
@@ -58,7 +66,10 @@ interface PredictionRows {
         };
     }
 
-    /** One {@code --json} line: digit to probabilities null when the file failed, error null when it worked. */
+    /**
+     * One {@code --json} line: digit to probabilities null when the file failed, error null when it worked; a
+     * picture the check refused has digit null, its probabilities, and the error "not a digit".
+     */
     record JsonRow(String file, Integer digit, Float confidence, Integer runnerUp, float[] probabilities, String error) {
     }
 

@@ -22,10 +22,13 @@ public final class DigitClassifier {
 
     private final Predictor predictor;
     private final ModelInfo info;
+    /** Null for zips without a check: they never refuse a picture. */
+    private final NotADigit notADigit;
 
-    private DigitClassifier(Predictor predictor, ModelInfo info) {
+    private DigitClassifier(Predictor predictor, ModelInfo info, NotADigit notADigit) {
         this.predictor = predictor;
         this.info = info;
+        this.notADigit = notADigit;
     }
 
     /** Loads {@code zip} (safely: see {@link ModelFiles}) for inference by {@code engine} (auto, dl4j, fused or onnxruntime). */
@@ -51,8 +54,8 @@ public final class DigitClassifier {
         }
         var info = new ModelInfo(zip, ModelFiles.describe(net.getLayerWiseConfigurations()), net.numParams(),
                 loaded.metadata().map(ModelMetadata::testAccuracy).orElse(null), engineId,
-                loaded.metadata().map(ModelMetadata::provenance).orElse(null));
-        return new DigitClassifier(predictor, info);
+                loaded.metadata().map(ModelMetadata::provenance).orElse(null), loaded.notADigit().isPresent());
+        return new DigitClassifier(predictor, info, loaded.notADigit().map(NotADigit::new).orElse(null));
     }
 
     public ModelInfo info() {
@@ -66,7 +69,8 @@ public final class DigitClassifier {
         }
         float[] p = predictor.probabilities(pixels, 1);
         int digit = Argmax.of(p);
-        return new Prediction(digit, p[digit], p, pixels.clone());
+        boolean refused = notADigit != null && notADigit.refuses(pixels);
+        return new Prediction(digit, p[digit], p, pixels.clone(), refused);
     }
 
     /** The prediction for a person's picture; an {@link UnreadableImage} ("no digit found") when it holds no ink. */

@@ -72,7 +72,10 @@ public final class ModelFiles {
 
     /** A loaded network with what we know about it. */
     public record Loaded(MultiLayerNetwork network, Optional<ModelMetadata> metadata, boolean hasUpdaterState,
-                         long fileBytes) {
+                         long fileBytes, Optional<NotADigitCheck> notADigit) {
+        public Loaded(MultiLayerNetwork network, Optional<ModelMetadata> metadata, boolean hasUpdaterState, long fileBytes) {
+            this(network, metadata, hasUpdaterState, fileBytes, Optional.empty());
+        }
     }
 
     public static void save(MultiLayerNetwork net, Path target, boolean withUpdater, ModelMetadata metadata)
@@ -148,6 +151,7 @@ public final class ModelFiles {
         byte[] coefficients = null;
         byte[] updater = null;
         byte[] metadata = null;
+        byte[] notADigit = null;
         boolean hasUpdater = false;
         boolean sameConfiguration = false;
         Set<String> seen = new HashSet<>();
@@ -171,6 +175,7 @@ public final class ModelFiles {
                         else ModelZipLimits.skip(file, name, in, needs.updaterBytes(), size);
                     }
                     case METADATA_ENTRY -> metadata = ModelZipLimits.read(file, name, in, ModelZipLimits.METADATA_BYTES, size);
+                    case NotADigitCheck.ENTRY -> notADigit = ModelZipLimits.read(file, name, in, NotADigitEntry.MAX_BYTES, size);
                     default -> ModelZipLimits.skip(file, name, in, ModelZipLimits.OTHER_ENTRY_BYTES, size);
                 }
             }
@@ -198,7 +203,8 @@ public final class ModelFiles {
                         + "). The file is damaged; use another checkpoint.");
             }
         }
-        return new Loaded(restore(file, conf, needs, coefficients, updater), Optional.ofNullable(meta), hasUpdater, fileBytes);
+        return new Loaded(restore(file, conf, needs, coefficients, updater), Optional.ofNullable(meta), hasUpdater, fileBytes,
+                Optional.ofNullable(notADigit).map(bytes -> NotADigitEntry.read(file, bytes)));
     }
 
     /** The checked configuration, parsed by DL4J. */

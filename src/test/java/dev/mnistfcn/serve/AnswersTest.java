@@ -29,7 +29,7 @@ class AnswersTest {
         for (int i = 0; i < 10; i++) probabilities[i] = (float) Math.pow(10, -30 * random.nextDouble());
         float[] pixels = new float[784];
         for (int i = 0; i < pixels.length; i++) pixels[i] = i % 3 == 0 ? 0 : random.nextFloat();
-        JsonNode json = Json.MAPPER.readTree(Answers.prediction(new Prediction(3, probabilities[3], probabilities, pixels)));
+        JsonNode json = Json.MAPPER.readTree(Answers.prediction(new Prediction(3, probabilities[3], probabilities, pixels, false)));
         assertEquals(3, json.get("digit").asInt());
         assertEquals(probabilities[3], json.get("confidence").floatValue());
         for (int i = 0; i < 10; i++) assertEquals(probabilities[i], json.get("probabilities").get(i).floatValue());

@@ -101,6 +101,7 @@ class DigitServerTest {
         Prediction expected = classifier.classify(pixels);
         assertEquals(expected.digit(), answer.get("digit").asInt());
         assertEquals(label(0), answer.get("digit").asInt(), "the trained model reads test digit 0");
+        assertFalse(answer.get("not_a_digit").asBoolean(), "a zip without the check never refuses");
         assertEquals(expected.confidence(), (float) answer.get("confidence").asDouble());
         assertArrayEquals(expected.probabilities(), floats(answer.get("probabilities")));
         assertArrayEquals(pixels, floats(answer.get("preprocessed")), PIXEL_ROUNDING, "JSON pixels are what the model saw");
@@ -134,6 +135,7 @@ class DigitServerTest {
         // The zip's provenance record, as metrics.json has it (issue 28).
         assertEquals(classifier.info().provenance(), Json.MAPPER.treeToValue(model.get("provenance"), ModelProvenance.class));
         assertEquals("two-layer", model.get("provenance").get("run").asText());
+        assertFalse(model.get("not_a_digit_check").asBoolean());
         assertEquals("ok", ok(get("/health")).get("status").asText());
         HttpResponse<String> page = get("/");
         assertEquals(200, page.statusCode());

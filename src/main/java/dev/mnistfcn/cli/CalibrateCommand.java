@@ -1,0 +1,66 @@
+package dev.mnistfcn.cli;
+
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.DataSpec;
+import dev.mnistfcn.data.Dataset;
+import dev.mnistfcn.data.MnistSplits;
+import dev.mnistfcn.notadigit.Calibration;
+import dev.mnistfcn.predict.DigitClassifier;
+import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.storage.NotADigitCheck;
+import dev.mnistfcn.storage.NotADigitEntry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+        description = "Give a model zip its not-a-digit check (docs/not-a-digit.md): a detector trained on MNIST's "
+                + "training digits against made negatives and Fashion-MNIST items, its threshold set where it refuses "
+                + "2% of the validation digits; written into "
+                + "the zip as " + NotADigitCheck.ENTRY + ". predict and serve then answer \"not a digit\" for "
+                + "pictures that hold none. A few minutes on 2 cores. Also: mvn -q exec:java -Dexec.args='calibrate ZIP'.")
+public final class CalibrateCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "ZIP", arity = "0..1", description = "Model zip (default: -Dmodel, else "
+            + "models/two-layer/model.zip).")
+    Path model = CommandDefaults.modelFromProperty();
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST folder (default " + DataSpec.DEFAULT_DIR + ").")
+    Path dataDir = Path.of(DataSpec.DEFAULT_DIR);
+
+    @Option(names = "--seed", description = "Seed of the made negatives and the detector (default 1).")
+    long seed = 1;
+
+    @Override
+    public Integer call() throws IOException {
+        Path zip = model != null ? model : DigitClassifier.DEFAULT_MODEL;
+        if (zip.toString().endsWith(".onnx")) {
+            throw new UserError(zip + " is an ONNX file; calibrate writes into mnist-fcn's model zips only.");
+        }
+        ModelFiles.load(CommandDefaults.requireModel(zip), false); // a sound model zip, before minutes of work
+        MnistSplits mnist = MnistSplits.load(new DataSpec(Dataset.MNIST.id(), dataDir.toString(), 5_000, 0), dataDir);
+        Optional<org.nd4j.linalg.dataset.DataSet> fashion;
+        try {
+            Path dir = Path.of(Dataset.FASHION_MNIST.defaultDir());
+            fashion = Optional.of(MnistSplits.load(new DataSpec(Dataset.FASHION_MNIST.id(), dir.toString(), 0, 0), dir).train());
+        } catch (UserError e) {
+            System.out.println("Fashion-MNIST not found (" + e.getMessage().lines().findFirst().orElse("")
+                    + "): the made negatives are used alone.");
+            fashion = Optional.empty();
+        }
+        System.out.println("Calibrating the not-a-digit check of " + zip + " …");
+        Calibration.Result r = Calibration.fit(mnist.train(), mnist.validation(), fashion,
+                Calibration.Sizes.FULL, seed);
+        NotADigitEntry.write(zip, r.check());
+        System.out.printf(Locale.ROOT, "Written into %s: refuses %.1f%% of %,d validation digits and %.1f%% of %,d made "
+                        + "negatives it never trained on (threshold %.4f).%n", zip, 100 * r.validationDigitsRefused(),
+                r.check().calibration().validationDigits(), 100 * r.madeNegativesRefused(),
+                r.check().calibration().madeNegatives(), r.check().threshold());
+        return 0;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.mnistfcn.digits;
+
+import java.awt.image.BufferedImage;
+import java.util.Random;
+
+/**
+ * MNIST test digits rewritten with another pen and hand, as people's pictures: the digit's own stroke, blown up
+ * ×6–×10, slanted (shear of −0.35…0.35), redrawn with a thinner or thicker pen (the stroke eroded or dilated), some
+ * strokes broken (one to three gaps where the pen lifted), edges softened, then dark ink on light paper with noise,
+ * as PNG or JPEG. Together with {@link UserPictures} these make the "people's pictures" set (docs/not-a-digit.md).
+ */
+public final class HandwrittenDigits {
+    /** How the digit was rewritten. */
+    public enum Pen { THIN_SLANTED, THICK_MARKER, BROKEN_STROKES, MIXED }
+
+    private HandwrittenDigits() {
+    }
+
+    /** The file bytes for {@code mnist} (784 values 0..1, ink 1) rewritten with {@code pen}; {@code seed} varies it. */
+    public static byte[] draw(float[] mnist, Pen pen, long seed) {
+        Random rnd = new Random(seed);
+        int zoom = 6 + rnd.nextInt(5);
+        int side = 28 * zoom;
+        double shear = pen == Pen.THICK_MARKER ? -0.15 + 0.3 * rnd.nextDouble() : -0.35 + 0.7 * rnd.nextDouble();
+        boolean[] ink = new boolean[side * side];
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                // slant: a row further down is shifted left or right in proportion to its height above the middle
+                double sx = (x + shear * (y - side / 2.0)) / zoom, sy = (double) y / zoom;
+                ink[y * side + x] = bilinear(mnist, sx, sy) > 0.5f;
+            }
+        }
+        int grow = switch (pen) {
+            case THIN_SLANTED -> -(zoom / 4);                  // a fine pen: strokes lose a quarter of a pixel a side
+            case THICK_MARKER -> zoom / 2 + rnd.nextInt(zoom / 2 + 1);
+            case BROKEN_STROKES -> 0;
+            case MIXED -> -zoom / 4 + rnd.nextInt(zoom / 2 + 1);
+        };
+        ink = grow >= 0 ? dilate(ink, side, grow) : erode(ink, side, -grow);
+        if (pen == Pen.BROKEN_STROKES || pen == Pen.MIXED) {
+            for (int gaps = 1 + rnd.nextInt(pen == Pen.MIXED ? 2 : 3); gaps > 0; gaps--) gap(ink, side, zoom, rnd);
+        }
+        float[] soft = blur(ink, side);
+        int width = side + (int) (side * 0.4 * rnd.nextDouble()), height = side + (int) (side * 0.3 * rnd.nextDouble());
+        int left = rnd.nextInt(width - side + 1), top = rnd.nextInt(height - side + 1);
+        var picture = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        float paper = 0.85f + 0.15f * rnd.nextFloat(), penLevel = 0.05f + 0.3f * rnd.nextFloat();
+        float blue = rnd.nextBoolean() ? 0.35f : 0;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int ix = x - left, iy = y - top;
+                float v = ix >= 0 && iy >= 0 && ix < side && iy < side ? soft[iy * side + ix] : 0;
+                double n = 0.03 * rnd.nextGaussian();
+                int r = level(paper + (penLevel - paper) * v + n), b = level(paper + (penLevel + blue - paper) * v + n);
+                picture.setRGB(x, y, r << 16 | r << 8 | b);
+            }
+        }
+        return rnd.nextBoolean() ? UserPictures.png(picture) : UserPictures.jpeg(picture, 0.8f);
+    }
+
+    private static int level(double v) {
+        return (int) Math.round(255 * Math.min(1, Math.max(0, v)));
+    }
+
+    /** Lifts the pen for about a pixel and a half of the digit's size, at an ink pixel picked at random. */
+    private static void gap(boolean[] ink, int side, int zoom, Random rnd) {
+        int at = -1;
+        for (int tries = 0; tries < 1000 && at < 0; tries++) {
+            int i = rnd.nextInt(ink.length);
+            if (ink[i]) at = i;
+        }
+        if (at < 0) return;
+        int cx = at % side, cy = at / side, r = (int) (0.8 * zoom);
+        for (int y = Math.max(0, cy - r); y < Math.min(side, cy + r); y++) {
+            for (int x = Math.max(0, cx - r); x < Math.min(side, cx + r); x++) {
+                if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r) ink[y * side + x] = false;
+            }
+        }
+    }
+
+    private static boolean[] dilate(boolean[] ink, int side, int r) {
+        return morph(ink, side, r, true);
+    }
+
+    private static boolean[] erode(boolean[] ink, int side, int r) {
+        return morph(ink, side, r, false);
+    }
+
+    /** Every pixel within {@code r} (a disc) of ink becomes ink (dilate), or of paper becomes paper (erode). */
+    private static boolean[] morph(boolean[] ink, int side, int r, boolean dilate) {
+        if (r == 0) return ink;
+        boolean[] out = new boolean[ink.length];
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                boolean any = !dilate;
+                for (int dy = -r; dy <= r && any != dilate; dy++) {
+                    for (int dx = -r; dx <= r && any != dilate; dx++) {
+                        if (dx * dx + dy * dy > r * r) continue;
+                        int xx = x + dx, yy = y + dy;
+                        boolean v = xx >= 0 && yy >= 0 && xx < side && yy < side && ink[yy * side + xx];
+                        if (v == dilate) any = dilate;
+                    }
+                }
+                out[y * side + x] = any;
+            }
+        }
+        return out;
+    }
+
+    private static float[] blur(boolean[] ink, int side) {
+        float[] out = new float[ink.length];
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                int n = 0, on = 0;
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int xx = x + dx, yy = y + dy;
+                        if (xx < 0 || yy < 0 || xx >= side || yy >= side) continue;
+                        n++;
+                        if (ink[yy * side + xx]) on++;
+                    }
+                }
+                out[y * side + x] = (float) on / n;
+            }
+        }
+        return out;
+    }
+
+    private static float bilinear(float[] mnist, double fx, double fy) {
+        double x = fx - 0.5, y = fy - 0.5;
+        int x0 = (int) Math.floor(x), y0 = (int) Math.floor(y);
+        double ax = x - x0, ay = y - y0;
+        return (float) ((1 - ay) * ((1 - ax) * px(mnist, x0, y0) + ax * px(mnist, x0 + 1, y0))
+                + ay * ((1 - ax) * px(mnist, x0, y0 + 1) + ax * px(mnist, x0 + 1, y0 + 1)));
+    }
+
+    private static float px(float[] mnist, int x, int y) {
+        return x < 0 || y < 0 || x >= 28 || y >= 28 ? 0 : mnist[y * 28 + x];
+    }
+}

@@ -1,0 +1,88 @@
+package dev.mnistfcn.storage;
+
+import dev.mnistfcn.UserError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.ZipFile;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The not-a-digit check in a model zip: old zips have none, a written one reads back, a damaged one is refused. */
+class NotADigitEntryTest {
+    @TempDir
+    Path dir;
+
+    static NotADigitCheck check(int hidden, double threshold) {
+        Random rnd = new Random(hidden);
+        return new NotADigitCheck(NotADigitCheck.METHOD, hidden, floats(784 * hidden, rnd), floats(hidden, rnd),
+                floats(2 * hidden, rnd), floats(2, rnd), threshold,
+                new NotADigitCheck.Calibration(100, 0.02, 50, 0.9, "2026-12-05T12:00:00Z"));
+    }
+
+    static byte[] floats(int n, Random rnd) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) f[i] = (float) rnd.nextGaussian();
+        return NotADigitCheck.bytes(f);
+    }
+
+    @Test
+    void anOldZipHasNoCheckAndAWrittenOneReadsBackReplacingTheLast() throws Exception {
+        Path zip = dir.resolve("model.zip");
+        ModelFiles.save(ModelFilesTest.plainNet(784, 10), zip, true, null);
+        assertTrue(ModelFiles.load(zip, true).notADigit().isEmpty(), "a zip without the entry has no check");
+
+        NotADigitEntry.write(zip, check(8, 0.3));
+        NotADigitCheck second = check(4, 0.25);
+        NotADigitEntry.write(zip, second);
+        var loaded = ModelFiles.load(zip, true);
+        NotADigitCheck read = loaded.notADigit().orElseThrow();
+        assertEquals(4, read.hidden());
+        assertEquals(0.25, read.threshold());
+        assertArrayEquals(second.w1(), read.w1());
+        assertEquals(second.calibration(), read.calibration());
+        assertTrue(loaded.hasUpdaterState(), "the other entries are copied as they were");
+        try (var z = new ZipFile(zip.toFile())) {
+            assertEquals(1, z.stream().filter(e -> e.getName().equals(NotADigitCheck.ENTRY)).count());
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file is left");
+        }
+    }
+
+    @Test
+    void everyPartOfACheckFromAStrangerIsChecked() {
+        assertNull(check(4, 0.5).problem());
+        NotADigitCheck c = check(4, 0.5);
+        assertTrue(new NotADigitCheck("other", 4, c.w1(), c.b1(), c.w2(), c.b2(), 0.5, null).problem().contains("method"));
+        assertTrue(new NotADigitCheck(c.method(), 0, c.w1(), c.b1(), c.w2(), c.b2(), 0.5, null).problem().contains("hidden"));
+        assertTrue(new NotADigitCheck(c.method(), 1 << 20, c.w1(), c.b1(), c.w2(), c.b2(), 0.5, null).problem().contains("hidden"));
+        assertTrue(new NotADigitCheck(c.method(), 5, c.w1(), c.b1(), c.w2(), c.b2(), 0.5, null).problem().contains("sizes"));
+        assertTrue(new NotADigitCheck(c.method(), 4, null, c.b1(), c.w2(), c.b2(), 0.5, null).problem().contains("sizes"));
+        assertTrue(new NotADigitCheck(c.method(), 4, c.w1(), c.b1(), c.w2(), c.b2(), Double.NaN, null).problem().contains("threshold"));
+        assertTrue(new NotADigitCheck(c.method(), 4, c.w1(), c.b1(), c.w2(), c.b2(), 2, null).problem().contains("threshold"));
+        byte[] infinite = c.b2().clone();
+        Arrays.fill(infinite, 0, 4, (byte) 0);
+        System.arraycopy(NotADigitCheck.bytes(new float[]{Float.POSITIVE_INFINITY}), 0, infinite, 0, 4);
+        assertTrue(new NotADigitCheck(c.method(), 4, c.w1(), c.b1(), c.w2(), infinite, 0.5, null).problem().contains("finite"));
+    }
+
+    @Test
+    void aDamagedEntryIsOneParagraphNamingTheFileAndTheFix() {
+        Path zip = dir.resolve("model.zip");
+        UserError e = assertThrows(UserError.class, () -> NotADigitEntry.read(zip, "{\"hidden\": \"many\"".getBytes()));
+        assertTrue(e.getMessage().startsWith("Model file " + zip + " has an unusable " + NotADigitCheck.ENTRY)
+                && e.getMessage().contains("calibrate") && e.getMessage().lines().count() == 1, e.getMessage());
+        e = assertThrows(UserError.class, () -> NotADigitEntry.read(zip, ("{\"method\":\"" + NotADigitCheck.METHOD + "\"}").getBytes()));
+        assertTrue(e.getMessage().contains("hidden is 0"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> NotADigitEntry.write(zip, check(4, 7)), "never written unsound");
+    }
+}
