@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mnistfcn.Json;
+import dev.mnistfcn.Launcher;
 import dev.mnistfcn.eval.EpochStats;
 
 import java.io.IOException;
@@ -31,9 +32,18 @@ public final class RunProgress {
 
     public enum State { RUNNING, FINISHED, INTERRUPTED }
 
-    /** The first line: what is trained, how, and by which process. */
+    /**
+     * The first line: what is trained, how, and by which process; {@code launcherPid} is the process that one stops
+     * with ({@link Launcher}), null when none (and in files written before it was recorded).
+     */
     public record Started(String name, String architecture, int epochs, int batchSize, String engine, String settings,
-                          long pid, String host, String startedAt) {
+                          long pid, String host, String startedAt, Long launcherPid) {
+        /** Started by this process, stopping with its launcher if it has one. */
+        public Started(String name, String architecture, int epochs, int batchSize, String engine, String settings,
+                       long pid, String host, String startedAt) {
+            this(name, architecture, epochs, batchSize, engine, settings, pid, host, startedAt,
+                    pid == RunProgress.pid() ? Launcher.parent().map(ProcessHandle::pid).orElse(null) : null);
+        }
     }
 
     /** The last line of a run that ended normally. */
@@ -121,7 +131,9 @@ public final class RunProgress {
             }
             if (started == null) return Optional.empty();
             State state = finished != null ? State.FINISHED
-                    : alive(started.pid(), started.host(), started.startedAt()) ? State.RUNNING : State.INTERRUPTED;
+                    : alive(started.pid(), started.host(), started.startedAt())
+                    && (started.launcherPid() == null || alive(started.launcherPid(), started.host(), started.startedAt()))
+                    ? State.RUNNING : State.INTERRUPTED;
             return Optional.of(new Snapshot(started, List.copyOf(epochs), finished, state));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // not ours or damaged by hand: the run is listed without progress

@@ -1,5 +1,7 @@
 package dev.mnistfcn.sweep;
 
+import dev.mnistfcn.Launcher;
+
 import java.io.File;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -76,6 +78,6 @@ public final class ChildJvm {
 
     /** A child stops when its parent is gone, even after a SIGKILL the parent could not pass on. */
     public static void exitWithParent() {
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(137)));
+        ProcessHandle.current().parent().ifPresent(Launcher::stopWith);
     }
 }

@@ -54,6 +54,18 @@ class RunProgressTest {
         assertEquals(RunProgress.State.INTERRUPTED, RunProgress.read(run).orElseThrow().state());
     }
 
+    /** A relaunched child halts only once it notices its launcher is gone: the launcher's death is the run's end. */
+    @Test
+    void aRunWhoseLauncherIsGoneWasInterruptedThoughItsProcessStillRuns() throws Exception {
+        Process launcher = new ProcessBuilder("sleep", "30").start();
+        var s = started(RunProgress.pid(), Instant.now());
+        RunProgress.start(run, new RunProgress.Started(s.name(), s.architecture(), s.epochs(), s.batchSize(), s.engine(),
+                s.settings(), s.pid(), s.host(), s.startedAt(), launcher.pid()), List.of(epoch(1)));
+        assertEquals(RunProgress.State.RUNNING, RunProgress.read(run).orElseThrow().state());
+        launcher.destroyForcibly().waitFor();
+        assertEquals(RunProgress.State.INTERRUPTED, RunProgress.read(run).orElseThrow().state());
+    }
+
     @Test
     void aPidReusedByALaterProcessDoesNotCount() {
         // This JVM started before 'now minus a day' is false: a run started a day ago was not this process's.
