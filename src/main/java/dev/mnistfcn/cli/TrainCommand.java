@@ -36,6 +36,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "also -Dtraining.engine=...).")
     String engine;
 
+    @Option(names = "--test-each-epoch", description = "Also write the test accuracy after every epoch to "
+            + "test-by-epoch.csv, for reporting how soon a run passed a mark; nothing in training reads it.")
+    boolean testEachEpoch;
+
     @Option(names = "--no-progress", description = "No within-epoch progress output.")
     boolean noProgress;
 
@@ -44,7 +48,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingJob.Resume mode = TrainingJob.Resume.parse(resume, "--resume / -Dresume"); // before anything is touched
         Path file = options.file();
         ExperimentConfig cfg = ConfigLoader.load(file, overrides());
-        new TrainingJob(cfg, System.out, !noProgress).run(mode);
+        new TrainingJob(cfg, System.out, !noProgress, testEachEpoch).run(mode);
         return 0;
     }
 

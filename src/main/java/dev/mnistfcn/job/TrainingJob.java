@@ -30,6 +30,7 @@ import dev.mnistfcn.train.TrainingListener;
 import dev.mnistfcn.train.ConsoleListener;
 import dev.mnistfcn.train.ProgressListener;
 import dev.mnistfcn.train.Trainer;
+import dev.mnistfcn.train.TestCurveListener;
 import dev.mnistfcn.train.TrainingPlan;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -56,8 +57,15 @@ public final class TrainingJob {
     private final boolean progress;
     private final RunFolder folder;
     private final RunOutputs outputs;
+    private final boolean testEachEpoch;
 
     public TrainingJob(ExperimentConfig config, PrintStream out, boolean progress) {
+        this(config, out, progress, false);
+    }
+
+    /** {@code testEachEpoch}: also write the test accuracy after every epoch, for reporting only ({@link TestCurveListener}). */
+    public TrainingJob(ExperimentConfig config, PrintStream out, boolean progress, boolean testEachEpoch) {
+        this.testEachEpoch = testEachEpoch;
         this.config = config;
         this.out = out;
         this.progress = progress;
@@ -147,6 +155,7 @@ public final class TrainingJob {
         EarlyStoppingListener earlyStopping = stopping == null ? null : new EarlyStoppingListener(stopping,
                 (best, history) -> saveBest(store, net, best, history), out);
         if (earlyStopping != null) listeners.add(earlyStopping);
+        if (testEachEpoch) listeners.add(new TestCurveListener(start.step().predictor(), data.test(), folder.dir()));
         List<EpochStats> history = new Trainer(listeners).train(start.step(), plan(data, start.history()));
 
         EarlyStoppingOutcome stopped = earlyStopping == null ? null : earlyStopping.outcome();
@@ -304,7 +313,7 @@ public final class TrainingJob {
     /** The loop's plan for this config on {@code data}, after the epochs in {@code done}. */
     public TrainingPlan plan(MnistSplits data, List<EpochStats> done) {
         return new TrainingPlan(data.train(), data.validation(), config.training().batchSize(), config.seed(),
-                config.training().epochs(), done);
+                config.training().epochs(), done, config.data().augment());
     }
 
     ModelMetadata metadata(MultiLayerNetwork net, EpochStats last, List<EpochStats> history, Double testAccuracy) {
