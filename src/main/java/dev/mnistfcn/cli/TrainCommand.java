@@ -38,6 +38,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "also -Dtraining.engine=...).")
     String engine;
 
+    @Option(names = "--test-each-epoch", description = "Also write the test accuracy after every epoch to "
+            + "test-by-epoch.csv, for reporting how soon a run passed a mark; nothing in training reads it.")
+    boolean testEachEpoch;
+
     @Option(names = "--no-progress", description = "No within-epoch progress output.")
     boolean noProgress;
 
@@ -52,7 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
         Path file = options.file();
         ExperimentConfig cfg = ConfigLoader.load(file, overrides());
         Timeline.process().mark("config");
-        TrainingJob job = new TrainingJob(cfg, System.out, !noProgress);
+        TrainingJob job = new TrainingJob(cfg, System.out, !noProgress, testEachEpoch);
         job.run(mode);
         if (verbose || CliProperties.flag("verbose")) System.out.print(job.timeline().mark("done").describe());
         return 0;

@@ -57,6 +57,7 @@ public final class ConfigValidator {
             fail(where, "data.train_limit", d.trainLimit(), String.format(Locale.ROOT, "0 (all) or a whole number up to %,d (the "
                     + "training file's %,d images less data.validation_size %,d)", left, TRAIN_FILE_SIZE, d.validationSize()));
         }
+        if (d.augment() != null) AugmentChecks.check(where, d.augment());
         TrainingSpec t = c.training();
         if (t.epochs() < 1) fail(where, "training.epochs", t.epochs(), "a whole number ≥ 1");
         int trainSize = trainSize(d);

@@ -59,44 +59,12 @@ public enum Engine {
     FUSED("fused: OpenBLAS GEMMs + Java loops, the same update as DL4J's fit") {
         @Override
         public TrainingStep trainingStep(MultiLayerNetwork net) {
-            FusedDenseNetwork fused = new FusedDenseNetwork(net);
-            Predictor predictor = predictor(fused);
-            return new TrainingStep() {
-                @Override
-                public double fit(DataSet data, int[] rows) {
-                    return fused.fit(data, rows);
-                }
-
-                @Override
-                public void endEpoch() {
-                    fused.writeBack();
-                    net.incrementEpochCount();
-                }
-
-                @Override
-                public Predictor predictor() {
-                    return predictor;
-                }
-            };
+            return fusedStep(new FusedDenseNetwork(net), net);
         }
 
         @Override
         public Predictor predictor(MultiLayerNetwork net) {
-            return predictor(new FusedDenseNetwork(net));
-        }
-
-        private Predictor predictor(FusedDenseNetwork fused) {
-            return new Predictor() {
-                @Override
-                public float[] probabilities(INDArray features) {
-                    return fused.probabilities(features);
-                }
-
-                @Override
-                public int[] classify(INDArray features) {
-                    return fused.classify(features);
-                }
-            };
+            return fusedPredictor(new FusedDenseNetwork(net));
         }
     };
 
@@ -108,6 +76,45 @@ public enum Engine {
 
     /** A training step on {@code net}'s own parameters and updater state. */
     public abstract TrainingStep trainingStep(MultiLayerNetwork net);
+
+    /**
+     * The fused engine's training step on {@code fused}, made from {@code net}, for a caller that keeps the fused
+     * network at hand (a test that asks whether its sparse first layer is in use).
+     */
+    public static TrainingStep fusedStep(FusedDenseNetwork fused, MultiLayerNetwork net) {
+        Predictor predictor = fusedPredictor(fused);
+        return new TrainingStep() {
+            @Override
+            public double fit(DataSet data, int[] rows) {
+                return fused.fit(data, rows);
+            }
+
+            @Override
+            public void endEpoch() {
+                fused.writeBack();
+                net.incrementEpochCount();
+            }
+
+            @Override
+            public Predictor predictor() {
+                return predictor;
+            }
+        };
+    }
+
+    private static Predictor fusedPredictor(FusedDenseNetwork fused) {
+        return new Predictor() {
+            @Override
+            public float[] probabilities(INDArray features) {
+                return fused.probabilities(features);
+            }
+
+            @Override
+            public int[] classify(INDArray features) {
+                return fused.classify(features);
+            }
+        };
+    }
 
     /** Class probabilities from {@code net}'s parameters as they are now. */
     public abstract Predictor predictor(MultiLayerNetwork net);

@@ -25,6 +25,7 @@ import dev.mnistfcn.train.EarlyStoppingOutcome;
 import dev.mnistfcn.train.FirstEpochMark;
 import dev.mnistfcn.train.ProgressListener;
 import dev.mnistfcn.train.Trainer;
+import dev.mnistfcn.train.TestCurveListener;
 import dev.mnistfcn.train.TrainingListener;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -50,8 +51,15 @@ public final class TrainingJob {
     private final RunOutputs outputs;
     /** The last run's phases, after the command's start-up (cli marks those on the process's timeline). */
     private volatile Timeline timeline = Timeline.process();
+    private final boolean testEachEpoch;
 
     public TrainingJob(ExperimentConfig config, PrintStream out, boolean progress) {
+        this(config, out, progress, false);
+    }
+
+    /** {@code testEachEpoch}: also write the test accuracy after every epoch, for reporting only ({@link TestCurveListener}). */
+    public TrainingJob(ExperimentConfig config, PrintStream out, boolean progress, boolean testEachEpoch) {
+        this.testEachEpoch = testEachEpoch;
         this.config = config;
         this.out = out;
         this.progress = progress;
@@ -119,6 +127,7 @@ public final class TrainingJob {
         EarlyStoppingListener earlyStopping = stopping == null ? null : new EarlyStoppingListener(stopping,
                 (best, history) -> saveBest(store, metadata(provenance, net, best, history, null), net), out);
         if (earlyStopping != null) listeners.add(earlyStopping);
+        if (testEachEpoch) listeners.add(new TestCurveListener(plan.step().predictor(), data.test(), folder.dir()));
         List<EpochStats> history = new Trainer(listeners).train(plan.step(), plan.epochs(data));
 
         EarlyStoppingOutcome stopped = earlyStopping == null ? null : earlyStopping.outcome();

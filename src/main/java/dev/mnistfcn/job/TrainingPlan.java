@@ -29,7 +29,7 @@ public record TrainingPlan(ExperimentConfig config, MultiLayerNetwork net, Engin
     /** The loop's plan on {@code data}: the epochs after {@code done}, up to {@code training.epochs}. */
     public EpochPlan epochs(MnistSplits data) {
         return new EpochPlan(data.train(), data.validation(), config.training().batchSize(), config.seed(),
-                config.training().epochs(), done);
+                config.training().epochs(), done, config.data().augment());
     }
 
     /** The run's first lines: network, data, settings when any, and the engine. */

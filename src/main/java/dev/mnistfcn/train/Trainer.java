@@ -1,10 +1,13 @@
 package dev.mnistfcn.train;
 
+import dev.mnistfcn.data.AugmentedEpochs;
 import dev.mnistfcn.data.EpochBatches;
 import dev.mnistfcn.engine.TrainingStep;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.eval.EvalResult;
 import dev.mnistfcn.eval.Evaluator;
+
+import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +17,8 @@ import java.util.List;
  *
  * <p>The step is whichever engine the job chose; the loop never asks which. Batches are rows of the in-memory
  * training set, not a {@code DataSetIterator}: the data is already in memory, so DL4J's async prefetch thread
- * would only compete for the second core.
+ * would only compete for the second core. With {@code data.augment} each epoch trains on its own distorted copy of
+ * the training set ({@link AugmentedEpochs}), made while the epoch before it trains.
  */
 public final class Trainer {
     private final List<TrainingListener> listeners;
@@ -30,10 +34,16 @@ public final class Trainer {
     public List<EpochStats> train(TrainingStep step, EpochPlan plan) {
         List<EpochStats> history = new ArrayList<>(plan.done());
         for (TrainingListener l : listeners) l.trainingStarted(plan);
-        for (int epoch = history.size() + 1; epoch <= plan.epochs() && !stopRequested(); epoch++) {
-            history.add(epoch(step, plan, epoch));
-            List<EpochStats> soFar = List.copyOf(history);
-            for (TrainingListener l : listeners) l.epochDone(soFar.get(soFar.size() - 1), soFar);
+        try (AugmentedEpochs distorted = plan.augment() == null ? null
+                : new AugmentedEpochs(plan.train(), plan.augment(), plan.seed(), plan.epochs())) {
+            for (int epoch = history.size() + 1; epoch <= plan.epochs() && !stopRequested(); epoch++) {
+                // The wait for a distorted epoch counts in its training time: what augmentation costs the loop.
+                long t0 = System.nanoTime();
+                DataSet train = distorted == null ? plan.train() : distorted.epoch(epoch);
+                history.add(epoch(step, plan, train, epoch, t0));
+                List<EpochStats> soFar = List.copyOf(history);
+                for (TrainingListener l : listeners) l.epochDone(soFar.get(soFar.size() - 1), soFar);
+            }
         }
         return history;
     }
@@ -42,16 +52,15 @@ public final class Trainer {
         return listeners.stream().anyMatch(TrainingListener::stopRequested);
     }
 
-    private EpochStats epoch(TrainingStep step, EpochPlan plan, int epoch) {
-        var batches = new EpochBatches(plan.train(), plan.batchSize(), plan.seed(), epoch);
+    private EpochStats epoch(TrainingStep step, EpochPlan plan, DataSet train, int epoch, long t0) {
+        var batches = new EpochBatches(train, plan.batchSize(), plan.seed(), epoch);
         int total = batches.batches();
-        long t0 = System.nanoTime();
         double lossSum = 0;
         long seen = 0;
         int done = 0;
         while (batches.hasNext()) {
             int[] rows = batches.nextRows();
-            double loss = step.fit(plan.train(), rows);
+            double loss = step.fit(train, rows);
             lossSum += loss * rows.length;
             seen += rows.length;
             done++;

@@ -76,6 +76,25 @@ class ResumeTest {
         assertEquals(3, written.history().size());
     }
 
+    /** Distorted epochs come from (seed, epoch, example): a run resumed after epoch 1 sees epochs 2 and 3 as a straight one. */
+    @Test
+    void aResumedRunWithAugmentationEndsBitForBitWhereAStraightOneDoes() {
+        String[] augment = {"data.augment.rotation", "10", "data.augment.scale", "[0.9, 1.1]", "data.augment.shear", "5",
+                "data.augment.translation", "2", "data.augment.elastic", "{alpha: 34, sigma: 4}"};
+        run(config(1, augment), AUTO);
+        String resumed = run(config(3, augment), AUTO);
+        assertTrue(resumed.contains("Resuming 'one-layer' from") && !resumed.contains(" 1/3 |"), resumed);
+        String[] straight = java.util.Arrays.copyOf(augment, augment.length + 2);
+        straight[augment.length] = "name";
+        straight[augment.length + 1] = "straight";
+        run(config(3, straight), Resume.FALSE);
+        assertSameNetwork(out.resolve("straight/model.zip"), out.resolve("one-layer/model.zip"));
+        run(config(3, "name", "plain"), Resume.FALSE);
+        MultiLayerNetwork plain = ModelFiles.load(out.resolve("plain/model.zip"), false).network();
+        MultiLayerNetwork distorted = ModelFiles.load(out.resolve("straight/model.zip"), false).network();
+        assertFalse(plain.params().equals(distorted.params()), "the distortions did change what was trained");
+    }
+
     @Test
     void aResumeThatWouldChangeWhatWasTrainedIsRefusedWithBothValues() throws Exception {
         run(config(1), AUTO);

@@ -1,0 +1,113 @@
+package dev.mnistfcn.data;
+
+import dev.mnistfcn.config.AugmentSpec;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The training set as each epoch sees it under {@code data.augment}: every image distorted ({@link Distortion}),
+ * the labels and row numbers unchanged. While the loop trains epoch e, a producer thread distorts epoch e + 1
+ * into the other of two buffers, so that the distortions cost the loop only what the producer takes from the
+ * training step's cores.
+ *
+ * <p>Why whole epochs rather than batch by batch: the fused engine lists the training set's non-zero pixels once
+ * per data set, at its first batch (its sparse first layer), so an epoch must be complete before it starts; and
+ * each engine takes a batch as rows of one data set ({@code TrainingStep.fit(data, rows)}), DL4J's by pulling
+ * them into a batch as without augmentation. Two buffers of 55,000 × 784 floats: 345 MB off the Java heap.
+ */
+public final class AugmentedEpochs implements AutoCloseable {
+    private final DataSet train;
+    private final AugmentSpec spec;
+    private final long seed;
+    private final int lastEpoch;
+    private final int side;
+    private final INDArray[] buffers = new INDArray[2];
+    private final ExecutorService producer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "augment");
+        t.setDaemon(true);
+        return t;
+    });
+    private Future<DataSet> next;
+    private int nextEpoch = -1;
+
+    /** Distorts {@code train}'s images (square, row-major) for epochs up to {@code lastEpoch}. */
+    public AugmentedEpochs(DataSet train, AugmentSpec spec, long seed, int lastEpoch) {
+        this.train = train;
+        this.spec = spec;
+        this.seed = seed;
+        this.lastEpoch = lastEpoch;
+        this.side = (int) Math.round(Math.sqrt(train.getFeatures().columns()));
+        if (side * side != train.getFeatures().columns()) {
+            throw new IllegalArgumentException("images are not square: " + train.getFeatures().columns() + " pixels");
+        }
+    }
+
+    /**
+     * Epoch {@code epoch}'s distorted training set (waiting for the producer if it is not ready), and the next
+     * epoch's production started. The set returned stays valid until the call for {@code epoch + 1} returns.
+     */
+    public DataSet epoch(int epoch) {
+        Future<DataSet> ready = nextEpoch == epoch ? next : producer.submit(() -> produce(epoch));
+        DataSet data;
+        try {
+            data = ready.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while distorting epoch " + epoch, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("distorting epoch " + epoch + " failed", e.getCause());
+        }
+        if (epoch < lastEpoch) {
+            nextEpoch = epoch + 1;
+            next = producer.submit(() -> produce(epoch + 1));
+        } else {
+            next = null;
+            nextEpoch = -1;
+        }
+        return data;
+    }
+
+    /** Epoch {@code epoch}'s images into buffer {@code epoch % 2}, the one the loop is not training on. */
+    private DataSet produce(int epoch) {
+        int n = train.numExamples();
+        int pixels = side * side;
+        INDArray out = buffers[epoch % 2];
+        if (out == null) out = buffers[epoch % 2] = Nd4j.create(DataType.FLOAT, n, pixels);
+        distort(floats(train.getFeatures()), floats(out), 0, n, new Distortion(spec, side), seed, epoch);
+        return new DataSet(out, train.getLabels());
+    }
+
+    /** Rows {@code from..to} of {@code src} distorted into the same rows of {@code dst}; row r is example r. */
+    static void distort(FloatBuffer src, FloatBuffer dst, int from, int to, Distortion d, long seed, int epoch) {
+        int pixels = d.pixels();
+        float[] in = new float[pixels];
+        float[] out = new float[pixels];
+        for (int r = from; r < to; r++) {
+            src.get(r * pixels, in, 0, pixels);
+            d.apply(in, out, seed, epoch, r);
+            dst.put(r * pixels, out, 0, pixels);
+        }
+    }
+
+    /** A contiguous float matrix's values in place (a view starts at its offset in the allocation). */
+    static FloatBuffer floats(INDArray a) {
+        if (a.dataType() != DataType.FLOAT || a.elementWiseStride() != 1) {
+            throw new IllegalArgumentException("expected a contiguous float array, got " + a.shapeInfoToString());
+        }
+        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().slice((int) a.offset(), (int) a.length());
+    }
+
+    @Override
+    public void close() {
+        producer.shutdownNow();
+    }
+}

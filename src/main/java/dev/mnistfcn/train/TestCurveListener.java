@@ -1,0 +1,53 @@
+package dev.mnistfcn.train;
+
+import dev.mnistfcn.engine.Predictor;
+import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.eval.Evaluator;
+import dev.mnistfcn.storage.AtomicFiles;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The test-set accuracy after every epoch, into {@code test-by-epoch.csv}, for reporting after the run how soon it
+ * passed a mark (time to 99%). Nothing reads it back: the loop, early stopping and the kept model see only the
+ * validation set. Off unless asked for ({@code train --test-each-epoch}); it adds one test pass per epoch, timed
+ * apart from training. Rows: epoch, test accuracy, training seconds so far (the loop's, as in metrics.json),
+ * wall-clock seconds since training started (validation and these test passes included).
+ */
+public final class TestCurveListener implements TrainingListener {
+    public static final String FILE = "test-by-epoch.csv";
+    private final Predictor predictor;
+    private final DataSet test;
+    private final Path file;
+    private final StringBuilder csv = new StringBuilder("epoch,test_accuracy,train_seconds,elapsed_seconds\n");
+    private long started;
+
+    public TestCurveListener(Predictor predictor, DataSet test, Path runDir) {
+        this.predictor = predictor;
+        this.test = test;
+        this.file = runDir.resolve(FILE);
+    }
+
+    @Override
+    public void trainingStarted(EpochPlan plan) {
+        started = System.nanoTime();
+    }
+
+    @Override
+    public void epochDone(EpochStats stats, List<EpochStats> history) {
+        double accuracy = Evaluator.evaluate(predictor, test).accuracy();
+        double trained = history.stream().mapToDouble(EpochStats::trainSeconds).sum();
+        csv.append(String.format(Locale.ROOT, "%d,%.4f,%.1f,%.1f%n", stats.epoch(), accuracy, trained,
+                (System.nanoTime() - started) / 1e9));
+        try {
+            AtomicFiles.writeString(file, csv.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

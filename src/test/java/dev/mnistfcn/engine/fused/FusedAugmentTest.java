@@ -1,0 +1,57 @@
+package dev.mnistfcn.engine.fused;
+
+import dev.mnistfcn.TestData;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.data.MnistSplits;
+import dev.mnistfcn.engine.Engine;
+import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.network.NetworkFactory;
+import dev.mnistfcn.train.Trainer;
+import dev.mnistfcn.train.EpochPlan;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Both engines train through the real loop on distorted epochs and end where the other does; the fused engine keeps
+ * its sparse first layer on the distorted digits (listing each epoch's new images).
+ */
+class FusedAugmentTest {
+    @Test
+    void dl4jAndTheFusedEngineAgreeOnAugmentedTraining() {
+        Path mnist = TestData.mnistDir();
+        ExperimentConfig cfg = ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of("data.train_limit", "1500",
+                "data.dir", mnist.toString(), "data.augment.rotation", "10", "data.augment.scale", "[0.9, 1.1]",
+                "data.augment.translation", "2", "data.augment.elastic", "{alpha: 34, sigma: 4}"));
+        MnistSplits data = MnistSplits.load(cfg.data(), mnist);
+        var plan = new EpochPlan(data.train(), data.validation(), cfg.training().batchSize(), cfg.seed(), 3, List.of(),
+                cfg.data().augment());
+        MultiLayerNetwork reference = NetworkFactory.build(cfg);
+        MultiLayerNetwork fusedNet = NetworkFactory.build(cfg);
+        FusedDenseNetwork fused = new FusedDenseNetwork(fusedNet);
+        List<EpochStats> dl4j = new Trainer(List.of()).train(Engine.DL4J.trainingStep(reference), plan);
+        List<EpochStats> ours = new Trainer(List.of()).train(Engine.fusedStep(fused, fusedNet), plan);
+
+        assertTrue(fused.sparseFirstLayer(), "distorted digits are still sparse: layer 0 runs over their non-zero pixels");
+        double relative = reference.params().sub(fusedNet.params()).norm2Number().doubleValue()
+                / reference.params().norm2Number().doubleValue();
+        assertTrue(relative < 1e-3, "relative parameter difference after 3 distorted epochs: " + relative);
+        assertEquals(reference.getIterationCount(), fusedNet.getIterationCount());
+        for (int e = 0; e < 3; e++) {
+            assertEquals(dl4j.get(e).trainLoss(), ours.get(e).trainLoss(), 1e-3 * dl4j.get(e).trainLoss(), "epoch " + (e + 1));
+            assertEquals(dl4j.get(e).validationAccuracy(), ours.get(e).validationAccuracy(), 0.002, "epoch " + (e + 1));
+        }
+        // The distortions make a harder training set: the first epoch's training loss is above the plain run's.
+        MultiLayerNetwork plainNet = NetworkFactory.build(cfg);
+        var plainPlan = new EpochPlan(data.train(), data.validation(), cfg.training().batchSize(), cfg.seed(), 1, List.of());
+        double plain = new Trainer(List.of()).train(Engine.FUSED.trainingStep(plainNet), plainPlan).get(0).trainLoss();
+        assertTrue(ours.get(0).trainLoss() > plain, ours.get(0).trainLoss() + " vs " + plain + " without distortions");
+    }
+}

@@ -1,0 +1,80 @@
+package dev.mnistfcn.train;
+
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.data.MnistSplits;
+import dev.mnistfcn.engine.Engine;
+import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.network.NetworkFactory;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A measurement, not a test: what {@code data.augment} costs an epoch of a config (default config/best-mlp.yaml), in
+ * wall-clock training seconds and in CPU seconds of the whole process, which other load on the machine changes far
+ * less than wall-clock time. Rounds alternate plain and augmented epochs (fused engine, the same network trained on),
+ * so that drifting load hits both.
+ *
+ * <pre>
+ *   mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
+ *   java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:$(cat cp.txt) \
+ *       dev.mnistfcn.train.AugmentCost [CONFIG] [ROUNDS] [TRAIN_LIMIT]
+ * </pre>
+ */
+public final class AugmentCost {
+    public static void main(String[] args) {
+        Path file = Path.of(args.length > 0 ? args[0] : "config/best-mlp.yaml");
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        String limit = args.length > 2 ? args[2] : "0";
+        ExperimentConfig cfg = ConfigLoader.load(file, Map.of("data.train_limit", limit));
+        MnistSplits data = MnistSplits.load(cfg.data(), Path.of(cfg.data().dir()));
+        var net = NetworkFactory.build(cfg);
+        var step = Engine.FUSED.trainingStep(net);
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        List<double[]> plain = new ArrayList<>(), augmented = new ArrayList<>();
+        int done = 0;
+        for (int r = 0; r <= rounds; r++) { // round 0 warms up the JIT, unreported
+            for (boolean augment : new boolean[]{false, true}) {
+                // Three epochs per block; the middle one is the steady state: its images were made while the first
+                // trained, and the third's are made while it trains.
+                List<double[]> cpuAtEnd = new ArrayList<>();
+                TrainingListener clock = new TrainingListener() {
+                    @Override
+                    public void epochDone(EpochStats stats, List<EpochStats> history) {
+                        cpuAtEnd.add(new double[]{os.getProcessCpuTime() / 1e9, stats.trainSeconds()});
+                    }
+                };
+                var plan = new EpochPlan(data.train(), data.validation(), cfg.training().batchSize(), cfg.seed(),
+                        done + 3, padding(done), augment ? cfg.data().augment() : null);
+                new Trainer(List.of(clock)).train(step, plan);
+                done += 3;
+                double[] row = {cpuAtEnd.get(1)[1], cpuAtEnd.get(1)[0] - cpuAtEnd.get(0)[0]};
+                if (r > 0) (augment ? augmented : plain).add(row);
+                System.out.printf(Locale.ROOT, "round %d %-9s middle epoch: train %.2f s wall, process CPU %.2f s "
+                        + "(validation included), load average %.2f%n", r, augment ? "augmented" : "plain", row[0], row[1],
+                        os.getSystemLoadAverage());
+            }
+        }
+        System.out.printf(Locale.ROOT, "median wall: plain %.2f s, augmented %.2f s (+%.0f%%); median CPU: plain %.2f s, "
+                        + "augmented %.2f s (+%.0f%%)%n", median(plain, 0), median(augmented, 0),
+                100 * (median(augmented, 0) / median(plain, 0) - 1), median(plain, 1), median(augmented, 1),
+                100 * (median(augmented, 1) / median(plain, 1) - 1));
+    }
+
+    /** Epochs "already done", so that the plan trains exactly epoch {@code done + 1} (its own order and distortions). */
+    private static List<EpochStats> padding(int done) {
+        List<EpochStats> d = new ArrayList<>();
+        for (int e = 1; e <= done; e++) d.add(new EpochStats(e, 0, 0, 0, 0, 0, 0));
+        return d;
+    }
+
+    private static double median(List<double[]> rows, int column) {
+        double[] v = rows.stream().mapToDouble(r -> r[column]).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+}
