@@ -24,11 +24,8 @@ final class FieldBlur {
     }
 
     static void pass(float[] src, int s, float[] dst, int d, int n, float[] kernel, int step) {
-        if (VECTOR) {
-            Vectorised.pass(src, s, dst, d, padded(n), kernel, step);
-            return;
-        }
-        for (int i = 0; i < padded(n); i++) {
+        int done = VECTOR ? Vectorised.pass(src, s, dst, d, padded(n), kernel, step) : 0;
+        for (int i = done; i < padded(n); i++) { // all of it without the module, else what whole vectors left over
             float sum = 0f;
             for (int t = 0; t < kernel.length; t++) sum += kernel[t] * src[s + i + t * step];
             dst[d + i] = sum;
@@ -39,15 +36,18 @@ final class FieldBlur {
     private static final class Vectorised {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-        static void pass(float[] src, int s, float[] dst, int d, int n, float[] kernel, int step) {
-            int lanes = S.length(); // divides LANES on every x86 species (4, 8 or 16)
-            for (int i = 0; i < n; i += lanes) {
+        /** The outputs up to the last whole vector within {@code n} (all of them on x86, where lanes divides 16). */
+        static int pass(float[] src, int s, float[] dst, int d, int n, float[] kernel, int step) {
+            int lanes = S.length();
+            int i = 0;
+            for (; i + lanes <= n; i += lanes) {
                 FloatVector sum = FloatVector.zero(S);
                 for (int t = 0; t < kernel.length; t++) {
                     sum = sum.add(FloatVector.fromArray(S, src, s + i + t * step).mul(kernel[t]));
                 }
                 sum.intoArray(dst, d + i);
             }
+            return i;
         }
     }
 }
