@@ -18,7 +18,18 @@ public final class Launcher {
     /** Halts this JVM (exit code 137) when {@code launcher} exits, and remembers it as this JVM's launcher. */
     public static void stopWith(ProcessHandle launcher) {
         parent = launcher;
-        launcher.onExit().thenRun(() -> Runtime.getRuntime().halt(137));
+        // Our own look every 100 ms, not launcher.onExit(): for a process that is not its child the JDK sleeps
+        // 0.3 s growing to 5 s between looks, so a run killed after some minutes kept its lock for seconds.
+        Thread watch = new Thread(() -> {
+            try {
+                while (launcher.isAlive()) Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(137);
+        }, "launcher-watch");
+        watch.setDaemon(true);
+        watch.start();
     }
 
     /** The process this JVM stops with, when it was started as a child that does. */
