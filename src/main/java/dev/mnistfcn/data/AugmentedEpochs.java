@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * The training set as each epoch sees it under {@code data.augment}: every image distorted ({@link Distortion}),
@@ -30,6 +31,7 @@ public final class AugmentedEpochs implements AutoCloseable {
     private final long seed;
     private final int lastEpoch;
     private final int side;
+    private final Consumer<DataSet> whenMade;
     private final INDArray[] buffers = new INDArray[2];
     private final ExecutorService producer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "augment");
@@ -41,6 +43,15 @@ public final class AugmentedEpochs implements AutoCloseable {
 
     /** Distorts {@code train}'s images (square, row-major) for epochs up to {@code lastEpoch}. */
     public AugmentedEpochs(DataSet train, AugmentSpec spec, long seed, int lastEpoch) {
+        this(train, spec, seed, lastEpoch, made -> { });
+    }
+
+    /**
+     * The same, and {@code whenMade} called on the producer thread with each epoch's set once it is complete, before
+     * the loop gets it: work the training step would otherwise do at the epoch's first batch (TrainingStep.prepare).
+     */
+    public AugmentedEpochs(DataSet train, AugmentSpec spec, long seed, int lastEpoch, Consumer<DataSet> whenMade) {
+        this.whenMade = whenMade;
         this.train = train;
         this.spec = spec;
         this.seed = seed;
@@ -83,7 +94,9 @@ public final class AugmentedEpochs implements AutoCloseable {
         INDArray out = buffers[epoch % 2];
         if (out == null) out = buffers[epoch % 2] = Nd4j.create(DataType.FLOAT, n, pixels);
         distort(floats(train.getFeatures()), floats(out), 0, n, new Distortion(spec, side), seed, epoch);
-        return new DataSet(out, train.getLabels());
+        DataSet made = new DataSet(out, train.getLabels());
+        whenMade.accept(made);
+        return made;
     }
 
     /** Rows {@code from..to} of {@code src} distorted into the same rows of {@code dst}; row r is example r. */

@@ -90,6 +90,11 @@ public enum Engine {
             }
 
             @Override
+            public void prepare(DataSet data, int batchSize) {
+                fused.prepare(data, batchSize);
+            }
+
+            @Override
             public void endEpoch() {
                 fused.writeBack();
                 net.incrementEpochCount();

@@ -17,6 +17,15 @@ public interface TrainingStep {
      */
     void endEpoch();
 
+    /**
+     * Does ahead, on the calling thread, the work {@code data} needs before its first batch of {@code batchSize}
+     * rows, so that it is not done on the training thread: each augmented epoch is a new data set, made while the
+     * epoch before it trains, and the fused engine lists each data set's non-zero pixels. Optional; safe to call
+     * while another thread trains on another data set.
+     */
+    default void prepare(DataSet data, int batchSize) {
+    }
+
     /** Class probabilities with the parameters as they are now, from the same engine. */
     Predictor predictor();
 }

@@ -103,6 +103,14 @@ public final class FusedDenseNetwork {
     }
 
     /**
+     * Lists {@code data}'s non-zero inputs for training in batches of {@code batchRows}, on the calling thread, if
+     * layer 0 would train over them ({@link TrainingPass#prepare}); the first batch on {@code data} then finds them.
+     */
+    public void prepare(DataSet data, int batchRows) {
+        if (sparseTraining) training.prepare(data, batchRows);
+    }
+
+    /**
      * Trains on {@code rows} of {@code data} (one mini-batch) and returns what {@code net.score()} would
      * report after {@code fit}: the batch's mean cross-entropy (with dropout, as DL4J's training pass has it)
      * plus the L2 and weight-decay terms. The learning rate is the updater's at the network's iteration and epoch
@@ -223,6 +231,11 @@ public final class FusedDenseNetwork {
     /** Whether training takes layer 0 over the non-zero inputs (for tests). */
     boolean sparseFirstLayer() {
         return training.sparseFirstLayer();
+    }
+
+    /** How many training data sets layer 0 listed at their first batch rather than ahead ({@link #prepare}). */
+    int listedOnTrainingThread() {
+        return training.listedOnTrainingThread;
     }
 
     /** How many of layer 0's inputs training takes through OpenBLAS as dense (for tests). */

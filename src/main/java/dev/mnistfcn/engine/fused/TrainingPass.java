@@ -22,6 +22,14 @@ final class TrainingPass {
     private SparseFirstLayer firstLayer;
     private INDArray listed;                // the features the listing below was made of
     private SparseFirstLayer.Listing listing;
+    // Listings made ahead on another thread (prepare), of the last two data sets: augmented training alternates two
+    // buffers, and the next epoch's may be listed before this epoch's first batch has picked its own up.
+    private final Prepared[] prepared = new Prepared[2];
+    private int preparedLast;
+    int listedOnTrainingThread;            // listings made at a first batch, not ahead (for a test)
+
+    private record Prepared(INDArray features, SparseFirstLayer.Listing listing) {
+    }
 
     TrainingPass(DenseLayers p, ForwardPass forward, DropoutMasks dropout) {
         this.p = p;
@@ -35,13 +43,39 @@ final class TrainingPass {
      * which stays on OpenBLAS); its weights then live input-major on the heap ({@link HeapLayout}).
      */
     void chooseFirstLayer(DataSet data) {
-        int sample = Math.min(1000, data.numExamples());
         int[] width = p.width;
-        if (p.weights[0].stride()[0] == 1 && p.weights[0].stride()[1] == width[0]
-                && SparseFirstLayer.density(floats(data.getFeatures()), sample, width[0]) <= SparseForward.MAX_DENSITY) {
+        if (p.weights[0].stride()[0] == 1 && p.weights[0].stride()[1] == width[0] && sparseEnough(data)) {
             firstLayer = new SparseFirstLayer(width[0], width[1]);
             p.layout = HeapLayout.inputMajor(p.weightOffset[0], width[0], width[1]);
             p.layout.read(p.paramBuf, p.params);
+        }
+    }
+
+    private boolean sparseEnough(DataSet data) {
+        int sample = Math.min(1000, data.numExamples());
+        return SparseFirstLayer.density(floats(data.getFeatures()), sample, p.width[0]) <= SparseForward.MAX_DENSITY;
+    }
+
+    /**
+     * Lists {@code data} for layer 0 now, on the calling thread, where it is sparse enough to train over the non-zero
+     * inputs: made while another epoch trains, the listing is then only picked up at {@code data}'s first batch.
+     */
+    void prepare(DataSet data, int batchRows) {
+        INDArray features = data.getFeatures();
+        var made = sparseEnough(data) ? new Prepared(features, SparseFirstLayer.Listing.forBatches(floats(features),
+                data.numExamples(), p.width[0], batchRows)) : null;
+        synchronized (prepared) { // the slot of the same buffer (its earlier contents' listing must never be taken)
+            int slot = prepared[0] != null && prepared[0].features() == features ? 0
+                    : prepared[1] != null && prepared[1].features() == features ? 1 : 1 - preparedLast;
+            prepared[slot] = made;
+            preparedLast = slot;
+        }
+    }
+
+    private SparseFirstLayer.Listing preparedFor(INDArray features) {
+        synchronized (prepared) {
+            for (Prepared ahead : prepared) if (ahead != null && ahead.features() == features) return ahead.listing();
+            return null;
         }
     }
 
@@ -58,7 +92,11 @@ final class TrainingPass {
     /** The inputs of {@code data} as layer 0 takes them, listed at its first batch (training runs on one data set). */
     private SparseFirstLayer.Listing listing(DataSet data, int batchRows) {
         if (listed != data.getFeatures()) {
-            listing = SparseFirstLayer.Listing.forBatches(floats(data.getFeatures()), data.numExamples(), p.width[0], batchRows);
+            listing = preparedFor(data.getFeatures());
+            if (listing == null) {
+                listing = SparseFirstLayer.Listing.forBatches(floats(data.getFeatures()), data.numExamples(), p.width[0], batchRows);
+                listedOnTrainingThread++;
+            }
             listed = data.getFeatures();
         }
         return listing;

@@ -5,17 +5,21 @@ import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.engine.Engine;
+import dev.mnistfcn.engine.Predictor;
+import dev.mnistfcn.engine.TrainingStep;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.train.Trainer;
 import dev.mnistfcn.train.EpochPlan;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,5 +57,48 @@ class FusedAugmentTest {
         var plainPlan = new EpochPlan(data.train(), data.validation(), cfg.training().batchSize(), cfg.seed(), 1, List.of());
         double plain = new Trainer(List.of()).train(Engine.FUSED.trainingStep(plainNet), plainPlan).get(0).trainLoss();
         assertTrue(ours.get(0).trainLoss() > plain, ours.get(0).trainLoss() + " vs " + plain + " without distortions");
+    }
+
+    /**
+     * Each distorted epoch's non-zero pixels are listed on the producer thread (TrainingStep.prepare), none at an
+     * epoch's first batch, and the network ends bit for bit where listing them at the first batch leaves it.
+     */
+    @Test
+    void distortedEpochsAreListedAheadWithTheSameResult() {
+        Path mnist = TestData.mnistDir();
+        ExperimentConfig cfg = ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of("data.train_limit", "1500",
+                "data.dir", mnist.toString(), "data.augment.rotation", "10", "data.augment.elastic", "{alpha: 34, sigma: 4}"));
+        MnistSplits data = MnistSplits.load(cfg.data(), mnist);
+        var plan = new EpochPlan(data.train(), data.validation(), cfg.training().batchSize(), cfg.seed(), 4, List.of(),
+                cfg.data().augment());
+        MultiLayerNetwork aheadNet = NetworkFactory.build(cfg);
+        FusedDenseNetwork ahead = new FusedDenseNetwork(aheadNet);
+        new Trainer(List.of()).train(Engine.fusedStep(ahead, aheadNet), plan);
+        MultiLayerNetwork atFirstBatchNet = NetworkFactory.build(cfg);
+        FusedDenseNetwork atFirstBatch = new FusedDenseNetwork(atFirstBatchNet);
+        TrainingStep listingAtFirstBatch = Engine.fusedStep(atFirstBatch, atFirstBatchNet);
+        new Trainer(List.of()).train(new TrainingStep() { // the same step without prepare
+            @Override
+            public double fit(DataSet d, int[] rows) {
+                return listingAtFirstBatch.fit(d, rows);
+            }
+
+            @Override
+            public void endEpoch() {
+                listingAtFirstBatch.endEpoch();
+            }
+
+            @Override
+            public Predictor predictor() {
+                return listingAtFirstBatch.predictor();
+            }
+        }, plan);
+
+        assertTrue(ahead.sparseFirstLayer());
+        assertEquals(0, ahead.listedOnTrainingThread(), "every epoch listed on the producer thread");
+        assertEquals(4, atFirstBatch.listedOnTrainingThread());
+        assertArrayEquals(atFirstBatchNet.params().toFloatVector(), aheadNet.params().toFloatVector()); // bit for bit
+        assertArrayEquals(atFirstBatchNet.getUpdater().getStateViewArray().toFloatVector(),
+                aheadNet.getUpdater().getStateViewArray().toFloatVector());
     }
 }
