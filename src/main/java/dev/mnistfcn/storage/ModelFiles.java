@@ -13,13 +13,15 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,6 +30,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -78,22 +81,33 @@ public final class ModelFiles {
         }
     }
 
+    /**
+     * Writes {@code net} as {@link ModelSerializer#writeModel} does (the same entries, so DL4J restores it), plus
+     * {@code metadata}, atomically. Why not writeModel itself: it deflates the arrays, and adding our entry meant
+     * inflating and deflating them again; float weights barely compress (2.21 against 2.62 MB for two-layer with its
+     * updater), and deflating took most of a save: 230-350 ms against ~20 ms stored, measured here under load. A
+     * run saves up to twice an epoch (checkpoint, best.zip), on the training thread.
+     */
     public static void save(MultiLayerNetwork net, Path target, boolean withUpdater, ModelMetadata metadata)
             throws IOException {
-        ByteArrayOutputStream model = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(net, model, withUpdater);
         AtomicFiles.writeAtomically(target, out -> {
-            try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(model.toByteArray()));
-                 ZipOutputStream zip = new ZipOutputStream(out)) {
-                for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                    zip.putNextEntry(new ZipEntry(e.getName()));
-                    in.transferTo(zip);
-                    zip.closeEntry();
+            try (ZipOutputStream zip = new ZipOutputStream(out)) {
+                zip.setLevel(Deflater.NO_COMPRESSION);
+                zip.putNextEntry(new ZipEntry(ModelSerializer.CONFIGURATION_JSON));
+                zip.write(net.getLayerWiseConfigurations().toJson().getBytes(StandardCharsets.UTF_8));
+                DataOutputStream arrays = new DataOutputStream(new BufferedOutputStream(zip, 1 << 16));
+                zip.putNextEntry(new ZipEntry(ModelSerializer.COEFFICIENTS_BIN));
+                Nd4j.write(net.params(), arrays);
+                arrays.flush();
+                INDArray updaterState = withUpdater ? net.getUpdater().getStateViewArray() : null;
+                if (updaterState != null && updaterState.length() > 0) {
+                    zip.putNextEntry(new ZipEntry(ModelSerializer.UPDATER_BIN));
+                    Nd4j.write(updaterState, arrays);
+                    arrays.flush();
                 }
                 if (metadata != null) {
                     zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
                     zip.write(MetadataJson.write(metadata));
-                    zip.closeEntry();
                 }
             }
         });
