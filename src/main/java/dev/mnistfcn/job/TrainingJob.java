@@ -106,10 +106,16 @@ public final class TrainingJob {
         MultiLayerNetwork net = plan.net();
         CheckpointStore store = checkpoints();
         outputs.writeResolvedConfig();
+        // Once read, the training set is listed for layer 0 on the reading thread too (TrainingStep.prepare), not at
+        // epoch 1's first batch in code the JIT has not compiled yet; augmented epochs are listed as they are made.
+        var ready = reading == null || config.data().augment() != null ? reading : reading.thenApply(d -> {
+            plan.step().prepare(d.train(), config.training().batchSize());
+            return d;
+        });
         // The hot kernels compiled on a copy while MNIST is read (engine/Warmup): epoch 1 runs at full speed.
-        var warm = reading == null ? null : EarlyStart.onSpareCore("warm-up", () -> Warmup.run(plan.engine().engine(),
-                net, config.training().batchSize(), EarlyStart.WARMUP_MIN, EarlyStart.WARMUP_MAX, reading::isDone));
-        MnistSplits data = reading == null ? loadData() : EarlyStart.joined(reading);
+        var warm = ready == null ? null : EarlyStart.onSpareCore("warm-up", () -> Warmup.run(plan.engine().engine(),
+                net, config.training().batchSize(), EarlyStart.WARMUP_MIN, EarlyStart.WARMUP_MAX, ready::isDone));
+        MnistSplits data = ready == null ? loadData() : EarlyStart.joined(ready);
         if (warm != null) EarlyStart.joined(warm);
         double loadSeconds = (System.nanoTime() - started) / 1e9;
         timeline.mark("data");
