@@ -74,7 +74,7 @@ public record MnistSplits(DataSet train, DataSet validation, DataSet test) {
             int count = in.readInt();
             int pixels = in.readInt() * in.readInt();
             if (magic != 2051 || count < n) throw new IOException(file + " is not an IDX image file with " + n + " images");
-            INDArray x = Nd4j.create(DataType.FLOAT, n, pixels);
+            INDArray x = Nd4j.createUninitialized(DataType.FLOAT, n, pixels); // every value is written below
             FloatBuffer out = x.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
             byte[] raw = new byte[pixels];
             float[] row = new float[pixels];

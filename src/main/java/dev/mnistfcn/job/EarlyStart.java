@@ -14,10 +14,10 @@ import java.util.function.Supplier;
 public final class EarlyStart {
     /**
      * Warm-up batches before epoch 1 ({@code engine/Warmup}): at least this many ({@code -Dmnistfcn.warmup=N}; 0: none),
-     * more while MNIST is still being read, at most {@link #WARMUP_MAX}.
+     * more while MNIST is still being read, at most {@link #WARMUP_MAX} ({@code -Dmnistfcn.warmup.max=N}).
      */
     static final int WARMUP_MIN = Integer.getInteger("mnistfcn.warmup", 200);
-    static final int WARMUP_MAX = Math.max(WARMUP_MIN, 1000);
+    static final int WARMUP_MAX = Math.max(WARMUP_MIN, Integer.getInteger("mnistfcn.warmup.max", 1000));
 
     private EarlyStart() {
     }
