@@ -89,7 +89,7 @@ final class TrainingPass {
         return listing == null ? 0 : listing.dense().length;
     }
 
-    /** The inputs of {@code data} as layer 0 takes them, listed at its first batch (training runs on one data set). */
+    /** The inputs of {@code data} as layer 0 takes them: listed ahead ({@link #prepare}), else at its first batch. */
     private SparseFirstLayer.Listing listing(DataSet data, int batchRows) {
         if (listed != data.getFeatures()) {
             listing = preparedFor(data.getFeatures());
