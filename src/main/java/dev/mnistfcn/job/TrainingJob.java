@@ -92,7 +92,11 @@ public final class TrainingJob {
             }
             // MNIST is read and checked on the spare core while the network is built or restored (issue 29).
             CompletableFuture<MnistSplits> data = EarlyStart.enabled()
-                    ? EarlyStart.onSpareCore("mnist-read", this::loadData) : null;
+                    ? EarlyStart.onSpareCore("mnist-read", () -> {
+                        MnistSplits read = loadData();
+                        timeline.mark("mnist_read"); // which of the two on the spare core "data" waited for
+                        return read;
+                    }) : null;
             TrainingPlan plan = start.plan(resume);
             timeline.mark("network");
             if (resume == Resume.FALSE || plan.done().isEmpty()) moveEarlierRunAside();
@@ -113,8 +117,12 @@ public final class TrainingJob {
             return d;
         });
         // The hot kernels compiled on a copy while MNIST is read (engine/Warmup): epoch 1 runs at full speed.
-        var warm = ready == null ? null : EarlyStart.onSpareCore("warm-up", () -> Warmup.run(plan.engine().engine(),
-                net, config.training().batchSize(), EarlyStart.WARMUP_MIN, EarlyStart.WARMUP_MAX, ready::isDone));
+        var warm = ready == null ? null : EarlyStart.onSpareCore("warm-up", () -> {
+            int batches = Warmup.run(plan.engine().engine(), net, config.training().batchSize(), EarlyStart.WARMUP_MIN,
+                    EarlyStart.WARMUP_MAX, ready::isDone);
+            timeline.mark("warmed_up");
+            return batches;
+        });
         MnistSplits data = ready == null ? loadData() : EarlyStart.joined(ready);
         if (warm != null) EarlyStart.joined(warm);
         double loadSeconds = (System.nanoTime() - started) / 1e9;
