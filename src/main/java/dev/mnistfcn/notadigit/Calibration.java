@@ -55,10 +55,13 @@ public final class Calibration {
         var made = new MadeNegatives();
         int n = Math.min(sizes.digits(), (int) train.numExamples());
         List<float[]> digits = new ArrayList<>(n + n / 2);
+        var hands = new TrainingDigits();
+        int rewrite = Integer.getInteger("nad.rewrite", 0);
         for (int r = 0; r < n; r++) {
             float[] digit = row(train, r);
             digits.add(digit);
             if (r % 2 == 1) MadeNegatives.throughRecipe(digit, 2 + r % 4).ifPresent(digits::add);
+            if (rewrite == 2 || rewrite == 1 && r % 2 == 0) hands.rewrite(digit, seed, r).ifPresent(digits::add);
         }
         int fashionCount = fashion.map(f -> Math.min(sizes.negatives() / 5, (int) f.numExamples())).orElse(0);
         List<float[]> negatives = new ArrayList<>(made.make(sizes.negatives() - fashionCount, seed));
