@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Makes a model's {@link NotADigitCheck}: trains the detector on MNIST training digits (half of them also redrawn
- * as pictures and put back through the recipe, as people's pictures reach the model) against made negatives and
+ * Makes a model's {@link NotADigitCheck}: trains the detector on MNIST training digits (each also redrawn as a
+ * picture and put back through the recipe, as people's pictures reach the model: the odd ones as they are, the even
+ * ones in another hand and pen, {@link TrainingDigits}) against made negatives and
  * Fashion-MNIST items, then sets the threshold where it refuses {@link #REFUSED_DIGITS} of MNIST's validation digits
  * (raw and redrawn). Never a test set: the held-out not-digit pictures and MNIST's test digits only measure it.
  */
@@ -28,7 +29,7 @@ public final class Calibration {
      * How much data: the defaults are those measured in docs/not-a-digit.md; tests use less.
      *
      * @param digits          MNIST training digits the detector learns from (the first ones of the training split;
-     *                        every other one also redrawn through the recipe)
+     *                        each also redrawn through the recipe, every other one in another hand and pen)
      * @param negatives       made negatives it learns from (a fifth of them Fashion-MNIST items when available)
      * @param validation      validation digits the threshold is set on
      * @param checkNegatives  further made negatives, drawn from another seed, that only report what it refuses
@@ -36,7 +37,7 @@ public final class Calibration {
      * @param epochs          its training epochs
      */
     public record Sizes(int digits, int negatives, int validation, int checkNegatives, int hidden, int epochs) {
-        public static final Sizes FULL = new Sizes(20_000, 20_000, 5_000, 3_000, 128, 8);
+        public static final Sizes FULL = new Sizes(20_000, 30_000, 5_000, 3_000, 256, 8);
     }
 
     /** The check and the two figures it was chosen from. */
@@ -56,12 +57,11 @@ public final class Calibration {
         int n = Math.min(sizes.digits(), (int) train.numExamples());
         List<float[]> digits = new ArrayList<>(n + n / 2);
         var hands = new TrainingDigits();
-        int rewrite = Integer.getInteger("nad.rewrite", 0);
         for (int r = 0; r < n; r++) {
             float[] digit = row(train, r);
             digits.add(digit);
             if (r % 2 == 1) MadeNegatives.throughRecipe(digit, 2 + r % 4).ifPresent(digits::add);
-            if (rewrite == 2 || rewrite == 1 && r % 2 == 0) hands.rewrite(digit, seed, r).ifPresent(digits::add);
+            else hands.rewrite(digit, seed, r).ifPresent(digits::add);
         }
         int fashionCount = fashion.map(f -> Math.min(sizes.negatives() / 5, (int) f.numExamples())).orElse(0);
         List<float[]> negatives = new ArrayList<>(made.make(sizes.negatives() - fashionCount, seed));

@@ -40,12 +40,12 @@ public final class MadeNegatives {
     /** The kinds, in the order {@link #make} cycles through them. */
     public enum Kind { LETTER, SYMBOL, STROKES, GRID, NOISE, POLYGON, ARCS, CURVE, WORD }
 
-    /** The kinds {@link #make} cycles through: letters twice as often as the rest, the hardest to tell from a digit. */
+    /** The first recipe's kinds, in turn (letters twice: the hardest to tell from a digit); measured apart. */
     static final Kind[] FIRST_KINDS = {Kind.LETTER, Kind.STROKES, Kind.GRID, Kind.LETTER, Kind.SYMBOL, Kind.NOISE,
             Kind.POLYGON};
-    static final Kind[] ALL_KINDS = {Kind.LETTER, Kind.STROKES, Kind.GRID, Kind.LETTER, Kind.SYMBOL, Kind.NOISE,
+    /** The kinds {@link #make} takes in turn: the first ones, then arcs, curves and words. */
+    static final Kind[] KINDS = {Kind.LETTER, Kind.STROKES, Kind.GRID, Kind.LETTER, Kind.SYMBOL, Kind.NOISE,
             Kind.POLYGON, Kind.ARCS, Kind.CURVE, Kind.WORD};
-    static Kind[] cycle = Boolean.getBoolean("nad.kinds") ? ALL_KINDS : FIRST_KINDS;
 
     private final List<Font> fonts = new ArrayList<>();
 
@@ -69,7 +69,7 @@ public final class MadeNegatives {
 
     /** {@code count} made negatives as the model sees them (784 pixels each), drawn from {@code seed}. */
     public List<float[]> make(int count, long seed) {
-        return make(count, seed, cycle);
+        return make(count, seed, KINDS);
     }
 
     /** {@code count} made negatives of {@code kinds}, taken in turn. */

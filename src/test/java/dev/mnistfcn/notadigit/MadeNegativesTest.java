@@ -42,6 +42,23 @@ class MadeNegativesTest {
     }
 
     @Test
+    void aDigitRewrittenInAnotherHandKeepsItsInkAndTheSameSeedGivesTheSamePicture() {
+        float[] one = new float[Mnist.PIXELS]; // a thick upright bar, as MNIST writes a 1
+        for (int y = 5; y < 23; y++) for (int x = 12; x < 16; x++) one[y * 28 + x] = 1;
+        var hands = new TrainingDigits();
+        float[] a = hands.rewrite(one, 1, 7).orElseThrow(), b = hands.rewrite(one, 1, 7).orElseThrow();
+        assertArrayEquals(a, b);
+        assertFalse(java.util.Arrays.equals(a, hands.rewrite(one, 1, 8).orElseThrow()), "another example, another hand");
+        float ink = 0;
+        for (float p : a) ink += p;
+        assertTrue(ink > 20, "ink: " + ink);
+        float[] thick = TrainingDigits.morph(one, 28, 1, true), thin = TrainingDigits.morph(one, 28, 1, false);
+        assertEquals(1, thick[5 * 28 + 11]);   // a pixel left of the bar: inked by the thicker pen
+        assertEquals(0, thin[5 * 28 + 12]);    // the bar's corner: gone with the thinner one
+        assertEquals(1, thin[10 * 28 + 13]);   // its middle stays
+    }
+
+    @Test
     void theStoredDetectorAnswersAsTheDl4jNetworkItWasTrainedAs() {
         Random rnd = new Random(3);
         float[][] blobs = new float[200][Mnist.PIXELS], noise = new float[200][Mnist.PIXELS];

@@ -24,7 +24,7 @@ import java.util.Optional;
  * negatives from seeds no training uses, the 160 held-out not-digit pictures and the three sets of people's digit
  * pictures (docs/not-a-digit.md). The threshold is {@code calibrate}'s own (validation digits only).
  *
- * <pre>  java -Dhidden=128 -Depochs=8 -cp target/classes:target/test-classes:$(cat target/cp.txt) \
+ * <pre>  java [-Dhidden=256 -Depochs=8 -Dnegatives=30000 -Dcurve=CSV] -cp target/classes:target/test-classes:$(cat target/cp.txt) \
  *       dev.mnistfcn.notadigit.NotADigitExperiment SEED…</pre>
  */
 public final class NotADigitExperiment {
@@ -57,10 +57,10 @@ public final class NotADigitExperiment {
         sets.put("handwriting-like 300", pens);
         sets.put("page 300", page);
 
-        int hidden = Integer.getInteger("hidden", 128), epochs = Integer.getInteger("epochs", 8);
-        int negatives = Integer.getInteger("negatives", 20_000);
-        System.out.printf(Locale.ROOT, "hidden %d, epochs %d, negatives %d, rewrite %s, kinds %s%n", hidden, epochs,
-                negatives, System.getProperty("nad.rewrite", "0"), MadeNegatives.cycle.length);
+        var full = Calibration.Sizes.FULL;
+        int hidden = Integer.getInteger("hidden", full.hidden()), epochs = Integer.getInteger("epochs", full.epochs());
+        int negatives = Integer.getInteger("negatives", full.negatives());
+        System.out.printf(Locale.ROOT, "hidden %d, epochs %d, negatives %d%n", hidden, epochs, negatives);
         StringBuilder head = new StringBuilder("| seed | s | validation");
         for (String k : sets.keySet()) head.append(" | ").append(k);
         System.out.println(head.append(" |"));
@@ -76,7 +76,38 @@ public final class NotADigitExperiment {
                 line.append(String.format(Locale.ROOT, " | %.1f%%", 100.0 * refused / e.getValue().size()));
             }
             System.out.println(line.append(" |"));
+            if (System.getProperty("curve") != null) curve(scorer, splits.validation(), sets, "calibrate s" + seed);
         }
+    }
+
+    /**
+     * Rows for docs/not-a-digit-curve.csv: what the check refuses of the made negatives and the held-out pictures
+     * with its threshold moved to refuse 0–20% of the validation digits (built as {@link Calibration} builds them).
+     */
+    private static void curve(NotADigit scorer, DataSet validation, Map<String, List<float[]>> sets, String name)
+            throws java.io.IOException {
+        List<Double> v = new ArrayList<>();
+        for (int r = 0; r < 5000; r++) {
+            float[] digit = NotADigitStudy.row(validation, r);
+            v.add(scorer.digitProbability(digit));
+            if (r % 5 == 0) MadeNegatives.throughRecipe(digit, 2 + r % 4).ifPresent(p -> v.add(scorer.digitProbability(p)));
+        }
+        double[] valid = v.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] made = scores(scorer, sets.get("made (first kinds, seed 9001)"));
+        double[] held = scores(scorer, sets.get("held-out 160"));
+        StringBuilder csv = new StringBuilder();
+        for (int q = 0; q <= 200; q++) {
+            double t = NotADigitStudy.quantile(valid, q / 1000.0);
+            csv.append(String.format(Locale.ROOT, "%s,%.4f,%.4f,%.4f%n", name, NotADigitStudy.refused(valid, t),
+                    NotADigitStudy.refused(made, t), NotADigitStudy.refused(held, t)));
+        }
+        java.nio.file.Files.writeString(Path.of(System.getProperty("curve")), csv,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** Each picture's probability of a digit; a picture with no ink scores -1: refused at any threshold. */
+    private static double[] scores(NotADigit scorer, List<float[]> pictures) {
+        return pictures.stream().mapToDouble(p -> p == null || blank(p) ? -1 : scorer.digitProbability(p)).toArray();
     }
 
     private static boolean blank(float[] p) {
