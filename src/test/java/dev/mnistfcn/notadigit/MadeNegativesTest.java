@@ -73,5 +73,14 @@ class MadeNegativesTest {
         assertEquals(dl4j[1], stored.digitProbability(noise[0]), 1e-5);
         assertEquals(dl4j[2], stored.digitProbability(noise[1]), 1e-5);
         assertTrue(dl4j[0] > 0.5 && dl4j[1] < 0.5, "it learnt the two apart: " + java.util.Arrays.toString(dl4j));
+
+        // two trainings as one stored check: the softmax of their averaged logits
+        Detector other = Detector.train(blobs, noise, 8, 2, 2);
+        var both = new NotADigit(Detector.averaged(java.util.List.of(detector, other), 0.5, null));
+        double[] second = other.digitProbabilities(Nd4j.create(new float[][]{blobs[0], noise[0]}));
+        for (int i = 0; i < 2; i++) {
+            double logit = (Math.log(dl4j[i] / (1 - dl4j[i])) + Math.log(second[i] / (1 - second[i]))) / 2;
+            assertEquals(1 / (1 + Math.exp(-logit)), both.digitProbability(i == 0 ? blobs[0] : noise[0]), 1e-5);
+        }
     }
 }

@@ -24,7 +24,7 @@ import java.util.Optional;
  * negatives from seeds no training uses, the 160 held-out not-digit pictures and the three sets of people's digit
  * pictures (docs/not-a-digit.md). The threshold is {@code calibrate}'s own (validation digits only).
  *
- * <pre>  java [-Dhidden=256 -Depochs=8 -Dnegatives=30000 -Dcurve=CSV] -cp target/classes:target/test-classes:$(cat target/cp.txt) \
+ * <pre>  java [-Dhidden=256 -Depochs=8 -Dnegatives=30000 -Dtrainings=2 -Dcurve=CSV] -cp target/classes:target/test-classes:$(cat target/cp.txt) \
  *       dev.mnistfcn.notadigit.NotADigitExperiment SEED…</pre>
  */
 public final class NotADigitExperiment {
@@ -60,14 +60,16 @@ public final class NotADigitExperiment {
         var full = Calibration.Sizes.FULL;
         int hidden = Integer.getInteger("hidden", full.hidden()), epochs = Integer.getInteger("epochs", full.epochs());
         int negatives = Integer.getInteger("negatives", full.negatives());
-        System.out.printf(Locale.ROOT, "hidden %d, epochs %d, negatives %d%n", hidden, epochs, negatives);
+        int trainings = Integer.getInteger("trainings", full.trainings());
+        System.out.printf(Locale.ROOT, "hidden %d, epochs %d, negatives %d, trainings %d%n", hidden, epochs, negatives,
+                trainings);
         StringBuilder head = new StringBuilder("| seed | s | validation");
         for (String k : sets.keySet()) head.append(" | ").append(k);
         System.out.println(head.append(" |"));
         for (String a : args) {
             long seed = Long.parseLong(a), t0 = System.nanoTime();
             var r = Calibration.fit(splits.train(), splits.validation(), Optional.of(fashionTrain),
-                    new Calibration.Sizes(20_000, negatives, 5_000, 3_000, hidden, epochs), seed);
+                    new Calibration.Sizes(20_000, negatives, 5_000, 3_000, hidden, epochs, trainings), seed);
             var scorer = new NotADigit(r.check());
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "| %d | %.0f | %.1f%%", seed,
                     (System.nanoTime() - t0) / 1e9, 100 * r.validationDigitsRefused()));
