@@ -10,7 +10,8 @@ import csv
 import sys
 
 COLOURS = {"max-softmax": "#888888", "energy": "#b07aa1", "mahalanobis": "#59a14f", "detector": "#4e79a7",
-           "detector×softmax": "#e15759"}
+           "detector×softmax": "#e15759", "calibrate s1": "#f28e2b", "calibrate s2": "#edc948",
+           "calibrate s3": "#9c755f"}
 W, H, L, T, R, B = 640, 400, 60, 20, 170, 50
 XMAX = 0.10
 

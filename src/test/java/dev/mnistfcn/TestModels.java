@@ -67,7 +67,7 @@ public final class TestModels {
                         TestData.mnistDir());
                 var fashion = MnistSplits.loadTest(Dataset.FASHION_MNIST, TestData.fashionDir());
                 var result = Calibration.fit(mnist.train(), mnist.validation(),
-                        Optional.of(fashion), new Calibration.Sizes(8000, 6000, 2000, 500, 64, 4), 1);
+                        Optional.of(fashion), new Calibration.Sizes(8000, 6000, 2000, 500, 64, 4, 1), 1);
                 NotADigitEntry.write(copy, result.check());
                 calibrated = copy;
             } catch (IOException e) {

@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Makes a model's {@link NotADigitCheck}: trains the detector on MNIST training digits (half of them also redrawn
- * as pictures and put back through the recipe, as people's pictures reach the model) against made negatives and
- * Fashion-MNIST items, then sets the threshold where it refuses {@link #REFUSED_DIGITS} of MNIST's validation digits
- * (raw and redrawn). Never a test set: the held-out not-digit pictures and MNIST's test digits only measure it.
+ * Makes a model's {@link NotADigitCheck}: trains the detector (twice, averaged) on MNIST training digits (each also
+ * redrawn as a picture and put back through the recipe, as people's pictures reach the model: the odd ones as they
+ * are, the even ones in another hand and pen, {@link TrainingDigits}) against made negatives and Fashion-MNIST items,
+ * then sets the threshold where it refuses {@link #REFUSED_DIGITS} of MNIST's validation digits (raw and redrawn).
+ * Never a test set: the held-out not-digit pictures and MNIST's test digits only measure it.
  */
 public final class Calibration {
     /**
@@ -28,15 +29,17 @@ public final class Calibration {
      * How much data: the defaults are those measured in docs/not-a-digit.md; tests use less.
      *
      * @param digits          MNIST training digits the detector learns from (the first ones of the training split;
-     *                        every other one also redrawn through the recipe)
+     *                        each also redrawn through the recipe, every other one in another hand and pen)
      * @param negatives       made negatives it learns from (a fifth of them Fashion-MNIST items when available)
      * @param validation      validation digits the threshold is set on
      * @param checkNegatives  further made negatives, drawn from another seed, that only report what it refuses
      * @param hidden          the detector's hidden units
      * @param epochs          its training epochs
+     * @param trainings       detectors trained (seeds apart) and stored as one, their logits averaged
      */
-    public record Sizes(int digits, int negatives, int validation, int checkNegatives, int hidden, int epochs) {
-        public static final Sizes FULL = new Sizes(20_000, 20_000, 5_000, 3_000, 128, 8);
+    public record Sizes(int digits, int negatives, int validation, int checkNegatives, int hidden, int epochs,
+                        int trainings) {
+        public static final Sizes FULL = new Sizes(20_000, 30_000, 5_000, 3_000, 256, 8, 2);
     }
 
     /** The check and the two figures it was chosen from. */
@@ -54,19 +57,25 @@ public final class Calibration {
                              Sizes sizes, long seed) {
         var made = new MadeNegatives();
         int n = Math.min(sizes.digits(), (int) train.numExamples());
-        List<float[]> digits = new ArrayList<>(n + n / 2);
+        List<float[]> digits = new ArrayList<>(2 * n);
+        var hands = new TrainingDigits();
         for (int r = 0; r < n; r++) {
             float[] digit = row(train, r);
             digits.add(digit);
             if (r % 2 == 1) MadeNegatives.throughRecipe(digit, 2 + r % 4).ifPresent(digits::add);
+            else hands.rewrite(digit, seed, r).ifPresent(digits::add);
         }
         int fashionCount = fashion.map(f -> Math.min(sizes.negatives() / 5, (int) f.numExamples())).orElse(0);
         List<float[]> negatives = new ArrayList<>(made.make(sizes.negatives() - fashionCount, seed));
         for (int r = 0; r < fashionCount; r++) MadeNegatives.throughRecipe(row(fashion.get(), r), 3).ifPresent(negatives::add);
-        Detector detector = Detector.train(digits.toArray(float[][]::new), negatives.toArray(float[][]::new),
-                sizes.hidden(), sizes.epochs(), seed);
+        // Two trainings averaged: one training's held-out refusals swing by several points with its seed alone.
+        List<Detector> members = new ArrayList<>();
+        float[][] x = digits.toArray(float[][]::new), notX = negatives.toArray(float[][]::new);
+        for (int m = 0; m < sizes.trainings(); m++) {
+            members.add(Detector.train(x, notX, sizes.hidden(), sizes.epochs(), seed + 1000L * m));
+        }
 
-        NotADigitCheck unset = detector.check(0, null);
+        NotADigitCheck unset = Detector.averaged(members, 0, null);
         var scorer = new NotADigit(unset);
         int v = Math.min(sizes.validation(), (int) validation.numExamples());
         List<Double> valid = new ArrayList<>();
@@ -84,7 +93,7 @@ public final class Calibration {
                 / (double) Math.max(1, check.size());
         var calibration = new NotADigitCheck.Calibration(sorted.length, validRefused, check.size(), negativesRefused,
                 Instant.now().toString());
-        return new Result(detector.check(threshold, calibration), validRefused, negativesRefused);
+        return new Result(Detector.averaged(members, threshold, calibration), validRefused, negativesRefused);
     }
 
     private static double score(NotADigit scorer, float[] pixels) {

@@ -15,6 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import java.util.List;
+
 /**
  * A small network that tells digits from made negatives: 784 inputs, one hidden ReLU layer, two softmax outputs
  * (0 a digit, 1 not a digit), trained by DL4J on MNIST training digits against {@link MadeNegatives}.
@@ -59,13 +61,41 @@ public final class Detector {
                 bytes(net.getLayer(1).getParam("b")), threshold, calibration);
     }
 
+    /**
+     * Several detectors as one check: their hidden units side by side and their two logits averaged (the normalised
+     * geometric mean of their softmax), which the stored format holds as one wider detector. Averaging trainings
+     * evens out what one training's seed decides (docs/not-a-digit.md).
+     */
+    static NotADigitCheck averaged(List<Detector> members, double threshold, NotADigitCheck.Calibration calibration) {
+        int total = members.stream().mapToInt(Detector::hidden).sum(), k = members.size();
+        float[] w1 = new float[784 * total], b1 = new float[total], w2 = new float[2 * total], b2 = new float[2];
+        int at = 0;
+        for (Detector d : members) {
+            int h = d.hidden();
+            float[] mw1 = floats(d.net.getLayer(0).getParam("W")), mb1 = floats(d.net.getLayer(0).getParam("b"));
+            float[] mw2 = floats(d.net.getLayer(1).getParam("W")), mb2 = floats(d.net.getLayer(1).getParam("b"));
+            for (int i = 0; i < 784; i++) System.arraycopy(mw1, i * h, w1, i * total + at, h);
+            System.arraycopy(mb1, 0, b1, at, h);
+            for (int j = 0; j < 2 * h; j++) w2[2 * at + j] = mw2[j] / k;
+            b2[0] += mb2[0] / k;
+            b2[1] += mb2[1] / k;
+            at += h;
+        }
+        return new NotADigitCheck(NotADigitCheck.METHOD, total, NotADigitCheck.bytes(w1), NotADigitCheck.bytes(b1),
+                NotADigitCheck.bytes(w2), NotADigitCheck.bytes(b2), threshold, calibration);
+    }
+
     int hidden() {
         return (int) net.getLayer(0).getParam("b").length();
     }
 
     /** Row by row ([nIn][nOut] as DL4J multiplies {@code x·W}), whatever order DL4J keeps the view in. */
     private static byte[] bytes(INDArray param) {
-        return NotADigitCheck.bytes(param.castTo(DataType.FLOAT).dup('c').data().asFloat());
+        return NotADigitCheck.bytes(floats(param));
+    }
+
+    private static float[] floats(INDArray param) {
+        return param.castTo(DataType.FLOAT).dup('c').data().asFloat();
     }
 
     /** The probability that each row is a digit. */

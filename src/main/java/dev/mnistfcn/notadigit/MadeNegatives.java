@@ -8,6 +8,7 @@ import java.awt.Font;
 import java.awt.FontFormatException;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.geom.Arc2D;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -37,7 +38,14 @@ public final class MadeNegatives {
             "ax", "nu", "Hi", "xy", "Ax", "cat", "#?", "::"};
 
     /** The kinds, in the order {@link #make} cycles through them. */
-    public enum Kind { LETTER, SYMBOL, STROKES, GRID, NOISE, POLYGON }
+    public enum Kind { LETTER, SYMBOL, STROKES, GRID, NOISE, POLYGON, ARCS, CURVE, WORD }
+
+    /** The first recipe's kinds, in turn (letters twice: the hardest to tell from a digit); measured apart. */
+    static final Kind[] FIRST_KINDS = {Kind.LETTER, Kind.STROKES, Kind.GRID, Kind.LETTER, Kind.SYMBOL, Kind.NOISE,
+            Kind.POLYGON};
+    /** The kinds {@link #make} takes in turn: the first ones, then arcs, curves and words. */
+    static final Kind[] KINDS = {Kind.LETTER, Kind.STROKES, Kind.GRID, Kind.LETTER, Kind.SYMBOL, Kind.NOISE,
+            Kind.POLYGON, Kind.ARCS, Kind.CURVE, Kind.WORD};
 
     private final List<Font> fonts = new ArrayList<>();
 
@@ -61,10 +69,13 @@ public final class MadeNegatives {
 
     /** {@code count} made negatives as the model sees them (784 pixels each), drawn from {@code seed}. */
     public List<float[]> make(int count, long seed) {
+        return make(count, seed, KINDS);
+    }
+
+    /** {@code count} made negatives of {@code kinds}, taken in turn. */
+    public List<float[]> make(int count, long seed, Kind[] kinds) {
         Random rnd = new Random(seed);
         List<float[]> out = new ArrayList<>(count);
-        // Letters twice as often as the rest: the hardest not-digits to tell from a digit.
-        Kind[] kinds = {Kind.LETTER, Kind.STROKES, Kind.GRID, Kind.LETTER, Kind.SYMBOL, Kind.NOISE, Kind.POLYGON};
         for (int i = 0; out.size() < count && i < 4 * count; i++) {
             Kind kind = kinds[i % kinds.length];
             if (fonts.isEmpty() && (kind == Kind.LETTER || kind == Kind.SYMBOL)) continue;
@@ -93,6 +104,9 @@ public final class MadeNegatives {
             case GRID -> grid(g, w, h, rnd);
             case NOISE -> noise(picture, paper, ink, rnd);
             case POLYGON -> polygon(g, w, h, side, rnd);
+            case ARCS -> arcs(g, w, h, side, rnd);
+            case CURVE -> curve(g, w, h, side, rnd);
+            case WORD -> text(g, word(rnd), w, h, rnd);
         }
         g.dispose();
         return picture;
@@ -100,6 +114,13 @@ public final class MadeNegatives {
 
     private static String letter(Random rnd) {
         return String.valueOf(LETTERS.charAt(rnd.nextInt(LETTERS.length())));
+    }
+
+    /** Three to five letters (none written like a digit), smaller: a word is wider than a digit. */
+    private static String word(Random rnd) {
+        StringBuilder s = new StringBuilder();
+        for (int n = 3 + rnd.nextInt(3); n > 0; n--) s.append(letter(rnd));
+        return s.toString();
     }
 
     private void text(Graphics2D g, String s, int w, int h, Random rnd) {
@@ -157,6 +178,46 @@ public final class MadeNegatives {
                 picture.getRaster().setSample(x, y, 0, (int) Math.max(0, Math.min(255, v)));
             }
         }
+    }
+
+    /** Two to four open arcs of circles or ellipses, each 60°–300° of its turn, anywhere in the picture. */
+    private static void arcs(Graphics2D g, int w, int h, int side, Random rnd) {
+        g.setStroke(new BasicStroke((float) (side * (0.03 + 0.07 * rnd.nextDouble())), BasicStroke.CAP_ROUND,
+                BasicStroke.JOIN_ROUND));
+        for (int a = 2 + rnd.nextInt(3); a > 0; a--) {
+            double rw = side * (0.1 + 0.35 * rnd.nextDouble()), rh = rnd.nextBoolean() ? rw : side * (0.1 + 0.35 * rnd.nextDouble());
+            double cx = w * (0.15 + 0.7 * rnd.nextDouble()), cy = h * (0.15 + 0.7 * rnd.nextDouble());
+            g.draw(new Arc2D.Double(cx - rw, cy - rh, 2 * rw, 2 * rh, 360 * rnd.nextDouble(), 60 + 240 * rnd.nextDouble(),
+                    Arc2D.OPEN));
+        }
+    }
+
+    /**
+     * A closed curve of a parametric family: a Lissajous figure (frequencies 2–5, never 1:2, which is an 8) or a
+     * rose (3–7 petals), stretched and turned at random.
+     */
+    private static void curve(Graphics2D g, int w, int h, int side, Random rnd) {
+        g.setStroke(new BasicStroke((float) (side * (0.02 + 0.05 * rnd.nextDouble())), BasicStroke.CAP_ROUND,
+                BasicStroke.JOIN_ROUND));
+        boolean rose = rnd.nextBoolean();
+        int a = 2 + rnd.nextInt(4), b = a + 1 + rnd.nextInt(3);
+        int petals = 3 + rnd.nextInt(5);
+        double phase = Math.PI * rnd.nextDouble(), sx = w * (0.3 + 0.15 * rnd.nextDouble()), sy = h * (0.3 + 0.15 * rnd.nextDouble());
+        g.rotate(2 * Math.PI * rnd.nextDouble(), w / 2.0, h / 2.0);
+        Path2D p = new Path2D.Double();
+        for (int k = 0; k <= 400; k++) {
+            double t = 2 * Math.PI * k / 400, x, y;
+            if (rose) {
+                double r = Math.cos(petals * t);
+                x = r * Math.cos(t);
+                y = r * Math.sin(t);
+            } else {
+                x = Math.sin(a * t + phase);
+                y = Math.sin(b * t);
+            }
+            if (k == 0) p.moveTo(w / 2.0 + sx * x, h / 2.0 + sy * y); else p.lineTo(w / 2.0 + sx * x, h / 2.0 + sy * y);
+        }
+        g.draw(p);
     }
 
     private static void polygon(Graphics2D g, int w, int h, int side, Random rnd) {

@@ -27,7 +27,10 @@ public record NotADigitCheck(String method, int hidden, byte[] w1, byte[] b1, by
                              Calibration calibration) {
     public static final String ENTRY = "not-a-digit.json";
     public static final String METHOD = "detector";
-    /** Larger than any detector mnist-fcn trains (128); a bound on what a stranger's zip can make us allocate. */
+    /**
+     * As wide as the widest check mnist-fcn writes (two detectors of 256, side by side); a bound on what a stranger's
+     * zip can make us allocate.
+     */
     public static final int MAX_HIDDEN = 512;
 
     /**

@@ -90,9 +90,9 @@ class NotADigitTest {
         System.out.printf(Locale.ROOT, "NotADigitTest: %d of %d held-out not-digit pictures refused (%.1f%%); %d of %d "
                         + "people's digit pictures refused (%.1f%%), %d right%n", refused, pictures.size(),
                 100.0 * refused / pictures.size(), digitsRefused, PEOPLE, 100.0 * digitsRefused / PEOPLE, right);
-        // 66% measured (docs/tests.md); the model's own confidence refuses 30% at the same cost
+        // 62.5% and 0.5% measured (docs/tests.md); the model's own confidence refuses 30% at the same cost
         assertTrue(refused >= 0.55 * pictures.size(), refused + " of " + pictures.size() + " refused");
-        assertTrue(digitsRefused <= 0.06 * PEOPLE, digitsRefused + " of " + PEOPLE + " digits refused");
+        assertTrue(digitsRefused <= 0.03 * PEOPLE, digitsRefused + " of " + PEOPLE + " digits refused");
     }
 
     @Test
