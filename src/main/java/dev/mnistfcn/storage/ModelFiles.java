@@ -85,8 +85,8 @@ public final class ModelFiles {
      * Writes {@code net} as {@link ModelSerializer#writeModel} does (the same entries, so DL4J restores it), plus
      * {@code metadata}, atomically. Why not writeModel itself: it deflates the arrays, and adding our entry meant
      * inflating and deflating them again; float weights barely compress (2.21 against 2.62 MB for two-layer with its
-     * updater), and deflating took most of a save: 230-350 ms against ~20 ms stored, measured here under load. A
-     * run saves up to twice an epoch (checkpoint, best.zip), on the training thread.
+     * updater), and deflating took most of a save: 180 ms against 31 ms stored, quiet ({@code SaveCost}). A run
+     * saves up to twice an epoch (checkpoint, best.zip), on the training thread.
      */
     public static void save(MultiLayerNetwork net, Path target, boolean withUpdater, ModelMetadata metadata)
             throws IOException {
