@@ -1,6 +1,7 @@
 package dev.mnistfcn.storage;
 
 import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.eval.Stats;
 import dev.mnistfcn.network.NetworkFactory;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -51,8 +52,8 @@ public final class SaveCost {
             }
         }
         System.out.printf(Locale.ROOT, "%s, %d rounds, median (min-max) ms per save: stored %.1f (%.1f-%.1f), %d bytes; "
-                        + "writeModel + copy %.1f (%.1f-%.1f), %d bytes%n", config, rounds, median(stored), min(stored),
-                max(stored), Files.size(dir.resolve("stored.zip")), median(twice), min(twice), max(twice),
+                        + "writeModel + copy %.1f (%.1f-%.1f), %d bytes%n", config, rounds, Stats.median(stored), min(stored),
+                max(stored), Files.size(dir.resolve("stored.zip")), Stats.median(twice), min(twice), max(twice),
                 Files.size(dir.resolve("deflated.zip")));
     }
 
@@ -69,12 +70,6 @@ public final class SaveCost {
                 }
             }
         });
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static double min(double[] v) {

@@ -5,6 +5,7 @@ import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.eval.Stats;
 import dev.mnistfcn.network.NetworkFactory;
 
 import java.lang.management.ManagementFactory;
@@ -74,7 +75,6 @@ public final class AugmentCost {
     }
 
     private static double median(List<double[]> rows, int column) {
-        double[] v = rows.stream().mapToDouble(r -> r[column]).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return Stats.median(rows.stream().mapToDouble(r -> r[column]).toArray());
     }
 }
