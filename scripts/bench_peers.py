@@ -46,11 +46,11 @@ def has_module(python, module):
 
 
 def setup():
-    """target/py with the three wheel peers (what .ci/run installs, plus jax[cpu]; pyyaml for torch_config.py)."""
+    """target/py with the three wheel peers (what .ci/run installs, plus jax[cpu]; pyyaml and torchvision for torch_config.py)."""
     if not os.path.exists(VENV_PY):
         subprocess.run([sys.executable, "-m", "venv", os.path.join(ROOT, "target", "py")], check=True)
     subprocess.run([VENV_PY, "-m", "pip", "install", "-q", "--retries", "0", "tensorflow-cpu==2.21.0",
-                    "torch==2.13.0+cpu", "jax[cpu]", "pyyaml"], check=True)
+                    "torch==2.13.0+cpu", "jax[cpu]", "pyyaml", "torchvision"], check=True)
 
 
 def data_dir(config):

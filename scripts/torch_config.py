@@ -13,8 +13,15 @@ What maps how (DL4J semantics, so both sides train the same thing):
   l2 c                   DL4J adds c·w to the gradient (loss + c/2·|w|²): here the same term added to the loss
   updater.weight_decay c DL4J's WeightDecay(applyLR=true): w -= lr·c·w after the update: done by hand after step()
   schedule               DL4J's ISchedule formulas for step / exponential / inverse / poly, by epoch or iteration
+  data.augment           torchvision's RandomAffine then ElasticTransform, drawn per image per epoch, made by
+                         --augment-workers DataLoader worker processes (1: the core training leaves, as mnist-fcn's
+                         producer thread). Differences from mnist-fcn's Distortion: torchvision's alpha is in
+                         half-pixels (its displacement is alpha/size of a [-1, 1] grid), so alpha ×2 here; it blurs
+                         with reflect padding over 4σ (mnist-fcn: zeros, 3σ); it rounds translations to whole pixels;
+                         and it resamples twice (affine, then elastic) where mnist-fcn resamples once.
 
 Usage: /usr/bin/python3 scripts/torch_config.py config/tuned.yaml [--epochs N] [--batch-size B] [--seed S]
+       target/py/bin/python scripts/torch_config.py config/best-mlp.yaml --test-each-epoch   (needs torchvision)
 """
 import argparse
 import json
@@ -86,6 +93,49 @@ class ConfigMLP(nn.Module):
         return sum(0.5 * c * (lin.weight ** 2).sum() for c, lin in zip(self.l2, self.layers) if c)
 
 
+def augmentation(augment, side=28):
+    """data.augment as torchvision transforms of one 1×28×28 image (docstring above: what maps how)."""
+    import types
+    # The machine image's torchvision wheels are CUDA builds whose C++ ops cannot load beside torch+cpu; importing
+    # torchvision then fails registering fake kernels for those ops (nms, roi_align). The transforms used here are
+    # plain tensor code (affine_grid / grid_sample, gaussian_blur) and need none of them, so that module is skipped.
+    sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
+    import torchvision
+    import torchvision.transforms as T
+    steps = []
+    rotation, scale, shear, shift = (augment.get(k) for k in ("rotation", "scale", "shear", "translation"))
+    if rotation or scale or shear or shift:
+        steps.append(T.RandomAffine(degrees=rotation or 0, translate=(shift / side, shift / side) if shift else None,
+                                    scale=tuple(scale) if scale else None, shear=shear or None))
+    elastic = augment.get("elastic")
+    if elastic and elastic.get("alpha"):
+        steps.append(T.ElasticTransform(alpha=2.0 * elastic["alpha"], sigma=float(elastic["sigma"])))
+    return T.Compose(steps), torchvision.__version__
+
+
+class Distorted(torch.utils.data.Dataset):
+    """The training images, each distorted afresh whenever it is fetched (in a DataLoader worker)."""
+
+    def __init__(self, x, y, transform):
+        self.x, self.y, self.transform = x, y, transform
+
+    def __len__(self):
+        return len(self.x)
+
+    def __getitems__(self, indices):  # a whole batch per fetch: one message per batch between the processes
+        return [(self.transform(self.x[i].view(1, 28, 28)).view(784), self.y[i]) for i in indices]
+
+
+def batches(xtr, ytr, bs, gen, transform, workers):
+    """The epoch's batches: shuffled rows of memory, or distorted ones from a DataLoader when augmenting."""
+    if transform is None:
+        perm = torch.randperm(len(xtr), generator=gen)
+        return ((xtr[idx], ytr[idx]) for idx in (perm[i:i + bs] for i in range(0, len(xtr), bs)))
+    return torch.utils.data.DataLoader(Distorted(xtr, ytr, transform), batch_size=bs, shuffle=True, generator=gen,
+                                       num_workers=workers, persistent_workers=False,
+                                       collate_fn=torch.utils.data.default_collate)
+
+
 def learning_rate(lr, schedule, iteration, epoch):
     """DL4J's ISchedule.valueAt for the types a tuned config uses."""
     if not schedule:
@@ -113,6 +163,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--ftz", action="store_true")
     ap.add_argument("--no-infer-bench", action="store_true")
+    ap.add_argument("--augment-workers", type=int, default=1, help="DataLoader processes distorting images")
+    ap.add_argument("--test-each-epoch", action="store_true",
+                    help="test accuracy after every epoch, for reporting time to 99%% only (nothing reads it)")
     args = ap.parse_args()
     with open(args.config) as f:
         cfg = yaml.safe_load(f)
@@ -141,22 +194,22 @@ def main():
     gen = torch.Generator().manual_seed(args.seed)
     n = len(xtr)
     name = cfg.get("name", os.path.basename(args.config))
+    augment = (cfg.get("data") or {}).get("augment")
+    transform, vision = augmentation(augment) if augment else (None, None)
     print(f"# torch {torch.__version__} threads={torch.get_num_threads()} config={name} seed={args.seed} bs={bs} "
-          f"epochs={epochs} ftz={args.ftz}", flush=True)
+          f"epochs={epochs} ftz={args.ftz} augment={augment} torchvision={vision}", flush=True)
     print(f"{'epoch':>5} {'train_s':>8} {'val_loss':>9} {'val_acc':>8} {'bg_cores':>8}", flush=True)
 
-    epoch_s, val_loss, val_acc, epoch_bg = [], [], [], []
+    epoch_s, val_loss, val_acc, epoch_bg, test_curve = [], [], [], [], []
     iteration = 0
     for ep in range(epochs):
         b0, t0 = torch_mlp._sys_busy_s(), time.perf_counter()
         model.train()
-        perm = torch.randperm(n, generator=gen)
-        for i in range(0, n, bs):
+        for xb, yb in batches(xtr, ytr, bs, gen, transform, args.augment_workers):
             lr = learning_rate(lr0, schedule, iteration, ep)
             for g in opt.param_groups:
                 g["lr"] = lr
-            idx = perm[i:i + bs]
-            loss = F.cross_entropy(model(xtr[idx]), ytr[idx])
+            loss = F.cross_entropy(model(xb), yb)
             if any(model.l2):
                 loss = loss + model.l2_term()
             opt.zero_grad(set_to_none=True)
@@ -172,7 +225,11 @@ def main():
         model.eval()
         vl, va = torch_mlp.evaluate(model, xva, yva)
         epoch_s.append(dt), val_loss.append(vl), val_acc.append(va), epoch_bg.append(bg)
-        print(f"{ep + 1:5d} {dt:8.3f} {vl:9.4f} {va:8.4f} {bg:8.2f}", flush=True)
+        line = f"{ep + 1:5d} {dt:8.3f} {vl:9.4f} {va:8.4f} {bg:8.2f}"
+        if args.test_each_epoch:  # reported after the fact only; nothing above reads it
+            test_curve.append(torch_mlp.evaluate(model, xte, yte)[1])
+            line += f" test {test_curve[-1]:.4f} trained {sum(epoch_s):.1f}s"
+        print(line, flush=True)
 
     model.eval()
     _, test_acc = torch_mlp.evaluate(model, xte, yte)
@@ -187,7 +244,8 @@ def main():
            "epoch_bg_cores": epoch_bg, "quiet_epochs": len(quiet),
            "quiet_epoch_s_median": statistics.median(quiet) if quiet else None,
            "val_loss": val_loss, "val_acc": val_acc, "final_val_acc": val_acc[-1], "test_acc": test_acc,
-           "inference": infer, "blas": torch_mlp.blas_info()}
+           "inference": infer, "blas": torch_mlp.blas_info(), "augment": augment, "torchvision": vision,
+           "augment_workers": args.augment_workers if augment else 0, "test_by_epoch": test_curve or None}
     print("JSON " + json.dumps(out), flush=True)
 
 
