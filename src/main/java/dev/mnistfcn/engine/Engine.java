@@ -2,6 +2,7 @@ package dev.mnistfcn.engine;
 
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.data.EpochBatches;
+import dev.mnistfcn.data.EpochMaker;
 import dev.mnistfcn.engine.fused.FusedDenseNetwork;
 import dev.mnistfcn.engine.fused.FusedSupport;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -92,6 +93,11 @@ public enum Engine {
             @Override
             public void prepare(DataSet data, int batchSize) {
                 fused.prepare(data, batchSize);
+            }
+
+            @Override
+            public EpochMaker epochMaker(int batchSize) {
+                return fused.epochMaker(batchSize);
             }
 
             @Override

@@ -134,6 +134,79 @@ final class SparseFirstLayer {
     }
 
     /**
+     * A {@link Listing} with no dense inputs (what {@link Listing#forBatches} gives below {@link Listing#DENSE_BATCH}
+     * rows a batch), made a range of rows at a time as an augmented epoch's rows are made: {@link #place} (one
+     * thread, in row order) counts them and makes room, {@link #list} (disjoint ranges at once) lists them. The same
+     * contents as {@code forBatches}; {@code index} and {@code value} may be longer.
+     */
+    static final class RowByRow {
+        private final FloatBuffer features;
+        private final int rows;
+        private final int in;
+        private final int[] start;
+        private final float[] placing;
+        private int[] index = new int[1];
+        private float[] value = new float[1];
+
+        RowByRow(FloatBuffer features, int rows, int in) {
+            this.features = features;
+            this.rows = rows;
+            this.in = in;
+            start = new int[rows + 1];
+            placing = new float[in];
+        }
+
+        void place(int from, int to) {
+            for (int r = from; r < to; r++) {
+                features.get(r * in, placing, 0, in);
+                int c = 0;
+                for (int t = 0; t < in; t++) c += placing[t] != 0f ? 1 : 0;
+                start[r + 1] = start[r] + c;
+            }
+            int need = start[to] + 1; // + 1: as in Listing.of
+            if (index.length < need) { // room for the whole set at the density so far, plus a tenth
+                long room = Math.max(need, Math.max((long) start[to] * rows / to * 11 / 10, index.length * 3L / 2));
+                index = Arrays.copyOf(index, (int) Math.min(room, Integer.MAX_VALUE - 8));
+                value = Arrays.copyOf(value, index.length);
+            }
+        }
+
+        void list(int from, int to) {
+            float[] x = new float[in];
+            for (int r = from; r < to; r++) {
+                features.get(r * in, x, 0, in);
+                int c = start[r];
+                if (r < to - 1) {
+                    for (int t = 0; t < in; t++) { // branch-free, as in Listing.of: the slot past is the next row's
+                        index[c] = t;
+                        value[c] = x[t];
+                        c += x[t] != 0f ? 1 : 0;
+                    }
+                } else { // the slot past the range's last row is another range's first, listed at the same time
+                    for (int t = 0; t < in; t++) {
+                        if (x[t] != 0f) {
+                            index[c] = t;
+                            value[c] = x[t];
+                            c++;
+                        }
+                    }
+                }
+            }
+        }
+
+        /** The share of non-zero values in the first {@code sample} rows, as {@link #density} computes it. */
+        double density(int sample) {
+            return sample == 0 ? 1 : start[sample] / (double) (sample * in);
+        }
+
+        Listing listing() {
+            int[] listable = new int[in];
+            Arrays.fill(listable, 1);
+            return new Listing(rows, start, index, value, new int[0], new float[0], listable);
+        }
+    }
+
+    /**
      * Takes the chosen {@code rows} of {@code all} as this batch, each value times its input dropout mask value
      * where {@code mask} is not null (row-major over the batch, {@code in} columns). Only the batch's row offsets are
      * computed here; {@link #forward} copies the rows' entries, on both cores.
