@@ -159,8 +159,12 @@ public final class AugmentedEpochs implements AutoCloseable {
         int from = made, to = made + rows, tasks = Math.min(distortions.length, rows);
         FloatBuffer src = floats(train.getFeatures()), dst = floats(making.getFeatures());
         int epoch = nextEpoch;
-        maker.run(tasks, t -> distort(src, dst, share(from, to, tasks, t), share(from, to, tasks, t + 1),
-                distortions[t], seed, epoch));
+        EpochMaker.RowListing counting = listing;
+        maker.run(tasks, t -> {
+            int a = share(from, to, tasks, t), b = share(from, to, tasks, t + 1);
+            distort(src, dst, a, b, distortions[t], seed, epoch);
+            if (counting != null) counting.count(a, b); // while the rows are in this core's cache
+        });
         if (listing != null) {
             listing.place(from, to);
             maker.run(tasks, t -> listing.list(share(from, to, tasks, t), share(from, to, tasks, t + 1)));

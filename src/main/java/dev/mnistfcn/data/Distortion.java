@@ -54,7 +54,7 @@ public final class Distortion {
         // Neighbouring rows share their radius zeros: each row's blur along x reads radius values either side, and
         // that gap gives it zeros on both (side + 2·radius would blur 30% more values per pass to the same floats).
         stride = side + radius;
-        int n = FieldBlur.padded(side * stride);
+        int n = side * stride;
         padded = new float[n + 2 * radius];
         across = new float[2 * radius * stride + n]; // radius zero rows above and below the blurred ones
         dx = new float[n];
@@ -107,9 +107,8 @@ public final class Distortion {
 
     /**
      * One displacement component: uniform [-1, 1] per pixel, Gaussian-smoothed (zero outside the image), times alpha,
-     * into {@code out} with row stride {@link #stride}. Each blur pass is one long loop over all rows at that stride
-     * (the columns past {@code side} compute values nobody reads), which the JIT vectorises; the same passes row by
-     * row (28 values each) and left to the JIT cost 45 µs per image here ({@link FieldBlur}).
+     * into {@code out} with row stride {@link #stride}. Each blur pass takes 16 outputs at a time with the Vector
+     * API ({@link FieldBlur}); the same passes left to the JIT cost 45 µs per image here.
      */
     private void field(SplittableRandom rng, float[] out) {
         float scale = (float) (alpha * 0x1p-31); // an int's 32 random bits as a value in [-alpha, alpha)
@@ -121,9 +120,8 @@ public final class Distortion {
                 if (x + 1 < side) padded[row + x + 1] = (int) (bits >>> 32) * scale;
             }
         }
-        int n = side * stride;
-        FieldBlur.pass(padded, 0, across, radius * stride, n, kernel, 1);  // along x, into rows radius..
-        FieldBlur.pass(across, 0, out, 0, n, kernel, stride);            // along y
+        FieldBlur.pass(padded, 0, across, radius * stride, side, stride, side, kernel, 1); // along x, into rows radius..
+        FieldBlur.pass(across, 0, out, 0, side, stride, side, kernel, stride);           // along y
     }
 
     /** The source at (sx, sy), bilinear; {@link #framed} has a zero frame, so no tap needs a bounds check. */

@@ -24,7 +24,10 @@ public interface EpochMaker {
 
     /** Work on a data set's rows as they are made, in the order they are made. */
     interface RowListing {
-        /** Rows {@code from..to} are made: room for them after the rows before (on the calling thread). */
+        /** Counts rows {@code from..to}, just made; called for disjoint ranges at once, each by the thread that made it. */
+        void count(int from, int to);
+
+        /** Rows {@code from..to} are counted: room for them after the rows before (on the calling thread). */
         void place(int from, int to);
 
         /** Lists rows {@code from..to}, placed; called for disjoint ranges at once. */

@@ -67,7 +67,8 @@ class AugmentedEpochsTest {
             byProducer = producer.epoch(2).getFeatures().dup();
         }
         int rows = train.numExamples();
-        AtomicInteger placed = new AtomicInteger(), listed = new AtomicInteger(), completed = new AtomicInteger();
+        AtomicInteger counted = new AtomicInteger(), placed = new AtomicInteger(), listed = new AtomicInteger(),
+                completed = new AtomicInteger();
         EpochMaker maker = new EpochMaker() {
             @Override
             public int threads() {
@@ -83,10 +84,18 @@ class AugmentedEpochsTest {
             public RowListing listing(DataSet data) {
                 placed.set(0);
                 listed.set(0);
+                counted.set(0);
                 return new RowListing() {
+                    @Override
+                    public void count(int from, int to) {
+                        assertTrue(from >= placed.get(), "rows are counted before they are placed");
+                        counted.addAndGet(to - from);
+                    }
+
                     @Override
                     public void place(int from, int to) {
                         assertEquals(placed.get(), from, "rows are placed in order, each once");
+                        assertEquals(to, counted.get(), "rows are placed once counted");
                         placed.set(to);
                     }
 

@@ -135,16 +135,16 @@ final class SparseFirstLayer {
 
     /**
      * A {@link Listing} with no dense inputs (what {@link Listing#forBatches} gives below {@link Listing#DENSE_BATCH}
-     * rows a batch), made a range of rows at a time as an augmented epoch's rows are made: {@link #place} (one
-     * thread, in row order) counts them and makes room, {@link #list} (disjoint ranges at once) lists them. The same
-     * contents as {@code forBatches}; {@code index} and {@code value} may be longer.
+     * rows a batch), made a range of rows at a time as an augmented epoch's rows are made: {@link #count} (disjoint
+     * ranges at once) counts each row's entries, {@link #place} (one thread, in row order) adds them up and makes
+     * room, {@link #list} (disjoint ranges at once) lists them. The same contents as {@code forBatches}; {@code
+     * index} and {@code value} may be longer.
      */
     static final class RowByRow {
         private final FloatBuffer features;
         private final int rows;
         private final int in;
-        private final int[] start;
-        private final float[] placing;
+        private final int[] start;          // row r's count at r + 1 once counted, its end once placed
         private int[] index = new int[1];
         private float[] value = new float[1];
 
@@ -153,16 +153,20 @@ final class SparseFirstLayer {
             this.rows = rows;
             this.in = in;
             start = new int[rows + 1];
-            placing = new float[in];
+        }
+
+        void count(int from, int to) {
+            float[] x = new float[in];
+            for (int r = from; r < to; r++) {
+                features.get(r * in, x, 0, in);
+                int c = 0;
+                for (int t = 0; t < in; t++) c += x[t] != 0f ? 1 : 0;
+                start[r + 1] = c;
+            }
         }
 
         void place(int from, int to) {
-            for (int r = from; r < to; r++) {
-                features.get(r * in, placing, 0, in);
-                int c = 0;
-                for (int t = 0; t < in; t++) c += placing[t] != 0f ? 1 : 0;
-                start[r + 1] = start[r] + c;
-            }
+            for (int r = from; r < to; r++) start[r + 1] += start[r];
             int need = start[to] + 1; // + 1: as in Listing.of
             if (index.length < need) { // room for the whole set at the density so far, plus a tenth
                 long room = Math.max(need, Math.max((long) start[to] * rows / to * 11 / 10, index.length * 3L / 2));

@@ -79,6 +79,11 @@ final class TrainingPass {
         var listing = new SparseFirstLayer.RowByRow(floats(features), rows, p.width[0]);
         return new EpochMaker.RowListing() {
             @Override
+            public void count(int from, int to) {
+                listing.count(from, to);
+            }
+
+            @Override
             public void place(int from, int to) {
                 listing.place(from, to);
             }

@@ -97,8 +97,12 @@ class SparseFirstLayerTest {
         var byRows = new SparseFirstLayer.RowByRow(FloatBuffer.wrap(features), rows, in);
         for (int from = 0; from < rows; ) {
             int to = Math.min(rows, from + 1 + random.nextInt(130)), a = from, mid = (from + to) / 2;
+            Thread other = new Thread(() -> byRows.count(mid, to)); // the second half at the same time
+            other.start();
+            byRows.count(a, mid);
+            other.join();
             byRows.place(from, to);
-            Thread other = new Thread(() -> byRows.list(mid, to)); // the second half at the same time
+            other = new Thread(() -> byRows.list(mid, to));
             other.start();
             byRows.list(a, mid);
             other.join();
