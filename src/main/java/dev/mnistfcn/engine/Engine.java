@@ -2,7 +2,6 @@ package dev.mnistfcn.engine;
 
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.data.EpochBatches;
-import dev.mnistfcn.data.EpochMaker;
 import dev.mnistfcn.engine.fused.FusedDenseNetwork;
 import dev.mnistfcn.engine.fused.FusedSupport;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -93,11 +92,6 @@ public enum Engine {
             @Override
             public void prepare(DataSet data, int batchSize) {
                 fused.prepare(data, batchSize);
-            }
-
-            @Override
-            public EpochMaker epochMaker(int batchSize) {
-                return fused.epochMaker(batchSize);
             }
 
             @Override

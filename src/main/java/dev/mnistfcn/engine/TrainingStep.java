@@ -1,6 +1,5 @@
 package dev.mnistfcn.engine;
 
-import dev.mnistfcn.data.EpochMaker;
 import org.nd4j.linalg.dataset.DataSet;
 
 /** One parameter update per mini-batch, whichever engine computes it: what the training loop calls. */
@@ -25,15 +24,6 @@ public interface TrainingStep {
      * while another thread trains on another data set.
      */
     default void prepare(DataSet data, int batchSize) {
-    }
-
-    /**
-     * The step's threads, lent between its batches to make an augmented epoch's images (and its listing) there, for
-     * training in batches of {@code batchSize}; null where it has none to lend (DL4J's engine: its threads are
-     * OpenMP's, inside native code).
-     */
-    default EpochMaker epochMaker(int batchSize) {
-        return null;
     }
 
     /** Class probabilities with the parameters as they are now, from the same engine. */

@@ -18,8 +18,7 @@ import java.util.List;
  * <p>The step is whichever engine the job chose; the loop never asks which. Batches are rows of the in-memory
  * training set, not a {@code DataSetIterator}: the data is already in memory, so DL4J's async prefetch thread
  * would only compete for the second core. With {@code data.augment} each epoch trains on its own distorted copy of
- * the training set ({@link AugmentedEpochs}), made while the epoch before it trains: a share after each batch on the
- * step's own threads where it lends them ({@link TrainingStep#epochMaker}), else on a producer thread.
+ * the training set ({@link AugmentedEpochs}), made while the epoch before it trains.
  */
 public final class Trainer {
     private final List<TrainingListener> listeners;
@@ -37,13 +36,12 @@ public final class Trainer {
         for (TrainingListener l : listeners) l.trainingStarted(plan);
         try (AugmentedEpochs distorted = plan.augment() == null ? null
                 : new AugmentedEpochs(plan.train(), plan.augment(), plan.seed(), plan.epochs(),
-                        made -> step.prepare(made, plan.batchSize()), step.epochMaker(plan.batchSize()),
-                        plan.batchSize())) {
+                        made -> step.prepare(made, plan.batchSize()))) {
             for (int epoch = history.size() + 1; epoch <= plan.epochs() && !stopRequested(); epoch++) {
                 // The wait for a distorted epoch counts in its training time: what augmentation costs the loop.
                 long t0 = System.nanoTime();
                 DataSet train = distorted == null ? plan.train() : distorted.epoch(epoch);
-                history.add(epoch(step, plan, train, epoch, t0, distorted));
+                history.add(epoch(step, plan, train, epoch, t0));
                 List<EpochStats> soFar = List.copyOf(history);
                 for (TrainingListener l : listeners) l.epochDone(soFar.get(soFar.size() - 1), soFar);
             }
@@ -55,8 +53,7 @@ public final class Trainer {
         return listeners.stream().anyMatch(TrainingListener::stopRequested);
     }
 
-    private EpochStats epoch(TrainingStep step, EpochPlan plan, DataSet train, int epoch, long t0,
-                             AugmentedEpochs distorted) {
+    private EpochStats epoch(TrainingStep step, EpochPlan plan, DataSet train, int epoch, long t0) {
         var batches = new EpochBatches(train, plan.batchSize(), plan.seed(), epoch);
         int total = batches.batches();
         double lossSum = 0;
@@ -65,7 +62,6 @@ public final class Trainer {
         while (batches.hasNext()) {
             int[] rows = batches.nextRows();
             double loss = step.fit(train, rows);
-            if (distorted != null) distorted.afterBatch();
             lossSum += loss * rows.length;
             seen += rows.length;
             done++;

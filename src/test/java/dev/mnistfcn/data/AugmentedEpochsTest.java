@@ -10,18 +10,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-/** Distorted epochs of real MNIST digits: what a resumed run and a straight run both see, whichever threads make them. */
+/** Distorted epochs of real MNIST digits from the producer thread: what a resumed run and a straight run both see. */
 class AugmentedEpochsTest {
     private static final AugmentSpec SPEC = new AugmentSpec(10.0, List.of(0.9, 1.1), 10.0, 2.0, new ElasticSpec(34.0, 4.0));
     private static DataSet train;
@@ -53,74 +49,6 @@ class AugmentedEpochsTest {
             assertArrayEquals(out, epoch3.getRow(row).toFloatVector(), "row " + row + " is example " + row);
         }
         assertEquals(before, train.getFeatures(), "the training images themselves are never changed");
-    }
-
-    /**
-     * With a maker (the fused engine's row workers) the next epoch is made a share after each batch, on several
-     * threads at once, and listed row by row in order: the same images as the producer thread's.
-     */
-    @Test
-    void imagesMadeBetweenBatchesAreTheProducersOwn() {
-        INDArray byProducer;
-        try (var producer = new AugmentedEpochs(train, SPEC, 9, 3)) {
-            producer.epoch(1);
-            byProducer = producer.epoch(2).getFeatures().dup();
-        }
-        int rows = train.numExamples();
-        AtomicInteger counted = new AtomicInteger(), placed = new AtomicInteger(), listed = new AtomicInteger(),
-                completed = new AtomicInteger();
-        EpochMaker maker = new EpochMaker() {
-            @Override
-            public int threads() {
-                return 3;
-            }
-
-            @Override
-            public void run(int tasks, IntConsumer task) {
-                IntStream.range(0, tasks).parallel().forEach(task);
-            }
-
-            @Override
-            public RowListing listing(DataSet data) {
-                placed.set(0);
-                listed.set(0);
-                counted.set(0);
-                return new RowListing() {
-                    @Override
-                    public void count(int from, int to) {
-                        assertTrue(from >= placed.get(), "rows are counted before they are placed");
-                        counted.addAndGet(to - from);
-                    }
-
-                    @Override
-                    public void place(int from, int to) {
-                        assertEquals(placed.get(), from, "rows are placed in order, each once");
-                        assertEquals(to, counted.get(), "rows are placed once counted");
-                        placed.set(to);
-                    }
-
-                    @Override
-                    public void list(int from, int to) {
-                        assertTrue(to <= placed.get(), "rows are listed once placed");
-                        listed.addAndGet(to - from);
-                    }
-
-                    @Override
-                    public void complete() {
-                        assertEquals(rows, listed.get(), "every row listed before the set is used");
-                        completed.incrementAndGet();
-                    }
-                };
-            }
-        };
-        try (var between = new AugmentedEpochs(train, SPEC, 9, 3, made -> fail("listed row by row instead"), maker, 50)) {
-            between.epoch(1);
-            assertEquals(1, completed.get(), "the first epoch is made at once");
-            for (int b = 0; b < (rows + 49) / 50; b++) between.afterBatch();
-            assertEquals(rows, listed.get(), "the next epoch is made within this epoch's batches");
-            assertEquals(byProducer, between.epoch(2).getFeatures());
-            assertEquals(2, completed.get());
-        }
     }
 
     @Test

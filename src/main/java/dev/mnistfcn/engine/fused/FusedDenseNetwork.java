@@ -1,7 +1,6 @@
 package dev.mnistfcn.engine.fused;
 
 import dev.mnistfcn.Argmax;
-import dev.mnistfcn.data.EpochMaker;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.IntConsumer;
 
 /**
  * A dense softmax {@code MultiLayerNetwork}'s forward pass ({@link #output}) and training step ({@link #fit}),
@@ -110,29 +108,6 @@ public final class FusedDenseNetwork {
      */
     public void prepare(DataSet data, int batchRows) {
         if (sparseTraining) training.prepare(data, batchRows);
-    }
-
-    /**
-     * The row workers, lent between batches to make an augmented epoch's images, and where layer 0 trains over the
-     * non-zero inputs, each epoch's listing made row by row beside them ({@link TrainingPass#rowListing}).
-     */
-    public EpochMaker epochMaker(int batchRows) {
-        return new EpochMaker() {
-            @Override
-            public int threads() {
-                return RowWorkers.SHARED.threads();
-            }
-
-            @Override
-            public void run(int tasks, IntConsumer task) { // the next batch follows: the helpers wait spinning
-                RowWorkers.SHARED.runAndStayReady(tasks, task);
-            }
-
-            @Override
-            public RowListing listing(DataSet data) {
-                return sparseTraining ? training.rowListing(data, batchRows) : null;
-            }
-        };
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.mnistfcn.engine.fused;
 
-import dev.mnistfcn.data.EpochMaker;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -63,49 +62,12 @@ final class TrainingPass {
      */
     void prepare(DataSet data, int batchRows) {
         INDArray features = data.getFeatures();
-        keep(features, sparseEnough(data) ? SparseFirstLayer.Listing.forBatches(floats(features), data.numExamples(),
-                p.width[0], batchRows) : null);
-    }
-
-    /**
-     * {@link #prepare}'s listing made as {@code data}'s rows are made ({@link EpochMaker.RowListing}), for batches
-     * of {@code batchRows}; null from {@link SparseFirstLayer.Listing#DENSE_BATCH} rows, where the dense inputs
-     * are chosen by counting every row first.
-     */
-    EpochMaker.RowListing rowListing(DataSet data, int batchRows) {
-        if (batchRows >= SparseFirstLayer.Listing.DENSE_BATCH) return null;
-        INDArray features = data.getFeatures();
-        int rows = data.numExamples();
-        var listing = new SparseFirstLayer.RowByRow(floats(features), rows, p.width[0]);
-        return new EpochMaker.RowListing() {
-            @Override
-            public void count(int from, int to) {
-                listing.count(from, to);
-            }
-
-            @Override
-            public void place(int from, int to) {
-                listing.place(from, to);
-            }
-
-            @Override
-            public void list(int from, int to) {
-                listing.list(from, to);
-            }
-
-            @Override
-            public void complete() { // the same choice as sparseEnough, from the same first rows
-                boolean sparse = listing.density(Math.min(1000, rows)) <= SparseForward.MAX_DENSITY;
-                keep(features, sparse ? listing.listing() : null);
-            }
-        };
-    }
-
-    private void keep(INDArray features, SparseFirstLayer.Listing made) {
+        var made = sparseEnough(data) ? new Prepared(features, SparseFirstLayer.Listing.forBatches(floats(features),
+                data.numExamples(), p.width[0], batchRows)) : null;
         synchronized (prepared) { // the slot of the same buffer (its earlier contents' listing must never be taken)
             int slot = prepared[0] != null && prepared[0].features() == features ? 0
                     : prepared[1] != null && prepared[1].features() == features ? 1 : 1 - preparedLast;
-            prepared[slot] = made == null ? null : new Prepared(features, made);
+            prepared[slot] = made;
             preparedLast = slot;
         }
     }

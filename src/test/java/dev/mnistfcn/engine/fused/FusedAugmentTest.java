@@ -60,9 +60,8 @@ class FusedAugmentTest {
     }
 
     /**
-     * Each distorted epoch is made and its non-zero pixels listed between the batches of the epoch before, on the row
-     * workers (TrainingStep.epochMaker), none at an epoch's first batch; the network ends bit for bit where a step
-     * that lends no threads (a producer thread makes the images, listed at each epoch's first batch) leaves it.
+     * Each distorted epoch's non-zero pixels are listed on the producer thread (TrainingStep.prepare), none at an
+     * epoch's first batch, and the network ends bit for bit where listing them at the first batch leaves it.
      */
     @Test
     void distortedEpochsAreListedAheadWithTheSameResult() {
@@ -78,7 +77,7 @@ class FusedAugmentTest {
         MultiLayerNetwork atFirstBatchNet = NetworkFactory.build(cfg);
         FusedDenseNetwork atFirstBatch = new FusedDenseNetwork(atFirstBatchNet);
         TrainingStep listingAtFirstBatch = Engine.fusedStep(atFirstBatch, atFirstBatchNet);
-        new Trainer(List.of()).train(new TrainingStep() { // the same step without prepare and epochMaker
+        new Trainer(List.of()).train(new TrainingStep() { // the same step without prepare
             @Override
             public double fit(DataSet d, int[] rows) {
                 return listingAtFirstBatch.fit(d, rows);
@@ -96,7 +95,7 @@ class FusedAugmentTest {
         }, plan);
 
         assertTrue(ahead.sparseFirstLayer());
-        assertEquals(0, ahead.listedOnTrainingThread(), "every epoch listed ahead");
+        assertEquals(0, ahead.listedOnTrainingThread(), "every epoch listed on the producer thread");
         assertEquals(4, atFirstBatch.listedOnTrainingThread());
         assertArrayEquals(atFirstBatchNet.params().toFloatVector(), aheadNet.params().toFloatVector()); // bit for bit
         assertArrayEquals(atFirstBatchNet.getUpdater().getStateViewArray().toFloatVector(),

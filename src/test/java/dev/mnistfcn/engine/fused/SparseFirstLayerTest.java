@@ -1,14 +1,11 @@
 package dev.mnistfcn.engine.fused;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.Random;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,40 +78,6 @@ class SparseFirstLayerTest {
                 assertEquals(expected, g[wOffset + k * out + j], 1e-4 * (1 + Math.abs(expected)), "g[" + k + "][" + j + "]");
             }
         }
-    }
-
-    /**
-     * The listing made a range of rows at a time (as an augmented epoch's rows are made, ranges listed at once on
-     * several threads) holds what the whole-set listing holds: the same row starts, inputs and values.
-     */
-    @Test
-    void listingRowByRowMatchesListingAllRowsAtOnce() throws Exception {
-        int rows = 1000, in = 97;
-        Random random = new Random(7);
-        float[] features = new float[rows * in];
-        for (int i = 0; i < features.length; i++) if (random.nextDouble() < 0.2 + 0.6 * (i / in % 3 == 0 ? 1 : 0)) features[i] = random.nextFloat() + 0.01f;
-        var whole = SparseFirstLayer.Listing.forBatches(FloatBuffer.wrap(features), rows, in, 128);
-        var byRows = new SparseFirstLayer.RowByRow(FloatBuffer.wrap(features), rows, in);
-        for (int from = 0; from < rows; ) {
-            int to = Math.min(rows, from + 1 + random.nextInt(130)), a = from, mid = (from + to) / 2;
-            Thread other = new Thread(() -> byRows.count(mid, to)); // the second half at the same time
-            other.start();
-            byRows.count(a, mid);
-            other.join();
-            byRows.place(from, to);
-            other = new Thread(() -> byRows.list(mid, to));
-            other.start();
-            byRows.list(a, mid);
-            other.join();
-            from = to;
-        }
-        var made = byRows.listing();
-        assertArrayEquals(whole.start(), made.start());
-        int entries = whole.start()[rows];
-        assertArrayEquals(Arrays.copyOf(whole.index(), entries), Arrays.copyOf(made.index(), entries));
-        assertArrayEquals(Arrays.copyOf(whole.value(), entries), Arrays.copyOf(made.value(), entries));
-        assertEquals(0, made.dense().length);
-        assertArrayEquals(whole.listable(), made.listable());
     }
 
     private static double x(float[] features, float[] mask, int[] rows, int r, int k, int in) {
