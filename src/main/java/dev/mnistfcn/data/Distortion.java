@@ -52,7 +52,7 @@ public final class Distortion {
         }
         framed = new float[(side + 2) * (side + 2)];
         // Neighbouring rows share their radius zeros: each row's blur along x reads radius values either side, and
-        // that gap gives it zeros on both (side + 2·radius would blur 30% more values per pass to the same floats).
+        // one gap gives it zeros on both.
         stride = side + radius;
         int n = side * stride;
         padded = new float[n + 2 * radius];
