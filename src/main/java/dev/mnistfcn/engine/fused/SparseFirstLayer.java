@@ -97,7 +97,9 @@ final class SparseFirstLayer {
             // runs many times slower until then).
             float[] x = new float[in];
             int[] nonZero = new int[in];
-            for (int r = 0; r < rows; r++) {
+            // Counted only where an input can be dense: at a share of 1 (batches below DENSE_BATCH, so each augmented
+            // epoch of best-mlp) none can. 55,000 MNIST rows, 6 repetitions: 102-112 ms without the pass, 120-130 with.
+            for (int r = 0; r < rows && denseShare < 1; r++) {
                 features.get(r * in, x, 0, in);
                 for (int t = 0; t < in; t++) nonZero[t] += x[t] != 0f ? 1 : 0;
             }
