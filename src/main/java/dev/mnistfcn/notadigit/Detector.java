@@ -54,11 +54,9 @@ public final class Detector {
         return new Detector(net);
     }
 
-    /** Its weights as a model zip stores them, with {@code threshold}. */
+    /** Its weights as a model zip stores them, with {@code threshold}: {@link #averaged} over itself alone. */
     NotADigitCheck check(double threshold, NotADigitCheck.Calibration calibration) {
-        return new NotADigitCheck(NotADigitCheck.METHOD, hidden(), bytes(net.getLayer(0).getParam("W")),
-                bytes(net.getLayer(0).getParam("b")), bytes(net.getLayer(1).getParam("W")),
-                bytes(net.getLayer(1).getParam("b")), threshold, calibration);
+        return averaged(List.of(this), threshold, calibration);
     }
 
     /**
@@ -90,10 +88,6 @@ public final class Detector {
     }
 
     /** Row by row ([nIn][nOut] as DL4J multiplies {@code x·W}), whatever order DL4J keeps the view in. */
-    private static byte[] bytes(INDArray param) {
-        return NotADigitCheck.bytes(floats(param));
-    }
-
     private static float[] floats(INDArray param) {
         return param.castTo(DataType.FLOAT).dup('c').data().asFloat();
     }

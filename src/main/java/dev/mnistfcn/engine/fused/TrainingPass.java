@@ -62,8 +62,7 @@ final class TrainingPass {
      */
     void prepare(DataSet data, int batchRows) {
         INDArray features = data.getFeatures();
-        var made = sparseEnough(data) ? new Prepared(features, SparseFirstLayer.Listing.forBatches(floats(features),
-                data.numExamples(), p.width[0], batchRows)) : null;
+        var made = sparseEnough(data) ? new Prepared(features, list(data, batchRows)) : null;
         synchronized (prepared) { // the slot of the same buffer (its earlier contents' listing must never be taken)
             int slot = prepared[0] != null && prepared[0].features() == features ? 0
                     : prepared[1] != null && prepared[1].features() == features ? 1 : 1 - preparedLast;
@@ -77,6 +76,10 @@ final class TrainingPass {
             for (Prepared ahead : prepared) if (ahead != null && ahead.features() == features) return ahead.listing();
             return null;
         }
+    }
+
+    private SparseFirstLayer.Listing list(DataSet data, int batchRows) {
+        return SparseFirstLayer.Listing.forBatches(floats(data.getFeatures()), data.numExamples(), p.width[0], batchRows);
     }
 
     /** Whether layer 0 runs over the non-zero inputs. */
@@ -94,7 +97,7 @@ final class TrainingPass {
         if (listed != data.getFeatures()) {
             listing = preparedFor(data.getFeatures());
             if (listing == null) {
-                listing = SparseFirstLayer.Listing.forBatches(floats(data.getFeatures()), data.numExamples(), p.width[0], batchRows);
+                listing = list(data, batchRows);
                 listedOnTrainingThread++;
             }
             listed = data.getFeatures();
