@@ -12,6 +12,8 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -20,6 +22,9 @@ import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,11 +86,40 @@ public final class ModelFiles {
         }
     }
 
+    private static final VarHandle BIG_ENDIAN_INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+    /**
+     * The bytes {@code Nd4j.write(arr, out)} writes (DL4J reads them back with {@code Nd4j.read}), a float array's
+     * values in blocks: {@code Nd4j.write} passes each value through {@code DataOutputStream.writeFloat}, and a
+     * two-layer save took 31 ms with it, 22 with this ({@code SaveCost}, quiet). Same order, same canonical NaN
+     * ({@code floatToIntBits}); {@code ModelFilesTest} compares the two byte for byte.
+     */
+    static void writeArray(INDArray arr, DataOutputStream out) throws IOException {
+        if (arr.dataType() != DataType.FLOAT) {
+            Nd4j.write(arr, out);
+            return;
+        }
+        if (arr.isView()) arr = arr.dup(); // as Nd4j.write: the view's own values, with its dense shape
+        arr.shapeInfoDataBuffer().write(out);
+        DataBuffer data = arr.data();
+        out.writeUTF(data.allocationMode().name());
+        out.writeLong(data.length());
+        out.writeUTF(data.dataType().name());
+        float[] values = data.asFloat(); // the same reads as DataBuffer.write's loop, index 0 to length - 1
+        byte[] block = new byte[1 << 15];
+        for (int from = 0; from < values.length; from += block.length / 4) {
+            int n = Math.min(block.length / 4, values.length - from);
+            for (int i = 0; i < n; i++) BIG_ENDIAN_INTS.set(block, 4 * i, Float.floatToIntBits(values[from + i]));
+            out.write(block, 0, 4 * n);
+        }
+    }
+
     /**
      * Writes {@code net} as {@link ModelSerializer#writeModel} does (the same entries, so DL4J restores it), plus
      * {@code metadata}, atomically. Why not writeModel itself: it deflates the arrays, and adding our entry meant
      * inflating and deflating them again; float weights barely compress (2.21 against 2.62 MB for two-layer with its
-     * updater), and deflating took most of a save: 180 ms against 31 ms stored, quiet ({@code SaveCost}). A run
+     * updater), and deflating took most of a save: 180 ms against 31 ms stored, quiet ({@code SaveCost}); 8.7 ms
+     * now, with the arrays written in blocks ({@link #writeArray}) and buffered ({@link AtomicFiles}). A run
      * saves up to twice an epoch (checkpoint, best.zip), on the training thread.
      */
     public static void save(MultiLayerNetwork net, Path target, boolean withUpdater, ModelMetadata metadata)
@@ -97,12 +131,12 @@ public final class ModelFiles {
                 zip.write(net.getLayerWiseConfigurations().toJson().getBytes(StandardCharsets.UTF_8));
                 DataOutputStream arrays = new DataOutputStream(new BufferedOutputStream(zip, 1 << 16));
                 zip.putNextEntry(new ZipEntry(ModelSerializer.COEFFICIENTS_BIN));
-                Nd4j.write(net.params(), arrays);
+                writeArray(net.params(), arrays);
                 arrays.flush();
                 INDArray updaterState = withUpdater ? net.getUpdater().getStateViewArray() : null;
                 if (updaterState != null && updaterState.length() > 0) {
                     zip.putNextEntry(new ZipEntry(ModelSerializer.UPDATER_BIN));
-                    Nd4j.write(updaterState, arrays);
+                    writeArray(updaterState, arrays);
                     arrays.flush();
                 }
                 if (metadata != null) {

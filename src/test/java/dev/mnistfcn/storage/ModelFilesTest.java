@@ -299,4 +299,28 @@ class ModelFilesTest {
         assertTrue(err.toString().startsWith("error: Model file"), err.toString());
         assertFalse(err.toString().contains("\tat "), err.toString());
     }
+    @Test
+    void arraysAreWrittenAsNd4jWritesThem() throws Exception {
+        // writeArray's bulk writing must give Nd4j.write's bytes, which DL4J's restore reads: the parameters and the
+        // Adam state of a network that has trained a step (a view of the state array, too), and values whose bits
+        // Nd4j.write canonicalises (NaN) or keeps (-0, subnormal, infinity).
+        MultiLayerNetwork net = plainNet(784, 10);
+        var data = new org.nd4j.linalg.dataset.DataSet(org.nd4j.linalg.factory.Nd4j.rand(8, 784),
+                org.nd4j.linalg.factory.Nd4j.eye(10).getRows(0, 1, 2, 3, 4, 5, 6, 7));
+        net.fit(data);
+        var state = net.getUpdater().getStateViewArray();
+        var odd = org.nd4j.linalg.factory.Nd4j.create(new float[]{Float.NaN, Float.intBitsToFloat(0x7fc00001), -0f,
+                Float.MIN_VALUE, Float.NEGATIVE_INFINITY, 1.5f}, new long[]{2, 3}, 'f');
+        for (var array : java.util.List.of(net.params(), state, state.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(3, 9000)), odd)) {
+            var expected = new ByteArrayOutputStream();
+            var dataOut = new java.io.DataOutputStream(expected);
+            org.nd4j.linalg.factory.Nd4j.write(array, dataOut);
+            dataOut.flush();
+            var actual = new ByteArrayOutputStream();
+            dataOut = new java.io.DataOutputStream(actual);
+            ModelFiles.writeArray(array, dataOut);
+            dataOut.flush();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected.toByteArray(), actual.toByteArray());
+        }
+    }
 }
