@@ -28,8 +28,21 @@ DEBIAN_PY = "/usr/bin/python3"
 CONFIG_PEER = os.path.join(ROOT, "scripts", "torch_config.py")
 TUTORIAL_CONFIGS = ("one-layer", "two-layer", "fashion-one-layer", "fashion-two-layer")
 FASHION_GZ = "/usr/share/datasets/fashion-mnist"
-# NativeSettings.JVM_OPTIONS: what the CLI gives its own JVM.
-JVM_OPTIONS = ["-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "--add-modules", "jdk.incubator.vector"]
+
+
+def huge_pages():
+    """NativeSettings.hugePages: the kernel hands out transparent huge pages on request (or always)."""
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            mode = f.read()
+        return "[madvise]" in mode or "[always]" in mode
+    except OSError:
+        return False
+
+
+# NativeSettings.JVM_OPTIONS and hugePageOptions(): what the CLI gives its own JVM.
+JVM_OPTIONS = (["-XX:+UseTransparentHugePages"] if huge_pages() else []) \
+    + ["-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "--add-modules", "jdk.incubator.vector"]
 
 
 def shared_bench():
@@ -113,6 +126,8 @@ def environments(as_avx2, avx512):
     """(mnist-fcn's environment, the peers'): the CLI's thread settings; OpenBLAS's SkylakeX kernels on both sides
     where the CPU has AVX-512 (OpenBLAS 0.3.19-0.3.21 misdetects these CPUs; never set without AVX-512)."""
     java_env = dict(os.environ, OMP_NUM_THREADS="1", OMP_WAIT_POLICY="PASSIVE", MNIST_FCN_RELAUNCHED="1")
+    if huge_pages() and "GLIBC_TUNABLES" not in os.environ:  # NativeSettings.childEnvironment
+        java_env["GLIBC_TUNABLES"] = "glibc.malloc.hugetlb=1"
     peer_env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     if as_avx2:
         for env in (peer_env, java_env):

@@ -118,7 +118,7 @@ class NativeSettingsTest {
                 "-Dquick=true", "-Duser.language=fr", "-Dexec.args=nothing"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeAll(List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "MNIST_FCN_NO_RELAUNCH",
-                NativeSettings.MARKER));
+                NativeSettings.MARKER, "GLIBC_TUNABLES"));
         Process parent = pb.start();
         String out = new String(parent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(parent.waitFor(60, TimeUnit.SECONDS), out);
@@ -142,6 +142,10 @@ class NativeSettingsTest {
         // G1 rounds the heap up to whole regions (778 MiB here); the default would be 1024.
         assertTrue(max > 700L << 20 && max < 800L << 20, "the user's -Xmx777m beats the default 1g: " + max);
         assertTrue(child.get("inputArgs").contains("-Xmx777m"), out);
+        // Huge pages where the kernel offers them, for the heap and for malloc (ND4J's arrays); nothing elsewhere.
+        boolean offered = NativeSettings.hugePages();
+        assertEquals(offered, child.get("inputArgs").contains("-XX:+UseTransparentHugePages"), out);
+        assertEquals(offered ? "glibc.malloc.hugetlb=1" : "null", child.get("glibcTunables"), out);
         assertEquals(1, out.split(NativeSettings.INCUBATOR_WARNING, -1).length - 1, "the parent's own, not the child's: " + out);
     }
 
