@@ -111,6 +111,12 @@ final class RunStart {
 
     /** How {@code config} differs from the one {@code checkpoint} was trained with, in keys a resume may not change. */
     private static List<String> changedSince(ExperimentConfig config, Path checkpoint, ModelMetadata meta) {
+        if (meta.provenance().config() == null) { // a zip from elsewhere, or its metadata edited
+            throw new UserError("Cannot resume '" + config.name() + "' from " + checkpoint + ": its metadata ("
+                    + ModelFiles.METADATA_ENTRY + ") records no config, so whether this config matches the one it was "
+                    + "trained with cannot be checked. Start from scratch without resume (the earlier run is moved "
+                    + "aside), or give this run another name.");
+        }
         ExperimentConfig recorded = ConfigLoader.parse(meta.provenance().config(), "the config recorded in " + checkpoint);
         List<String> changed = new ArrayList<>();
         for (ConfigDiff.Difference d : ConfigDiff.between(recorded, config)) {

@@ -11,6 +11,8 @@ import dev.mnistfcn.storage.RunProgress;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,8 @@ import java.util.Optional;
  * milliseconds; the run's own process only ever writes its progress file.
  */
 public final class RunEvents implements LiveEvents {
+    /** A run's metrics.json is a few kB plus about 200 bytes an epoch (RunProgress's limit, for the same 200,000). */
+    static final long MAX_METRICS_BYTES = 64L << 20;
     private static final ObjectWriter LINE = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
@@ -54,7 +58,12 @@ public final class RunEvents implements LiveEvents {
 
     private static Optional<RunProgress.Snapshot> finishedFromMetrics(Path runDir) {
         try {
-            RunMetrics m = RunMetrics.read(new RunFolder(runDir).metrics());
+            Path file = new RunFolder(runDir).metrics();
+            // As RunProgress.read: the server's pages load no file far larger than a run writes, nor one through a link.
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > MAX_METRICS_BYTES) {
+                return Optional.empty();
+            }
+            RunMetrics m = RunMetrics.read(file);
             var started = new RunProgress.Started(m.name(), m.architecture(), m.config().training().epochs(),
                     m.config().training().batchSize(), m.engine(), TrainingSettings.optimiser(m.config()), 0, "", null);
             var finished = new RunProgress.Finished(m.test() == null ? null : m.test().accuracy(), null, null);

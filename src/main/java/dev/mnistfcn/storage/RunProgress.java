@@ -11,6 +11,7 @@ import dev.mnistfcn.eval.EpochStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +29,11 @@ import java.util.Optional;
  */
 public final class RunProgress {
     public static final String FILE = "progress.jsonl";
+    /**
+     * A progress file holds about 300 bytes per epoch; one larger than this (200,000 epochs) is not ours, and a
+     * reader (the server's run pages) must not load it.
+     */
+    static final long MAX_BYTES = 64L << 20;
     private static final ObjectWriter LINE = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
 
     public enum State { RUNNING, FINISHED, INTERRUPTED }
@@ -114,8 +120,9 @@ public final class RunProgress {
     /** The progress of the run in {@code runDir}, if it has a progress file that can be read. */
     public static Optional<Snapshot> read(Path runDir) {
         Path f = runDir.resolve(FILE);
-        if (!Files.isRegularFile(f)) return Optional.empty();
         try {
+            // Not through a link (as the writer never makes one), and not past the size a run writes.
+            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || Files.size(f) > MAX_BYTES) return Optional.empty();
             Started started = null;
             Finished finished = null;
             List<EpochStats> epochs = new ArrayList<>();

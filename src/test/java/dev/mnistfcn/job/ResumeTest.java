@@ -1,5 +1,6 @@
 package dev.mnistfcn.job;
 
+import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.cli.Main;
@@ -8,6 +9,7 @@ import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.storage.CheckpointStore;
 import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.storage.ModelMetadata;
 import dev.mnistfcn.storage.RunLock;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Tag;
@@ -108,6 +110,26 @@ class ResumeTest {
         assertEquals(before, Files.readString(config), "nothing touched");
         // What may change: epochs, checkpointing, output and data folders.
         assertTrue(run(config(2, "checkpoint.keep", "5"), AUTO).contains("Resuming"));
+    }
+
+    /** A checkpoint whose metadata records no config (a zip from elsewhere): one paragraph, not a stack trace. */
+    @Test
+    void aCheckpointWithoutARecordedConfigIsRefusedInOneParagraph() throws Exception {
+        run(config(1), AUTO);
+        Path checkpoint = out.resolve("one-layer/checkpoints/epoch-01.zip");
+        ModelFiles.Loaded loaded = ModelFiles.load(checkpoint, true);
+        ModelMetadata meta = loaded.metadata().orElseThrow();
+        ModelProvenance p = meta.provenance();
+        ModelProvenance withoutConfig = new ModelProvenance(p.run(), p.trainedAt(), p.epochs(), p.seed(), p.engine(),
+                p.data(), p.configSha256(), null, p.mnistFcn(), p.versions(), p.cpu());
+        ModelFiles.save(loaded.network(), checkpoint, true, new ModelMetadata(withoutConfig, meta.iteration(),
+                meta.validationLoss(), meta.validationAccuracy(), meta.testAccuracy(), meta.history()));
+        for (Resume mode : List.of(AUTO, TRUE)) {
+            UserError e = assertThrows(UserError.class, () -> run(config(2), mode));
+            assertTrue(e.getMessage().startsWith("Cannot resume 'one-layer' from " + checkpoint + ": its metadata "
+                    + "(mnist-fcn.json) records no config"), e.getMessage());
+        }
+        assertTrue(run(config(2), Resume.FALSE).contains(" 2/2 |"), "from scratch it trains");
     }
 
     @Test

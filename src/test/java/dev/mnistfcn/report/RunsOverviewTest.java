@@ -144,6 +144,16 @@ class RunsOverviewTest {
         assertEquals(4, all.size(), all.toString());
         assertEquals("finished", Json.MAPPER.readTree(all.get(3)).path("state").asText());
         assertTrue(events.ended());
+
+        // Far larger than a run's, or a link: not loaded (the server reads these for its pages).
+        try (var f = new java.io.RandomAccessFile(dir.resolve("metrics.json").toFile(), "rw")) {
+            f.setLength(RunEvents.MAX_METRICS_BYTES + 1); // sparse: nothing written to disk
+        }
+        assertTrue(RunEvents.now(dir).isEmpty());
+        Path real = Files.writeString(models.resolve("elsewhere.json"), metrics.toJson());
+        Files.delete(dir.resolve("metrics.json"));
+        Files.createSymbolicLink(dir.resolve("metrics.json"), real);
+        assertTrue(RunEvents.now(dir).isEmpty());
     }
 
     /** A sweep with a status file is listed as a sweep (its trials still as runs), found by its name only. */

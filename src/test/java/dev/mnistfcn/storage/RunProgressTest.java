@@ -45,6 +45,25 @@ class RunProgressTest {
                 lines.toString());
     }
 
+    /** The server reads these files for its run pages: one far larger than a run writes, or a link, is not read. */
+    @Test
+    void anOversizedOrLinkedProgressFileIsNotRead() throws Exception {
+        RunProgress.start(run, started(RunProgress.pid(), Instant.now()), List.of(epoch(1)));
+        Path file = run.resolve(RunProgress.FILE);
+        Path elsewhere = Files.createDirectory(run.resolve("elsewhere")).resolve("progress.jsonl");
+        Files.copy(file, elsewhere);
+        try (var f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(RunProgress.MAX_BYTES + 1); // sparse: no disk written; valid lines first, then zeros
+        }
+        assertTrue(RunProgress.read(run).isEmpty(), "too large to be a run's");
+        Files.delete(file);
+        Files.createSymbolicLink(file, elsewhere);
+        assertTrue(RunProgress.read(run).isEmpty(), "a link");
+        Files.delete(file);
+        Files.copy(elsewhere, file);
+        assertEquals(1, RunProgress.read(run).orElseThrow().epoch(), "the same lines as a plain file");
+    }
+
     @Test
     void aRunWhoseProcessIsGoneWasInterrupted() throws Exception {
         Process gone = new ProcessBuilder("sleep", "30").start();
