@@ -105,7 +105,7 @@ public final class NativeSettings {
      * The child JVM's option for transparent huge pages on its heap (the training set's listing for layer 0, 66 MB of
      * Java arrays, and the rest), where the kernel hands them out on request; empty elsewhere. Measured with {@link
      * #childEnvironment}'s, quiet, two-layer child JVM started directly, 3 interleaved rounds: MNIST read and listed
-     * 1.60-1.85 s after the JVM's start against 2.93-3.77 without either, epoch 1 begun 0.8-1.1 s earlier.
+     * 1.60-1.85 s after the JVM's start against 2.93-3.77 without either, epoch 1 over 0.75-2.05 s earlier.
      */
     static List<String> hugePageOptions() {
         return hugePages() ? List.of("-XX:+UseTransparentHugePages") : List.of();

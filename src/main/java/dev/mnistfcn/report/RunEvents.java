@@ -25,7 +25,7 @@ import java.util.Optional;
  * milliseconds; the run's own process only ever writes its progress file.
  */
 public final class RunEvents implements LiveEvents {
-    /** A run's metrics.json is a few kB plus about 200 bytes an epoch (RunProgress's limit, for the same 200,000). */
+    /** A run's metrics.json is a few kB plus about 200 bytes an epoch: RunProgress's limit does for it too. */
     static final long MAX_METRICS_BYTES = 64L << 20;
     private static final ObjectWriter LINE = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
 
@@ -59,7 +59,7 @@ public final class RunEvents implements LiveEvents {
     private static Optional<RunProgress.Snapshot> finishedFromMetrics(Path runDir) {
         try {
             Path file = new RunFolder(runDir).metrics();
-            // As RunProgress.read: the server's pages load no file far larger than a run writes, nor one through a link.
+            // As RunProgress.read: the server's pages load no file far larger than a run writes, nor through a link.
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > MAX_METRICS_BYTES) {
                 return Optional.empty();
             }

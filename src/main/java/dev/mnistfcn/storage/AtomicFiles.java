@@ -47,7 +47,8 @@ public final class AtomicFiles {
             // Buffered: a zip's deflater hands on 512 bytes at a time, one system call each without this (5,000 for
             // a two-layer zip): a save took 22 ms with them, 8.7 without (SaveCost, quiet).
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                 OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
+                 OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch),
+                         1 << 16)) {
                 // Some writers (ModelSerializer's ZipOutputStream) close the stream they are given; keep the
                 // channel open until it has been fsynced.
                 writer.write(new java.io.FilterOutputStream(out) {

@@ -86,7 +86,8 @@ public final class ModelFiles {
         }
     }
 
-    private static final VarHandle BIG_ENDIAN_INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle BIG_ENDIAN_INTS =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     /**
      * The bytes {@code Nd4j.write(arr, out)} writes (DL4J reads them back with {@code Nd4j.read}), a float array's

@@ -122,7 +122,9 @@ public final class RunProgress {
         Path f = runDir.resolve(FILE);
         try {
             // Not through a link (as the writer never makes one), and not past the size a run writes.
-            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || Files.size(f) > MAX_BYTES) return Optional.empty();
+            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || Files.size(f) > MAX_BYTES) {
+                return Optional.empty();
+            }
             Started started = null;
             Finished finished = null;
             List<EpochStats> epochs = new ArrayList<>();

@@ -311,7 +311,8 @@ class ModelFilesTest {
         var state = net.getUpdater().getStateViewArray();
         var odd = org.nd4j.linalg.factory.Nd4j.create(new float[]{Float.NaN, Float.intBitsToFloat(0x7fc00001), -0f,
                 Float.MIN_VALUE, Float.NEGATIVE_INFINITY, 1.5f}, new long[]{2, 3}, 'f');
-        for (var array : java.util.List.of(net.params(), state, state.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(3, 9000)), odd)) {
+        var view = state.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(3, 9000));
+        for (var array : java.util.List.of(net.params(), state, view, odd)) {
             var expected = new ByteArrayOutputStream();
             var dataOut = new java.io.DataOutputStream(expected);
             org.nd4j.linalg.factory.Nd4j.write(array, dataOut);
