@@ -18,7 +18,8 @@ final class FieldBlur {
     private FieldBlur() {
     }
 
-    static void pass(float[] src, int s, float[] dst, int d, int rows, int rowStride, int cols, float[] kernel, int step) {
+    static void pass(float[] src, int s, float[] dst, int d, int rows, int rowStride, int cols, float[] kernel,
+                     int step) {
         if (VECTOR && Vectorised.pass(src, s, dst, d, rows, rowStride, cols, kernel, step)) return;
         for (int y = 0; y < rows; y++) {
             for (int i = y * rowStride; i < y * rowStride + cols; i++) {

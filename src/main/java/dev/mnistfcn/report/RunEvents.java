@@ -11,8 +11,6 @@ import dev.mnistfcn.storage.RunProgress;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,10 +57,7 @@ public final class RunEvents implements LiveEvents {
     private static Optional<RunProgress.Snapshot> finishedFromMetrics(Path runDir) {
         try {
             Path file = new RunFolder(runDir).metrics();
-            // As RunProgress.read: the server's pages load no file far larger than a run writes, nor through a link.
-            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > MAX_METRICS_BYTES) {
-                return Optional.empty();
-            }
+            if (!RunFolder.isRunsOwn(file, MAX_METRICS_BYTES)) return Optional.empty();
             RunMetrics m = RunMetrics.read(file);
             var started = new RunProgress.Started(m.name(), m.architecture(), m.config().training().epochs(),
                     m.config().training().batchSize(), m.engine(), TrainingSettings.optimiser(m.config()), 0, "", null);

@@ -6,6 +6,7 @@ import dev.mnistfcn.report.LiveEvents;
 import dev.mnistfcn.report.RunEvents;
 import dev.mnistfcn.report.RunsOverview;
 import dev.mnistfcn.report.SweepEvents;
+import dev.mnistfcn.storage.RunFolder;
 import dev.mnistfcn.storage.SweepProgress;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
@@ -17,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -105,7 +105,7 @@ final class RunsRoutes {
         }
         Path file = dir.resolve("report.html");
         try {
-            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > MAX_REPORT_BYTES) {
+            if (!RunFolder.isRunsOwn(file, MAX_REPORT_BYTES)) {
                 throw new HttpProblem(404, "No report at " + name + "/report.html in " + outputDir + ".");
             }
             // Its own origin: a report file someone put in the folder cannot use this page's API.

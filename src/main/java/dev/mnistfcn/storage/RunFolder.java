@@ -7,6 +7,7 @@ import dev.mnistfcn.config.RunName;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
@@ -77,6 +78,14 @@ public record RunFolder(Path dir) {
     }
 
     /** The earlier run's files after {@link #moveEarlierRunAside}. */
+    /**
+     * Whether {@code file} can be one a run wrote, for readers that must load nothing else (the server's run pages):
+     * a regular file, not reached through a link (a run never makes one), of at most {@code maxBytes}.
+     */
+    public static boolean isRunsOwn(Path file, long maxBytes) throws IOException {
+        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) <= maxBytes;
+    }
+
     public Path previous() {
         return dir.resolve(PREVIOUS);
     }

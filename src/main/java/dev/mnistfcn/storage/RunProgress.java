@@ -11,7 +11,6 @@ import dev.mnistfcn.eval.EpochStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -121,10 +120,7 @@ public final class RunProgress {
     public static Optional<Snapshot> read(Path runDir) {
         Path f = runDir.resolve(FILE);
         try {
-            // Not through a link (as the writer never makes one), and not past the size a run writes.
-            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || Files.size(f) > MAX_BYTES) {
-                return Optional.empty();
-            }
+            if (!RunFolder.isRunsOwn(f, MAX_BYTES)) return Optional.empty();
             Started started = null;
             Finished finished = null;
             List<EpochStats> epochs = new ArrayList<>();
