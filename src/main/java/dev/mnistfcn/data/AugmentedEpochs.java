@@ -17,8 +17,9 @@ import java.util.function.Consumer;
 /**
  * The training set as each epoch sees it under {@code data.augment}: every image distorted ({@link Distortion}),
  * the labels and row numbers unchanged. While the loop trains epoch e, a producer thread distorts epoch e + 1
- * into the other of two buffers, so that the distortions cost the loop only what the producer takes from the
- * training step's cores.
+ * into the other of two buffers, on a core the training step leaves to it ({@code TrainingStep.onSpareCore}), so
+ * that the distortions cost the loop only what that core would have added to training. The first epoch, which
+ * nothing trains beside, is made on two threads: the producer and the loop's own.
  *
  * <p>Why whole epochs rather than batch by batch: the fused engine lists the training set's non-zero pixels once
  * per data set, at its first batch (its sparse first layer), so an epoch must be complete before it starts; and
@@ -32,6 +33,7 @@ public final class AugmentedEpochs implements AutoCloseable {
     private final int lastEpoch;
     private final int side;
     private final Consumer<DataSet> whenMade;
+    private final Consumer<Runnable> onSpareCore;
     private final INDArray[] buffers = new INDArray[2];
     private final ExecutorService producer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "augment");
@@ -43,15 +45,19 @@ public final class AugmentedEpochs implements AutoCloseable {
 
     /** Distorts {@code train}'s images (square, row-major) for epochs up to {@code lastEpoch}. */
     public AugmentedEpochs(DataSet train, AugmentSpec spec, long seed, int lastEpoch) {
-        this(train, spec, seed, lastEpoch, made -> { });
+        this(train, spec, seed, lastEpoch, made -> { }, Runnable::run);
     }
 
     /**
-     * The same, and {@code whenMade} called on the producer thread with each epoch's set once it is complete, before
-     * the loop gets it: work the training step would otherwise do at the epoch's first batch (TrainingStep.prepare).
+     * The same, with {@code whenMade} called on the producer thread with each epoch's set once it is complete, before
+     * the loop gets it: work the training step would otherwise do at the epoch's first batch (TrainingStep.prepare);
+     * and each epoch made while another trains, with {@code whenMade}, run through {@code onSpareCore}: the training
+     * step's {@code onSpareCore}, which gives it a core of its own.
      */
-    public AugmentedEpochs(DataSet train, AugmentSpec spec, long seed, int lastEpoch, Consumer<DataSet> whenMade) {
+    public AugmentedEpochs(DataSet train, AugmentSpec spec, long seed, int lastEpoch, Consumer<DataSet> whenMade,
+                           Consumer<Runnable> onSpareCore) {
         this.whenMade = whenMade;
+        this.onSpareCore = onSpareCore;
         this.train = train;
         this.spec = spec;
         this.seed = seed;
@@ -67,19 +73,14 @@ public final class AugmentedEpochs implements AutoCloseable {
      * epoch's production started. The set returned stays valid until the call for {@code epoch + 1} returns.
      */
     public DataSet epoch(int epoch) {
-        Future<DataSet> ready = nextEpoch == epoch ? next : producer.submit(() -> produce(epoch));
-        DataSet data;
-        try {
-            data = ready.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while distorting epoch " + epoch, e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("distorting epoch " + epoch + " failed", e.getCause());
-        }
+        DataSet data = nextEpoch == epoch ? await(next, epoch) : madeOnBothThreads(epoch);
         if (epoch < lastEpoch) {
             nextEpoch = epoch + 1;
-            next = producer.submit(() -> produce(epoch + 1));
+            next = producer.submit(() -> {
+                DataSet[] made = new DataSet[1];
+                onSpareCore.accept(() -> made[0] = made(distort(epoch + 1, 0, train.numExamples())));
+                return made[0];
+            });
         } else {
             next = null;
             nextEpoch = -1;
@@ -87,14 +88,40 @@ public final class AugmentedEpochs implements AutoCloseable {
         return data;
     }
 
-    /** Epoch {@code epoch}'s images into buffer {@code epoch % 2}, the one the loop is not training on. */
-    private DataSet produce(int epoch) {
-        int n = train.numExamples();
-        int pixels = side * side;
-        INDArray out = buffers[epoch % 2];
-        if (out == null) out = buffers[epoch % 2] = Nd4j.create(DataType.FLOAT, n, pixels);
-        distort(floats(train.getFeatures()), floats(out), 0, n, new Distortion(spec, side), seed, epoch);
-        DataSet made = new DataSet(out, train.getLabels());
+    /** An epoch the loop would only wait for (the first, or after a jump): half of it made here, half by the producer. */
+    private DataSet madeOnBothThreads(int epoch) {
+        int half = train.numExamples() / 2;
+        Future<INDArray> firstHalf = producer.submit(() -> distort(epoch, 0, half));
+        distort(epoch, half, train.numExamples());
+        return made(await(firstHalf, epoch));
+    }
+
+    private <T> T await(Future<T> work, int epoch) {
+        try {
+            return work.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while distorting epoch " + epoch, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("distorting epoch " + epoch + " failed", e.getCause());
+        }
+    }
+
+    /** Rows {@code from..to} of epoch {@code epoch}'s images into buffer {@code epoch % 2}, the one not trained on. */
+    private INDArray distort(int epoch, int from, int to) {
+        INDArray out = buffer(epoch % 2);
+        distort(floats(train.getFeatures()), floats(out), from, to, new Distortion(spec, side), seed, epoch);
+        return out;
+    }
+
+    private synchronized INDArray buffer(int b) {
+        if (buffers[b] == null) buffers[b] = Nd4j.create(DataType.FLOAT, train.numExamples(), side * side);
+        return buffers[b];
+    }
+
+    /** The data set of a complete epoch's images, handed to {@code whenMade} first. */
+    private DataSet made(INDArray images) {
+        DataSet made = new DataSet(images, train.getLabels());
         whenMade.accept(made);
         return made;
     }

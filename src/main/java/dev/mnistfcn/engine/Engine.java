@@ -95,6 +95,11 @@ public enum Engine {
             }
 
             @Override
+            public void onSpareCore(Runnable work) {
+                FusedDenseNetwork.onSpareCore(work);
+            }
+
+            @Override
             public void endEpoch() {
                 fused.writeBack();
                 net.incrementEpochCount();

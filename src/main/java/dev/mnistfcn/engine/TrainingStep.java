@@ -26,6 +26,15 @@ public interface TrainingStep {
     default void prepare(DataSet data, int batchSize) {
     }
 
+    /**
+     * Runs {@code work} on the calling thread, one other than the training thread, with this engine's training kept
+     * to one core while it runs, so that the two do not take turns on every core: the next augmented epoch's images.
+     * The training's numbers stay the same. By default {@code work} just runs (DL4J's engine).
+     */
+    default void onSpareCore(Runnable work) {
+        work.run();
+    }
+
     /** Class probabilities with the parameters as they are now, from the same engine. */
     Predictor predictor();
 }

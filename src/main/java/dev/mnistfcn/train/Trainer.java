@@ -36,7 +36,7 @@ public final class Trainer {
         for (TrainingListener l : listeners) l.trainingStarted(plan);
         try (AugmentedEpochs distorted = plan.augment() == null ? null
                 : new AugmentedEpochs(plan.train(), plan.augment(), plan.seed(), plan.epochs(),
-                        made -> step.prepare(made, plan.batchSize()))) {
+                        made -> step.prepare(made, plan.batchSize()), step::onSpareCore)) {
             for (int epoch = history.size() + 1; epoch <= plan.epochs() && !stopRequested(); epoch++) {
                 // The wait for a distorted epoch counts in its training time: what augmentation costs the loop.
                 long t0 = System.nanoTime();

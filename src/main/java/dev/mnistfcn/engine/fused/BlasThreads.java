@@ -1,6 +1,17 @@
 package dev.mnistfcn.engine.fused;
 
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
 /**
  * OpenBLAS threads for the next GEMMs, measured on the 2-core reference machine: one for batch 50, where a
@@ -25,9 +36,12 @@ final class BlasThreads {
      */
     static final long PARALLEL_PRODUCT = 32L << 20;
 
-    private static final Object LOCK = new Object(); // guards the two fields below
+    private static final Object LOCK = new Object(); // guards the fields below
     private static int blasThreads = -1;
+    private static int wanted = -1;       // what the last useFor asked for
     private static int inferenceInFlight; // calls, over all networks, between their first and last inference GEMM
+    /** Per GEMM shape, whether one thread gives the bits that more threads give ({@link #beforeGemm}). */
+    private static final Map<Shape, Boolean> SAME_ON_ONE_THREAD = new HashMap<>();
 
     private BlasThreads() {
     }
@@ -36,10 +50,78 @@ final class BlasThreads {
     static void useFor(int rows) {
         int threads = rows >= PARALLEL_ROWS ? Runtime.getRuntime().availableProcessors() : 1;
         synchronized (LOCK) {
-            if (threads != blasThreads && inferenceInFlight <= 1) {
-                Nd4j.factory().blas().setMaxThreads(threads);
-                blasThreads = threads;
+            wanted = threads;
+            set(threads);
+        }
+    }
+
+    /**
+     * Just before an m×n×k GEMM ({@code cblas_sgemm}'s row-major arguments): one thread instead of those {@link
+     * #useFor} set while other work has a core of its own ({@link SpareCore}), but only for a shape where one thread
+     * gives the same bits, so that the training's numbers never depend on when that work runs. Whether it does is
+     * found once per shape, on random operands. Why ask: OpenBLAS's SkylakeX kernels gave the same bits for all of
+     * best-mlp's GEMMs, its Haswell kernels (the AVX2 machines') not for all of them.
+     */
+    static void beforeGemm(int m, int n, int k, boolean transA, boolean transB, int lda, int ldb) {
+        synchronized (LOCK) {
+            int threads = wanted;
+            if (threads > 1 && SpareCore.taken()) {
+                Shape shape = new Shape(m, n, k, transA, transB, lda, ldb);
+                Boolean same = SAME_ON_ONE_THREAD.get(shape);
+                if (same == null) SAME_ON_ONE_THREAD.put(shape, same = shape.sameBitsOnOneThreadAs(threads));
+                if (same) threads = 1;
             }
+            set(threads);
+        }
+    }
+
+    /**
+     * Whether some GEMM shape seen while other work had the spare core kept all of OpenBLAS's threads (one thread
+     * gave other bits): the training then still needs both cores, and {@link SpareCore} gives up the rest of its plan.
+     */
+    static boolean someShapeKeepsAllThreads() {
+        synchronized (LOCK) {
+            return SAME_ON_ONE_THREAD.containsValue(false);
+        }
+    }
+
+    private static void set(int threads) {
+        if (threads >= 1 && threads != blasThreads && inferenceInFlight <= 1) {
+            Nd4j.factory().blas().setMaxThreads(threads);
+            blasThreads = threads;
+        }
+    }
+
+    /** A row-major {@code cblas_sgemm} call's shape: C (m×n) = op(A)·op(B), leading dimensions lda and ldb. */
+    private record Shape(int m, int n, int k, boolean transA, boolean transB, int lda, int ldb) {
+        /** Random operands of this shape multiplied on one thread and on {@code threads}: the same bits? */
+        boolean sameBitsOnOneThreadAs(int threads) {
+            try (FloatPointer a = random((long) (transA ? k : m) * lda, 1);
+                 FloatPointer b = random((long) (transB ? n : k) * ldb, 2);
+                 FloatPointer one = new FloatPointer((long) m * n);
+                 FloatPointer more = new FloatPointer((long) m * n)) {
+                multiply(a, b, one, 1);
+                multiply(a, b, more, threads);
+                blasThreads = threads;
+                float[] x = new float[m * n];
+                float[] y = new float[m * n];
+                one.get(x);
+                more.get(y);
+                return Arrays.equals(x, y); // bit for bit, -0 and NaN included
+            }
+        }
+
+        private void multiply(FloatPointer a, FloatPointer b, FloatPointer c, int threads) {
+            Nd4j.factory().blas().setMaxThreads(threads);
+            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    m, n, k, 1f, a, lda, b, ldb, 0f, c, n);
+        }
+
+        private static FloatPointer random(long length, long seed) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            float[] values = new float[Math.toIntExact(length)];
+            for (int i = 0; i < values.length; i++) values[i] = (float) (rng.nextDouble() * 2 - 1);
+            return new FloatPointer(values);
         }
     }
 

@@ -111,6 +111,14 @@ public final class FusedDenseNetwork {
     }
 
     /**
+     * Runs {@code work} on the calling thread with every fused network's training on one core meanwhile, leaving the
+     * other to {@code work} ({@link SpareCore}).
+     */
+    public static void onSpareCore(Runnable work) {
+        SpareCore.run(work);
+    }
+
+    /**
      * Trains on {@code rows} of {@code data} (one mini-batch) and returns what {@code net.score()} would
      * report after {@code fit}: the batch's mean cross-entropy (with dropout, as DL4J's training pass has it)
      * plus the L2 and weight-decay terms. The learning rate is the updater's at the network's iteration and epoch

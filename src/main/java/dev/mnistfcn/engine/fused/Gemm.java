@@ -55,6 +55,7 @@ final class Gemm {
         int k = ta ? a.rows() : a.columns();
         boolean storedTa = ta ^ !a.rowMajor();
         boolean storedTb = tb ^ !b.rowMajor();
+        BlasThreads.beforeGemm(m, n, k, storedTa, storedTb, a.stride(), b.stride());
         cblas_sgemm(CblasRowMajor, storedTa ? CblasTrans : CblasNoTrans, storedTb ? CblasTrans : CblasNoTrans,
                 m, n, k, 1f, a.pointer(), a.stride(), b.pointer(), b.stride(), 0f, c.pointer(), n);
     }

@@ -121,9 +121,12 @@ final class RowWorkers {
         }
     }
 
-    /** Locks the helpers for this caller (false if another caller has them, or this one has them in the background). */
+    /**
+     * Locks the helpers for this caller (false if another caller has them, or this one has them in the background, or
+     * other work has the second core: {@link SpareCore}).
+     */
     private boolean takeHelpers() {
-        if (busy.isHeldByCurrentThread() || !busy.tryLock()) return false;
+        if (SpareCore.rowsOnOneCore() || busy.isHeldByCurrentThread() || !busy.tryLock()) return false;
         if (helpers == null) {
             helpers = new Helper[threads - 1];
             for (int h = 0; h < helpers.length; h++) helpers[h] = new Helper(h + 1);

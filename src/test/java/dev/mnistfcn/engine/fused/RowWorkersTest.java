@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,50 @@ class RowWorkersTest {
         var runs = new AtomicIntegerArray(tasks);
         workers.run(tasks, runs::incrementAndGet);
         for (int t = 0; t < tasks; t++) assertEquals(1, runs.get(t));
+    }
+
+    /**
+     * While other work has the spare core, the caller runs every task itself; unless some GEMM shape keeps all of
+     * OpenBLAS's threads (one thread gave it other bits: Haswell kernels), when the helpers stay in use.
+     */
+    @Test
+    void whileOtherWorkHasTheSpareCoreTheCallerRunsEveryTaskItselfAndAfterwardsTheHelpersAgain() throws InterruptedException {
+        int tasks = workers.threads();
+        if (tasks < 2) return;
+        var inside = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        Thread other = new Thread(() -> SpareCore.run(() -> { // the next epoch's images, say
+            inside.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        other.start();
+        assertTrue(inside.await(10, TimeUnit.SECONDS));
+        var threads = ConcurrentHashMap.<Thread>newKeySet();
+        var background = ConcurrentHashMap.<Thread>newKeySet();
+        boolean blasStaysParallel = BlasThreads.someShapeKeepsAllThreads();
+        try {
+            assertTrue(SpareCore.taken());
+            assertEquals(!blasStaysParallel, SpareCore.rowsOnOneCore());
+            workers.run(tasks, t -> threads.add(Thread.currentThread()));
+            workers.inBackground(() -> background.add(Thread.currentThread())).join();
+        } finally {
+            release.countDown();
+            other.join(10_000);
+        }
+        if (blasStaysParallel) {
+            assertEquals(tasks, threads.size(), "the helpers, as the GEMMs keep both cores");
+        } else {
+            assertEquals(Set.of(Thread.currentThread()), threads, "every task on the caller's thread");
+            assertEquals(Set.of(Thread.currentThread()), background, "the background task too, before inBackground returned");
+        }
+        assertFalse(SpareCore.taken());
+        threads.clear();
+        workers.run(tasks, t -> threads.add(Thread.currentThread()));
+        assertEquals(tasks, threads.size(), "the helpers once the core is back");
     }
 
     @Test
