@@ -55,14 +55,7 @@ class RowWorkersTest {
         if (tasks < 2) return;
         var inside = new CountDownLatch(1);
         var release = new CountDownLatch(1);
-        Thread other = new Thread(() -> SpareCore.run(() -> { // the next epoch's images, say
-            inside.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-        }));
+        Thread other = new Thread(() -> SpareCore.run(() -> holdUntil(inside, release))); // the next epoch's images, say
         other.start();
         assertTrue(inside.await(10, TimeUnit.SECONDS));
         var threads = ConcurrentHashMap.<Thread>newKeySet();
@@ -96,13 +89,7 @@ class RowWorkersTest {
         var inside = new CountDownLatch(1);
         var release = new CountDownLatch(1);
         Thread first = new Thread(() -> workers.run(tasks, t -> {
-            if (t != 0) return;
-            inside.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
+            if (t == 0) holdUntil(inside, release);
         }));
         first.start();
         assertTrue(inside.await(10, TimeUnit.SECONDS));
@@ -154,5 +141,15 @@ class RowWorkersTest {
         var runs = new AtomicIntegerArray(workers.threads());
         workers.run(workers.threads(), runs::incrementAndGet);
         for (int t = 0; t < workers.threads(); t++) assertEquals(1, runs.get(t));
+    }
+
+    /** Counts {@code inside} down, then waits for {@code release}: a task that holds what it has until told. */
+    private static void holdUntil(CountDownLatch inside, CountDownLatch release) {
+        inside.countDown();
+        try {
+            release.await();
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
