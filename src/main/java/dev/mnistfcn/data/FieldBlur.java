@@ -34,19 +34,36 @@ final class FieldBlur {
     private static final class Vectorised {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-        /** The whole pass, or false (nothing done) where a row is narrower than a vector. */
+        /**
+         * The whole pass, or false (nothing done) where a row is narrower than a vector. Two rows and two vectors of
+         * each at a time: four sums in flight, where one alone waited on each add's latency (each output's own sum
+         * still adds its taps in the same order).
+         */
         static boolean pass(float[] src, int s, float[] dst, int d, int rows, int rowStride, int cols, float[] kernel,
                             int step) {
             int lanes = S.length();
             if (cols < lanes) return false;
-            for (int y = 0; y < rows; y++) {
-                for (int x = 0; x < cols; x += lanes) {
-                    int i = y * rowStride + Math.min(x, cols - lanes);
-                    FloatVector sum = FloatVector.zero(S);
+            int vectors = (cols + lanes - 1) / lanes; // the last one ends at the row's last column
+            for (int y = 0; y < rows; y += 2) {
+                int y1 = Math.min(y + 1, rows - 1); // an odd last row is computed twice, the same values
+                for (int v = 0; v < vectors; v += 2) {
+                    int xa = Math.min(v * lanes, cols - lanes);
+                    int xb = Math.min((v + 1) * lanes, cols - lanes);
+                    int a0 = y * rowStride + xa, b0 = y * rowStride + xb;
+                    int a1 = y1 * rowStride + xa, b1 = y1 * rowStride + xb;
+                    FloatVector sa0 = FloatVector.zero(S), sb0 = sa0, sa1 = sa0, sb1 = sa0;
                     for (int t = 0; t < kernel.length; t++) {
-                        sum = sum.add(FloatVector.fromArray(S, src, s + i + t * step).mul(kernel[t]));
+                        float k = kernel[t];
+                        int o = s + t * step;
+                        sa0 = sa0.add(FloatVector.fromArray(S, src, o + a0).mul(k));
+                        sb0 = sb0.add(FloatVector.fromArray(S, src, o + b0).mul(k));
+                        sa1 = sa1.add(FloatVector.fromArray(S, src, o + a1).mul(k));
+                        sb1 = sb1.add(FloatVector.fromArray(S, src, o + b1).mul(k));
                     }
-                    sum.intoArray(dst, d + i);
+                    sa0.intoArray(dst, d + a0);
+                    sb0.intoArray(dst, d + b0);
+                    sa1.intoArray(dst, d + a1);
+                    sb1.intoArray(dst, d + b1);
                 }
             }
             return true;

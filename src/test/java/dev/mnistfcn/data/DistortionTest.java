@@ -87,20 +87,25 @@ class DistortionTest {
         assertEquals(1, sum, 1e-6);
         assertEquals(k[12] / k[16], Math.exp(16 / 32.0), 1e-4, "exp(-t²/2σ²) at t = 4");
         Random r = new Random(5);
-        int rows = 5, rowStride = 40, cols = 28, step = 7; // rows wider than one vector, narrower than two
-        float[] src = new float[rows * rowStride + 24 * step + 1];
-        for (int i = 0; i < src.length; i++) src[i] = r.nextFloat() - 0.5f;
-        float[] dst = new float[rows * rowStride + 3];
-        java.util.Arrays.fill(dst, Float.NaN);
-        FieldBlur.pass(src, 1, dst, 3, rows, rowStride, cols, k, step);
-        for (int i = 0; i < rows * rowStride; i++) {
-            if (i % rowStride >= cols) {
-                assertTrue(Float.isNaN(dst[3 + i]), "output " + i + " is past its row's columns: never written");
-                continue;
+        // 28 columns: wider than one vector, narrower than two (AVX-512); 40: an odd number of vectors on either;
+        // 5 rows: an odd last row.
+        for (int cols : new int[]{28, 40}) {
+            int rows = 5, rowStride = cols + 12, step = 7;
+            float[] src = new float[rows * rowStride + 24 * step + 1];
+            for (int i = 0; i < src.length; i++) src[i] = r.nextFloat() - 0.5f;
+            float[] dst = new float[rows * rowStride + 3];
+            java.util.Arrays.fill(dst, Float.NaN);
+            FieldBlur.pass(src, 1, dst, 3, rows, rowStride, cols, k, step);
+            for (int i = 0; i < rows * rowStride; i++) {
+                if (i % rowStride >= cols) {
+                    assertTrue(Float.isNaN(dst[3 + i]), "output " + i + " is past its row's columns: never written");
+                    continue;
+                }
+                float expected = 0f;
+                for (int t = 0; t < k.length; t++) expected += k[t] * src[1 + i + t * step]; // the same order of sums
+                assertEquals(expected, dst[3 + i], 0f, cols + " columns, output " + i
+                        + (FieldBlur.VECTOR ? " (Vector API)" : ""));
             }
-            float expected = 0f;
-            for (int t = 0; t < k.length; t++) expected += k[t] * src[1 + i + t * step]; // the same order of sums
-            assertEquals(expected, dst[3 + i], 0f, "output " + i + (FieldBlur.VECTOR ? " (Vector API)" : ""));
         }
     }
 
