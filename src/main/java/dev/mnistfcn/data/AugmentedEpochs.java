@@ -18,8 +18,7 @@ import java.util.function.Consumer;
  * The training set as each epoch sees it under {@code data.augment}: every image distorted ({@link Distortion}),
  * the labels and row numbers unchanged. While the loop trains epoch e, a producer thread distorts epoch e + 1
  * into the other of two buffers, on a core the training step leaves to it ({@code TrainingStep.onSpareCore}), so
- * that the distortions cost the loop only what that core would have added to training. The first epoch, which
- * nothing trains beside, is made on two threads: the producer and the loop's own.
+ * that the distortions cost the loop only what that core would have added to training.
  *
  * <p>Why whole epochs rather than batch by batch: the fused engine lists the training set's non-zero pixels once
  * per data set, at its first batch (its sparse first layer), so an epoch must be complete before it starts; and
@@ -73,27 +72,24 @@ public final class AugmentedEpochs implements AutoCloseable {
      * epoch's production started. The set returned stays valid until the call for {@code epoch + 1} returns.
      */
     public DataSet epoch(int epoch) {
-        DataSet data = nextEpoch == epoch ? await(next, epoch) : madeOnBothThreads(epoch);
+        Future<DataSet> ready = nextEpoch == epoch ? next : produce(epoch);
         if (epoch < lastEpoch) {
             nextEpoch = epoch + 1;
-            next = producer.submit(() -> {
-                DataSet[] made = new DataSet[1];
-                onSpareCore.accept(() -> made[0] = made(distort(epoch + 1, 0, train.numExamples())));
-                return made[0];
-            });
+            next = produce(epoch + 1);
         } else {
             next = null;
             nextEpoch = -1;
         }
-        return data;
+        return await(ready, epoch);
     }
 
-    /** An epoch the loop would only wait for (the first, or after a jump): half of it made here, half by the producer. */
-    private DataSet madeOnBothThreads(int epoch) {
-        int half = train.numExamples() / 2;
-        Future<INDArray> firstHalf = producer.submit(() -> distort(epoch, 0, half));
-        distort(epoch, half, train.numExamples());
-        return made(await(firstHalf, epoch));
+    /** Epoch {@code epoch}'s images made on the producer thread, on the core the training step leaves to it. */
+    private Future<DataSet> produce(int epoch) {
+        return producer.submit(() -> {
+            DataSet[] made = new DataSet[1];
+            onSpareCore.accept(() -> made[0] = made(distort(epoch)));
+            return made[0];
+        });
     }
 
     private <T> T await(Future<T> work, int epoch) {
@@ -107,16 +103,13 @@ public final class AugmentedEpochs implements AutoCloseable {
         }
     }
 
-    /** Rows {@code from..to} of epoch {@code epoch}'s images into buffer {@code epoch % 2}, the one not trained on. */
-    private INDArray distort(int epoch, int from, int to) {
-        INDArray out = buffer(epoch % 2);
-        distort(floats(train.getFeatures()), floats(out), from, to, new Distortion(spec, side), seed, epoch);
+    /** Epoch {@code epoch}'s images into buffer {@code epoch % 2}, the one the loop is not training on. */
+    private INDArray distort(int epoch) {
+        int n = train.numExamples();
+        INDArray out = buffers[epoch % 2];
+        if (out == null) out = buffers[epoch % 2] = Nd4j.create(DataType.FLOAT, n, side * side);
+        distort(floats(train.getFeatures()), floats(out), 0, n, new Distortion(spec, side), seed, epoch);
         return out;
-    }
-
-    private synchronized INDArray buffer(int b) {
-        if (buffers[b] == null) buffers[b] = Nd4j.create(DataType.FLOAT, train.numExamples(), side * side);
-        return buffers[b];
     }
 
     /** The data set of a complete epoch's images, handed to {@code whenMade} first. */

@@ -21,9 +21,11 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
  * ({@code NativeSettings}).
  *
  * <p>OpenBLAS's thread count is one global setting, so it changes only while no other inference call is inside
- * its GEMMs: a concurrent caller keeps the count it finds (the numbers are the same either way, only the speed
- * differs) rather than switch it under a {@code cblas_sgemm} in flight or wait for a lock. Concurrent callers
- * are the parallelism then (a server's requests).
+ * its GEMMs: a concurrent caller keeps the count it finds rather than switch it under a {@code cblas_sgemm} in
+ * flight or wait for a lock. Concurrent callers are the parallelism then (a server's requests). With OpenBLAS's
+ * SkylakeX kernels the numbers are the same either way; with its Haswell kernels such a caller's probabilities can
+ * differ in the last bit from a lone call's (found while writing {@link #beforeGemm}; a request of fewer than
+ * {@value #PARALLEL_ROWS} pictures is on one thread either way).
  */
 final class BlasThreads {
     private static final int PARALLEL_ROWS = 100;
