@@ -67,7 +67,7 @@ final class BlasThreads {
     static void beforeGemm(int m, int n, int k, boolean transA, boolean transB, int lda, int ldb) {
         synchronized (LOCK) {
             int threads = wanted;
-            if (threads > 1 && SpareCore.taken()) {
+            if (threads > 1 && SpareCore.taken() && inferenceInFlight <= 1) { // no other call inside its GEMMs
                 Shape shape = new Shape(m, n, k, transA, transB, lda, ldb);
                 Boolean same = SAME_ON_ONE_THREAD.get(shape);
                 if (same == null) SAME_ON_ONE_THREAD.put(shape, same = shape.sameBitsOnOneThreadAs(threads));
