@@ -40,7 +40,7 @@ final class BlasThreads {
 
     private static final Object LOCK = new Object(); // guards the fields below
     private static int blasThreads = -1;
-    private static int wanted = -1;       // what the last useFor asked for
+    private static int wanted = -1;       // the count the last useFor set (beforeGemm returns to it)
     private static int inferenceInFlight; // calls, over all networks, between their first and last inference GEMM
     /** Per GEMM shape, whether one thread gives the bits that more threads give ({@link #beforeGemm}). */
     private static final Map<Shape, Boolean> SAME_ON_ONE_THREAD = new HashMap<>();
@@ -52,6 +52,9 @@ final class BlasThreads {
     static void useFor(int rows) {
         int threads = rows >= PARALLEL_ROWS ? Runtime.getRuntime().availableProcessors() : 1;
         synchronized (LOCK) {
+            // Refused while another call is in its GEMMs, as before: that call's GEMMs go on at the count it found,
+            // and beforeGemm must not switch them to this caller's count later.
+            if (inferenceInFlight > 1) return;
             wanted = threads;
             set(threads);
         }
