@@ -6,6 +6,8 @@ import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.AugmentedEpochs;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.engine.Engine;
+import dev.mnistfcn.engine.ForwardingStep;
+import dev.mnistfcn.engine.TrainingStep;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.eval.Stats;
 import dev.mnistfcn.network.NetworkFactory;
@@ -18,13 +20,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A measurement, not a test: what {@code data.augment} costs an epoch of a config (default config/best-mlp.yaml), in
  * wall-clock training seconds and in CPU seconds of the whole process, which other load on the machine changes far
  * less than wall-clock time (though spinning helper threads keep it near two cores' worth either way). Rounds
  * alternate blocks of plain epochs, epochs on one set of distorted images made before the rounds (what the denser
- * digits alone cost) and augmented epochs (fused engine, the same network trained on), so that drifting load hits all.
+ * digits alone cost), the same with the spare core taken and left idle for as long as the producer holds it (what
+ * training on one core for that long costs) and augmented epochs (fused engine, the same network trained on), so
+ * that drifting load hits all.
  *
  * <p>It runs with the native settings a {@code train} command's JVM has ({@code NativeSettings.environment()}: one
  * OpenMP thread that sleeps when idle, OpenBLAS's SkylakeX kernels on AVX-512) and refuses to run without them: in a
@@ -52,16 +57,26 @@ public final class AugmentCost {
         ExperimentConfig cfg = ConfigLoader.load(file, Map.of("data.train_limit", limit));
         MnistSplits data = MnistSplits.load(cfg.data(), Path.of(cfg.data().dir()));
         var net = NetworkFactory.build(cfg);
-        var step = Engine.FUSED.trainingStep(net);
+        var fused = Engine.FUSED.trainingStep(net);
+        AtomicLong lastHold = new AtomicLong();       // how long the last epoch's images held the spare core, ns
+        List<Double> steadyHolds = new ArrayList<>(); // of those, the ones made while a middle epoch trained, s
+        TrainingStep step = new ForwardingStep(fused) { // the fused step, timing onSpareCore
+            @Override
+            public void onSpareCore(Runnable work) {
+                long start = System.nanoTime();
+                super.onSpareCore(work);
+                lastHold.set(System.nanoTime() - start);
+            }
+        };
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        // The third kind of block trains on one set of distorted images made before the rounds, as plain data: what
-        // the denser distorted digits alone cost (25% of pixels non-zero against 19%), without making any.
+        // The made-ahead blocks train on one set of distorted images made before the rounds, as plain data: what the
+        // denser distorted digits alone cost (25% of pixels non-zero against 19%), without making any.
         DataSet madeAhead;
         try (var once = new AugmentedEpochs(data.train(), cfg.data().augment(), cfg.seed(), 1)) {
             madeAhead = once.epoch(1).copy();
         }
-        String[] kinds = {"plain", "made ahead", "augmented"};
-        List<List<double[]>> rows = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        String[] kinds = {"plain", "made ahead", "one core", "augmented"};
+        List<List<double[]>> rows = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         int done = 0;
         for (int r = 0; r <= rounds; r++) { // round 0 warms up the JIT, unreported
             for (int kind = 0; kind < kinds.length; kind++) {
@@ -74,10 +89,25 @@ public final class AugmentCost {
                         cpuAtEnd.add(new double[]{os.getProcessCpuTime() / 1e9, stats.trainSeconds()});
                     }
                 };
-                var plan = new EpochPlan(kind == 1 ? madeAhead : data.train(), data.validation(),
+                // "one core": the made-ahead digits, with the spare core taken, and left idle, from each epoch's
+                // first batch for as long as the producer held it while a middle epoch trained (median so far): what
+                // training on one core for that long costs, without the producer's own work beside it.
+                double hold = steadyHolds.isEmpty() ? 0 : Stats.median(seconds(steadyHolds));
+                TrainingListener holder = new TrainingListener() {
+                    @Override
+                    public void batchDone(int epoch, int batch, int batches, double meanLoss, double seconds) {
+                        if (batch == 1 && hold > 0) holdSpareCore(fused, hold);
+                    }
+                };
+                var plan = new EpochPlan(kind == 1 || kind == 2 ? madeAhead : data.train(), data.validation(),
                         cfg.training().batchSize(), cfg.seed(), done + 3, padding(done),
-                        kind == 2 ? cfg.data().augment() : null);
-                new Trainer(List.of(clock)).train(step, plan);
+                        kind == 3 ? cfg.data().augment() : null);
+                new Trainer(kind == 2 ? List.of(clock, holder) : List.of(clock)).train(step, plan);
+                if (kind == 3) {
+                    // The block's last epoch was made while its middle one trained, into a buffer used before: the
+                    // steady state of a run (the first two epochs of a block also allocate and touch their buffers).
+                    steadyHolds.add(lastHold.get() / 1e9);
+                }
                 done += 3;
                 double[] row = {cpuAtEnd.get(1)[1], cpuAtEnd.get(1)[0] - cpuAtEnd.get(0)[0]};
                 if (r > 0) rows.get(kind).add(row);
@@ -86,6 +116,8 @@ public final class AugmentCost {
                         os.getSystemLoadAverage());
             }
         }
+        System.out.printf(Locale.ROOT, "while a middle epoch trained the producer held the spare core %.2f s "
+                + "(median of %d)%n", Stats.median(seconds(steadyHolds)), steadyHolds.size());
         List<double[]> plain = rows.get(0);
         for (int kind = 1; kind < kinds.length; kind++) {
             List<double[]> other = rows.get(kind);
@@ -103,6 +135,23 @@ public final class AugmentCost {
             System.out.printf(Locale.ROOT, "wall %s / plain per round:%s; median %+.0f%%%n", kinds[kind], each,
                     100 * (Stats.median(ratios) - 1));
         }
+    }
+
+    private static double[] seconds(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** Takes the step's spare core on another thread and sleeps there for {@code seconds}. */
+    private static void holdSpareCore(TrainingStep step, double seconds) {
+        Thread idle = new Thread(() -> step.onSpareCore(() -> {
+            try {
+                Thread.sleep((long) (seconds * 1000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }), "idle-spare-core");
+        idle.setDaemon(true);
+        idle.start();
     }
 
     /** Epochs "already done", so that the plan trains exactly epoch {@code done + 1} (its own order and distortions). */

@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Why: left to the scheduler, the other work took a core from one of the training step's two threads at random
  * moments, and the other thread spun at the next hand-off until it came back, so the work cost about its whole CPU
- * time in wall-clock time. On one core the step loses only what the second core would have added, which at
- * best-mlp's sizes on this project's 2-core machines is little: a plain epoch took 2.2-2.6 s on one core, 2.1-2.7 s
- * on two (4 interleaved rounds). Measured: docs/beyond-99.md, "What it costs".
+ * time in wall-clock time. On one core the step loses only what the second core would have added meanwhile (at
+ * best-mlp's sizes one core trains at about two thirds of the speed of two): augmentation cost +22% an epoch this
+ * way against +32.5% (44 interleaved rounds each). Measured: docs/beyond-99.md, "What it costs".
  */
 final class SpareCore {
     private static final AtomicInteger USERS = new AtomicInteger();

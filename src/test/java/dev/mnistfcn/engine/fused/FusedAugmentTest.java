@@ -5,7 +5,7 @@ import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.engine.Engine;
-import dev.mnistfcn.engine.Predictor;
+import dev.mnistfcn.engine.ForwardingStep;
 import dev.mnistfcn.engine.TrainingStep;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.network.NetworkFactory;
@@ -77,20 +77,9 @@ class FusedAugmentTest {
         MultiLayerNetwork atFirstBatchNet = NetworkFactory.build(cfg);
         FusedDenseNetwork atFirstBatch = new FusedDenseNetwork(atFirstBatchNet);
         TrainingStep listingAtFirstBatch = Engine.fusedStep(atFirstBatch, atFirstBatchNet);
-        new Trainer(List.of()).train(new TrainingStep() { // the same step without prepare
+        new Trainer(List.of()).train(new ForwardingStep(listingAtFirstBatch) { // the same step without prepare
             @Override
-            public double fit(DataSet d, int[] rows) {
-                return listingAtFirstBatch.fit(d, rows);
-            }
-
-            @Override
-            public void endEpoch() {
-                listingAtFirstBatch.endEpoch();
-            }
-
-            @Override
-            public Predictor predictor() {
-                return listingAtFirstBatch.predictor();
+            public void prepare(DataSet d, int batchSize) {
             }
         }, plan);
 
@@ -122,7 +111,7 @@ class FusedAugmentTest {
             TrainingStep fused = Engine.FUSED.trainingStep(net);
             boolean oneCore = way == 1;
             boolean bothCores = way == 2;
-            new Trainer(List.of()).train(new TrainingStep() {
+            new Trainer(List.of()).train(new ForwardingStep(fused) {
                 @Override
                 public double fit(DataSet d, int[] rows) {
                     if (!oneCore) return fused.fit(d, rows);
@@ -132,24 +121,9 @@ class FusedAugmentTest {
                 }
 
                 @Override
-                public void prepare(DataSet d, int batchSize) {
-                    fused.prepare(d, batchSize);
-                }
-
-                @Override
                 public void onSpareCore(Runnable work) {
                     if (bothCores) work.run(); // the producer left to the scheduler, as before
                     else fused.onSpareCore(work);
-                }
-
-                @Override
-                public void endEpoch() {
-                    fused.endEpoch();
-                }
-
-                @Override
-                public Predictor predictor() {
-                    return fused.predictor();
                 }
             }, plan);
             ends[way] = net.params().toFloatVector();
