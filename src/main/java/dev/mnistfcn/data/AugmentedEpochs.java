@@ -1,12 +1,12 @@
 package dev.mnistfcn.data;
 
+import dev.mnistfcn.FloatView;
 import dev.mnistfcn.config.AugmentSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -108,7 +108,7 @@ public final class AugmentedEpochs implements AutoCloseable {
         int n = train.numExamples();
         INDArray out = buffers[epoch % 2];
         if (out == null) out = buffers[epoch % 2] = Nd4j.create(DataType.FLOAT, n, side * side);
-        distort(floats(train.getFeatures()), floats(out), 0, n, new Distortion(spec, side), seed, epoch);
+        distort(FloatView.of(train.getFeatures()), FloatView.of(out), 0, n, new Distortion(spec, side), seed, epoch);
         return out;
     }
 
@@ -129,14 +129,6 @@ public final class AugmentedEpochs implements AutoCloseable {
             d.apply(in, out, seed, epoch, r);
             dst.put(r * pixels, out, 0, pixels);
         }
-    }
-
-    /** A contiguous float matrix's values in place (a view starts at its offset in the allocation). */
-    static FloatBuffer floats(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || a.elementWiseStride() != 1) {
-            throw new IllegalArgumentException("expected a contiguous float array, got " + a.shapeInfoToString());
-        }
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().slice((int) a.offset(), (int) a.length());
     }
 
     @Override

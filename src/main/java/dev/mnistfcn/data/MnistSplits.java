@@ -1,5 +1,6 @@
 package dev.mnistfcn.data;
 
+import dev.mnistfcn.FloatView;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.DataSpec;
 import org.deeplearning4j.datasets.iterator.impl.MnistDataSetIterator;
@@ -11,7 +12,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;
@@ -75,7 +75,7 @@ public record MnistSplits(DataSet train, DataSet validation, DataSet test) {
             int pixels = in.readInt() * in.readInt();
             if (magic != 2051 || count < n) throw new IOException(file + " is not an IDX image file with " + n + " images");
             INDArray x = Nd4j.createUninitialized(DataType.FLOAT, n, pixels); // every value is written below
-            FloatBuffer out = x.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            FloatBuffer out = FloatView.of(x);
             byte[] raw = new byte[pixels];
             float[] row = new float[pixels];
             for (int i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 package dev.mnistfcn.engine.fused;
 
+import dev.mnistfcn.FloatView;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -8,8 +9,6 @@ import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
-
-import static dev.mnistfcn.engine.fused.FusedDenseNetwork.floats;
 
 /**
  * A DL4J dense network as the fused engine reads it, once, when it takes the network on: each layer's width,
@@ -50,8 +49,8 @@ final class DenseLayers {
         INDArray flatParams = net.params();
         if (net.getFlattenedGradients() == null) net.initGradientsView(); // e.g. a network restored from a zip
         INDArray flatGrads = net.getFlattenedGradients();
-        paramBuf = floats(flatParams);
-        gradBuf = floats(flatGrads);
+        paramBuf = FloatView.of(flatParams);
+        gradBuf = FloatView.of(flatGrads);
         params = new float[(int) flatParams.length()];
         grads = new float[params.length];
         paramBuf.get(0, params);

@@ -1,5 +1,6 @@
 package dev.mnistfcn.engine.fused;
 
+import dev.mnistfcn.FloatView;
 import dev.mnistfcn.Argmax;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
@@ -8,7 +9,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Queue;
@@ -186,7 +186,7 @@ public final class FusedDenseNetwork {
                 && features.elementWiseStride() == 1 ? features : features.castTo(DataType.FLOAT).dup('c');
         if (SPARSE_FORWARD) {
             float[] probs = new float[n * p.width[p.layers]];
-            if (sparseForward().forward(floats(x), n, probs)) return probs;
+            if (sparseForward().forward(FloatView.of(x), n, probs)) return probs;
         }
         Queue<WorkingArrays> idle = idleInference.computeIfAbsent(n, k -> new ConcurrentLinkedQueue<>());
         WorkingArrays b = idle.poll();
@@ -253,14 +253,5 @@ public final class FusedDenseNetwork {
 
     double regularizationScore() {
         return p.regularizationScore();
-    }
-
-    /** The floats of a contiguous array, indexed from its first element. */
-    static FloatBuffer floats(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || a.length() > 0 && a.elementWiseStride() != 1) {
-            throw new IllegalArgumentException("expected a contiguous float array, got " + a.shapeInfoToString());
-        }
-        // asNio() spans the whole underlying allocation; a view starts at its offset within it.
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().slice((int) a.offset(), (int) a.length());
     }
 }

@@ -1,12 +1,11 @@
 package dev.mnistfcn.engine.fused;
 
+import dev.mnistfcn.FloatView;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.HashMap;
 import java.util.Map;
-
-import static dev.mnistfcn.engine.fused.FusedDenseNetwork.floats;
 
 /**
  * One training batch's forward and backward pass: the loss and gradient DL4J's {@code computeGradientAndScore}
@@ -53,7 +52,8 @@ final class TrainingPass {
 
     private boolean sparseEnough(DataSet data) {
         int sample = Math.min(1000, data.numExamples());
-        return SparseFirstLayer.density(floats(data.getFeatures()), sample, p.width[0]) <= SparseForward.MAX_DENSITY;
+        double density = SparseFirstLayer.density(FloatView.of(data.getFeatures()), sample, p.width[0]);
+        return density <= SparseForward.MAX_DENSITY;
     }
 
     /**
@@ -79,7 +79,8 @@ final class TrainingPass {
     }
 
     private SparseFirstLayer.Listing list(DataSet data, int batchRows) {
-        return SparseFirstLayer.Listing.forBatches(floats(data.getFeatures()), data.numExamples(), p.width[0], batchRows);
+        return SparseFirstLayer.Listing.forBatches(FloatView.of(data.getFeatures()), data.numExamples(), p.width[0],
+                batchRows);
     }
 
     /** Whether layer 0 runs over the non-zero inputs. */

@@ -1,5 +1,6 @@
 package dev.mnistfcn.engine.fused;
 
+import dev.mnistfcn.FloatView;
 import org.nd4j.linalg.learning.AdamUpdater;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
@@ -63,8 +64,8 @@ final class UpdateRules {
         AdamRule(AdamUpdater updater, int length, HeapLayout layout) {
             this.layout = layout;
             config = updater.getConfig();
-            mBuf = FusedDenseNetwork.floats(updater.getM());
-            vBuf = FusedDenseNetwork.floats(updater.getV());
+            mBuf = FloatView.of(updater.getM());
+            vBuf = FloatView.of(updater.getV());
             m = new float[length];
             v = new float[length];
             layout.read(mBuf, m);

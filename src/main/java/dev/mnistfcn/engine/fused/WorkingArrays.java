@@ -1,13 +1,12 @@
 package dev.mnistfcn.engine.fused;
 
+import dev.mnistfcn.FloatView;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
-
-import static dev.mnistfcn.engine.fused.FusedDenseNetwork.floats;
 
 /** Working arrays for one batch size: off-heap where a GEMM reads or writes them, heap copies for Java loops. */
 final class WorkingArrays {
@@ -35,7 +34,7 @@ final class WorkingArrays {
         dropped = new float[layers][];
         INDArray x = training ? Nd4j.create(DataType.FLOAT, n, width[0]) : null;
         xMatrix = training ? Gemm.Matrix.of(x) : null;
-        xBuf = training ? floats(x) : null;
+        xBuf = training ? FloatView.of(x) : null;
         labels = training ? new float[n * width[layers]] : null;
         outMatrix = new Gemm.Matrix[layers];
         outBuf = new FloatBuffer[layers];
@@ -48,13 +47,13 @@ final class WorkingArrays {
             int m = width[i + 1];
             INDArray out = Nd4j.create(DataType.FLOAT, n, m);
             outMatrix[i] = Gemm.Matrix.of(out);
-            outBuf[i] = floats(out);
+            outBuf[i] = FloatView.of(out);
             z[i] = new float[n * m];
             a[i] = new float[n * m];
             if (training) {
                 INDArray d = Nd4j.create(DataType.FLOAT, n, m);
                 deltaMatrix[i] = Gemm.Matrix.of(d);
-                deltaBuf[i] = floats(d);
+                deltaBuf[i] = FloatView.of(d);
                 delta[i] = new float[n * m];
             }
         }
@@ -74,12 +73,12 @@ final class WorkingArrays {
 
     /** Copies the chosen rows' inputs straight from the preloaded matrix (no ND4J op per batch). */
     void gatherInputs(DataSet data, int[] rows) {
-        FloatBuffer features = floats(data.getFeatures());
+        FloatBuffer features = FloatView.of(data.getFeatures());
         for (int r = 0; r < rows.length; r++) xBuf.put(r * inputs, features, rows[r] * inputs, inputs);
     }
 
     void gatherLabels(DataSet data, int[] rows) {
-        FloatBuffer targets = floats(data.getLabels());
+        FloatBuffer targets = FloatView.of(data.getLabels());
         for (int r = 0; r < rows.length; r++) targets.get(rows[r] * classes, labels, r * classes, classes);
     }
 }

@@ -1,5 +1,6 @@
 package dev.mnistfcn.engine.fused;
 
+import dev.mnistfcn.FloatView;
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
@@ -121,16 +122,16 @@ class FusedDenseNetworkTest {
         INDArray x = data.test().getFeatures().get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
         INDArray expected = net.output(x, false);
         float[] probs = new float[n * 10];
-        assertTrue(fused.sparseForward().forward(FusedDenseNetwork.floats(x), n, probs), "MNIST is sparse enough");
+        assertTrue(fused.sparseForward().forward(FloatView.of(x), n, probs), "MNIST is sparse enough");
         INDArray actual = Nd4j.create(probs, new long[]{n, 10}, 'c');
         double diff = expected.sub(actual).amaxNumber().doubleValue();
         assertTrue(diff < 1e-4, "max |difference| " + diff);
         assertEquals(expected.argMax(1), Nd4j.createFromArray(fused.classify(x)).castTo(DataType.LONG));
 
         INDArray dense = Nd4j.rand(DataType.FLOAT, n, 784);
-        assertTrue(!fused.sparseForward().forward(FusedDenseNetwork.floats(dense), n, probs), "dense input: GEMM");
+        assertTrue(!fused.sparseForward().forward(FloatView.of(dense), n, probs), "dense input: GEMM");
         INDArray mixed = Nd4j.vstack(x, dense); // where split over workers, the dense rows are all in the last one's range
-        assertTrue(!fused.sparseForward().forward(FusedDenseNetwork.floats(mixed), 2 * n, new float[2 * n * 10]),
+        assertTrue(!fused.sparseForward().forward(FloatView.of(mixed), 2 * n, new float[2 * n * 10]),
                 "dense rows after sparse ones: GEMM");
         assertTrue(net.output(mixed, false).equalsWithEps(fused.output(mixed), 1e-4), "mixed input through GEMM");
         assertTrue(net.output(dense, false).equalsWithEps(fused.output(dense), 1e-4), "dense input through GEMM");
