@@ -1,5 +1,6 @@
 package dev.mnistfcn.engine;
 
+import dev.mnistfcn.engine.fused.FusedDenseNetwork;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -20,6 +21,14 @@ public final class Warmup {
     private static final int ROWS = 1024;
     /** MNIST's share of non-zero pixels, so that the sparse kernels take the paths they take on MNIST. */
     private static final double NON_ZERO = 0.19;
+    /**
+     * Rows of a warm-up batch where the config's batch is smaller than {@link FusedDenseNetwork#DENSE_INPUTS_FROM_BATCH}
+     * (from that size on the first layer takes another path, warmed at the config's own size). The per-batch code
+     * (gathering a batch, the first layer's drivers, the update) reaches C2 after some hundreds of calls whatever a
+     * batch's size, the per-row kernels after so many rows: small batches get both compiled for less work. Measured:
+     * docs/performance.md, "The whole command, third round".
+     */
+    public static final int SMALL_BATCH = 25;
 
     private Warmup() {
     }
@@ -48,6 +57,11 @@ public final class Warmup {
         step.endEpoch();
         step.predictor().classify(rows.getFeatures());
         return n;
+    }
+
+    /** The warm-up's batch size for a config's {@code batch}: at most {@code small} rows, unless the batch is large. */
+    public static int batchRows(int batch, int small) {
+        return batch >= FusedDenseNetwork.DENSE_INPUTS_FROM_BATCH ? batch : Math.max(1, Math.min(batch, small));
     }
 
     /** {@code ROWS} rows of {@code width} inputs, {@link #NON_ZERO} of them in (0, 1], one-hot labels. */

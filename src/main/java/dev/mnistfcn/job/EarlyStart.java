@@ -1,5 +1,7 @@
 package dev.mnistfcn.job;
 
+import dev.mnistfcn.engine.Warmup;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -14,10 +16,13 @@ import java.util.function.Supplier;
 public final class EarlyStart {
     /**
      * Warm-up batches before epoch 1 ({@code engine/Warmup}): at least this many ({@code -Dmnistfcn.warmup=N}; 0: none),
-     * more while MNIST is still being read, at most {@link #WARMUP_MAX} ({@code -Dmnistfcn.warmup.max=N}).
+     * more while MNIST is still being read, at most {@link #WARMUP_MAX} ({@code -Dmnistfcn.warmup.max=N}), each of at
+     * most {@link #WARMUP_ROWS} rows where the config's batch is below the engine's large-batch path
+     * ({@code -Dmnistfcn.warmup.batch=N}; the config's batch size itself before issue 29's third round: 200 of them).
      */
-    static final int WARMUP_MIN = Integer.getInteger("mnistfcn.warmup", 200);
+    static final int WARMUP_MIN = Integer.getInteger("mnistfcn.warmup", 400);
     static final int WARMUP_MAX = Math.max(WARMUP_MIN, Integer.getInteger("mnistfcn.warmup.max", 1000));
+    static final int WARMUP_ROWS = Integer.getInteger("mnistfcn.warmup.batch", Warmup.SMALL_BATCH);
 
     private EarlyStart() {
     }

@@ -118,8 +118,9 @@ public final class TrainingJob {
         });
         // The hot kernels compiled on a copy while MNIST is read (engine/Warmup): epoch 1 runs at full speed.
         var warm = ready == null ? null : EarlyStart.onSpareCore("warm-up", () -> {
-            int batches = Warmup.run(plan.engine().engine(), net, config.training().batchSize(), EarlyStart.WARMUP_MIN,
-                    EarlyStart.WARMUP_MAX, ready::isDone);
+            int rows = Warmup.batchRows(config.training().batchSize(), EarlyStart.WARMUP_ROWS);
+            int batches = Warmup.run(plan.engine().engine(), net, rows, EarlyStart.WARMUP_MIN, EarlyStart.WARMUP_MAX,
+                    ready::isDone);
             timeline.mark("warmed_up");
             return batches;
         });

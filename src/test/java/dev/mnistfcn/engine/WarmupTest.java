@@ -46,6 +46,17 @@ class WarmupTest {
     }
 
     @Test
+    void smallBatchesWarmUpSmallConfigsAndLargeOnesAtTheirOwnSize() {
+        assertEquals(25, Warmup.batchRows(50, Warmup.SMALL_BATCH), "two-layer: 25 rows");
+        assertEquals(25, Warmup.batchRows(128, Warmup.SMALL_BATCH), "best-mlp, tuned");
+        assertEquals(10, Warmup.batchRows(10, Warmup.SMALL_BATCH), "never more rows than the config's batch");
+        assertEquals(50, Warmup.batchRows(50, 50), "-Dmnistfcn.warmup.batch=50: the config's own, as before");
+        int large = dev.mnistfcn.engine.fused.FusedDenseNetwork.DENSE_INPUTS_FROM_BATCH;
+        assertEquals(large, Warmup.batchRows(large, Warmup.SMALL_BATCH), "the dense-input path warmed as it runs");
+        assertEquals(512, Warmup.batchRows(512, Warmup.SMALL_BATCH));
+    }
+
+    @Test
     void onlyTheFusedEngineHasKernelsToWarm() {
         MultiLayerNetwork net = twoLayer();
         assertEquals(0, Warmup.run(Engine.DL4J, net, 50, 5, 10, () -> true));

@@ -65,6 +65,8 @@ public final class FusedDenseNetwork {
      * Whether inference may use {@link SparseForward} (and training {@link SparseFirstLayer}): the Vector API is
      * there and {@code -Dmnistfcn.sparse=false} does not turn it off (for A/B measurements).
      */
+    /** From this batch size the sparse first layer takes its often non-zero inputs through OpenBLAS. */
+    public static final int DENSE_INPUTS_FROM_BATCH = SparseFirstLayer.Listing.DENSE_BATCH;
     static final boolean SPARSE_FORWARD = VECTOR_API && !"false".equals(System.getProperty("mnistfcn.sparse"));
     private volatile SparseForward sparse;  // built at the first output() after a change of the parameters
 
