@@ -1,7 +1,7 @@
 package dev.mnistfcn.engine.fused;
 
-import dev.mnistfcn.FloatView;
 import dev.mnistfcn.Argmax;
+import dev.mnistfcn.FloatView;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -61,12 +61,12 @@ public final class FusedDenseNetwork {
 
     /** Whether the JVM has the Vector API module (the CLI's JVM and the tests add it). */
     static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    /** From this batch size the sparse first layer takes its often non-zero inputs through OpenBLAS. */
+    public static final int DENSE_INPUTS_FROM_BATCH = SparseFirstLayer.Listing.DENSE_BATCH;
     /**
      * Whether inference may use {@link SparseForward} (and training {@link SparseFirstLayer}): the Vector API is
      * there and {@code -Dmnistfcn.sparse=false} does not turn it off (for A/B measurements).
      */
-    /** From this batch size the sparse first layer takes its often non-zero inputs through OpenBLAS. */
-    public static final int DENSE_INPUTS_FROM_BATCH = SparseFirstLayer.Listing.DENSE_BATCH;
     static final boolean SPARSE_FORWARD = VECTOR_API && !"false".equals(System.getProperty("mnistfcn.sparse"));
     private volatile SparseForward sparse;  // built at the first output() after a change of the parameters
 
