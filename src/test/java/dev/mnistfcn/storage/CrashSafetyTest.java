@@ -122,8 +122,9 @@ class CrashSafetyTest {
 
     /**
      * SIGKILLs the JVM that trains (the command's tuned child) the moment a checkpoint is being written. Killing only
-     * the command left the save to finish: the child halts at its next look at its launcher, up to 100 ms later, and a
-     * checkpoint is written in a few milliseconds, so those kills had come to land mid-save in 0 to 2 runs of 5.
+     * the command left the save to finish: the child halts at its next look at its launcher, up to 100 ms later, and
+     * a checkpoint is written in a few milliseconds. In the last two CI runs before this, 2 and then 0 of those 5
+     * kills landed mid-save.
      */
     private void killWriterDuringSave(CheckpointStore store, Process p) throws Exception {
         long pid = RunProgress.read(out.resolve("crash")).orElseThrow().started().pid();
