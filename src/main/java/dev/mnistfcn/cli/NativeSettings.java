@@ -90,16 +90,29 @@ public final class NativeSettings {
     }
 
     /**
-     * {@link #environment()} plus, where the kernel hands out transparent huge pages on request ({@link #hugePages}),
-     * glibc's {@code malloc} asking for them: ND4J allocates MNIST's 220 MB of floats through it, and with 4 KB pages
-     * the first touch of each page (the zero-fill, 54,000 page faults) took much of the read at start-up. Not part of
-     * {@link #hasTheSettings}: a JVM started without it runs the same, only starts slower.
+     * {@link #environment()} plus OpenBLAS's idle workers sleeping soon ({@link #BLAS_TIMEOUT}) and, where the kernel
+     * hands out transparent huge pages on request ({@link #hugePages}), glibc's {@code malloc} asking for them: ND4J
+     * allocates MNIST's 220 MB of floats through it, and with 4 KB pages the first touch of each page (the zero-fill,
+     * 54,000 page faults) took much of the read at start-up. Not part of {@link #hasTheSettings}: a JVM started
+     * without them runs the same, only slower.
      */
     static Map<String, String> childEnvironment() {
         Map<String, String> env = environment();
         if (hugePages() && System.getenv("GLIBC_TUNABLES") == null) env.put("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1");
+        if (!"false".equals(System.getProperty("mnistfcn.blas.sleep")) && System.getenv(BLAS_TIMEOUT) == null) {
+            env.put(BLAS_TIMEOUT, "12");
+        }
         return env;
     }
+
+    /**
+     * How many cycles (a power of two) an idle OpenBLAS worker thread waits, spinning, for its next GEMM before it
+     * sleeps: 2²⁸ (0.13 s here) by default, 2¹² (2 µs) in the child. Why: between the GEMMs of the layers above the
+     * first, the spinning worker shared the second core with the fused engine's own helper thread, which then started
+     * its share of layer 0 and of Adam late. {@code -Dmnistfcn.blas.sleep=false} leaves OpenBLAS's default, for A/B
+     * runs; the numbers trained are the same either way (docs/performance.md, "OpenBLAS's workers sleep").
+     */
+    static final String BLAS_TIMEOUT = "OPENBLAS_THREAD_TIMEOUT";
 
     /**
      * The child JVM's option for transparent huge pages on its heap (the training set's listing for layer 0, 66 MB of

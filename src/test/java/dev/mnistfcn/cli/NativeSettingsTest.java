@@ -118,7 +118,7 @@ class NativeSettingsTest {
                 "-Dquick=true", "-Duser.language=fr", "-Dexec.args=nothing"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeAll(List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "MNIST_FCN_NO_RELAUNCH",
-                NativeSettings.MARKER, "GLIBC_TUNABLES"));
+                NativeSettings.MARKER, "GLIBC_TUNABLES", NativeSettings.BLAS_TIMEOUT));
         Process parent = pb.start();
         String out = new String(parent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(parent.waitFor(60, TimeUnit.SECONDS), out);
@@ -146,6 +146,7 @@ class NativeSettingsTest {
         boolean offered = NativeSettings.hugePages();
         assertEquals(offered, child.get("inputArgs").contains("-XX:+UseTransparentHugePages"), out);
         assertEquals(offered ? "glibc.malloc.hugetlb=1" : "null", child.get("glibcTunables"), out);
+        assertEquals("12", child.get("blasTimeout"), "OpenBLAS's idle workers sleep soon: " + out);
         assertEquals(1, out.split(NativeSettings.INCUBATOR_WARNING, -1).length - 1, "the parent's own, not the child's: " + out);
     }
 

@@ -23,6 +23,7 @@ public final class RelaunchProbe {
         System.out.println("marker=" + System.getenv(NativeSettings.MARKER));
         System.out.println("maxMemory=" + Runtime.getRuntime().maxMemory());
         System.out.println("glibcTunables=" + System.getenv("GLIBC_TUNABLES"));
+        System.out.println("blasTimeout=" + System.getenv(NativeSettings.BLAS_TIMEOUT));
         System.out.println("inputArgs=" + ManagementFactory.getRuntimeMXBean().getInputArguments());
         for (String key : System.getProperties().stringPropertyNames()) {
             System.out.println("property." + key + "=" + System.getProperty(key));

@@ -38,10 +38,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  *   mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
- *   OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE OPENBLAS_CORETYPE=SkylakeX java -Xmx1g --add-modules jdk.incubator.vector \
+ *   OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE OPENBLAS_CORETYPE=SkylakeX OPENBLAS_THREAD_TIMEOUT=12 java -Xmx1g \
+ *       --add-modules jdk.incubator.vector \
  *       -cp target/classes:target/test-classes:$(cat cp.txt) dev.mnistfcn.train.AugmentCost [CONFIG] [ROUNDS] [TRAIN_LIMIT]
  * </pre>
- * (without AVX-512, leave {@code OPENBLAS_CORETYPE} out).
+ * (without AVX-512, leave {@code OPENBLAS_CORETYPE} out; {@code OPENBLAS_THREAD_TIMEOUT} as the train command's child
+ * JVM has it, {@code NativeSettings.childEnvironment}).
  */
 public final class AugmentCost {
     public static void main(String[] args) {
