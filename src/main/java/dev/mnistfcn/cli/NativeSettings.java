@@ -85,6 +85,11 @@ public final class NativeSettings {
         env.put("OMP_NUM_THREADS", "1");
         env.put("OMP_WAIT_POLICY", "PASSIVE");
         if (hasAvx512()) env.put("OPENBLAS_CORETYPE", "SkylakeX");
+        return withoutUsersOwn(env);
+    }
+
+    /** {@code env} less the variables the user has set: their values win. */
+    private static Map<String, String> withoutUsersOwn(Map<String, String> env) {
         env.keySet().removeIf(k -> System.getenv(k) != null);
         return env;
     }
@@ -98,11 +103,9 @@ public final class NativeSettings {
      */
     static Map<String, String> childEnvironment() {
         Map<String, String> env = environment();
-        if (hugePages() && System.getenv("GLIBC_TUNABLES") == null) env.put("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1");
-        if (!"false".equals(System.getProperty("mnistfcn.blas.sleep")) && System.getenv(BLAS_TIMEOUT) == null) {
-            env.put(BLAS_TIMEOUT, "12");
-        }
-        return env;
+        if (hugePages()) env.put("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1");
+        if (!"false".equals(System.getProperty("mnistfcn.blas.sleep"))) env.put(BLAS_TIMEOUT, "12");
+        return withoutUsersOwn(env);
     }
 
     /**
