@@ -60,6 +60,13 @@ final class BlasThreads {
         }
     }
 
+    /** Whether the next GEMMs run at one thread: two of them may then run at once, one per core, with the same bits. */
+    static boolean atOneThread() {
+        synchronized (LOCK) {
+            return wanted == 1;
+        }
+    }
+
     /**
      * Just before an m×n×k GEMM ({@code cblas_sgemm}'s row-major arguments): one thread instead of those {@link
      * #useFor} set while other work has a core of its own ({@link SpareCore}), but only for a shape where one thread

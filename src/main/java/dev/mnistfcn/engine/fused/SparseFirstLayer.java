@@ -47,6 +47,7 @@ final class SparseFirstLayer {
     private int[] batch;
     private float[] dropMask;
     private RowWorkers.Pending byInputListing; // listing the last forward's batch by input, on a helper
+    private boolean listedByInput;              // that listing is done (finishListing)
 
     SparseFirstLayer(int in, int out) {
         this.in = in;
@@ -141,7 +142,8 @@ final class SparseFirstLayer {
      * computed here; {@link #forward} copies the rows' entries, on both cores.
      */
     void gather(Listing all, int[] rows, float[] mask) {
-        if (byInputListing != null) byInputListing.join(); // a batch whose gradient was never taken
+        finishListing(); // a batch whose gradient was never taken
+        listedByInput = false;
         int n = rows.length;
         if (start.length < n + 1) start = new int[n + 1];
         int c = 0;
@@ -199,6 +201,14 @@ final class SparseFirstLayer {
      */
     void listByInputInBackground() {
         byInputListing = RowWorkers.SHARED.inBackground(this::listByInput);
+    }
+
+    /** Waits for the listing {@link #listByInputInBackground} started, if any, so that the helper is free again. */
+    void finishListing() {
+        if (byInputListing == null) return;
+        byInputListing.join();
+        byInputListing = null;
+        listedByInput = true;
     }
 
     /** Copies rows from..to-1 of the batch from the data set's listing (the batch's rows lie scattered in it). */
@@ -271,12 +281,9 @@ final class SparseFirstLayer {
      * entries, listed by input (here, unless {@link #listByInputInBackground} did).
      */
     void weightGradient(float[] delta, float[] g, int gOffset) {
-        if (byInputListing == null) {
-            listByInput();
-        } else {
-            byInputListing.join();
-            byInputListing = null;
-        }
+        finishListing();
+        if (!listedByInput) listByInput();
+        listedByInput = false;
         int[] dense = source.dense();
         int d = dense.length;
         int n = batchRows;

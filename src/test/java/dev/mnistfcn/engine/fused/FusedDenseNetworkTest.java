@@ -57,6 +57,7 @@ class FusedDenseNetworkTest {
             "one-layer.yaml, training.batch_size=64",
             "two-layer.yaml, model.hidden[0].activation=tanh;model.hidden[1].activation=sigmoid",
             "two-layer.yaml, model.hidden[1].activation=identity;model.hidden[0].l2=0.001",
+            "two-layer.yaml, training.batch_size=256", // layer 1's weight gradient on the second core
     })
     void lossAndGradientMatchDl4j(String config, String overrides) {
         ExperimentConfig cfg = config(config, overrides);
