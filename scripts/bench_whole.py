@@ -67,11 +67,12 @@ def main(args):
     found, notes = ([], []) if args.no_peer else bp.peers(args.peers.split(","))
     for n in notes:
         print(f"# peer skipped: {n}", flush=True)
-    mach = bp.machine(found, None, peer_env, fcn_env)
+    # Untimed: the build (and the classpath, for the OpenBLAS version on the machine line), then one short run that
+    # makes the class-data archive (as a user's first run would).
+    subprocess.run(["mvn", "-q", "-B", "compile", "dependency:build-classpath", "-Dmdep.outputFile=target/cp.txt"],
+                   cwd=ROOT, check=True)
+    mach = bp.machine(found, open(os.path.join(ROOT, "target", "cp.txt")).read(), peer_env, fcn_env)
     print("# " + bp.machine_line(mach), flush=True)
-
-    # Untimed: the build, then one short run that makes the class-data archive (as a user's first run would).
-    subprocess.run(["mvn", "-q", "-B", "compile"], cwd=ROOT, check=True)
     print("# untimed first run (makes target/cds) ...", flush=True)
     bp.run(fcn_command(config, 1, batch), fcn_env, json_line=False)
 
