@@ -23,8 +23,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One benchmark case in this JVM: the training job's own start (network, engine, step) and loop for a few epochs,
- * then inference timings; the figures {@code scripts/bench.py} sets beside the PyTorch peer's. Writes no files.
+ * One benchmark case in this JVM: the training job's own start (network, engine, step; MNIST read beside it and the
+ * JIT warm-up, as {@code train} starts) and loop for a few epochs, then inference timings; the figures {@code
+ * scripts/bench.py} sets beside the peers'. Writes no files.
  */
 public final class BenchJob {
     private final ExperimentConfig config;
@@ -36,8 +37,9 @@ public final class BenchJob {
     /** The measurements, keyed as the peer's JSON line is. */
     public Map<String, Object> run() {
         var job = new TrainingJob(config, new PrintStream(new ByteArrayOutputStream()), false);
+        var reading = job.readOnSpareCore();
         TrainingPlan start = job.start(Resume.FALSE);
-        MnistSplits data = job.loadData();
+        MnistSplits data = job.readyForEpoch1(start, reading); // as train: epoch 1 after the JIT warm-up
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         double[] firstBatchAt = {-1};
         TrainingListener firstBatch = new TrainingListener() {

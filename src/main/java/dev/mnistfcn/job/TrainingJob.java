@@ -91,12 +91,7 @@ public final class TrainingJob {
                 return done.get();
             }
             // MNIST is read and checked on the spare core while the network is built or restored (issue 29).
-            CompletableFuture<MnistSplits> data = EarlyStart.enabled()
-                    ? EarlyStart.onSpareCore("mnist-read", () -> {
-                        MnistSplits read = loadData();
-                        timeline.mark("mnist_read"); // which of the two on the spare core "data" waited for
-                        return read;
-                    }) : null;
+            CompletableFuture<MnistSplits> data = readOnSpareCore();
             TrainingPlan plan = start.plan(resume);
             timeline.mark("network");
             if (resume == Resume.FALSE || plan.done().isEmpty()) moveEarlierRunAside();
@@ -106,26 +101,43 @@ public final class TrainingJob {
         }
     }
 
-    private RunMetrics train(TrainingPlan plan, long started, CompletableFuture<MnistSplits> reading) {
-        MultiLayerNetwork net = plan.net();
-        CheckpointStore store = checkpoints();
-        outputs.writeResolvedConfig();
+    /** MNIST read and checked on a thread of its own, or null where {@link EarlyStart} is off. */
+    CompletableFuture<MnistSplits> readOnSpareCore() {
+        return EarlyStart.enabled() ? EarlyStart.onSpareCore("mnist-read", () -> {
+            MnistSplits read = loadData();
+            timeline.mark("mnist_read"); // which of the two on the spare core "data" waited for
+            return read;
+        }) : null;
+    }
+
+    /**
+     * What epoch 1 starts from: MNIST ({@code reading}, or read here where it is null) and, beside its reading, the
+     * hot kernels compiled on a copy of the network, so that epoch 1 runs at full speed.
+     */
+    MnistSplits readyForEpoch1(TrainingPlan plan, CompletableFuture<MnistSplits> reading) {
         // Once read, the training set is listed for layer 0 on the reading thread too (TrainingStep.prepare), not at
         // epoch 1's first batch in code the JIT has not compiled yet; augmented epochs are listed as they are made.
         var ready = reading == null || config.data().augment() != null ? reading : reading.thenApply(d -> {
             plan.step().prepare(d.train(), config.training().batchSize());
             return d;
         });
-        // The hot kernels compiled on a copy while MNIST is read (engine/Warmup): epoch 1 runs at full speed.
         var warm = ready == null ? null : EarlyStart.onSpareCore("warm-up", () -> {
             int rows = Warmup.batchRows(config.training().batchSize(), EarlyStart.WARMUP_ROWS);
-            int batches = Warmup.run(plan.engine().engine(), net, rows, EarlyStart.WARMUP_MIN, EarlyStart.WARMUP_MAX,
-                    ready::isDone);
+            int batches = Warmup.run(plan.engine().engine(), plan.net(), rows, EarlyStart.WARMUP_MIN,
+                    EarlyStart.WARMUP_MAX, ready::isDone);
             timeline.mark("warmed_up");
             return batches;
         });
         MnistSplits data = ready == null ? loadData() : EarlyStart.joined(ready);
         if (warm != null) EarlyStart.joined(warm);
+        return data;
+    }
+
+    private RunMetrics train(TrainingPlan plan, long started, CompletableFuture<MnistSplits> reading) {
+        MultiLayerNetwork net = plan.net();
+        CheckpointStore store = checkpoints();
+        outputs.writeResolvedConfig();
+        MnistSplits data = readyForEpoch1(plan, reading);
         double loadSeconds = (System.nanoTime() - started) / 1e9;
         timeline.mark("data");
         ModelProvenance provenance = plan.provenance(data);
