@@ -14,14 +14,15 @@ import java.util.Map;
  */
 final class TrainingPass {
     /**
-     * From this many multiply-adds a hidden layer's weight gradient (n × inputs × units) goes to the second core
-     * while this one carries δ down ({@code -Dmnistfcn.overlap=false} keeps it here, for A/B runs). Measured on the
-     * AVX2 machine, two-layer, steps alternating between both ways in one JVM: 7-11% off the forward and backward
-     * pass at batch 256 and 512 (256 × 256 × 64 = 2²² multiply-adds and up), nothing at 50 or 128, where waiting
-     * for the helper costs what the overlap saves.
+     * From this many multiply-adds a layer's weight gradient (n × inputs × units) goes to the second core while this
+     * one carries δ down ({@code -Dmnistfcn.overlap=false} keeps it here, for A/B runs). Measured on the AVX2
+     * machine, steps alternating between both ways in one JVM, the forward and backward pass: two-layer's 256 × 64
+     * layer 3.5% faster at batch 50 (median of 4 runs; 50 × 256 × 64 = 819,200 multiply-adds), 2-5% at 128, 7-11% at
+     * 256 and 512; one-layer's output layer from batch 256 −3.5 … +1.7%. Handing two-layer's 64 × 10 layer over too
+     * (under this: 512 × 64 × 10 = 327,680) took the gain at batch 50 and 128 away.
      */
     private static final long OVERLAP_PRODUCT = "false".equals(System.getProperty("mnistfcn.overlap"))
-            ? Long.MAX_VALUE : 1L << 22;
+            ? Long.MAX_VALUE : 1L << 19;
     private final DenseLayers p;
     private final ForwardPass forward;
     private final DropoutMasks dropout;
