@@ -47,7 +47,6 @@ final class SparseFirstLayer {
     private int[] batch;
     private float[] dropMask;
     private RowWorkers.Pending byInputListing; // listing the last forward's batch by input, on a helper
-    private boolean listedByInput;              // that listing is done (finishListing)
 
     SparseFirstLayer(int in, int out) {
         this.in = in;
@@ -143,7 +142,7 @@ final class SparseFirstLayer {
      */
     void gather(Listing all, int[] rows, float[] mask) {
         finishListing(); // a batch whose gradient was never taken
-        listedByInput = false;
+        byInputListing = null;
         int n = rows.length;
         if (start.length < n + 1) start = new int[n + 1];
         int c = 0;
@@ -203,12 +202,12 @@ final class SparseFirstLayer {
         byInputListing = RowWorkers.SHARED.inBackground(this::listByInput);
     }
 
-    /** Waits for the listing {@link #listByInputInBackground} started, if any, so that the helper is free again. */
+    /**
+     * Waits for the listing {@link #listByInputInBackground} started, if any, so that the helper is free again; the
+     * joined listing stays, so that {@link #weightGradient} knows it is done (joining again returns at once).
+     */
     void finishListing() {
-        if (byInputListing == null) return;
-        byInputListing.join();
-        byInputListing = null;
-        listedByInput = true;
+        if (byInputListing != null) byInputListing.join();
     }
 
     /** Copies rows from..to-1 of the batch from the data set's listing (the batch's rows lie scattered in it). */
@@ -281,9 +280,12 @@ final class SparseFirstLayer {
      * entries, listed by input (here, unless {@link #listByInputInBackground} did).
      */
     void weightGradient(float[] delta, float[] g, int gOffset) {
-        finishListing();
-        if (!listedByInput) listByInput();
-        listedByInput = false;
+        if (byInputListing == null) {
+            listByInput();
+        } else {
+            byInputListing.join();
+            byInputListing = null;
+        }
         int[] dense = source.dense();
         int d = dense.length;
         int n = batchRows;
