@@ -3,6 +3,7 @@ package dev.mnistfcn.data;
 import dev.mnistfcn.config.AugmentSpec;
 import dev.mnistfcn.config.ElasticSpec;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -32,6 +33,11 @@ public final class Distortion {
     private final float[] across;   // the field blurred along x, with radius zero rows above and below
     private final float[] dx;       // displacement along x, side rows at the stride
     private final float[] dy;
+    private final int[] columnInk;      // per column (row), the OR of its pixels' bits: 0 where it holds no ink
+    private final int[] rowInk;
+    private final double[] columnOffset; // x - centre - tx, per column
+    private final double[] sourceX;     // where each output pixel reads the source
+    private final double[] sourceY;
 
     public Distortion(AugmentSpec spec, int side) {
         this.side = side;
@@ -59,6 +65,11 @@ public final class Distortion {
         across = new float[2 * radius * stride + n]; // radius zero rows above and below the blurred ones
         dx = new float[n];
         dy = new float[n];
+        columnInk = new int[side];
+        rowInk = new int[side];
+        columnOffset = new double[side];
+        sourceX = new double[side * side];
+        sourceY = new double[side * side];
     }
 
     /** Pixels per image. */
@@ -85,6 +96,11 @@ public final class Distortion {
     /**
      * {@code src} through one affine map (angle and shear in radians, translation in pixels) and, where {@code
      * elastic}, the displacement fields last drawn into {@link #dx} and {@link #dy}.
+     *
+     * <p>Every pixel's source position first, in a loop of its own, then the interpolation only where a tap can
+     * touch the ink: a pixel whose four taps all lie outside the source's bounding box of non-zero pixels reads only
+     * background, and its bilinear sum is exactly +0. The same floats as interpolating every pixel; 7.2 against
+     * 10.9 µs an image (AVX2, alternating in one JVM; docs/beyond-99.md).
      */
     void warp(float[] src, float[] dst, double angle, double scale, double sh, double tx, double ty, boolean elastic) {
         // A = R(angle) · [[1, tan sh], [0, 1]] · scale, and its inverse (det = scale²).
@@ -93,16 +109,51 @@ public final class Distortion {
         double det = a00 * a11 - a01 * a10;
         double i00 = a11 / det, i01 = -a01 / det, i10 = -a10 / det, i11 = a00 / det;
         for (int y = 0; y < side; y++) System.arraycopy(src, y * side, framed, (y + 1) * (side + 2) + 1, side);
+        // The ink's rows and columns, without a branch per pixel (one that mispredicted cost 0.7 µs an image).
+        Arrays.fill(columnInk, 0);
         for (int y = 0; y < side; y++) {
+            int any = 0;
             for (int x = 0; x < side; x++) {
-                double px = x - CENTRE - tx, py = y - CENTRE - ty;
+                int bits = Float.floatToRawIntBits(src[y * side + x]); // -0 and NaN count as ink
+                columnInk[x] |= bits;
+                any |= bits;
+            }
+            rowInk[y] = any;
+        }
+        int minX = first(columnInk), minY = first(rowInk);
+        if (minX < 0) { // a blank image stays blank
+            Arrays.fill(dst, 0, side * side, 0f);
+            return;
+        }
+        // Taps x0 = floor(sx) and x0 + 1 reach the ink's columns minX..maxX where minX - 1 <= sx < maxX + 1.
+        double left = minX - 1, right = last(columnInk) + 1, top = minY - 1, bottom = last(rowInk) + 1;
+        for (int x = 0; x < side; x++) columnOffset[x] = x - CENTRE - tx;
+        for (int y = 0; y < side; y++) {
+            double rowOffset = y - CENTRE - ty;
+            for (int x = 0; x < side; x++) {
+                double px = columnOffset[x], py = rowOffset;
                 if (elastic) {
                     px += dx[y * stride + x];
                     py += dy[y * stride + x];
                 }
-                dst[y * side + x] = bilinear(i00 * px + i01 * py + CENTRE, i10 * px + i11 * py + CENTRE);
+                sourceX[y * side + x] = i00 * px + i01 * py + CENTRE;
+                sourceY[y * side + x] = i10 * px + i11 * py + CENTRE;
             }
         }
+        for (int i = 0; i < side * side; i++) {
+            double sx = sourceX[i], sy = sourceY[i];
+            dst[i] = sx >= left && sx < right && sy >= top && sy < bottom ? bilinear(sx, sy) : 0f;
+        }
+    }
+
+    private int first(int[] ink) {
+        for (int i = 0; i < side; i++) if (ink[i] != 0) return i;
+        return -1;
+    }
+
+    private int last(int[] ink) {
+        for (int i = side - 1; i >= 0; i--) if (ink[i] != 0) return i;
+        return -1;
     }
 
     /**

