@@ -75,8 +75,9 @@ final class FieldBlur {
          * vector of the source, loaded once, feeds the four rows' sums (source row y + j is tap j of row y, tap j - 1
          * of row y + 1, ...). Each sum still adds its taps in order; the kernel padded with three zeros at each end
          * lets every row take every source row, and adding value × 0 leaves a sum that starts at +0 as it was (for
-         * finite values, as the elastic field's are). Half the time of {@link #pass}'s way: 1.0 against 1.85 µs a
-         * field (AVX2). Straight-line: with a branch per tap the vectors were not kept in registers (20 times slower).
+         * finite values, as the elastic field's are). About 60% of the time of {@link #pass}'s way: 0.9-1.0
+         * against 1.5-1.85 µs a field (AVX2, two runs). Straight-line: with a branch per tap the vectors were not kept
+         * in registers (20 times slower).
          */
         static boolean down(float[] src, int s, float[] dst, int d, int rows, int rowStride, int cols, float[] kernel) {
             int lanes = S.length();
