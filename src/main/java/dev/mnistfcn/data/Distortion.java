@@ -33,8 +33,8 @@ public final class Distortion {
     private final float[] across;   // the field blurred along x, with radius zero rows above and below
     private final float[] dx;       // displacement along x, side rows at the stride
     private final float[] dy;
-    private final int[] columnInk;      // per column (row), the OR of its pixels' bits: 0 where it holds no ink
-    private final int[] rowInk;
+    private final int[] columnInk;      // per column, the OR of its pixels' bits: 0 where it holds no ink
+    private final int[] rowInk;         // the same per row
     private final double[] columnOffset; // x - centre - tx, per column
     private final double[] sourceX;     // where each output pixel reads the source
     private final double[] sourceY;

@@ -124,8 +124,10 @@ class DistortionTest {
         for (int trial = 0; trial < 400; trial++) {
             float[] src = new float[784];
             int x0 = r.nextInt(28), x1 = x0 + r.nextInt(28 - x0), y0 = r.nextInt(28), y1 = y0 + r.nextInt(28 - y0);
-            if (trial == 1) x0 = y0 = 0;
-            if (trial == 1) x1 = y1 = 27;
+            if (trial == 1) { // ink everywhere (trial 0: none)
+                x0 = y0 = 0;
+                x1 = y1 = 27;
+            }
             for (int y = y0; y <= y1 && trial != 0; y++) {
                 for (int x = x0; x <= x1; x++) if (r.nextInt(3) > 0 || trial == 1) src[y * 28 + x] = r.nextFloat();
             }
