@@ -25,7 +25,7 @@ public final class Distortion {
     private final double shear;
     private final double translation;
     private final double alpha;
-    private final float[] kernel;   // Gaussian taps, -radius..radius, summing to 1; empty without elastic
+    private final FieldBlur blur;   // Gaussian taps, -radius..radius, summing to 1; none without elastic
     private final int radius;
     private final float[] framed;   // the source image inside a one-pixel frame of zeros
     private final int stride;       // of the arrays below: side + radius
@@ -51,10 +51,10 @@ public final class Distortion {
         if (alpha > 0) {
             double sigma = e.sigma();
             radius = (int) Math.ceil(3 * sigma); // scipy's gaussian_filter truncates at 4σ; 3σ keeps 99.7% of the mass
-            kernel = gaussian(sigma, radius);
+            blur = new FieldBlur(gaussian(sigma, radius));
         } else {
             radius = 0;
-            kernel = new float[0];
+            blur = new FieldBlur(new float[0]);
         }
         framed = new float[(side + 2) * (side + 2)];
         // Neighbouring rows share their radius zeros: each row's blur along x reads radius values either side, and
@@ -171,8 +171,8 @@ public final class Distortion {
                 if (x + 1 < side) padded[row + x + 1] = (int) (bits >>> 32) * scale;
             }
         }
-        FieldBlur.pass(padded, 0, across, radius * stride, side, stride, side, kernel, 1); // along x, into rows radius..
-        FieldBlur.pass(across, 0, out, 0, side, stride, side, kernel, stride);           // along y
+        blur.pass(padded, 0, across, radius * stride, side, stride, side, 1); // along x, into rows radius..
+        blur.pass(across, 0, out, 0, side, stride, side, stride);             // along y
     }
 
     /** The source at (sx, sy), bilinear; {@link #framed} has a zero frame, so no tap needs a bounds check. */

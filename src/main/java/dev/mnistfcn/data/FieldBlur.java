@@ -4,8 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * One pass of a separable blur over the rows of a flat array: {@code dst[d + i] = Σ_t kernel[t] · src[s + i + t·step]}
- * for i = y·rowStride + x, y below {@code rows}, x below {@code cols}. With the Vector API (when the JVM has
+ * A separable blur's kernel and its passes over the rows of a flat array, one direction each: {@code dst[d + i] =
+ * Σ_t kernel[t] · src[s + i + t·step]} for i = y·rowStride + x, y below {@code rows}, x below {@code cols}. With the Vector API (when the JVM has
  * jdk.incubator.vector) a vector of outputs at a time, their sum kept in a register across the taps, and a row's last
  * vector ending at its last column (overlapping the one before, which writes the same values); without it the same
  * sums in the same order, so both give the same floats. Why not a plain loop: C2 in Java 17 did not vectorise
@@ -15,12 +15,17 @@ import jdk.incubator.vector.VectorSpecies;
 final class FieldBlur {
     static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
-    private FieldBlur() {
+    private final float[] kernel;
+    private final float[] padded; // the kernel with three zeros at each end, for the pass down the columns
+
+    FieldBlur(float[] kernel) {
+        this.kernel = kernel.clone();
+        padded = new float[kernel.length + 6];
+        System.arraycopy(kernel, 0, padded, 3, kernel.length);
     }
 
-    static void pass(float[] src, int s, float[] dst, int d, int rows, int rowStride, int cols, float[] kernel,
-                     int step) {
-        if (VECTOR && Vectorised.pass(src, s, dst, d, rows, rowStride, cols, kernel, step)) return;
+    void pass(float[] src, int s, float[] dst, int d, int rows, int rowStride, int cols, int step) {
+        if (VECTOR && Vectorised.pass(src, s, dst, d, rows, rowStride, cols, kernel, padded, step)) return;
         for (int y = 0; y < rows; y++) {
             for (int i = y * rowStride; i < y * rowStride + cols; i++) {
                 float sum = 0f;
@@ -40,10 +45,10 @@ final class FieldBlur {
          * still adds its taps in the same order).
          */
         static boolean pass(float[] src, int s, float[] dst, int d, int rows, int rowStride, int cols, float[] kernel,
-                            int step) {
+                            float[] padded, int step) {
             int lanes = S.length();
             if (cols < lanes) return false;
-            if (step == rowStride && rows >= 4) return down(src, s, dst, d, rows, rowStride, cols, kernel);
+            if (step == rowStride && rows >= 4) return down(src, s, dst, d, rows, rowStride, cols, padded);
             int vectors = (cols + lanes - 1) / lanes; // the last one ends at the row's last column
             for (int y = 0; y < rows; y += 2) {
                 int y1 = Math.min(y + 1, rows - 1); // an odd last row is computed twice, the same values
@@ -73,17 +78,15 @@ final class FieldBlur {
         /**
          * The pass down the columns (each tap one row further): four rows and two vectors at a time, so that each
          * vector of the source, loaded once, feeds the four rows' sums (source row y + j is tap j of row y, tap j - 1
-         * of row y + 1, ...). Each sum still adds its taps in order; the kernel padded with three zeros at each end
-         * lets every row take every source row, and adding value × 0 leaves a sum that starts at +0 as it was (for
+         * of row y + 1, ...). Each sum still adds its taps in order; {@code k}, the kernel with three zeros at each
+         * end, lets every row take every source row, and adding value × 0 leaves a sum that starts at +0 as it was (for
          * finite values, as the elastic field's are). About 60% of the time of {@link #pass}'s way: 0.9-1.0
          * against 1.5-1.85 µs a field (AVX2, two runs). Straight-line: with a branch per tap the vectors were not kept
          * in registers (20 times slower).
          */
-        static boolean down(float[] src, int s, float[] dst, int d, int rows, int rowStride, int cols, float[] kernel) {
+        static boolean down(float[] src, int s, float[] dst, int d, int rows, int rowStride, int cols, float[] k) {
             int lanes = S.length();
             int vectors = (cols + lanes - 1) / lanes;
-            float[] k = new float[kernel.length + 6];
-            System.arraycopy(kernel, 0, k, 3, kernel.length);
             for (int y = 0; y < rows; y += 4) {
                 int y0 = Math.min(y, rows - 4); // the last four rows may overlap the ones before: the same values
                 for (int v = 0; v < vectors; v += 2) {
@@ -91,7 +94,7 @@ final class FieldBlur {
                     int xb = Math.min((v + 1) * lanes, cols - lanes);
                     FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
                     int o = s + y0 * rowStride;
-                    for (int j = 0; j < kernel.length + 3; j++, o += rowStride) {
+                    for (int j = 0; j < k.length - 3; j++, o += rowStride) {
                         FloatVector la = FloatVector.fromArray(S, src, o + xa);
                         FloatVector lb = FloatVector.fromArray(S, src, o + xb);
                         float k0 = k[j + 3], k1 = k[j + 2], k2 = k[j + 1], k3 = k[j];

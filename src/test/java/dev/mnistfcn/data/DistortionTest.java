@@ -97,7 +97,7 @@ class DistortionTest {
             for (int i = 0; i < src.length; i++) src[i] = r.nextFloat() - 0.5f;
             float[] dst = new float[rows * rowStride + 3];
             java.util.Arrays.fill(dst, Float.NaN);
-            FieldBlur.pass(src, 1, dst, 3, rows, rowStride, cols, k, step);
+            new FieldBlur(k).pass(src, 1, dst, 3, rows, rowStride, cols, step);
             for (int i = 0; i < rows * rowStride; i++) {
                 if (i % rowStride >= cols) {
                     assertTrue(Float.isNaN(dst[3 + i]), "output " + i + " is past its row's columns: never written");
