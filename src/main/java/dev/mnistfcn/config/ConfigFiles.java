@@ -1,6 +1,7 @@
 package dev.mnistfcn.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -8,10 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-/** Finding a config by its name or path, and reading it as UTF-8 text. */
-final class ConfigFiles {
+/** Finding a config by its name or path, and reading it (or a sweep file) as UTF-8 text, bounded. */
+public final class ConfigFiles {
     private ConfigFiles() {
     }
 
@@ -30,9 +32,13 @@ final class ConfigFiles {
             throw new ConfigException("Config '" + name + "' is a folder (" + folder.toAbsolutePath() + "), not a YAML "
                     + "file. Give a path to a YAML file, or the name of one in config/: " + available() + ".");
         }
-        throw new ConfigException("Config file '" + name + "' not found: looked for " + direct.toAbsolutePath()
-                + " and " + inConfig.toAbsolutePath() + ". Give a path to a YAML file, or the name of one in config/: "
-                + available() + ".");
+        if (Files.exists(direct)) {
+            throw new ConfigException("Config file '" + name + "' is not a regular file (a device, pipe or socket). Give "
+                    + "a path to a YAML file, or the name of one in config/: " + available() + ".");
+        }
+        String looked = direct.isAbsolute() ? direct.toString() : direct.toAbsolutePath() + " and " + inConfig.toAbsolutePath();
+        throw new ConfigException("Config file '" + name + "' not found: looked for " + looked + ". Give a path to a "
+                + "YAML file, or the name of one in config/: " + available() + ".");
     }
 
     /** The YAML files in config/, for the error messages. */
@@ -45,19 +51,43 @@ final class ConfigFiles {
         }
     }
 
-    /** The file as UTF-8 text; anything else is named as such rather than as a decoder's "Input length = 1". */
+    /**
+     * The most a config or sweep file may hold, read no further. The shipped ones are under 2 kB, so a larger file is
+     * almost surely not the one meant; and SnakeYAML's time grows with the square of a line's length (one 20 MB
+     * comment line took 92 s to parse here, 1 MiB about 1 s), while a file of gigabytes ran out of memory.
+     */
+    static final int MAX_BYTES = 1 << 20;
+
+    /** A config file as UTF-8 text (see {@link #readText}). */
     static String read(Path file) {
+        return readText(file, "Config", () -> "Give a path to a YAML file, or the name of one in config/: " + available() + ".");
+    }
+
+    /**
+     * A YAML file the user names, as UTF-8 text, in one-paragraph errors that call it "{@code kind} file" and end with
+     * {@code whatToGive}: a folder, something that is not a regular file, more than {@link #MAX_BYTES} or bytes that
+     * are not UTF-8 are each named as such (rather than as a decoder's "Input length = 1" or an out-of-memory).
+     */
+    public static String readText(Path file, String kind, Supplier<String> whatToGive) {
         if (Files.isDirectory(file)) {
-            throw new ConfigException("Config " + file + " is a folder, not a YAML file. Give a path to a YAML file, "
-                    + "or the name of one in config/: " + available() + ".");
+            throw new ConfigException(kind + " " + file + " is a folder, not a YAML file. " + whatToGive.get());
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new ConfigException(kind + " file " + file + " is not a regular file (a device, pipe or socket). "
+                    + whatToGive.get());
         }
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
         } catch (NoSuchFileException e) {
-            throw new ConfigException("Config file " + file + " does not exist.");
+            throw new ConfigException(kind + " file " + file + " does not exist. " + whatToGive.get());
         } catch (IOException e) {
-            throw new ConfigException("Config file " + file + " cannot be read: " + e.getMessage());
+            throw new ConfigException(kind + " file " + file + " cannot be read: " + e.getMessage() + ".");
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new ConfigException(kind + " file " + file + " is over " + (MAX_BYTES >> 20) + " MiB, the most "
+                    + "mnist-fcn reads for one: a " + kind.toLowerCase(Locale.ROOT) + " file is a few kB of YAML. "
+                    + "Check that this is the file you meant. " + whatToGive.get());
         }
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
@@ -66,7 +96,7 @@ final class ConfigFiles {
             int at = in.position(); // the decoder stops at the first byte it cannot decode
             int line = 1;
             for (int i = 0; i < at; i++) if (bytes[i] == '\n') line++;
-            throw new ConfigException("Config file " + file + " is not UTF-8 text: byte 0x"
+            throw new ConfigException(kind + " file " + file + " is not UTF-8 text: byte 0x"
                     + String.format(Locale.ROOT, "%02X", bytes[at] & 0xff) + " on line " + line + " is not valid UTF-8 (the file may "
                     + "be in Latin-1/Windows-1252, or not a text file). Save it as UTF-8; plain ASCII is UTF-8 too.");
         }

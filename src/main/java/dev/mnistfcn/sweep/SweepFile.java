@@ -15,12 +15,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigException;
+import dev.mnistfcn.config.ConfigFiles;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.RunName;
 import dev.mnistfcn.config.ExperimentConfig;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,13 +72,8 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
     }
 
     public static SweepFile load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new UserError("Sweep file " + file + " cannot be read (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + "). Give the path to a sweep YAML file, e.g. config/sweeps/mnist-small.yaml.");
-        }
+        String text = ConfigFiles.readText(file, "Sweep",
+                () -> "Give the path to a sweep YAML file, e.g. config/sweeps/mnist-small.yaml.");
         Written w = bind(file, text);
         String where = "Sweep file " + file;
         if (w.base() == null) throw bad(where, "base", null, "the base config the trials start from, e.g. base: two-layer.yaml (required)");

@@ -35,7 +35,7 @@ class SweepCommandTest {
         assertTrue(error("sweep", f.toString(), "--engine", "ray").contains("Expected local"));
         assertTrue(error("sweep", f.toString(), "--name", "a/b").contains("--name has value 'a/b'"));
         assertTrue(error("sweep", f.toString(), "--workers", "0").contains("--workers has value '0'"));
-        assertTrue(error("sweep", dir.resolve("missing.yaml").toString()).contains("cannot be read"));
+        assertTrue(error("sweep", dir.resolve("missing.yaml").toString()).contains("missing.yaml does not exist"));
         assertTrue(Files.notExists(Path.of("models", "s")), "nothing trained");
     }
 }

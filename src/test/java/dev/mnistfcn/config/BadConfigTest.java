@@ -206,6 +206,30 @@ class BadConfigTest {
     }
 
     @Test
+    void oversizedFileIsRefusedUnread() throws IOException {
+        // One comment line just over the limit, refused unread: SnakeYAML took 92 s on a 20 MB one.
+        Path file = dir.resolve("big.yaml");
+        Files.writeString(file, "name: t\n# " + "a".repeat(ConfigFiles.MAX_BYTES) + "\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertTrue(e.getMessage().startsWith("Config file " + file + " is over 1 MiB, the most mnist-fcn reads for one: "
+                + "a config file is a few kB of YAML. Check that this is the file you meant. Give a path"), e.getMessage());
+        String line = "# " + "a".repeat(97) + "\n"; // 100 bytes
+        Files.writeString(file, "name: t\n" + line.repeat((ConfigFiles.MAX_BYTES - 8) / 100)); // just under: read
+        assertEquals("t", ConfigLoader.load(file, Map.of()).name());
+    }
+
+    @Test
+    void deviceIsNotAConfig() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.locate("/dev/zero"));
+        assertTrue(e.getMessage().startsWith("Config file '/dev/zero' is not a regular file"), e.getMessage());
+        ConfigException direct = assertThrows(ConfigException.class, () -> ConfigLoader.load(Path.of("/dev/zero"), Map.of()));
+        assertTrue(direct.getMessage().startsWith("Config file /dev/zero is not a regular file"), direct.getMessage());
+        ConfigException absent = assertThrows(ConfigException.class, () -> ConfigLoader.locate("/no/such.yaml"));
+        assertTrue(absent.getMessage().startsWith("Config file '/no/such.yaml' not found: looked for /no/such.yaml. "),
+                absent.getMessage());
+    }
+
+    @Test
     void emptyOrFolderConfigNameSaysWhatToGive() throws IOException {
         ConfigException empty = assertThrows(ConfigException.class, () -> ConfigLoader.locate(""));
         String shipped;

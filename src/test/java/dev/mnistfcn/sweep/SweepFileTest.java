@@ -37,6 +37,20 @@ class SweepFileTest {
     }
 
     @Test
+    void unreadableFilesAreNamedAsSuch() throws Exception {
+        Path f = dir.resolve("s.yaml");
+        Files.write(f, "base: two-layer.yaml\n# caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        UserError latin1 = assertThrows(UserError.class, () -> SweepFile.load(f));
+        assertTrue(latin1.getMessage().startsWith("Sweep file " + f + " is not UTF-8 text: byte 0xE9 on line 2"), latin1.getMessage());
+        Files.writeString(f, "base: two-layer.yaml\n# " + "a".repeat(2 << 20) + "\n");
+        UserError big = assertThrows(UserError.class, () -> SweepFile.load(f));
+        assertTrue(big.getMessage().startsWith("Sweep file " + f + " is over 1 MiB") && big.getMessage().endsWith(
+                "Give the path to a sweep YAML file, e.g. config/sweeps/mnist-small.yaml."), big.getMessage());
+        UserError folder = assertThrows(UserError.class, () -> SweepFile.load(dir));
+        assertTrue(folder.getMessage().startsWith("Sweep " + dir + " is a folder, not a YAML file."), folder.getMessage());
+    }
+
+    @Test
     void badFilesAreNamedPrecisely() {
         assertTrue(error("base: two-layer.yaml\nparameters: {seed: [1]}\nstratgy: grid\n")
                 .contains("unknown key 'stratgy'"));
