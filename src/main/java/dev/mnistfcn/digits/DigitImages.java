@@ -54,7 +54,8 @@ public final class DigitImages {
     public static <T> T read(Path file, Function<BufferedImage, T> use) {
         String source = file.toString();
         if (Files.isDirectory(file)) throw new UnreadableImage(source + ": is a folder, not an image file");
-        if (!Files.isRegularFile(file)) throw new UnreadableImage(source + ": no such file");
+        if (!Files.exists(file)) throw new UnreadableImage(source + ": no such file");
+        if (!Files.isRegularFile(file)) throw new UnreadableImage(source + ": not a regular file (a device, pipe or socket)");
         if (!Files.isReadable(file)) throw new UnreadableImage(source + ": not readable (check its permissions)");
         try {
             if (Files.size(file) == 0) throw empty(source);

@@ -69,6 +69,10 @@ final class OnnxImport {
         if (Files.isDirectory(file)) {
             throw new UserError(file + " is a folder, not an ONNX model. Give the path of a .onnx file.");
         }
+        if (Files.exists(file) && !Files.isRegularFile(file)) { // a pipe would block the read until someone writes
+            throw new UserError("ONNX model " + file + " is not a regular file (a device, pipe or socket). Give the path "
+                    + "of a .onnx file.");
+        }
         byte[] bytes;
         try {
             // Read whole to parse: bounded first, so a stranger's huge file is refused, not an out-of-memory.

@@ -157,6 +157,10 @@ public final class ModelFiles {
             throw new UserError("Model file " + file.toAbsolutePath() + " does not exist. Train one first "
                     + "(mvn compile exec:java -Dconfig=two-layer.yaml writes models/two-layer/model.zip) or check the path.");
         }
+        if (!Files.isRegularFile(file)) { // a pipe would block the zip reader until someone writes to it
+            throw new UserError("Model file " + file + " is not a regular file (a device, pipe or socket). Give the path "
+                    + "of a .zip file (e.g. models/two-layer/model.zip).");
+        }
         long fileBytes;
         byte[] configuration;
         try {

@@ -190,5 +190,7 @@ class DigitImagesTest {
                 assertThrows(UnreadableImage.class, () -> DigitImages.read(dir.resolve("missing.png"))).getMessage());
         assertEquals(dir + ": is a folder, not an image file",
                 assertThrows(UnreadableImage.class, () -> DigitImages.read(dir)).getMessage());
+        assertEquals("/dev/zero: not a regular file (a device, pipe or socket)",
+                assertThrows(UnreadableImage.class, () -> DigitImages.read(Path.of("/dev/zero"))).getMessage());
     }
 }

@@ -163,5 +163,11 @@ class OnnxFilesTest {
         UserError e = assertThrows(UserError.class, () -> ModelSource.load(huge, null));
         assertTrue(e.getMessage().startsWith("ONNX model " + huge + " was rejected: it is " + (OnnxImport.MAX_FILE_BYTES + 1)
                 + " bytes"), e.getMessage());
+        // A pipe would block the read until something writes to it: refused as not a regular file.
+        Path fifo = dir.resolve("model.onnx");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        UserError pipe = assertThrows(UserError.class, () -> ModelSource.load(fifo, null));
+        assertEquals("ONNX model " + fifo + " is not a regular file (a device, pipe or socket). Give the path of a .onnx "
+                + "file.", pipe.getMessage());
     }
 }

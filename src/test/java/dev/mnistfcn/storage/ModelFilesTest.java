@@ -26,6 +26,7 @@ import java.util.zip.ZipOutputStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Model zips from strangers: every failure is one clear message, never a stack trace or deserialization. */
@@ -125,6 +126,17 @@ class ModelFilesTest {
     void missingFileAndFolder() {
         assertTrue(error(dir.resolve("nope.zip")).contains("does not exist"));
         assertTrue(error(dir).contains("is a folder"));
+        assertEquals("Model file /dev/zero is not a regular file (a device, pipe or socket). Give the path of a .zip "
+                + "file (e.g. models/two-layer/model.zip).", error(Path.of("/dev/zero")));
+    }
+
+    @Test
+    void pipeIsRefusedWithoutWaitingForAWriter() throws Exception {
+        Path fifo = dir.resolve("model.zip");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        // Before the check, opening the zip blocked until something wrote to the pipe: a hang, not an error.
+        String msg = assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> error(fifo));
+        assertTrue(msg.contains("is not a regular file"), msg);
     }
 
     @Test
