@@ -81,6 +81,7 @@ public final class TrainingJob {
         long started = System.nanoTime();
         timeline = Timeline.process().fork();
         RunStart start = new RunStart(config, folder, out); // network and engine, before anything is written
+        folder.refuseFolderNoRunWrote();
         try (RunLock lock = RunLock.acquire(folder.dir())) {
             folder.removeUnfinishedWrites();
             Optional<RunMetrics> done = resume == Resume.FALSE ? Optional.empty() : outputs.finished();

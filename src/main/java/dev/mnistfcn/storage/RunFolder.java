@@ -77,7 +77,6 @@ public record RunFolder(Path dir) {
         }
     }
 
-    /** The earlier run's files after {@link #moveEarlierRunAside}. */
     /**
      * Whether {@code file} can be one a run wrote, for readers that must load nothing else (the server's run pages):
      * a regular file, not reached through a link (a run never makes one), of at most {@code maxBytes}.
@@ -86,6 +85,32 @@ public record RunFolder(Path dir) {
         return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) <= maxBytes;
     }
 
+    /**
+     * Refuses a folder that exists and holds files, none of them one a run writes: a fresh start would move them into
+     * {@link #previous()} and the next one delete them (a run named {@code src} with {@code output.dir: .} did). Call it
+     * before taking the {@link RunLock}, whose file would otherwise be left among the user's.
+     */
+    public void refuseFolderNoRunWrote() {
+        if (!Files.isDirectory(dir)) return;
+        List<String> names;
+        try (var entries = Files.list(dir)) {
+            names = entries.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UserError("Cannot list the run folder " + dir + ": " + e.getMessage() + ". Check its permissions.", e);
+        }
+        if (names.isEmpty() || names.stream().anyMatch(RUN_WRITES::contains)) return;
+        String shown = String.join(", ", names.subList(0, Math.min(5, names.size()))) + (names.size() > 5 ? ", …" : "");
+        throw new UserError("The run folder " + dir + " already exists and holds files no run wrote (" + shown + "): a "
+                + "fresh start moves a folder's files aside and the next one deletes them, so mnist-fcn leaves this one "
+                + "alone. Give the run another name (name: in the config, -Dname=NAME or --set name=NAME) or another "
+                + "output.dir.");
+    }
+
+    /** Names only a run writes in its folder: one of them there means the folder is an earlier run's. */
+    private static final List<String> RUN_WRITES = List.of("config.resolved.yaml", "metrics.json", "model.zip",
+            RunProgress.FILE, CheckpointStore.FOLDER, RunLock.FILE, PREVIOUS);
+
+    /** The earlier run's files after {@link #moveEarlierRunAside}. */
     public Path previous() {
         return dir.resolve(PREVIOUS);
     }

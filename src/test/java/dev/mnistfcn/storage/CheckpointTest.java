@@ -214,6 +214,30 @@ class CheckpointTest {
         assertEquals(List.of("keep", "x", "x.previous"), sortedNames(out));
     }
 
+    /**
+     * A run named after a folder no run wrote (src with output.dir: ., say) moved its files into .previous, and a
+     * second run deleted them. Now such a folder is refused and left exactly as it was; an earlier run's folder with
+     * the user's own file in it still starts afresh, the file kept in .previous.
+     */
+    @Test
+    void aFolderNoRunWroteIsLeftAlone() throws Exception {
+        Path src = out.resolve("src");
+        Files.createDirectories(src.resolve("main"));
+        Files.writeString(src.resolve("A.java"), "class A {}");
+        UserError e = assertThrows(UserError.class, () -> job(config("one-layer.yaml", 1, "name", "src")).run());
+        assertEquals("The run folder " + src + " already exists and holds files no run wrote (A.java, main): a fresh "
+                + "start moves a folder's files aside and the next one deletes them, so mnist-fcn leaves this one alone. "
+                + "Give the run another name (name: in the config, -Dname=NAME or --set name=NAME) or another "
+                + "output.dir.", e.getMessage());
+        assertThrows(UserError.class, () -> job(config("one-layer.yaml", 1, "name", "src")).run(Resume.AUTO));
+        assertEquals(List.of("A.java", "main"), sortedNames(src), "not even a lock file left");
+
+        job(config("one-layer.yaml", 1, "name", "y")).run();
+        Files.writeString(out.resolve("y").resolve("notes.txt"), "mine");
+        job(config("one-layer.yaml", 1, "name", "y")).run();
+        assertEquals("mine", Files.readString(out.resolve("y").resolve(RunFolder.PREVIOUS).resolve("notes.txt")));
+    }
+
     @Test
     void dotNamesAreRefusedBeforeAnythingMoves() throws Exception {
         Files.createDirectories(out.resolve("keep"));
