@@ -10,6 +10,7 @@ import dev.mnistfcn.job.TrainingJob;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.storage.AtomicFiles;
 import dev.mnistfcn.storage.RunFolder;
+import dev.mnistfcn.storage.SweepProgress;
 import dev.mnistfcn.train.EarlyStoppingListener;
 import dev.mnistfcn.train.EarlyStoppingOutcome;
 
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A sweep from file to results: check every trial, train them on an engine (all at once, or in successive-halving
@@ -56,6 +58,7 @@ public final class SweepJob {
         int full = alive.stream().mapToInt(t -> sweep.config(t, 0).training().epochs()).max().orElse(1);
         List<Integer> rounds = sweep.halving() == null ? List.of(full) : sweep.halving().rounds(full);
         Path folder = sweep.folder();
+        refuseFolderOfAnotherKind(folder);
         out.printf("Sweep '%s': %d trial(s) × %d seed(s) of %s, %s, chosen by %s%s, in %s%n", sweep.name(), alive.size(),
                 sweep.seeds(), sweep.base(), sweep.strategy(), sweep.metric().key(), sweep.halving() == null ? ""
                         : " with successive halving (epochs by round: " + rounds + ")", folder);
@@ -68,6 +71,30 @@ public final class SweepJob {
             throw e;
         }
     }
+
+    /**
+     * Refuses a folder that holds anything a sweep does not write (its four files, its runs' folders, a cut-short
+     * write): a sweep named like a run replaced that run's report.html with its own.
+     */
+    private static void refuseFolderOfAnotherKind(Path folder) {
+        if (!Files.isDirectory(folder)) return;
+        List<String> other;
+        try (var entries = Files.list(folder)) {
+            other = entries.map(p -> p.getFileName().toString()).filter(n -> !SWEEP_WRITES.contains(n)
+                    && !RUN_NAME.matcher(n).matches() && !n.startsWith(AtomicFiles.TEMP_PREFIX)).sorted().toList();
+        } catch (IOException e) {
+            throw new UserError("Cannot list the sweep folder " + folder + ": " + e.getMessage() + ". Check its permissions.", e);
+        }
+        if (other.isEmpty()) return;
+        String shown = String.join(", ", other.subList(0, Math.min(5, other.size()))) + (other.size() > 5 ? ", …" : "");
+        throw new UserError("The sweep folder " + folder + " already exists and holds files a sweep does not write ("
+                + shown + "): it may be a run's folder, whose report.html the sweep's would replace. Give the sweep "
+                + "another name (name: in the sweep file) or another output.dir.");
+    }
+
+    private static final List<String> SWEEP_WRITES = List.of(TABLE, BEST, HTML, SweepProgress.FILE);
+    /** A trial's run folder, {@code t01-seed12345} ({@link SweepFile#config}). */
+    private static final Pattern RUN_NAME = Pattern.compile("t\\d+-seed-?\\d+");
 
     private Outcome run(SweepFile sweep, TrialEngine engine, List<Trial> alive, List<Integer> rounds, SweepStatus status) {
         Map<String, TrialResult> latest = new LinkedHashMap<>();

@@ -50,6 +50,29 @@ class SweepFileTest {
         assertTrue(folder.getMessage().startsWith("Sweep " + dir + " is a folder, not a YAML file."), folder.getMessage());
     }
 
+    /** A sweep named like a run replaced the run's report.html; now it stops before writing anything there. */
+    @Test
+    void aSweepNamedLikeARunLeavesTheRunAlone() throws Exception {
+        Path run = dir.resolve("runs").resolve("victim");
+        Files.createDirectories(run.resolve("checkpoints"));
+        Files.writeString(run.resolve("model.zip"), "a run's model");
+        Files.writeString(run.resolve("report.html"), "the run's report");
+        SweepFile sweep = load("name: victim\nbase: two-layer.yaml\nset: {output.dir: '" + dir.resolve("runs")
+                + "'}\nparameters: {model.hidden.0.units: [8]}\n");
+        var console = new java.io.ByteArrayOutputStream();
+        UserError e;
+        try (var engine = new LocalEngine(1, 1)) {
+            e = assertThrows(UserError.class, () -> new SweepJob(new java.io.PrintStream(console)).run(sweep, engine));
+        }
+        assertEquals("The sweep folder " + run + " already exists and holds files a sweep does not write (checkpoints, "
+                + "model.zip): it may be a run's folder, whose report.html the sweep's would replace. Give the sweep "
+                + "another name (name: in the sweep file) or another output.dir.", e.getMessage());
+        assertEquals("the run's report", Files.readString(run.resolve("report.html")));
+        assertEquals(List.of("checkpoints", "model.zip", "report.html"),
+                Files.list(run).map(p -> p.getFileName().toString()).sorted().toList());
+        assertEquals("", console.toString(), "nothing printed before the refusal");
+    }
+
     @Test
     void badFilesAreNamedPrecisely() {
         assertTrue(error("base: two-layer.yaml\nparameters: {seed: [1]}\nstratgy: grid\n")
