@@ -1,5 +1,6 @@
 package dev.mnistfcn.job;
 
+import dev.mnistfcn.UserError;
 import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
@@ -16,6 +17,7 @@ import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.storage.AtomicFiles;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.RunFolder;
+import dev.mnistfcn.storage.SweepProgress;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -64,6 +66,11 @@ public final class CompareJob {
      */
     public Outcome run(List<Path> configFiles, Map<String, String> overrides, List<String> engines, int seeds,
                        Path reportDir) {
+        if (RunFolder.holdsARun(reportDir) || SweepProgress.isSweep(reportDir)) {
+            throw new UserError("The report folder " + reportDir + " is a " + (SweepProgress.isSweep(reportDir) ? "sweep's"
+                    : "run's") + " folder: the comparison's report.html and report.md would replace its own. Give "
+                    + "another --out (default: models/compare).");
+        }
         List<ExperimentConfig> bases = new ArrayList<>();
         for (Path f : configFiles) {
             if (engines.isEmpty()) bases.add(ConfigLoader.load(f, overrides));

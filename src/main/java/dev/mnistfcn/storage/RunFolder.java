@@ -106,6 +106,11 @@ public record RunFolder(Path dir) {
                 + "output.dir.");
     }
 
+    /** Whether {@code dir} is a folder with one of the files only a run writes in it: a run's folder. */
+    public static boolean holdsARun(Path dir) {
+        return Files.isDirectory(dir) && RUN_WRITES.stream().anyMatch(n -> Files.exists(dir.resolve(n), LinkOption.NOFOLLOW_LINKS));
+    }
+
     /** Names only a run writes in its folder: one of them there means the folder is an earlier run's. */
     private static final List<String> RUN_WRITES = List.of("config.resolved.yaml", "metrics.json", "model.zip",
             RunProgress.FILE, CheckpointStore.FOLDER, RunLock.FILE, PREVIOUS);

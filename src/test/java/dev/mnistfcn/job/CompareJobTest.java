@@ -1,6 +1,7 @@
 package dev.mnistfcn.job;
 
 import dev.mnistfcn.TestData;
+import dev.mnistfcn.UserError;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Tag;
@@ -16,6 +17,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A real (small) comparison: trains once, reuses on the second call, writes a self-contained report. */
@@ -65,5 +67,21 @@ class CompareJobTest {
         assertTrue(doc.select("script, link, iframe").isEmpty());
         assertTrue(doc.select("ul.noise li").first().text().contains("seed"), doc.select("ul.noise").text());
         assertTrue(Files.readString(second.markdown()).contains("| config | hidden layers | parameters |"));
+    }
+
+    /** --out naming a run's folder would have replaced the run's report.html: refused before anything trains. */
+    @Test
+    void aRunsFolderIsNoReportFolder() throws Exception {
+        Path run = out.resolve("runs").resolve("two-layer");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("metrics.json"), "{}");
+        Files.writeString(run.resolve("report.html"), "the run's report");
+        var job = new CompareJob(new PrintStream(new ByteArrayOutputStream()), false);
+        UserError e = assertThrows(UserError.class, () -> job.run(List.of(Path.of("config/one-layer.yaml")),
+                Map.of("output.dir", out.resolve("runs").toString()), 1, run));
+        assertEquals("The report folder " + run + " is a run's folder: the comparison's report.html and report.md would "
+                + "replace its own. Give another --out (default: models/compare).", e.getMessage());
+        assertEquals("the run's report", Files.readString(run.resolve("report.html")));
+        assertFalse(Files.exists(out.resolve("runs").resolve("one-layer-seed12345")), "nothing trained");
     }
 }
