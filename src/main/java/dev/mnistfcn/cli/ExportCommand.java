@@ -48,10 +48,24 @@ public final class ExportCommand implements Callable<Integer> {
             }
             wanted.add(f.trim());
         }
+        if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            throw new UserError("--out " + outDir + " is a file, not a folder. Give the folder the exported files go to "
+                    + "(made if missing), or leave --out out to write them next to the model.");
+        }
         Path file = CommandDefaults.requireModel(model);
         ModelFiles.Loaded loaded = ModelSource.load(file, inputScale);
         Path dir = outDir != null ? outDir : file.toAbsolutePath().getParent();
         String base = file.getFileName().toString().replaceFirst("\\.(zip|onnx)$", "");
+        try {
+            write(wanted, loaded, file, dir, base);
+        } catch (IOException e) {
+            throw new UserError("Cannot write the exported model to " + dir + " (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "). Check that the folder can be written and has free space, or give another --out.", e);
+        }
+        return 0;
+    }
+
+    private static void write(Set<String> wanted, ModelFiles.Loaded loaded, Path file, Path dir, String base) throws IOException {
         for (String format : wanted) {
             switch (format) {
                 case "onnx" -> {
@@ -70,7 +84,6 @@ public final class ExportCommand implements Callable<Integer> {
                 default -> dl4j(loaded, dir, base);
             }
         }
-        return 0;
     }
 
     private static void dl4j(ModelFiles.Loaded loaded, Path dir, String base) throws IOException {

@@ -151,6 +151,16 @@ class OnnxFilesTest {
         assertEquals(784 * 32 + 32 + 32 * 10 + 10, loaded.network().numParams());
         UserError scale = assertThrows(UserError.class, () -> ModelSource.load(zip, "0..255"));
         assertTrue(scale.getMessage().contains(".onnx models only"), scale.getMessage());
+        // --out naming a file, or a folder that cannot be written: one paragraph, not a stack trace.
+        for (String out : new String[]{zip.toString(), "/proc"}) {
+            ByteArrayOutputStream outErr = new ByteArrayOutputStream();
+            assertEquals(2, Main.run(new String[]{"export", "--model", zip.toString(), "--format", "onnx", "--out", out},
+                    new PrintStream(new ByteArrayOutputStream()), new PrintStream(outErr)));
+            String text = outErr.toString();
+            assertTrue(text.startsWith(out.equals("/proc") ? "error: Cannot write the exported model to /proc (" :
+                    "error: --out " + zip + " is a file, not a folder."), text);
+            assertEquals(1, text.strip().lines().count(), text);
+        }
     }
 
     /** A stranger's huge file is refused from its size, before it is read (a sparse file: no disk is used). */
