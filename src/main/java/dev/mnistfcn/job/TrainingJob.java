@@ -95,8 +95,7 @@ public final class TrainingJob {
             CompletableFuture<MnistSplits> data = readOnSpareCore();
             TrainingPlan plan = start.plan(resume);
             timeline.mark("network");
-            if (resume == Resume.FALSE || plan.done().isEmpty()) moveEarlierRunAside();
-            return train(plan, started, data);
+            return train(plan, started, data, resume == Resume.FALSE || plan.done().isEmpty());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -134,11 +133,14 @@ public final class TrainingJob {
         return data;
     }
 
-    private RunMetrics train(TrainingPlan plan, long started, CompletableFuture<MnistSplits> reading) {
+    /** Trains from {@code plan}; {@code fresh}: the earlier run in the folder is moved aside once the data is ready. */
+    private RunMetrics train(TrainingPlan plan, long started, CompletableFuture<MnistSplits> reading, boolean fresh) {
         MultiLayerNetwork net = plan.net();
         CheckpointStore store = checkpoints();
-        outputs.writeResolvedConfig();
+        // Data first: a data.dir that cannot be read stops the run before the earlier one is moved out of the way.
         MnistSplits data = readyForEpoch1(plan, reading);
+        if (fresh) moveEarlierRunAside();
+        outputs.writeResolvedConfig();
         double loadSeconds = (System.nanoTime() - started) / 1e9;
         timeline.mark("data");
         ModelProvenance provenance = plan.provenance(data);

@@ -233,6 +233,11 @@ class CheckpointTest {
         assertEquals(List.of("A.java", "main"), sortedNames(src), "not even a lock file left");
 
         job(config("one-layer.yaml", 1, "name", "y")).run();
+        // A run that fails on its data leaves the earlier run where it was (it used to be moved aside first).
+        Path notAFolder = Files.writeString(out.resolve("data.txt"), "not MNIST");
+        assertThrows(UserError.class, () -> job(config("one-layer.yaml", 1, "name", "y", "data.dir", notAFolder.toString())).run());
+        assertTrue(Files.isRegularFile(out.resolve("y").resolve("model.zip")));
+        assertFalse(Files.exists(out.resolve("y").resolve(RunFolder.PREVIOUS)));
         Files.writeString(out.resolve("y").resolve("notes.txt"), "mine");
         job(config("one-layer.yaml", 1, "name", "y")).run();
         assertEquals("mine", Files.readString(out.resolve("y").resolve(RunFolder.PREVIOUS).resolve("notes.txt")));
