@@ -36,15 +36,29 @@ public final class Main implements Runnable {
                 .setOut(new java.io.PrintWriter(out, true))
                 .setErr(new java.io.PrintWriter(err, true))
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
-                    Throwable cause = ex;
-                    while (cause != null && !(cause instanceof UserError)) cause = cause.getCause();
-                    if (cause != null) {
-                        err.println("error: " + cause.getMessage());
-                        return 2;
+                    for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+                        if (cause instanceof UserError) {
+                            err.println("error: " + cause.getMessage());
+                            return 2;
+                        }
+                        if (cause instanceof OutOfMemoryError) return outOfMemory(err, cause);
                     }
                     throw ex;
                 });
-        return cli.execute(effective);
+        try {
+            return cli.execute(effective);
+        } catch (OutOfMemoryError e) { // thrown on the command's own thread: picocli passes Errors on
+            return outOfMemory(err, e);
+        }
+    }
+
+    /** A heap too small for what the config asks (a network of 30 M parameters on the default 1 GiB): one paragraph. */
+    private static int outOfMemory(PrintStream err, Throwable e) {
+        err.printf(java.util.Locale.ROOT, "error: out of memory (%s): the %,d MiB heap of this JVM cannot hold the network, "
+                + "its training state and the data. Use fewer units (model.hidden) or a smaller training.batch_size, or "
+                + "give the JVM a larger heap, e.g. JAVA_TOOL_OPTIONS=-Xmx4g.%n", e.getMessage(),
+                Runtime.getRuntime().maxMemory() >> 20);
+        return 2;
     }
 
     /**

@@ -40,6 +40,12 @@ public final class ConfigValidator {
             checkDropout(where, p + ".dropout", l.dropout());
             if (l.l2() != null && l.l2() < 0) fail(where, p + ".l2", l.l2(), "an L2 coefficient ≥ 0");
         }
+        if (m.parameters() > ModelSpec.MAX_PARAMETERS) {
+            throw new ConfigException(String.format(Locale.ROOT, "%s: key 'model.hidden' makes a network of %,d parameters, "
+                    + "more than the %,d (128 MiB of float32) that mnist-fcn saves and loads. Use fewer units (the units "
+                    + "are %s).", where, m.parameters(), ModelSpec.MAX_PARAMETERS,
+                    m.hidden().stream().map(l -> String.valueOf(l.units())).toList()));
+        }
         // The split first: the batch size is checked against what it leaves, so that an impossible split is
         // blamed on the data key that made it, not on training.batch_size.
         DataSpec d = c.data();

@@ -23,4 +23,23 @@ public record ModelSpec(Integer input, Integer output, List<LayerSpec> hidden, I
         hidden = hidden == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(hidden));
         if (outputInit == null) outputInit = InitSpec.XAVIER;
     }
+
+    /**
+     * The most parameters a config may ask for: 32 Mi float32 values, the 128 MiB that a saved model zip is loaded
+     * up to (storage's ModelZipLimits), 150× two-layer's. A network that could not be loaded back is refused before
+     * it trains; a million units (795 M parameters) had ended in a stack trace.
+     */
+    public static final long MAX_PARAMETERS = 32L << 20;
+
+    /** Weights and biases of every layer, the output layer's included (0 where a layer has no valid size yet). */
+    public long parameters() {
+        long total = 0;
+        int in = input;
+        for (LayerSpec l : hidden) {
+            int units = l == null || l.units() == null ? 0 : l.units();
+            total += (long) in * units + units;
+            in = units;
+        }
+        return total + (long) in * output + output;
+    }
 }

@@ -1,6 +1,7 @@
 package dev.mnistfcn.storage;
 
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.ModelSpec;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
@@ -41,7 +42,7 @@ final class ModelZipLimits {
      * inflated onto the heap (the CLI runs with 1 GiB): with an updater keeping 3 values per parameter (AMSGrad), a
      * load holds at most 512 MiB of arrays.
      */
-    static final long MAX_COEFFICIENT_BYTES = 128L << 20;
+    static final long MAX_COEFFICIENT_BYTES = ModelSpec.MAX_PARAMETERS * Float.BYTES;
     /**
      * ND4J's own bytes around an array: two headers (allocation mode, length, data type) and the shape information
      * (at most 2 × 32 + 4 longs for ND4J's highest rank): under 700 bytes, rounded up.

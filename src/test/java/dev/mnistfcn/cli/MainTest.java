@@ -1,10 +1,16 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.TestData;
+import dev.mnistfcn.sweep.ChildJvm;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,6 +28,22 @@ class MainTest {
         assertTrue(msg.contains("'training.updater.learning_rate'"), msg);
         assertFalse(msg.contains("\tat "), "no stack trace: " + msg);
         assertEquals(1, msg.strip().lines().count(), msg);
+    }
+
+    /** A network too large for the heap: one paragraph naming the heap and the ways out, not a stack trace. */
+    @Test
+    @Tag("slow") // starts a JVM
+    void outOfMemoryIsOneParagraph(@TempDir Path out) throws Exception {
+        // 23.5 M parameters (under the config limit) in a 96 MiB heap: each copy of the weights alone is 94 MB.
+        Process p = new ProcessBuilder(ChildJvm.command(List.of("-Xmx96m"), Main.class.getName(), List.of("train",
+                "-c", "config/one-layer.yaml", "--quick", "--set", "model.hidden.0.units=30000", "--set",
+                "output.dir=" + out, "--set", "data.dir=" + TestData.mnistDir().toAbsolutePath())))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes()).replace(NativeSettings.INCUBATOR_WARNING, "").strip();
+        assertEquals(2, p.waitFor(), err);
+        assertTrue(err.matches("error: out of memory \\(Java heap space\\): the 9\\d MiB heap of this JVM cannot hold "
+                + "the network, its training state and the data\\. Use fewer units .*JAVA_TOOL_OPTIONS=-Xmx4g\\."), err);
+        assertEquals(1, err.lines().count(), err);
     }
 
     @Test

@@ -46,6 +46,8 @@ class BadConfigTest {
                         new String[]{"'training.updater.learning_rate'", "'-0.1'", "a number > 0"}),
                 Arguments.of("zero units", GOOD.replace("units: 16", "units: 0"),
                         new String[]{"'model.hidden[0].units'", "'0'", "≥ 1"}),
+                Arguments.of("a network too large to save", GOOD.replace("units: 16", "units: 1000000"),
+                        new String[]{"'model.hidden'", "795,000,010 parameters", "33,554,432", "[1000000]"}),
                 Arguments.of("missing units", GOOD.replace("- units: 16\n      activation: relu", "- activation: relu"),
                         new String[]{"'model.hidden[0].units'", "(missing)", "required"}),
                 Arguments.of("malformed YAML", GOOD.replace("batch_size: 50", "batch_size: [50"),
