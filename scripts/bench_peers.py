@@ -62,8 +62,8 @@ def setup():
     """target/py with the three wheel peers (what .ci/run installs, plus jax[cpu]; pyyaml and torchvision for torch_config.py)."""
     if not os.path.exists(VENV_PY):
         subprocess.run([sys.executable, "-m", "venv", os.path.join(ROOT, "target", "py")], check=True)
-    subprocess.run([VENV_PY, "-m", "pip", "install", "-q", "--retries", "0", "tensorflow-cpu==2.21.0",
-                    "torch==2.13.0+cpu", "jax[cpu]", "pyyaml", "torchvision"], check=True)
+    subprocess.run([VENV_PY, "-m", "pip", "install", "-q", "--retries", "0", "onnx", "onnxruntime", "onnxscript",
+                    "tensorflow-cpu==2.21.0", "torch==2.13.0+cpu", "jax[cpu]", "pyyaml", "torchvision"], check=True)
 
 
 def data_dir(config):
