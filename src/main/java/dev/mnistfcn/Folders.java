@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 
-/** The one recursive delete: for the data fetch's scratch folders and a run's earlier files. */
+/** The one recursive delete (the data fetch's scratch folders, a run's earlier files), and a folder's names for messages. */
 public final class Folders {
     private Folders() {
     }
@@ -19,5 +20,17 @@ public final class Folders {
         try (var walk = Files.walk(root)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         }
+    }
+
+    /** The names of what {@code dir} holds, sorted. */
+    public static List<String> entryNames(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** The first five of {@code names}, joined by ", " and followed by "…" where there are more: for a message. */
+    public static String firstFew(List<String> names) {
+        return String.join(", ", names.subList(0, Math.min(5, names.size()))) + (names.size() > 5 ? ", …" : "");
     }
 }

@@ -91,16 +91,16 @@ public record RunFolder(Path dir) {
      * before taking the {@link RunLock}, whose file would otherwise be left among the user's.
      */
     public void refuseFolderNoRunWrote() {
-        if (!Files.isDirectory(dir)) return;
+        if (!Files.isDirectory(dir) || holdsARun(dir)) return;
         List<String> names;
-        try (var entries = Files.list(dir)) {
-            names = entries.map(p -> p.getFileName().toString()).sorted().toList();
+        try {
+            names = Folders.entryNames(dir);
         } catch (IOException e) {
             throw new UserError("Cannot list the run folder " + dir + ": " + e.getMessage() + ". Check its permissions.", e);
         }
-        if (names.isEmpty() || names.stream().anyMatch(RUN_WRITES::contains)) return;
-        String shown = String.join(", ", names.subList(0, Math.min(5, names.size()))) + (names.size() > 5 ? ", …" : "");
-        throw new UserError("The run folder " + dir + " already exists and holds files no run wrote (" + shown + "): a "
+        if (names.isEmpty()) return;
+        throw new UserError("The run folder " + dir + " already exists and holds files no run wrote ("
+                + Folders.firstFew(names) + "): a "
                 + "fresh start moves a folder's files aside and the next one deletes them, so mnist-fcn leaves this one "
                 + "alone. Give the run another name (name: in the config, -Dname=NAME or --set name=NAME) or another "
                 + "output.dir.");

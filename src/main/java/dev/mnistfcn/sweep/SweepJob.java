@@ -1,5 +1,6 @@
 package dev.mnistfcn.sweep;
 
+import dev.mnistfcn.Folders;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigDiff;
 import dev.mnistfcn.config.ConfigLoader;
@@ -79,16 +80,15 @@ public final class SweepJob {
     private static void refuseFolderOfAnotherKind(Path folder) {
         if (!Files.isDirectory(folder)) return;
         List<String> other;
-        try (var entries = Files.list(folder)) {
-            other = entries.map(p -> p.getFileName().toString()).filter(n -> !SWEEP_WRITES.contains(n)
-                    && !RUN_NAME.matcher(n).matches() && !n.startsWith(AtomicFiles.TEMP_PREFIX)).sorted().toList();
+        try {
+            other = Folders.entryNames(folder).stream().filter(n -> !SWEEP_WRITES.contains(n)
+                    && !RUN_NAME.matcher(n).matches() && !n.startsWith(AtomicFiles.TEMP_PREFIX)).toList();
         } catch (IOException e) {
             throw new UserError("Cannot list the sweep folder " + folder + ": " + e.getMessage() + ". Check its permissions.", e);
         }
         if (other.isEmpty()) return;
-        String shown = String.join(", ", other.subList(0, Math.min(5, other.size()))) + (other.size() > 5 ? ", …" : "");
         throw new UserError("The sweep folder " + folder + " already exists and holds files a sweep does not write ("
-                + shown + "): it may be a run's folder, whose report.html the sweep's would replace. Give the sweep "
+                + Folders.firstFew(other) + "): it may be a run's folder, whose report.html the sweep's would replace. Give the sweep "
                 + "another name (name: in the sweep file) or another output.dir.");
     }
 
