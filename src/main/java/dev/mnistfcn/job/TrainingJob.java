@@ -1,5 +1,6 @@
 package dev.mnistfcn.job;
 
+import dev.mnistfcn.Folders;
 import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.Timeline;
 import dev.mnistfcn.UserError;
@@ -198,11 +199,12 @@ public final class TrainingJob {
 
     /** Moves an earlier run in this folder into its {@code .previous} folder ({@link RunFolder}), and says so. */
     private void moveEarlierRunAside() {
-        int moved = folder.moveEarlierRunAside();
-        if (moved == 0) return;
+        RunFolder.Aside aside = folder.moveEarlierRunAside();
+        if (aside.moved() == 0) return;
         out.printf("Starting '%s' from scratch: moved the %d file(s) and folder(s) of an earlier run in %s to %s "
-                + "(use --resume=auto / -Dresume=auto to continue that run instead).%n", config.name(), moved,
-                folder.dir(), folder.previous());
+                + "(use --resume=auto / -Dresume=auto to continue that run instead).%s%n", config.name(), aside.moved(),
+                folder.dir(), folder.previous(), aside.left().isEmpty() ? "" : " Left where they are, as no run writes "
+                        + "them: " + Folders.firstFew(aside.left()) + ".");
     }
 
     // For compare, sweeps, bench and tests: the steps above one by one.

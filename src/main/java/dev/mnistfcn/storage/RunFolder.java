@@ -100,10 +100,9 @@ public record RunFolder(Path dir) {
         }
         if (names.isEmpty()) return;
         throw new UserError("The run folder " + dir + " already exists and holds files no run wrote ("
-                + Folders.firstFew(names) + "): a "
-                + "fresh start moves a folder's files aside and the next one deletes them, so mnist-fcn leaves this one "
-                + "alone. Give the run another name (name: in the config, -Dname=NAME or --set name=NAME) or another "
-                + "output.dir.");
+                + Folders.firstFew(names) + "): it is not a run's folder, and mnist-fcn writes a run only into its own "
+                + "or a new one. Give the run another name (name: in the config, -Dname=NAME or --set name=NAME) or "
+                + "another output.dir.");
     }
 
     /** Whether {@code dir} is a folder with one of the files only a run writes in it: a run's folder. */
@@ -120,24 +119,47 @@ public record RunFolder(Path dir) {
         return dir.resolve(PREVIOUS);
     }
 
+    /** Where {@code train --test-each-epoch} writes each epoch's test accuracy. */
+    public static final String TEST_CURVE = "test-by-epoch.csv";
+
     /**
-     * A fresh start over an earlier run keeps that run recoverable: its files move into {@link #previous()}
-     * (replacing an older one there) by renames within the folder, so nothing is copied and nothing outside the
-     * folder is touched. Only for the holder of the folder's {@link RunLock}. Returns how many files and folders
-     * moved (0: there was no earlier run); a move that fails is a {@link UserError} naming the folder.
+     * What a run writes in its folder, and what {@code export} writes beside its model.zip (cli/ExportCommand): what
+     * a fresh start moves aside. Anything else there is the user's, and stays where it is (moved into .previous, it
+     * was deleted by the fresh start after).
      */
-    public int moveEarlierRunAside() {
-        if (!Files.isDirectory(dir)) return 0;
+    private static final List<String> OUTPUTS = List.of("model.zip", "config.resolved.yaml", "metrics.json", "report.md",
+            "report.html", RunProgress.FILE, CheckpointStore.FOLDER, TEST_CURVE, "model.onnx", "model.pb",
+            "model-inference.zip", "model-network.json");
+
+    /** Whether {@code name} is one a run or an export of its model writes in the run's folder. */
+    public static boolean isOutput(String name) {
+        return OUTPUTS.contains(name);
+    }
+
+    /**
+     * What {@link #moveEarlierRunAside} did: how many files and folders of the earlier run it moved (0: there was
+     * none), and the names it left in place because no run writes them.
+     */
+    public record Aside(int moved, List<String> left) {
+    }
+
+    /**
+     * A fresh start over an earlier run keeps that run recoverable: its files ({@link #isOutput}) move into
+     * {@link #previous()} (replacing an older one there) by renames within the folder, so nothing is copied and
+     * nothing outside the folder is touched; files the user put there stay. Only for the holder of the folder's
+     * {@link RunLock}. A move that fails is a {@link UserError} naming the folder.
+     */
+    public Aside moveEarlierRunAside() {
+        if (!Files.isDirectory(dir)) return new Aside(0, List.of());
         try {
-            List<Path> earlier;
-            try (var entries = Files.list(dir)) {
-                earlier = entries.filter(p -> !List.of(RunLock.FILE, PREVIOUS).contains(p.getFileName().toString())).toList();
-            }
-            if (earlier.isEmpty()) return 0;
+            List<String> names = Folders.entryNames(dir);
+            List<String> earlier = names.stream().filter(RunFolder::isOutput).toList();
+            List<String> left = names.stream().filter(n -> !isOutput(n) && !List.of(RunLock.FILE, PREVIOUS).contains(n)).toList();
+            if (earlier.isEmpty()) return new Aside(0, left);
             Folders.deleteTree(previous());
             Files.createDirectories(previous());
-            for (Path p : earlier) Files.move(p, previous().resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-            return earlier.size();
+            for (String n : earlier) Files.move(dir.resolve(n), previous().resolve(n), StandardCopyOption.ATOMIC_MOVE);
+            return new Aside(earlier.size(), left);
         } catch (IOException e) {
             throw new UserError("Cannot move the earlier run in " + dir + " aside: " + e.getMessage()
                     + ". Check permissions and free space, or give this run another name.", e);

@@ -4,6 +4,7 @@ import dev.mnistfcn.engine.Predictor;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.eval.Evaluator;
 import dev.mnistfcn.storage.AtomicFiles;
+import dev.mnistfcn.storage.RunFolder;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.IOException;
@@ -20,7 +21,7 @@ import java.util.Locale;
  * wall-clock seconds since training started (validation and these test passes included).
  */
 public final class TestCurveListener implements TrainingListener {
-    public static final String FILE = "test-by-epoch.csv";
+    public static final String FILE = RunFolder.TEST_CURVE;
     private final Predictor predictor;
     private final DataSet test;
     private final Path file;

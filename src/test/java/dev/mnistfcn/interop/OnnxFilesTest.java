@@ -3,6 +3,7 @@ package dev.mnistfcn.interop;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.cli.Main;
 import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.storage.RunFolder;
 import onnx.OnnxMl.ModelProto;
 import onnx.OnnxMl.NodeProto;
 import onnx.OnnxMl.OperatorSetIdProto;
@@ -146,6 +147,12 @@ class OnnxFilesTest {
         assertEquals(0, Main.run(new String[]{"export", "--model", zip.toString(), "--format", "onnx", "--format", "tf"},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err)));
         assertTrue(Files.size(dir.resolve("model.onnx")) > 4 * 784 * 32 && Files.size(dir.resolve("model.pb")) > 4 * 784 * 32);
+        assertEquals(0, Main.run(new String[]{"export", "--model", zip.toString(), "--format", "dl4j"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err)));
+        // Beside a run's model.zip, every exported file is one a fresh start of the run moves aside with it.
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) assertTrue(RunFolder.isOutput(f.getFileName().toString()), f.toString());
+        }
         // The .onnx file is a model evaluate/predict/serve read like a zip, and export takes it as input too.
         var loaded = ModelSource.load(dir.resolve("model.onnx"), null);
         assertEquals(784 * 32 + 32 + 32 * 10 + 10, loaded.network().numParams());

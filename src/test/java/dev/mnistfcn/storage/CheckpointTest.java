@@ -216,8 +216,8 @@ class CheckpointTest {
 
     /**
      * A run named after a folder no run wrote (src with output.dir: ., say) moved its files into .previous, and a
-     * second run deleted them. Now such a folder is refused and left exactly as it was; an earlier run's folder with
-     * the user's own file in it still starts afresh, the file kept in .previous.
+     * second run deleted them. Now such a folder is refused and left exactly as it was; in an earlier run's folder a
+     * fresh start moves only the run's files, and the user's own file stays through any number of fresh starts.
      */
     @Test
     void aFolderNoRunWroteIsLeftAlone() throws Exception {
@@ -225,10 +225,9 @@ class CheckpointTest {
         Files.createDirectories(src.resolve("main"));
         Files.writeString(src.resolve("A.java"), "class A {}");
         UserError e = assertThrows(UserError.class, () -> job(config("one-layer.yaml", 1, "name", "src")).run());
-        assertEquals("The run folder " + src + " already exists and holds files no run wrote (A.java, main): a fresh "
-                + "start moves a folder's files aside and the next one deletes them, so mnist-fcn leaves this one alone. "
-                + "Give the run another name (name: in the config, -Dname=NAME or --set name=NAME) or another "
-                + "output.dir.", e.getMessage());
+        assertEquals("The run folder " + src + " already exists and holds files no run wrote (A.java, main): it is not "
+                + "a run's folder, and mnist-fcn writes a run only into its own or a new one. Give the run another name "
+                + "(name: in the config, -Dname=NAME or --set name=NAME) or another output.dir.", e.getMessage());
         assertThrows(UserError.class, () -> job(config("one-layer.yaml", 1, "name", "src")).run(Resume.AUTO));
         assertEquals(List.of("A.java", "main"), sortedNames(src), "not even a lock file left");
 
@@ -239,8 +238,13 @@ class CheckpointTest {
         assertTrue(Files.isRegularFile(out.resolve("y").resolve("model.zip")));
         assertFalse(Files.exists(out.resolve("y").resolve(RunFolder.PREVIOUS)));
         Files.writeString(out.resolve("y").resolve("notes.txt"), "mine");
-        job(config("one-layer.yaml", 1, "name", "y")).run();
-        assertEquals("mine", Files.readString(out.resolve("y").resolve(RunFolder.PREVIOUS).resolve("notes.txt")));
+        for (int i = 0; i < 2; i++) {
+            var console = new ByteArrayOutputStream();
+            new TrainingJob(config("one-layer.yaml", 1, "name", "y"), new PrintStream(console), false).run();
+            assertTrue(console.toString().contains("Left where they are, as no run writes them: notes.txt."), console.toString());
+            assertEquals("mine", Files.readString(out.resolve("y").resolve("notes.txt")));
+            assertTrue(Files.isRegularFile(out.resolve("y").resolve(RunFolder.PREVIOUS).resolve("model.zip")));
+        }
     }
 
     @Test
