@@ -22,6 +22,16 @@ public final class Folders {
         }
     }
 
+    /**
+     * Refuses {@code dir} where it exists as something other than a folder (a run's, a report's output folder named
+     * as a file: it used to fail at the first write, after training, with a stack trace); {@code what} names it.
+     */
+    public static void refuseNonFolder(Path dir, String what) {
+        if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UserError(what + " " + dir + " is a file, not a folder. Give a folder (it is made if missing).");
+        }
+    }
+
     /** The names of what {@code dir} holds, sorted. */
     public static List<String> entryNames(Path dir) throws IOException {
         try (var entries = Files.list(dir)) {

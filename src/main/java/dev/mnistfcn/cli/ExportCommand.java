@@ -1,5 +1,6 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.Folders;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.interop.ModelExport;
 import dev.mnistfcn.interop.ModelSource;
@@ -48,10 +49,7 @@ public final class ExportCommand implements Callable<Integer> {
             }
             wanted.add(f.trim());
         }
-        if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
-            throw new UserError("--out " + outDir + " is a file, not a folder. Give the folder the exported files go to "
-                    + "(made if missing), or leave --out out to write them next to the model.");
-        }
+        Folders.refuseNonFolder(outDir, "--out");
         Path file = CommandDefaults.requireModel(model);
         ModelFiles.Loaded loaded = ModelSource.load(file, inputScale);
         Path dir = outDir != null ? outDir : file.toAbsolutePath().getParent();

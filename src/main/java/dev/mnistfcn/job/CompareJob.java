@@ -1,5 +1,6 @@
 package dev.mnistfcn.job;
 
+import dev.mnistfcn.Folders;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.config.ConfigLoader;
@@ -23,7 +24,6 @@ import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,6 +66,7 @@ public final class CompareJob {
      */
     public Outcome run(List<Path> configFiles, Map<String, String> overrides, List<String> engines, int seeds,
                        Path reportDir) {
+        Folders.refuseNonFolder(reportDir, "The report folder (--out)");
         if (RunFolder.holdsARun(reportDir) || SweepProgress.isSweep(reportDir)) {
             throw new UserError("The report folder " + reportDir + " is a " + (SweepProgress.isSweep(reportDir) ? "sweep's"
                     : "run's") + " folder: the comparison's report.html and report.md would replace its own. Give "
@@ -133,7 +134,9 @@ public final class CompareJob {
             AtomicFiles.writeString(html, HtmlReport.render(title, results, true));
             AtomicFiles.writeString(md, HtmlReport.markdown(title, results, true));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UserError("Cannot write the comparison's report to " + reportDir + " (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + "). Check that the folder can be written and has free space; the runs "
+                    + "are trained, so a rerun with another --out only writes the report.", e);
         }
         out.println();
         out.print(ComparisonTable.markdown(results));

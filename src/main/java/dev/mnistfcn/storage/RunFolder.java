@@ -91,6 +91,8 @@ public record RunFolder(Path dir) {
      * before taking the {@link RunLock}, whose file would otherwise be left among the user's.
      */
     public void refuseFolderNoRunWrote() {
+        Folders.refuseNonFolder(dir.getParent(), "output.dir");
+        Folders.refuseNonFolder(dir, "The run folder");
         if (!Files.isDirectory(dir) || holdsARun(dir)) return;
         List<String> names;
         try {

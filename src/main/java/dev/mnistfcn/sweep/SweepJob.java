@@ -78,6 +78,8 @@ public final class SweepJob {
      * write): a sweep named like a run replaced that run's report.html with its own.
      */
     private static void refuseFolderOfAnotherKind(Path folder) {
+        Folders.refuseNonFolder(folder.getParent(), "output.dir");
+        Folders.refuseNonFolder(folder, "The sweep folder");
         if (!Files.isDirectory(folder)) return;
         List<String> other;
         try {

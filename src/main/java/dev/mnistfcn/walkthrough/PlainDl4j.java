@@ -2,6 +2,7 @@ package dev.mnistfcn.walkthrough;
 
 import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.Mnist;
+import dev.mnistfcn.Folders;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.DatasetFiles;
@@ -42,6 +43,7 @@ public final class PlainDl4j {
                     + config.name() + "' has data.dataset: " + config.data().dataset() + ". Train it with the train "
                     + "command, or walk through an MNIST config (e.g. two-layer.yaml).");
         }
+        Folders.refuseNonFolder(Path.of(config.output().dir()), "output.dir"); // now, not at the save after training
         Path data = Path.of(config.data().dir());
         if (DatasetFiles.ensure(Dataset.MNIST, data).values().stream().anyMatch(f -> f.toString().endsWith(DatasetFiles.GZ))) {
             throw new UserError("The walkthrough's MnistDataSetIterator reads unzipped IDX files only, but " + data

@@ -83,5 +83,11 @@ class CompareJobTest {
                 + "replace its own. Give another --out (default: models/compare).", e.getMessage());
         assertEquals("the run's report", Files.readString(run.resolve("report.html")));
         assertFalse(Files.exists(out.resolve("runs").resolve("one-layer-seed12345")), "nothing trained");
+        // --out naming a file stopped the comparison only at its report, after training every run, with a stack trace.
+        UserError file = assertThrows(UserError.class, () -> job.run(List.of(Path.of("config/one-layer.yaml")),
+                Map.of("output.dir", out.resolve("runs").toString()), 1, run.resolve("metrics.json")));
+        assertEquals("The report folder (--out) " + run.resolve("metrics.json") + " is a file, not a folder. Give a "
+                + "folder (it is made if missing).", file.getMessage());
+        assertFalse(Files.exists(out.resolve("runs").resolve("one-layer-seed12345")), "nothing trained");
     }
 }

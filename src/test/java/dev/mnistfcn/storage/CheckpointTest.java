@@ -224,6 +224,10 @@ class CheckpointTest {
         Path src = out.resolve("src");
         Files.createDirectories(src.resolve("main"));
         Files.writeString(src.resolve("A.java"), "class A {}");
+        UserError fileAsOutput = assertThrows(UserError.class,
+                () -> job(config("one-layer.yaml", 1, "output.dir", src.resolve("A.java").toString())).run());
+        assertTrue(fileAsOutput.getMessage().startsWith("output.dir " + src.resolve("A.java") + " is a file, not a folder."),
+                fileAsOutput.getMessage());
         UserError e = assertThrows(UserError.class, () -> job(config("one-layer.yaml", 1, "name", "src")).run());
         assertEquals("The run folder " + src + " already exists and holds files no run wrote (A.java, main): it is not "
                 + "a run's folder, and mnist-fcn writes a run only into its own or a new one. Give the run another name "

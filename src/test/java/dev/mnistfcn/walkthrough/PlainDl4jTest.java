@@ -1,6 +1,7 @@
 package dev.mnistfcn.walkthrough;
 
 import dev.mnistfcn.TestData;
+import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -17,11 +18,25 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The walkthrough end to end on real MNIST: 1 epoch on 5,000 training images, all 10,000 test images. */
 @Tag("slow") // an epoch of DL4J's fit on real MNIST (docs/tests.md#test-tiers)
 class PlainDl4jTest {
+
+    /** output.dir naming a file stopped the walkthrough only at its save, after training, with a stack trace. */
+    @Test
+    void anOutputDirThatIsAFileStopsBeforeTraining(@TempDir Path out) throws Exception {
+        Path file = Files.writeString(out.resolve("models"), "not a folder");
+        ExperimentConfig config = ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of(
+                "data.dir", TestData.mnistDir().toString(), "output.dir", file.toString()));
+        var console = new ByteArrayOutputStream();
+        UserError e = assertThrows(UserError.class, () -> PlainDl4j.run(config, new PrintStream(console, true)));
+        assertEquals("output.dir " + file + " is a file, not a folder. Give a folder (it is made if missing).", e.getMessage());
+        assertFalse(console.toString().contains("epoch"), console.toString());
+    }
 
     @Test
     void oneEpochOn5000ImagesEvaluatesAndSavesARestorableZip(@TempDir Path out) throws Exception {
