@@ -1,5 +1,6 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.Folders;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.digits.DigitImages;
 import dev.mnistfcn.digits.MnistRecipe;
@@ -56,6 +57,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Folders.refuseNonFolder(saveDir, "--save-preprocessed");
         List<Picture> pictures = PictureFiles.expand(inputs());
         if (pictures.isEmpty()) {
             throw new UserError("No pictures found in " + inputs() + ": a folder is searched for files ending in "

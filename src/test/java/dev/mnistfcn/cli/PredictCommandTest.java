@@ -121,6 +121,14 @@ class PredictCommandTest {
         try (var files = Files.list(saved)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".tmp-")), "no temporary files left");
         }
+        // A file given as the folder: one line before any prediction, not a table ending in an error.
+        Path file = saved.resolve("digit0.png");
+        Run bad = predict("predict", "--model", model.toString(), "--save-preprocessed", file.toString(),
+                pictures.resolve("digit0.png").toString());
+        assertEquals(2, bad.code());
+        assertEquals("", bad.out());
+        assertEquals("error: --save-preprocessed " + file + " is a file, not a folder. Give a folder (it is made if "
+                + "missing).", bad.err().strip());
     }
 
     @Test
