@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -17,7 +18,10 @@ public final class ConfigFiles {
     private ConfigFiles() {
     }
 
-    /** {@code NAME} as a path if it is a file, else {@code config/NAME}. */
+    /**
+     * {@code NAME} as a path if it is a file, else {@code config/NAME}; a name without an extension also as
+     * {@code NAME.yaml} in both places ({@code -Dconfig=two-layer} is the shipped two-layer.yaml).
+     */
     static Path locate(String name) {
         if (name.isBlank()) {
             throw new ConfigException("The config name is empty ('" + name + "'). Give a path to a YAML file, or the "
@@ -27,6 +31,11 @@ public final class ConfigFiles {
         if (Files.isRegularFile(direct)) return direct;
         Path inConfig = Path.of("config").resolve(name);
         if (Files.isRegularFile(inConfig)) return inConfig;
+        if (!name.contains(".")) {
+            for (Path p : List.of(Path.of(name + ".yaml"), Path.of("config").resolve(name + ".yaml"))) {
+                if (Files.isRegularFile(p)) return p;
+            }
+        }
         Path folder = Files.isDirectory(direct) ? direct : Files.isDirectory(inConfig) ? inConfig : null;
         if (folder != null) {
             throw new ConfigException("Config '" + name + "' is a folder (" + folder.toAbsolutePath() + "), not a YAML "

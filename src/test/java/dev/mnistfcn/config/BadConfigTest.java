@@ -249,6 +249,13 @@ class BadConfigTest {
     }
 
     @Test
+    void aNameWithoutItsExtensionFindsTheYamlFile() {
+        assertEquals(Path.of("config", "two-layer.yaml"), ConfigLoader.locate("two-layer"));
+        assertEquals("two-layer", ConfigLoader.load(ConfigLoader.locate("two-layer"), Map.of()).name());
+        assertThrows(ConfigException.class, () -> ConfigLoader.locate("two-layer.yml")); // an extension is taken as given
+    }
+
+    @Test
     void missingFileNamesBothPlacesLooked() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.locate("no-such.yaml"));
         assertTrue(e.getMessage().contains("no-such.yaml"));
