@@ -23,6 +23,7 @@ import java.util.List;
  * progress.jsonl         a line per epoch while it trains ({@link RunProgress}), for the runs page
  * checkpoints/           epoch-NN.zip and best.zip ({@link CheckpointStore})
  * .previous/             the earlier run's files, after a fresh start over it
+ * .previous-next/        only while a fresh start gathers them (left by a kill: the next fresh start finishes)
  * </pre>
  * A run's files stay in its folder: nothing here moves or deletes anything outside it.
  */
@@ -116,6 +117,9 @@ public record RunFolder(Path dir) {
     private static final List<String> RUN_WRITES = List.of("config.resolved.yaml", "metrics.json", "model.zip",
             RunProgress.FILE, CheckpointStore.FOLDER, RunLock.FILE, PREVIOUS);
 
+    /** Where {@link #moveEarlierRunAside} gathers the earlier run's files before they become {@link #previous()}. */
+    private static final String STAGED = ".previous-next";
+
     /** The earlier run's files after {@link #moveEarlierRunAside}. */
     public Path previous() {
         return dir.resolve(PREVIOUS);
@@ -156,12 +160,20 @@ public record RunFolder(Path dir) {
         try {
             List<String> names = Folders.entryNames(dir);
             List<String> earlier = names.stream().filter(RunFolder::isOutput).toList();
-            List<String> left = names.stream().filter(n -> !isOutput(n) && !List.of(RunLock.FILE, PREVIOUS).contains(n)).toList();
-            if (earlier.isEmpty()) return new Aside(0, left);
+            List<String> left = names.stream().filter(n -> !isOutput(n) && !List.of(RunLock.FILE, PREVIOUS, STAGED).contains(n)).toList();
+            // The files gather in STAGED, which then replaces the older .previous in one rename: a start killed
+            // half-way leaves them there, and the next one finishes the move. Moved straight into .previous, the
+            // half already moved was deleted by the next start with the older .previous.
+            Path staged = dir.resolve(STAGED);
+            if (earlier.isEmpty() && !Files.isDirectory(staged, LinkOption.NOFOLLOW_LINKS)) return new Aside(0, left);
+            Files.createDirectories(staged);
+            for (String n : earlier) {
+                Folders.deleteTree(staged.resolve(n)); // an older copy from the killed start: this one is newer
+                Files.move(dir.resolve(n), staged.resolve(n), StandardCopyOption.ATOMIC_MOVE);
+            }
             Folders.deleteTree(previous());
-            Files.createDirectories(previous());
-            for (String n : earlier) Files.move(dir.resolve(n), previous().resolve(n), StandardCopyOption.ATOMIC_MOVE);
-            return new Aside(earlier.size(), left);
+            Files.move(staged, previous(), StandardCopyOption.ATOMIC_MOVE);
+            return new Aside(Folders.entryNames(previous()).size(), left);
         } catch (IOException e) {
             throw new UserError("Cannot move the earlier run in " + dir + " aside: " + e.getMessage()
                     + ". Check permissions and free space, or give this run another name.", e);

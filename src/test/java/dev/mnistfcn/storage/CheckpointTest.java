@@ -215,6 +215,28 @@ class CheckpointTest {
     }
 
     /**
+     * A fresh start killed half-way through moving the earlier run aside (simulated: model.zip already moved, the
+     * rest not): the next fresh start finishes that move, and the earlier run is whole in .previous. Moved straight
+     * into .previous, the half already there was deleted with the older .previous.
+     */
+    @Test
+    void aStartKilledWhileMovingTheEarlierRunLosesNothing() throws Exception {
+        job(config("one-layer.yaml", 1, "name", "z")).run();
+        job(config("one-layer.yaml", 2, "name", "z")).run(); // the earlier run to keep: 2 epochs; .previous holds the first
+        Path z = out.resolve("z");
+        byte[] model = Files.readAllBytes(z.resolve("model.zip"));
+        Path staged = Files.createDirectories(z.resolve(".previous-next"));
+        Files.move(z.resolve("model.zip"), staged.resolve("model.zip"));
+        job(config("one-layer.yaml", 1, "name", "z")).run();
+        Path previous = z.resolve(RunFolder.PREVIOUS);
+        assertTrue(java.util.Arrays.equals(model, Files.readAllBytes(previous.resolve("model.zip"))), "the staged model kept");
+        assertEquals(2, ModelFiles.load(previous.resolve("model.zip"), false).metadata().orElseThrow().epoch());
+        assertEquals(List.of("checkpoints", "config.resolved.yaml", "metrics.json", "model.zip", "progress.jsonl",
+                "report.html", "report.md"), sortedNames(previous));
+        assertFalse(Files.exists(staged));
+    }
+
+    /**
      * A run named after a folder no run wrote (src with output.dir: ., say) moved its files into .previous, and a
      * second run deleted them. Now such a folder is refused and left exactly as it was; in an earlier run's folder a
      * fresh start moves only the run's files, and the user's own file stays through any number of fresh starts.
