@@ -87,9 +87,10 @@ public record RunFolder(Path dir) {
     }
 
     /**
-     * Refuses a folder that exists and holds files, none of them one a run writes: a fresh start would move them into
-     * {@link #previous()} and the next one delete them (a run named {@code src} with {@code output.dir: .} did). Call it
-     * before taking the {@link RunLock}, whose file would otherwise be left among the user's.
+     * Refuses a folder that exists and holds files, none of them one a run writes, and an output.dir that is a file:
+     * a run would write among the user's files (a run named {@code src} with {@code output.dir: .} once moved the
+     * sources into .previous, and the next fresh start deleted them). Call it before taking the {@link RunLock},
+     * whose file would otherwise be left among the user's.
      */
     public void refuseFolderNoRunWrote() {
         Folders.refuseNonFolder(dir.getParent(), "output.dir");

@@ -90,8 +90,8 @@ public final class SweepJob {
         }
         if (other.isEmpty()) return;
         throw new UserError("The sweep folder " + folder + " already exists and holds files a sweep does not write ("
-                + Folders.firstFew(other) + "): it may be a run's folder, whose report.html the sweep's would replace. Give the sweep "
-                + "another name (name: in the sweep file) or another output.dir.");
+                + Folders.firstFew(other) + "): it may be a run's folder, whose report.html the sweep's would replace. "
+                + "Give the sweep another name (name: in the sweep file) or another output.dir.");
     }
 
     private static final List<String> SWEEP_WRITES = List.of(TABLE, BEST, HTML, SweepProgress.FILE);
