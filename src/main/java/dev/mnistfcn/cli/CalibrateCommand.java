@@ -38,7 +38,7 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path zip = model != null ? model : DigitClassifier.DEFAULT_MODEL;
+        Path zip = model != null ? CommandDefaults.inRunFolder(model) : DigitClassifier.DEFAULT_MODEL;
         if (zip.toString().endsWith(".onnx")) {
             throw new UserError(zip + " is an ONNX file; calibrate writes into mnist-fcn's model zips only.");
         }

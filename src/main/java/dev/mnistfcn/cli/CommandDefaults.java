@@ -4,6 +4,7 @@ import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.DataSpec;
 import dev.mnistfcn.config.Overrides;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Defaults shared by the commands that take a model zip rather than a config. */
@@ -27,6 +28,12 @@ final class CommandDefaults {
             throw new UserError("No model given: pass --model path/to/model.zip (or -Dmodel=path/to/model.zip with "
                     + "mvn exec:java), e.g. models/two-layer/model.zip after training two-layer.yaml.");
         }
-        return model;
+        return inRunFolder(model);
+    }
+
+    /** A run's folder given as the model ({@code -m models/two-layer}) means the model.zip in it; any other path itself. */
+    static Path inRunFolder(Path model) {
+        Path zip = model.resolve("model.zip");
+        return Files.isDirectory(model) && Files.isRegularFile(zip) ? zip : model;
     }
 }

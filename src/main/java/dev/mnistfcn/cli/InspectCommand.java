@@ -17,9 +17,10 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelFiles.Loaded loaded = ModelFiles.load(CommandDefaults.requireModel(model), true);
+        Path file = CommandDefaults.requireModel(model);
+        ModelFiles.Loaded loaded = ModelFiles.load(file, true);
         var net = loaded.network();
-        System.out.printf("%s (%,d bytes)%n", model, loaded.fileBytes());
+        System.out.printf("%s (%,d bytes)%n", file, loaded.fileBytes());
         System.out.print(net.summary());
         System.out.printf(Locale.ROOT, "architecture: %s%nparameters: %,d%nupdater state: %s%n",
                 ModelFiles.describe(net.getLayerWiseConfigurations()), net.numParams(),

@@ -158,6 +158,9 @@ class OnnxFilesTest {
         assertEquals(784 * 32 + 32 + 32 * 10 + 10, loaded.network().numParams());
         UserError scale = assertThrows(UserError.class, () -> ModelSource.load(zip, "0..255"));
         assertTrue(scale.getMessage().contains(".onnx models only"), scale.getMessage());
+        // A run's folder given as the model means its model.zip (as a folder of no model.zip it is refused: 2).
+        assertEquals(0, Main.run(new String[]{"inspect", "--model", dir.toString()}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err)), err.toString());
         // --out naming a file, or a folder that cannot be written: one paragraph, not a stack trace.
         for (String out : new String[]{zip.toString(), "/proc"}) {
             ByteArrayOutputStream outErr = new ByteArrayOutputStream();
