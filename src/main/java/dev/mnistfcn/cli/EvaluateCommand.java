@@ -38,10 +38,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelFiles.Loaded loaded = ModelSource.load(CommandDefaults.requireModel(model), inputScale);
+        Path file = CommandDefaults.requireModel(model);
+        ModelFiles.Loaded loaded = ModelSource.load(file, inputScale);
         var net = loaded.network();
         Engine.Choice choice = Engine.choose(engine, net.getLayerWiseConfigurations(), Engine.Use.INFERENCE,
-                "model " + model, "--engine");
+                "model " + file, "--engine");
         // The test set of the dataset it was trained on, as its metadata records (zips from elsewhere: MNIST).
         Dataset dataset = Dataset.of(loaded.metadata().map(ModelMetadata::dataset).orElse(null));
         Path dir = dataDir != null ? dataDir
@@ -49,7 +50,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         var test = MnistSplits.loadTest(dataset, dir);
         EvalResult r = Evaluator.evaluate(choice.engine().predictor(net), test);
         TestMetrics t = TestMetrics.of(r);
-        System.out.printf("%s: %s, %,d parameters%n", model, ModelFiles.describe(net.getLayerWiseConfigurations()),
+        System.out.printf("%s: %s, %,d parameters%n", file, ModelFiles.describe(net.getLayerWiseConfigurations()),
                 net.numParams());
         System.out.println(choice.describe());
         System.out.printf("Test set: %s, %s (%s).%n", dataset.title(), dir, loaded.metadata().map(ModelMetadata::dataset)
