@@ -83,7 +83,7 @@ class InteropRoundTripTest {
         Files.write(reference, OnnxExport.littleEndian(OnnxExport.flat(probs)));
         JsonNode r = PythonRuntimes.run(out, "check", "--mnist", TestData.mnistDir().toString(), "--reference",
                 reference.toString(), "--onnx", out.resolve("model.onnx").toString(), "--pb", out.resolve("model.pb").toString());
-        // For the README's round-trip table (timings are not asserted: the machine is shared).
+        // For docs/interop.md's round-trip table (timings are not asserted: the machine is shared).
         System.out.printf("interop %s: dl4j load %.3f s, 10k inference %.3f s, zip %,d bytes; %s%n", name,
                 (t1 - t0) / 1e9, (t2 - t1) / 1e9, Files.size(zip), r);
         for (String runtime : new String[]{"onnxruntime", "tensorflow"}) {

@@ -60,7 +60,7 @@ class PyTorchImportTest {
             var net = ModelSource.load(Path.of(file), SCALE).network();
             double load = (System.nanoTime() - t0) / 1e9;
             Agreement a = Agreement.of(net, test, torch.get("predicted"), torchProbabilities);
-            // For the README's round-trip table (timings are not asserted: the machine is shared).
+            // For docs/interop.md's round-trip table (timings are not asserted: the machine is shared).
             System.out.printf(Locale.ROOT, "interop pytorch %s %s: %s (torch correct %d), load %.3f s%n", file,
                     torch.at("/files").get(file), a, torch.get("correct").asInt(), load);
             assertEquals(torch.get("correct").asInt(), a.correct(), file + ": PyTorch's own test accuracy");
