@@ -5,12 +5,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A separable blur's kernel and its passes over the rows of a flat array, one direction each: {@code dst[d + i] =
- * Σ_t kernel[t] · src[s + i + t·step]} for i = y·rowStride + x, y below {@code rows}, x below {@code cols}. With the Vector API (when the JVM has
- * jdk.incubator.vector) a vector of outputs at a time, their sum kept in a register across the taps, and a row's last
- * vector ending at its last column (overlapping the one before, which writes the same values); without it the same
- * sums in the same order, so both give the same floats. Why not a plain loop: C2 in Java 17 did not vectorise
- * {@code dst[d+i] += k·src[s+i+t]} (an unknown offset per tap); elastic distortion cost 45-58 µs an image that way,
- * most of it this blur.
+ * Σ_t kernel[t] · src[s + i + t·step]} for i = y·rowStride + x, y below {@code rows}, x below {@code cols}. With the
+ * Vector API (when the JVM has jdk.incubator.vector) a vector of outputs at a time, their sum kept in a register
+ * across the taps, and a row's last vector ending at its last column (overlapping the one before, which writes the
+ * same values); without it the same sums in the same order, so both give the same floats. Why not a plain loop: C2
+ * in Java 17 did not vectorise {@code dst[d+i] += k·src[s+i+t]} (an unknown offset per tap); elastic distortion cost
+ * 45-58 µs an image that way, most of it this blur.
  */
 final class FieldBlur {
     static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
