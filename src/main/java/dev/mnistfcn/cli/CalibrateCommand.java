@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
         description = "Give a model zip its not-a-digit check (docs/not-a-digit.md): a detector trained on MNIST's "
                 + "training digits (also redrawn in other hands and pens) against made negatives and Fashion-MNIST items, its threshold set where it refuses "
-                + "2% of the validation digits; written into "
+                + "2%% of the validation digits; written into "
                 + "the zip as " + NotADigitCheck.ENTRY + ". predict and serve then answer \"not a digit\" for "
                 + "pictures that hold none. About 2 minutes on 2 cores. Also: mvn -q exec:java -Dexec.args='calibrate ZIP'.")
 public final class CalibrateCommand implements Callable<Integer> {

@@ -56,6 +56,28 @@ class MainTest {
     }
 
     /**
+     * Every help page renders as written: picocli reads a description as a format string, and a lone '%' in one
+     * ("refuses 2% of the validation digits") made {@code --help} print a picocli warning and the raw text.
+     */
+    @Test
+    void everyHelpPageRendersWithoutPicocliWarnings() {
+        PrintStream saved = System.err;
+        var err = new ByteArrayOutputStream();
+        var pages = new StringBuilder();
+        System.setErr(new PrintStream(err, true));
+        try {
+            var cli = new picocli.CommandLine(new Main());
+            pages.append(cli.getUsageMessage());
+            cli.getSubcommands().values().forEach(c -> pages.append(c.getUsageMessage()));
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals("", err.toString());
+        assertTrue(pages.toString().contains("refuses 2% of the validation digits"), pages.toString());
+        assertFalse(pages.toString().contains("%n"), pages.toString());
+    }
+
+    /**
      * The child JVM's stderr reaches the user whole once its main ran, minus only the JVM's incubator-module notice
      * and the handshake line; without the handshake it is held back for the parent's warning.
      */
