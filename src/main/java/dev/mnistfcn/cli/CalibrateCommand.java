@@ -28,7 +28,10 @@ import java.util.concurrent.Callable;
 public final class CalibrateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ZIP", arity = "0..1", description = "Model zip (default: -Dmodel, else "
             + "models/two-layer/model.zip).")
-    Path model = CommandDefaults.modelFromProperty();
+    Path modelArgument;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "The same as the ZIP argument.")
+    Path model;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST folder (default " + DataSpec.DEFAULT_DIR + ").")
     Path dataDir = Path.of(DataSpec.DEFAULT_DIR);
@@ -38,7 +41,8 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path zip = model != null ? CommandDefaults.inRunFolder(model) : DigitClassifier.DEFAULT_MODEL;
+        Path given = CommandDefaults.model(model, modelArgument);
+        Path zip = given != null ? CommandDefaults.inRunFolder(given) : DigitClassifier.DEFAULT_MODEL;
         if (zip.toString().endsWith(".onnx")) {
             throw new UserError(zip + " is an ONNX file; calibrate writes into mnist-fcn's model zips only.");
         }

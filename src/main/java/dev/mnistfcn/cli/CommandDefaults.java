@@ -23,6 +23,18 @@ final class CommandDefaults {
         return m == null ? null : Path.of(m);
     }
 
+    /**
+     * The model named by {@code --model} or as the command's one argument ({@code inspect ZIP} and
+     * {@code inspect -m ZIP} alike), else {@code -Dmodel}; null where none is given. Two different ones are refused.
+     */
+    static Path model(Path option, Path argument) {
+        if (option != null && argument != null && !option.equals(argument)) {
+            throw new UserError("Two models given: --model " + option + " and the argument " + argument + ". Pass one "
+                    + "(either way: --model ZIP or ZIP alone).");
+        }
+        return option != null ? option : argument != null ? argument : modelFromProperty();
+    }
+
     static Path requireModel(Path model) {
         if (model == null) {
             throw new UserError("No model given: pass --model path/to/model.zip (or -Dmodel=path/to/model.zip with "

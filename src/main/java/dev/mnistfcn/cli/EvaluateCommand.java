@@ -13,6 +13,7 @@ import dev.mnistfcn.report.MarkdownReport;
 import dev.mnistfcn.report.TestMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -22,7 +23,10 @@ import java.util.concurrent.Callable;
         description = "Evaluate any DL4J MultiLayerNetwork zip or fully-connected .onnx classifier on the test set it was trained on (MNIST unless its metadata says Fashion-MNIST) (also: mvn exec:java -Dmodel=ZIP).")
 public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip or .onnx file (default: -Dmodel).")
-    Path model = CommandDefaults.modelFromProperty();
+    Path model;
+
+    @Parameters(paramLabel = "ZIP", arity = "0..1", description = "The same as --model: evaluate ZIP.")
+    Path modelArgument;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder of the test set the model was trained on "
             + "(default: for MNIST $MNIST_FCN_DATA_DIR or " + DataSpec.DEFAULT_DIR + "; for Fashion-MNIST /usr/share/datasets/fashion-mnist).")
@@ -38,7 +42,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path file = CommandDefaults.requireModel(model);
+        Path file = CommandDefaults.requireModel(CommandDefaults.model(model, modelArgument));
         ModelFiles.Loaded loaded = ModelSource.load(file, inputScale);
         var net = loaded.network();
         Engine.Choice choice = Engine.choose(engine, net.getLayerWiseConfigurations(), Engine.Use.INFERENCE,

@@ -9,6 +9,7 @@ import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,10 @@ public final class ExportCommand implements Callable<Integer> {
     static final List<String> FORMATS = List.of("onnx", "tf", "dl4j");
 
     @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip or .onnx file (default: -Dmodel).")
-    Path model = CommandDefaults.modelFromProperty();
+    Path model;
+
+    @Parameters(paramLabel = "ZIP", arity = "0..1", description = "The same as --model: export ZIP --format onnx.")
+    Path modelArgument;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output folder (default: next to the model).")
     Path outDir;
@@ -50,7 +54,7 @@ public final class ExportCommand implements Callable<Integer> {
             wanted.add(f.trim());
         }
         Folders.refuseNonFolder(outDir, "--out");
-        Path file = CommandDefaults.requireModel(model);
+        Path file = CommandDefaults.requireModel(CommandDefaults.model(model, modelArgument));
         ModelFiles.Loaded loaded = ModelSource.load(file, inputScale);
         Path dir = outDir != null ? outDir : file.toAbsolutePath().getParent();
         String base = file.getFileName().toString().replaceFirst("\\.(zip|onnx)$", "");

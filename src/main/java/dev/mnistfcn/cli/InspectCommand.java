@@ -4,6 +4,7 @@ import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -13,11 +14,14 @@ import java.util.concurrent.Callable;
         description = "Show a model zip's layers, parameter count, metadata and whether it can resume training.")
 public final class InspectCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip (default: -Dmodel).")
-    Path model = CommandDefaults.modelFromProperty();
+    Path model;
+
+    @Parameters(paramLabel = "ZIP", arity = "0..1", description = "The same as --model: inspect ZIP.")
+    Path modelArgument;
 
     @Override
     public Integer call() {
-        Path file = CommandDefaults.requireModel(model);
+        Path file = CommandDefaults.requireModel(CommandDefaults.model(model, modelArgument));
         ModelFiles.Loaded loaded = ModelFiles.load(file, true);
         var net = loaded.network();
         System.out.printf("%s (%,d bytes)%n", file, loaded.fileBytes());

@@ -147,7 +147,7 @@ class OnnxFilesTest {
         assertEquals(0, Main.run(new String[]{"export", "--model", zip.toString(), "--format", "onnx", "--format", "tf"},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err)));
         assertTrue(Files.size(dir.resolve("model.onnx")) > 4 * 784 * 32 && Files.size(dir.resolve("model.pb")) > 4 * 784 * 32);
-        assertEquals(0, Main.run(new String[]{"export", "--model", zip.toString(), "--format", "dl4j"},
+        assertEquals(0, Main.run(new String[]{"export", zip.toString(), "--format", "dl4j"}, // the model as the argument
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err)));
         // Beside a run's model.zip, every exported file is one a fresh start of the run moves aside with it.
         try (var files = Files.list(dir)) {
@@ -161,6 +161,13 @@ class OnnxFilesTest {
         // A run's folder given as the model means its model.zip (as a folder of no model.zip it is refused: 2).
         assertEquals(0, Main.run(new String[]{"inspect", "--model", dir.toString()}, new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err)), err.toString());
+        // The model as the command's one argument too (calibrate ZIP always took it so); two different ones: 2.
+        assertEquals(0, Main.run(new String[]{"inspect", zip.toString()}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err)), err.toString());
+        ByteArrayOutputStream two = new ByteArrayOutputStream();
+        assertEquals(2, Main.run(new String[]{"evaluate", "--model", zip.toString(), dir.resolve("model.onnx").toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(two)));
+        assertTrue(two.toString().startsWith("error: Two models given: --model " + zip), two.toString());
         // --out naming a file, or a folder that cannot be written: one paragraph, not a stack trace.
         for (String out : new String[]{zip.toString(), "/proc"}) {
             ByteArrayOutputStream outErr = new ByteArrayOutputStream();
