@@ -16,19 +16,19 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time training epochs and inference for one config and batch size (see scripts/bench.py).")
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, description = "Config (default two-layer.yaml).")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Config (default two-layer.yaml).")
     String config = "two-layer.yaml";
 
-    @Option(names = "--batch", description = "Batch size (default: the config's).")
+    @Option(names = "--batch", paramLabel = "N", description = "Batch size (default: the config's).")
     Integer batch;
 
-    @Option(names = "--epochs", description = "Epochs to time (default 5).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs to time (default 5).")
     int epochs = 5;
 
     @Option(names = "--engine", paramLabel = "ENGINE", description = "auto, dl4j or fused (default: the config's).")
     String engine;
 
-    @Option(names = "--data-dir", description = "MNIST folder.")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST folder.")
     Path dataDir = CommandDefaults.fromEnvironment();
 
     @Override

@@ -36,7 +36,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST folder (default " + DataSpec.DEFAULT_DIR + ").")
     Path dataDir = Path.of(DataSpec.DEFAULT_DIR);
 
-    @Option(names = "--seed", description = "Seed of the made negatives and the detector (default 1).")
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the made negatives and the detector (default 1).")
     long seed = 1;
 
     @Override

@@ -21,7 +21,7 @@ public final class CompareCommand implements Callable<Integer> {
             description = "Configs to compare (default: -Dcompare=a.yaml,b.yaml or one-layer.yaml two-layer.yaml).")
     List<String> configs = Arrays.asList(System.getProperty("compare", "one-layer.yaml,two-layer.yaml").split(","));
 
-    @Option(names = "--seeds", description = "Seeds per config: the config's seed, +1, +2, … (default: -Dseeds or 3).")
+    @Option(names = "--seeds", paramLabel = "N", description = "Seeds per config: the config's seed, +1, +2, … (default: -Dseeds or 3).")
     Integer seeds;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Report folder (default: models/compare).")

@@ -25,21 +25,21 @@ public final class SweepCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SWEEP.yaml", arity = "0..1", description = "The sweep file (default: -Dsweep=...).")
     String file = System.getProperty("sweep");
 
-    @Option(names = "--engine", description = "local (worker processes on this machine) or spark (default: -Dsweep.engine or local).")
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "local (worker processes on this machine) or spark (default: -Dsweep.engine or local).")
     String engine = System.getProperty("sweep.engine", "local");
 
-    @Option(names = "--master", description = "Spark master: local[N] (embedded) or spark://host:7077 (default: "
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master: local[N] (embedded) or spark://host:7077 (default: "
             + "-Dsweep.master or local[2]).")
     String master = System.getProperty("sweep.master", "local[2]");
 
-    @Option(names = "--name", description = "Run the sweep under this name (its folder) instead of the file's "
+    @Option(names = "--name", paramLabel = "NAME", description = "Run the sweep under this name (its folder) instead of the file's "
             + "(default: -Dsweep.name).")
     String name = System.getProperty("sweep.name");
 
-    @Option(names = "--workers", description = "Local worker processes (default: -Dworkers, or one per core, capped by memory).")
+    @Option(names = "--workers", paramLabel = "N", description = "Local worker processes (default: -Dworkers, or one per core, capped by memory).")
     Integer workers;
 
-    @Option(names = "--threads", description = "Threads per local worker (default: -Dthreads or 1).")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads per local worker (default: -Dthreads or 1).")
     Integer threads;
 
     @Override

@@ -57,7 +57,8 @@ class MainTest {
 
     /**
      * Every help page renders as written: picocli reads a description as a format string, and a lone '%' in one
-     * ("refuses 2% of the validation digits") made {@code --help} print a picocli warning and the raw text.
+     * ("refuses 2% of the validation digits") made {@code --help} print a picocli warning and the raw text. And every
+     * option's value is named for the user, not by its Java field ({@code --epochs=N}, not {@code --epochs=<epochs>}).
      */
     @Test
     void everyHelpPageRendersWithoutPicocliWarnings() {
@@ -75,6 +76,7 @@ class MainTest {
         assertEquals("", err.toString());
         assertTrue(pages.toString().contains("refuses 2% of the validation digits"), pages.toString());
         assertFalse(pages.toString().contains("%n"), pages.toString());
+        assertFalse(pages.toString().contains("=<"), "every option's value has a label (N, DIR, FILE): " + pages);
     }
 
     /**
