@@ -25,7 +25,7 @@ public final class InspectCommand implements Callable<Integer> {
         ModelFiles.Loaded loaded = ModelFiles.load(file, true);
         var net = loaded.network();
         System.out.printf("%s (%,d bytes)%n", file, loaded.fileBytes());
-        System.out.print(net.summary());
+        System.out.print(TerminalText.shownLines(net.summary())); // layer names come from the zip
         System.out.printf(Locale.ROOT, "architecture: %s%nparameters: %,d%nupdater state: %s%n",
                 ModelFiles.describe(net.getLayerWiseConfigurations()), net.numParams(),
                 loaded.hasUpdaterState() ? "present (" + net.getLayerWiseConfigurations().getConf(0).getLayer()
@@ -40,7 +40,7 @@ public final class InspectCommand implements Callable<Integer> {
                             m.validationLoss()), percent(m.validationAccuracy()),
                     m.testAccuracy() == null ? "" : ", test accuracy " + percent(m.testAccuracy()));
             System.out.println("provenance:");
-            for (String line : m.provenance().lines()) System.out.println("  " + line);
+            for (String line : m.provenance().lines()) System.out.println("  " + TerminalText.shown(line));
         }
         return 0;
     }

@@ -38,7 +38,7 @@ public final class Main implements Runnable {
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
                     for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
                         if (cause instanceof UserError) {
-                            err.println("error: " + cause.getMessage());
+                            err.println("error: " + TerminalText.shown(cause.getMessage())); // it may quote a stranger's file
                             return 2;
                         }
                         if (cause instanceof OutOfMemoryError) return outOfMemory(err, cause);

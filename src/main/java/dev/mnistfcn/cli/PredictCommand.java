@@ -67,7 +67,7 @@ public final class PredictCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<String> names = pictures.stream().map(p -> p.file().toString()).toList();
         PredictionRows rows = format.csv ? PredictionRows.csv(out) : format.json ? PredictionRows.json(out)
-                : PredictionRows.text(out, classifier.info(), names.stream().mapToInt(String::length).max().orElse(0));
+                : PredictionRows.text(out, classifier.info(), names);
         Set<Path> saved = new HashSet<>();
         int failed = 0;
         for (Picture picture : pictures) {

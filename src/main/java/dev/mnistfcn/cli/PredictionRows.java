@@ -9,6 +9,7 @@ import dev.mnistfcn.predict.Prediction;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,17 +22,22 @@ interface PredictionRows {
 
     void row(String file, Prediction prediction, String error);
 
-    /** The model line, a header, then {@code file  digit  confidence  runner-up}; {@code width}: the file column. */
-    static PredictionRows text(PrintWriter out, ModelInfo model, int width) {
+    /**
+     * The model line, a header, then {@code file  digit  confidence  runner-up}, the file column as wide as the
+     * longest of {@code files} as {@link #shown}.
+     */
+    static PredictionRows text(PrintWriter out, ModelInfo model, List<String> files) {
+        int width = files.stream().map(TerminalText::shown).mapToInt(String::length).max().orElse(0);
         out.printf(Locale.ROOT, "Model %s: %s, %,d parameters%s; engine %s%n", model.file(), model.architecture(),
                 model.parameters(), model.testAccuracy() == null ? ""
                         : String.format(Locale.ROOT, ", %.2f%% on MNIST's test set when saved", 100 * model.testAccuracy()),
                 model.engine() + (model.notADigit() ? "; not-a-digit check on" : ""));
         String file = "%-" + Math.max(4, width) + "s";
         out.printf(Locale.ROOT, file + "  digit  confidence  runner-up%n", "file");
-        return (name, p, error) -> {
+        return (file0, p, error) -> {
+            String name = TerminalText.shown(file0); // a stranger's file name cannot break the rows
             if (p == null) {
-                out.printf(Locale.ROOT, file + "  error: %s%n", name, error);
+                out.printf(Locale.ROOT, file + "  error: %s%n", name, TerminalText.shown(error));
             } else if (p.notADigit()) {
                 out.printf(Locale.ROOT, file + "  %5s  %9s   %s (most like %d, %.1f%%)%n", name, "-", "-", NOT_A_DIGIT,
                         p.digit(), 100 * p.confidence());

@@ -131,6 +131,19 @@ class PredictCommandTest {
                 + "missing).", bad.err().strip());
     }
 
+    /** A picture whose name holds a line break and an escape sequence: one row, its name shown with escapes. */
+    @Test
+    void aStrangeFileNameKeepsToItsRow(@TempDir Path dir) throws IOException {
+        Path odd = dir.resolve("new\nline\u001b[2J.png");
+        Files.copy(pictures.resolve("digit0.png"), odd);
+        Run r = predict("predict", "--model", model.toString(), dir.toString());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        assertTrue(lines.get(2).startsWith(dir + "/new\\nline\\u001b[2J.png  "), lines.get(2));
+        assertFalse(r.out().contains("\u001b"), r.out());
+        assertEquals(0, r.code(), r.err());
+    }
+
     @Test
     void aMissingModelSaysHowToTrainOne() {
         Run r = predict("predict", "--model", pictures.resolve("none.zip").toString(), pictures.toString());

@@ -1,0 +1,77 @@
+package dev.mnistfcn.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mnistfcn.Json;
+import dev.mnistfcn.TestModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Text from strangers' files reaches the terminal with its control characters as escapes. */
+class TerminalTextTest {
+    private static final String CLEAR_SCREEN = "\u001b[2J";
+
+    @Test
+    void controlCharactersBecomeEscapes() {
+        assertEquals("a\\u001b[2Jb\\nc\\td\\r", TerminalText.shown("a" + CLEAR_SCREEN + "b\nc\td\r"));
+        assertEquals("table\nrow \\u0007", TerminalText.shownLines("table\nrow \u0007"));
+        String plain = "models/two-layer/model.zip, ümlaut";
+        assertSame(plain, TerminalText.shown(plain));
+    }
+
+    /** A user's mistake is one paragraph whatever it quotes: here a run name with an escape sequence in it. */
+    @Test
+    void anErrorQuotingAValueStaysOneLineWithoutEscapeSequences() {
+        var err = new ByteArrayOutputStream();
+        int code = Main.run(new String[]{"train", "--set", "name=a" + CLEAR_SCREEN + "\nerror: b"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        assertEquals(2, code);
+        String text = err.toString();
+        assertFalse(text.contains("\u001b"), text);
+        assertTrue(text.contains("'a\\u001b[2J\\nerror: b'"), text);
+        assertEquals(1, text.strip().lines().count(), text);
+    }
+
+    /** inspect prints a zip's layer names and provenance: a stranger's zip cannot clear the screen or add lines. */
+    @Test
+    void inspectShowsAStrangersZipWithoutItsEscapeSequences(@TempDir Path dir) throws Exception {
+        Path zip = dir.resolve("stranger.zip");
+        Files.copy(TestModels.twoLayer(), zip, StandardCopyOption.REPLACE_EXISTING);
+        try (var fs = FileSystems.newFileSystem(zip)) {
+            Path meta = fs.getPath("mnist-fcn.json");
+            ObjectNode m = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(meta));
+            ((ObjectNode) m.get("provenance")).put("run", "two-layer" + CLEAR_SCREEN + "\nprovenance: forged");
+            Files.write(meta, Json.MAPPER.writeValueAsBytes(m));
+            Path conf = fs.getPath("configuration.json");
+            ObjectNode c = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(conf));
+            ((ObjectNode) c.get("confs").get(0).get("layer")).put("layerName", "dense" + CLEAR_SCREEN);
+            Files.write(conf, Json.MAPPER.writeValueAsBytes(c));
+        }
+        PrintStream saved = System.out;
+        var out = new ByteArrayOutputStream();
+        int code;
+        System.setOut(new PrintStream(out, true));
+        try {
+            code = Main.run(new String[]{"inspect", zip.toString()}, System.out, System.err);
+        } finally {
+            System.setOut(saved);
+        }
+        String text = out.toString();
+        assertEquals(0, code, text);
+        assertFalse(text.contains("\u001b"), text);
+        assertTrue(text.contains("dense\\u001b[2J"), text);
+        assertTrue(text.contains("two-layer\\u001b[2J\\nprovenance: forged"), text);
+        assertFalse(text.lines().anyMatch(l -> l.startsWith("provenance: forged")), text);
+    }
+}
