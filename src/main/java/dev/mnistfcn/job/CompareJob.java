@@ -73,14 +73,18 @@ public final class CompareJob {
                     + "another --out (default: models/compare).");
         }
         List<ExperimentConfig> bases = new ArrayList<>();
+        Map<String, Path> fileOfName = new LinkedHashMap<>();
         for (Path f : configFiles) {
-            if (engines.isEmpty()) bases.add(ConfigLoader.load(f, overrides));
+            List<ExperimentConfig> ofFile = new ArrayList<>();
+            if (engines.isEmpty()) ofFile.add(ConfigLoader.load(f, overrides));
             for (String engine : engines) {
                 Map<String, String> withEngine = new LinkedHashMap<>(overrides);
                 withEngine.put("training.engine", engine);
                 ExperimentConfig c = ConfigLoader.load(f, withEngine);
-                bases.add(c.withName(c.name() + "-" + engine));
+                ofFile.add(c.withName(c.name() + "-" + engine));
             }
+            for (ExperimentConfig c : ofFile) refuseASecond(c.name(), f, fileOfName.putIfAbsent(c.name(), f));
+            bases.addAll(ofFile);
         }
         int total = bases.size() * seeds;
         List<String> trained = new ArrayList<>(), reused = new ArrayList<>();
@@ -147,6 +151,22 @@ public final class CompareJob {
     }
 
     /** Median wall time of one forward pass over all 10,000 test images in a single batch. */
+    /**
+     * A name labels a config's row and names its runs' folders ({@code <name>-seed<seed>}): two configs of one name
+     * would share those folders, the second moving the first's runs aside, under two rows no reader could tell apart.
+     */
+    private static void refuseASecond(String name, Path file, Path earlier) {
+        if (earlier == null) return;
+        if (earlier.equals(file)) {
+            throw new UserError("Config " + file + " is given twice: compare would show the same runs in two rows. Give "
+                    + "each config once (--seeds N trains more runs of one config).");
+        }
+        throw new UserError("Configs " + earlier + " and " + file + " are both named '" + name + "': compare names each "
+                + "config's row and its runs' folders (" + name + "-seed<seed>) by the config's name, so the second "
+                + "would replace the first's runs. Give each config a name of its own (its name: key; --set name=… "
+                + "names every config alike).");
+    }
+
     static double inferenceMillis(Predictor predictor, DataSet test) {
         return Stats.medianMillis(() -> predictor.probabilities(test.getFeatures()), INFERENCE_REPEATS);
     }

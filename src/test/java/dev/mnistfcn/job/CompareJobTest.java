@@ -90,4 +90,34 @@ class CompareJobTest {
                 + "folder (it is made if missing).", file.getMessage());
         assertFalse(Files.exists(out.resolve("runs").resolve("one-layer-seed12345")), "nothing trained");
     }
+
+    /**
+     * Two configs of one name shared their runs' folders: the second trained into the first's, moving its runs aside,
+     * and the report showed two rows both called two-layer. Refused before anything trains, as is one config twice.
+     */
+    @Test
+    void configsOfOneNameAreRefusedBeforeTraining() throws Exception {
+        Path other = out.resolve("elsewhere").resolve("two-layer.yaml");
+        Files.createDirectories(other.getParent());
+        Files.writeString(other, Files.readString(Path.of("config/two-layer.yaml")).replace("learning_rate: 0.01",
+                "learning_rate: 0.001"));
+        Map<String, String> runs = Map.of("output.dir", out.resolve("runs").toString());
+        var job = new CompareJob(new PrintStream(new ByteArrayOutputStream()), false);
+        Path shipped = Path.of("config/two-layer.yaml");
+        UserError named = assertThrows(UserError.class, () -> job.run(List.of(shipped, other), runs, 1, out.resolve("r")));
+        assertTrue(named.getMessage().startsWith("Configs " + shipped + " and " + other + " are both named 'two-layer': "),
+                named.getMessage());
+        UserError twice = assertThrows(UserError.class, () -> job.run(List.of(shipped, shipped), runs, 1, out.resolve("r")));
+        assertTrue(twice.getMessage().startsWith("Config " + shipped + " is given twice"), twice.getMessage());
+        var renamed = new java.util.HashMap<>(runs);
+        renamed.put("name", "one-name"); // --set name=… names every config alike
+        UserError all = assertThrows(UserError.class, () -> job.run(List.of(Path.of("config/one-layer.yaml"), shipped),
+                renamed, 1, out.resolve("r")));
+        assertTrue(all.getMessage().contains("are both named 'one-name'"), all.getMessage());
+        assertFalse(Files.exists(out.resolve("runs")), "nothing trained");
+        // With --engines each config's runs are <name>-<engine>: two engines of one config do not collide.
+        assertEquals(List.of("two-layer-dl4j-seed12345", "two-layer-fused-seed12345"), job.run(List.of(shipped),
+                Map.of("output.dir", out.resolve("runs").toString(), "training.epochs", "1", "data.train_limit", "500",
+                        "data.dir", TestData.mnistDir().toString()), List.of("dl4j", "fused"), 1, out.resolve("r")).trained());
+    }
 }
