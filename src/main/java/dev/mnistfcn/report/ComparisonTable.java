@@ -73,6 +73,10 @@ public final class ComparisonTable {
      * (about a 95% bound for normal seed noise; with 3 seeds a rough one, which the sentence says).
      */
     static String noiseSentence(ConfigResult a, ConfigResult b) {
+        if (a.dataset() != b.dataset()) {
+            return String.format(Locale.ROOT, "%s and %s are tested on different datasets (%s, %s): their accuracies "
+                    + "are not comparable.", a.label(), b.label(), a.dataset().title(), b.dataset().title());
+        }
         int na = a.runs().size(), nb = b.runs().size();
         double diff = 100 * (a.testAccuracyMean() - b.testAccuracyMean());
         if (na < 2 || nb < 2) {

@@ -88,6 +88,21 @@ class ComparisonTableTest {
         assertTrue(s.startsWith("two-layer is more accurate than one-layer by 1.00 points, larger than the seed noise"), s);
     }
 
+    /** MNIST against Fashion-MNIST: a gap in accuracy says nothing about the configs, and the sentence says so. */
+    @Test
+    void accuraciesOnDifferentDatasetsAreNotCompared() {
+        var mnist = result("two-layer", 2, 0.970, 0.972, 0.974);
+        RunMetrics r = mnist.runs().get(0);
+        var fashionConfig = new ExperimentConfig("f", null, null, null,
+                new dev.mnistfcn.config.DataSpec("fashion-mnist", "/usr/share/datasets/fashion-mnist", 5000, 0), null, null);
+        RunMetrics fashionRun = new RunMetrics("f", "784-10", 7850, "fused", fashionConfig, r.history(), r.test(),
+                Map.of(), Map.of(), null);
+        var fashion = new ConfigResult("fashion-two-layer", "784-…-10", 2, 200_002, 3, List.of(fashionRun, fashionRun),
+                12.5, 1_900_000, List.of());
+        assertEquals("two-layer and fashion-two-layer are tested on different datasets (MNIST, Fashion-MNIST): their "
+                + "accuracies are not comparable.", ComparisonTable.noiseSentence(mnist, fashion));
+    }
+
     @Test
     void oneSeedCannotTell() {
         String s = ComparisonTable.noiseSentence(result("a", 1, 0.96), result("b", 2, 0.97));
