@@ -22,9 +22,11 @@ import dev.mnistfcn.config.ExperimentConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -237,7 +239,12 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         if (v != null && v.isArray()) {
             if (v.isEmpty()) throw bad(where, k, "[]", "at least one value");
             List<String> values = new ArrayList<>();
-            for (JsonNode item : v) values.add(overrideText(where, k, item, true));
+            Set<JsonNode> seen = new HashSet<>();
+            for (JsonNode item : v) {
+                // A value listed twice trains the same trials twice: a typo, most likely (0.01 for 0.001).
+                if (!seen.add(item)) throw bad(where, k, v.toString(), "each value once; " + item + " is listed twice");
+                values.add(overrideText(where, k, item, true));
+            }
             return new Parameter(key, values, null);
         }
         if (v != null && v.isObject() && v.size() == 1) {

@@ -99,6 +99,12 @@ class SweepFileTest {
         assertTrue(error("base: two-layer.yaml\nparameters: {training.epochs: [1]}\nhalving: {min_epochs: 1, keep_fraction: 1.5}\n")
                 .contains("halving.keep_fraction"));
         assertTrue(error("base: two-layer.yaml\nparameters: [a, b]\n").contains("key 'parameters'"));
+        // A value listed twice (1e-2 is 0.01) trained the same trial twice.
+        String twice = error("base: two-layer.yaml\nparameters: {training.updater.learning_rate: [0.01, 0.001, 1e-2]}\n");
+        assertTrue(twice.contains("key 'parameters.training.updater.learning_rate'") && twice.contains("0.01 is listed twice"),
+                twice);
+        assertTrue(error("base: two-layer.yaml\nparameters: {model.hidden: [[{units: 64}], [{units: 64}]]}\n")
+                .contains("is listed twice"));
     }
 
     @Test
