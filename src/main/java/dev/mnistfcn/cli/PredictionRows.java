@@ -24,7 +24,7 @@ interface PredictionRows {
 
     /**
      * The model line, a header, then {@code file  digit  confidence  runner-up}, the file column as wide as the
-     * longest of {@code files} as {@link #shown}.
+     * longest of {@code files} as {@link TerminalText#shown} writes them.
      */
     static PredictionRows text(PrintWriter out, ModelInfo model, List<String> files) {
         int width = files.stream().map(TerminalText::shown).mapToInt(String::length).max().orElse(0);
@@ -34,8 +34,8 @@ interface PredictionRows {
                 model.engine() + (model.notADigit() ? "; not-a-digit check on" : ""));
         String file = "%-" + Math.max(4, width) + "s";
         out.printf(Locale.ROOT, file + "  digit  confidence  runner-up%n", "file");
-        return (file0, p, error) -> {
-            String name = TerminalText.shown(file0); // a stranger's file name cannot break the rows
+        return (path, p, error) -> {
+            String name = TerminalText.shown(path); // a stranger's file name cannot break the rows
             if (p == null) {
                 out.printf(Locale.ROOT, file + "  error: %s%n", name, TerminalText.shown(error));
             } else if (p.notADigit()) {
