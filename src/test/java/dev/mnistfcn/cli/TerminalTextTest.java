@@ -3,6 +3,7 @@ package dev.mnistfcn.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.TestModels;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,7 @@ class TerminalTextTest {
 
     /** inspect prints a zip's layer names and provenance: a stranger's zip cannot clear the screen or add lines. */
     @Test
+    @Tag("slow") // trains the tests' two-layer model (TestModels) unless another test did
     void inspectShowsAStrangersZipWithoutItsEscapeSequences(@TempDir Path dir) throws Exception {
         Path zip = dir.resolve("stranger.zip");
         Files.copy(TestModels.twoLayer(), zip, StandardCopyOption.REPLACE_EXISTING);
