@@ -19,6 +19,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -44,6 +46,15 @@ public final class PlainDl4j {
                     + "command, or walk through an MNIST config (e.g. two-layer.yaml).");
         }
         Folders.refuseNonFolder(Path.of(config.output().dir()), "output.dir"); // now, not at the save after training
+        // Two keys change what is trained, and this page shows fit alone: say so rather than drop them unnoticed.
+        List<String> notHere = new ArrayList<>();
+        if (config.data().augment() != null) notHere.add("data.augment (distorted training digits)");
+        if (config.training().earlyStopping() != null) notHere.add("training.early_stopping");
+        if (!notHere.isEmpty()) {
+            out.println("Note: the walkthrough trains MNIST's own digits with plain fit for training.epochs ("
+                    + config.training().epochs() + "); " + String.join(" and ", notHere) + " of config '" + config.name()
+                    + "' " + (notHere.size() == 1 ? "is" : "are") + " the train command's only.");
+        }
         Path data = Path.of(config.data().dir());
         if (DatasetFiles.ensure(Dataset.MNIST, data).values().stream().anyMatch(f -> f.toString().endsWith(DatasetFiles.GZ))) {
             throw new UserError("The walkthrough's MnistDataSetIterator reads unzipped IDX files only, but " + data

@@ -64,4 +64,17 @@ class PlainDl4jTest {
         assertTrue(printed.contains("Confusion Matrix"), printed);
         assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "Test accuracy: %.2f%%", 100 * evaluation.accuracy())), printed);
     }
+
+    /** best-mlp's distortions are the train command's: the walkthrough says it trains without them. */
+    @Test
+    void keysOnlyTheTrainCommandHonoursAreNamed(@TempDir Path out) throws Exception {
+        ExperimentConfig config = ConfigLoader.load(Path.of("config/best-mlp.yaml"), Map.of(
+                "training.epochs", "1", "data.train_limit", "500", "model.hidden.0.units", "16", "model.hidden.1.units",
+                "16", "data.dir", TestData.mnistDir().toString(), "output.dir", out.toString()));
+        var console = new ByteArrayOutputStream();
+        PlainDl4j.run(config, new PrintStream(console, true));
+        assertTrue(console.toString().contains("Note: the walkthrough trains MNIST's own digits with plain fit for "
+                + "training.epochs (1); data.augment (distorted training digits) of config 'best-mlp' is the train command's only."),
+                console.toString());
+    }
 }
