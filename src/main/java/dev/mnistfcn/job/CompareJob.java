@@ -150,7 +150,6 @@ public final class CompareJob {
         return new Outcome(results, trained, reused, html, md);
     }
 
-    /** Median wall time of one forward pass over all 10,000 test images in a single batch. */
     /**
      * A name labels a config's row and names its runs' folders ({@code <name>-seed<seed>}): two configs of one name
      * would share those folders, the second moving the first's runs aside, under two rows no reader could tell apart.
@@ -167,6 +166,7 @@ public final class CompareJob {
                 + "names every config alike).");
     }
 
+    /** Median wall time of one forward pass over all 10,000 test images in a single batch. */
     static double inferenceMillis(Predictor predictor, DataSet test) {
         return Stats.medianMillis(() -> predictor.probabilities(test.getFeatures()), INFERENCE_REPEATS);
     }
