@@ -13,6 +13,10 @@ import java.util.stream.Collectors;
 
 /** Value checks that types alone cannot express; each failure names the key and what is accepted. */
 public final class ConfigValidator {
+    /** What data.dir and output.dir accept. */
+    private static final String FOLDER = "a folder path (~ and ~/… are your home folder; ~user/… is not expanded: "
+            + "write that folder's full path)";
+
     private ConfigValidator() {
     }
 
@@ -53,7 +57,7 @@ public final class ConfigValidator {
             fail(where, "data.dataset", d.dataset(), "one of " + DatasetName.ids() + " (both 28×28 grey images in ten "
                     + "classes: handwritten digits, or Zalando's clothing pictures)");
         }
-        if (d.dir().isBlank()) fail(where, "data.dir", d.dir(), "a folder path");
+        if (d.dir().isBlank() || HomeFolder.unexpanded(d.dir())) fail(where, "data.dir", d.dir(), FOLDER);
         if (d.validationSize() < 1 || d.validationSize() >= TRAIN_FILE_SIZE) {
             fail(where, "data.validation_size", d.validationSize(), String.format(Locale.ROOT, "a whole number from 1 to %,d (the "
                     + "training file's %,d images less at least one to train on)", TRAIN_FILE_SIZE - 1, TRAIN_FILE_SIZE));
@@ -116,7 +120,9 @@ public final class ConfigValidator {
                 }
             }
         }
-        if (c.output().dir().isBlank()) fail(where, "output.dir", c.output().dir(), "a folder path");
+        if (c.output().dir().isBlank() || HomeFolder.unexpanded(c.output().dir())) {
+            fail(where, "output.dir", c.output().dir(), FOLDER);
+        }
         CheckpointSpec cp = c.checkpoint();
         if (cp.every() < 0) fail(where, "checkpoint.every", cp.every(), "0 (no checkpoints) or a number of epochs ≥ 1");
         if (cp.keep() < 1) fail(where, "checkpoint.keep", cp.keep(), "a whole number ≥ 1");

@@ -18,6 +18,7 @@ public record DataSpec(String dataset, String dir, Integer validationSize, Integ
     public DataSpec {
         if (dataset == null) dataset = DatasetName.MNIST.id();
         if (dir == null) dir = DatasetName.byId(dataset).map(DatasetName::defaultDir).orElse(DEFAULT_DIR);
+        dir = HomeFolder.expanded(dir);
         if (validationSize == null) validationSize = 5000;
         if (trainLimit == null) trainLimit = 0;
     }

@@ -7,5 +7,6 @@ public record OutputSpec(String dir) {
 
     public OutputSpec {
         if (dir == null) dir = DEFAULT_DIR;
+        dir = HomeFolder.expanded(dir);
     }
 }

@@ -76,6 +76,26 @@ class OverridesTest {
                 + "digits 0-9 and an optional leading '-', e.g. 20."), msg);
     }
 
+    /**
+     * {@code ~} in a folder key is the home, as in a shell: nothing expanded it in YAML or after {@code -D…=}, and a run
+     * made a folder named {@code ~} in the working folder. {@code ~user} is refused rather than made literally.
+     */
+    @Test
+    void aFolderUnderTheHomeIsWrittenWithATilde() throws Exception {
+        Path file = tmp.resolve("home.yaml");
+        Files.writeString(file, "output: {dir: ~/runs}\n");
+        String home = System.getProperty("user.home");
+        assertEquals(home + "/runs", ConfigLoader.load(file, Overrides.none()).output().dir());
+        // As an override, since $MNIST_FCN_DATA_DIR, where set, would win over the file's data.dir.
+        assertEquals(home, ConfigLoader.load(file, Overrides.of(Map.of("data.dir", "~"))).data().dir());
+        assertEquals(home + "/m", ConfigLoader.load(file, Overrides.of(Map.of("output.dir", "~/m"))).output().dir());
+        assertEquals("a~/b", ConfigLoader.load(file, Overrides.of(Map.of("output.dir", "a~/b"))).output().dir());
+        ConfigException other = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(file, Overrides.of(Map.of("output.dir", "~bob/runs"))));
+        assertTrue(other.getMessage().contains("key 'output.dir' has value '~bob/runs', which is not accepted. Expected a "
+                + "folder path (~ and ~/… are your home folder; ~user/… is not expanded"), other.getMessage());
+    }
+
     private static Map<String, String> ordered(String... keysAndValues) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) m.put(keysAndValues[i], keysAndValues[i + 1]);
