@@ -11,7 +11,8 @@ public final class RunName {
     private static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
 
     /** What is accepted, for error messages. */
-    public static final String RULE = "letters, digits, '.', '_' or '-', not starting with '.', at most 128 characters";
+    public static final String RULE = "letters a-z and A-Z, digits, '.', '_' or '-', not starting with '.', at most 128 "
+            + "characters";
 
     private RunName() {
     }

@@ -83,7 +83,7 @@ class BadConfigTest {
                 Arguments.of("zero epochs", GOOD.replace("epochs: 1", "epochs: 0"),
                         new String[]{"'training.epochs'", "'0'", "≥ 1"}),
                 Arguments.of("bad run name", "name: 'a/b'\n" + GOOD.substring(GOOD.indexOf('\n') + 1),
-                        new String[]{"'name'", "'a/b'", "letters, digits"}),
+                        new String[]{"'name'", "'a/b'", "letters a-z and A-Z, digits"}),
                 Arguments.of("validation set takes the whole training file", GOOD + "data: {validation_size: 60000}\n",
                         new String[]{"'data.validation_size'", "'60000'", "from 1 to 59,999"}),
                 Arguments.of("train_limit beyond what the split leaves", GOOD
@@ -305,7 +305,10 @@ class BadConfigTest {
         String decimal = "Expected a decimal number such as 0.01, 5 or 1e-4.";
         return Stream.of(
                 Arguments.of("name", "run #1", "key 'name' has value 'run #1', which is not accepted. Expected a run "
-                        + "name made of letters, digits"),
+                        + "name made of letters a-z and A-Z, digits"),
+                // é is a letter to its writer: the rule says which letters.
+                Arguments.of("name", "café", "key 'name' has value 'café', which is not accepted. Expected a run "
+                        + "name made of letters a-z and A-Z, digits"),
                 Arguments.of("training.epochs", "abc", "key 'training.epochs' has value 'abc', which is not accepted. "
                         + digits),
                 Arguments.of("training.epochs", "3.0", "has value '3.0', which is not accepted. " + digits),
