@@ -1,6 +1,7 @@
 package dev.mnistfcn.cli;
 
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.HomeFolder;
 
 import java.math.BigInteger;
 import java.util.Locale;
@@ -49,6 +50,15 @@ final class CliProperties {
                     Integer.MAX_VALUE, meaning));
         }
         return n.intValue();
+    }
+
+    /**
+     * {@code -Dname=PATH}, else {@code fallback} (may be null): a leading {@code ~} or {@code ~/} is the home folder,
+     * as a shell would read it; bash leaves a tilde after {@code -Dname=} as it is.
+     */
+    static String path(String name, String fallback) {
+        String v = System.getProperty(name, fallback);
+        return v == null ? null : HomeFolder.expanded(v);
     }
 
     private static UserError notAccepted(String what, String value, String expected) {

@@ -19,7 +19,7 @@ final class CommandDefaults {
 
     /** {@code -Dmodel=ZIP}, as {@code mvn exec:java} passes it; null when absent. */
     static Path modelFromProperty() {
-        String m = System.getProperty("model");
+        String m = CliProperties.path("model", null);
         return m == null ? null : Path.of(m);
     }
 

@@ -2,6 +2,7 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.job.CompareJob;
 import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.HomeFolder;
 import dev.mnistfcn.config.Overrides;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,13 +20,14 @@ import java.util.concurrent.Callable;
 public final class CompareCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CONFIG", arity = "0..*",
             description = "Configs to compare (default: -Dcompare=a.yaml,b.yaml or one-layer.yaml two-layer.yaml).")
-    List<String> configs = Arrays.asList(System.getProperty("compare", "one-layer.yaml,two-layer.yaml").split(","));
+    List<String> configs = Arrays.stream(System.getProperty("compare", "one-layer.yaml,two-layer.yaml").split(","))
+            .map(HomeFolder::expanded).toList();
 
     @Option(names = "--seeds", paramLabel = "N", description = "Seeds per config: the config's seed, +1, +2, … (default: -Dseeds or 3).")
     Integer seeds;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Report folder (default: models/compare).")
-    Path out = Path.of(System.getProperty("out", "models/compare"));
+    Path out = Path.of(CliProperties.path("out", "models/compare"));
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key in every config. Repeatable.")
     Map<String, String> set = new LinkedHashMap<>();

@@ -24,7 +24,7 @@ final class ConfigOptions {
 
     /** @param property the system property that names the config under {@code mvn exec:java} */
     ConfigOptions(String property) {
-        config = System.getProperty(property, "two-layer.yaml");
+        config = CliProperties.path(property, "two-layer.yaml");
     }
 
     /** The YAML file {@code --config} names; one that is not there says which are. */

@@ -2,6 +2,7 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.Folders;
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.HomeFolder;
 import dev.mnistfcn.digits.DigitImages;
 import dev.mnistfcn.digits.MnistRecipe;
 import dev.mnistfcn.predict.DigitClassifier;
@@ -91,14 +92,15 @@ public final class PredictCommand implements Callable<Integer> {
         return failed > 0 ? 1 : 0;
     }
 
-    private List<Path> inputs() {
+    List<Path> inputs() {
         if (paths != null && !paths.isEmpty()) return paths;
         String property = System.getProperty("predict");
         if (property == null || property.isBlank()) {
             throw new UserError("No pictures given: pass files or folders (predict PATH…), or -Dpredict=PATH[,PATH…] "
                     + "with mvn exec:java.");
         }
-        return Arrays.stream(property.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Path::of).toList();
+        return Arrays.stream(property.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(HomeFolder::expanded)
+                .map(Path::of).toList();
     }
 
 

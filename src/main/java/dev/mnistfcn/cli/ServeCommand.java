@@ -39,7 +39,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--runs", paramLabel = "DIR", description = "Output folder whose runs /runs shows, live while they "
             + "train (default: -Druns, else " + OutputSpec.DEFAULT_DIR + "). Read-only.")
-    Path runs = Path.of(System.getProperty("runs", OutputSpec.DEFAULT_DIR));
+    Path runs = Path.of(CliProperties.path("runs", OutputSpec.DEFAULT_DIR));
 
 
     @Override

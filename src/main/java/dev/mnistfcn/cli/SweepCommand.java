@@ -23,7 +23,7 @@ public final class SweepCommand implements Callable<Integer> {
     static final String SPARK_ENGINE = "dev.mnistfcn.sweep.spark.SparkEngine";
 
     @Parameters(paramLabel = "SWEEP.yaml", arity = "0..1", description = "The sweep file (default: -Dsweep=...).")
-    String file = System.getProperty("sweep");
+    String file = CliProperties.path("sweep", null);
 
     @Option(names = "--engine", paramLabel = "ENGINE", description = "local (worker processes on this machine) or spark (default: -Dsweep.engine or local).")
     String engine = System.getProperty("sweep.engine", "local");

@@ -4,14 +4,15 @@ package dev.mnistfcn.config;
  * A config's folder written as in a shell: {@code ~} and {@code ~/…} mean the user's home. Nothing expands them in
  * YAML, in {@code -Doutput.dir=~/…} (bash expands a tilde after '=' only in variable assignments) or in a quoted
  * {@code --set}, and a run then made a folder literally named {@code ~} in the working folder, printed as
- * "~/models/…" as if it were the home: a trap ({@code rm -rf ~} to remove it deletes the home).
+ * "~/models/…" as if it were the home: a trap ({@code rm -rf ~} to remove it deletes the home). The CLI's path
+ * properties ({@code -Dmodel=~/…}) read it so too ({@code CliProperties.path}).
  */
-final class HomeFolder {
+public final class HomeFolder {
     private HomeFolder() {
     }
 
     /** {@code path} with a leading {@code ~} or {@code ~/} as the user's home folder; any other path as it is. */
-    static String expanded(String path) {
+    public static String expanded(String path) {
         if (path == null || !(path.equals("~") || path.startsWith("~/"))) return path;
         return System.getProperty("user.home") + path.substring(1);
     }

@@ -109,6 +109,25 @@ class CliPropertiesTest {
     }
 
     /** Calls {@code body} with a system property set (or cleared), restoring it afterwards. */
+    /**
+     * bash leaves the tilde in {@code -Dmodel=~/m.zip} as it is: the path properties read it as the home folder, as
+     * a shell would, so that {@code mvn exec:java -Dmodel=~/Downloads/model.zip} finds the file (it looked for
+     * ./~/Downloads/model.zip); {@code ~user} and a tilde inside a path are left alone.
+     */
+    @Test
+    void pathPropertiesReadATildeAsTheHomeFolder() throws Exception {
+        String home = tmp.toString();
+        assertEquals(home + "/runs/model.zip", with("user.home", home, () -> with("model", "~/runs/model.zip",
+                CommandDefaults::modelFromProperty)).toString());
+        assertEquals(home, with("user.home", home, () -> CliProperties.path("runs", "~")));
+        assertEquals("~bob/x", with("user.home", home, () -> with("sweep", "~bob/x", () -> CliProperties.path("sweep", null))));
+        assertEquals("a/~/b", with("model", "a/~/b", () -> CliProperties.path("model", null)));
+        assertEquals(null, with("model", null, () -> CliProperties.path("model", null)));
+        // -Dpredict's list: each path of it.
+        assertEquals(java.util.List.of(Path.of("docs/samples"), Path.of(home, "pen.jpg")), with("user.home", home,
+                () -> with("predict", "docs/samples, ~/pen.jpg", () -> new PredictCommand().inputs())));
+    }
+
     private static <T> T with(String key, String value, Callable<T> body) throws Exception {
         String old = System.getProperty(key);
         try {
