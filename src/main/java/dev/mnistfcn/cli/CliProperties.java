@@ -35,9 +35,17 @@ final class CliProperties {
      * @param meaning what the number counts, for the error message
      */
     static int wholeNumber(String name, Integer option, int min, int fallback, String meaning) {
-        String expected = "a whole number ≥ " + min + " written with the digits 0-9 (" + meaning + ")";
+        return wholeNumber(name, option, min, Integer.MAX_VALUE, fallback, meaning);
+    }
+
+    /** As above, at most {@code max}. */
+    static int wholeNumber(String name, Integer option, int min, int max, int fallback, String meaning) {
+        String range = String.format(Locale.ROOT, "a whole number from %d to %,d written with the digits 0-9 (%s)", min,
+                max, meaning);
+        String expected = max == Integer.MAX_VALUE ? "a whole number ≥ " + min + " written with the digits 0-9 ("
+                + meaning + ")" : range;
         if (option != null) {
-            if (option < min) throw notAccepted("--" + name, String.valueOf(option), expected);
+            if (option < min || option > max) throw notAccepted("--" + name, String.valueOf(option), expected);
             return option;
         }
         String v = System.getProperty(name);
@@ -45,10 +53,7 @@ final class CliProperties {
         if (!v.matches("-?[0-9]+")) throw notAccepted("-D" + name, v, expected);
         BigInteger n = new BigInteger(v);
         if (n.compareTo(BigInteger.valueOf(min)) < 0) throw notAccepted("-D" + name, v, expected);
-        if (n.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
-            throw notAccepted("-D" + name, v, String.format(Locale.ROOT, "a whole number from %d to %,d (%s)", min,
-                    Integer.MAX_VALUE, meaning));
-        }
+        if (n.compareTo(BigInteger.valueOf(max)) > 0) throw notAccepted("-D" + name, v, range);
         return n.intValue();
     }
 

@@ -23,7 +23,8 @@ public final class CompareCommand implements Callable<Integer> {
     List<String> configs = Arrays.stream(System.getProperty("compare", "one-layer.yaml,two-layer.yaml").split(","))
             .map(HomeFolder::expanded).toList();
 
-    @Option(names = "--seeds", paramLabel = "N", description = "Seeds per config: the config's seed, +1, +2, … (default: -Dseeds or 3).")
+    @Option(names = "--seeds", paramLabel = "N", description = "Seeds per config, 1 to 100: the config's seed, +1, +2, … "
+            + "(default: -Dseeds or 3).")
     Integer seeds;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Report folder (default: models/compare).")
@@ -42,7 +43,8 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int seeds = CliProperties.wholeNumber("seeds", this.seeds, 1, 3, "how many seeds each config is trained with");
+        // At most 100, as a sweep's seeds: --seeds 1000000 started training a million runs of each config.
+        int seeds = CliProperties.wholeNumber("seeds", this.seeds, 1, 100, 3, "how many seeds each config is trained with");
         // Each config keeps its own name (-Dname would give them all one), unless --set name=... says otherwise.
         Overrides overrides = Overrides.none().withSystemProperties().without("name").with(set);
         List<Path> files = configs.stream().map(ConfigLoader::locate).toList();

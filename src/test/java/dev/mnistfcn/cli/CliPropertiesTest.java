@@ -58,6 +58,15 @@ class CliPropertiesTest {
         UserError big = assertThrows(UserError.class, () -> with("seeds", "3000000000",
                 () -> CliProperties.wholeNumber("seeds", null, 1, 3, meaning)));
         assertTrue(big.getMessage().contains("Expected a whole number from 1 to 2,147,483,647"), big.getMessage());
+        // compare's --seeds stops at 100, as a sweep's seeds: --seeds 1000000 set off a million runs of each config.
+        for (Integer option : new Integer[]{101, null}) {
+            UserError many = assertThrows(UserError.class, () -> with("seeds", "1000000",
+                    () -> CliProperties.wholeNumber("seeds", option, 1, 100, 3, meaning)));
+            assertEquals((option == null ? "-Dseeds has value '1000000'" : "--seeds has value '101'") + ", which is not "
+                    + "accepted. Expected a whole number from 1 to 100 written with the digits 0-9 (how many seeds).",
+                    many.getMessage());
+        }
+        assertEquals(100, with("seeds", "100", () -> CliProperties.wholeNumber("seeds", null, 1, 100, 3, meaning)));
     }
 
     @Test
@@ -65,13 +74,15 @@ class CliPropertiesTest {
         String[] args = {"compare", "config/one-layer.yaml", "--out", tmp.resolve("out").toString(), "--set",
                 "data.dir=" + tmp.resolve("data")};
         String err = with("seeds", "abc", () -> run(2, args));
-        assertEquals("error: -Dseeds has value 'abc', which is not accepted. Expected a whole number ≥ 1 written with "
-                + "the digits 0-9 (how many seeds each config is trained with).", err.strip());
+        assertEquals("error: -Dseeds has value 'abc', which is not accepted. Expected a whole number from 1 to 100 "
+                + "written with the digits 0-9 (how many seeds each config is trained with).", err.strip());
         String[] zero = java.util.Arrays.copyOf(args, args.length + 2);
         zero[args.length] = "--seeds";
         zero[args.length + 1] = "0";
         assertTrue(run(2, zero).startsWith("error: --seeds has value '0', which is not accepted. Expected a whole "
-                + "number ≥ 1"));
+                + "number from 1 to 100"));
+        zero[args.length + 1] = "1000000";
+        assertTrue(run(2, zero).startsWith("error: --seeds has value '1000000', which is not accepted."));
         assertNothingWritten();
     }
 
