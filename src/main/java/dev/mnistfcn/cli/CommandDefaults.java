@@ -35,7 +35,9 @@ final class CommandDefaults {
         return option != null ? option : argument != null ? argument : modelFromProperty();
     }
 
-    static Path requireModel(Path model) {
+    /** {@link #model}, which must name one; a run's folder means its model.zip ({@link #inRunFolder}). */
+    static Path requireModel(Path option, Path argument) {
+        Path model = model(option, argument);
         if (model == null) {
             throw new UserError("No model given: pass --model path/to/model.zip (or -Dmodel=path/to/model.zip with "
                     + "mvn exec:java), e.g. models/two-layer/model.zip after training two-layer.yaml.");

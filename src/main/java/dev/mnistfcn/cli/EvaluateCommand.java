@@ -42,7 +42,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path file = CommandDefaults.requireModel(CommandDefaults.model(model, modelArgument));
+        Path file = CommandDefaults.requireModel(model, modelArgument);
         ModelFiles.Loaded loaded = ModelSource.load(file, inputScale);
         var net = loaded.network();
         Engine.Choice choice = Engine.choose(engine, net.getLayerWiseConfigurations(), Engine.Use.INFERENCE,

@@ -54,7 +54,7 @@ public final class ExportCommand implements Callable<Integer> {
             wanted.add(f.trim());
         }
         Folders.refuseNonFolder(outDir, "--out");
-        Path file = CommandDefaults.requireModel(CommandDefaults.model(model, modelArgument));
+        Path file = CommandDefaults.requireModel(model, modelArgument);
         ModelFiles.Loaded loaded = ModelSource.load(file, inputScale);
         Path dir = outDir != null ? outDir : file.toAbsolutePath().getParent();
         String base = file.getFileName().toString().replaceFirst("\\.(zip|onnx)$", "");

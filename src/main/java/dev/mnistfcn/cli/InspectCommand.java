@@ -21,7 +21,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path file = CommandDefaults.requireModel(CommandDefaults.model(model, modelArgument));
+        Path file = CommandDefaults.requireModel(model, modelArgument);
         ModelFiles.Loaded loaded = ModelFiles.load(file, true);
         var net = loaded.network();
         System.out.printf("%s (%,d bytes)%n", file, loaded.fileBytes());
