@@ -67,10 +67,11 @@ public final class CompareJob {
     public Outcome run(List<Path> configFiles, Map<String, String> overrides, List<String> engines, int seeds,
                        Path reportDir) {
         Folders.refuseNonFolder(reportDir, "The report folder (--out)");
-        if (RunFolder.holdsARun(reportDir) || SweepProgress.isSweep(reportDir)) {
-            throw new UserError("The report folder " + reportDir + " is a " + (SweepProgress.isSweep(reportDir) ? "sweep's"
-                    : "run's") + " folder: the comparison's report.html and report.md would replace its own. Give "
-                    + "another --out (default: models/compare).");
+        boolean sweep = SweepProgress.isSweep(reportDir);
+        if (sweep || RunFolder.holdsARun(reportDir)) {
+            throw new UserError("The report folder " + reportDir + " is a " + (sweep ? "sweep's" : "run's") + " folder: "
+                    + "the comparison's report.html and report.md would replace its own. Give another --out (default: "
+                    + "models/compare).");
         }
         List<ExperimentConfig> bases = new ArrayList<>();
         Map<String, Path> fileOfName = new LinkedHashMap<>();
