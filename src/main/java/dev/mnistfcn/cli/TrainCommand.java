@@ -1,9 +1,11 @@
 package dev.mnistfcn.cli;
 
 import dev.mnistfcn.Timeline;
+import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.config.Overrides;
+import dev.mnistfcn.config.RunName;
 import dev.mnistfcn.job.Resume;
 import dev.mnistfcn.job.TrainingJob;
 import picocli.CommandLine.Command;
@@ -23,11 +25,17 @@ public final class TrainCommand implements Callable<Integer> {
             + Overrides.DATA_DIR_ENV + ").")
     Path dataDir;
 
-    @Option(names = "--quick", description = "Smoke run: 1 epoch on 5,000 training images (also -Dquick=true).")
+    @Option(names = "--quick", description = "Smoke run: 1 epoch on 5,000 training images, saved as the run "
+            + "NAME-quick (also -Dquick=true).")
     boolean quick;
 
     /** What {@code --quick} sets: one epoch on the first 5,000 training images. */
     static final Overrides QUICK = Overrides.none().with("training.epochs", "1").with("data.train_limit", "5000");
+    /**
+     * Added to a smoke run's name, unless the user names the run: under the config's own name it would move the
+     * real run's model into {@code .previous/}, and a second smoke run would delete it.
+     */
+    static final String QUICK_SUFFIX = "-quick";
 
     @Option(names = "--resume", arity = "0..1", fallbackValue = "true", paramLabel = "MODE", description = "true "
             + "(alone: --resume): continue from the run's latest checkpoint; auto: continue if there is one, else start "
@@ -53,8 +61,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Resume mode = Resume.parse(resume, "--resume / -Dresume"); // before anything is touched
-        Path file = options.file();
-        ExperimentConfig cfg = ConfigLoader.load(file, overrides());
+        ExperimentConfig cfg = config();
         Timeline.process().mark("config");
         TrainingJob job = new TrainingJob(cfg, System.out, !noProgress, testEachEpoch);
         job.run(mode);
@@ -62,10 +69,27 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The config with {@link #overrides()}; a smoke run named {@code NAME-quick} unless a name is given. */
+    ExperimentConfig config() {
+        Path file = options.file();
+        Overrides overrides = overrides();
+        ExperimentConfig cfg = ConfigLoader.load(file, overrides);
+        if (!smoke() || overrides.asMap().containsKey("name")) return cfg;
+        String name = cfg.name() + QUICK_SUFFIX;
+        if (!RunName.isValid(name)) {
+            throw new UserError(file + ": --quick saves the smoke run as '" + name + "', which is not a run name: "
+                    + RunName.RULE + ". Name it with --set name=... (or -Dname=...).");
+        }
+        return cfg.withName(name);
+    }
+
+    private boolean smoke() {
+        return CliProperties.flag("quick") || quick; // the property is checked even with --quick
+    }
+
     /** {@code --quick}, then -D, then {@code --set}, then {@code --data-dir} and {@code --engine}. */
     Overrides overrides() {
-        boolean smoke = CliProperties.flag("quick") || quick; // the property is checked even with --quick
-        Overrides presets = smoke ? QUICK : Overrides.none();
+        Overrides presets = smoke() ? QUICK : Overrides.none();
         return options.overrides(presets).with("data.dir", dataDir == null ? null : dataDir.toString())
                 .with("training.engine", engine);
     }

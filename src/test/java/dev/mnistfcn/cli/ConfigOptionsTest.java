@@ -1,8 +1,12 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.RunName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +15,7 @@ import java.util.concurrent.Callable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** train and walkthrough take --config and --set from one mixin; train's overrides come in one order. */
 class ConfigOptionsTest {
@@ -43,6 +48,29 @@ class ConfigOptionsTest {
         assertEquals(Map.of("training.epochs", "2"), given.options.set);
     }
 
+    /** A smoke run right after the real one must not move the real model into .previous/ (nor a second delete it). */
+    @Test
+    void aSmokeRunIsSavedUnderItsOwnNameUnlessOneIsGiven(@TempDir Path dir) throws Exception {
+        assertEquals("two-layer-quick", train("-c", "config/two-layer.yaml", "--quick").config().name());
+        assertEquals("two-layer-quick", with(Map.of("quick", "true"), () -> train("-c", "config/two-layer.yaml")
+                .config().name()), "-Dquick=true");
+        assertEquals("two-layer", train("-c", "config/two-layer.yaml").config().name(), "not a smoke run");
+        assertEquals("mine", train("-c", "config/two-layer.yaml", "--quick", "--set", "name=mine").config().name());
+        assertEquals("mine", with(Map.of("name", "mine"), () -> train("-c", "config/two-layer.yaml", "--quick")
+                .config().name()), "-Dname");
+        assertEquals("two-layer", train("-c", "config/two-layer.yaml", "--quick", "--set", "name=two-layer")
+                .config().name(), "the config's own name, asked for");
+
+        String longest = "n".repeat(123); // a valid name, but 129 characters with "-quick"
+        Path file = dir.resolve("long.yaml");
+        Files.writeString(file, Files.readString(Path.of("config/two-layer.yaml")).replace("name: two-layer",
+                "name: " + longest));
+        UserError e = assertThrows(UserError.class, () -> train("-c", file.toString(), "--quick").config());
+        assertEquals(file + ": --quick saves the smoke run as '" + longest + "-quick', which is not a run name: "
+                + RunName.RULE + ". Name it with --set name=... (or -Dname=...).", e.getMessage());
+        assertEquals(longest, train("-c", file.toString()).config().name());
+    }
+
     @Test
     void oneDeclarationOfConfigAndSet() {
         for (Object command : new Object[]{new TrainCommand(), new WalkthroughCommand()}) {
@@ -54,6 +82,12 @@ class ConfigOptionsTest {
                         spec.name() + " " + name);
             }
         }
+    }
+
+    private static TrainCommand train(String... args) {
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train).parseArgs(args);
+        return train;
     }
 
     private static <T> T parsed(T command) {
