@@ -1,5 +1,6 @@
 package dev.mnistfcn.data;
 
+import dev.mnistfcn.DocsPictures;
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.config.AugmentSpec;
 import dev.mnistfcn.config.ConfigLoader;
@@ -7,7 +8,6 @@ import dev.mnistfcn.config.DataSpec;
 import dev.mnistfcn.digits.DigitImages;
 import dev.mnistfcn.storage.AtomicFiles;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.awt.Color;
@@ -22,15 +22,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code docs/augment-strip.png}: ten training digits as MNIST has them (top row), then as four epochs of
- * config/best-mlp.yaml's {@code data.augment} distort them, made by {@link Distortion} itself. Always rendered (into a
- * temporary folder) and checked; written into {@code docs/} with
+ * config/best-mlp.yaml's {@code data.augment} distort them, made by {@link Distortion} itself. Always rendered (into
+ * {@code target/docs-pictures/}) and checked; written into {@code docs/} with
  * {@code mvn -q -o test -Dtest=AugmentStripTest -Dsurefire.failIfNoSpecifiedTests=false -Ddocs.write=true}.
  */
 class AugmentStripTest {
     private static final int ZOOM = 4, GAP = 4, DIGITS = 10, EPOCHS = 4;
 
     @Test
-    void theStripShowsEachDigitAndFourEpochsOfItsDistortions(@TempDir Path tmp) throws IOException {
+    void theStripShowsEachDigitAndFourEpochsOfItsDistortions() throws IOException {
         AugmentSpec spec = ConfigLoader.load(Path.of("config/best-mlp.yaml"), Map.of()).data().augment();
         DataSet train = MnistSplits.load(new DataSpec(null, TestData.mnistDir().toString(), 5000, 100),
                 TestData.mnistDir()).train();
@@ -55,7 +55,7 @@ class AugmentStripTest {
         g.fillRect(0, cell + GAP / 2 + GAP, strip.getWidth(), 1); // originals above the line
         g.dispose();
         assertEquals(DIGITS * EPOCHS, changed, "every distorted digit differs from its original");
-        Path png = Boolean.getBoolean("docs.write") ? Path.of("docs/augment-strip.png") : tmp.resolve("strip.png");
+        Path png = DocsPictures.path("augment-strip.png");
         AtomicFiles.writeAtomically(png, o -> o.write(DigitImages.png(strip)));
         BufferedImage back = DigitImages.read(png);
         assertEquals(strip.getWidth(), back.getWidth());

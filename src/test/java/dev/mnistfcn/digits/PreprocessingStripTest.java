@@ -1,5 +1,6 @@
 package dev.mnistfcn.digits;
 
+import dev.mnistfcn.DocsPictures;
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.storage.AtomicFiles;
@@ -80,7 +81,7 @@ class PreprocessingStripTest {
 
     @Test
     void theSamplesAndTheStrip(@TempDir Path tmp) throws IOException {
-        boolean toDocs = Boolean.getBoolean("docs.write");
+        boolean toDocs = DocsPictures.toDocs();
         Path samples = toDocs ? Path.of("docs/samples") : tmp.resolve("samples");
         List<BufferedImage> pictures = new ArrayList<>();
         for (var e : samples().entrySet()) {
@@ -89,7 +90,7 @@ class PreprocessingStripTest {
             assertTrue(e.getValue().length < 120_000, e.getKey() + " is small: " + e.getValue().length);
         }
         BufferedImage strip = strip(pictures);
-        Path png = toDocs ? Path.of("docs/preprocessing-strip.png") : tmp.resolve("strip.png");
+        Path png = DocsPictures.path("preprocessing-strip.png");
         AtomicFiles.writeAtomically(png, out -> out.write(DigitImages.png(strip)));
         assertEquals(5 * (CELL + 8) + 8, DigitImages.read(png).getWidth());
     }

@@ -1,5 +1,6 @@
 package dev.mnistfcn.serve;
 
+import dev.mnistfcn.DocsPictures;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.config.ConfigLoader;
@@ -55,7 +56,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("slow") // trains a model and drives a browser (docs/tests.md#test-tiers)
 class PageBrowserTest {
     /** The screenshot the README shows. */
-    static final Path SCREENSHOT = Path.of("docs", "serve-page.png");
+    static final Path SCREENSHOT = DocsPictures.path("serve-page.png");
     /**
      * MNIST test images drawn on the canvas: the first twenty, in order, not picked. The same strokes rendered by
      * Java2D and put through the same recipe and model got 293 of the first 300 right (97.7%); 16 of 20 is 80%.

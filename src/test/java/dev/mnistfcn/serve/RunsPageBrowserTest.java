@@ -1,5 +1,6 @@
 package dev.mnistfcn.serve;
 
+import dev.mnistfcn.DocsPictures;
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.data.MnistSplits;
@@ -99,7 +100,7 @@ class RunsPageBrowserTest extends RunsPagesFixture {
         browser.get(server.uri().resolve("/runs").toString());
         wait.until(d -> rowState("live").equals("running"));
         assertEquals("interrupted", rowState("killed"));
-        Files.write(Path.of("docs", "runs-list.png"), browser.getScreenshotAs(OutputType.BYTES));
+        Files.write(DocsPictures.path("runs-list.png"), browser.getScreenshotAs(OutputType.BYTES));
 
         // Found and clicked in one script: the list redraws itself every 2 s (an element found earlier can go stale).
         browser.executeScript("[...document.querySelectorAll('a')].find(a => a.getAttribute('href') === '/runs/live').click();");
@@ -118,7 +119,7 @@ class RunsPageBrowserTest extends RunsPagesFixture {
         assertEquals(3 * EPOCHS, points(), "training and validation loss, validation accuracy: a point per epoch each");
         assertTrue(browser.findElement(By.tagName("body")).getText().contains("test accuracy"), "the final state");
         pageWithinOneEpoch(ended);
-        Files.write(Path.of("docs", "runs-live.png"), browser.getScreenshotAs(OutputType.BYTES));
+        Files.write(DocsPictures.path("runs-live.png"), browser.getScreenshotAs(OutputType.BYTES));
 
         browser.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
                 "width", 360, "height", 740, "deviceScaleFactor", 2, "mobile", true));

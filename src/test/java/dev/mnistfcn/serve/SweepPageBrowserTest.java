@@ -1,5 +1,6 @@
 package dev.mnistfcn.serve;
 
+import dev.mnistfcn.DocsPictures;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.TestData;
@@ -102,7 +103,7 @@ class SweepPageBrowserTest extends RunsPagesFixture {
         browser.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
                 "width", 1000, "height", 1040, "deviceScaleFactor", 1, "mobile", false));
         try {
-            Files.write(Path.of("docs", "runs-sweep.png"), browser.getScreenshotAs(OutputType.BYTES));
+            Files.write(DocsPictures.path("runs-sweep.png"), browser.getScreenshotAs(OutputType.BYTES));
         } finally {
             browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         }
