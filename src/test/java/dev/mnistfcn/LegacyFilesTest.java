@@ -113,14 +113,8 @@ class LegacyFilesTest {
     void inspectAndTheServersApiModelShowAnOldZipsProvenance() throws Exception {
         Path zip = legacyRun().resolve("model.zip");
         var stdout = new ByteArrayOutputStream();
-        PrintStream console = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(stdout, true));
-            code = Main.run(new String[]{"inspect", "--model", zip.toString()}, System.out, System.err);
-        } finally {
-            System.setOut(console);
-        }
+        int code = Main.run(new String[]{"inspect", "--model", zip.toString()}, new PrintStream(stdout, true),
+                System.err);
         assertEquals(0, code);
         String printed = stdout.toString();
         assertTrue(printed.contains("metadata: epoch 2, iteration 40, ") && printed.contains("test accuracy 73.24%"),

@@ -10,10 +10,13 @@ import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.NotADigitCheck;
 import dev.mnistfcn.storage.NotADigitEntry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,6 +29,9 @@ import java.util.concurrent.Callable;
                 + "the zip as " + NotADigitCheck.ENTRY + ". predict and serve then answer \"not a digit\" for "
                 + "pictures that hold none. About 2 minutes on 2 cores. Also: mvn -q exec:java -Dexec.args='calibrate ZIP'.")
 public final class CalibrateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(paramLabel = "ZIP", arity = "0..1", description = "Model zip (default: -Dmodel, else "
             + "models/two-layer/model.zip).")
     Path modelArgument;
@@ -41,6 +47,7 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
         Path given = CommandDefaults.model(model, modelArgument);
         Path zip = given != null ? CommandDefaults.inRunFolder(given) : DigitClassifier.DEFAULT_MODEL;
         if (zip.toString().endsWith(".onnx")) {
@@ -53,18 +60,19 @@ public final class CalibrateCommand implements Callable<Integer> {
             Path dir = Path.of(Dataset.FASHION_MNIST.defaultDir());
             fashion = Optional.of(MnistSplits.load(new DataSpec(Dataset.FASHION_MNIST.id(), dir.toString(), 0, 0), dir).train());
         } catch (UserError e) {
-            System.out.println("Fashion-MNIST not found (" + e.getMessage().lines().findFirst().orElse("")
+            out.println("Fashion-MNIST not found (" + e.getMessage().lines().findFirst().orElse("")
                     + "): the made negatives are used alone.");
             fashion = Optional.empty();
         }
-        System.out.println("Calibrating the not-a-digit check of " + zip + " …");
+        out.println("Calibrating the not-a-digit check of " + zip + " …");
         Calibration.Result r = Calibration.fit(mnist.train(), mnist.validation(), fashion,
                 Calibration.Sizes.FULL, seed);
         NotADigitEntry.write(zip, r.check());
-        System.out.printf(Locale.ROOT, "Written into %s: refuses %.1f%% of %,d validation digits and %.1f%% of %,d made "
+        out.printf(Locale.ROOT, "Written into %s: refuses %.1f%% of %,d validation digits and %.1f%% of %,d made "
                         + "negatives it never trained on (threshold %.4f).%n", zip, 100 * r.validationDigitsRefused(),
                 r.check().calibration().validationDigits(), 100 * r.madeNegativesRefused(),
                 r.check().calibration().madeNegatives(), r.check().threshold());
+        out.flush();
         return 0;
     }
 }

@@ -12,9 +12,12 @@ import dev.mnistfcn.storage.ModelMetadata;
 import dev.mnistfcn.report.MarkdownReport;
 import dev.mnistfcn.report.TestMetrics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -22,6 +25,9 @@ import java.util.concurrent.Callable;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate any DL4J MultiLayerNetwork zip or fully-connected .onnx classifier on the test set it was trained on (MNIST unless its metadata says Fashion-MNIST) (also: mvn exec:java -Dmodel=ZIP).")
 public final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip or .onnx file (default: -Dmodel).")
     Path model;
 
@@ -42,6 +48,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
         Path file = CommandDefaults.requireModel(model, modelArgument);
         ModelFiles.Loaded loaded = ModelSource.load(file, inputScale);
         var net = loaded.network();
@@ -54,16 +61,17 @@ public final class EvaluateCommand implements Callable<Integer> {
         var test = MnistSplits.loadTest(dataset, dir);
         EvalResult r = Evaluator.evaluate(choice.engine().predictor(net), test);
         TestMetrics t = TestMetrics.of(r);
-        System.out.printf("%s: %s, %,d parameters%n", file, ModelFiles.describe(net.getLayerWiseConfigurations()),
+        out.printf("%s: %s, %,d parameters%n", file, ModelFiles.describe(net.getLayerWiseConfigurations()),
                 net.numParams());
-        System.out.println(choice.describe());
-        System.out.printf("Test set: %s, %s (%s).%n", dataset.title(), dir, loaded.metadata().map(ModelMetadata::dataset)
+        out.println(choice.describe());
+        out.printf("Test set: %s, %s (%s).%n", dataset.title(), dir, loaded.metadata().map(ModelMetadata::dataset)
                 .isPresent() ? "the dataset its metadata records" : "no dataset recorded in the zip: MNIST");
-        System.out.print(MarkdownReport.testSummary(t));
-        System.out.print(MarkdownReport.classTables(t, dataset));
-        loaded.metadata().map(m -> m.testAccuracy()).ifPresent(recorded -> System.out.printf(Locale.ROOT,
+        out.print(MarkdownReport.testSummary(t));
+        out.print(MarkdownReport.classTables(t, dataset));
+        loaded.metadata().map(m -> m.testAccuracy()).ifPresent(recorded -> out.printf(Locale.ROOT,
                 "%nRecorded at save time: %.2f%% — %s.%n", 100 * recorded,
                 recorded == t.accuracy() ? "identical" : String.format(Locale.ROOT, "differs by %.4f points", 100 * (t.accuracy() - recorded))));
+        out.flush();
         return 0;
     }
 }

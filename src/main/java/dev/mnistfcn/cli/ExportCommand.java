@@ -8,10 +8,13 @@ import dev.mnistfcn.interop.OnnxExport;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.AtomicFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -24,6 +27,9 @@ import java.util.concurrent.Callable;
         description = "Write the model for other runtimes: onnx (ONNX Runtime and others), tf (a TensorFlow frozen "
                 + "graph, x → pred) and/or dl4j (an inference-only zip and the network definition as JSON).")
 public final class ExportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     static final List<String> FORMATS = List.of("onnx", "tf", "dl4j");
 
     @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip or .onnx file (default: -Dmodel).")
@@ -64,23 +70,28 @@ public final class ExportCommand implements Callable<Integer> {
             throw new UserError("Cannot write the exported model to " + dir + " (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + "). Check that the folder can be written and has free space, or give another --out.", e);
         }
+        out().flush();
         return 0;
     }
 
-    private static void write(Set<String> wanted, ModelFiles.Loaded loaded, Path file, Path dir, String base) throws IOException {
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private void write(Set<String> wanted, ModelFiles.Loaded loaded, Path file, Path dir, String base) throws IOException {
         for (String format : wanted) {
             switch (format) {
                 case "onnx" -> {
                     Path onnx = dir.resolve(base + ".onnx");
                     ModelExport.onnx(loaded.network(), loaded.metadata(), onnx, file.toString());
-                    System.out.printf("Wrote %s (%,d bytes): ONNX IR version %d, opset %d; input '%s' float [N, 784], "
+                    out().printf("Wrote %s (%,d bytes): ONNX IR version %d, opset %d; input '%s' float [N, 784], "
                                     + "pixels 0..1; output '%s' [N, 10].%n", onnx, Files.size(onnx), OnnxExport.IR_VERSION,
                             OnnxExport.OPSET, OnnxExport.INPUT, OnnxExport.OUTPUT);
                 }
                 case "tf" -> {
                     Path pb = dir.resolve(base + ".pb");
                     ModelExport.tensorflow(loaded.network(), pb, file.toString());
-                    System.out.printf("Wrote %s (%,d bytes): a TensorFlow frozen GraphDef; placeholder 'x' float "
+                    out().printf("Wrote %s (%,d bytes): a TensorFlow frozen GraphDef; placeholder 'x' float "
                             + "[?, 784], pixels 0..1; softmax output 'pred' (tf.compat.v1.import_graph_def).%n", pb, Files.size(pb));
                 }
                 default -> dl4j(loaded, dir, base);
@@ -88,13 +99,13 @@ public final class ExportCommand implements Callable<Integer> {
         }
     }
 
-    private static void dl4j(ModelFiles.Loaded loaded, Path dir, String base) throws IOException {
+    private void dl4j(ModelFiles.Loaded loaded, Path dir, String base) throws IOException {
         Path zip = dir.resolve(base + "-inference.zip");
         Path json = dir.resolve(base + "-network.json");
         ModelFiles.save(loaded.network(), zip, false, loaded.metadata().orElse(null));
         AtomicFiles.writeString(json, loaded.network().getLayerWiseConfigurations().toJson());
-        System.out.printf("Wrote %s (%,d bytes; the input was %,d) and %s.%n", zip, Files.size(zip), loaded.fileBytes(), json);
-        System.out.println("The inference zip has no updater state: it predicts and evaluates, but training cannot resume "
+        out().printf("Wrote %s (%,d bytes; the input was %,d) and %s.%n", zip, Files.size(zip), loaded.fileBytes(), json);
+        out().println("The inference zip has no updater state: it predicts and evaluates, but training cannot resume "
                 + "from it exactly (the optimizer would restart). The JSON is the MultiLayerConfiguration, readable with "
                 + "MultiLayerConfiguration.fromJson.");
     }

@@ -3,9 +3,12 @@ package dev.mnistfcn.cli;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -13,6 +16,9 @@ import java.util.concurrent.Callable;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Show a model zip's layers, parameter count, metadata and whether it can resume training.")
 public final class InspectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip (default: -Dmodel).")
     Path model;
 
@@ -21,27 +27,29 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
         Path file = CommandDefaults.requireModel(model, modelArgument);
         ModelFiles.Loaded loaded = ModelFiles.load(file, true);
         var net = loaded.network();
-        System.out.printf("%s (%,d bytes)%n", file, loaded.fileBytes());
-        System.out.print(TerminalText.shownLines(net.summary())); // layer names come from the zip
-        System.out.printf(Locale.ROOT, "architecture: %s%nparameters: %,d%nupdater state: %s%n",
+        out.printf("%s (%,d bytes)%n", file, loaded.fileBytes());
+        out.print(TerminalText.shownLines(net.summary())); // layer names come from the zip
+        out.printf(Locale.ROOT, "architecture: %s%nparameters: %,d%nupdater state: %s%n",
                 ModelFiles.describe(net.getLayerWiseConfigurations()), net.numParams(),
                 loaded.hasUpdaterState() ? "present (" + net.getLayerWiseConfigurations().getConf(0).getLayer()
                         .getUpdaterByParam("W").getClass().getSimpleName() + "; training can resume exactly)"
                         : "absent (inference only; resuming would restart the optimizer)");
         if (loaded.metadata().isEmpty()) {
-            System.out.println("metadata: none (not written by mnist-fcn)");
+            out.println("metadata: none (not written by mnist-fcn)");
         } else {
             ModelMetadata m = loaded.metadata().get();
-            System.out.printf(Locale.ROOT, "metadata: epoch %d, iteration %,d, validation loss %s, validation accuracy %s%s%n",
+            out.printf(Locale.ROOT, "metadata: epoch %d, iteration %,d, validation loss %s, validation accuracy %s%s%n",
                     m.epoch(), m.iteration(), m.validationLoss() == null ? "?" : String.format(Locale.ROOT, "%.4f",
                             m.validationLoss()), percent(m.validationAccuracy()),
                     m.testAccuracy() == null ? "" : ", test accuracy " + percent(m.testAccuracy()));
-            System.out.println("provenance:");
-            for (String line : m.provenance().lines()) System.out.println("  " + TerminalText.shown(line));
+            out.println("provenance:");
+            for (String line : m.provenance().lines()) out.println("  " + TerminalText.shown(line));
         }
+        out.flush();
         return 0;
     }
 

@@ -60,15 +60,8 @@ class TerminalTextTest {
             ((ObjectNode) c.get("confs").get(0).get("layer")).put("layerName", "dense" + CLEAR_SCREEN);
             Files.write(conf, Json.MAPPER.writeValueAsBytes(c));
         }
-        PrintStream saved = System.out;
         var out = new ByteArrayOutputStream();
-        int code;
-        System.setOut(new PrintStream(out, true));
-        try {
-            code = Main.run(new String[]{"inspect", zip.toString()}, System.out, System.err);
-        } finally {
-            System.setOut(saved);
-        }
+        int code = Main.run(new String[]{"inspect", zip.toString()}, new PrintStream(out, true), System.err);
         String text = out.toString();
         assertEquals(0, code, text);
         assertFalse(text.contains("\u001b"), text);

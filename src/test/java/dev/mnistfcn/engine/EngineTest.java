@@ -81,15 +81,8 @@ class EngineTest {
         // End to end through the CLI (whose commands print to System.out): no stack trace, DL4J named as the engine.
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(out));
-            code = Main.run(new String[]{"evaluate", "--model", zip.toString(), "--data-dir", MNIST.toString()},
-                    System.out, new PrintStream(err));
-        } finally {
-            System.setOut(stdout);
-        }
+        int code = Main.run(new String[]{"evaluate", "--model", zip.toString(), "--data-dir", MNIST.toString()},
+                new PrintStream(out, true), new PrintStream(err, true));
         assertEquals(0, code, err.toString());
         assertTrue(out.toString().contains("Engine: DL4J's fit and output (--engine: auto; the fused engine does not "
                 + "cover this network: layer"), out.toString());

@@ -72,15 +72,9 @@ class PyTorchImportTest {
     void evaluateAndPredictTakeTheOnnxFile() throws Exception {
         String file = dir.resolve("torch-mlp-opset17.onnx").toString();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream console = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true));
-            code = Main.run(new String[]{"evaluate", "--model", file, "--input-scale", SCALE, "--engine", "fused"},
-                    System.out, System.out);
-        } finally {
-            System.setOut(console);
-        }
+        PrintStream console = new PrintStream(out, true);
+        int code = Main.run(new String[]{"evaluate", "--model", file, "--input-scale", SCALE, "--engine", "fused"},
+                console, console);
         assertEquals(0, code, out.toString());
         String accuracy = String.format(Locale.ROOT, "Test accuracy %.2f%%", 100 * torch.get("accuracy").asDouble());
         assertTrue(out.toString().contains(accuracy), "expected '" + accuracy + "' in:\n" + out);

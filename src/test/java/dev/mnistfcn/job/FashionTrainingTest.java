@@ -71,15 +71,8 @@ class FashionTrainingTest {
 
         // evaluate reads the dataset from the zip's metadata: Fashion's test set, and the recorded accuracy again.
         var stdout = new ByteArrayOutputStream();
-        PrintStream was = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(stdout, true));
-            code = Main.run(new String[]{"evaluate", "--model", run.resolve("model.zip").toString()}, System.out,
-                    new PrintStream(new ByteArrayOutputStream()));
-        } finally {
-            System.setOut(was);
-        }
+        int code = Main.run(new String[]{"evaluate", "--model", run.resolve("model.zip").toString()},
+                new PrintStream(stdout, true), new PrintStream(new ByteArrayOutputStream()));
         String evaluated = stdout.toString();
         assertEquals(0, code, evaluated);
         assertTrue(evaluated.contains("Test set: Fashion-MNIST, /usr/share/datasets/fashion-mnist (the dataset its "

@@ -78,16 +78,11 @@ class CheckpointTest {
 
         // evaluate: same report, and the accuracy recorded at save time is reproduced exactly.
         var console = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(console));
-        try {
-            assertEquals(0, Main.run(new String[]{"evaluate", "--model", zip.toString(), "--data-dir", mnist.toString()},
-                    System.out, System.err));
-            assertEquals(0, Main.run(new String[]{"export", "--model", zip.toString(), "--out", out.toString()},
-                    System.out, System.err));
-        } finally {
-            System.setOut(old);
-        }
+        PrintStream printed = new PrintStream(console, true);
+        assertEquals(0, Main.run(new String[]{"evaluate", "--model", zip.toString(), "--data-dir", mnist.toString()},
+                printed, System.err));
+        assertEquals(0, Main.run(new String[]{"export", "--model", zip.toString(), "--out", out.toString()},
+                printed, System.err));
         assertTrue(console.toString().contains("Recorded at save time: ") && console.toString().contains("identical"),
                 console.toString());
         assertTrue(console.toString().contains("Confusion matrix"), console.toString());

@@ -57,14 +57,8 @@ class ModelFilesTest {
         assertTrue(loaded.metadata().isEmpty());
         assertFalse(loaded.hasUpdaterState());
         var out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(out));
-        try {
-            assertEquals(0, Main.run(new String[]{"evaluate", "--model", zip.toString(), "--data-dir",
-                    TestData.mnistDir().toString()}, System.out, System.err));
-        } finally {
-            System.setOut(old);
-        }
+        assertEquals(0, Main.run(new String[]{"evaluate", "--model", zip.toString(), "--data-dir",
+                TestData.mnistDir().toString()}, new PrintStream(out, true), System.err));
         assertTrue(out.toString().contains("Test accuracy"), out.toString());
         assertTrue(out.toString().contains("784-16-10"), out.toString());
     }
