@@ -18,7 +18,7 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * A picture as grey levels (0 black … 1 white), transparency composited on white paper, at most
+ * A picture as grey levels (0 black … 1 white), transparency composited on paper of a given level, at most
  * {@link #WORK_SIDE} pixels a side: larger photos are box-averaged down on the way in, so that a 40-megapixel
  * picture costs one pass over its rows and a few megabytes, not a float per pixel.
  */
@@ -30,14 +30,23 @@ record GreyPicture(int width, int height, float[] values) {
         return values[y * width + x];
     }
 
+    /** The paper a transparent pixel shows: white, as a page under a canvas is; black for light ink on nothing. */
+    static final float WHITE_PAPER = 1, BLACK_PAPER = 0;
+
+    /** On white paper. */
     static GreyPicture of(BufferedImage picture) {
+        return of(picture, WHITE_PAPER);
+    }
+
+    /** Transparency composited on {@code paper} (0 black … 1 white). */
+    static GreyPicture of(BufferedImage picture, float paper) {
         int w = picture.getWidth();
         int h = picture.getHeight();
         int f = (Math.max(w, h) + WORK_SIDE - 1) / WORK_SIDE;
         int gw = (w + f - 1) / f;
         int gh = (h + f - 1) / f;
         float[] sums = new float[gw * gh];
-        RowReader reader = RowReader.of(picture);
+        RowReader reader = RowReader.of(picture, paper);
         if (f == 1) {
             for (int y = 0; y < h; y++) reader.read(y, sums, y * w); // most pictures: the rows are the grey levels
             return new GreyPicture(gw, gh, sums);
@@ -60,11 +69,11 @@ record GreyPicture(int width, int height, float[] values) {
 
     private static final Set<Integer> LEVEL_TYPES = Set.of(DataBuffer.TYPE_BYTE, DataBuffer.TYPE_USHORT, DataBuffer.TYPE_INT);
 
-    /** One row of grey levels, alpha already composited on white, written to {@code grey} from {@code at}. */
+    /** One row of grey levels, alpha already composited on the paper, written to {@code grey} from {@code at}. */
     private interface RowReader {
         void read(int y, float[] grey, int at);
 
-        static RowReader of(BufferedImage picture) {
+        static RowReader of(BufferedImage picture, float paper) {
             int w = picture.getWidth();
             ColorModel model = picture.getColorModel();
             Raster raster = picture.getRaster();
@@ -81,7 +90,7 @@ record GreyPicture(int width, int height, float[] values) {
                 // brightening every mid-grey on its way to sRGB.
                 float[] max = new float[bands];
                 for (int b = 0; b < bands; b++) max[b] = (float) ((1L << model.getComponentSize(b)) - 1);
-                Levels levels = new Levels(colours, bands, max);
+                Levels levels = new Levels(colours, bands, max, paper);
                 RowReader direct = EightBitRows.of(raster, levels);
                 if (direct != null) return direct;
                 int[] samples = new int[w * bands];
@@ -97,19 +106,19 @@ record GreyPicture(int width, int height, float[] values) {
                     int p = argb[x];
                     float alpha = (p >>> 24) / 255f;
                     float luma = (LUMA_R * ((p >> 16) & 0xff) + LUMA_G * ((p >> 8) & 0xff) + LUMA_B * (p & 0xff)) / 255f;
-                    grey[at + x] = alpha * luma + (1 - alpha);
+                    grey[at + x] = alpha * luma + (1 - alpha) * paper;
                 }
             };
         }
     }
 
-    /** Samples that are levels (of {@code max}): luma, then alpha composited on white. */
-    private record Levels(int colours, int bands, float[] max) {
+    /** Samples that are levels (of {@code max}): luma, then alpha composited on the paper. */
+    private record Levels(int colours, int bands, float[] max, float paper) {
         float grey(int[] samples, int s) {
             float luma = colours == 1 ? samples[s] / max[0]
                     : LUMA_R * samples[s] / max[0] + LUMA_G * samples[s + 1] / max[1] + LUMA_B * samples[s + 2] / max[2];
             float alpha = bands > colours ? samples[s + colours] / max[colours] : 1f;
-            return alpha * luma + (1 - alpha);
+            return alpha * luma + (1 - alpha) * paper;
         }
 
         /**
@@ -133,11 +142,11 @@ record GreyPicture(int width, int height, float[] values) {
         }
 
         /** The tables of 8-bit samples, made once: v / 255 and each colour's share of luma. */
-        private static final float[] LEVELS_255 = new Levels(1, 1, new float[]{255}).table(0, 255);
+        private static final float[] LEVELS_255 = new Levels(1, 1, new float[]{255}, WHITE_PAPER).table(0, 255);
         private static final float[][] LUMA_255 = new float[3][];
 
         static {
-            Levels rgb = new Levels(3, 3, new float[]{255, 255, 255});
+            Levels rgb = new Levels(3, 3, new float[]{255, 255, 255}, WHITE_PAPER);
             for (int b = 0; b < 3; b++) LUMA_255[b] = rgb.table(b, 255);
         }
     }
@@ -162,6 +171,7 @@ record GreyPicture(int width, int height, float[] values) {
             int w = raster.getWidth();
             float[][] term = levels.terms();
             int colours = levels.colours();
+            float paper = levels.paper();
             if (colours != 1 && colours != 3) return null;
             DataBuffer buffer = raster.getDataBuffer();
             if (buffer.getNumBanks() != 1) return null;
@@ -188,7 +198,7 @@ record GreyPicture(int width, int height, float[] values) {
                         int row = start + (y - ty) * stride;
                         for (int x = 0, p = row; x < w; x++, p += step) {
                             float alpha = alphas[data[p + oa] & 0xff];
-                            grey[at + x] = alpha * level[data[p + o] & 0xff] + (1 - alpha);
+                            grey[at + x] = alpha * level[data[p + o] & 0xff] + (1 - alpha) * paper;
                         }
                     };
                 }
@@ -199,7 +209,7 @@ record GreyPicture(int width, int height, float[] values) {
                         int row = start + (y - ty) * stride;
                         for (int x = 0, p = row; x < w; x++, p += step) {
                             float luma = r[data[p + or] & 0xff] + g[data[p + og] & 0xff] + bl[data[p + ob] & 0xff];
-                            grey[at + x] = luma; // opaque: alpha · luma + (1 − alpha) is luma
+                            grey[at + x] = luma; // opaque: alpha · luma + (1 − alpha) · paper is luma
                         }
                     };
                 }
@@ -218,7 +228,7 @@ record GreyPicture(int width, int height, float[] values) {
                             if (x == 0 || pixel != last) {
                                 float luma = r[(pixel >>> sr) & 0xff] + g[(pixel >>> sg) & 0xff] + bl[(pixel >>> sb) & 0xff];
                                 float alpha = alphas[(pixel >>> sa) & 0xff];
-                                level = alpha * luma + (1 - alpha);
+                                level = alpha * luma + (1 - alpha) * paper;
                                 last = pixel;
                             }
                             grey[at + x] = level;
@@ -230,7 +240,7 @@ record GreyPicture(int width, int height, float[] values) {
                     for (int x = 0, p = row; x < w; x++, p += step) {
                         float luma = r[data[p + or] & 0xff] + g[data[p + og] & 0xff] + bl[data[p + ob] & 0xff];
                         float alpha = alphas[data[p + oa] & 0xff];
-                        grey[at + x] = alpha * luma + (1 - alpha);
+                        grey[at + x] = alpha * luma + (1 - alpha) * paper;
                     }
                 };
             }
@@ -247,7 +257,7 @@ record GreyPicture(int width, int height, float[] values) {
                         float luma = term[0][(p >>> shift[0]) & 0xff] + term[1][(p >>> shift[1]) & 0xff]
                                 + term[2][(p >>> shift[2]) & 0xff];
                         float alpha = bands > 3 ? term[3][(p >>> shift[3]) & 0xff] : 1f;
-                        grey[at + x] = alpha * luma + (1 - alpha);
+                        grey[at + x] = alpha * luma + (1 - alpha) * paper;
                     }
                 };
             }

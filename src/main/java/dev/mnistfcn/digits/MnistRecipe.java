@@ -38,7 +38,13 @@ public final class MnistRecipe {
         GreyPicture grey = GreyPicture.of(picture);
         float[] v = grey.values();
         // 2. Polarity and 3. contrast: MNIST's ink is bright on a black (0) background.
-        if (!toInkOnBlack(v, grey.width(), grey.height())) return Optional.empty();
+        if (!toInkOnBlack(v, grey.width(), grey.height())) {
+            // Light ink on a transparent background (a canvas in a dark theme) vanishes on white paper: on black it shows.
+            if (!picture.getColorModel().hasAlpha()) return Optional.empty();
+            grey = GreyPicture.of(picture, GreyPicture.BLACK_PAPER);
+            v = grey.values();
+            if (!toInkOnBlack(v, grey.width(), grey.height())) return Optional.empty();
+        }
         // 4. Crop to the ink, specks left out: MNIST measured the size of the digit, not of the frame.
         Optional<InkBox> box = InkBox.find(v, grey.width());
         if (box.isEmpty()) return Optional.empty();

@@ -87,6 +87,32 @@ class DigitImagesTest {
         assertReference(png, "grey+alpha PNG", 0.002);
     }
 
+    /** A canvas in a dark theme: white ink whose coverage is its alpha, nothing behind it. On white paper it vanishes. */
+    @Test
+    void lightInkOnATransparentBackgroundIsInk() {
+        int[] coverage = Arrays.stream(greySamples()).map(g -> 255 - g).toArray();
+        var model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
+                Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+        WritableRaster raster = model.createCompatibleWritableRaster(200, 200);
+        raster.setSamples(0, 0, 200, 200, 0, filled(255));
+        raster.setSamples(0, 0, 200, 200, 1, coverage);
+        assertReference(UserPictures.png(new BufferedImage(model, raster, false, null)), "white on transparent, grey+alpha", 0.002);
+
+        var rgba = new BufferedImage(200, 200, BufferedImage.TYPE_INT_ARGB);
+        for (int i = 0; i < coverage.length; i++) rgba.setRGB(i % 200, i / 200, coverage[i] << 24 | 0xffffff);
+        byte[] png = UserPictures.png(rgba);
+        assertTrue(DigitImages.read(png, "rgba").getColorModel().hasAlpha(), "read back with its alpha");
+        assertReference(png, "white on transparent, RGBA", 0.002);
+        assertTrue(MnistRecipe.prepare(new BufferedImage(64, 64, BufferedImage.TYPE_INT_ARGB)).isEmpty(),
+                "nothing at all on a transparent background is still no digit");
+    }
+
+    private static int[] filled(int value) {
+        int[] samples = new int[200 * 200];
+        Arrays.fill(samples, value);
+        return samples;
+    }
+
     @Test
     void bmpGifAndJpegAreRead() throws IOException {
         BufferedImage picture = SyntheticDigits.darkOnLight();
