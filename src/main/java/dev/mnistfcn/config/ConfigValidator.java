@@ -69,7 +69,10 @@ public final class ConfigValidator {
         }
         if (d.augment() != null) AugmentChecks.check(where, d.augment());
         TrainingSpec t = c.training();
-        if (t.epochs() < 1) fail(where, "training.epochs", t.epochs(), "a whole number ≥ 1");
+        if (t.epochs() < 1 || t.epochs() > TrainingSpec.MAX_EPOCHS) {
+            fail(where, "training.epochs", t.epochs(), String.format(Locale.ROOT, "a whole number from 1 to %,d",
+                    TrainingSpec.MAX_EPOCHS));
+        }
         int trainSize = trainSize(d);
         if (t.batchSize() < 1 || t.batchSize() > trainSize) {
             fail(where, "training.batch_size", t.batchSize(), String.format(Locale.ROOT, "a whole number from 1 to the training-set "

@@ -15,6 +15,11 @@ public record TrainingSpec(String engine, Integer epochs, Integer batchSize, Upd
                            EarlyStoppingSpec earlyStopping) {
     /** {@code auto}: the fused engine where it computes what DL4J's fit computes (the same formulas), else DL4J's fit. */
     public static final List<String> ENGINES = List.of("auto", "dl4j", "fused");
+    /**
+     * Every epoch's line of history goes into each saved zip (what a resume continues), and a zip's metadata entry is
+     * read under a cap (a zip may come from a stranger): this many epochs fit under it.
+     */
+    public static final int MAX_EPOCHS = 50_000;
 
     public TrainingSpec {
         if (engine == null) engine = "auto";

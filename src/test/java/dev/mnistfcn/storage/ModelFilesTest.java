@@ -1,8 +1,11 @@
 package dev.mnistfcn.storage;
 
 import dev.mnistfcn.TestData;
+import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.cli.Main;
+import dev.mnistfcn.config.TrainingSpec;
+import dev.mnistfcn.eval.EpochStats;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -20,6 +23,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -293,6 +299,26 @@ class ModelFilesTest {
         }
         assertTrue(json.contains("\"type\" : \"org.deeplearning4j.nn.conf.distribution.TruncatedNormalDistribution\""), json);
         assertEquals(218_058, ModelFiles.load(zip, true).network().numParams());
+    }
+
+    /** Each zip holds every epoch's history: the longest run a config may ask for must be read back (it was not past ~270). */
+    @Test
+    void theLongestHistoryAConfigAllowsIsReadBack() throws Exception {
+        List<EpochStats> history = new ArrayList<>();
+        for (int e = 1; e <= TrainingSpec.MAX_EPOCHS; e++) { // values with the most digits JSON can give a double
+            history.add(new EpochStats(e, Math.nextUp(1 / 3.0), -Math.nextUp(2 / 3.0) * 1e-100, Math.nextDown(1.0),
+                    Math.nextUp(1234.5678), Math.nextUp(0.1 / 3), Long.MAX_VALUE));
+        }
+        var provenance = ModelProvenance.recorded("long", "name: long\n", 1L, "fused", new ModelProvenance.Data("mnist",
+                Map.of(), 55_000, 5_000, 10_000), TrainingSpec.MAX_EPOCHS, "2026-01-01T00:00:00Z", Map.of());
+        Path zip = dir.resolve("long.zip");
+        ModelFiles.save(plainNet(784, 10), zip, true, new ModelMetadata(provenance, Long.MAX_VALUE, 0.5, 0.9, 0.9, history));
+        int bytes;
+        try (var z = new java.util.zip.ZipFile(zip.toFile())) {
+            bytes = (int) z.getEntry("mnist-fcn.json").getSize();
+        }
+        assertTrue(bytes > 64 << 10 && bytes < ModelZipLimits.METADATA_BYTES, bytes + " bytes");
+        assertEquals(history, ModelFiles.load(zip, true).metadata().orElseThrow().history());
     }
 
     @Test
