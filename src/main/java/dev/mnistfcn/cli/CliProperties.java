@@ -21,11 +21,16 @@ final class CliProperties {
      * means true, as it does for Maven's own {@code -Dflag}. Absent: false.
      */
     static boolean flag(String name) {
+        return flag(name, "--" + name);
+    }
+
+    /** As above; {@code instead} is what the error offers in its place ({@code --quick}, the serve command). */
+    static boolean flag(String name, String instead) {
         String v = System.getProperty(name);
         if (v == null || v.equals("false")) return false;
         if (v.isEmpty() || v.equals("true")) return true;
         throw new UserError("-D" + name + " has value '" + v + "', which is not accepted. Expected true or false "
-                + "(-D" + name + " alone means true; or use --" + name + ").");
+                + "(-D" + name + " alone means true; or use " + instead + ").");
     }
 
     /**

@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 import java.io.PrintStream;
 
 /**
- * Entry point for {@code mvn exec:java} and the plain CLI. With no subcommand it trains the config
- * named by {@code -Dconfig=...} (default two-layer.yaml).
+ * Entry point for {@code mvn exec:java} and the plain CLI. With no arguments the -D properties pick the command
+ * ({@link #defaultArgs}): train the config named by {@code -Dconfig=...} (default two-layer.yaml) unless one of them
+ * asks to serve, predict, compare, walk through, sweep or evaluate.
  */
 @Command(name = "mnist-fcn", mixinStandardHelpOptions = true, version = "mnist-fcn 0.1.0",
         description = "Train, evaluate and compare fully-connected networks on MNIST (Deeplearning4j).",
@@ -31,16 +32,18 @@ public final class Main implements Runnable {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        String[] effective = args.length == 0 ? defaultArgs() : args;
+        String[] effective;
+        try {
+            effective = args.length == 0 ? defaultArgs() : args; // reads -Dserve, outside picocli's handler
+        } catch (UserError e) {
+            return userError(err, e);
+        }
         CommandLine cli = new CommandLine(new Main())
                 .setOut(new java.io.PrintWriter(out, true))
                 .setErr(new java.io.PrintWriter(err, true))
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
                     for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-                        if (cause instanceof UserError) {
-                            err.println("error: " + TerminalText.shown(cause.getMessage())); // it may quote a stranger's file
-                            return 2;
-                        }
+                        if (cause instanceof UserError e) return userError(err, e);
                         if (cause instanceof OutOfMemoryError) return outOfMemory(err, cause);
                     }
                     throw ex;
@@ -50,6 +53,11 @@ public final class Main implements Runnable {
         } catch (OutOfMemoryError e) { // thrown on the command's own thread: picocli passes Errors on
             return outOfMemory(err, e);
         }
+    }
+
+    private static int userError(PrintStream err, UserError e) {
+        err.println("error: " + TerminalText.shown(e.getMessage())); // it may quote a stranger's file
+        return 2;
     }
 
     /** A heap too small for what the config asks (a network of 30 M parameters on the default 1 GiB): one paragraph. */
@@ -68,7 +76,7 @@ public final class Main implements Runnable {
      * else train.
      */
     private static String[] defaultArgs() {
-        if (CliProperties.flag("serve")) return new String[]{"serve"};
+        if (CliProperties.flag("serve", "the serve command")) return new String[]{"serve"};
         if (System.getProperty("predict") != null) return new String[]{"predict"};
         if (System.getProperty("compare") != null) return new String[]{"compare"};
         if (System.getProperty("walkthrough") != null) return new String[]{"walkthrough"};

@@ -61,11 +61,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Resume mode = Resume.parse(resume, "--resume / -Dresume"); // before anything is touched
+        boolean showTimeline = CliProperties.flag("verbose") || verbose; // the property is checked even with --verbose
         ExperimentConfig cfg = config();
         Timeline.process().mark("config");
         TrainingJob job = new TrainingJob(cfg, System.out, !noProgress, testEachEpoch);
         job.run(mode);
-        if (verbose || CliProperties.flag("verbose")) System.out.print(job.timeline().mark("done").describe());
+        if (showTimeline) System.out.print(job.timeline().mark("done").describe());
         return 0;
     }
 

@@ -42,6 +42,23 @@ class CliPropertiesTest {
         assertNothingWritten();
     }
 
+    /** It was read after the run had trained and saved: a finished run then exited 2. */
+    @Test
+    void badVerboseStopsTrainBeforeAnythingIsWritten() throws Exception {
+        String err = with("verbose", "yes", () -> run(2, "train", "-c", "config/two-layer.yaml", "--verbose", "--set",
+                "output.dir=" + tmp.resolve("out"), "--set", "data.dir=" + tmp.resolve("data")));
+        assertEquals("error: -Dverbose has value 'yes', which is not accepted. Expected true or false (-Dverbose alone "
+                + "means true; or use --verbose).", err.strip());
+        assertNothingWritten();
+    }
+
+    /** mvn exec:java -Dserve=yes: read before picocli runs, so it gave a stack trace, and offered a --serve there is not. */
+    @Test
+    void aBadServePropertyIsOneLine() throws Exception {
+        assertEquals("error: -Dserve has value 'yes', which is not accepted. Expected true or false (-Dserve alone means "
+                + "true; or use the serve command).", with("serve", "yes", () -> run(2)).strip());
+    }
+
     @Test
     void seedsIsAWholeNumberOfAtLeastOne() throws Exception {
         String meaning = "how many seeds";
@@ -119,7 +136,6 @@ class CliPropertiesTest {
         return err.toString();
     }
 
-    /** Calls {@code body} with a system property set (or cleared), restoring it afterwards. */
     /**
      * bash leaves the tilde in {@code -Dmodel=~/m.zip} as it is: the path properties read it as the home folder, as
      * a shell would, so that {@code mvn exec:java -Dmodel=~/Downloads/model.zip} finds the file (it looked for
@@ -139,6 +155,7 @@ class CliPropertiesTest {
                 () -> with("predict", "docs/samples, ~/pen.jpg", () -> new PredictCommand().inputs())));
     }
 
+    /** Calls {@code body} with a system property set (or cleared), restoring it afterwards. */
     private static <T> T with(String key, String value, Callable<T> body) throws Exception {
         String old = System.getProperty(key);
         try {
