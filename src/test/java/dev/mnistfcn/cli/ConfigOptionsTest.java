@@ -1,6 +1,8 @@
 package dev.mnistfcn.cli;
 
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.config.RunName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +71,18 @@ class ConfigOptionsTest {
         assertEquals(file + ": --quick saves the smoke run as '" + longest + "-quick', which is not a run name: "
                 + RunName.RULE + ". Name it with --set name=... (or -Dname=...).", e.getMessage());
         assertEquals(longest, train("-c", file.toString()).config().name());
+    }
+
+    /** bench gave every config MNIST's folder, so a Fashion-MNIST config failed on MNIST's files as "damaged". */
+    @Test
+    void benchKeepsTheConfigsDataFolderUnlessGivenOne() {
+        BenchCommand bench = new BenchCommand();
+        new CommandLine(bench).parseArgs("-c", "fashion-one-layer.yaml", "--epochs", "1");
+        var fashion = ConfigLoader.load(ConfigLoader.locate("fashion-one-layer.yaml"), bench.overrides());
+        assertEquals(Dataset.FASHION_MNIST.defaultDir(), fashion.data().dir());
+        BenchCommand given = new BenchCommand();
+        new CommandLine(given).parseArgs("-c", "two-layer.yaml", "--data-dir", "/d");
+        assertEquals(Map.of("training.epochs", "5", "data.dir", "/d"), given.overrides().asMap());
     }
 
     @Test
