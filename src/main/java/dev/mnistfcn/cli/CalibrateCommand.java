@@ -2,8 +2,10 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.DataSpec;
+import dev.mnistfcn.config.Overrides;
 import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.data.MnistSplits;
+import dev.mnistfcn.interop.ModelSource;
 import dev.mnistfcn.notadigit.Calibration;
 import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.storage.ModelFiles;
@@ -39,8 +41,9 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "The same as the ZIP argument.")
     Path model;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST folder (default " + DataSpec.DEFAULT_DIR + ").")
-    Path dataDir = Path.of(DataSpec.DEFAULT_DIR);
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST folder (default $" + Overrides.DATA_DIR_ENV
+            + " where set, else " + DataSpec.DEFAULT_DIR + ").")
+    Path dataDir = CommandDefaults.fromEnvironment();
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the made negatives and the detector (default 1).")
     long seed = 1;
@@ -50,7 +53,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path given = CommandDefaults.model(model, modelArgument);
         Path zip = given != null ? CommandDefaults.inRunFolder(given) : DigitClassifier.DEFAULT_MODEL;
-        if (zip.toString().endsWith(".onnx")) {
+        if (ModelSource.isOnnx(zip)) {
             throw new UserError(zip + " is an ONNX file; calibrate writes into mnist-fcn's model zips only.");
         }
         ModelFiles.load(zip, false); // a sound model zip, before minutes of work

@@ -63,7 +63,12 @@ public final class ExportCommand implements Callable<Integer> {
         Path file = CommandDefaults.requireModel(model, modelArgument);
         ModelFiles.Loaded loaded = ModelSource.load(file, inputScale);
         Path dir = outDir != null ? outDir : file.toAbsolutePath().getParent();
-        String base = file.getFileName().toString().replaceFirst("\\.(zip|onnx)$", "");
+        String base = file.getFileName().toString().replaceFirst("(?i)\\.(zip|onnx)$", "");
+        if (wanted.contains("onnx") && ModelSource.isOnnx(file)
+                && dir.resolve(base + ".onnx").toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {
+            throw new UserError("export --format onnx would write " + file + " over itself, the model it reads. Give "
+                    + "another folder with --out DIR.");
+        }
         try {
             write(wanted, loaded, file, dir, base);
         } catch (IOException e) {

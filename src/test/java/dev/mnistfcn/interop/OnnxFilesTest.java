@@ -168,6 +168,20 @@ class OnnxFilesTest {
         assertEquals(2, Main.run(new String[]{"evaluate", "--model", zip.toString(), dir.resolve("model.onnx").toString()},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(two)));
         assertTrue(two.toString().startsWith("error: Two models given: --model " + zip), two.toString());
+        // An .onnx model exported as ONNX into its own folder would be written over itself (a user's PyTorch export,
+        // replaced by mnist-fcn's): refused, the file untouched; into another folder it is fine.
+        Path onnx = dir.resolve("model.onnx");
+        byte[] before = Files.readAllBytes(onnx);
+        ByteArrayOutputStream self = new ByteArrayOutputStream();
+        assertEquals(2, Main.run(new String[]{"export", onnx.toString(), "--format", "onnx,tf"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(self)));
+        assertEquals("error: export --format onnx would write " + onnx + " over itself, the model it reads. Give "
+                + "another folder with --out DIR.", self.toString().strip());
+        assertArrayEquals(before, Files.readAllBytes(onnx));
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        assertEquals(0, Main.run(new String[]{"export", onnx.toString(), "--format", "onnx", "--out", elsewhere.toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(self)), self.toString());
+        assertTrue(Files.isRegularFile(elsewhere.resolve("model.onnx")));
         // --out naming a file, or a folder that cannot be written: one paragraph, not a stack trace.
         for (String out : new String[]{zip.toString(), "/proc"}) {
             ByteArrayOutputStream outErr = new ByteArrayOutputStream();
