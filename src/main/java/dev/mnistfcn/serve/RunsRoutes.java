@@ -66,19 +66,19 @@ final class RunsRoutes {
             body.set("sweeps", Json.MAPPER.valueToTree(o.sweeps()));
             body.set("reports", Json.MAPPER.valueToTree(o.reports()));
             Routes.answer(response, done, 200, Routes.JSON, utf8(body.toString()), false);
-        } else if (path.startsWith("/api/runs/") && path.endsWith("/events")) {
+        } else if (within(path, "/api/runs/", "/events")) {
             String name = path.substring("/api/runs/".length(), path.length() - "/events".length());
             Optional<Path> sweep = RunsOverview.findSweep(outputDir, name);
             events(sweep.isPresent() ? new SweepEvents(sweep.get()) : new RunEvents(run(name)), response, done);
         } else if (path.startsWith("/api/runs/")) {
-            String name = path.substring("/api/runs/".length());
+            String name = path.substring("/api/runs/".length()).replaceFirst("/$", "");
             Optional<Path> sweep = RunsOverview.findSweep(outputDir, name);
             Path dir = sweep.orElseGet(() -> run(name));
             String now = (sweep.isPresent() ? SweepEvents.now(dir) : RunEvents.now(dir)).orElseThrow(() ->
                     new HttpProblem(404, (sweep.isPresent() ? "Sweep " : "Run ") + outputDir.relativize(dir)
                             + " has no readable progress file" + (sweep.isPresent() ? "." : " nor metrics.json.")));
             Routes.answer(response, done, 200, Routes.JSON, utf8(now), false);
-        } else if (path.startsWith("/runs/") && path.endsWith("/report.html")) {
+        } else if (within(path, "/runs/", "/report.html")) {
             report(path.substring("/runs/".length(), path.length() - "/report.html".length()), response, done);
         } else {
             if (path.startsWith("/runs/")) {
@@ -87,6 +87,14 @@ final class RunsRoutes {
             }
             Routes.answer(response, done, 200, "text/html; charset=utf-8", page, false);
         }
+    }
+
+    /**
+     * Whether {@code path} is {@code prefix NAME suffix} with a NAME: {@code /runs/report.html} and
+     * {@code /api/runs/events} are the runs called report.html and events (their slash is the prefix's).
+     */
+    private static boolean within(String path, String prefix, String suffix) {
+        return path.startsWith(prefix) && path.endsWith(suffix) && path.length() > prefix.length() + suffix.length();
     }
 
     /** The run folder a URL names; 404 for anything else, a path that would leave the output folder included. */

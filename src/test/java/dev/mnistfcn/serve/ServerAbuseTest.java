@@ -24,6 +24,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -216,6 +217,30 @@ class ServerAbuseTest {
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, head.statusCode());
         assertEquals("", head.body());
+    }
+
+    /**
+     * URLs whose run name is empty were cut with a negative length (a 500); a run may be called report.html or
+     * events, as its URLs then read; a trailing slash is the same run on the API as on the page.
+     */
+    @Test
+    void runsUrlsWithoutANameAre404AndOddNamesAreRuns(@TempDir Path runs) throws Exception {
+        for (String name : new String[]{"report.html", "events", "plain"}) {
+            Files.createDirectories(runs.resolve(name));
+            Files.writeString(runs.resolve(name).resolve("progress.jsonl"), "");
+        }
+        try (DigitServer s = DigitServer.start(classifier, "127.0.0.1", 0, LIMITS, runs)) {
+            for (String path : new String[]{"/api/runs//events", "/runs//report.html"}) { // Jetty: an empty segment
+                assertTrue(RawHttp.get(s, path, "127.0.0.1").startsWith("HTTP/1.1 400 "), path);
+            }
+            for (String name : new String[]{"events", "plain/"}) { // an empty progress file: nothing to show yet
+                String answer = RawHttp.get(s, "/api/runs/" + name, "127.0.0.1");
+                assertTrue(answer.startsWith("HTTP/1.1 404 ") && answer.contains("Run " + name.replace("/", "")
+                        + " has no readable progress"), answer);
+            }
+            assertTrue(RawHttp.get(s, "/runs/report.html", "127.0.0.1").startsWith("HTTP/1.1 200 "), "the run's page");
+            assertTrue(RawHttp.get(s, "/runs/nothing-here", "127.0.0.1").startsWith("HTTP/1.1 404 "));
+        }
     }
 
     /** A bug of ours is a 500 that says so and no more: the detail goes to the log, not to the client. */
