@@ -113,6 +113,11 @@ final class OnnxImport {
             if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
                 throw unsupported(file, n, "is in the operator domain '" + n.getDomain() + "'");
             }
+            int needs = op.equals("Constant") ? 0 : op.equals("Add") || op.equals("MatMul") || op.equals("Gemm") ? 2 : 1;
+            if (n.getInputCount() < needs || n.getOutputCount() < 1) {
+                throw unsupported(file, n, "has " + n.getInputCount() + " input(s) and " + n.getOutputCount()
+                        + " output(s), where it takes " + needs + " and gives one (a damaged file?)");
+            }
             if (op.equals("Constant")) {
                 constants.put(n.getOutput(0), attribute(n, "value").map(AttributeProto::getT)
                         .orElseThrow(() -> unsupported(file, n, "has no tensor 'value' (sparse or scalar-list constants are not read)")));

@@ -1,6 +1,7 @@
 package dev.mnistfcn.interop;
 
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.ModelSpec;
 import onnx.OnnxMl.TensorProto;
 
 import java.nio.ByteBuffer;
@@ -82,7 +83,14 @@ final class OnnxTensors {
                     + TensorProto.DataType.forNumber(t.getDataType()) + " values; mnist-fcn reads float32 weights.");
         }
         long count = 1;
-        for (long d : t.getDimsList()) count *= d;
+        for (long d : t.getDimsList()) {
+            // At most a network's parameter limit: a stranger's file may declare any shape.
+            if (d < 1 || d > ModelSpec.MAX_PARAMETERS || (count *= d) > ModelSpec.MAX_PARAMETERS) {
+                throw new UserError("ONNX model " + file + " is damaged or not an MNIST classifier: the tensor '" + name
+                        + "' has the shape " + t.getDimsList() + "; each dimension must be at least 1, and all "
+                        + "together at most " + ModelSpec.MAX_PARAMETERS + " values.");
+            }
+        }
         float[] out;
         if (!t.getRawData().isEmpty()) {
             if (t.getRawData().size() != 4 * count) throw damaged(name, t.getRawData().size() / 4, count);
@@ -92,6 +100,12 @@ final class OnnxTensors {
             if (t.getFloatDataCount() != count) throw damaged(name, t.getFloatDataCount(), count);
             out = new float[(int) count];
             for (int i = 0; i < out.length; i++) out[i] = t.getFloatData(i);
+        }
+        for (int i = 0; i < out.length; i++) {
+            if (!Float.isFinite(out[i])) {
+                throw new UserError("ONNX model " + file + ": the tensor '" + name + "' holds " + out[i] + " at index "
+                        + i + "; a weight must be a finite number (a training run that diverged gives NaN).");
+            }
         }
         return out;
     }

@@ -7,6 +7,7 @@ import dev.mnistfcn.storage.RunFolder;
 import onnx.OnnxMl.ModelProto;
 import onnx.OnnxMl.NodeProto;
 import onnx.OnnxMl.OperatorSetIdProto;
+import onnx.OnnxMl.TensorProto;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -119,6 +120,41 @@ class OnnxFilesTest {
         ModelProto old = m.toBuilder().setOpsetImport(0, OperatorSetIdProto.newBuilder().setVersion(9)).build();
         UserError opset = assertThrows(UserError.class, () -> OnnxImport.read(FILE, old, null));
         assertTrue(opset.getMessage().contains("opset 9") && opset.getMessage().contains("13 to 21"), opset.getMessage());
+    }
+
+    /** A damaged or forged file: shapes of no values or of too many, NaN weights, a layer short of its inputs. */
+    @Test
+    void damagedTensorsAndNodesAreRefusedInOneParagraph() throws Exception {
+        ModelProto m = exported(network(Activation.RELU.getActivationFunction()));
+        TensorProto weight = m.getGraph().getInitializer(0);
+        String name = weight.getName();
+        for (long[] dims : new long[][]{{0, 32}, {-1, 32}, {1L << 40, 1L << 40}}) {
+            var t = weight.toBuilder().clearDims();
+            for (long d : dims) t.addDims(d);
+            String why = refusal(m, m.getGraph().toBuilder().setInitializer(0, t));
+            assertTrue(why.contains("'" + name + "'") && why.contains("each dimension must be at least 1"), why);
+        }
+        byte[] raw = weight.getRawData().toByteArray();
+        java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(4 * 5, Float.NaN);
+        String nan = refusal(m, m.getGraph().toBuilder().setInitializer(0, weight.toBuilder()
+                .setRawData(org.nd4j.shade.protobuf.ByteString.copyFrom(raw))));
+        assertTrue(nan.contains("'" + name + "' holds NaN at index 5"), nan);
+        int layers = 0;
+        for (int i = 0; i < m.getGraph().getNodeCount(); i++) {
+            var node = m.getGraph().getNode(i);
+            if (!node.getOpType().equals("Gemm") && !node.getOpType().equals("Add")) continue;
+            String why = refusal(m, m.getGraph().toBuilder().setNode(i, node.toBuilder().clearInput().addInput(node.getInput(0))));
+            assertTrue(why.contains("has 1 input(s) and 1 output(s), where it takes 2"), why);
+            layers++;
+        }
+        assertEquals(2, layers, "both layers' Gemm nodes cut to one input");
+    }
+
+    /** The message of the one-paragraph refusal of {@code m} with {@code graph}. */
+    private static String refusal(ModelProto m, onnx.OnnxMl.GraphProto.Builder graph) {
+        UserError e = assertThrows(UserError.class, () -> OnnxImport.read(FILE, m.toBuilder().setGraph(graph).build(), null));
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        return e.getMessage();
     }
 
     @Test
