@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -87,9 +88,7 @@ public final class TrainingJob {
             folder.removeUnfinishedWrites();
             Optional<RunMetrics> done = resume == Resume.FALSE ? Optional.empty() : outputs.finished();
             if (done.isPresent()) {
-                out.printf("Run '%s' is already finished: %s holds its model, metrics and reports of %d epochs. "
-                        + "Nothing to do (raise training.epochs to train further).%n", config.name(), folder.dir(),
-                        config.training().epochs());
+                out.println(alreadyFinished(done.get()));
                 return done.get();
             }
             // MNIST is read and checked on the spare core while the network is built or restored (issue 29).
@@ -100,6 +99,20 @@ public final class TrainingJob {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** What a resume of a finished run says instead of training: how far it went, and how to go further. */
+    String alreadyFinished(RunMetrics done) {
+        EarlyStoppingOutcome es = done.earlyStopping();
+        if (es != null && es.stoppedEarly()) {
+            return String.format(Locale.ROOT, "Run '%s' is already finished: it stopped early after epoch %d of %d "
+                    + "(training.early_stopping), and %s holds its model (epoch %d's weights), metrics and reports. "
+                    + "Nothing to do (to train it again, start it afresh: without --resume).", config.name(),
+                    done.history().size(), config.training().epochs(), folder.dir(), es.bestModelEpoch());
+        }
+        return String.format(Locale.ROOT, "Run '%s' is already finished: %s holds its model, metrics and reports of %d "
+                + "epochs. Nothing to do (raise training.epochs to train further).", config.name(), folder.dir(),
+                done.history().size());
     }
 
     /** MNIST read and checked on a thread of its own, or null where {@link EarlyStart} is off. */

@@ -92,7 +92,11 @@ class EarlyStoppingRunTest {
         assertEquals(a.params(), b.params(), "the kept weights, bit for bit");
 
         // Finished: a rerun trains nothing, though it stopped short of training.epochs.
-        assertTrue(run(config("es", 15)).contains("Run 'es' is already finished"));
+        String again = run(config("es", 15));
+        assertTrue(again.contains("Run 'es' is already finished: it stopped early after epoch " + es.totalEpochs()
+                + " of 15 (training.early_stopping), and " + out.resolve("es") + " holds its model (epoch " + best
+                + "'s weights), metrics and reports. Nothing to do (to train it again, start it afresh: without "
+                + "--resume)."), again);
 
         JsonNode json = Json.MAPPER.readTree(out.resolve("es/metrics.json").toFile());
         assertEquals(best, json.get("early_stopping").get("best_model_epoch").asInt());
