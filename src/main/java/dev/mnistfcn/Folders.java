@@ -32,6 +32,12 @@ public final class Folders {
         }
     }
 
+    /** A write into {@code dir} that failed (a full disk, no permission): one paragraph naming what and where. */
+    public static UserError cannotWrite(String what, Path dir, IOException e) {
+        return new UserError("Cannot write " + what + " to " + dir + ": " + e.getMessage()
+                + ". Check free disk space and permissions.", e);
+    }
+
     /** The names of what {@code dir} holds, sorted. */
     public static List<String> entryNames(Path dir) throws IOException {
         try (var entries = Files.list(dir)) {

@@ -1,5 +1,6 @@
 package dev.mnistfcn.job;
 
+import dev.mnistfcn.Folders;
 import dev.mnistfcn.Timeline;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
@@ -23,7 +24,6 @@ import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -71,7 +71,7 @@ final class RunOutputs {
         try {
             AtomicFiles.writeString(folder.resolvedConfig(), ConfigLoader.toYaml(config));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw Folders.cannotWrite("config.resolved.yaml", folder.dir(), e);
         }
     }
 
@@ -121,7 +121,8 @@ final class RunOutputs {
                     name(folder.resolvedConfig()), folder.dir(), timings.get("total_seconds"));
             return metrics;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // The checkpoints already on disk stay: a rerun with -Dresume=auto finishes from the last one.
+            throw Folders.cannotWrite("the model and reports", folder.dir(), e);
         }
     }
 

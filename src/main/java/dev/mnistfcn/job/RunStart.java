@@ -43,15 +43,24 @@ final class RunStart {
                 + "'", "training.engine");
     }
 
-    /** A new network, or (unless {@code resume} is FALSE) the latest checkpoint's, with its engine's training step. */
-    TrainingPlan plan(Resume resume) {
+    /**
+     * {@link Resume#TRUE} with no checkpoint to resume: refused before the run's folder and lock are made (and again
+     * by {@link #plan}, under the lock).
+     */
+    void requireCheckpointFor(Resume resume) {
         CheckpointStore store = folder.checkpoints(config.checkpoint().keep());
-        Optional<Path> latest = resume == Resume.FALSE ? Optional.empty() : store.latest();
-        if (resume == Resume.TRUE && latest.isEmpty()) {
+        if (resume == Resume.TRUE && store.latest().isEmpty()) {
             throw new UserError("Nothing to resume: " + store.dir() + " holds no checkpoint (epoch-NN.zip). Run with "
                     + "--resume=auto / -Dresume=auto to start '" + config.name() + "' from scratch when there is none, or "
                     + "without resume to start it from scratch.");
         }
+    }
+
+    /** A new network, or (unless {@code resume} is FALSE) the latest checkpoint's, with its engine's training step. */
+    TrainingPlan plan(Resume resume) {
+        requireCheckpointFor(resume);
+        CheckpointStore store = folder.checkpoints(config.checkpoint().keep());
+        Optional<Path> latest = resume == Resume.FALSE ? Optional.empty() : store.latest();
         if (latest.isEmpty()) {
             MultiLayerNetwork net = new MultiLayerNetwork(conf);
             net.init();

@@ -3,7 +3,6 @@ package dev.mnistfcn.job;
 import dev.mnistfcn.Folders;
 import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.Timeline;
-import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.EarlyStoppingSpec;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.MnistSplits;
@@ -32,7 +31,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,6 +82,7 @@ public final class TrainingJob {
         timeline = Timeline.process().fork();
         RunStart start = new RunStart(config, folder, out); // network and engine, before anything is written
         folder.refuseFolderNoRunWrote();
+        start.requireCheckpointFor(resume);
         try (RunLock lock = RunLock.acquire(folder.dir())) {
             folder.removeUnfinishedWrites();
             Optional<RunMetrics> done = resume == Resume.FALSE ? Optional.empty() : outputs.finished();
@@ -97,7 +96,7 @@ public final class TrainingJob {
             timeline.mark("network");
             return train(plan, started, data, resume == Resume.FALSE || plan.done().isEmpty());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw Folders.cannotWrite("the run's files", folder.dir(), e);
         }
     }
 
@@ -205,8 +204,7 @@ public final class TrainingJob {
         try {
             store.saveBest(net, metadata);
         } catch (IOException e) {
-            throw new UserError("Cannot write the best model to " + store.dir() + ": " + e.getMessage()
-                    + ". Check free disk space and permissions.", e);
+            throw Folders.cannotWrite("the best model", store.dir(), e);
         }
     }
 

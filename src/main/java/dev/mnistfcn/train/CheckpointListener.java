@@ -1,6 +1,6 @@
 package dev.mnistfcn.train;
 
-import dev.mnistfcn.UserError;
+import dev.mnistfcn.Folders;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.storage.CheckpointStore;
 import dev.mnistfcn.storage.ModelMetadata;
@@ -63,8 +63,7 @@ public final class CheckpointListener implements TrainingListener {
                 store.saveBest(net, metadata.apply(stats, history));
             }
         } catch (IOException e) {
-            throw new UserError("Cannot write a checkpoint to " + store.dir() + ": " + e.getMessage()
-                    + ". Check free disk space and permissions.", e);
+            throw Folders.cannotWrite("a checkpoint", store.dir(), e);
         }
     }
 }

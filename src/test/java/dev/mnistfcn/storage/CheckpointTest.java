@@ -165,7 +165,7 @@ class CheckpointTest {
         UserError e = assertThrows(UserError.class, () -> job(config("one-layer.yaml", 1)).run(Resume.TRUE));
         assertTrue(e.getMessage().contains("Nothing to resume"), e.getMessage());
         assertTrue(e.getMessage().contains("checkpoints"), e.getMessage());
-        assertFalse(Files.exists(out.resolve("one-layer/model.zip")));
+        assertFalse(Files.exists(out.resolve("one-layer")), "no run folder, no lock file left behind");
     }
 
     @Test
