@@ -4,6 +4,8 @@ import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.HomeFolder;
 
 import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -69,6 +71,15 @@ final class CliProperties {
     static String path(String name, String fallback) {
         String v = System.getProperty(name, fallback);
         return v == null ? null : HomeFolder.expanded(v);
+    }
+
+    /**
+     * {@code -Dname=A,B,…} (else {@code fallback}, which may be null) as its items, each stripped of the spaces around
+     * it ({@code -Dcompare="one-layer.yaml, two-layer.yaml"}), empty ones left out; an empty list where neither is given.
+     */
+    static List<String> list(String name, String fallback) {
+        String v = System.getProperty(name, fallback);
+        return v == null ? List.of() : Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     private static UserError notAccepted(String what, String value, String expected) {

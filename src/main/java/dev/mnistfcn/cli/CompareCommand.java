@@ -9,7 +9,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ import java.util.concurrent.Callable;
 public final class CompareCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CONFIG", arity = "0..*",
             description = "Configs to compare (default: -Dcompare=a.yaml,b.yaml or one-layer.yaml two-layer.yaml).")
-    List<String> configs = Arrays.stream(System.getProperty("compare", "one-layer.yaml,two-layer.yaml").split(","))
+    List<String> configs = CliProperties.list("compare", "one-layer.yaml,two-layer.yaml").stream()
             .map(HomeFolder::expanded).toList();
 
     @Option(names = "--seeds", paramLabel = "N", description = "Seeds per config, 1 to 100: the config's seed, +1, +2, … "
@@ -35,8 +34,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--engines", paramLabel = "ENGINE", split = ",", description = "Train each config with each of "
             + "these engines side by side, e.g. --engines dl4j,fused (default: -Dengines, or the config's training.engine).")
-    List<String> engines = System.getProperty("engines") == null ? List.of()
-            : Arrays.asList(System.getProperty("engines").split(","));
+    List<String> engines = CliProperties.list("engines", null);
 
     @Option(names = "--no-progress", description = "No within-epoch progress output.")
     boolean noProgress;
@@ -48,7 +46,8 @@ public final class CompareCommand implements Callable<Integer> {
         // Each config keeps its own name (-Dname would give them all one), unless --set name=... says otherwise.
         Overrides overrides = Overrides.none().withSystemProperties().without("name").with(set);
         List<Path> files = configs.stream().map(ConfigLoader::locate).toList();
-        new CompareJob(System.out, !noProgress).run(files, overrides.asMap(), engines, seeds, out);
+        List<String> engineIds = engines.stream().map(String::strip).filter(e -> !e.isEmpty()).toList(); // --engines "dl4j, fused"
+        new CompareJob(System.out, !noProgress).run(files, overrides.asMap(), engineIds, seeds, out);
         return 0;
     }
 }

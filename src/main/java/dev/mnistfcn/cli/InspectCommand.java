@@ -1,5 +1,7 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.interop.ModelSource;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
 import picocli.CommandLine.Command;
@@ -29,6 +31,11 @@ public final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Path file = CommandDefaults.requireModel(model, modelArgument);
+        if (ModelSource.isOnnx(file)) {
+            throw new UserError(file + " is an ONNX file; inspect reads model zips (their updater state and metadata). "
+                    + "evaluate, predict and serve read .onnx files, and 'export " + file + " --format dl4j' makes a zip "
+                    + "of it.");
+        }
         ModelFiles.Loaded loaded = ModelFiles.load(file, true);
         var net = loaded.network();
         out.printf("%s (%,d bytes)%n", file, loaded.fileBytes());

@@ -21,7 +21,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -94,13 +93,12 @@ public final class PredictCommand implements Callable<Integer> {
 
     List<Path> inputs() {
         if (paths != null && !paths.isEmpty()) return paths;
-        String property = System.getProperty("predict");
-        if (property == null || property.isBlank()) {
+        List<String> property = CliProperties.list("predict", null);
+        if (property.isEmpty()) {
             throw new UserError("No pictures given: pass files or folders (predict PATH…), or -Dpredict=PATH[,PATH…] "
                     + "with mvn exec:java.");
         }
-        return Arrays.stream(property.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(HomeFolder::expanded)
-                .map(Path::of).toList();
+        return property.stream().map(HomeFolder::expanded).map(Path::of).toList();
     }
 
 

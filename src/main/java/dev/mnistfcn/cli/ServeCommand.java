@@ -1,6 +1,5 @@
 package dev.mnistfcn.cli;
 
-import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.OutputSpec;
 import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.predict.ModelInfo;
@@ -44,8 +43,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        int p = CliProperties.wholeNumber("port", port, 0, 8080, "the TCP port; 0 picks a free one");
-        if (p > 65_535) throw new UserError("--port " + p + " is not a TCP port. Expected 0 to 65535 (0: any free port).");
+        int p = CliProperties.wholeNumber("port", port, 0, 65_535, 8080, "the TCP port; 0 picks a free one");
         DigitClassifier classifier = model.load();
         DigitServer server = DigitServer.start(classifier, host, p,
                 ServerLimits.DEFAULTS.withAllowedHosts(Set.copyOf(allowedHosts)), runs);

@@ -31,7 +31,8 @@ public final class ConfigFiles {
         if (Files.isRegularFile(direct)) return direct;
         Path inConfig = Path.of("config").resolve(name);
         if (Files.isRegularFile(inConfig)) return inConfig;
-        if (!name.contains(".")) {
+        Path fileName = direct.getFileName();
+        if (fileName != null && !fileName.toString().contains(".")) { // ./config/two-layer too, not only two-layer
             for (Path p : List.of(Path.of(name + ".yaml"), Path.of("config").resolve(name + ".yaml"))) {
                 if (Files.isRegularFile(p)) return p;
             }

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,6 +58,16 @@ class CliPropertiesTest {
     void aBadServePropertyIsOneLine() throws Exception {
         assertEquals("error: -Dserve has value 'yes', which is not accepted. Expected true or false (-Dserve alone means "
                 + "true; or use the serve command).", with("serve", "yes", () -> run(2)).strip());
+    }
+
+    /** -Dcompare="one-layer.yaml, two-layer.yaml" looked for ' two-layer.yaml'; -Dpredict was already read so. */
+    @Test
+    void listPropertiesAreReadWithoutTheSpacesAroundTheirItems() throws Exception {
+        assertEquals(List.of("one-layer.yaml", "two-layer.yaml"), with("compare", " one-layer.yaml, two-layer.yaml ,",
+                () -> new CompareCommand().configs));
+        assertEquals(List.of("dl4j", "fused"), with("engines", "dl4j, fused", () -> new CompareCommand().engines));
+        assertEquals(List.of(), with("engines", null, () -> new CompareCommand().engines));
+        assertEquals(List.of("one-layer.yaml", "two-layer.yaml"), with("compare", null, () -> new CompareCommand().configs));
     }
 
     @Test

@@ -74,7 +74,19 @@ class ServeCommandTest {
         int code = Main.run(new String[]{"serve", "--port", "70000"}, new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err));
         assertEquals(2, code);
-        assertTrue(err.toString().startsWith("error: --port 70000 is not a TCP port"), err.toString());
+        assertTrue(err.toString().startsWith("error: --port has value '70000', which is not accepted. Expected a whole "
+                + "number from 0 to 65,535"), err.toString());
+        // As -Dport under mvn exec:java, the message names -Dport (it said --port).
+        var fromProperty = new ByteArrayOutputStream();
+        System.setProperty("port", "70000");
+        try {
+            assertEquals(2, Main.run(new String[]{"serve"}, new PrintStream(new ByteArrayOutputStream()),
+                    new PrintStream(fromProperty)));
+        } finally {
+            System.clearProperty("port");
+        }
+        assertTrue(fromProperty.toString().startsWith("error: -Dport has value '70000', which is not accepted."),
+                fromProperty.toString());
     }
 
     @Test
@@ -83,6 +95,7 @@ class ServeCommandTest {
         int code = Main.run(new String[]{"serve", "--allow-host", "digits.lan", "--allow-host", "pi.local", "--port",
                 "70000"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
         assertEquals(2, code, "parsed, then refused for the port only");
-        assertTrue(err.toString().startsWith("error: --port 70000 is not a TCP port"), err.toString());
+        assertTrue(err.toString().startsWith("error: --port has value '70000', which is not accepted. Expected a whole "
+                + "number from 0 to 65,535"), err.toString());
     }
 }

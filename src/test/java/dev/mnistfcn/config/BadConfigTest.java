@@ -255,6 +255,8 @@ class BadConfigTest {
         assertEquals(Path.of("config", "two-layer.yaml"), ConfigLoader.locate("two-layer"));
         assertEquals("two-layer", ConfigLoader.load(ConfigLoader.locate("two-layer"), Map.of()).name());
         assertThrows(ConfigException.class, () -> ConfigLoader.locate("two-layer.yml")); // an extension is taken as given
+        // A path with a dot in a folder's name: the file name has no extension (it was not found).
+        assertEquals(Path.of("./config/two-layer.yaml"), ConfigLoader.locate("./config/two-layer"));
     }
 
     @Test

@@ -189,7 +189,13 @@ class OnnxFilesTest {
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) assertTrue(RunFolder.isOutput(f.getFileName().toString()), f.toString());
         }
-        // The .onnx file is a model evaluate/predict/serve read like a zip, and export takes it as input too.
+        // The .onnx file is a model evaluate/predict/serve read like a zip, and export takes it as input too; inspect,
+        // which shows a zip's updater state and metadata, says what to use instead (it said "truncated or not a zip").
+        ByteArrayOutputStream inspected = new ByteArrayOutputStream();
+        assertEquals(2, Main.run(new String[]{"inspect", dir.resolve("model.onnx").toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(inspected)));
+        assertTrue(inspected.toString().startsWith("error: " + dir.resolve("model.onnx") + " is an ONNX file; inspect "
+                + "reads model zips"), inspected.toString());
         var loaded = ModelSource.load(dir.resolve("model.onnx"), null);
         assertEquals(784 * 32 + 32 + 32 * 10 + 10, loaded.network().numParams());
         UserError scale = assertThrows(UserError.class, () -> ModelSource.load(zip, "0..255"));
