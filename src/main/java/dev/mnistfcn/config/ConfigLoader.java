@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * YAML file + {@link Overrides} → validated {@link ExperimentConfig}: the steps in order, each in its own class
@@ -23,22 +22,12 @@ import java.util.Set;
  * as given, a number key only a plain decimal number; the key's type comes from the records ({@link KeyTypes}).
  */
 public final class ConfigLoader {
-    /** Same as {@link Overrides#SECTIONS}. */
-    public static final Set<String> SECTIONS = Overrides.SECTIONS;
-    /** Same as {@link Overrides#DATA_DIR_ENV}. */
-    public static final String DATA_DIR_ENV = Overrides.DATA_DIR_ENV;
-
     private ConfigLoader() {
     }
 
     /** {@code NAME} as a path if it is a file, else {@code config/NAME}. */
     public static Path locate(String name) {
         return ConfigFiles.locate(name);
-    }
-
-    /** Same as {@code Overrides.none().withSystemProperties().asMap()}. */
-    public static Map<String, String> overridesFromSystemProperties() {
-        return Overrides.none().withSystemProperties().asMap();
     }
 
     public static ExperimentConfig load(Path file, Map<String, String> overrides) {

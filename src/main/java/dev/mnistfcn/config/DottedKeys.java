@@ -86,12 +86,12 @@ final class DottedKeys {
     /**
      * An override's value as the key's type reads it: a text key takes the value exactly as written (no YAML:
      * {@code 1.10}, {@code off}, {@code ~} and {@code run #1} stay text), a number key only a plain decimal
-     * number ({@code 012} is twelve, not YAML's octal ten). Null for sections, lists and unknown keys.
+     * number ({@code 012} is twelve, not YAML's octal ten). An unknown key's value is text (the binder then names
+     * the key); null for sections and lists.
      */
     private static JsonNode typed(String where, String key, String value, Type type) {
         Class<?> c = type == null ? null : KeyTypes.raw(type);
-        if (c == null) return TextNode.valueOf(value);
-        if (c == String.class) return TextNode.valueOf(value);
+        if (c == null || c == String.class) return TextNode.valueOf(value);
         if (c == Integer.class || c == Long.class) {
             long min = c == Integer.class ? Integer.MIN_VALUE : Long.MIN_VALUE;
             long max = c == Integer.class ? Integer.MAX_VALUE : Long.MAX_VALUE;
