@@ -86,24 +86,31 @@ public final class RunsOverview {
 
     /** The sweep folder {@code name} under {@code outputDir}, if it names one with a status file. */
     public static Optional<Path> findSweep(Path outputDir, String name) {
-        if (!RunName.isValid(name)) return Optional.empty();
-        Path dir = outputDir.resolve(name);
-        return SweepProgress.isSweep(dir) ? Optional.of(dir) : Optional.empty();
+        return name.contains("/") ? Optional.empty() : folder(outputDir, name).filter(SweepProgress::isSweep);
     }
 
     /**
      * The run folder {@code path} (e.g. {@code two-layer} or {@code mnist-small/t01-seed12345}) under
-     * {@code outputDir}, if it names one: each part a valid run name, so a request can never reach outside.
+     * {@code outputDir}, if it names one ({@link #folder}).
      */
     public static Optional<Path> find(Path outputDir, String path) {
+        return folder(outputDir, path).filter(RunsOverview::isRun);
+    }
+
+    /**
+     * The folder {@code path} names under {@code outputDir}, one or two parts, as the list shows them: each part a
+     * valid run name and a folder, not a link, so that a request can never reach outside the output folder.
+     */
+    public static Optional<Path> folder(Path outputDir, String path) {
         String[] parts = path.split("/", -1);
-        if (parts.length < 1 || parts.length > 2) return Optional.empty();
+        if (parts.length > 2) return Optional.empty();
         Path dir = outputDir;
         for (String part : parts) {
             if (!RunName.isValid(part)) return Optional.empty();
             dir = dir.resolve(part);
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
         }
-        return isRun(dir) ? Optional.of(dir) : Optional.empty();
+        return Optional.of(dir);
     }
 
     private static boolean isRun(Path dir) {
@@ -127,11 +134,14 @@ public final class RunsOverview {
                 st.settings(), st.startedAt(), modified(file), report));
     }
 
-    /** Sub-folders that are not hidden (.previous, temp files) and not links. */
+    /**
+     * Sub-folders that are not links and whose names a run may have (which leaves out hidden ones: .previous, temp
+     * files), so that every one listed is one a URL reaches ({@link #folder}).
+     */
     private static List<Path> folders(Path dir) {
         if (!Files.isDirectory(dir)) return List.of();
         try (var s = Files.list(dir)) {
-            return s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !name(p).startsWith(".")).sorted().toList();
+            return s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && RunName.isValid(name(p))).sorted().toList();
         } catch (IOException e) {
             return List.of();
         }

@@ -105,13 +105,8 @@ final class RunsRoutes {
     }
 
     private void report(String name, Response response, Callback done) {
-        String[] parts = name.split("/", -1);
-        Path dir = outputDir;
-        for (String part : parts) {
-            if (!RunName.isValid(part) || parts.length > 2) throw new HttpProblem(404, "No report '" + name + "'.");
-            dir = dir.resolve(part);
-        }
-        Path file = dir.resolve("report.html");
+        Path file = RunsOverview.folder(outputDir, name).orElseThrow(() -> new HttpProblem(404, "No report '" + name
+                + "'.")).resolve("report.html");
         try {
             if (!RunFolder.isRunsOwn(file, MAX_REPORT_BYTES)) {
                 throw new HttpProblem(404, "No report at " + name + "/report.html in " + outputDir + ".");

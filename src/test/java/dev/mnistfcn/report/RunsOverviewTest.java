@@ -75,6 +75,28 @@ class RunsOverviewTest {
         }
     }
 
+    /**
+     * Folders a URL cannot reach are not listed (a space or '#' in the name: their links 404'd), and a link to a
+     * folder elsewhere is neither listed nor served, on either level.
+     */
+    @Test
+    void onlyFoldersAUrlReachesAreListedAndNoLinkIsFollowed(@TempDir Path elsewhere) throws Exception {
+        start(models.resolve("my run"), "my run", 2, 1);
+        start(models.resolve("a#b"), "a#b", 2, 1);
+        start(models.resolve("fine"), "fine", 2, 1);
+        start(elsewhere.resolve("outside"), "outside", 2, 1);
+        Files.writeString(elsewhere.resolve("report.html"), "<p>outside</p>");
+        Files.createSymbolicLink(models.resolve("lnk"), elsewhere);
+        Files.createSymbolicLink(models.resolve("run-link"), elsewhere.resolve("outside"));
+        assertEquals(List.of("fine"), RunsOverview.scan(models).runs().stream().map(RunsOverview.Run::path).toList());
+        assertEquals(List.of(), RunsOverview.scan(models).reports());
+        for (String linked : List.of("lnk/outside", "run-link")) {
+            assertFalse(RunsOverview.find(models, linked).isPresent(), linked);
+        }
+        assertFalse(RunsOverview.folder(models, "lnk").isPresent(), "the report of lnk/report.html is not served");
+        assertTrue(RunsOverview.folder(models, "fine").isPresent());
+    }
+
     @Test
     void eventsFollowTheRunThenEndWithItsState() throws Exception {
         Path dir = models.resolve("live");
