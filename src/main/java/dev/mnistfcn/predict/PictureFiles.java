@@ -43,16 +43,19 @@ public final class PictureFiles {
             }
             List<Path> found = new ArrayList<>();
             try {
-                Files.walkFileTree(path, new SimpleFileVisitor<>() {
+                // A folder named through a link is walked where it is (the walk follows no link, its start included);
+                // links inside it are not followed, so a walk never loops nor leaves it.
+                Path root = Files.isSymbolicLink(path) ? path.toRealPath() : path;
+                Files.walkFileTree(root, new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        if (attrs.isRegularFile() && isImageName(file)) found.add(file);
+                        if (attrs.isRegularFile() && isImageName(file)) found.add(path.resolve(root.relativize(file)));
                         return FileVisitResult.CONTINUE;
                     }
 
                     @Override
                     public FileVisitResult visitFileFailed(Path file, IOException e) {
-                        found.add(file); // an unreadable subfolder or file: its row names it
+                        found.add(path.resolve(root.relativize(file))); // an unreadable subfolder or file: its row names it
                         return FileVisitResult.CONTINUE;
                     }
                 });
