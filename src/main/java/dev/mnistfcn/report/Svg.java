@@ -35,12 +35,19 @@ public final class Svg {
         int labelWidth = (int) Math.ceil(labelChars * CHAR_WIDTH) + 10;
         int w = 420 + labelWidth, h = 240, left = 56, right = 12 + labelWidth, top = 28, bottom = 36;
         int n = series.stream().mapToInt(s -> s.mean().length).max().orElse(1);
+        // The range of the finite values only: a diverged epoch's NaN loss made every coordinate NaN (a blank chart).
+        // Such points are left out of the lines, which join their neighbours.
         double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
         for (Series s : series) {
             for (int i = 0; i < s.mean().length; i++) {
+                if (!drawn(s, i)) continue;
                 lo = Math.min(lo, s.low()[i]);
                 hi = Math.max(hi, s.high()[i]);
             }
+        }
+        if (lo > hi) {
+            lo = 0;
+            hi = 1;
         }
         if (hi - lo < 1e-12) {
             hi = lo + 1;
@@ -83,19 +90,22 @@ public final class Svg {
             String color = PALETTE[si % PALETTE.length];
             StringBuilder band = new StringBuilder();
             for (int i = 0; i < s.mean().length; i++) {
-                band.append(i == 0 ? "M" : "L").append(pt(i, s.high()[i], n, lo, hi, left, w - right, top, h - bottom));
+                if (!drawn(s, i)) continue;
+                band.append(band.isEmpty() ? "M" : "L").append(pt(i, s.high()[i], n, lo, hi, left, w - right, top, h - bottom));
             }
             for (int i = s.mean().length - 1; i >= 0; i--) {
-                band.append("L").append(pt(i, s.low()[i], n, lo, hi, left, w - right, top, h - bottom));
+                if (drawn(s, i)) band.append("L").append(pt(i, s.low()[i], n, lo, hi, left, w - right, top, h - bottom));
             }
-            sb.append("<path class=\"band\" d=\"").append(band).append("Z\" fill=\"").append(color).append("\"/>");
+            if (!band.isEmpty()) sb.append("<path class=\"band\" d=\"").append(band).append("Z\" fill=\"").append(color).append("\"/>");
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < s.mean().length; i++) {
-                line.append(i == 0 ? "M" : "L").append(pt(i, s.mean()[i], n, lo, hi, left, w - right, top, h - bottom));
+                if (!drawn(s, i)) continue;
+                line.append(line.isEmpty() ? "M" : "L").append(pt(i, s.mean()[i], n, lo, hi, left, w - right, top, h - bottom));
             }
             sb.append("<path class=\"line\" d=\"").append(line).append("\" stroke=\"").append(color).append("\"><title>")
                     .append(esc(s.label())).append("</title></path>");
             for (int i = 0; i < s.mean().length; i++) {
+                if (!drawn(s, i)) continue;
                 String[] xy = pt(i, s.mean()[i], n, lo, hi, left, w - right, top, h - bottom).split(",");
                 sb.append(String.format(Locale.ROOT, "<circle class=\"point\" cx=\"%s\" cy=\"%s\" r=\"2.5\" fill=\"%s\">"
                         + "<title>%s, epoch %d: %s</title></circle>", xy[0], xy[1], color, esc(s.label()), i + 1,
@@ -105,7 +115,9 @@ public final class Svg {
         double[] ends = new double[series.size()];
         for (int si = 0; si < series.size(); si++) {
             Series s = series.get(si);
-            ends[si] = s.mean().length == 0 ? top : h - bottom - (h - bottom - top) * (s.mean()[s.mean().length - 1] - lo) / (hi - lo);
+            int last = s.mean().length - 1;
+            while (last >= 0 && !drawn(s, last)) last--;
+            ends[si] = last < 0 ? top : h - bottom - (h - bottom - top) * (s.mean()[last] - lo) / (hi - lo);
         }
         double[] at = spread(ends, LABEL_GAP, top + 6, h - bottom);
         for (int si = 0; si < series.size(); si++) {
@@ -223,6 +235,11 @@ public final class Svg {
 
     private static double x(int i, int n, int x0, int x1) {
         return n <= 1 ? (x0 + x1) / 2.0 : x0 + (x1 - x0) * (double) i / (n - 1);
+    }
+
+    /** Whether point {@code i} of {@code s} has a place on the chart: its mean and band are finite numbers. */
+    private static boolean drawn(Series s, int i) {
+        return Double.isFinite(s.mean()[i]) && Double.isFinite(s.low()[i]) && Double.isFinite(s.high()[i]);
     }
 
     private static String pt(int i, double v, int n, double lo, double hi, int x0, int x1, int y0, int y1) {

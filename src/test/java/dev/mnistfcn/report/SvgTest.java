@@ -35,6 +35,24 @@ class SvgTest {
         }
     }
 
+    /** A diverged epoch (NaN loss) is left out; the other points keep their places, and no coordinate is NaN. */
+    @Test
+    void aNanEpochIsLeftOutRatherThanBlankingTheChart() {
+        double nan = Double.NaN;
+        String svg = Svg.lineChart("loss", "curve", List.of(
+                new Svg.Series("train", new double[]{1, 0.5, nan, 0.25}, new double[]{1, 0.5, nan, 0.25},
+                        new double[]{1, 0.5, nan, 0.25}),
+                new Svg.Series("all NaN", new double[]{nan, nan, nan, nan}, new double[]{nan, nan, nan, nan},
+                        new double[]{nan, nan, nan, nan})), "%.2f");
+        assertTrue(!svg.replace("all NaN", "").contains("NaN"), svg);
+        var doc = Jsoup.parse(svg, "", Parser.xmlParser());
+        assertEquals(3, doc.select("circle.point").size(), "the three finite epochs of the first series");
+        assertEquals(3, doc.select("path.line").first().attr("d").split("[ML]").length - 1);
+        assertEquals(List.of("0.21", "0.42", "0.63", "0.83", "1.04"), doc.select("text.tick").stream().map(e -> e.text())
+                .filter(t -> t.contains(".")).toList(), "the range of the finite values, padded by 5%");
+        assertEquals(1, doc.select("path.band").size(), "no band for a series with no point");
+    }
+
     /**
      * The learning curves of the three best trials of the real mnist-small sweep (docs/sweeps.md) end within 0.14
      * points of each other (97.87, 97.77, 97.73 %), and two more close below: each line is named at its end, the
