@@ -51,13 +51,15 @@ public final class DigitServer implements AutoCloseable {
     private final Server server;
     private final ExecutorService work;
     private final ClientGuard guard;
+    private final RunsRoutes runs;
     private final URI uri;
     private boolean closed;
 
-    private DigitServer(Server server, ExecutorService work, ClientGuard guard, URI uri) {
+    private DigitServer(Server server, ExecutorService work, ClientGuard guard, RunsRoutes runs, URI uri) {
         this.server = server;
         this.work = work;
         this.guard = guard;
+        this.runs = runs;
         this.uri = uri;
     }
 
@@ -99,8 +101,9 @@ public final class DigitServer implements AutoCloseable {
         connector.addBean(guard); // a Connection.Listener bean hears every connection open and close
         ThreadPoolExecutor work = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUE), r -> new Thread(r, "mnist-fcn-predict-" + n.incrementAndGet()));
+        RunsRoutes runsRoutes = new RunsRoutes(runs, server.getScheduler());
         server.setHandler(new GracefulHandler(new Routes(classifier, limits, new HostCheck(host, limits.allowedHosts()),
-                guard, work, server.getScheduler(), page, new RunsRoutes(runs, server.getScheduler()))));
+                guard, work, server.getScheduler(), page, runsRoutes)));
         try {
             server.start();
         } catch (Exception e) {
@@ -114,7 +117,8 @@ public final class DigitServer implements AutoCloseable {
             throw new IllegalStateException("the HTTP server did not start: " + e, e);
         }
         String h = host.contains(":") ? "[" + host + "]" : host;
-        return new DigitServer(server, work, guard, URI.create("http://" + h + ":" + connector.getLocalPort() + "/"));
+        return new DigitServer(server, work, guard, runsRoutes, URI.create("http://" + h + ":" + connector.getLocalPort()
+                + "/"));
     }
 
     /** Where it listens, e.g. {@code http://127.0.0.1:8080/}. */
@@ -135,6 +139,7 @@ public final class DigitServer implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        runs.endStreams(); // a live run's event stream would hold the graceful stop for its whole timeout
         stopQuietly(server); // graceful: GracefulHandler waits for requests in flight, up to the stop timeout
         work.shutdown();
         try {

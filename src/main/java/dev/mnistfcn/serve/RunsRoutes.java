@@ -46,6 +46,8 @@ final class RunsRoutes {
     private final Scheduler scheduler;
     private final byte[] page;
     private final AtomicInteger streams = new AtomicInteger();
+    /** Set when the server stops: each open stream then ends at its next poll (a live run's would never end). */
+    private volatile boolean stopping;
 
     RunsRoutes(Path outputDir, Scheduler scheduler) {
         this.outputDir = outputDir;
@@ -69,15 +71,14 @@ final class RunsRoutes {
         } else if (within(path, "/api/runs/", "/events")) {
             String name = path.substring("/api/runs/".length(), path.length() - "/events".length());
             Optional<Path> sweep = RunsOverview.findSweep(outputDir, name);
-            events(sweep.isPresent() ? new SweepEvents(sweep.get()) : new RunEvents(run(name)), response, done);
+            Path dir = sweep.orElseGet(() -> run(name));
+            now(sweep.isPresent(), dir); // a file that cannot be read gets the snapshot's 404, not a stream that never ends
+            events(sweep.isPresent() ? new SweepEvents(dir) : new RunEvents(dir), response, done);
         } else if (path.startsWith("/api/runs/")) {
             String name = path.substring("/api/runs/".length()).replaceFirst("/$", "");
             Optional<Path> sweep = RunsOverview.findSweep(outputDir, name);
             Path dir = sweep.orElseGet(() -> run(name));
-            String now = (sweep.isPresent() ? SweepEvents.now(dir) : RunEvents.now(dir)).orElseThrow(() ->
-                    new HttpProblem(404, (sweep.isPresent() ? "Sweep " : "Run ") + outputDir.relativize(dir)
-                            + " has no readable progress file" + (sweep.isPresent() ? "." : " nor metrics.json.")));
-            Routes.answer(response, done, 200, Routes.JSON, utf8(now), false);
+            Routes.answer(response, done, 200, Routes.JSON, utf8(now(sweep.isPresent(), dir)), false);
         } else if (within(path, "/runs/", "/report.html")) {
             report(path.substring("/runs/".length(), path.length() - "/report.html".length()), response, done);
         } else {
@@ -95,6 +96,18 @@ final class RunsRoutes {
      */
     private static boolean within(String path, String prefix, String suffix) {
         return path.startsWith(prefix) && path.endsWith(suffix) && path.length() > prefix.length() + suffix.length();
+    }
+
+    /** A run's or sweep's state now, as JSON; 404 where its progress file cannot be read. */
+    private String now(boolean sweep, Path dir) {
+        return (sweep ? SweepEvents.now(dir) : RunEvents.now(dir)).orElseThrow(() -> new HttpProblem(404,
+                (sweep ? "Sweep " : "Run ") + outputDir.relativize(dir) + " has no readable progress file"
+                        + (sweep ? "." : " nor metrics.json.")));
+    }
+
+    /** Ends every open event stream at its next poll, so that a stopping server need not wait for them. */
+    void endStreams() {
+        stopping = true;
     }
 
     /** The run folder a URL names; 404 for anything else, a path that would leave the output folder included. */
@@ -137,6 +150,7 @@ final class RunsRoutes {
         private final Response response;
         private final Callback done;
         private long lastWrite = System.nanoTime();
+        private boolean opened;
 
         Stream(LiveEvents events, Response response, Callback done) {
             this.events = events;
@@ -152,8 +166,10 @@ final class RunsRoutes {
                 done.failed(e);
                 return;
             }
-            boolean last = events.ended();
+            boolean last = events.ended() || stopping;
             StringBuilder sb = new StringBuilder();
+            if (!opened) sb.append(": open\n\n"); // the headers go out now, not with the first event or ping
+            opened = true;
             for (String e : news) sb.append("data: ").append(e).append("\n\n");
             if (sb.isEmpty() && !last) {
                 if (System.nanoTime() - lastWrite < TimeUnit.MILLISECONDS.toNanos(PING_MS)) {

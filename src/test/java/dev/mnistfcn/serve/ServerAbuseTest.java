@@ -9,6 +9,7 @@ import dev.mnistfcn.digits.DigitImages;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.storage.RunProgress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -240,6 +241,36 @@ class ServerAbuseTest {
             }
             assertTrue(RawHttp.get(s, "/runs/report.html", "127.0.0.1").startsWith("HTTP/1.1 200 "), "the run's page");
             assertTrue(RawHttp.get(s, "/runs/nothing-here", "127.0.0.1").startsWith("HTTP/1.1 404 "));
+        }
+    }
+
+    /**
+     * A live run's event stream: its headers come at once (not with the first ping, 10 s later), and a stopping
+     * server ends it rather than waiting out its grace period for a run that may train for hours. A progress file
+     * that cannot be read is the snapshot's 404, not a stream that never ends.
+     */
+    @Test
+    void eventStreamsStartAtOnceAndEndWhenTheServerStops(@TempDir Path runs) throws Exception {
+        RunProgress.start(runs.resolve("live"), new RunProgress.Started("live", "784-16-10", 20, 50, "fused",
+                "adam lr 0.01", RunProgress.pid(), RunProgress.host(), java.time.Instant.now().toString()), List.of());
+        Files.createDirectories(runs.resolve("broken"));
+        Files.writeString(runs.resolve("broken").resolve("progress.jsonl"), "not json\n");
+        DigitServer s = DigitServer.start(classifier, "127.0.0.1", 0, LIMITS, runs);
+        try (Socket stream = RawHttp.connect(s, "127.0.0.1")) {
+            String broken = RawHttp.get(s, "/api/runs/broken/events", "127.0.0.1");
+            assertTrue(broken.startsWith("HTTP/1.1 404 ") && broken.contains("has no readable progress file"), broken);
+            RawHttp.write(stream, "GET /api/runs/live/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            stream.setSoTimeout(5_000); // half the ping's interval: the headers must not wait for it
+            String head = RawHttp.readResponse(stream);
+            assertTrue(head.startsWith("HTTP/1.1 200 ") && head.contains("text/event-stream"), head);
+            long start = System.nanoTime();
+            s.close();
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(millis < TimeUnit.SECONDS.toMillis(DigitServer.GRACE_SECONDS), "closed in " + millis + " ms, "
+                    + "not after the " + DigitServer.GRACE_SECONDS + " s grace period");
+            assertTrue(RawHttp.closedWithin(stream, 1_000), "the stream ended");
+        } finally {
+            s.close();
         }
     }
 
