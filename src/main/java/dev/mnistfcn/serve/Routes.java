@@ -8,7 +8,9 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -17,8 +19,11 @@ import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -186,7 +191,7 @@ final class Routes extends Handler.Abstract {
             message = e.getMessage();
         } else if (e instanceof OutOfMemoryError) {
             status = 503;
-            message = "The server is out of memory for this picture now; try again, or send a smaller one.";
+            message = "The server is out of memory for this request now; try again (a picture: or send a smaller one).";
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
         } else {
             // the detail is ours, not the client's: logged, not sent (it can name files and classes)
@@ -211,6 +216,36 @@ final class Routes extends Handler.Abstract {
         if (close) headers.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         headers.put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), done);
+    }
+
+    /**
+     * {@link #answer} with the bytes of {@code file}, streamed from disk: a report may be tens of MB, and two dozen
+     * clients reading it at once took the heap when each answer was read whole first. The length is the open file's,
+     * so a report replaced meanwhile (written to a temp file, then renamed) is sent as it was when opened.
+     */
+    static void answerFile(Response response, Callback done, String type, Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file);
+        try {
+            response.setStatus(200);
+            HttpFields.Mutable headers = response.getHeaders();
+            headers.put(HttpHeader.CONTENT_TYPE, type);
+            headers.put(NO_STORE);
+            headers.put(NOSNIFF);
+            headers.put(HttpHeader.CONTENT_LENGTH, channel.size());
+            Content.copy(Content.Source.from(new ByteBufferPool.Sized(null), channel, 0, channel.size()), response,
+                    Callback.from(done, () -> closeQuietly(channel))); // closed once sent, or failed
+        } catch (RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing a report file: {}", e.toString()); // read-only: nothing is lost
+        }
     }
 
     private static byte[] utf8(String s) {

@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -126,7 +125,7 @@ final class RunsRoutes {
             }
             // Its own origin: a report file someone put in the folder cannot use this page's API.
             response.getHeaders().put("Content-Security-Policy", "sandbox allow-scripts");
-            Routes.answer(response, done, 200, "text/html; charset=utf-8", Files.readAllBytes(file), false);
+            Routes.answerFile(response, done, "text/html; charset=utf-8", file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -274,6 +274,35 @@ class ServerAbuseTest {
         }
     }
 
+    /**
+     * A report is streamed from disk, byte for byte, with its length and its sandbox; many clients at once each get
+     * all of it (each answer was read whole into the heap first: 24 clients of a 60 MB report ran a 1 GB heap out).
+     */
+    @Test
+    void reportsAreStreamedWhole(@TempDir Path runs) throws Exception {
+        Path run = Files.createDirectories(runs.resolve("big"));
+        Files.writeString(run.resolve("progress.jsonl"), "");
+        byte[] report = new byte[8 << 20];
+        new java.util.Random(1).nextBytes(report);
+        Files.write(run.resolve("report.html"), report);
+        try (DigitServer s = DigitServer.start(classifier, "127.0.0.1", 0, LIMITS, runs)) {
+            var get = HttpRequest.newBuilder(s.uri().resolve("/runs/big/report.html")).build();
+            List<CompletableFuture<HttpResponse<byte[]>>> all = new ArrayList<>();
+            for (int i = 0; i < 16; i++) all.add(client.sendAsync(get, HttpResponse.BodyHandlers.ofByteArray()));
+            for (var answer : all) {
+                HttpResponse<byte[]> r = answer.get(60, TimeUnit.SECONDS);
+                assertEquals(200, r.statusCode());
+                assertEquals(String.valueOf(report.length), r.headers().firstValue("content-length").orElseThrow());
+                assertEquals("sandbox allow-scripts", r.headers().firstValue("content-security-policy").orElseThrow());
+                assertTrue(java.util.Arrays.equals(report, r.body()), "the file's bytes");
+            }
+            HttpResponse<String> head = client.send(HttpRequest.newBuilder(get.uri()).method("HEAD",
+                    HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, head.statusCode());
+            assertEquals("", head.body());
+        }
+    }
+
     /** A bug of ours is a 500 that says so and no more: the detail goes to the log, not to the client. */
     @Test
     void internalErrorsAreGeneric() throws Exception {
