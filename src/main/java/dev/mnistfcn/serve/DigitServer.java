@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP service of a {@link DigitClassifier}: {@code POST /api/predict} (a picture, or JSON pixels:
- * {@link PredictRequest}), {@code GET /api/model}, {@code GET /health} and {@code GET /}, the draw-a-digit page. Every
+ * {@link PredictRequest}), {@code GET /api/model}, {@code GET /health}, {@code GET /}, the draw-a-digit page, and the
+ * runs pages under {@code /runs} and {@code /api/runs} ({@link RunsRoutes}). Every
  * refused request gets {@code {"error": ...}} with its status; see docs/serve.md.
  *
  * <p>On Jetty 12 (core API), not the JDK's {@code com.sun.net.httpserver} it used before: the JDK server reads headers
@@ -37,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link ServerLimits}, {@link ClientGuard}) but no thread. Predictions run on a pool of {@link #WORKERS} threads
  * with a bounded queue (full: 503), all sharing the one classifier (predictors are thread-safe); the page, the model
  * and {@code /health} are answered on Jetty's own threads. {@link #close} stops taking connections and lets requests
- * in flight finish.
+ * in flight finish (open event streams are ended first).
  */
 public final class DigitServer implements AutoCloseable {
     /** Decode, recipe and forward pass are CPU-bound: a thread per core; at least 2 so one large picture cannot hold all. */
