@@ -7,7 +7,6 @@ import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.interop.ModelSource;
 import dev.mnistfcn.notadigit.Calibration;
-import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.NotADigitCheck;
 import dev.mnistfcn.storage.NotADigitEntry;
@@ -51,8 +50,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Path given = CommandDefaults.model(model, modelArgument);
-        Path zip = given != null ? CommandDefaults.inRunFolder(given) : DigitClassifier.DEFAULT_MODEL;
+        Path zip = CommandDefaults.modelOrDefault(CommandDefaults.model(model, modelArgument));
         if (ModelSource.isOnnx(zip)) {
             throw new UserError(zip + " is an ONNX file; calibrate writes into mnist-fcn's model zips only.");
         }

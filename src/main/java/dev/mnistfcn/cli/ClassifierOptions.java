@@ -23,7 +23,7 @@ final class ClassifierOptions {
 
     /** The classifier for the model given, else the default one; a missing file says how to make it. */
     DigitClassifier load() {
-        Path zip = model != null ? CommandDefaults.inRunFolder(model) : DigitClassifier.DEFAULT_MODEL;
+        Path zip = CommandDefaults.modelOrDefault(model);
         if (!Files.exists(zip)) {
             throw new UserError("No model at " + zip + ": train one with `mvn compile exec:java -Dconfig=two-layer.yaml` "
                     + "(it saves " + DigitClassifier.DEFAULT_MODEL + ", about a minute), or pass --model ZIP "

@@ -3,6 +3,7 @@ package dev.mnistfcn.cli;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.DataSpec;
 import dev.mnistfcn.config.Overrides;
+import dev.mnistfcn.predict.DigitClassifier;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,11 @@ final class CommandDefaults {
                     + "mvn exec:java), e.g. models/two-layer/model.zip after training two-layer.yaml.");
         }
         return inRunFolder(model);
+    }
+
+    /** {@code model} (a run's folder: its model.zip), else the newcomer's run's model: predict, serve and calibrate. */
+    static Path modelOrDefault(Path model) {
+        return model != null ? inRunFolder(model) : DigitClassifier.DEFAULT_MODEL;
     }
 
     /** A run's folder given as the model ({@code -m models/two-layer}) means the model.zip in it; any other path itself. */
