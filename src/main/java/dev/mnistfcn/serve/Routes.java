@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -224,7 +225,7 @@ final class Routes extends Handler.Abstract {
      * so a report replaced meanwhile (written to a temp file, then renamed) is sent as it was when opened.
      */
     static void answerFile(Response response, Callback done, String type, Path file) throws IOException {
-        FileChannel channel = FileChannel.open(file);
+        SeekableByteChannel channel = Files.newByteChannel(file); // read-only
         try {
             response.setStatus(200);
             HttpFields.Mutable headers = response.getHeaders();
@@ -240,7 +241,7 @@ final class Routes extends Handler.Abstract {
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
+    private static void closeQuietly(SeekableByteChannel channel) {
         try {
             channel.close();
         } catch (IOException e) {
