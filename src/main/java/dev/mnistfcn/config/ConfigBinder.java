@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -42,6 +43,11 @@ final class ConfigBinder {
                     + ". Check the spelling (keys use snake_case).");
         } catch (MismatchedInputException e) {
             JsonNode value = tree.at(pointer(e));
+            if (e instanceof InvalidFormatException f && value.isObject() && f.getValue() instanceof String entry
+                    && value.has(entry)) { // a map's entry whose name is not a key of its type: name the entry
+                throw new ConfigException(where + ": key '" + keyPath(e) + "'" + line(text, e) + " has the entry '"
+                        + entry + "', whose name is not " + typeName(e.getTargetType()) + ".");
+            }
             String shown = value.isMissingNode() ? ""
                     : value.isValueNode() ? " has value '" + written.getOrDefault(pointer(e), value.asText()) + "', which is"
                     : " holds a " + (value.isArray() ? "list" : "section") + ", which is";

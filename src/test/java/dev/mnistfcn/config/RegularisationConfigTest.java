@@ -134,8 +134,9 @@ class RegularisationConfigTest {
                         new String[]{"'training.updater.schedule.values'", "includes 0", "lacks the value at 0"}),
                 Arguments.of("schedule: {type: map, by: epoch, values: {0: 0.01, 5: -1}}",
                         new String[]{"'training.updater.schedule.values.5'", "'-1.0'", "learning rates > 0"}),
-                Arguments.of("schedule: {type: map, by: epoch, values: {zero: 0.01}}",
-                        new String[]{"training.updater.schedule.values"}),
+                Arguments.of("schedule: {type: map, by: epoch, values: {zero: 0.01}}", // it said "holds a section"
+                        new String[]{"key 'training.updater.schedule.values'", "has the entry 'zero', whose name is not "
+                                + "a whole number"}),
                 Arguments.of("schedule: {type: cycle, by: iteration, max_learning_rate: 0.0001, cycle_length: 10, "
                                 + "annealing_length: 2}",
                         new String[]{"'training.updater.schedule.max_learning_rate'", "above learning_rate"}),
