@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -63,6 +64,7 @@ public final class PredictCommand implements Callable<Integer> {
             throw new UserError("No pictures found in " + inputs() + ": a folder is searched for files ending in "
                     + PictureFiles.EXTENSIONS.stream().sorted().map(e -> "." + e).toList() + ".");
         }
+        refuseSavingAmongThePictures();
         DigitClassifier classifier = this.classifier.load();
         PrintWriter out = spec.commandLine().getOut();
         List<String> names = pictures.stream().map(p -> p.file().toString()).toList();
@@ -80,7 +82,15 @@ public final class PredictCommand implements Callable<Integer> {
                 rows.row(name, null, withoutSource(e.getMessage(), name));
                 continue;
             }
-            if (saveDir != null) save(p, picture.name(), saved);
+            if (saveDir != null) {
+                try {
+                    save(p, picture, saved);
+                } catch (UserError e) { // this file's row says so; the others are still predicted and saved
+                    failed++;
+                    rows.row(name, null, e.getMessage());
+                    continue;
+                }
+            }
             rows.row(name, p, null);
         }
         out.flush();
@@ -102,14 +112,37 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
 
+    /**
+     * --save-preprocessed naming a folder being predicted (or one inside it): its PNGs would be replaced by their 28×28
+     * forms, the user's pictures lost.
+     */
+    private void refuseSavingAmongThePictures() {
+        if (saveDir == null || !Files.isDirectory(saveDir)) return;
+        try {
+            Path target = saveDir.toRealPath();
+            for (Path input : inputs()) {
+                if (Files.isDirectory(input) && target.startsWith(input.toRealPath())) {
+                    throw new UserError("--save-preprocessed " + saveDir + " is inside " + input + ", whose pictures are "
+                            + "being predicted: their 28×28 forms would be written over them. Give a folder of its own.");
+                }
+            }
+        } catch (IOException e) {
+            throw new UserError("Cannot read " + saveDir + " (--save-preprocessed): " + e.getMessage(), e);
+        }
+    }
+
     /** DIR/NAME.png (NAME.jpg → NAME.jpg.png, so that a.png and a.jpg do not collide; repeats get -2, -3…). */
-    private void save(Prediction p, Path name, Set<Path> saved) {
-        String file = name.toString();
+    private void save(Prediction p, Picture picture, Set<Path> saved) {
+        String file = picture.name().toString();
         String base = file.toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? file.substring(0, file.length() - 4) : file;
         Path target = saveDir.resolve(base + ".png");
         for (int n = 2; !saved.add(target); n++) target = saveDir.resolve(base + "-" + n + ".png");
         byte[] png = DigitImages.png(MnistRecipe.toPicture(p.preprocessed()));
         try {
+            if (Files.exists(target) && Files.isSameFile(target, picture.file())) { // a.png given, saved into its folder
+                throw new UserError("its 28×28 form would be saved over the picture itself (" + target + "); give "
+                        + "--save-preprocessed a folder of its own");
+            }
             AtomicFiles.writeAtomically(target, o -> o.write(png));
         } catch (IOException e) {
             throw new UserError("Cannot write " + target + " (--save-preprocessed " + saveDir + "): " + e.getMessage(), e);

@@ -1,0 +1,93 @@
+package dev.mnistfcn.cli;
+
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.network.NetworkFactory;
+import dev.mnistfcn.storage.ModelFiles;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * --save-preprocessed never writes over the pictures it predicts, and a picture it cannot save fails its own row
+ * only. The model is untrained: these are about the files, not the answers.
+ */
+class PredictSavingTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void tinyModel() throws Exception {
+        model = dir.resolve("model.zip");
+        ModelFiles.save(NetworkFactory.build(ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of())), model,
+                false, null);
+    }
+
+    private static Path pictures(String name) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve(name));
+        for (String sample : new String[]{"drawn-two.png", "blue-pen.jpg"}) {
+            Files.copy(Path.of("docs/samples", sample), folder.resolve(sample));
+        }
+        return folder;
+    }
+
+    /** Runs predict; returns exit code, then what it printed and what it said on stderr. */
+    private static Object[] predict(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        String[] all = new String[args.length + 3];
+        all[0] = "predict";
+        all[1] = "--model";
+        all[2] = model.toString();
+        System.arraycopy(args, 0, all, 3, args.length);
+        int code = Main.run(all, new PrintStream(out, true), new PrintStream(err, true));
+        return new Object[]{code, out.toString(), err.toString()};
+    }
+
+    @Test
+    void theFolderBeingPredictedIsRefused() throws Exception {
+        Path folder = pictures("refused");
+        byte[] before = Files.readAllBytes(folder.resolve("drawn-two.png"));
+        for (Path target : new Path[]{folder, Files.createDirectories(folder.resolve("inside"))}) {
+            Object[] r = predict("--save-preprocessed", target.toString(), folder.toString());
+            assertEquals(2, r[0], r[2].toString());
+            assertTrue(r[2].toString().startsWith("error: --save-preprocessed " + target + " is inside " + folder),
+                    r[2].toString());
+        }
+        assertArrayEquals(before, Files.readAllBytes(folder.resolve("drawn-two.png")), "the user's picture, untouched");
+    }
+
+    @Test
+    void aPictureGivenAloneIsNotSavedOverItself() throws Exception {
+        Path folder = pictures("alone");
+        byte[] before = Files.readAllBytes(folder.resolve("drawn-two.png"));
+        Object[] r = predict("--save-preprocessed", folder.toString(), folder.resolve("drawn-two.png").toString(),
+                folder.resolve("blue-pen.jpg").toString());
+        assertEquals(1, r[0], r[1] + "\n" + r[2]);
+        assertTrue(r[1].toString().contains("its 28×28 form would be saved over the picture itself"), r[1].toString());
+        assertArrayEquals(before, Files.readAllBytes(folder.resolve("drawn-two.png")));
+        assertTrue(Files.isRegularFile(folder.resolve("blue-pen.jpg.png")), "the other picture is saved");
+    }
+
+    @Test
+    void aPictureThatCannotBeSavedFailsItsRowOnly() throws Exception {
+        Path folder = pictures("one-fails");
+        Path saveTo = Files.createDirectories(dir.resolve("saved"));
+        Files.createDirectories(saveTo.resolve("blue-pen.jpg.png")); // a folder where its file would go
+        Object[] r = predict("--save-preprocessed", saveTo.toString(), folder.toString());
+        assertEquals(1, r[0], r[1] + "\n" + r[2]);
+        assertTrue(r[1].toString().contains("Cannot write " + saveTo.resolve("blue-pen.jpg.png")), r[1].toString());
+        assertTrue(Files.isRegularFile(saveTo.resolve("drawn-two.png")), "the next picture was still predicted and saved");
+        assertTrue(r[2].toString().contains("1 of 2 files could not be predicted"), r[2].toString());
+    }
+}
