@@ -65,7 +65,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 net.numParams());
         out.println(choice.describe());
         out.printf("Test set: %s, %s (%s).%n", dataset.title(), dir, loaded.metadata().map(ModelMetadata::dataset)
-                .isPresent() ? "the dataset its metadata records" : "no dataset recorded in the zip: MNIST");
+                .isPresent() ? "the dataset its metadata records" : ModelSource.isOnnx(file) ? "an .onnx file: MNIST "
+                + "unless --data-dir names another" : "no dataset recorded in the zip: MNIST");
         out.print(MarkdownReport.testSummary(t));
         out.print(MarkdownReport.classTables(t, dataset));
         loaded.metadata().map(m -> m.testAccuracy()).ifPresent(recorded -> out.printf(Locale.ROOT,

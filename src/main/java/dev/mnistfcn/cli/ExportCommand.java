@@ -64,8 +64,8 @@ public final class ExportCommand implements Callable<Integer> {
         ModelFiles.Loaded loaded = ModelSource.load(file, inputScale);
         Path dir = outDir != null ? outDir : file.toAbsolutePath().getParent();
         String base = file.getFileName().toString().replaceFirst("(?i)\\.(zip|onnx)$", "");
-        if (wanted.contains("onnx") && ModelSource.isOnnx(file)
-                && dir.resolve(base + ".onnx").toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {
+        Path onnxTarget = dir.resolve(base + ".onnx");
+        if (wanted.contains("onnx") && Files.exists(onnxTarget) && Files.isSameFile(onnxTarget, file)) { // links too
             throw new UserError("export --format onnx would write " + file + " over itself, the model it reads. Give "
                     + "another folder with --out DIR.");
         }

@@ -29,6 +29,22 @@ public final class ModelSource {
             throw new UserError("--input-scale " + inputScale + " applies to .onnx models only: " + file + " is a "
                     + "DL4J zip, which mnist-fcn feeds pixels in 0..1 as it was trained on. Leave the option out.");
         }
-        return ModelFiles.load(file, false);
+        ModelFiles.Loaded loaded = ModelFiles.load(file, false);
+        refuseNonFinite(file, loaded.network().params().data().asFloat());
+        return loaded;
+    }
+
+    /**
+     * A run whose loss went to NaN (a learning rate far too high) saves NaN weights; every answer of such a model would
+     * be NaN, shown as a digit 0 at "NaN%" and written into JSON as a bare NaN that parsers reject.
+     */
+    static void refuseNonFinite(Path zip, float[] parameters) {
+        long bad = 0;
+        for (float p : parameters) if (!Float.isFinite(p)) bad++;
+        if (bad > 0) {
+            throw new UserError(String.format(Locale.ROOT, "Model %s has %,d of %,d weights that are not finite numbers "
+                    + "(NaN or infinity): its training diverged, so nothing it answers would mean anything. Train it again "
+                    + "with a lower training.updater.learning_rate.", zip, bad, parameters.length));
+        }
     }
 }

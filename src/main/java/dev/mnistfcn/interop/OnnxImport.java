@@ -270,6 +270,15 @@ final class OnnxImport {
             nIn = l.w[0].length;
         }
         fold(layers.get(0), scale);
+        Layer first = layers.get(0);
+        boolean finite = true;
+        for (float[] row : first.w) for (float v : row) finite &= Float.isFinite(v);
+        for (float v : first.b) finite &= Float.isFinite(v);
+        if (!finite) { // the file's weights are finite (OnnxTensors): the scale made them overflow
+            throw new UserError("ONNX model " + file + ": the input scale " + scale + " makes the first layer's weights "
+                    + "overflow float (a std near 0?). Give the scale the model was trained with, e.g. --input-scale "
+                    + "mean=0.1307,std=0.3081 for torchvision's MNIST Normalize.");
+        }
         MultiLayerNetwork net = new MultiLayerNetwork(list.build());
         net.init();
         for (int i = 0; i < layers.size(); i++) {

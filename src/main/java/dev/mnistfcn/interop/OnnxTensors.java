@@ -76,7 +76,9 @@ final class OnnxTensors {
     private float[] floats(String name, TensorProto t) {
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
             throw new UserError("ONNX model " + file + " keeps the tensor '" + name + "' in an external data file; "
-                    + "mnist-fcn reads self-contained .onnx files (an MLP of MNIST is far below the 2 GB that needs it).");
+                    + "mnist-fcn reads self-contained .onnx files (an MLP of MNIST is far below the 2 GB that needs it). "
+                    + "PyTorch 2's torch.onnx.export writes one by default: export with external_data=False, or save "
+                    + "the model again in one file with onnx.save(onnx.load(path), path, save_as_external_data=False).");
         }
         if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
             throw new UserError("ONNX model " + file + ": the tensor '" + name + "' holds "

@@ -3,6 +3,7 @@ package dev.mnistfcn.predict;
 import dev.mnistfcn.Argmax;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.TrainingSpec;
 import dev.mnistfcn.digits.DigitPixels;
 import dev.mnistfcn.digits.MnistRecipe;
 import dev.mnistfcn.digits.UnreadableImage;
@@ -15,7 +16,6 @@ import dev.mnistfcn.storage.ModelMetadata;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /** A saved model zip answering for people's pictures: MNIST's recipe ({@link MnistRecipe}), then the network. */
 public final class DigitClassifier {
@@ -39,26 +39,15 @@ public final class DigitClassifier {
     }
 
     /** Also an {@code .onnx} classifier, {@code inputScale} its pixel convention where its metadata has none. */
-    /**
-     * A run whose loss went to NaN (a learning rate far too high) saves NaN weights; every answer of such a model would
-     * be NaN, shown as a digit 0 at "NaN%" and written into JSON as a bare NaN that parsers reject.
-     */
-    static void refuseNonFinite(Path zip, float[] parameters) {
-        long bad = 0;
-        for (float p : parameters) if (!Float.isFinite(p)) bad++;
-        if (bad > 0) {
-            throw new UserError(String.format(Locale.ROOT, "Model %s has %,d of %,d weights that are not finite numbers "
-                    + "(NaN or infinity): its training diverged, so nothing it answers would mean anything. Train it again "
-                    + "with a lower training.updater.learning_rate.", zip, bad, parameters.length));
-        }
-    }
-
     public static DigitClassifier load(Path zip, String engine, String inputScale) {
         ModelFiles.Loaded loaded = ModelSource.load(zip, inputScale);
         var net = loaded.network();
-        refuseNonFinite(zip, net.params().data().asFloat());
         Predictor predictor;
         String engineId;
+        if (!engine.equals(OnnxRuntimePredictor.ID) && !TrainingSpec.ENGINES.contains(engine)) {
+            throw new UserError("--engine '" + engine + "' is not an engine that predicts here. Expected auto, dl4j, "
+                    + "fused or " + OnnxRuntimePredictor.ID + ".");
+        }
         if (engine.equals(OnnxRuntimePredictor.ID)) {
             // Not one of Engine's (it reads ONNX, a layer above): the network exported in memory, run by ONNX Runtime.
             predictor = OnnxRuntimePredictor.of(net, "model " + zip);

@@ -167,6 +167,10 @@ class OnnxFilesTest {
         MultiLayerNetwork scaled = OnnxImport.read(FILE, m.toBuilder().clearMetadataProps().build(), "0..255");
         INDArray x = Nd4j.rand(DataType.FLOAT, 16, 784);
         assertArrayEquals(net.output(x.mul(255)).reshape(-1).toFloatVector(), scaled.output(x).reshape(-1).toFloatVector(), 1e-4f);
+        // A std near 0 overflows the folded weights: said so, not blamed on training (nor a stack trace in evaluate).
+        UserError tiny = assertThrows(UserError.class, () -> OnnxImport.read(FILE, m.toBuilder().clearMetadataProps()
+                .build(), "mean=0,std=1e-45"));
+        assertTrue(tiny.getMessage().contains("makes the first layer's weights overflow float"), tiny.getMessage());
         UserError bad = assertThrows(UserError.class, () -> InputScale.parse("0..100", "--input-scale"));
         assertTrue(bad.getMessage().contains("mean=M,std=S"), bad.getMessage());
     }
@@ -220,6 +224,11 @@ class OnnxFilesTest {
         assertEquals("error: export --format onnx would write " + onnx + " over itself, the model it reads. Give "
                 + "another folder with --out DIR.", self.toString().strip());
         assertArrayEquals(before, Files.readAllBytes(onnx));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), dir); // the same folder by another name
+        assertEquals(2, Main.run(new String[]{"export", link.resolve("model.onnx").toString(), "--format", "onnx",
+                "--out", dir.toString()}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(self)));
+        assertArrayEquals(before, Files.readAllBytes(onnx));
+        Files.delete(link);
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
         assertEquals(0, Main.run(new String[]{"export", onnx.toString(), "--format", "onnx", "--out", elsewhere.toString()},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(self)), self.toString());

@@ -33,5 +33,18 @@ class DigitClassifierTest {
         assertEquals(2, Main.run(new String[]{"predict", "--model", zip.toString(), "docs/samples/drawn-two.png"},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true)));
         assertEquals("error: " + expected, err.toString().strip());
+        var evaluated = new ByteArrayOutputStream(); // evaluate stopped at "NaNs present in predictions", a stack trace
+        assertEquals(2, Main.run(new String[]{"evaluate", zip.toString()}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(evaluated, true)));
+        assertEquals("error: " + expected, evaluated.toString().strip());
+    }
+
+    @Test
+    void anEngineThatDoesNotExistIsNamedWithTheFourThatDo(@TempDir Path dir) throws Exception {
+        var net = NetworkFactory.build(ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of()));
+        Path zip = dir.resolve("m.zip");
+        ModelFiles.save(net, zip, false, null);
+        assertEquals("--engine 'ONNXRuntime' is not an engine that predicts here. Expected auto, dl4j, fused or "
+                + "onnxruntime.", assertThrows(UserError.class, () -> DigitClassifier.load(zip, "ONNXRuntime")).getMessage());
     }
 }
