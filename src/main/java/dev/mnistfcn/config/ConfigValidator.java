@@ -9,6 +9,7 @@ import static dev.mnistfcn.Mnist.TRAIN_FILE_SIZE;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Value checks that types alone cannot express; each failure names the key and what is accepted. */
@@ -111,6 +112,19 @@ public final class ConfigValidator {
             if (v != null && (v < 0 || v >= 1)) fail(where, "training.updater." + e[0], v, "a number in [0, 1)");
         }
         if (u.epsilon() != null && !(u.epsilon() > 0)) fail(where, "training.updater.epsilon", u.epsilon(), "a number > 0");
+        // A key the type does not read was dropped without a word: sgd with momentum 0.9 trained as plain SGD.
+        List<String> takes = UpdaterSpec.OPTIONAL_KEYS.getOrDefault(u.type(), List.of());
+        for (var e : List.of(new Object[]{"beta1", u.beta1()}, new Object[]{"beta2", u.beta2()},
+                new Object[]{"epsilon", u.epsilon()}, new Object[]{"momentum", u.momentum()},
+                new Object[]{"rms_decay", u.rmsDecay()})) {
+            if (e[1] != null && !takes.contains((String) e[0])) {
+                String users = UpdaterSpec.OPTIONAL_KEYS.entrySet().stream().filter(k -> k.getValue().contains((String) e[0]))
+                        .map(Map.Entry::getKey).sorted().collect(Collectors.joining(", "));
+                fail(where, "training.updater." + e[0], e[1], "no " + e[0] + " for updater type '" + u.type() + "', "
+                        + "which does not use it (it takes " + (takes.isEmpty() ? "learning_rate only" : "learning_rate, "
+                        + String.join(", ", takes)) + "; " + e[0] + " is for " + users + ")");
+            }
+        }
         if (u.schedule() != null) ScheduleChecks.check(where, u.schedule(), u.learningRate());
         if (u.weightDecay() != null) {
             if (!(u.weightDecay() >= 0)) fail(where, "training.updater.weight_decay", u.weightDecay(), "a coefficient ≥ 0");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The optimiser. Parameters left out take the values TensorFlow/PyTorch use by default
@@ -18,6 +19,11 @@ import java.util.List;
 public record UpdaterSpec(String type, Double learningRate, Double beta1, Double beta2, Double epsilon,
                           Double momentum, Double rmsDecay, ScheduleSpec schedule, Double weightDecay) {
     public static final List<String> TYPES = List.of("adam", "nesterovs", "sgd", "rmsprop", "adagrad", "adamax");
+    /** The optional keys each type reads, as NetworkFactory.updater builds it (learning_rate and schedule: all). */
+    public static final Map<String, List<String>> OPTIONAL_KEYS = Map.of(
+            "adam", List.of("beta1", "beta2", "epsilon"), "adamax", List.of("beta1", "beta2", "epsilon"),
+            "nesterovs", List.of("momentum"), "sgd", List.of(), "rmsprop", List.of("rms_decay", "epsilon"),
+            "adagrad", List.of("epsilon"));
 
     public UpdaterSpec {
         if (type == null) type = "adam";

@@ -67,6 +67,14 @@ class BadConfigTest {
                         new String[]{"'model.output'", "'2'", "10"}),
                 Arguments.of("unknown engine", GOOD.replace("epochs: 1", "epochs: 1\n  engine: turbo"),
                         new String[]{"'training.engine'", "'turbo'", "one of auto, dl4j, fused"}),
+                // Read by no part of an sgd updater: it trained as plain SGD, the key kept in config.resolved.yaml.
+                Arguments.of("momentum for sgd", GOOD.replace("type: adam, learning_rate: 0.01",
+                                "type: sgd, learning_rate: 0.1, momentum: 0.9"),
+                        new String[]{"'training.updater.momentum'", "'0.9'", "no momentum for updater type 'sgd'",
+                                "learning_rate only", "momentum is for nesterovs"}),
+                Arguments.of("rms_decay for adam", GOOD.replace("learning_rate: 0.01", "learning_rate: 0.01, rms_decay: 0.9"),
+                        new String[]{"'training.updater.rms_decay'", "(it takes learning_rate, beta1, beta2, epsilon; "
+                                + "rms_decay is for rmsprop)"}),
                 Arguments.of("unknown updater", GOOD.replace("type: adam", "type: adamw"),
                         new String[]{"'training.updater.type'", "'adamw'", "adam, nesterovs, sgd"}),
                 Arguments.of("unknown init", GOOD.replace("activation: relu", "activation: relu\n      init: {type: glorot}"),
