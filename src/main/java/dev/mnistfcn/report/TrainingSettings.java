@@ -1,5 +1,6 @@
 package dev.mnistfcn.report;
 
+import dev.mnistfcn.config.AugmentSpec;
 import dev.mnistfcn.config.EarlyStoppingSpec;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.config.LayerSpec;
@@ -13,9 +14,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A run's settings beyond the tutorial's (learning-rate schedule, dropout, L2, weight decay, early stopping) in the
- * YAML's words, each only when set, e.g. {@code schedule: exponential by epoch, gamma 0.9}: what tells two runs of
- * the same network apart in the console header and the reports' headers.
+ * A run's settings beyond the tutorial's (learning-rate schedule, dropout, L2, weight decay, augmentation, early
+ * stopping) in the YAML's words, each only when set, e.g. {@code schedule: exponential by epoch, gamma 0.9}: what
+ * tells two runs of the same network apart in the console header and the reports' headers.
  */
 public final class TrainingSettings {
     private TrainingSettings() {
@@ -24,7 +25,7 @@ public final class TrainingSettings {
     /** The optimiser as the reports have always named it: {@code adam lr 0.01}. */
     public static String optimiser(ExperimentConfig c) {
         UpdaterSpec u = c.training().updater();
-        return u.type() + " lr " + u.learningRate();
+        return u.type() + " lr " + number(u.learningRate()); // 0.0001 as written, not Double's 1.0E-4
     }
 
     /** The settings that are set, in config order (model, then training); empty for the tutorial's nets. */
@@ -38,6 +39,7 @@ public final class TrainingSettings {
             parts.add("l2: " + perLayer(c.model().hidden().stream().map(LayerSpec::l2).toList()));
         }
         if (on(u.weightDecay())) parts.add("weight_decay: " + number(u.weightDecay()));
+        if (c.data().augment() != null) parts.add("augment: " + augment(c.data().augment()));
         EarlyStoppingSpec es = c.training().earlyStopping();
         if (es != null) {
             parts.add("early stopping: " + es.monitor() + ", patience " + es.patience() + ", min_delta " + number(es.minDelta()));
@@ -62,6 +64,17 @@ public final class TrainingSettings {
             sb.append(", ").append(key).append(' ').append(text);
         }
         return sb.toString();
+    }
+
+    /** {@code rotation 10, scale 0.9-1.1, shear 5, translation 2, elastic 34/4}: the keys that are set. */
+    private static String augment(AugmentSpec a) {
+        List<String> parts = new ArrayList<>();
+        if (a.rotation() != null) parts.add("rotation " + number(a.rotation()));
+        if (a.scale() != null) parts.add("scale " + a.scale().stream().map(TrainingSettings::number).collect(Collectors.joining("-")));
+        if (a.shear() != null) parts.add("shear " + number(a.shear()));
+        if (a.translation() != null) parts.add("translation " + number(a.translation()));
+        if (a.elastic() != null) parts.add("elastic " + number(a.elastic().alpha()) + "/" + number(a.elastic().sigma()));
+        return parts.isEmpty() ? "none" : String.join(", ", parts);
     }
 
     /** {@code input 0.1, hidden 0.3/0.3}; a hidden layer without dropout shows 0 (none dropped). */

@@ -38,6 +38,16 @@ class TrainingSettingsTest {
                 TrainingSettings.joined(stopped), "early stopping's defaults are shown: they are what the run used");
     }
 
+    /** An augmented run's header said nothing of it: the same header as a plain run of the same net. */
+    @Test
+    void augmentationAndASmallRateAreShownAsWritten() {
+        ExperimentConfig best = ConfigLoader.load(Path.of("config/best-mlp.yaml"), Map.of("training.updater.learning_rate",
+                "0.0001"));
+        assertEquals("adam lr 0.0001", TrainingSettings.optimiser(best), "not 1.0E-4");
+        assertEquals(List.of("schedule: exponential by epoch, gamma 0.98", "augment: rotation 10, scale 0.9-1.1, "
+                + "translation 2, elastic 34/4"), TrainingSettings.of(best));
+    }
+
     @Test
     void everyKeyOfTheScheduleInItsOwnNameAndLayersWithoutASettingShowZero() throws Exception {
         Path file = dir.resolve("c.yaml");
