@@ -10,6 +10,7 @@ import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.job.Resume;
 import dev.mnistfcn.job.TrainingJob;
+import dev.mnistfcn.train.TestCurveListener;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -158,6 +159,25 @@ class CheckpointTest {
                     console.toString());
             assertEquals(modified, Files.getLastModifiedTime(model), "nothing rewritten");
         }
+    }
+
+    /**
+     * --test-each-epoch's file after a kill and a resume: every epoch's row, the wall-clock counted on (the resume
+     * rewrote it with its own epochs only, and "time to 99%" read from it came out wrong).
+     */
+    @Test
+    void aResumedRunKeepsItsTestCurve() throws Exception {
+        new TrainingJob(config("one-layer.yaml", 2), new PrintStream(new ByteArrayOutputStream()), false, true).run();
+        Path csv = out.resolve("one-layer").resolve(TestCurveListener.FILE);
+        List<String> first = Files.readAllLines(csv);
+        new TrainingJob(config("one-layer.yaml", 3), new PrintStream(new ByteArrayOutputStream()), false, true)
+                .run(Resume.TRUE);
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals(first, rows.subList(0, 3), "the header and epochs 1-2 as the first run wrote them");
+        assertEquals(4, rows.size(), rows.toString());
+        assertTrue(rows.get(3).startsWith("3,"), rows.toString());
+        double before = Double.parseDouble(first.get(2).split(",")[3]);
+        assertTrue(Double.parseDouble(rows.get(3).split(",")[3]) > before, "wall-clock counted on: " + rows);
     }
 
     @Test
