@@ -94,7 +94,7 @@ public final class TrainingJob {
             CompletableFuture<MnistSplits> data = readOnSpareCore();
             TrainingPlan plan = start.plan(resume);
             timeline.mark("network");
-            return train(plan, started, data, resume == Resume.FALSE || plan.done().isEmpty());
+            return train(plan, started, data, resume == Resume.FALSE || plan.done().isEmpty(), resume);
         } catch (IOException e) {
             throw Folders.cannotWrite("the run's files", folder.dir(), e);
         }
@@ -146,13 +146,17 @@ public final class TrainingJob {
         return data;
     }
 
-    /** Trains from {@code plan}; {@code fresh}: the earlier run in the folder is moved aside once the data is ready. */
-    private RunMetrics train(TrainingPlan plan, long started, CompletableFuture<MnistSplits> reading, boolean fresh) {
+    /**
+     * Trains from {@code plan}; {@code fresh}: the earlier run in the folder is moved aside once the data is ready
+     * ({@code resume} says whether a resume was asked for and found nothing to continue).
+     */
+    private RunMetrics train(TrainingPlan plan, long started, CompletableFuture<MnistSplits> reading, boolean fresh,
+                             Resume resume) {
         MultiLayerNetwork net = plan.net();
         CheckpointStore store = checkpoints();
         // Data first: a data.dir that cannot be read stops the run before the earlier one is moved out of the way.
         MnistSplits data = readyForEpoch1(plan, reading);
-        if (fresh) moveEarlierRunAside();
+        if (fresh) moveEarlierRunAside(resume);
         outputs.writeResolvedConfig();
         double loadSeconds = (System.nanoTime() - started) / 1e9;
         timeline.mark("data");
@@ -209,13 +213,15 @@ public final class TrainingJob {
     }
 
     /** Moves an earlier run in this folder into its {@code .previous} folder ({@link RunFolder}), and says so. */
-    private void moveEarlierRunAside() {
+    private void moveEarlierRunAside(Resume resume) {
         RunFolder.Aside aside = folder.moveEarlierRunAside();
         if (aside.moved() == 0) return;
         out.printf("Starting '%s' from scratch: moved the %d file(s) and folder(s) of an earlier run in %s to %s "
-                + "(use --resume=auto / -Dresume=auto to continue that run instead).%s%n", config.name(), aside.moved(),
-                folder.dir(), folder.previous(), aside.left().isEmpty() ? "" : " Left where they are, as no run writes "
-                        + "them: " + Folders.firstFew(aside.left()) + ".");
+                + "(%s).%s%n", config.name(), aside.moved(), folder.dir(), folder.previous(), resume == Resume.FALSE
+                        ? "use --resume=auto / -Dresume=auto to continue that run instead"
+                        : "it left no checkpoint to resume: none written yet, or checkpoint.every is 0",
+                aside.left().isEmpty() ? "" : " Left where they are, as no run writes them: "
+                        + Folders.firstFew(aside.left()) + ".");
     }
 
     // For compare, sweeps, bench and tests: the steps above one by one.

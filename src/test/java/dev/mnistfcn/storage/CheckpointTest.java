@@ -180,6 +180,18 @@ class CheckpointTest {
         assertTrue(Double.parseDouble(rows.get(3).split(",")[3]) > before, "wall-clock counted on: " + rows);
     }
 
+    /** -Dresume=auto over a run that wrote no checkpoint: it told the user to use -Dresume=auto. */
+    @Test
+    void autoOverARunWithoutCheckpointsSaysWhyItStartsAfresh() {
+        new TrainingJob(config("one-layer.yaml", 1, "checkpoint.every", "0"), new PrintStream(new ByteArrayOutputStream()),
+                false).run();
+        var console = new ByteArrayOutputStream();
+        new TrainingJob(config("one-layer.yaml", 2, "checkpoint.every", "0"), new PrintStream(console), false)
+                .run(Resume.AUTO);
+        assertTrue(console.toString().contains("(it left no checkpoint to resume: none written yet, or checkpoint.every "
+                + "is 0)."), console.toString());
+    }
+
     @Test
     void resumingWithNoCheckpointSaysSoAndDoesNotStartFresh() {
         UserError e = assertThrows(UserError.class, () -> job(config("one-layer.yaml", 1)).run(Resume.TRUE));
