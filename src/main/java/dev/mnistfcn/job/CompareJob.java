@@ -5,6 +5,7 @@ import dev.mnistfcn.UserError;
 import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.config.RunName;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.engine.Predictor;
@@ -73,6 +74,12 @@ public final class CompareJob {
                     + "the comparison's report.html and report.md would replace its own. Give another --out (default: "
                     + "models/compare).");
         }
+        for (int i = 0; i < engines.size(); i++) {
+            if (engines.indexOf(engines.get(i)) != i) {
+                throw new UserError("--engines lists " + engines.get(i) + " twice: compare would train the same runs in "
+                        + "two rows. Give each engine once, e.g. --engines dl4j,fused.");
+            }
+        }
         List<ExperimentConfig> bases = new ArrayList<>();
         Map<String, Path> fileOfName = new LinkedHashMap<>();
         for (Path f : configFiles) {
@@ -87,6 +94,7 @@ public final class CompareJob {
             for (ExperimentConfig c : ofFile) refuseASecond(c.name(), f, fileOfName.putIfAbsent(c.name(), f));
             bases.addAll(ofFile);
         }
+        refuseBeforeTraining(bases, seeds, reportDir);
         int total = bases.size() * seeds;
         List<String> trained = new ArrayList<>(), reused = new ArrayList<>();
         List<ConfigResult> results = new ArrayList<>();
@@ -99,7 +107,7 @@ public final class CompareJob {
             RunFolder first = null;
             for (int s = 0; s < seeds; s++) {
                 long seed = base.seed() + s;
-                ExperimentConfig cfg = base.withSeed(seed).withName(base.name() + "-seed" + seed);
+                ExperimentConfig cfg = seeded(base, seed);
                 RunFolder folder = RunFolder.of(cfg);
                 if (first == null) first = folder;
                 TrainingJob job = new TrainingJob(cfg, out, progress);
@@ -155,6 +163,37 @@ public final class CompareJob {
      * A name labels a config's row and names its runs' folders ({@code <name>-seed<seed>}): two configs of one name
      * would share those folders, the second moving the first's runs aside, under two rows no reader could tell apart.
      */
+    /**
+     * What would stop the comparison part-way, found before the first run trains: a run name the seed makes too long,
+     * an engine that cannot train a config (found at its first run, after the runs before it had trained), and a
+     * report folder that is, or is inside, one of the comparison's own run folders (its report would replace the run's).
+     */
+    private static void refuseBeforeTraining(List<ExperimentConfig> bases, int seeds, Path reportDir) {
+        Path report = reportDir.toAbsolutePath().normalize();
+        for (ExperimentConfig base : bases) {
+            Engine.choose(base.training().engine(), NetworkFactory.configuration(base), Engine.Use.TRAINING,
+                    "config '" + base.name() + "'", "training.engine");
+            for (int s = 0; s < seeds; s++) {
+                ExperimentConfig run = seeded(base, base.seed() + s);
+                if (!RunName.isValid(run.name())) {
+                    throw new UserError("Compare would name a run '" + run.name() + "', which is not a run name: "
+                            + RunName.RULE + ". Give the config a shorter name (--set name=…).");
+                }
+                Path dir = RunFolder.of(run).dir().toAbsolutePath().normalize();
+                if (report.startsWith(dir)) {
+                    throw new UserError("The report folder " + reportDir + " is " + (report.equals(dir) ? "" : "inside ")
+                            + "the folder of the comparison's own run " + run.name() + ": the report would replace that "
+                            + "run's. Give another --out (default: models/compare).");
+                }
+            }
+        }
+    }
+
+    /** Seed {@code seed}'s run of {@code base}: its folder is named for the seed. */
+    private static ExperimentConfig seeded(ExperimentConfig base, long seed) {
+        return base.withSeed(seed).withName(base.name() + "-seed" + seed);
+    }
+
     private static void refuseASecond(String name, Path file, Path earlier) {
         if (earlier == null) return;
         if (earlier.equals(file)) {

@@ -114,6 +114,24 @@ class CompareJobTest {
         UserError all = assertThrows(UserError.class, () -> job.run(List.of(Path.of("config/one-layer.yaml"), shipped),
                 renamed, 1, out.resolve("r")));
         assertTrue(all.getMessage().contains("are both named 'one-name'"), all.getMessage());
+        // An engine listed twice; an engine that cannot train a config (found after the runs before it had trained);
+        // a report folder inside one of the comparison's own runs; a name the seed makes too long.
+        UserError engineTwice = assertThrows(UserError.class, () -> job.run(List.of(shipped), runs, List.of("dl4j", "dl4j"),
+                1, out.resolve("r")));
+        assertTrue(engineTwice.getMessage().startsWith("--engines lists dl4j twice"), engineTwice.getMessage());
+        var nesterovs = new java.util.HashMap<>(runs);
+        nesterovs.put("training.updater.type", "nesterovs");
+        UserError fused = assertThrows(UserError.class, () -> job.run(List.of(shipped), nesterovs, List.of("dl4j", "fused"),
+                2, out.resolve("r")));
+        assertTrue(fused.getMessage().contains("the fused engine cannot train this network"), fused.getMessage());
+        Path inside = out.resolve("runs").resolve("two-layer-seed12346").resolve("report");
+        UserError ownRun = assertThrows(UserError.class, () -> job.run(List.of(shipped), runs, 2, inside));
+        assertTrue(ownRun.getMessage().contains("is inside the folder of the comparison's own run two-layer-seed12346"),
+                ownRun.getMessage());
+        var longName = new java.util.HashMap<>(runs);
+        longName.put("name", "n".repeat(120));
+        UserError tooLong = assertThrows(UserError.class, () -> job.run(List.of(shipped), longName, 1, out.resolve("r")));
+        assertTrue(tooLong.getMessage().startsWith("Compare would name a run 'nnn"), tooLong.getMessage());
         assertFalse(Files.exists(out.resolve("runs")), "nothing trained");
         // With --engines each config's runs are <name>-<engine>: two engines of one config do not collide.
         assertEquals(List.of("two-layer-dl4j-seed12345", "two-layer-fused-seed12345"), job.run(List.of(shipped),
