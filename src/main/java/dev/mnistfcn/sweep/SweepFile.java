@@ -19,6 +19,8 @@ import dev.mnistfcn.config.ConfigFiles;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.RunName;
 import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.engine.Engine;
+import dev.mnistfcn.network.NetworkFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,6 +53,8 @@ import java.util.stream.Collectors;
  */
 public record SweepFile(Path file, String name, Path base, Map<String, String> set, List<Parameter> parameters,
                         String strategy, int randomTrials, long seed, int seeds, Metric metric, Halving halving) {
+    /** Added to the sweep's name for its best trial's config (best.yaml), which must still be a run name. */
+    public static final String BEST_SUFFIX = "-best";
     /** Beyond this a grid is almost surely a mistake (a range of ints, a forgotten key): say so before planning. */
     static final int MAX_TRIALS = 100_000;
     private static final String FORMAT = "Each parameter is a dotted config key with a list of values "
@@ -86,7 +90,10 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
             throw new UserError(where + ": key 'base': " + e.getMessage(), e);
         }
         String name = w.name() != null ? w.name() : baseName(file);
-        if (!RunName.isValid(name)) bad(where, "name", name, "a name made of " + RunName.RULE + " (it names the sweep's folder)");
+        if (!RunName.isValid(name) || !RunName.isValid(name + BEST_SUFFIX)) {
+            bad(where, "name", name, "a name made of " + RunName.RULE + ", less " + BEST_SUFFIX.length() + " (it names "
+                    + "the sweep's folder, and NAME" + BEST_SUFFIX + " its best trial's config)");
+        }
         Map<String, String> set = new LinkedHashMap<>();
         if (w.set() != null) {
             w.set().forEach((k, v) -> set.put(k, overrideText(where, "set." + k, v, false)));
@@ -137,9 +144,10 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
 
     /** The same sweep under another name, so in another folder (e.g. the same file timed with 1 and 2 workers). */
     public SweepFile withName(String newName) {
-        if (!RunName.isValid(newName)) {
+        if (!RunName.isValid(newName) || !RunName.isValid(newName + BEST_SUFFIX)) {
             throw new UserError("--name has value '" + newName + "', which is not accepted. Expected a name made of "
-                    + RunName.RULE + " (it names the sweep's folder).");
+                    + RunName.RULE + ", less " + BEST_SUFFIX.length() + " (it names the sweep's folder, and NAME"
+                    + BEST_SUFFIX + " its best trial's config).");
         }
         return new SweepFile(file, newName, base, set, parameters, strategy, randomTrials, seed, seeds, metric, halving);
     }
@@ -214,6 +222,9 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         List<Trial> trials = trials();
         for (Trial t : trials) {
             ExperimentConfig c = config(t, 0);
+            // An engine that cannot train a trial's network failed that trial only after the ones before had trained.
+            Engine.choose(c.training().engine(), NetworkFactory.configuration(c), Engine.Use.TRAINING,
+                    "Sweep file " + file + ", trial " + t.name(), "training.engine");
             if (halving != null) {
                 if (halving.minEpochs() >= c.training().epochs()) {
                     throw new UserError("Sweep file " + file + ": halving.min_epochs is " + halving.minEpochs() + " but trial "

@@ -197,7 +197,7 @@ public final class SweepJob {
         TrialResult best = ranked.get(0);
         ExperimentConfig bestRun = sweep.config(best.trial(), 0);
         // Ready to train on its own: named after the sweep, in the base config's output folder, with the base seed.
-        ExperimentConfig ready = new ExperimentConfig(sweep.name() + "-best", bestRun.seed(), bestRun.model(),
+        ExperimentConfig ready = new ExperimentConfig(sweep.name() + SweepFile.BEST_SUFFIX, bestRun.seed(), bestRun.model(),
                 bestRun.training(), bestRun.data(), new OutputSpec(folder.getParent() == null ? "." : folder.getParent().toString()),
                 bestRun.checkpoint());
         String table = SweepReport.markdown(sweep, ranked);

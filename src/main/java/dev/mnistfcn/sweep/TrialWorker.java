@@ -1,5 +1,6 @@
 package dev.mnistfcn.sweep;
 
+import dev.mnistfcn.UserError;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
@@ -38,7 +39,8 @@ public final class TrialWorker {
                 done = TrialRunner.run(config, out);
             } catch (RuntimeException | Error e) {
                 String text = log.toString(StandardCharsets.UTF_8);
-                done = new TrialRunner.Done(name, TrialRunner.How.FAILED, e + (text.isEmpty() ? ""
+                String why = e instanceof UserError ? e.getMessage() : e.toString(); // a user's mistake: its words only
+                done = new TrialRunner.Done(name, TrialRunner.How.FAILED, why + (text.isEmpty() ? ""
                         : " | last output: " + text.substring(Math.max(0, text.length() - 600)).replace('\n', ' ')));
             }
             replies.println(REPLY + Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)

@@ -105,6 +105,13 @@ class SweepFileTest {
                 twice);
         assertTrue(error("base: two-layer.yaml\nparameters: {model.hidden: [[{units: 64}], [{units: 64}]]}\n")
                 .contains("is listed twice"));
+        // An engine that cannot train a trial stopped the sweep at that trial, after the ones before had trained.
+        String engine = error("base: two-layer.yaml\nparameters: {training.engine: [dl4j, fused]}\n"
+                + "set: {training.updater.type: nesterovs}\n");
+        assertTrue(engine.contains("trial t02") && engine.contains("the fused engine cannot train this network"), engine);
+        // best.yaml is named NAME-best: a name that leaves no room for it is refused before anything runs.
+        String longName = error("name: " + "n".repeat(126) + "\nbase: two-layer.yaml\nparameters: {training.epochs: [1]}\n");
+        assertTrue(longName.contains("key 'name'") && longName.contains("NAME-best its best trial's config"), longName);
     }
 
     @Test
