@@ -58,6 +58,20 @@ class NotADigitEntryTest {
         }
     }
 
+    /** export --format dl4j of a calibrated model: its inference zip answered a digit for everything. */
+    @Test
+    void theInferenceZipKeepsTheCheckAndTheOtherFormatsSayTheyDoNot() throws Exception {
+        Path zip = Files.createDirectories(dir.resolve("calibrated")).resolve("model.zip");
+        ModelFiles.save(ModelFilesTest.plainNet(784, 10), zip, true, null);
+        NotADigitEntry.write(zip, check(4, 0.25));
+        var out = new java.io.ByteArrayOutputStream();
+        assertEquals(0, dev.mnistfcn.cli.Main.run(new String[]{"export", zip.toString(), "--format", "dl4j,onnx"},
+                new java.io.PrintStream(out, true), System.err));
+        assertEquals(check(4, 0.25).threshold(), ModelFiles.load(zip.resolveSibling("model-inference.zip"), false)
+                .notADigit().orElseThrow().threshold());
+        assertTrue(out.toString().contains("the .onnx and .pb files hold the network only"), out.toString());
+    }
+
     @Test
     void everyPartOfACheckFromAStrangerIsChecked() {
         assertNull(check(4, 0.5).problem());
