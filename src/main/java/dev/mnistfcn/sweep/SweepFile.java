@@ -96,7 +96,7 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         }
         Map<String, String> set = new LinkedHashMap<>();
         if (w.set() != null) {
-            w.set().forEach((k, v) -> set.put(k, overrideText(where, "set." + k, v, false)));
+            w.set().forEach((k, v) -> set.put(k, overrideText(where, "set." + k, v, true))); // sections too, as --set
         }
         if (w.parameters() == null || w.parameters().isEmpty()) {
             throw bad(where, "parameters", null, "at least one parameter to vary. " + FORMAT);

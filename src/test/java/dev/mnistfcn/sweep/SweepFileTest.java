@@ -74,7 +74,7 @@ class SweepFileTest {
     }
 
     @Test
-    void badFilesAreNamedPrecisely() {
+    void badFilesAreNamedPrecisely() throws Exception {
         assertTrue(error("base: two-layer.yaml\nparameters: {seed: [1]}\nstratgy: grid\n")
                 .contains("unknown key 'stratgy'"));
         assertTrue(error("parameters: {training.epochs: [1]}\n").contains("key 'base' is missing"));
@@ -109,6 +109,10 @@ class SweepFileTest {
         String engine = error("base: two-layer.yaml\nparameters: {training.engine: [dl4j, fused]}\n"
                 + "set: {training.updater.type: nesterovs}\n");
         assertTrue(engine.contains("trial t02") && engine.contains("the fused engine cannot train this network"), engine);
+        // set: takes a section as --set does (it said "Expected a single value").
+        SweepFile sections = load("base: two-layer.yaml\nparameters: {training.epochs: [1]}\n"
+                + "set: {model.hidden: [{units: 16}]}\n");
+        assertEquals(16, sections.config(sections.trials().get(0), 0).model().hidden().get(0).units());
         // best.yaml is named NAME-best: a name that leaves no room for it is refused before anything runs.
         String longName = error("name: " + "n".repeat(126) + "\nbase: two-layer.yaml\nparameters: {training.epochs: [1]}\n");
         assertTrue(longName.contains("key 'name'") && longName.contains("NAME-best its best trial's config"), longName);
