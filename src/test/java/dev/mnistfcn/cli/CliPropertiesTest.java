@@ -2,6 +2,8 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.UserError;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -34,22 +36,14 @@ class CliPropertiesTest {
         }
     }
 
-    @Test
-    void badQuickStopsTrainBeforeAnythingIsWritten() throws Exception {
-        String err = with("quick", "yes", () -> run(2, "train", "-c", "config/two-layer.yaml", "--set",
+    /** -Dverbose was read after the run had trained and saved: a finished run then exited 2. */
+    @ParameterizedTest
+    @ValueSource(strings = {"quick", "verbose"})
+    void aBadFlagStopsTrainBeforeAnythingIsWritten(String flag) throws Exception {
+        String err = with(flag, "yes", () -> run(2, "train", "-c", "config/two-layer.yaml", "--" + flag, "--set",
                 "output.dir=" + tmp.resolve("out"), "--set", "data.dir=" + tmp.resolve("data")));
-        assertEquals("error: -Dquick has value 'yes', which is not accepted. Expected true or false (-Dquick alone means "
-                + "true; or use --quick).", err.strip());
-        assertNothingWritten();
-    }
-
-    /** It was read after the run had trained and saved: a finished run then exited 2. */
-    @Test
-    void badVerboseStopsTrainBeforeAnythingIsWritten() throws Exception {
-        String err = with("verbose", "yes", () -> run(2, "train", "-c", "config/two-layer.yaml", "--verbose", "--set",
-                "output.dir=" + tmp.resolve("out"), "--set", "data.dir=" + tmp.resolve("data")));
-        assertEquals("error: -Dverbose has value 'yes', which is not accepted. Expected true or false (-Dverbose alone "
-                + "means true; or use --verbose).", err.strip());
+        assertEquals("error: -D" + flag + " has value 'yes', which is not accepted. Expected true or false (-D" + flag
+                + " alone means true; or use --" + flag + ").", err.strip());
         assertNothingWritten();
     }
 
