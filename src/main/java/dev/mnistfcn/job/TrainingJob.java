@@ -214,11 +214,14 @@ public final class TrainingJob {
 
     /** Moves an earlier run in this folder into its {@code .previous} folder ({@link RunFolder}), and says so. */
     private void moveEarlierRunAside(Resume resume) {
+        // The hint holds only where there was a checkpoint to continue, and only for train (compare and sweeps
+        // resume what they can themselves, and pass FALSE where they cannot).
+        boolean couldResume = resume == Resume.FALSE && checkpoints().latest().isPresent();
         RunFolder.Aside aside = folder.moveEarlierRunAside();
         if (aside.moved() == 0) return;
         out.printf("Starting '%s' from scratch: moved the %d file(s) and folder(s) of an earlier run in %s to %s "
-                + "(%s).%s%n", config.name(), aside.moved(), folder.dir(), folder.previous(), resume == Resume.FALSE
-                        ? "use --resume=auto / -Dresume=auto to continue that run instead"
+                + "(%s).%s%n", config.name(), aside.moved(), folder.dir(), folder.previous(), couldResume
+                        ? "train --resume=auto / -Dresume=auto continues that run instead"
                         : "it left no checkpoint to resume: none written yet, or checkpoint.every is 0",
                 aside.left().isEmpty() ? "" : " Left where they are, as no run writes them: "
                         + Folders.firstFew(aside.left()) + ".");

@@ -26,6 +26,11 @@ import java.time.Instant;
  */
 public final class RunLock implements AutoCloseable {
     public static final String FILE = ".lock";
+    /**
+     * A sweep's folder's lock: not {@link #FILE}, which marks a run's folder ({@link RunFolder#holdsARun}), so that a
+     * run given the sweep's name is still refused its folder rather than moving the sweep aside as an earlier run.
+     */
+    public static final String SWEEP_FILE = ".sweep-lock";
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -37,7 +42,17 @@ public final class RunLock implements AutoCloseable {
 
     /** Locks {@code runDir} (creating it) or throws a {@link UserError} naming the run that holds it. */
     public static RunLock acquire(Path runDir) {
-        Path file = runDir.resolve(FILE);
+        return acquire(runDir, FILE, "Run folder ", "give it another name (-Dname=… / --set name=…) or output.dir");
+    }
+
+    /** Locks a sweep's folder for the sweep, as {@link #acquire(Path)} a run's: two sweeps of one folder train alike. */
+    public static RunLock acquireSweep(Path sweepDir) {
+        return acquire(sweepDir, SWEEP_FILE, "Sweep folder ", "give it another name (name: in the sweep file, or "
+                + "--name) or output.dir");
+    }
+
+    private static RunLock acquire(Path runDir, String fileName, String what, String elsewhere) {
+        Path file = runDir.resolve(fileName);
         try {
             Files.createDirectories(runDir);
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -51,9 +66,8 @@ public final class RunLock implements AutoCloseable {
             if (lock == null) {
                 String holder = holder(ch);
                 ch.close();
-                throw new UserError("Run folder " + runDir + " is in use by another mnist-fcn run (" + holder + "). Wait "
-                        + "for it to finish, or run this one elsewhere: give it another name (-Dname=… / --set name=…) or "
-                        + "output.dir. If that run was killed, its lock is released as soon as its process is gone: "
+                throw new UserError(what + runDir + " is in use by another mnist-fcn run (" + holder + "). Wait "
+                        + "for it to finish, or run this one elsewhere: " + elsewhere + ". If that run was killed, its lock is released as soon as its process is gone: "
                         + "rerun the same command then.");
             }
             String me = "pid " + ProcessHandle.current().pid() + " on " + host() + ", started " + Instant.now();
@@ -62,7 +76,7 @@ public final class RunLock implements AutoCloseable {
             ch.force(false);
             return new RunLock(ch, lock);
         } catch (IOException e) {
-            throw new UserError("Cannot lock run folder " + runDir + " (" + e.getMessage() + "). Check that it is a "
+            throw new UserError("Cannot lock " + what.toLowerCase(java.util.Locale.ROOT) + runDir + " (" + e.getMessage() + "). Check that it is a "
                     + "writable folder on a local file system.", e);
         }
     }

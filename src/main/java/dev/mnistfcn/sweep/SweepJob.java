@@ -11,6 +11,7 @@ import dev.mnistfcn.job.TrainingJob;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.storage.AtomicFiles;
 import dev.mnistfcn.storage.RunFolder;
+import dev.mnistfcn.storage.RunLock;
 import dev.mnistfcn.storage.SweepProgress;
 import dev.mnistfcn.train.EarlyStoppingListener;
 import dev.mnistfcn.train.EarlyStoppingOutcome;
@@ -60,16 +61,23 @@ public final class SweepJob {
         List<Integer> rounds = sweep.halving() == null ? List.of(full) : sweep.halving().rounds(full);
         Path folder = sweep.folder();
         refuseFolderOfAnotherKind(folder);
-        out.printf("Sweep '%s': %d trial(s) × %d seed(s) of %s, %s, chosen by %s%s, in %s%n", sweep.name(), alive.size(),
-                sweep.seeds(), sweep.base(), sweep.strategy(), sweep.metric().key(), sweep.halving() == null ? ""
-                        : " with successive halving (epochs by round: " + rounds + ")", folder);
-        out.println(engine.describe());
-        SweepStatus status = SweepStatus.start(sweep, folder, alive, rounds);
-        try {
-            return run(sweep, engine, alive, rounds, status);
-        } catch (RuntimeException | Error e) {
-            status.failed(e.getMessage() == null ? e.toString() : e.getMessage());
-            throw e;
+        // One sweep per folder: a second one decided from what it saw before the first's runs finished, and moved a
+        // finished run aside to train it again.
+        try (RunLock lock = RunLock.acquireSweep(folder)) {
+            new RunFolder(folder).removeUnfinishedWrites(); // a killed sweep's cut-short results or status write
+            out.printf("Sweep '%s': %d trial(s) × %d seed(s) of %s, %s, chosen by %s%s, in %s%n", sweep.name(),
+                    alive.size(), sweep.seeds(), sweep.base(), sweep.strategy(), sweep.metric().key(),
+                    sweep.halving() == null ? "" : " with successive halving (epochs by round: " + rounds + ")", folder);
+            out.println(engine.describe());
+            SweepStatus status = SweepStatus.start(sweep, folder, alive, rounds);
+            try {
+                return run(sweep, engine, alive, rounds, status);
+            } catch (RuntimeException | Error e) {
+                status.failed(e.getMessage() == null ? e.toString() : e.getMessage());
+                throw e;
+            }
+        } catch (IOException e) {
+            throw Folders.cannotWrite("the sweep's files", folder, e);
         }
     }
 
@@ -94,7 +102,7 @@ public final class SweepJob {
                 + "Give the sweep another name (name: in the sweep file) or another output.dir.");
     }
 
-    private static final List<String> SWEEP_WRITES = List.of(TABLE, BEST, HTML, SweepProgress.FILE);
+    private static final List<String> SWEEP_WRITES = List.of(TABLE, BEST, HTML, SweepProgress.FILE, RunLock.SWEEP_FILE);
     /** A trial's run folder, {@code t01-seed12345} ({@link SweepFile#config}). */
     private static final Pattern RUN_NAME = Pattern.compile("t\\d+-seed-?\\d+");
 

@@ -2,11 +2,13 @@ package dev.mnistfcn.sweep;
 
 import dev.mnistfcn.Json;
 import dev.mnistfcn.TestData;
+import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.storage.RunFolder;
+import dev.mnistfcn.storage.RunLock;
 import dev.mnistfcn.storage.RunProgress;
 import dev.mnistfcn.storage.SweepProgress;
 import org.jsoup.Jsoup;
@@ -26,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real (tiny) sweeps on real MNIST in real worker processes: halving's resumes, results, reuse, kill and rerun. */
@@ -144,8 +147,18 @@ class SweepJobTest {
         assertEquals(RunProgress.State.INTERRUPTED, killed.state());
         assertEquals(List.of("t01-seed12345"), killed.status().runs().stream().map(SweepProgress.RunEnded::run).toList());
 
+        // A second sweep of the folder while one holds it is refused before it decides anything (two at once moved a
+        // finished run aside to train it again); a killed sweep's cut-short write is removed by the next.
+        Path cutShort = Files.writeString(sweep.folder().resolve(".tmp-results.md-123"), "half");
+        try (var held = RunLock.acquireSweep(sweep.folder())) {
+            UserError busy = assertThrows(UserError.class, () -> new SweepJob(new PrintStream(new ByteArrayOutputStream()))
+                    .run(sweep, new InProcess()));
+            assertTrue(busy.getMessage().startsWith("Sweep folder " + sweep.folder() + " is in use by another mnist-fcn "
+                    + "run"), busy.getMessage());
+        }
         try (var engine = new LocalEngine(1, 1)) {
             var rerun = new SweepJob(new PrintStream(new ByteArrayOutputStream())).run(sweep, engine);
+            assertFalse(Files.exists(cutShort), "the cut-short write is gone");
             assertEquals(List.of("t01-seed12345"), rerun.runs(TrialRunner.How.REUSED), "finished: reused");
             assertEquals(List.of("t02-seed12345"), rerun.runs(TrialRunner.How.RESUMED), "unfinished: resumed");
             assertEquals(40, rerun.ranked().get(0).runs().get(0).history().size());
