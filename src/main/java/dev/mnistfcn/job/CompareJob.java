@@ -124,7 +124,7 @@ public final class CompareJob {
                 } else {
                     // A run a killed compare left half-way continues from its checkpoint; one of another config
                     // starts afresh (the earlier files moved aside).
-                    runs.add(job.run(job.canResume() ? Resume.TRUE : Resume.FALSE));
+                    runs.add(job.run(job.canResume() ? Resume.TRUE : Resume.FALSE, true)); // finished meanwhile: kept
                     trained.add(cfg.name());
                 }
                 done++;

@@ -78,6 +78,15 @@ public final class TrainingJob {
      * or stale, else it is left as it is and its metrics returned.
      */
     public RunMetrics run(Resume resume) {
+        return run(resume, resume != Resume.FALSE);
+    }
+
+    /**
+     * As {@link #run(Resume)}; {@code reuseFinished}: a run whose outputs are finished once the lock is held is left as
+     * it is, even with {@link Resume#FALSE}. For compare and sweeps, which decide before they hold the lock: a run
+     * another process finished in between was moved aside and trained again.
+     */
+    public RunMetrics run(Resume resume, boolean reuseFinished) {
         long started = System.nanoTime();
         timeline = Timeline.process().fork();
         RunStart start = new RunStart(config, folder, out); // network and engine, before anything is written
@@ -85,7 +94,7 @@ public final class TrainingJob {
         start.requireCheckpointFor(resume);
         try (RunLock lock = RunLock.acquire(folder.dir())) {
             folder.removeUnfinishedWrites();
-            Optional<RunMetrics> done = resume == Resume.FALSE ? Optional.empty() : outputs.finished();
+            Optional<RunMetrics> done = reuseFinished ? outputs.finished() : Optional.empty();
             if (done.isPresent()) {
                 out.println(alreadyFinished(done.get()));
                 return done.get();

@@ -26,7 +26,7 @@ public final class TrialRunner {
         TrainingJob job = new TrainingJob(config, out, false);
         if (job.finishedOutputs().isPresent()) return new Done(config.name(), How.REUSED, null);
         boolean resume = job.canResume();
-        job.run(resume ? Resume.AUTO : Resume.FALSE);
+        job.run(resume ? Resume.AUTO : Resume.FALSE, true); // a run another process finished meanwhile is kept
         return new Done(config.name(), resume ? How.RESUMED : How.TRAINED, null);
     }
 }

@@ -180,6 +180,25 @@ class CheckpointTest {
         assertTrue(Double.parseDouble(rows.get(3).split(",")[3]) > before, "wall-clock counted on: " + rows);
     }
 
+    /**
+     * Compare and sweeps decide "train afresh" before they hold a run's lock; when another process finished the run
+     * in between, the run is kept, not moved aside and trained again. Plain train with resume false still starts afresh.
+     */
+    @Test
+    void aRunFinishedBeforeTheLockIsKeptForCompareAndSweeps() throws Exception {
+        RunMetrics first = new TrainingJob(config("one-layer.yaml", 1), new PrintStream(new ByteArrayOutputStream()),
+                false).run();
+        Path model = out.resolve("one-layer").resolve("model.zip");
+        var modified = Files.getLastModifiedTime(model);
+        RunMetrics kept = new TrainingJob(config("one-layer.yaml", 1), new PrintStream(new ByteArrayOutputStream()),
+                false).run(Resume.FALSE, true);
+        assertEquals(first.history(), kept.history());
+        assertEquals(modified, Files.getLastModifiedTime(model), "nothing trained or rewritten");
+        assertFalse(Files.exists(out.resolve("one-layer").resolve(".previous")), "nothing moved aside");
+        new TrainingJob(config("one-layer.yaml", 1), new PrintStream(new ByteArrayOutputStream()), false).run(Resume.FALSE);
+        assertTrue(Files.exists(out.resolve("one-layer").resolve(".previous")), "train --resume=false starts afresh");
+    }
+
     /** -Dresume=auto over a run that wrote no checkpoint: it told the user to use -Dresume=auto. */
     @Test
     void autoOverARunWithoutCheckpointsSaysWhyItStartsAfresh() {
