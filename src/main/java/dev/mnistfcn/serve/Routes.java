@@ -209,14 +209,19 @@ final class Routes extends Handler.Abstract {
     }
 
     static void answer(Response response, Callback done, int status, String type, byte[] body, boolean close) {
+        head(response, status, type, body.length);
+        if (close) response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        response.write(true, ByteBuffer.wrap(body), done);
+    }
+
+    /** The status and the headers every answer has: its type and length, not cached, not sniffed. */
+    private static void head(Response response, int status, String type, long length) {
         response.setStatus(status);
         HttpFields.Mutable headers = response.getHeaders();
         headers.put(HttpHeader.CONTENT_TYPE, type);
         headers.put(NO_STORE);
         headers.put(NOSNIFF);
-        if (close) headers.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-        headers.put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, ByteBuffer.wrap(body), done);
+        headers.put(HttpHeader.CONTENT_LENGTH, length);
     }
 
     /**
@@ -227,12 +232,7 @@ final class Routes extends Handler.Abstract {
     static void answerFile(Response response, Callback done, String type, Path file) throws IOException {
         SeekableByteChannel channel = Files.newByteChannel(file); // read-only
         try {
-            response.setStatus(200);
-            HttpFields.Mutable headers = response.getHeaders();
-            headers.put(HttpHeader.CONTENT_TYPE, type);
-            headers.put(NO_STORE);
-            headers.put(NOSNIFF);
-            headers.put(HttpHeader.CONTENT_LENGTH, channel.size());
+            head(response, 200, type, channel.size());
             Content.copy(Content.Source.from(new ByteBufferPool.Sized(null), channel, 0, channel.size()), response,
                     Callback.from(done, () -> closeQuietly(channel))); // closed once sent, or failed
         } catch (RuntimeException e) {
