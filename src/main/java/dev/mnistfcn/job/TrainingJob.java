@@ -103,7 +103,7 @@ public final class TrainingJob {
             CompletableFuture<MnistSplits> data = readOnSpareCore();
             TrainingPlan plan = start.plan(resume);
             timeline.mark("network");
-            return train(plan, started, data, resume == Resume.FALSE || plan.done().isEmpty(), resume);
+            return train(plan, started, data, resume == Resume.FALSE || plan.done().isEmpty());
         } catch (IOException e) {
             throw Folders.cannotWrite("the run's files", folder.dir(), e);
         }
@@ -155,17 +155,13 @@ public final class TrainingJob {
         return data;
     }
 
-    /**
-     * Trains from {@code plan}; {@code fresh}: the earlier run in the folder is moved aside once the data is ready
-     * ({@code resume} says whether a resume was asked for and found nothing to continue).
-     */
-    private RunMetrics train(TrainingPlan plan, long started, CompletableFuture<MnistSplits> reading, boolean fresh,
-                             Resume resume) {
+    /** Trains from {@code plan}; {@code fresh}: the earlier run in the folder is moved aside once the data is ready. */
+    private RunMetrics train(TrainingPlan plan, long started, CompletableFuture<MnistSplits> reading, boolean fresh) {
         MultiLayerNetwork net = plan.net();
         CheckpointStore store = checkpoints();
         // Data first: a data.dir that cannot be read stops the run before the earlier one is moved out of the way.
         MnistSplits data = readyForEpoch1(plan, reading);
-        if (fresh) moveEarlierRunAside(resume);
+        if (fresh) moveEarlierRunAside();
         outputs.writeResolvedConfig();
         double loadSeconds = (System.nanoTime() - started) / 1e9;
         timeline.mark("data");
@@ -222,10 +218,10 @@ public final class TrainingJob {
     }
 
     /** Moves an earlier run in this folder into its {@code .previous} folder ({@link RunFolder}), and says so. */
-    private void moveEarlierRunAside(Resume resume) {
-        // The hint holds only where there was a checkpoint to continue, and only for train (compare and sweeps
-        // resume what they can themselves, and pass FALSE where they cannot).
-        boolean couldResume = resume == Resume.FALSE && checkpoints().latest().isPresent();
+    private void moveEarlierRunAside() {
+        // The hint holds only where there was a checkpoint to continue (a fresh start after a resume was asked for
+        // means there was none: one there is resumed, or its config refused).
+        boolean couldResume = checkpoints().latest().isPresent();
         RunFolder.Aside aside = folder.moveEarlierRunAside();
         if (aside.moved() == 0) return;
         out.printf("Starting '%s' from scratch: moved the %d file(s) and folder(s) of an earlier run in %s to %s "
