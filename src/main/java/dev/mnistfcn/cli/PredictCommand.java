@@ -59,12 +59,13 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Folders.refuseNonFolder(saveDir, "--save-preprocessed");
-        List<Picture> pictures = PictureFiles.expand(inputs());
+        List<Path> inputs = inputs(); // once: -Dpredict is read and parsed here
+        List<Picture> pictures = PictureFiles.expand(inputs);
         if (pictures.isEmpty()) {
-            throw new UserError("No pictures found in " + inputs() + ": a folder is searched for files ending in "
+            throw new UserError("No pictures found in " + inputs + ": a folder is searched for files ending in "
                     + PictureFiles.EXTENSIONS.stream().sorted().map(e -> "." + e).toList() + ".");
         }
-        refuseSavingAmongThePictures();
+        refuseSavingAmongThePictures(inputs);
         DigitClassifier classifier = this.classifier.load();
         PrintWriter out = spec.commandLine().getOut();
         List<String> names = pictures.stream().map(p -> p.file().toString()).toList();
@@ -116,11 +117,11 @@ public final class PredictCommand implements Callable<Integer> {
      * --save-preprocessed naming a folder being predicted (or one inside it): its PNGs would be replaced by their 28×28
      * forms, the user's pictures lost.
      */
-    private void refuseSavingAmongThePictures() {
+    private void refuseSavingAmongThePictures(List<Path> inputs) {
         if (saveDir == null || !Files.isDirectory(saveDir)) return;
         try {
             Path target = saveDir.toRealPath();
-            for (Path input : inputs()) {
+            for (Path input : inputs) {
                 if (Files.isDirectory(input) && target.startsWith(input.toRealPath())) {
                     throw new UserError("--save-preprocessed " + saveDir + " is inside " + input + ", whose pictures are "
                             + "being predicted: their 28×28 forms would be written over them. Give a folder of its own.");
