@@ -65,11 +65,6 @@ public final class ExportCommand implements Callable<Integer> {
         ModelFiles.Loaded loaded = ModelSource.load(file, inputScale);
         Path dir = outDir != null ? outDir : file.toAbsolutePath().getParent();
         String base = file.getFileName().toString().replaceFirst("(?i)\\.(zip|onnx)$", "");
-        Path onnxTarget = dir.resolve(base + ".onnx");
-        if (wanted.contains("onnx") && Files.exists(onnxTarget) && Files.isSameFile(onnxTarget, file)) { // links too
-            throw new UserError("export --format onnx would write " + file + " over itself, the model it reads. Give "
-                    + "another folder with --out DIR.");
-        }
         try {
             write(wanted, loaded, file, dir, base);
         } catch (IOException e) {
@@ -85,10 +80,14 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     private void write(Set<String> wanted, ModelFiles.Loaded loaded, Path file, Path dir, String base) throws IOException {
+        Path onnx = dir.resolve(base + ".onnx");
+        if (wanted.contains("onnx") && Files.exists(onnx) && Files.isSameFile(onnx, file)) { // links too
+            throw new UserError("export --format onnx would write " + file + " over itself, the model it reads. Give "
+                    + "another folder with --out DIR.");
+        }
         for (String format : wanted) {
             switch (format) {
                 case "onnx" -> {
-                    Path onnx = dir.resolve(base + ".onnx");
                     ModelExport.onnx(loaded.network(), loaded.metadata(), onnx, file.toString());
                     out().printf("Wrote %s (%,d bytes): ONNX IR version %d, opset %d; input '%s' float [N, 784], "
                                     + "pixels 0..1; output '%s' [N, 10].%n", onnx, Files.size(onnx), OnnxExport.IR_VERSION,

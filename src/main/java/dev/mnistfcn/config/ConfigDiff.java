@@ -2,9 +2,7 @@ package dev.mnistfcn.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,8 +12,6 @@ import java.util.Set;
 
 /** The keys in which two configs differ, by their dotted paths, as the YAML names them. */
 public final class ConfigDiff {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
     private ConfigDiff() {
     }
 
@@ -31,7 +27,7 @@ public final class ConfigDiff {
 
     private static JsonNode tree(ExperimentConfig c) {
         try {
-            return YAML.readTree(ConfigLoader.toYaml(c));
+            return YamlTree.YAML.readTree(YamlTree.write(c)); // the YAML config.resolved.yaml holds, read back
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

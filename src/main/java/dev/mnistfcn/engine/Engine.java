@@ -1,6 +1,7 @@
 package dev.mnistfcn.engine;
 
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.EpochBatches;
 import dev.mnistfcn.engine.fused.FusedDenseNetwork;
 import dev.mnistfcn.engine.fused.FusedSupport;
@@ -158,6 +159,14 @@ public enum Engine {
         public String describe() {
             return "Engine: " + engine.description() + " (" + reason + ")";
         }
+    }
+
+    /**
+     * The engine that trains {@code config}'s network {@code conf}, as its {@code training.engine} asks; {@code where}
+     * names the config or file in the error. Train, compare and sweeps ask it before anything trains.
+     */
+    public static Choice forTraining(ExperimentConfig config, MultiLayerConfiguration conf, String where) {
+        return choose(config.training().engine(), conf, Use.TRAINING, where, "training.engine");
     }
 
     /**

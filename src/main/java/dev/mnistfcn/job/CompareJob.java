@@ -171,8 +171,7 @@ public final class CompareJob {
     private static void refuseBeforeTraining(List<ExperimentConfig> bases, int seeds, Path reportDir) {
         Path report = reportDir.toAbsolutePath().normalize();
         for (ExperimentConfig base : bases) {
-            Engine.choose(base.training().engine(), NetworkFactory.configuration(base), Engine.Use.TRAINING,
-                    "config '" + base.name() + "'", "training.engine");
+            Engine.forTraining(base, NetworkFactory.configuration(base), "config '" + base.name() + "'");
             for (int s = 0; s < seeds; s++) {
                 ExperimentConfig run = seeded(base, base.seed() + s);
                 if (!RunName.isValid(run.name())) {

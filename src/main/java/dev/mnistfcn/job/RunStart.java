@@ -39,28 +39,27 @@ final class RunStart {
         this.folder = folder;
         this.out = out;
         this.conf = NetworkFactory.configuration(config);
-        this.engine = Engine.choose(config.training().engine(), conf, Engine.Use.TRAINING, "config '" + config.name()
-                + "'", "training.engine");
+        this.engine = Engine.forTraining(config, conf, "config '" + config.name() + "'");
     }
 
     /**
-     * {@link Resume#TRUE} with no checkpoint to resume: refused before the run's folder and lock are made (and again
-     * by {@link #plan}, under the lock).
+     * The run's latest checkpoint; {@link Resume#TRUE} with none to resume is refused, before the run's folder and
+     * lock are made (and again by {@link #plan}, under the lock).
      */
-    void requireCheckpointFor(Resume resume) {
+    Optional<Path> requireCheckpointFor(Resume resume) {
         CheckpointStore store = folder.checkpoints(config.checkpoint().keep());
-        if (resume == Resume.TRUE && store.latest().isEmpty()) {
+        Optional<Path> latest = store.latest();
+        if (resume == Resume.TRUE && latest.isEmpty()) {
             throw new UserError("Nothing to resume: " + store.dir() + " holds no checkpoint (epoch-NN.zip). Run with "
                     + "--resume=auto / -Dresume=auto to start '" + config.name() + "' from scratch when there is none, or "
                     + "without resume to start it from scratch.");
         }
+        return latest;
     }
 
     /** A new network, or (unless {@code resume} is FALSE) the latest checkpoint's, with its engine's training step. */
     TrainingPlan plan(Resume resume) {
-        requireCheckpointFor(resume);
-        CheckpointStore store = folder.checkpoints(config.checkpoint().keep());
-        Optional<Path> latest = resume == Resume.FALSE ? Optional.empty() : store.latest();
+        Optional<Path> latest = resume == Resume.FALSE ? Optional.empty() : requireCheckpointFor(resume);
         if (latest.isEmpty()) {
             MultiLayerNetwork net = new MultiLayerNetwork(conf);
             net.init();
@@ -94,7 +93,7 @@ final class RunStart {
         Optional<Path> latest = folder.checkpoints(config.checkpoint().keep()).latest();
         if (latest.isEmpty()) return false;
         try {
-            ModelMetadata meta = ModelFiles.load(latest.get(), true).metadata().orElse(null);
+            ModelMetadata meta = ModelFiles.load(latest.get(), false).metadata().orElse(null); // no updater: not trained here
             // The recorded config covers the layer sizes too: an equal one means the same architecture.
             return meta != null && meta.epoch() <= config.training().epochs()
                     && changedSince(config, latest.get(), meta).isEmpty();

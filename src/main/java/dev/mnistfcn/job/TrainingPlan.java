@@ -38,10 +38,11 @@ public record TrainingPlan(ExperimentConfig config, MultiLayerNetwork net, Engin
         // MNIST is the default and goes unnamed; another dataset is named, with where it was read from.
         Dataset dataset = Dataset.of(config.data());
         String named = dataset == Dataset.MNIST ? "" : "; " + dataset.title() + " from " + config.data().dir();
-        s.append(String.format("%s: %s, %,d parameters%s; %,d training / %,d validation / %,d test images; %d epochs "
+        s.append(String.format("%s: %s, %,d parameters%s; %,d training / %,d validation / %,d test images; %d epoch%s "
                         + "of batch %d%n", config.name(), NetworkFactory.architecture(net.getLayerWiseConfigurations()),
                 net.numParams(), named, data.train().numExamples(), data.validation().numExamples(),
-                data.test().numExamples(), config.training().epochs(), config.training().batchSize()));
+                data.test().numExamples(), config.training().epochs(), config.training().epochs() == 1 ? "" : "s",
+                config.training().batchSize()));
         String settings = TrainingSettings.joined(config);
         // Only when set: the tutorial's nets keep the tutorial's header.
         if (!settings.isEmpty()) s.append(TrainingSettings.optimiser(config)).append("; ").append(settings).append(System.lineSeparator());

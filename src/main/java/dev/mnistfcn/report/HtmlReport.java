@@ -1,16 +1,13 @@
 package dev.mnistfcn.report;
 
 import dev.mnistfcn.data.Dataset;
+import dev.mnistfcn.digits.DigitImages;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.eval.Mistakes.Mistake;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.train.EarlyStoppingOutcome;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -44,9 +41,9 @@ public final class HtmlReport {
             sb.append("</div>\n");
         } else {
             ConfigResult r = results.get(0);
-            sb.append(String.format(Locale.ROOT, "<p class=\"summary\">%s, %,d parameters, %d epochs: test accuracy "
+            sb.append(String.format(Locale.ROOT, "<p class=\"summary\">%s, %,d parameters, %d epoch%s: test accuracy "
                             + "<b>%.2f%%</b> on %s, macro F1 %.4f, test loss %.4f.</p>\n", esc(r.architecture()), r.parameters(),
-                    r.epochs(), 100 * r.testAccuracyMean(), esc(r.dataset().title()), r.macroF1Mean(), r.testLossMean()));
+                    r.epochs(), r.epochs() == 1 ? "" : "s", 100 * r.testAccuracyMean(), esc(r.dataset().title()), r.macroF1Mean(), r.testLossMean()));
             var config = r.runs().get(0).config();
             String settings = TrainingSettings.joined(config);
             sb.append(String.format(Locale.ROOT, "<p class=\"settings\">Batch %d, %s, seed %d%s.</p>%n",
@@ -184,20 +181,14 @@ public final class HtmlReport {
         return java.util.Arrays.stream(inner.split("\\|")).map(String::trim).toList();
     }
 
-    /** A 28×28 grey digit as a PNG, black ink on white, via the JDK's ImageIO. */
+    /** A 28×28 grey digit as a PNG, black ink on white. */
     static String png(float[] pixels) {
         BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
         for (int i = 0; i < Mnist.PIXELS; i++) {
             int v = 255 - Math.round(255 * Math.max(0, Math.min(1, pixels[i])));
             img.getRaster().setSample(i % 28, i / 28, 0, v);
         }
-        var out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(img, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Base64.getEncoder().encodeToString(out.toByteArray());
+        return Base64.getEncoder().encodeToString(DigitImages.png(img));
     }
 
     private static final String CSS = """

@@ -22,9 +22,10 @@ public final class MarkdownReport {
         sb.append("# ").append(m.name()).append(": test-set report\n\n");
         Dataset dataset = Dataset.of(m.config().data());
         String settings = TrainingSettings.joined(m.config());
-        sb.append(String.format(Locale.ROOT, "Network %s (%,d parameters) on %s, %d epochs of batch %d, %s, seed %d%s.%n%n",
-                m.architecture(), m.parameters(), dataset.title(), m.history().size(), m.config().training().batchSize(),
-                TrainingSettings.optimiser(m.config()), m.config().seed(), settings.isEmpty() ? "" : "; " + settings));
+        sb.append(String.format(Locale.ROOT, "Network %s (%,d parameters) on %s, %d epoch%s of batch %d, %s, seed %d%s.%n%n",
+                m.architecture(), m.parameters(), dataset.title(), m.history().size(), m.history().size() == 1 ? "" : "s",
+                m.config().training().batchSize(), TrainingSettings.optimiser(m.config()), m.config().seed(),
+                settings.isEmpty() ? "" : "; " + settings));
         if (m.earlyStopping() != null) sb.append(m.earlyStopping().sentence()).append(" The test figures are that epoch's.\n\n");
         sb.append(testSummary(m.test()));
         sb.append(classTables(m.test(), dataset));

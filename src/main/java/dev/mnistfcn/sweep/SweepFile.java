@@ -223,8 +223,7 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         for (Trial t : trials) {
             ExperimentConfig c = config(t, 0);
             // An engine that cannot train a trial's network failed that trial only after the ones before had trained.
-            Engine.choose(c.training().engine(), NetworkFactory.configuration(c), Engine.Use.TRAINING,
-                    "Sweep file " + file + ", trial " + t.name(), "training.engine");
+            Engine.forTraining(c, NetworkFactory.configuration(c), "Sweep file " + file + ", trial " + t.name());
             if (halving != null) {
                 if (halving.minEpochs() >= c.training().epochs()) {
                     throw new UserError("Sweep file " + file + ": halving.min_epochs is " + halving.minEpochs() + " but trial "

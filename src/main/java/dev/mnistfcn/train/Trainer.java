@@ -1,5 +1,6 @@
 package dev.mnistfcn.train;
 
+import dev.mnistfcn.UserError;
 import dev.mnistfcn.data.AugmentedEpochs;
 import dev.mnistfcn.data.EpochBatches;
 import dev.mnistfcn.engine.TrainingStep;
@@ -11,6 +12,7 @@ import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The epoch loop: shuffled mini-batches from memory, one {@link TrainingStep} per batch, then validation.
@@ -49,6 +51,19 @@ public final class Trainer {
         return history;
     }
 
+    /**
+     * A non-finite training loss means the weights are no longer numbers: every later batch, checkpoint and the model
+     * would be NaN (validation cannot even be computed), and every command refuses such a model. So the run stops at
+     * that batch, before anything of the epoch is saved; the checkpoints of earlier epochs stay.
+     */
+    private static UserError diverged(int epoch, EpochPlan plan, int batch, int batches, double loss) {
+        return new UserError(String.format(Locale.ROOT, "Training diverged in epoch %d of %d, at batch %d of %d: the "
+                + "training loss became %s, so the weights are no longer numbers and nothing more can be learnt. Nothing "
+                + "of this epoch was saved (no model.zip; the checkpoints of earlier epochs stay). Start the run afresh, "
+                + "without resume, with a lower training.updater.learning_rate (or a schedule that starts lower).",
+                epoch, plan.epochs(), batch, batches, loss));
+    }
+
     private boolean stopRequested() {
         return listeners.stream().anyMatch(TrainingListener::stopRequested);
     }
@@ -62,6 +77,7 @@ public final class Trainer {
         while (batches.hasNext()) {
             int[] rows = batches.nextRows();
             double loss = step.fit(train, rows);
+            if (!Double.isFinite(loss)) throw diverged(epoch, plan, done + 1, total, loss);
             lossSum += loss * rows.length;
             seen += rows.length;
             done++;
