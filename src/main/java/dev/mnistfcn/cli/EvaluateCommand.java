@@ -1,14 +1,15 @@
 package dev.mnistfcn.cli;
 
 import dev.mnistfcn.data.Dataset;
+import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.DataSpec;
+import dev.mnistfcn.config.DatasetName;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.eval.EvalResult;
 import dev.mnistfcn.eval.Evaluator;
 import dev.mnistfcn.interop.ModelSource;
 import dev.mnistfcn.storage.ModelFiles;
-import dev.mnistfcn.storage.ModelMetadata;
 import dev.mnistfcn.report.MarkdownReport;
 import dev.mnistfcn.report.TestMetrics;
 import picocli.CommandLine.Command;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -38,6 +40,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "(default: for MNIST $MNIST_FCN_DATA_DIR or " + DataSpec.DEFAULT_DIR + "; for Fashion-MNIST /usr/share/datasets/fashion-mnist).")
     Path dataDir;
 
+    @Option(names = "--dataset", paramLabel = "DATASET", description = "mnist or fashion-mnist: the test set for a model "
+            + "file that records none (an .onnx file from elsewhere). A file that records its dataset is tested on it.")
+    String datasetOption;
+
     @Option(names = "--engine", paramLabel = "ENGINE", description = "auto (default: the fused engine where it computes "
             + "what DL4J's output computes, else DL4J), dl4j or fused; also -Dtraining.engine=...")
     String engine = System.getProperty("training.engine", "auto");
@@ -54,8 +60,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         var net = loaded.network();
         Engine.Choice choice = Engine.choose(engine, net.getLayerWiseConfigurations(), Engine.Use.INFERENCE,
                 "model " + file, "--engine");
-        // The test set of the dataset it was trained on, as its metadata records (zips from elsewhere: MNIST).
-        Dataset dataset = Dataset.of(loaded.metadata().map(ModelMetadata::dataset).orElse(null));
+        Dataset dataset = dataset(file, loaded);
         Path dir = dataDir != null ? dataDir
                 : dataset == Dataset.MNIST ? CommandDefaults.fromEnvironment() : Path.of(dataset.defaultDir());
         var test = MnistSplits.loadTest(dataset, dir);
@@ -64,9 +69,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         out.printf("%s: %s, %,d parameters%n", file, ModelFiles.describe(net.getLayerWiseConfigurations()),
                 net.numParams());
         out.println(choice.describe());
-        out.printf("Test set: %s, %s (%s).%n", dataset.title(), dir, loaded.metadata().map(ModelMetadata::dataset)
-                .isPresent() ? "the dataset its metadata records" : ModelSource.isOnnx(file) ? "an .onnx file: MNIST "
-                + "unless --data-dir names another" : "no dataset recorded in the zip: MNIST");
+        out.printf("Test set: %s, %s (%s).%n", dataset.title(), dir, loaded.dataset().isPresent()
+                ? "the dataset its metadata records" : datasetOption != null ? "--dataset"
+                : "no dataset recorded in the file: MNIST unless --dataset names another");
         out.print(MarkdownReport.testSummary(t));
         out.print(MarkdownReport.classTables(t, dataset));
         loaded.metadata().map(m -> m.testAccuracy()).ifPresent(recorded -> out.printf(Locale.ROOT,
@@ -74,5 +79,22 @@ public final class EvaluateCommand implements Callable<Integer> {
                 recorded == t.accuracy() ? "identical" : String.format(Locale.ROOT, "differs by %.4f points", 100 * (t.accuracy() - recorded))));
         out.flush();
         return 0;
+    }
+
+    /**
+     * The test set of the dataset the model was trained on: as the file records it (a zip's metadata, an .onnx file's
+     * metadata_props), else {@code --dataset}, else MNIST (zips from elsewhere, files from before Fashion-MNIST).
+     */
+    private Dataset dataset(Path file, ModelFiles.Loaded loaded) {
+        Dataset given = datasetOption == null ? null : Dataset.byId(datasetOption).orElseThrow(() -> new UserError(
+                "--dataset '" + datasetOption + "' is not a dataset. Expected one of " + DatasetName.ids() + "."));
+        Optional<Dataset> recorded = loaded.dataset().map(id -> Dataset.byId(id).orElseThrow(() -> new UserError("Model "
+                + file + " records that it was trained on '" + id + "', which is not a dataset mnist-fcn has ("
+                + DatasetName.ids() + "), so it has no test set here.")));
+        if (given != null && recorded.isPresent() && given != recorded.get()) {
+            throw new UserError("--dataset " + datasetOption + " contradicts model " + file + ", which records that it "
+                    + "was trained on " + recorded.get().title() + ". Leave the option out to test it on its own dataset.");
+        }
+        return recorded.orElse(given != null ? given : Dataset.MNIST);
     }
 }

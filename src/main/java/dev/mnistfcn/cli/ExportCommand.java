@@ -88,7 +88,7 @@ public final class ExportCommand implements Callable<Integer> {
         for (String format : wanted) {
             switch (format) {
                 case "onnx" -> {
-                    ModelExport.onnx(loaded.network(), loaded.metadata(), onnx, file.toString());
+                    ModelExport.onnx(loaded, onnx, file.toString());
                     out().printf("Wrote %s (%,d bytes): ONNX IR version %d, opset %d; input '%s' float [N, 784], "
                                     + "pixels 0..1; output '%s' [N, 10].%n", onnx, Files.size(onnx), OnnxExport.IR_VERSION,
                             OnnxExport.OPSET, OnnxExport.INPUT, OnnxExport.OUTPUT);

@@ -1,7 +1,7 @@
 package dev.mnistfcn.interop;
 
 import dev.mnistfcn.storage.AtomicFiles;
-import dev.mnistfcn.storage.ModelMetadata;
+import dev.mnistfcn.storage.ModelFiles;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.io.IOException;
@@ -9,23 +9,27 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /** Writes a network as an ONNX model or a TensorFlow frozen graph, complete or not at all. */
 public final class ModelExport {
     private ModelExport() {
     }
 
-    /** {@code target}.onnx, its metadata_props naming the run, its test accuracy and dataset where known. */
-    public static void onnx(MultiLayerNetwork net, Optional<ModelMetadata> meta, Path target, String source)
-            throws IOException {
+    /**
+     * {@code target}.onnx of {@code model} (a zip or an .onnx file), its metadata_props naming the run, its test
+     * accuracy and dataset where known.
+     */
+    public static void onnx(ModelFiles.Loaded model, Path target, String source) throws IOException {
         Map<String, String> props = new LinkedHashMap<>();
-        meta.ifPresent(m -> {
+        model.metadata().ifPresent(m -> {
             if (m.provenance().run() != null) props.put("run_name", m.provenance().run());
             if (m.testAccuracy() != null) props.put("test_accuracy", String.format(Locale.ROOT, "%.4f", m.testAccuracy()));
-            props.put("dataset", m.dataset() == null ? "mnist" : m.dataset());
         });
-        AtomicFiles.writeBytes(target, OnnxExport.toBytes(net, props, source));
+        // A zip's metadata without a dataset is from before Fashion-MNIST: MNIST. An .onnx file may record none.
+        if (model.metadata().isPresent() || model.dataset().isPresent()) {
+            props.put(OnnxImport.DATASET_KEY, model.dataset().orElse("mnist"));
+        }
+        AtomicFiles.writeBytes(target, OnnxExport.toBytes(model.network(), props, source));
     }
 
     public static void tensorflow(MultiLayerNetwork net, Path target, String source) throws IOException {

@@ -49,6 +49,8 @@ final class OnnxImport {
     static final int MAX_OPSET = 21;
     /** 128 M float weights: far past any MLP on 784 pixels (tuned.yaml's 1.86 M), and well inside a 1 GiB heap. */
     static final long MAX_FILE_BYTES = 512L << 20;
+    /** The metadata_props key naming the dataset a model was trained on; {@link ModelExport} writes it. */
+    static final String DATASET_KEY = "dataset";
     static final Set<String> ACTIVATIONS = Set.of("Relu", "Tanh", "Sigmoid", "Elu", "LeakyRelu", "Softmax");
     /** Ops that compute a Reshape's target from the input's Shape (Keras's Flatten, batch size left open). */
     static final Set<String> SHAPE_OPS = Set.of("Gather", "Unsqueeze", "Squeeze", "Concat", "Slice", "Cast");
@@ -92,7 +94,8 @@ final class OnnxImport {
             throw new UserError("ONNX model " + file + " is not an ONNX protobuf (" + e.getMessage() + "). It may be "
                     + "cut short or a file of another kind; give a .onnx file as torch.onnx.export or tf2onnx write it.");
         }
-        return new ModelFiles.Loaded(read(file, model, inputScaleOption), Optional.empty(), false, bytes.length);
+        return new ModelFiles.Loaded(read(file, model, inputScaleOption), Optional.empty(), false, bytes.length,
+                Optional.empty(), metadata(model, DATASET_KEY));
     }
 
     static MultiLayerNetwork read(Path file, ModelProto model, String inputScaleOption) {
@@ -225,10 +228,15 @@ final class OnnxImport {
         return l;
     }
 
+    /** The value of {@code key} in the file's metadata_props. */
+    private static Optional<String> metadata(ModelProto model, String key) {
+        return model.getMetadataPropsList().stream().filter(p -> p.getKey().equals(key))
+                .map(StringStringEntryProto::getValue).findFirst();
+    }
+
     /** The file's input_scale metadata, else the option, else 0..1; both and different: the user decides. */
     private static InputScale inputScale(Path file, ModelProto model, String option) {
-        Optional<String> fromFile = model.getMetadataPropsList().stream()
-                .filter(p -> p.getKey().equals(InputScale.METADATA_KEY)).map(StringStringEntryProto::getValue).findFirst();
+        Optional<String> fromFile = metadata(model, InputScale.METADATA_KEY);
         InputScale meta = fromFile.map(v -> InputScale.parse(v, "The metadata input_scale of " + file)).orElse(null);
         InputScale given = option == null ? null : InputScale.parse(option, "--input-scale");
         if (meta != null && given != null && !meta.equals(given)) {

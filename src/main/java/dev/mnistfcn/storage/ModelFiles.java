@@ -78,11 +78,15 @@ public final class ModelFiles {
     private ModelFiles() {
     }
 
-    /** A loaded network with what we know about it. */
+    /**
+     * A loaded network with what we know about it; {@code onnxDataset}: the {@code dataset} an .onnx file's
+     * metadata_props record (a zip records it in {@code metadata}).
+     */
     public record Loaded(MultiLayerNetwork network, Optional<ModelMetadata> metadata, boolean hasUpdaterState,
-                         long fileBytes, Optional<NotADigitCheck> notADigit) {
-        public Loaded(MultiLayerNetwork network, Optional<ModelMetadata> metadata, boolean hasUpdaterState, long fileBytes) {
-            this(network, metadata, hasUpdaterState, fileBytes, Optional.empty());
+                         long fileBytes, Optional<NotADigitCheck> notADigit, Optional<String> onnxDataset) {
+        /** The dataset the file says it was trained on ({@code mnist}, {@code fashion-mnist}); empty where it says none. */
+        public Optional<String> dataset() {
+            return metadata.map(ModelMetadata::dataset).or(() -> onnxDataset);
         }
     }
 
@@ -257,7 +261,7 @@ public final class ModelFiles {
             }
         }
         return new Loaded(restore(file, conf, needs, coefficients, updater), Optional.ofNullable(meta), hasUpdater, fileBytes,
-                Optional.ofNullable(notADigit).map(bytes -> NotADigitEntry.read(file, bytes)));
+                Optional.ofNullable(notADigit).map(bytes -> NotADigitEntry.read(file, bytes)), Optional.empty());
     }
 
     /** The checked configuration, parsed by DL4J. */

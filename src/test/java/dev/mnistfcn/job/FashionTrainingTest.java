@@ -81,5 +81,35 @@ class FashionTrainingTest {
                 100 * m.test().accuracy())), evaluated);
         assertTrue(evaluated.contains("— identical."), evaluated);
         assertTrue(evaluated.contains("| Ankle boot | "), evaluated);
+
+        // Its .onnx export records the dataset too: evaluate tested it on MNIST (10%) before.
+        String accuracy = String.format(Locale.ROOT, "Test accuracy %.2f%% on 10,000 images", 100 * m.test().accuracy());
+        assertEquals(0, Main.run(new String[]{"export", run.resolve("model.zip").toString(), "--format", "onnx"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
+        String exported = evaluate(run.resolve("model.onnx").toString());
+        assertTrue(exported.contains("Test set: Fashion-MNIST, /usr/share/datasets/fashion-mnist (the dataset its metadata "
+                + "records)."), exported);
+        assertTrue(exported.contains(accuracy), exported);
+        assertTrue(evaluate(run.resolve("model.onnx").toString(), "--dataset", "mnist").startsWith("error: --dataset "
+                + "mnist contradicts model"), "a --dataset the file contradicts is refused");
+        // A file that records no dataset (an .onnx from elsewhere) is MNIST's unless --dataset names another.
+        byte[] bytes = Files.readAllBytes(run.resolve("model.onnx"));
+        var bare = onnx.OnnxMl.ModelProto.parseFrom(bytes).toBuilder().clearMetadataProps().build();
+        Path foreign = Files.write(out.resolve("foreign.onnx"), bare.toByteArray());
+        assertTrue(evaluate(foreign.toString()).contains("Test set: MNIST"), "no dataset recorded: MNIST");
+        String named = evaluate(foreign.toString(), "--dataset", "fashion-mnist");
+        assertTrue(named.contains("Test set: Fashion-MNIST, /usr/share/datasets/fashion-mnist (--dataset)."), named);
+        assertTrue(named.contains(accuracy), named);
+    }
+
+    /** evaluate's output (stdout, else the error). */
+    private static String evaluate(String... args) {
+        var stdout = new ByteArrayOutputStream();
+        var stderr = new ByteArrayOutputStream();
+        String[] command = new String[args.length + 1];
+        command[0] = "evaluate";
+        System.arraycopy(args, 0, command, 1, args.length);
+        int code = Main.run(command, new PrintStream(stdout, true), new PrintStream(stderr, true));
+        return code == 0 ? stdout.toString() : stderr.toString();
     }
 }
