@@ -91,6 +91,16 @@ public final class DatasetFiles {
             } catch (IOException e) {
                 size = -1;
             }
+            // The genuine file of the other dataset (a data.dir or --data-dir pointing at it): deleting it would be wrong.
+            for (Dataset other : Dataset.values()) {
+                if (other != d && actual.equals(expected(other).get(name))) {
+                    throw new UserError(d.title() + " file " + file.toAbsolutePath() + " is " + other.title() + "'s "
+                            + name + ", genuine but not " + d.title() + "'s: the folder " + file.toAbsolutePath().getParent()
+                            + " holds " + other.title() + ". It was not used. To train on it, set data.dataset: "
+                            + other.id() + "; for " + d.title() + ", point data.dir (or --data-dir) at " + d.title()
+                            + "'s folder.");
+                }
+            }
             throw new UserError(d.title() + " file " + file.toAbsolutePath() + " is damaged or not the genuine file: "
                     + (isGzip(file) ? "the SHA-256 of its unzipped bytes" : "its SHA-256") + " is " + actual + " (" + size
                     + " bytes" + (isGzip(file) ? " zipped" : "") + ") but must be " + expected + ". It was not used. "

@@ -20,7 +20,7 @@ import java.util.function.Function;
  */
 public enum Engine {
     /** Plain DL4J, as a reader would write it: {@code net.fit(batch)}, {@code net.output(x, false)}. */
-    DL4J("DL4J's fit and output") {
+    DL4J("DL4J's fit and output", "DL4J's output") {
         @Override
         public TrainingStep trainingStep(MultiLayerNetwork net) {
             return new TrainingStep() {
@@ -57,7 +57,8 @@ public enum Engine {
         }
     },
     /** OpenBLAS GEMMs plus Java loops, the same numbers as DL4J's within float rounding, about 6× faster. */
-    FUSED("fused: OpenBLAS GEMMs + Java loops, the same update as DL4J's fit") {
+    FUSED("fused: OpenBLAS GEMMs + Java loops, the same update as DL4J's fit",
+            "fused: OpenBLAS GEMMs + Java loops, the same output as DL4J's") {
         @Override
         public TrainingStep trainingStep(MultiLayerNetwork net) {
             return fusedStep(new FusedDenseNetwork(net), net);
@@ -70,9 +71,11 @@ public enum Engine {
     };
 
     private final String description;
+    private final String inferenceDescription;
 
-    Engine(String description) {
+    Engine(String description, String inferenceDescription) {
         this.description = description;
+        this.inferenceDescription = inferenceDescription;
     }
 
     /** A training step on {@code net}'s own parameters and updater state. */
@@ -155,9 +158,10 @@ public enum Engine {
     }
 
     /** The engine chosen for a network, and in words why. */
-    public record Choice(Engine engine, String reason) {
+    public record Choice(Engine engine, String reason, Use use) {
         public String describe() {
-            return "Engine: " + engine.description() + " (" + reason + ")";
+            return "Engine: " + (use == Use.TRAINING ? engine.description() : engine.inferenceDescription) + " ("
+                    + reason + ")";
         }
     }
 
@@ -178,17 +182,17 @@ public enum Engine {
         Optional<String> gap = use.fusedGap.apply(conf);
         switch (requested) {
             case "dl4j":
-                return new Choice(DL4J, key + ": dl4j");
+                return new Choice(DL4J, key + ": dl4j", use);
             case "fused":
                 if (gap.isPresent()) {
                     throw new UserError(where + ": " + key + " is 'fused', but the fused engine cannot " + use.verb
                             + " this network as DL4J does: " + gap.get() + ". Use auto (the fused engine where it "
                             + "applies, else DL4J) or dl4j.");
                 }
-                return new Choice(FUSED, key + ": fused");
+                return new Choice(FUSED, key + ": fused", use);
             case "auto":
-                return gap.map(why -> new Choice(DL4J, key + ": auto; the fused engine does not cover this network: " + why))
-                        .orElseGet(() -> new Choice(FUSED, key + ": auto"));
+                return gap.map(why -> new Choice(DL4J, key + ": auto; the fused engine does not cover this network: " + why, use))
+                        .orElseGet(() -> new Choice(FUSED, key + ": auto", use));
             default:
                 throw new UserError(where + ": " + key + " '" + requested + "' is not an engine. Expected auto, dl4j or fused.");
         }

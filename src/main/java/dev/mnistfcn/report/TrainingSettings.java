@@ -25,6 +25,8 @@ public final class TrainingSettings {
     /** The optimiser as the reports have always named it: {@code adam lr 0.01}. */
     public static String optimiser(ExperimentConfig c) {
         UpdaterSpec u = c.training().updater();
+        // A map schedule gives every rate itself (learning_rate is not used); the settings show it.
+        if (u.schedule() != null && u.schedule().type().equals("map")) return u.type() + " lr from its schedule";
         return u.type() + " lr " + number(u.learningRate()); // 0.0001 as written, not Double's 1.0E-4
     }
 

@@ -25,9 +25,9 @@ public record EarlyStoppingOutcome(String monitor, int patience, double minDelta
                 score(bestModelScore));
         return stoppedEarly
                 ? String.format(Locale.ROOT, "Early stopping: stopped after epoch %d, as %s had not improved by more than "
-                + "%s for %d epochs; %s.", totalEpochs, monitor, minDelta, patience, kept)
-                : String.format(Locale.ROOT, "Early stopping (%s, patience %d, min_delta %s) did not trigger in %d epochs; "
-                + "%s.", monitor, patience, minDelta, totalEpochs, kept);
+                + "%s for %d epoch%s; %s.", totalEpochs, monitor, minDelta, patience, patience == 1 ? "" : "s", kept)
+                : String.format(Locale.ROOT, "Early stopping (%s, patience %d, min_delta %s) did not trigger in %d epoch%s; "
+                + "%s.", monitor, patience, minDelta, totalEpochs, totalEpochs == 1 ? "" : "s", kept);
     }
 
     /** A monitored value as the console prints it: accuracy in percent, loss with four decimals. */

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,16 +85,31 @@ class FashionMnistFilesTest {
     @Test
     void aWrongFileIsRejectedWithBothHashesAndWhereToGetTheGenuineOne(@TempDir Path dir) throws IOException {
         copyDebian(dir);
-        // MNIST's test labels under Fashion-MNIST's name: a valid IDX file, but not the genuine one.
+        // MNIST's test labels with one label changed, under Fashion-MNIST's name: a valid IDX file, but not genuine.
         Files.delete(dir.resolve("t10k-labels-idx1-ubyte.gz"));
-        Path wrong = Files.createSymbolicLink(dir.resolve("t10k-labels-idx1-ubyte"),
-                TestData.mnistDir().resolve("t10k-labels-idx1-ubyte").toAbsolutePath());
+        byte[] labels = Files.readAllBytes(TestData.mnistDir().resolve("t10k-labels-idx1-ubyte"));
+        labels[8] = (byte) ((labels[8] + 1) % 10);
+        Path wrong = Files.write(dir.resolve("t10k-labels-idx1-ubyte"), labels);
         UserError e = assertThrows(UserError.class, () -> MnistSplits.loadTest(FASHION, dir));
         assertTrue(e.getMessage().startsWith("Fashion-MNIST file " + wrong.toAbsolutePath() + " is damaged or not the "
-                + "genuine file: its SHA-256 is " + MnistFiles.EXPECTED.get("t10k-labels-idx1-ubyte")), e.getMessage());
+                + "genuine file: its SHA-256 is " + DatasetFiles.sha256(wrong)), e.getMessage());
         assertTrue(e.getMessage().contains("must be " + DatasetFiles.expected(FASHION).get("t10k-labels-idx1-ubyte")
                 + ". It was not used."), e.getMessage());
         assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
+    }
+
+    /** A folder of the other dataset: its files are genuine, and the message must not say to delete them. */
+    @Test
+    void theOtherDatasetsFolderIsNamedAsSuch() {
+        Path debian = Path.of(FASHION.defaultDir());
+        UserError asMnist = assertThrows(UserError.class, () -> MnistSplits.loadTest(Dataset.MNIST, debian));
+        assertTrue(asMnist.getMessage().contains("is Fashion-MNIST's train-images-idx3-ubyte, genuine but not MNIST's: "
+                + "the folder " + debian.toAbsolutePath() + " holds Fashion-MNIST. It was not used. To train on it, set "
+                + "data.dataset: fashion-mnist"), asMnist.getMessage());
+        assertFalse(asMnist.getMessage().contains("Delete"), asMnist.getMessage());
+        UserError asFashion = assertThrows(UserError.class, () -> MnistSplits.loadTest(FASHION, TestData.mnistDir()));
+        assertTrue(asFashion.getMessage().contains("genuine but not Fashion-MNIST's: the folder "
+                + TestData.mnistDir().toAbsolutePath() + " holds MNIST."), asFashion.getMessage());
     }
 
     @Test

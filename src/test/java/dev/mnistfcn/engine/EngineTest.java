@@ -84,7 +84,7 @@ class EngineTest {
         int code = Main.run(new String[]{"evaluate", "--model", zip.toString(), "--data-dir", MNIST.toString()},
                 new PrintStream(out, true), new PrintStream(err, true));
         assertEquals(0, code, err.toString());
-        assertTrue(out.toString().contains("Engine: DL4J's fit and output (--engine: auto; the fused engine does not "
+        assertTrue(out.toString().contains("Engine: DL4J's output (--engine: auto; the fused engine does not "
                 + "cover this network: layer"), out.toString());
         assertTrue(out.toString().contains(String.format(java.util.Locale.ROOT, "Test accuracy %.2f%%", 100 * dl4j)),
                 out.toString());

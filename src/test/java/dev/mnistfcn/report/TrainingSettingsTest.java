@@ -63,9 +63,10 @@ class TrainingSettingsTest {
                     schedule: {type: map, by: iteration, values: {0: 0.01, 500: 0.001}}
                   early_stopping: {patience: 3, min_delta: 0.001}
                 """);
+        ExperimentConfig map = ConfigLoader.load(file, Map.of());
         assertEquals(List.of("schedule: map by iteration, values {0: 0.01, 500: 0.001}", "dropout: hidden 0/0.25",
-                "l2: 0.0005/0", "early stopping: val_loss, patience 3, min_delta 0.001"),
-                TrainingSettings.of(ConfigLoader.load(file, Map.of())));
+                "l2: 0.0005/0", "early stopping: val_loss, patience 3, min_delta 0.001"), TrainingSettings.of(map));
+        assertEquals("adam lr from its schedule", TrainingSettings.optimiser(map), "a map schedule does not use learning_rate");
         Files.writeString(file, """
                 name: c
                 training:
