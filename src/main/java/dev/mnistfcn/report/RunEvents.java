@@ -30,6 +30,9 @@ public final class RunEvents implements LiveEvents {
     private final Path dir;
     private int sent;
     private boolean ended;
+    /** The progress file's version last read, and what it held: a poll re-reads the file only when it changed. */
+    private Optional<Object> readVersion = Optional.empty();
+    private RunProgress.Snapshot read;
 
     public RunEvents(Path runDir) {
         this.dir = runDir;
@@ -43,7 +46,8 @@ public final class RunEvents implements LiveEvents {
         return snapshot(runDir).map(s -> {
             ObjectNode o = header(s);
             ArrayNode epochs = o.putArray("history");
-            for (EpochStats e : s.epochs()) epochs.add(epoch(e, s));
+            Double eta = eta(s);
+            for (EpochStats e : s.epochs()) epochs.add(epoch(e, s, eta));
             return text(o);
         });
     }
@@ -73,13 +77,24 @@ public final class RunEvents implements LiveEvents {
     public List<String> poll() {
         List<String> events = new ArrayList<>();
         if (ended) return events;
-        // An old run (metrics.json only) is finished: its stream sends its epochs and ends, never waits.
-        Optional<RunProgress.Snapshot> read = snapshot(dir);
-        if (read.isEmpty()) return events;
-        RunProgress.Snapshot s = read.get();
+        // Polled every few hundred milliseconds by every open stream, while the file changes once an epoch: parsing
+        // a long run's file each time kept the server's scheduler thread from its other work (slow-client deadlines).
+        Optional<Object> version = RunProgress.version(dir);
+        RunProgress.Snapshot s;
+        if (read != null && version.isPresent() && version.equals(readVersion)) {
+            s = read.now();
+        } else {
+            // An old run (metrics.json only) is finished: its stream sends its epochs and ends, never waits.
+            Optional<RunProgress.Snapshot> snapshot = snapshot(dir);
+            if (snapshot.isEmpty()) return events;
+            s = snapshot.get();
+            read = s;
+            readVersion = version;
+        }
         // A fresh start over the same folder rewrites the file: follow the new run from its first epoch.
         if (s.epochs().size() < sent) sent = 0;
-        for (EpochStats e : s.epochs().subList(sent, s.epochs().size())) events.add(text(epoch(e, s)));
+        Double eta = eta(s);
+        for (EpochStats e : s.epochs().subList(sent, s.epochs().size())) events.add(text(epoch(e, s, eta)));
         sent = s.epochs().size();
         if (s.state() != RunProgress.State.RUNNING) {
             ObjectNode last = header(s);
@@ -103,21 +118,27 @@ public final class RunEvents implements LiveEvents {
         if (s.finished() != null && s.finished().testAccuracy() != null) {
             o.put("test_accuracy", s.finished().testAccuracy());
         }
-        if (s.state() == RunProgress.State.RUNNING) o.put("eta_seconds", eta(s));
+        Double eta = eta(s);
+        if (eta != null) o.put("eta_seconds", eta);
         return o;
     }
 
-    private static ObjectNode epoch(EpochStats e, RunProgress.Snapshot s) {
+    /** {@code eta}: the run's, computed once for all its epochs (sorting every epoch's time each made a page quadratic). */
+    private static ObjectNode epoch(EpochStats e, RunProgress.Snapshot s, Double eta) {
         ObjectNode o = Json.MAPPER.valueToTree(e);
         o.put("epochs", s.started().epochs());
-        if (s.state() == RunProgress.State.RUNNING) o.put("eta_seconds", eta(s));
+        if (eta != null) o.put("eta_seconds", eta);
         return o;
     }
 
-    /** Seconds left at the median pace of the epochs so far (train and validation); 0 before the first. */
-    static double eta(RunProgress.Snapshot s) {
+    /**
+     * Seconds left at the median pace of the epochs so far (train and validation); 0 before the first; null when the
+     * run is not running.
+     */
+    static Double eta(RunProgress.Snapshot s) {
+        if (s.state() != RunProgress.State.RUNNING) return null;
         double[] t = s.epochs().stream().mapToDouble(e -> e.trainSeconds() + e.validationSeconds()).sorted().toArray();
-        if (t.length == 0) return 0;
+        if (t.length == 0) return 0.0;
         double median = t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
         return median * Math.max(0, s.started().epochs() - s.epoch());
     }

@@ -7,12 +7,13 @@ import dev.mnistfcn.storage.SweepProgress;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
 /**
  * Every run under an output folder as the runs page lists it: runs at its top ({@code models/<run>/}) and one
@@ -65,7 +66,7 @@ public final class RunsOverview {
             }
             Optional<SweepProgress.Snapshot> status = SweepProgress.read(dir);
             status.ifPresent(st -> sweeps.add(sweep(dir, st)));
-            if (status.isEmpty() && Files.isRegularFile(dir.resolve("report.html"))) {
+            if (status.isEmpty() && Files.isRegularFile(dir.resolve("report.html"), NOFOLLOW_LINKS)) {
                 reports.add(new Report(name(dir), sweep ? "sweep" : "compare", modified(dir.resolve("report.html"))));
             }
         }
@@ -81,7 +82,7 @@ public final class RunsOverview {
         return new Sweep(name(dir), SweepEvents.state(snapshot.state()), s.metric(), s.rounds().size(),
                 s.roundEpochs().size(), s.runs().size(), best == null ? null : best.trial(),
                 best == null ? null : best.mean(), modified(dir.resolve(SweepProgress.FILE)),
-                Files.isRegularFile(dir.resolve("report.html")));
+                Files.isRegularFile(dir.resolve("report.html"), NOFOLLOW_LINKS));
     }
 
     /** The sweep folder {@code name} under {@code outputDir}, if it names one with a status file. */
@@ -108,27 +109,29 @@ public final class RunsOverview {
         for (String part : parts) {
             if (!RunName.isValid(part)) return Optional.empty();
             dir = dir.resolve(part);
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
+            if (!Files.isDirectory(dir, NOFOLLOW_LINKS)) return Optional.empty();
         }
         return Optional.of(dir);
     }
 
     private static boolean isRun(Path dir) {
-        return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
-                && (Files.isRegularFile(dir.resolve(RunProgress.FILE)) || Files.isRegularFile(dir.resolve("metrics.json")));
+        return Files.isDirectory(dir, NOFOLLOW_LINKS)
+                && (Files.isRegularFile(dir.resolve(RunProgress.FILE), NOFOLLOW_LINKS)
+                || Files.isRegularFile(dir.resolve("metrics.json"), NOFOLLOW_LINKS));
     }
 
     private static Optional<Run> run(Path outputDir, Path dir, String group) {
         if (!isRun(dir)) return Optional.empty();
         String path = outputDir.relativize(dir).toString().replace('\\', '/');
         RunFolder folder = new RunFolder(dir);
-        boolean report = Files.isRegularFile(folder.htmlReport());
+        boolean report = Files.isRegularFile(folder.htmlReport(), NOFOLLOW_LINKS);
         Optional<RunProgress.Snapshot> snapshot = RunEvents.snapshot(dir);
         if (snapshot.isEmpty()) return Optional.empty(); // not a run of ours after all
         RunProgress.Snapshot s = snapshot.get();
         RunProgress.Started st = s.started();
         Double val = s.epochs().isEmpty() ? null : s.epochs().get(s.epochs().size() - 1).validationAccuracy();
-        Path file = Files.isRegularFile(dir.resolve(RunProgress.FILE)) ? dir.resolve(RunProgress.FILE) : folder.metrics();
+        Path progress = dir.resolve(RunProgress.FILE);
+        Path file = Files.isRegularFile(progress, NOFOLLOW_LINKS) ? progress : folder.metrics();
         return Optional.of(new Run(path, name(dir), group, SweepEvents.state(s.state()), s.epoch(), st.epochs(), val,
                 s.finished() == null ? null : s.finished().testAccuracy(), st.engine(), st.architecture(),
                 st.settings(), st.startedAt(), modified(file), report));
@@ -141,7 +144,7 @@ public final class RunsOverview {
     private static List<Path> folders(Path dir) {
         if (!Files.isDirectory(dir)) return List.of();
         try (var s = Files.list(dir)) {
-            return s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && RunName.isValid(name(p))).sorted().toList();
+            return s.filter(p -> Files.isDirectory(p, NOFOLLOW_LINKS) && RunName.isValid(name(p))).sorted().toList();
         } catch (IOException e) {
             return List.of();
         }

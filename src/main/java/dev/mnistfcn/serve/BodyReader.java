@@ -84,7 +84,7 @@ final class BodyReader implements Runnable {
             int n = bytes.remaining();
             received += n;
             if (tooLarge == null && received > limit) {
-                tooLarge = PredictRequest.tooLarge("more");
+                tooLarge = PredictRequest.tooLarge(String.format(Locale.ROOT, "%,d bytes so far", received));
                 body.reset();
             }
             if (tooLarge == null && n > 0) {

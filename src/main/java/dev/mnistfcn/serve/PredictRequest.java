@@ -89,7 +89,7 @@ final class PredictRequest {
             if (pixels == null) throw pixelsExpected("the object has no \"pixels\" key");
             return pixels;
         } catch (JsonProcessingException e) {
-            throw pixelsExpected("malformed JSON (" + e.getOriginalMessage() + ")");
+            throw pixelsExpected("malformed JSON (" + plain(e) + ")");
         } catch (CharConversionException e) {
             // Jackson takes a body that starts with zero bytes for UTF-32/UTF-16, whose decoder throws this (fuzzed).
             throw pixelsExpected("the body is not text in UTF-8 (" + e.getMessage() + ")");
@@ -103,7 +103,8 @@ final class PredictRequest {
         int n = 0;
         for (JsonToken t; (t = p.nextToken()) != JsonToken.END_ARRAY; n++) {
             if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
-                String what = t == JsonToken.VALUE_STRING ? "the string \"" + clip(p.getText()) + "\"" : p.getText();
+                String what = t == JsonToken.VALUE_STRING ? "the string \"" + clip(p.getText()) + "\""
+                        : t == JsonToken.START_ARRAY ? "an array" : t == JsonToken.START_OBJECT ? "an object" : p.getText();
                 throw pixelsExpected("pixels[" + n + "] is " + what + ", not a number");
             }
             double v = p.getDoubleValue();
@@ -111,7 +112,31 @@ final class PredictRequest {
             if (n < pixels.length) pixels[n] = (float) v;
         }
         if (n != Mnist.PIXELS) throw pixelsExpected("\"pixels\" has " + n + " numbers");
+        // As a blank picture is: a digit for it would be a guess (all zeros gave "5" at 32%).
+        boolean oneColour = true;
+        for (float v : pixels) oneColour &= v == pixels[0];
+        if (oneColour) {
+            throw new HttpProblem(400, "no digit found: all " + Mnist.PIXELS + " pixels are " + pixels[0] + " (blank or "
+                    + "one colour), so there is no ink to read.");
+        }
         return pixels;
+    }
+
+    /**
+     * Jackson's words for what is wrong and where, without its advice to developers (which parser feature to enable,
+     * which constraint was hit) or its dump of the source: a client can change neither.
+     */
+    static String plain(JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        m = m.replaceAll(",? from `[^`]*`", "");
+        for (String cut : new String[]{": enable ", " at [Source", "\n"}) {
+            int i = m.indexOf(cut);
+            if (i >= 0) m = m.substring(0, i);
+        }
+        m = m.replaceAll("\\s*\\(?`[^`]*`\\)?", "").trim();
+        var where = e.getLocation();
+        return where == null || where.getLineNr() <= 0 ? m
+                : m + " at line " + where.getLineNr() + ", column " + where.getColumnNr();
     }
 
     private static String clip(String s) {

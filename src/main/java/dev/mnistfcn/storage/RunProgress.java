@@ -11,7 +11,9 @@ import dev.mnistfcn.eval.EpochStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +61,26 @@ public final class RunProgress {
     public record Snapshot(Started started, List<EpochStats> epochs, Finished finished, State state) {
         public int epoch() {
             return epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).epoch();
+        }
+
+        /** The same lines with the state they mean now: a run's process may have ended since they were read. */
+        public Snapshot now() {
+            return new Snapshot(started, epochs, finished, RunProgress.state(started, finished));
+        }
+    }
+
+    /**
+     * What identifies the progress file's content without reading it (the file is replaced whole, never appended
+     * to, so a new version is a new file), or empty where there is none: a reader that polls re-reads it only when
+     * this changes.
+     */
+    public static Optional<Object> version(Path runDir) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(runDir.resolve(FILE), BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            return Optional.of(List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime()));
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 
@@ -135,14 +157,17 @@ public final class RunProgress {
                 }
             }
             if (started == null) return Optional.empty();
-            State state = finished != null ? State.FINISHED
-                    : alive(started.pid(), started.host(), started.startedAt())
-                    && (started.launcherPid() == null || alive(started.launcherPid(), started.host(), started.startedAt()))
-                    ? State.RUNNING : State.INTERRUPTED;
-            return Optional.of(new Snapshot(started, List.copyOf(epochs), finished, state));
+            return Optional.of(new Snapshot(started, List.copyOf(epochs), finished, state(started, finished)));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // not ours or damaged by hand: the run is listed without progress
         }
+    }
+
+    private static State state(Started started, Finished finished) {
+        return finished != null ? State.FINISHED
+                : alive(started.pid(), started.host(), started.startedAt())
+                && (started.launcherPid() == null || alive(started.launcherPid(), started.host(), started.startedAt()))
+                ? State.RUNNING : State.INTERRUPTED;
     }
 
     /**

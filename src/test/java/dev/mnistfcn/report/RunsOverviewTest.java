@@ -95,6 +95,9 @@ class RunsOverviewTest {
         }
         assertFalse(RunsOverview.folder(models, "lnk").isPresent(), "the report of lnk/report.html is not served");
         assertTrue(RunsOverview.folder(models, "fine").isPresent());
+        // A report.html that is a link is not served, so the list does not offer it either.
+        Files.createSymbolicLink(models.resolve("fine").resolve("report.html"), elsewhere.resolve("report.html"));
+        assertFalse(RunsOverview.scan(models).runs().get(0).hasReport(), "a linked report.html is no report");
     }
 
     @Test
@@ -124,6 +127,33 @@ class RunsOverviewTest {
         assertEquals(0.97, end.path("test_accuracy").asDouble());
         assertTrue(events.ended());
         assertEquals(List.of(), events.poll());
+    }
+
+    /**
+     * A stream reads the progress file again only when it changed (every open stream polled it whole four times a
+     * second); a run whose process ends while the file stays as it was still ends its stream, as interrupted.
+     */
+    @Test
+    void aStreamSeesTheRunEndWithoutTheFileChanging() throws Exception {
+        Process trainer = new ProcessBuilder("sleep", "60").start();
+        try {
+            Path dir = models.resolve("killed");
+            Instant before = trainer.info().startInstant().orElseThrow().plusSeconds(1);
+            RunProgress.start(dir, new RunProgress.Started("killed", "784-256-10", 4, 50, "fused", "adam lr 0.01",
+                    trainer.pid(), RunProgress.host(), before.toString()), List.of(epoch(1), epoch(2)));
+            RunEvents events = new RunEvents(dir);
+            assertEquals(List.of(1, 2), events.poll().stream().map(e -> readEpoch(e)).toList());
+            Object version = RunProgress.version(dir).orElseThrow();
+            assertEquals(List.of(), events.poll(), "nothing new");
+            trainer.destroyForcibly().waitFor();
+            List<String> last = events.poll();
+            assertEquals(version, RunProgress.version(dir).orElseThrow(), "the file did not change");
+            assertEquals(1, last.size(), last.toString());
+            assertEquals("interrupted", Json.MAPPER.readTree(last.get(0)).path("state").asText());
+            assertTrue(events.ended());
+        } finally {
+            trainer.destroyForcibly();
+        }
     }
 
     /**
