@@ -110,6 +110,7 @@ public final class DigitImages {
         BufferedImage picture;
         DecodeBudget.Held held;
         try {
+            int scans = format.equals("JPEG") ? JpegScans.count(in) : 1;
             reader.setInput(in, true, true);
             // Decoders that meet the end of a truncated file often warn and return what they have (the rest grey).
             reader.addIIOReadWarningListener(collect(warnings));
@@ -125,6 +126,7 @@ public final class DigitImages {
             if (!types.hasNext()) throw cmyk(source, format, null);
             ImageTypeSpecifier first = types.next();
             if (first.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) throw cmyk(source, format, null);
+            JpegScans.check(scans, width, height, source);
             ImageReadParam param = ReaderChoice.inOrder(reader);
             ImageTypeSpecifier decoded = param != null && param.getDestinationType() != null ? param.getDestinationType() : first;
             held = DecodeBudget.SHARED.take(DecodeCost.bytes(width, height, decoded), DecodeCost.describe(source,

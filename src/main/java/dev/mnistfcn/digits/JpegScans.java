@@ -1,0 +1,105 @@
+package dev.mnistfcn.digits;
+
+import javax.imageio.stream.ImageInputStream;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * How many scans a JPEG has, read from its markers without decoding it. The JDK's reader decodes a progressive JPEG
+ * over the whole picture once per scan, so its work is pixels × scans, which neither the pixel limit nor
+ * {@link DecodeBudget} (memory) bounds: a 1 MB 6000×6000 file of 99 scans took 12 s, one of 20,000 tiny repeated
+ * scans held a server worker for minutes. A baseline JPEG has one scan per colour or one in all; libjpeg's
+ * progressive files have 6 (grey) or 10 (colour).
+ */
+final class JpegScans {
+    /** Decoding work allowed for one picture: 16 scans of the largest picture read (about 2 s here). */
+    static final long MAX_PIXEL_SCANS = 16 * DigitImages.MAX_PIXELS;
+    /** Scans allowed whatever the size: each costs a setup however small the picture. */
+    static final int MAX_SCANS = 256;
+
+    private static final int SOS = 0xDA, EOI = 0xD9, SOI = 0xD8, TEM = 0x01;
+
+    private JpegScans() {
+    }
+
+    /**
+     * The scans of the JPEG in {@code in}, from its start; leaves the stream where it was (at its start: before a
+     * reader reads it, which may discard what it has read).
+     */
+    static int count(ImageInputStream in) throws IOException {
+        in.mark();
+        try {
+            return countFromHere(in);
+        } finally {
+            in.reset();
+        }
+    }
+
+    /** Refuses a JPEG of {@code scans} whose decoding would take more work than allowed. */
+    static void check(int scans, long width, long height, String source) {
+        if (scans > MAX_SCANS || width * height * scans > MAX_PIXEL_SCANS) {
+            throw new UnreadableImage(String.format(Locale.ROOT, "%s: a progressive JPEG of %,d scans over %,d×%,d "
+                    + "pixels, more decoding work than mnist-fcn spends on one picture (at most %,d scans, and scans × "
+                    + "pixels at most %,d); save it as a baseline JPEG or a PNG, or scale it down", source, scans, width,
+                    height, MAX_SCANS, MAX_PIXEL_SCANS));
+        }
+    }
+
+    /**
+     * The number of start-of-scan markers, walking the marker segments by their lengths and each scan's entropy-coded
+     * data to its next marker (where 0xFF is followed by 0x00, a restart marker or more 0xFF, it is data). Stops at
+     * the end of the image or of the stream.
+     */
+    private static int countFromHere(ImageInputStream in) throws IOException {
+        if (in.read() != 0xFF || in.read() != SOI) return 0;
+        int scans = 0;
+        int marker = nextMarker(in);
+        while (marker >= 0 && marker != EOI) {
+            if (marker == TEM || marker >= 0xD0 && marker <= 0xD7) { // no length
+                marker = nextMarker(in);
+                continue;
+            }
+            int hi = in.read(), lo = in.read();
+            if (hi < 0 || lo < 0) break;
+            int length = hi << 8 | lo;
+            if (length < 2) break;
+            if (in.skipBytes(length - 2) < length - 2) break;
+            if (marker == SOS) {
+                scans++;
+                marker = afterEntropyData(in);
+            } else {
+                marker = nextMarker(in);
+            }
+        }
+        return scans;
+    }
+
+    /** The marker after the 0xFF (fill bytes skipped) at the stream's position, or -1 at its end. */
+    private static int nextMarker(ImageInputStream in) throws IOException {
+        int b;
+        do {
+            b = in.read();
+        } while (b >= 0 && b != 0xFF);
+        do {
+            b = in.read();
+        } while (b == 0xFF);
+        return b;
+    }
+
+    /** The first marker after a scan's entropy-coded data, or -1 at the stream's end. */
+    private static int afterEntropyData(ImageInputStream in) throws IOException {
+        byte[] buffer = new byte[8192];
+        boolean afterFF = false;
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            for (int i = 0; i < n; i++) {
+                int b = buffer[i] & 0xFF;
+                if (afterFF && b != 0x00 && b != 0xFF && (b < 0xD0 || b > 0xD7)) {
+                    in.seek(in.getStreamPosition() - (n - i - 1)); // back to just after the marker
+                    return b;
+                }
+                afterFF = b == 0xFF;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.mnistfcn.digits;
+
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Progressive JPEGs are decoded over the whole picture once per scan: a server review's 1 MB file of 99 scans took
+ * 12 s, one of 20,000 repeated scans held a worker for minutes. Real files from the JDK's own writer, baseline and
+ * progressive, and progressive ones with a scan repeated (which the JDK's reader decodes, as the review found).
+ */
+class JpegScansTest {
+
+    @Test
+    void baselineAndProgressiveJpegsAreCountedAndRead() throws IOException {
+        byte[] baseline = jpeg(digit(280), false);
+        byte[] progressive = jpeg(digit(280), true);
+        assertEquals(1, scans(baseline));
+        int written = scans(progressive);
+        assertTrue(written > 1 && written <= 10, "libjpeg's progressive script: " + written + " scans");
+        assertEquals(280, DigitImages.read(progressive, "p.jpg").getWidth(), "a progressive JPEG is still read");
+    }
+
+    @Test
+    void tooManyScansOrTooMuchWorkIsRefusedBeforeDecoding() throws IOException {
+        byte[] progressive = jpeg(digit(280), true);
+        byte[] many = repeatLastScan(progressive, JpegScans.MAX_SCANS);
+        assertTrue(scans(many) > JpegScans.MAX_SCANS);
+        UnreadableImage e = assertThrows(UnreadableImage.class, () -> DigitImages.read(many, "request body"));
+        assertTrue(e.getMessage().startsWith("request body: a progressive JPEG of " + String.format("%,d", scans(many))
+                + " scans over 280×280 pixels, more decoding work than mnist-fcn spends on one picture"), e.getMessage());
+
+        // Fewer scans, but over a picture large enough that scans × pixels passes the limit.
+        byte[] large = jpeg(digit(2000), true);
+        int needed = (int) (JpegScans.MAX_PIXEL_SCANS / (2000L * 2000)) + 1;
+        byte[] work = repeatLastScan(large, needed - scans(large));
+        assertTrue(scans(work) < JpegScans.MAX_SCANS);
+        assertThrows(UnreadableImage.class, () -> DigitImages.read(work, "request body"));
+        assertEquals(2000, DigitImages.read(repeatLastScan(large, 2), "x").getWidth(), "a few more scans are read");
+    }
+
+    private static int scans(byte[] jpeg) throws IOException {
+        try (var in = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
+            int n = JpegScans.count(in);
+            assertEquals(0, in.getStreamPosition(), "the stream is left at its start");
+            return n;
+        }
+    }
+
+    private static BufferedImage digit(int side) {
+        BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, side, side);
+        g.setColor(Color.BLACK);
+        g.fillRect(side * 45 / 100, side / 5, side / 10, side * 3 / 5); // a "1"
+        g.dispose();
+        return img;
+    }
+
+    private static byte[] jpeg(BufferedImage img, boolean progressive) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        var bytes = new ByteArrayOutputStream();
+        try (var out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(progressive ? ImageWriteParam.MODE_DEFAULT : ImageWriteParam.MODE_DISABLED);
+            writer.write(null, new IIOImage(img, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The file with its last scan (from its SOS marker to the EOI) repeated {@code times} more times. */
+    private static byte[] repeatLastScan(byte[] jpeg, int times) {
+        int sos = -1;
+        for (int i = 0; i + 1 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == 0xDA) sos = i;
+        }
+        int eoi = jpeg.length - 2;
+        var out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, eoi);
+        for (int t = 0; t < times; t++) out.write(jpeg, sos, eoi - sos);
+        out.write(jpeg, eoi, 2);
+        return out.toByteArray();
+    }
+}
