@@ -140,11 +140,13 @@ public final class DigitServer implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
         runs.endStreams(); // a live run's event stream would hold the graceful stop for its whole timeout
         stopQuietly(server); // graceful: GracefulHandler waits for requests in flight, up to the stop timeout
         work.shutdown();
         try {
-            if (!work.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS)) work.shutdownNow();
+            // What is left of the one grace period: waiting it twice made a stop with a slow decode take 20 s.
+            if (!work.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) work.shutdownNow();
         } catch (InterruptedException e) {
             work.shutdownNow();
             Thread.currentThread().interrupt();
