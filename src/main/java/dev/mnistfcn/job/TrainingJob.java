@@ -1,5 +1,6 @@
 package dev.mnistfcn.job;
 
+import dev.mnistfcn.UserError;
 import dev.mnistfcn.Folders;
 import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.Timeline;
@@ -180,7 +181,13 @@ public final class TrainingJob {
                 (best, history) -> saveBest(store, metadata(provenance, net, best, history, null), net), out);
         if (earlyStopping != null) listeners.add(earlyStopping);
         if (testEachEpoch) listeners.add(new TestCurveListener(plan.step().predictor(), data.test(), folder.dir()));
-        List<EpochStats> history = new Trainer(listeners).train(plan.step(), plan.epochs(data));
+        List<EpochStats> history;
+        try {
+            history = new Trainer(listeners).train(plan.step(), plan.epochs(data));
+        } catch (UserError e) {
+            watched.failed(e.getMessage());
+            throw e;
+        }
 
         EarlyStoppingOutcome stopped = earlyStopping == null ? null : earlyStopping.outcome();
         // With early stopping, model.zip is the kept epoch's network, not the last one: that is tested and saved.

@@ -66,7 +66,7 @@ public final class RunEvents implements LiveEvents {
             var started = new RunProgress.Started(m.name(), m.architecture(), m.config().training().epochs(),
                     m.config().training().batchSize(), m.engine(), TrainingSettings.optimiser(m.config()), 0, "", null);
             var finished = new RunProgress.Finished(m.test() == null ? null : m.test().accuracy(), null, null);
-            return Optional.of(new RunProgress.Snapshot(started, m.history(), finished, RunProgress.State.FINISHED));
+            return Optional.of(new RunProgress.Snapshot(started, m.history(), finished, RunProgress.State.FINISHED, null));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -115,6 +115,7 @@ public final class RunEvents implements LiveEvents {
         o.put("name", st.name()).put("state", s.state().name().toLowerCase(Locale.ROOT)).put("epoch", s.epoch())
                 .put("epochs", st.epochs()).put("architecture", st.architecture()).put("engine", st.engine())
                 .put("batch_size", st.batchSize()).put("settings", st.settings()).put("started_at", st.startedAt());
+        if (s.error() != null) o.put("error", s.error());
         if (s.finished() != null && s.finished().testAccuracy() != null) {
             o.put("test_accuracy", s.finished().testAccuracy());
         }

@@ -57,15 +57,22 @@ public final class RunProgress {
     public record Finished(Double testAccuracy, Integer keptEpoch, String finishedAt) {
     }
 
-    /** What a reader sees: the file's lines and the state they mean now. */
-    public record Snapshot(Started started, List<EpochStats> epochs, Finished finished, State state) {
+    /** The last line of a run that stopped on an error (a diverged loss): what it said. */
+    public record Failed(String error, String failedAt) {
+    }
+
+    /**
+     * What a reader sees: the file's lines and the state they mean now; {@code error}: what stopped the run, where it
+     * wrote it (null otherwise).
+     */
+    public record Snapshot(Started started, List<EpochStats> epochs, Finished finished, State state, String error) {
         public int epoch() {
             return epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).epoch();
         }
 
         /** The same lines with the state they mean now: a run's process may have ended since they were read. */
         public Snapshot now() {
-            return new Snapshot(started, epochs, finished, RunProgress.state(started, finished));
+            return new Snapshot(started, epochs, finished, RunProgress.state(started, finished, error), error);
         }
     }
 
@@ -119,6 +126,11 @@ public final class RunProgress {
         write();
     }
 
+    public void failed(Failed failed) {
+        lines.add(line("failed", failed));
+        write();
+    }
+
     private static String line(String event, Object value) {
         ObjectNode node = Json.MAPPER.createObjectNode().put("event", event);
         node.setAll((ObjectNode) Json.MAPPER.valueToTree(value));
@@ -145,6 +157,7 @@ public final class RunProgress {
             if (!RunFolder.isRunsOwn(f, MAX_BYTES)) return Optional.empty();
             Started started = null;
             Finished finished = null;
+            String error = null;
             List<EpochStats> epochs = new ArrayList<>();
             for (String s : Files.readAllLines(f)) {
                 if (s.isBlank()) continue;
@@ -153,19 +166,21 @@ public final class RunProgress {
                     case "started" -> started = Json.MAPPER.treeToValue(node, Started.class);
                     case "epoch" -> epochs.add(Json.MAPPER.treeToValue(node, EpochStats.class));
                     case "finished" -> finished = Json.MAPPER.treeToValue(node, Finished.class);
+                    case "failed" -> error = Json.MAPPER.treeToValue(node, Failed.class).error();
                     default -> { } // an event a newer version writes
                 }
             }
             if (started == null) return Optional.empty();
-            return Optional.of(new Snapshot(started, List.copyOf(epochs), finished, state(started, finished)));
+            return Optional.of(new Snapshot(started, List.copyOf(epochs), finished, state(started, finished, error), error));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // not ours or damaged by hand: the run is listed without progress
         }
     }
 
-    private static State state(Started started, Finished finished) {
+    /** A run that wrote its error has stopped, though its process may go on (a sweep's worker, to the next trial). */
+    private static State state(Started started, Finished finished, String error) {
         return finished != null ? State.FINISHED
-                : alive(started.pid(), started.host(), started.startedAt())
+                : error == null && alive(started.pid(), started.host(), started.startedAt())
                 && (started.launcherPid() == null || alive(started.launcherPid(), started.host(), started.startedAt()))
                 ? State.RUNNING : State.INTERRUPTED;
     }

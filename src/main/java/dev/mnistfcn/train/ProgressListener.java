@@ -37,6 +37,11 @@ public final class ProgressListener implements TrainingListener {
         progress.epoch(stats);
     }
 
+    /** The run stopped on {@code error} (a diverged loss): the live page says why, not only "interrupted". */
+    public void failed(String error) {
+        if (progress != null) progress.failed(new RunProgress.Failed(error, Instant.now().toString()));
+    }
+
     /** The run ended normally: its test accuracy, and the epoch kept when early stopping chose one. */
     public void finished(Double testAccuracy, Integer keptEpoch) {
         if (progress != null) progress.finished(new RunProgress.Finished(testAccuracy, keptEpoch, Instant.now().toString()));

@@ -4,6 +4,8 @@ import dev.mnistfcn.TestData;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.report.RunEvents;
+import dev.mnistfcn.storage.RunProgress;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,5 +48,10 @@ class DivergedRunTest {
         Path run = out.resolve("two-layer");
         assertFalse(Files.exists(run.resolve("model.zip")), "no model.zip of NaN weights");
         assertFalse(Files.exists(run.resolve("checkpoints").resolve("epoch-01.zip")), "no checkpoint of NaN weights");
+        // The runs page says why it stopped (it read as plain "interrupted"), though this process lives on.
+        RunProgress.Snapshot progress = RunProgress.read(run).orElseThrow();
+        assertEquals(RunProgress.State.INTERRUPTED, progress.state());
+        assertEquals(e.getMessage(), progress.error());
+        assertTrue(RunEvents.now(run).orElseThrow().contains("\"error\":\"Training diverged in epoch 1 of 3"));
     }
 }
