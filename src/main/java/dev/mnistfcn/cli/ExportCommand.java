@@ -6,7 +6,6 @@ import dev.mnistfcn.interop.ModelExport;
 import dev.mnistfcn.interop.ModelSource;
 import dev.mnistfcn.interop.OnnxExport;
 import dev.mnistfcn.storage.ModelFiles;
-import dev.mnistfcn.storage.NotADigitEntry;
 import dev.mnistfcn.storage.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -111,9 +110,8 @@ public final class ExportCommand implements Callable<Integer> {
     private void dl4j(ModelFiles.Loaded loaded, Path dir, String base) throws IOException {
         Path zip = dir.resolve(base + "-inference.zip");
         Path json = dir.resolve(base + "-network.json");
-        ModelFiles.save(loaded.network(), zip, false, loaded.metadata().orElse(null));
         // A calibrated model's inference zip refuses what it refused (it said "not a digit" for nothing without it).
-        if (loaded.notADigit().isPresent()) NotADigitEntry.write(zip, loaded.notADigit().get());
+        ModelFiles.save(loaded.network(), zip, false, loaded.metadata().orElse(null), loaded.notADigit().orElse(null));
         AtomicFiles.writeString(json, loaded.network().getLayerWiseConfigurations().toJson());
         out().printf("Wrote %s (%,d bytes; the input was %,d) and %s.%n", zip, Files.size(zip), loaded.fileBytes(), json);
         out().println("The inference zip has no updater state: it predicts and evaluates, but training cannot resume "

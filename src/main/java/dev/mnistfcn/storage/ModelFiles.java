@@ -129,6 +129,16 @@ public final class ModelFiles {
      */
     public static void save(MultiLayerNetwork net, Path target, boolean withUpdater, ModelMetadata metadata)
             throws IOException {
+        save(net, target, withUpdater, metadata, null);
+    }
+
+    /**
+     * As {@link #save(MultiLayerNetwork, Path, boolean, ModelMetadata)}, with the not-a-digit {@code check} (null: none)
+     * in the same atomic write: written afterwards, a failure in between left a zip without its check.
+     */
+    public static void save(MultiLayerNetwork net, Path target, boolean withUpdater, ModelMetadata metadata,
+                            NotADigitCheck check) throws IOException {
+        byte[] checkEntry = check == null ? null : NotADigitEntry.bytes(check);
         AtomicFiles.writeAtomically(target, out -> {
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
                 zip.setLevel(Deflater.NO_COMPRESSION);
@@ -147,6 +157,10 @@ public final class ModelFiles {
                 if (metadata != null) {
                     zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
                     zip.write(MetadataJson.write(metadata));
+                }
+                if (checkEntry != null) {
+                    zip.putNextEntry(new ZipEntry(NotADigitCheck.ENTRY));
+                    zip.write(checkEntry);
                 }
             }
         });

@@ -41,14 +41,19 @@ public final class NotADigitEntry {
                 + "Calibrate the model again (mnist-fcn calibrate " + file + ") to replace it.");
     }
 
+    /** The entry's bytes for {@code check}, a sound one. */
+    static byte[] bytes(NotADigitCheck check) throws JsonProcessingException {
+        String problem = check.problem();
+        if (problem != null) throw new IllegalArgumentException("not a sound check: " + problem);
+        return Json.MAPPER.writeValueAsBytes(check);
+    }
+
     /**
      * Writes {@code check} into the model zip {@code file} (already loaded, so already checked), replacing the one
      * it holds: every other entry is copied as it is, and the zip is replaced atomically.
      */
     public static void write(Path file, NotADigitCheck check) throws IOException {
-        String problem = check.problem();
-        if (problem != null) throw new IllegalArgumentException("not a sound check: " + problem);
-        byte[] json = Json.MAPPER.writeValueAsBytes(check);
+        byte[] json = bytes(check);
         byte[] original = Files.readAllBytes(file);
         AtomicFiles.writeAtomically(file, out -> {
             try (ZipInputStream in = new ZipInputStream(new BufferedInputStream(new java.io.ByteArrayInputStream(original)));
