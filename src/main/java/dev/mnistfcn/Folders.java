@@ -34,7 +34,7 @@ public final class Folders {
 
     /** A write into {@code dir} that failed (a full disk, no permission): one paragraph naming what and where. */
     public static UserError cannotWrite(String what, Path dir, IOException e) {
-        return new UserError("Cannot write " + what + " to " + dir + ": " + e.getMessage()
+        return new UserError("Cannot write " + what + " to " + dir + ": " + UserError.reason(e)
                 + ". Check free disk space and permissions.", e);
     }
 

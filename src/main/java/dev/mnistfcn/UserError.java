@@ -1,5 +1,10 @@
 package dev.mnistfcn;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+
 /**
  * A mistake the user can fix (bad config, missing file, corrupt data). The CLI prints only the
  * message, one paragraph naming the file/key/value and what is accepted, and exits non-zero.
@@ -11,5 +16,19 @@ public class UserError extends RuntimeException {
 
     public UserError(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /**
+     * Why a file operation failed, in words for a message: a {@code FileSystemException}'s own message is often only
+     * the path it names ("cannot be read: /x.yaml" said nothing of the permission it lacked).
+     */
+    public static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) return "permission denied";
+        if (e instanceof NoSuchFileException) return "no such file or folder";
+        if (e instanceof FileSystemException f) { // a rename's target is the file the user knows of
+            String why = f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+            return f.getOtherFile() != null ? why + ": " + f.getOtherFile() : why;
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

@@ -1,5 +1,6 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.Folders;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.DataSpec;
 import dev.mnistfcn.config.Overrides;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -55,6 +57,13 @@ public final class CalibrateCommand implements Callable<Integer> {
             throw new UserError(zip + " is an ONNX file; calibrate writes into mnist-fcn's model zips only.");
         }
         ModelFiles.load(zip, false); // a sound model zip, before minutes of work
+        // ... that can be replaced: a read-only folder failed only at the end, with a stack trace.
+        Path folder = zip.toAbsolutePath().getParent();
+        if (!Files.isWritable(folder)) {
+            throw new UserError("Cannot calibrate " + zip + ": its folder " + folder + " cannot be written, and the check "
+                    + "goes into the zip (replaced whole). Copy the zip to a folder you can write, or fix the folder's "
+                    + "permissions. Nothing was done.");
+        }
         MnistSplits mnist = MnistSplits.load(new DataSpec(Dataset.MNIST.id(), dataDir.toString(), 5_000, 0), dataDir);
         Optional<org.nd4j.linalg.dataset.DataSet> fashion;
         try {
@@ -68,7 +77,11 @@ public final class CalibrateCommand implements Callable<Integer> {
         out.println("Calibrating the not-a-digit check of " + zip + " …");
         Calibration.Result r = Calibration.fit(mnist.train(), mnist.validation(), fashion,
                 Calibration.Sizes.FULL, seed);
-        NotADigitEntry.write(zip, r.check());
+        try {
+            NotADigitEntry.write(zip, r.check());
+        } catch (IOException e) {
+            throw Folders.cannotWrite("the not-a-digit check into " + zip.getFileName(), folder, e);
+        }
         out.printf(Locale.ROOT, "Written into %s: refuses %.1f%% of %,d validation digits and %.1f%% of %,d made "
                         + "negatives it never trained on (threshold %.4f).%n", zip, 100 * r.validationDigitsRefused(),
                 r.check().calibration().validationDigits(), 100 * r.madeNegativesRefused(),

@@ -82,6 +82,49 @@ final class CliProperties {
         return v == null ? List.of() : Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
+    /** The properties read here and by the commands, besides config keys (which have dots): {@code -Dconfig=…}. */
+    static final List<String> NAMES = List.of("config", "name", "seed", "quick", "resume", "verbose", "model", "predict",
+            "serve", "port", "host", "runs", "compare", "seeds", "engines", "out", "sweep", "workers", "threads",
+            "walkthrough");
+
+    /**
+     * A property one letter away from one of {@link #NAMES} ({@code -Dconfg}, {@code -Dmodle}): it was ignored without
+     * a word, and the command fell back to training two-layer, twice over a user's finished run, which the second
+     * fresh start deleted. Names further away are left alone: Maven, Surefire and the JVM set their own.
+     */
+    static void refuseMisspelled() {
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.contains(".") || NAMES.contains(key)) continue;
+            for (String known : NAMES) {
+                if (known.length() >= 4 && edits(key, known) <= 1) {
+                    throw new UserError("-D" + key + " is not a property mnist-fcn reads; did you mean -D" + known
+                            + "? (It reads " + String.join(", ", NAMES.stream().map(n -> "-D" + n).toList()) + " and "
+                            + "config keys by their dotted path, e.g. -Dtraining.epochs=5.)");
+                }
+            }
+        }
+    }
+
+    /**
+     * Edits from {@code a} to {@code b}: a letter inserted, deleted, replaced, or two neighbours swapped (commons-lang3's
+     * Levenshtein distance, on the classpath, counts a swap as two: "modle" would pass as two edits from "model").
+     */
+    static int edits(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) d[i][0] = i;
+        for (int j = 0; j <= b.length(); j++) d[0][j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
     private static UserError notAccepted(String what, String value, String expected) {
         return new UserError(what + " has value '" + value + "', which is not accepted. Expected " + expected + ".");
     }

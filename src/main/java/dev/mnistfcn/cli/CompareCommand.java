@@ -1,5 +1,6 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.UserError;
 import dev.mnistfcn.job.CompareJob;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.HomeFolder;
@@ -45,8 +46,17 @@ public final class CompareCommand implements Callable<Integer> {
         int seeds = CliProperties.wholeNumber("seeds", this.seeds, 1, 100, 3, "how many seeds each config is trained with");
         // Each config keeps its own name (-Dname would give them all one), unless --set name=... says otherwise.
         Overrides overrides = Overrides.none().withSystemProperties().without("name").with(set);
+        // -Dcompare= (or ","): an empty comparison was written over the last one's report.
+        if (configs.isEmpty()) {
+            throw new UserError("No config to compare: -Dcompare names none. Give one or more, e.g. "
+                    + "-Dcompare=one-layer.yaml,two-layer.yaml (or leave -Dcompare out for those two).");
+        }
         List<Path> files = configs.stream().map(ConfigLoader::locate).toList();
         List<String> engineIds = engines.stream().map(String::strip).filter(e -> !e.isEmpty()).toList(); // --engines "dl4j, fused"
+        if (engineIds.isEmpty() && (!engines.isEmpty() || System.getProperty("engines") != null)) {
+            throw new UserError("--engines (-Dengines) names no engine. Give dl4j, fused or both (dl4j,fused), or leave "
+                    + "it out for each config's training.engine.");
+        }
         new CompareJob(System.out, !noProgress).run(files, overrides.asMap(), engineIds, seeds, out);
         return 0;
     }

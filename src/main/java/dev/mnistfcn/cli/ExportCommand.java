@@ -62,13 +62,14 @@ public final class ExportCommand implements Callable<Integer> {
         Folders.refuseNonFolder(outDir, "--out");
         Path file = CommandDefaults.requireModel(model, modelArgument);
         ModelFiles.Loaded loaded = ModelSource.load(file, inputScale);
-        Path dir = outDir != null ? outDir : file.toAbsolutePath().getParent();
+        // Beside the model, named as the user named it (models/x/model.onnx, not the absolute path).
+        Path dir = outDir != null ? outDir : file.getParent() != null ? file.getParent() : Path.of(".");
         String base = file.getFileName().toString().replaceFirst("(?i)\\.(zip|onnx)$", "");
         try {
             write(wanted, loaded, file, dir, base);
         } catch (IOException e) {
-            throw new UserError("Cannot write the exported model to " + dir + " (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + "). Check that the folder can be written and has free space, or give another --out.", e);
+            throw new UserError("Cannot write the exported model to " + dir + " (" + UserError.reason(e) + "). Check that "
+                    + "the folder can be written and has free space, or give another --out.", e);
         }
         out().flush();
         return 0;
@@ -84,17 +85,21 @@ public final class ExportCommand implements Callable<Integer> {
             throw new UserError("export --format onnx would write " + file + " over itself, the model it reads. Give "
                     + "another folder with --out DIR.");
         }
+        // Every format made before any is written: a network TensorFlow cannot express was refused after the .onnx
+        // had been written.
+        byte[] onnxBytes = wanted.contains("onnx") ? ModelExport.onnx(loaded, file.toString()) : null;
+        byte[] pbBytes = wanted.contains("tf") ? ModelExport.tensorflow(loaded.network(), file.toString()) : null;
         for (String format : wanted) {
             switch (format) {
                 case "onnx" -> {
-                    ModelExport.onnx(loaded, onnx, file.toString());
+                    AtomicFiles.writeBytes(onnx, onnxBytes);
                     out().printf("Wrote %s (%,d bytes): ONNX IR version %d, opset %d; input '%s' float [N, 784], "
                                     + "pixels 0..1; output '%s' [N, 10].%n", onnx, Files.size(onnx), OnnxExport.IR_VERSION,
                             OnnxExport.OPSET, OnnxExport.INPUT, OnnxExport.OUTPUT);
                 }
                 case "tf" -> {
                     Path pb = dir.resolve(base + ".pb");
-                    ModelExport.tensorflow(loaded.network(), pb, file.toString());
+                    AtomicFiles.writeBytes(pb, pbBytes);
                     out().printf("Wrote %s (%,d bytes): a TensorFlow frozen GraphDef; placeholder 'x' float "
                             + "[?, 784], pixels 0..1; softmax output 'pred' (tf.compat.v1.import_graph_def).%n", pb, Files.size(pb));
                 }

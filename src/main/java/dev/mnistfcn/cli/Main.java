@@ -8,6 +8,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Entry point for {@code mvn exec:java} and the plain CLI. With no arguments the -D properties pick the command
@@ -34,6 +37,7 @@ public final class Main implements Runnable {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         String[] effective;
         try {
+            CliProperties.refuseMisspelled();
             effective = args.length == 0 ? defaultArgs() : args; // reads -Dserve, outside picocli's handler
         } catch (UserError e) {
             return userError(err, e);
@@ -76,6 +80,16 @@ public final class Main implements Runnable {
      * else train.
      */
     private static String[] defaultArgs() {
+        // One command at a time: the first of these used to win and the others were ignored without a word.
+        List<String> commands = new ArrayList<>();
+        if (CliProperties.flag("serve", "the serve command")) commands.add("serve");
+        for (String c : List.of("predict", "compare", "walkthrough", "sweep")) {
+            if (System.getProperty(c) != null) commands.add(c);
+        }
+        if (commands.size() > 1) {
+            throw new UserError(commands.stream().map(c -> "-D" + c).collect(Collectors.joining(" and ")) + " name "
+                    + commands.size() + " commands; give one at a time.");
+        }
         if (CliProperties.flag("serve", "the serve command")) return new String[]{"serve"};
         if (System.getProperty("predict") != null) return new String[]{"predict"};
         if (System.getProperty("compare") != null) return new String[]{"compare"};

@@ -128,7 +128,7 @@ public final class PredictCommand implements Callable<Integer> {
                 }
             }
         } catch (IOException e) {
-            throw new UserError("Cannot read " + saveDir + " (--save-preprocessed): " + e.getMessage(), e);
+            throw new UserError("Cannot read " + saveDir + " (--save-preprocessed): " + UserError.reason(e), e);
         }
     }
 
@@ -146,7 +146,7 @@ public final class PredictCommand implements Callable<Integer> {
             }
             AtomicFiles.writeAtomically(target, o -> o.write(png));
         } catch (IOException e) {
-            throw new UserError("Cannot write " + target + " (--save-preprocessed " + saveDir + "): " + e.getMessage(), e);
+            throw new UserError("Cannot write " + target + " (--save-preprocessed " + saveDir + "): " + UserError.reason(e), e);
         }
     }
 

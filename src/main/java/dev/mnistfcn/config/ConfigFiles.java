@@ -1,5 +1,6 @@
 package dev.mnistfcn.config;
 
+import dev.mnistfcn.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -92,7 +93,7 @@ public final class ConfigFiles {
         } catch (NoSuchFileException e) {
             throw new ConfigException(kind + " file " + file + " does not exist. " + whatToGive.get());
         } catch (IOException e) {
-            throw new ConfigException(kind + " file " + file + " cannot be read: " + e.getMessage() + ".");
+            throw new ConfigException(kind + " file " + file + " cannot be read: " + UserError.reason(e) + ".");
         }
         if (bytes.length > MAX_BYTES) {
             throw new ConfigException(kind + " file " + file + " is over " + (MAX_BYTES >> 20) + " MiB, the most "

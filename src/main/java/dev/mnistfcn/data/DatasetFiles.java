@@ -6,6 +6,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -52,6 +53,15 @@ public final class DatasetFiles {
         List<String> missing = new ArrayList<>();
         for (String name : expected(d).keySet()) {
             Path f = find(dir, name);
+            // A folder (or device) under the file's name: a fetch would fail on it, naming the fetch.
+            for (Path p : List.of(dir.resolve(name), dir.resolve(name + GZ))) {
+                if (f == null && Files.exists(p) && !Files.isRegularFile(p)) {
+                    throw new UserError(d.title() + "'s " + name + " in " + dir.toAbsolutePath() + " is a folder or "
+                            + "device, not the IDX file: " + p.toAbsolutePath() + ". " + (d == Dataset.MNIST ? "Move it away (the "
+                            + "file is then fetched)" : "Put the file in its place") + ", or point data.dir (or --data-dir) "
+                            + "at a folder with the four files.");
+                }
+            }
             if (f == null) missing.add(name);
             else verify(d, f); // before any fetch: a damaged file is reported at once
         }
@@ -122,6 +132,9 @@ public final class DatasetFiles {
             return HexFormat.of().formatHex(md.digest());
         } catch (IOException e) {
             // A .gz that is not gzip (or is cut short) lands here too: name it as such.
+            if (e instanceof FileSystemException) { // a permission, a folder: the file may be fine
+                throw new UserError("Cannot read " + file.toAbsolutePath() + ": " + UserError.reason(e) + ".", e);
+            }
             throw new UserError("Cannot read " + (isGzip(file) ? "the gzipped file " : "the file ") + file.toAbsolutePath()
                     + ": " + e.getMessage() + ". Replace it with the genuine IDX file" + (isGzip(file) ? " (a gzip of it, "
                     + "or the unzipped file without .gz)." : "."));

@@ -58,7 +58,7 @@ public record MnistSplits(DataSet train, DataSet validation, DataSet test) {
         try {
             return new DataSet(images(images, n), oneHot(labels, n));
         } catch (IOException e) {
-            throw new UserError("Cannot read " + images.toAbsolutePath() + " / " + labels.getFileName() + ": " + e.getMessage());
+            throw new UserError("Cannot read " + images.toAbsolutePath() + " / " + labels.getFileName() + ": " + UserError.reason(e) + ".");
         }
     }
 

@@ -1,25 +1,22 @@
 package dev.mnistfcn.interop;
 
-import dev.mnistfcn.storage.AtomicFiles;
 import dev.mnistfcn.storage.ModelFiles;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** Writes a network as an ONNX model or a TensorFlow frozen graph, complete or not at all. */
+/** A network as an ONNX model or a TensorFlow frozen graph: the file's bytes, made before anything is written. */
 public final class ModelExport {
     private ModelExport() {
     }
 
     /**
-     * {@code target}.onnx of {@code model} (a zip or an .onnx file), its metadata_props naming the run, its test
-     * accuracy and dataset where known.
+     * The .onnx of {@code model} (a zip or an .onnx file), its metadata_props naming the run, its test accuracy and
+     * dataset where known.
      */
-    public static void onnx(ModelFiles.Loaded model, Path target, String source) throws IOException {
+    public static byte[] onnx(ModelFiles.Loaded model, String source) {
         Map<String, String> props = new LinkedHashMap<>();
         model.metadata().ifPresent(m -> {
             if (m.provenance().run() != null) props.put("run_name", m.provenance().run());
@@ -29,10 +26,11 @@ public final class ModelExport {
         if (model.metadata().isPresent() || model.dataset().isPresent()) {
             props.put(OnnxImport.DATASET_KEY, model.dataset().orElse("mnist"));
         }
-        AtomicFiles.writeBytes(target, OnnxExport.toBytes(model.network(), props, source));
+        return OnnxExport.toBytes(model.network(), props, source);
     }
 
-    public static void tensorflow(MultiLayerNetwork net, Path target, String source) throws IOException {
-        AtomicFiles.writeBytes(target, TfExport.toBytes(net, source));
+    /** The .pb (a frozen GraphDef) of {@code net}; a network TensorFlow's ops cannot express is refused. */
+    public static byte[] tensorflow(MultiLayerNetwork net, String source) {
+        return TfExport.toBytes(net, source);
     }
 }

@@ -75,6 +75,10 @@ final class OnnxImport {
             throw new UserError("ONNX model " + file + " is not a regular file (a device, pipe or socket). Give the path "
                     + "of a .onnx file.");
         }
+        if (!Files.exists(file)) {
+            throw new UserError("ONNX model " + file.toAbsolutePath() + " does not exist. Check the path (an .onnx file "
+                    + "as torch.onnx.export or mnist-fcn's export --format onnx writes it).");
+        }
         byte[] bytes;
         try {
             // Read whole to parse: bounded first, so a stranger's huge file is refused, not an out-of-memory.
@@ -84,8 +88,11 @@ final class OnnxImport {
             }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UserError("ONNX model " + file.toAbsolutePath() + " cannot be read (" + e.getMessage() + "). "
+            throw new UserError("ONNX model " + file.toAbsolutePath() + " cannot be read (" + UserError.reason(e) + "). "
                     + "Check the path.");
+        }
+        if (bytes.length == 0) {
+            throw new UserError("ONNX model " + file + " is empty (0 bytes): a copy cut short, or not written yet.");
         }
         ModelProto model;
         try {
@@ -109,6 +116,13 @@ final class OnnxImport {
                     + " output(s); an MNIST classifier has one of each (the picture in, the 10 digit scores out).");
         }
         String current = inputs.get(0).getName();
+        // mnist-fcn feeds float pixels; a uint8 input cast to float inside took pixels 0..1 for 0..255 (10% right).
+        int type = inputs.get(0).getType().getTensorType().getElemType();
+        if (inputs.get(0).getType().hasTensorType() && type != TensorProto.DataType.FLOAT_VALUE) {
+            throw new UserError("ONNX model " + file + " takes its input '" + current + "' as "
+                    + TensorProto.DataType.forNumber(type) + ", where mnist-fcn gives a network float pixels. Export it "
+                    + "with a float input (a network trained on pixels 0..255 then takes --input-scale 0..255).");
+        }
         List<Layer> layers = new ArrayList<>();
         Set<String> shapes = new HashSet<>();
         for (NodeProto n : g.getNodeList()) {
@@ -133,6 +147,10 @@ final class OnnxImport {
                 continue;
             }
             if (op.equals("Transpose") && constants.has(n.getInput(0))) {
+                List<Long> perm = attribute(n, "perm").map(AttributeProto::getIntsList).orElse(List.of(1L, 0L));
+                if (!perm.equals(List.of(1L, 0L))) {
+                    throw unsupported(file, n, "permutes a weight's axes as " + perm + " (only a matrix's [1, 0] is read)");
+                }
                 constants.putMatrix(n.getOutput(0), transpose(constants.matrix(n.getInput(0))));
                 continue;
             }
@@ -329,7 +347,9 @@ final class OnnxImport {
     }
 
     private static UserError unsupported(Path file, NodeProto n, String why) {
-        return new UserError("ONNX model " + file + " cannot be read: its node '" + n.getName() + "' (op " + n.getOpType()
+        String name = !n.getName().isEmpty() ? "'" + n.getName() + "'"
+                : n.getOutputCount() > 0 ? "that gives '" + n.getOutput(0) + "'" : "without a name";
+        return new UserError("ONNX model " + file + " cannot be read: its node " + name + " (op " + n.getOpType()
                 + ") " + why + ". mnist-fcn reads fully-connected MNIST classifiers: Flatten/Reshape, Gemm or MatMul + "
                 + "Add, Relu, Tanh, Sigmoid, Elu, LeakyRelu, Softmax or raw logits, Identity/Dropout (docs/interop.md).");
     }

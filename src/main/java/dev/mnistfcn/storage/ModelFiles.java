@@ -208,7 +208,7 @@ public final class ModelFiles {
         } catch (ZipException e) {
             throw truncated(file, e);
         } catch (IOException e) {
-            throw new UserError("Model file " + file + " cannot be read: " + e.getMessage());
+            throw new UserError("Model file " + file + " cannot be read: " + UserError.reason(e) + ".");
         } catch (IllegalArgumentException e) {
             // ZipFile's answer to a central-directory name that is not UTF-8 (found by fuzzing).
             throw nameNotUtf8(file, e);

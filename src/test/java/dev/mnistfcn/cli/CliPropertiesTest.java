@@ -108,6 +108,31 @@ class CliPropertiesTest {
         assertNothingWritten();
     }
 
+    /**
+     * The CLI review: -Dmodle=ZIP was ignored and two-layer trained instead, twice over a finished run that the second
+     * fresh start deleted; -Dcompare= wrote an empty comparison over the last report; -Dpredict with -Dcompare ran one.
+     */
+    @Test
+    void misspelledEmptyAndTwoCommandPropertiesAreRefusedBeforeAnythingRuns() throws Exception {
+        for (String[] typo : new String[][]{{"modle", "model"}, {"confg", "config"}, {"predikt", "predict"},
+                {"comapre", "compare"}, {"seeeds", "seeds"}}) {
+            String err = with(typo[0], "x", () -> run(2));
+            assertTrue(err.startsWith("error: -D" + typo[0] + " is not a property mnist-fcn reads; did you mean -D"
+                    + typo[1] + "?"), err);
+        }
+        assertEquals(2, CliProperties.edits("test", "host"), "-Dtest (Surefire's) is two edits from -Dhost: left alone");
+        assertEquals(1, CliProperties.edits("modle", "model"), "a swap is one edit");
+        for (String none : new String[]{"", ",", " , "}) {
+            String err = with("compare", none, () -> run(2));
+            assertTrue(err.startsWith("error: No config to compare: -Dcompare names none."), err);
+        }
+        String two = with("predict", "docs/samples", () -> with("compare", "one-layer.yaml", () -> run(2)));
+        assertEquals("error: -Dpredict and -Dcompare name 2 commands; give one at a time.", two.strip());
+        String engines = run(2, "compare", "config/one-layer.yaml", "--engines", "", "--out", tmp.resolve("out").toString());
+        assertTrue(engines.startsWith("error: --engines (-Dengines) names no engine."), engines);
+        assertNothingWritten();
+    }
+
     @Test
     void emptyConfigPropertySaysWhatToGive() throws Exception {
         String err = with("config", "", () -> run(2, "train"));

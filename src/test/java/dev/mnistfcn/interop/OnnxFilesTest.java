@@ -150,6 +150,47 @@ class OnnxFilesTest {
         assertEquals(2, layers, "both layers' Gemm nodes cut to one input");
     }
 
+    /**
+     * The interop review's silent wrong answers: a uint8 input cast to float inside took pixels 0..1 for 0..255 (10%
+     * right, against ONNX Runtime's 91%), and a Transpose of a weight was applied whatever its perm said.
+     */
+    @Test
+    void aNonFloatInputAndAnAxisPermutationOtherThanATransposeAreRefused() throws Exception {
+        ModelProto m = exported(network(Activation.RELU.getActivationFunction()));
+        var input = m.getGraph().getInput(0).toBuilder();
+        input.getTypeBuilder().getTensorTypeBuilder().setElemType(TensorProto.DataType.UINT8_VALUE);
+        String uint8 = refusal(m, m.getGraph().toBuilder().setInput(0, input));
+        assertTrue(uint8.contains("takes its input 'x' as UINT8, where mnist-fcn gives a network float pixels")
+                && uint8.contains("--input-scale 0..255"), uint8);
+
+        // The first layer's weight through a Transpose node: [1, 0] (or no perm) is read, [0, 1] is refused.
+        var g = m.getGraph().toBuilder();
+        TensorProto w = g.getInitializer(0);
+        int gemm = 0;
+        while (!g.getNode(gemm).getOpType().equals("Gemm")) gemm++;
+        OnnxTensors read = new OnnxTensors(FILE);
+        read.put(w.getName(), w);
+        float[][] weights = read.matrix(w.getName());
+        g.setInitializer(0, w.toBuilder().setName("wT").clearDims().addDims(w.getDims(1)).addDims(w.getDims(0))
+                .setRawData(raw(OnnxImport.transpose(weights))));
+        g.setNode(gemm, g.getNode(gemm).toBuilder().setInput(1, "w"));
+        var transpose = onnx.OnnxMl.NodeProto.newBuilder().setOpType("Transpose").setName("t").addInput("wT").addOutput("w");
+        g.addNode(0, transpose.build());
+        assertEquals(OnnxImport.read(FILE, m, null).params(), OnnxImport.read(FILE, m.toBuilder().setGraph(g).build(),
+                null).params(), "no perm: a matrix's transpose, the same network");
+        transpose.addAttribute(onnx.OnnxMl.AttributeProto.newBuilder().setName("perm").setType(
+                onnx.OnnxMl.AttributeProto.AttributeType.INTS).addInts(0).addInts(1));
+        g.setNode(0, transpose.build());
+        String perm = refusal(m, g);
+        assertTrue(perm.contains("node 't' (op Transpose) permutes a weight's axes as [0, 1]"), perm);
+    }
+
+    private static org.nd4j.shade.protobuf.ByteString raw(float[][] m) {
+        var b = java.nio.ByteBuffer.allocate(4 * m.length * m[0].length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float[] row : m) for (float v : row) b.putFloat(v);
+        return org.nd4j.shade.protobuf.ByteString.copyFrom(b.array());
+    }
+
     /** The message of the one-paragraph refusal of {@code m} with {@code graph}. */
     private static String refusal(ModelProto m, onnx.OnnxMl.GraphProto.Builder graph) {
         UserError e = assertThrows(UserError.class, () -> OnnxImport.read(FILE, m.toBuilder().setGraph(graph).build(), null));
