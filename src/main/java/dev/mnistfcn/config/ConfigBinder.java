@@ -1,5 +1,7 @@
 package dev.mnistfcn.config;
 
+import dev.mnistfcn.Json;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -17,7 +19,6 @@ import java.util.stream.Collectors;
 
 import static dev.mnistfcn.config.YamlTree.YAML;
 import static dev.mnistfcn.config.YamlTree.at;
-import static dev.mnistfcn.config.YamlTree.firstLine;
 
 /** A YAML tree → the config records; an error names the key, the value as written and, in a file, its line. */
 final class ConfigBinder {
@@ -54,10 +55,14 @@ final class ConfigBinder {
             throw new ConfigException(where + ": key '" + keyPath(e) + "'" + line(text, e)
                     + (shown.isEmpty() ? " has the wrong type: it is" : shown) + " not " + typeName(e.getTargetType()) + ".");
         } catch (JsonMappingException e) {
-            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + line(text, e) + ": "
-                    + firstLine(e.getOriginalMessage()));
+            if (e.getCause() instanceof InputCoercionException) { // a whole number past what Java's int holds
+                throw new ConfigException(where + ": key '" + keyPath(e) + "'" + line(text, e) + " has value '"
+                        + written.getOrDefault(pointer(e), tree.at(pointer(e)).asText()) + "', a whole number far larger "
+                        + "than any key takes (docs/configs.md gives each key's range).");
+            }
+            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + line(text, e) + ": " + Json.problem(e));
         } catch (JsonProcessingException e) {
-            throw new ConfigException(where + ": " + firstLine(e.getOriginalMessage()));
+            throw new ConfigException(where + ": " + Json.problem(e));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.mnistfcn.config;
 
+import dev.mnistfcn.Json;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -60,7 +61,7 @@ final class YamlTree {
             return root;
         } catch (JsonProcessingException e) {
             throw new ConfigException(where + ": not valid YAML" + at(e.getLocation()) + ": "
-                    + firstLine(e.getOriginalMessage()) + ". Fix the syntax (indentation, "
+                    + Json.problem(e) + ". Fix the syntax (indentation, "
                     + "a ':' after each key, matching quotes and brackets).");
         } catch (IOException e) {
             throw new UncheckedIOException(e); // reading from a String
@@ -127,10 +128,6 @@ final class YamlTree {
     /** " (line N)" for a location in the text, or nothing where there is none. */
     static String at(JsonLocation loc) {
         return loc == null || loc.getLineNr() <= 0 ? "" : " (line " + loc.getLineNr() + ")";
-    }
-
-    static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
     }
 
     /**

@@ -122,21 +122,11 @@ final class PredictRequest {
         return pixels;
     }
 
-    /**
-     * Jackson's words for what is wrong and where, without its advice to developers (which parser feature to enable,
-     * which constraint was hit) or its dump of the source: a client can change neither.
-     */
+    /** {@link Json#problem} with where: line and column of the body. */
     static String plain(JsonProcessingException e) {
-        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-        m = m.replaceAll(",? from `[^`]*`", "");
-        for (String cut : new String[]{": enable ", " at [Source", "\n"}) {
-            int i = m.indexOf(cut);
-            if (i >= 0) m = m.substring(0, i);
-        }
-        m = m.replaceAll("\\s*\\(?`[^`]*`\\)?", "").trim();
         var where = e.getLocation();
-        return where == null || where.getLineNr() <= 0 ? m
-                : m + " at line " + where.getLineNr() + ", column " + where.getColumnNr();
+        return where == null || where.getLineNr() <= 0 ? Json.problem(e)
+                : Json.problem(e) + " at line " + where.getLineNr() + ", column " + where.getColumnNr();
     }
 
     private static String clip(String s) {

@@ -312,9 +312,9 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
             throw new UserError(where + ": key '" + path(e) + "'" + line(e) + " has the wrong type: expected "
                     + typeName(e.getTargetType()) + ".");
         } catch (JsonMappingException e) {
-            throw new UserError(where + ": key '" + path(e) + "'" + line(e) + ": " + firstLine(e.getOriginalMessage()));
+            throw new UserError(where + ": key '" + path(e) + "'" + line(e) + ": " + Json.problem(e));
         } catch (JsonProcessingException e) {
-            throw new UserError(where + ": not valid YAML" + line(e) + ": " + firstLine(e.getOriginalMessage())
+            throw new UserError(where + ": not valid YAML" + line(e) + ": " + Json.problem(e)
                     + ". Fix the syntax (indentation, a ':' after each key, matching quotes and brackets).");
         }
     }
@@ -326,10 +326,6 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
 
     private static String line(JsonProcessingException e) {
         return e.getLocation() == null || e.getLocation().getLineNr() <= 0 ? "" : " (line " + e.getLocation().getLineNr() + ")";
-    }
-
-    private static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
     }
 
     private static String typeName(Class<?> t) {
