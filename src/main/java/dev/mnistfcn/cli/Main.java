@@ -90,11 +90,7 @@ public final class Main implements Runnable {
             throw new UserError(commands.stream().map(c -> "-D" + c).collect(Collectors.joining(" and ")) + " name "
                     + commands.size() + " commands; give one at a time.");
         }
-        if (CliProperties.flag("serve", "the serve command")) return new String[]{"serve"};
-        if (System.getProperty("predict") != null) return new String[]{"predict"};
-        if (System.getProperty("compare") != null) return new String[]{"compare"};
-        if (System.getProperty("walkthrough") != null) return new String[]{"walkthrough"};
-        if (System.getProperty("sweep") != null) return new String[]{"sweep"};
+        if (!commands.isEmpty()) return new String[]{commands.get(0)};
         return new String[]{System.getProperty("model") != null ? "evaluate" : "train"};
     }
 

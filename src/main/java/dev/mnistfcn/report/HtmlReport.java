@@ -43,7 +43,8 @@ public final class HtmlReport {
             ConfigResult r = results.get(0);
             sb.append(String.format(Locale.ROOT, "<p class=\"summary\">%s, %,d parameters, %d epoch%s: test accuracy "
                             + "<b>%.2f%%</b> on %s, macro F1 %.4f, test loss %.4f.</p>\n", esc(r.architecture()), r.parameters(),
-                    r.epochs(), r.epochs() == 1 ? "" : "s", 100 * r.testAccuracyMean(), esc(r.dataset().title()), r.macroF1Mean(), r.testLossMean()));
+                    r.epochs(), r.epochs() == 1 ? "" : "s", 100 * r.testAccuracyMean(), esc(r.dataset().title()),
+                    r.macroF1Mean(), r.testLossMean()));
             var config = r.runs().get(0).config();
             String settings = TrainingSettings.joined(config);
             sb.append(String.format(Locale.ROOT, "<p class=\"settings\">Batch %d, %s, seed %d%s.</p>%n",

@@ -146,7 +146,8 @@ public final class DigitServer implements AutoCloseable {
         work.shutdown();
         try {
             // What is left of the one grace period: waiting it twice made a stop with a slow decode take 20 s.
-            if (!work.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) work.shutdownNow();
+            long left = Math.max(0, deadline - System.nanoTime());
+            if (!work.awaitTermination(left, TimeUnit.NANOSECONDS)) work.shutdownNow();
         } catch (InterruptedException e) {
             work.shutdownNow();
             Thread.currentThread().interrupt();
