@@ -101,7 +101,9 @@ final class DottedKeys {
             }
             BigInteger n = new BigInteger(value);
             if (n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
-                throw badValue(where, key, value, String.format(Locale.ROOT, "a whole number from %,d to %,d", min, max));
+                // Java's range, not the key's (that is checked later): "from -2,147,483,648" read as if negatives did.
+                throw badValue(where, key, value, String.format(Locale.ROOT, "a whole number within ±%,d; docs/configs.md "
+                        + "gives each key's own range", max));
             }
             return c == Integer.class ? JsonNodeFactory.instance.numberNode(n.intValue())
                     : JsonNodeFactory.instance.numberNode(n.longValue());

@@ -30,6 +30,16 @@ class MainTest {
         assertEquals(1, msg.strip().lines().count(), msg);
     }
 
+    /** serve --runs FILE served an empty runs page; a folder not made yet still serves (none until a run trains). */
+    @Test
+    void serveRefusesAFileAsItsRunsFolder() {
+        var err = new ByteArrayOutputStream();
+        int code = Main.run(new String[]{"serve", "--runs", "README.md", "--port", "0"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().startsWith("error: --runs README.md is a file, not a folder."), err.toString());
+    }
+
     /** A network too large for the heap: one paragraph naming the heap and the ways out, not a stack trace. */
     @Test
     @Tag("slow") // starts a JVM

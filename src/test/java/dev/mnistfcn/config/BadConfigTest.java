@@ -329,7 +329,7 @@ class BadConfigTest {
                 Arguments.of("training.epochs", "", "has value '', which is not accepted. " + digits),
                 Arguments.of("seed", "0x10", "key 'seed' has value '0x10', which is not accepted. " + digits),
                 Arguments.of("training.epochs", "3000000000", "has value '3000000000', which is not accepted. "
-                        + "Expected a whole number from -2,147,483,648 to 2,147,483,647."),
+                        + "Expected a whole number within ±2,147,483,647; docs/configs.md gives each key's own range."),
                 Arguments.of("training.updater.learning_rate", "NaN", "has value 'NaN', which is not accepted. " + decimal),
                 Arguments.of("training.updater.learning_rate", "1e999", "has value '1e999', which is not accepted. " + decimal),
                 Arguments.of("training.updater.learning_rate", "0x1p-3", "has value '0x1p-3', which is not accepted. " + decimal),
