@@ -65,7 +65,7 @@ public final class PredictCommand implements Callable<Integer> {
             throw new UserError("No pictures found in " + inputs + ": a folder is searched for files ending in "
                     + PictureFiles.EXTENSIONS.stream().sorted().map(e -> "." + e).toList() + ".");
         }
-        refuseSavingAmongThePictures(inputs);
+        refuseSavingAmongThePictures(inputs, pictures);
         DigitClassifier classifier = this.classifier.load();
         PrintWriter out = spec.commandLine().getOut();
         List<String> names = pictures.stream().map(p -> p.file().toString()).toList();
@@ -114,22 +114,37 @@ public final class PredictCommand implements Callable<Integer> {
 
 
     /**
-     * --save-preprocessed naming a folder being predicted (or one inside it): its PNGs would be replaced by their 28×28
-     * forms, the user's pictures lost.
+     * --save-preprocessed naming a folder being predicted (or one inside it, made yet or not), or one that holds a
+     * picture being predicted: a 28×28 form would be written over the user's picture (a folder's PNGs all replaced;
+     * D/a.png replaced by E/a.png's form, then predicted from it).
      */
-    private void refuseSavingAmongThePictures(List<Path> inputs) {
-        if (saveDir == null || !Files.isDirectory(saveDir)) return;
+    private void refuseSavingAmongThePictures(List<Path> inputs, List<Picture> pictures) {
+        if (saveDir == null) return;
         try {
-            Path target = saveDir.toRealPath();
+            Path target = real(saveDir);
             for (Path input : inputs) {
                 if (Files.isDirectory(input) && target.startsWith(input.toRealPath())) {
                     throw new UserError("--save-preprocessed " + saveDir + " is inside " + input + ", whose pictures are "
                             + "being predicted: their 28×28 forms would be written over them. Give a folder of its own.");
                 }
             }
+            for (Picture picture : pictures) {
+                if (picture.file().toRealPath().startsWith(target)) {
+                    throw new UserError("--save-preprocessed " + saveDir + " holds " + picture.file() + ", a picture "
+                            + "being predicted: a 28×28 form could be written over it. Give a folder of its own.");
+                }
+            }
         } catch (IOException e) {
             throw new UserError("Cannot read " + saveDir + " (--save-preprocessed): " + UserError.reason(e), e);
         }
+    }
+
+    /** {@code dir} with its links resolved as far as it exists (a folder not made yet is made inside that). */
+    private static Path real(Path dir) throws IOException {
+        Path absolute = dir.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        return existing == null ? absolute : existing.toRealPath().resolve(existing.relativize(absolute));
     }
 
     /** DIR/NAME.png (NAME.jpg → NAME.jpg.png, so that a.png and a.jpg do not collide; repeats get -2, -3…). */
@@ -140,7 +155,7 @@ public final class PredictCommand implements Callable<Integer> {
         for (int n = 2; !saved.add(target); n++) target = saveDir.resolve(base + "-" + n + ".png");
         byte[] png = DigitImages.png(MnistRecipe.toPicture(p.preprocessed()));
         try {
-            if (Files.exists(target) && Files.isSameFile(target, picture.file())) { // a.png given, saved into its folder
+            if (Files.exists(target) && Files.isSameFile(target, picture.file())) { // a hard link of the picture
                 throw new UserError("its 28×28 form would be saved over the picture itself (" + target + "); give "
                         + "--save-preprocessed a folder of its own");
             }

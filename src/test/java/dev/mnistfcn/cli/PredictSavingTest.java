@@ -67,16 +67,26 @@ class PredictSavingTest {
         assertArrayEquals(before, Files.readAllBytes(folder.resolve("drawn-two.png")), "the user's picture, untouched");
     }
 
+    /**
+     * A folder that holds a picture being predicted: E/a.png's 28×28 form was written over the user's D/a.png, which
+     * was then predicted from it (exit 0); a folder not made yet inside the one predicted was not checked.
+     */
     @Test
-    void aPictureGivenAloneIsNotSavedOverItself() throws Exception {
-        Path folder = pictures("alone");
-        byte[] before = Files.readAllBytes(folder.resolve("drawn-two.png"));
-        Object[] r = predict("--save-preprocessed", folder.toString(), folder.resolve("drawn-two.png").toString(),
-                folder.resolve("blue-pen.jpg").toString());
-        assertEquals(1, r[0], r[1] + "\n" + r[2]);
-        assertTrue(r[1].toString().contains("its 28×28 form would be saved over the picture itself"), r[1].toString());
-        assertArrayEquals(before, Files.readAllBytes(folder.resolve("drawn-two.png")));
-        assertTrue(Files.isRegularFile(folder.resolve("blue-pen.jpg.png")), "the other picture is saved");
+    void aFolderHoldingAPictureBeingPredictedIsRefused() throws Exception {
+        Path d = pictures("holder");
+        Path e = pictures("elsewhere");
+        byte[] before = Files.readAllBytes(d.resolve("drawn-two.png"));
+        Object[] r = predict("--save-preprocessed", d.toString(), e.resolve("drawn-two.png").toString(),
+                d.resolve("drawn-two.png").toString());
+        assertEquals(2, r[0], r[1] + "\n" + r[2]);
+        assertTrue(r[2].toString().startsWith("error: --save-preprocessed " + d + " holds " + d.resolve("drawn-two.png")
+                + ", a picture being predicted"), r[2].toString());
+        Path notYet = d.resolve("sub");
+        r = predict("--save-preprocessed", notYet.toString(), d.toString());
+        assertEquals(2, r[0], r[1] + "\n" + r[2]);
+        assertTrue(r[2].toString().startsWith("error: --save-preprocessed " + notYet + " is inside " + d), r[2].toString());
+        assertArrayEquals(before, Files.readAllBytes(d.resolve("drawn-two.png")), "the user's picture, untouched");
+        assertTrue(Files.notExists(notYet), "nothing made");
     }
 
     @Test
