@@ -110,7 +110,7 @@ public final class DigitImages {
         BufferedImage picture;
         DecodeBudget.Held held;
         try {
-            int scans = format.equals("JPEG") ? JpegScans.count(in) : 1;
+            JpegMarkers.Found jpeg = format.equals("JPEG") ? JpegMarkers.read(in) : JpegMarkers.Found.NONE;
             reader.setInput(in, true, true);
             // Decoders that meet the end of a truncated file often warn and return what they have (the rest grey).
             reader.addIIOReadWarningListener(collect(warnings));
@@ -126,13 +126,14 @@ public final class DigitImages {
             if (!types.hasNext()) throw cmyk(source, format, null);
             ImageTypeSpecifier first = types.next();
             if (first.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) throw cmyk(source, format, null);
-            JpegScans.check(scans, width, height, source);
+            JpegMarkers.check(jpeg.scans(), width, height, source);
             ImageReadParam param = ReaderChoice.inOrder(reader);
             ImageTypeSpecifier decoded = param != null && param.getDestinationType() != null ? param.getDestinationType() : first;
-            held = DecodeBudget.SHARED.take(DecodeCost.bytes(width, height, decoded), DecodeCost.describe(source,
-                    format, width, height, decoded));
+            // A picture turned by its EXIF orientation is copied once: twice the raster while both live.
+            held = DecodeBudget.SHARED.take(DecodeCost.bytes(width, height, decoded) * (jpeg.orientation() > 1 ? 2 : 1),
+                    DecodeCost.describe(source, format, width, height, decoded));
             try {
-                picture = reader.read(0, param);
+                picture = ExifOrientation.apply(reader.read(0, param), jpeg.orientation());
             } catch (IOException | RuntimeException | Error e) {
                 held.close();
                 throw e;

@@ -1,35 +1,46 @@
 package dev.mnistfcn.digits;
 
 import javax.imageio.stream.ImageInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.Locale;
 
 /**
- * How many scans a JPEG has, read from its markers without decoding it. The JDK's reader decodes a progressive JPEG
- * over the whole picture once per scan, so its work is pixels × scans, which neither the pixel limit nor
- * {@link DecodeBudget} (memory) bounds: a 1 MB 6000×6000 file of 99 scans took 12 s, one of 20,000 tiny repeated
- * scans held a server worker for minutes. A baseline JPEG has one scan per colour or one in all; libjpeg's
- * progressive files have 6 (grey) or 10 (colour).
+ * What a JPEG's markers say before it is decoded: how many scans it has, and its EXIF orientation.
+ *
+ * <p>Scans: the JDK's reader decodes a progressive JPEG over the whole picture once per scan, so its work is pixels ×
+ * scans, which neither the pixel limit nor {@link DecodeBudget} (memory) bounds: a 1 MB 6000×6000 file of 99 scans
+ * took 12 s, one of 20,000 tiny repeated scans held a server worker for minutes. A baseline JPEG has one scan per
+ * colour or one in all; libjpeg's progressive files have 6 (grey) or 10 (colour).
+ *
+ * <p>Orientation: phones store a photo's pixels as the sensor read them and say in EXIF how to turn them; the JDK's
+ * reader ignores it, so a digit photographed upright was read on its side (4 of 6 wrong), while the page's browser,
+ * which applies it, showed it upright.
  */
-final class JpegScans {
+final class JpegMarkers {
+    /** What the markers say; {@code orientation} is EXIF's 1 to 8 (1: as stored, also where there is no EXIF). */
+    record Found(int scans, int orientation) {
+        static final Found NONE = new Found(1, 1);
+    }
+
     /** Decoding work allowed for one picture: 16 scans of the largest picture read (about 2 s here). */
     static final long MAX_PIXEL_SCANS = 16 * DigitImages.MAX_PIXELS;
     /** Scans allowed whatever the size: each costs a setup however small the picture. */
     static final int MAX_SCANS = 256;
 
-    private static final int SOS = 0xDA, EOI = 0xD9, SOI = 0xD8, TEM = 0x01;
+    private static final int SOS = 0xDA, EOI = 0xD9, SOI = 0xD8, TEM = 0x01, APP1 = 0xE1;
 
-    private JpegScans() {
+    private JpegMarkers() {
     }
 
     /**
-     * The scans of the JPEG in {@code in}, from its start; leaves the stream where it was (at its start: before a
+     * The markers of the JPEG in {@code in}, from its start; leaves the stream where it was (at its start: before a
      * reader reads it, which may discard what it has read).
      */
-    static int count(ImageInputStream in) throws IOException {
+    static Found read(ImageInputStream in) throws IOException {
         in.mark();
         try {
-            return countFromHere(in);
+            return readFromHere(in);
         } finally {
             in.reset();
         }
@@ -46,13 +57,14 @@ final class JpegScans {
     }
 
     /**
-     * The number of start-of-scan markers, walking the marker segments by their lengths and each scan's entropy-coded
-     * data to its next marker (where 0xFF is followed by 0x00, a restart marker or more 0xFF, it is data). Stops at
-     * the end of the image or of the stream.
+     * The start-of-scan markers and the first EXIF orientation, walking the marker segments by their lengths and each
+     * scan's entropy-coded data to its next marker (where 0xFF is followed by 0x00, a restart marker or more 0xFF, it
+     * is data). Stops at the end of the image or of the stream.
      */
-    private static int countFromHere(ImageInputStream in) throws IOException {
-        if (in.read() != 0xFF || in.read() != SOI) return 0;
+    private static Found readFromHere(ImageInputStream in) throws IOException {
+        if (in.read() != 0xFF || in.read() != SOI) return new Found(0, 1);
         int scans = 0;
+        int orientation = 0;
         int marker = nextMarker(in);
         while (marker >= 0 && marker != EOI) {
             if (marker == TEM || marker >= 0xD0 && marker <= 0xD7) { // no length
@@ -63,7 +75,17 @@ final class JpegScans {
             if (hi < 0 || lo < 0) break;
             int length = hi << 8 | lo;
             if (length < 2) break;
-            if (in.skipBytes(length - 2) < length - 2) break;
+            if (marker == APP1 && orientation == 0) {
+                byte[] segment = new byte[length - 2];
+                try {
+                    in.readFully(segment);
+                } catch (EOFException e) {
+                    break;
+                }
+                orientation = ExifOrientation.of(segment);
+            } else if (in.skipBytes(length - 2) < length - 2) {
+                break;
+            }
             if (marker == SOS) {
                 scans++;
                 marker = afterEntropyData(in);
@@ -71,7 +93,7 @@ final class JpegScans {
                 marker = nextMarker(in);
             }
         }
-        return scans;
+        return new Found(scans, orientation == 0 ? 1 : orientation);
     }
 
     /** The marker after the 0xFF (fill bytes skipped) at the stream's position, or -1 at its end. */
