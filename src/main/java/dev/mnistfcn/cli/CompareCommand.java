@@ -35,7 +35,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--engines", paramLabel = "ENGINE", split = ",", description = "Train each config with each of "
             + "these engines side by side, e.g. --engines dl4j,fused (default: -Dengines, or the config's training.engine).")
-    List<String> engines = CliProperties.list("engines", null);
+    List<String> engines = System.getProperty("engines") == null ? null : CliProperties.list("engines", null); // null: not given
 
     @Option(names = "--no-progress", description = "No within-epoch progress output.")
     boolean noProgress;
@@ -52,8 +52,9 @@ public final class CompareCommand implements Callable<Integer> {
                     + "-Dcompare=one-layer.yaml,two-layer.yaml (or leave -Dcompare out for those two).");
         }
         List<Path> files = configs.stream().map(ConfigLoader::locate).toList();
-        List<String> engineIds = engines.stream().map(String::strip).filter(e -> !e.isEmpty()).toList(); // --engines "dl4j, fused"
-        if (engineIds.isEmpty() && (!engines.isEmpty() || System.getProperty("engines") != null)) {
+        List<String> engineIds = engines == null ? List.of()
+                : engines.stream().map(String::strip).filter(e -> !e.isEmpty()).toList(); // --engines "dl4j, fused"
+        if (engines != null && engineIds.isEmpty()) { // "", ",": given, but naming none
             throw new UserError("--engines (-Dengines) names no engine. Give dl4j, fused or both (dl4j,fused), or leave "
                     + "it out for each config's training.engine.");
         }

@@ -53,7 +53,9 @@ public final class HtmlReport {
             EarlyStoppingOutcome es = r.runs().get(0).earlyStopping();
             if (es != null) sb.append("<p class=\"early-stopping\">").append(esc(es.sentence())).append("</p>\n");
         }
-        sb.append("<h2>Learning curves</h2>\n<p class=\"note\">Lines: mean over seeds; bands: lowest to highest seed.</p>\n");
+        boolean seeds = results.stream().anyMatch(r -> r.runs().size() > 1); // a single run's report has no seeds to average
+        sb.append("<h2>Learning curves</h2>\n");
+        if (seeds) sb.append("<p class=\"note\">Lines: mean over seeds; bands: lowest to highest seed.</p>\n");
         for (ConfigResult r : results) {
             sb.append("<section class=\"config\" data-config=\"").append(esc(r.label())).append("\"><h3>")
                     .append(esc(r.label())).append(" <small>").append(esc(r.architecture())).append(", ")
@@ -81,7 +83,8 @@ public final class HtmlReport {
         for (ConfigResult r : results) {
             sb.append("<section class=\"gallery\" data-config=\"").append(esc(r.label())).append("\"><h3>")
                     .append(esc(r.label())).append(" <small>").append(r.gallery().size())
-                    .append(" test images it gets wrong with the highest softmax probability (first seed)</small></h3><div class=\"digits\">");
+                    .append(" test images it gets wrong with the highest softmax probability")
+                    .append(r.runs().size() > 1 ? " (first seed)" : "").append("</small></h3><div class=\"digits\">");
             Dataset d = r.dataset();
             for (Mistake m : r.gallery()) {
                 sb.append(String.format(Locale.ROOT, "<figure class=\"mistake\"><img alt=\"test image %d\" src=\"data:image/png;base64,%s\">"

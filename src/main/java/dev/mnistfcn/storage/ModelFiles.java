@@ -168,8 +168,9 @@ public final class ModelFiles {
 
     public static Loaded load(Path file, boolean withUpdater) {
         if (Files.isDirectory(file)) {
-            throw new UserError(file + " is a folder, not a model zip. Give the path of a .zip file (e.g. "
-                    + "models/two-layer/model.zip).");
+            throw new UserError(file + " is a folder" + (Files.exists(file.resolve("model.zip")) ? ": give its model.zip ("
+                    + file.resolve("model.zip") + ")." : " with no model.zip, so not a run's folder. Give a run's folder or "
+                    + "the path of a .zip file (e.g. models/two-layer or models/two-layer/model.zip)."));
         }
         if (!Files.exists(file)) {
             throw new UserError("Model file " + file.toAbsolutePath() + " does not exist. Train one first "
@@ -270,7 +271,8 @@ public final class ModelFiles {
             try {
                 meta = MetadataJson.read(metadata);
             } catch (IOException e) {
-                throw new UserError("Model file " + file + " has an unreadable " + METADATA_ENTRY + " (" + e.getMessage()
+                String why = e instanceof JsonProcessingException j ? dev.mnistfcn.Json.problem(j) : UserError.reason(e);
+                throw new UserError("Model file " + file + " has an unreadable " + METADATA_ENTRY + " (" + why
                         + "). The file is damaged; use another checkpoint.");
             }
         }

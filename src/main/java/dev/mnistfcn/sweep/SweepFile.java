@@ -47,7 +47,7 @@ import java.util.stream.Collectors;
  * trials: 12                       # random only
  * seed: 7                          # random only: the same seed draws the same trials
  * seeds: 2                         # runs per trial: the config's seed, +1, …
- * metric: val_accuracy             # or val_loss; both of the last epoch
+ * metric: val_accuracy             # or val_loss; both of the epoch model.zip holds (early stopping: the kept one)
  * halving: {min_epochs: 1, keep_fraction: 0.5}
  * </pre>
  */
@@ -59,7 +59,7 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
     static final int MAX_TRIALS = 100_000;
     private static final String FORMAT = "Each parameter is a dotted config key with a list of values "
             + "(model.hidden.0.units: [64, 128]) or one range ({uniform: [0.0001, 0.01]}, {log_uniform: [...]}, "
-            + "{int: [16, 256]}).";
+            + "{int: [16, 256]})";
 
     private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -296,7 +296,7 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         String why = m.startsWith("test") ? ": the test set is only reported, never used to choose (choosing by it "
                 + "would make the best trial's test accuracy optimistic)" : "";
         throw new UserError(where + ": key 'metric' has value '" + m + "', which is not accepted" + why + ". Expected "
-                + String.join(" or ", Metric.keys()) + " (of the last epoch).");
+                + String.join(" or ", Metric.keys()) + " (of the epoch model.zip holds: under early stopping, the kept one).");
     }
 
     private static Written bind(Path file, String text) {

@@ -60,7 +60,7 @@ class CliPropertiesTest {
         assertEquals(List.of("one-layer.yaml", "two-layer.yaml"), with("compare", " one-layer.yaml, two-layer.yaml ,",
                 () -> new CompareCommand().configs));
         assertEquals(List.of("dl4j", "fused"), with("engines", "dl4j, fused", () -> new CompareCommand().engines));
-        assertEquals(List.of(), with("engines", null, () -> new CompareCommand().engines));
+        assertEquals(null, with("engines", null, () -> new CompareCommand().engines), "not given");
         assertEquals(List.of("one-layer.yaml", "two-layer.yaml"), with("compare", null, () -> new CompareCommand().configs));
     }
 
@@ -128,8 +128,10 @@ class CliPropertiesTest {
         }
         String two = with("predict", "docs/samples", () -> with("compare", "one-layer.yaml", () -> run(2)));
         assertEquals("error: -Dpredict and -Dcompare name 2 commands; give one at a time.", two.strip());
-        String engines = run(2, "compare", "config/one-layer.yaml", "--engines", "", "--out", tmp.resolve("out").toString());
-        assertTrue(engines.startsWith("error: --engines (-Dengines) names no engine."), engines);
+        for (String none : new String[]{"", ","}) {
+            String engines = run(2, "compare", "config/one-layer.yaml", "--engines", none, "--out", tmp.resolve("out").toString());
+            assertTrue(engines.startsWith("error: --engines (-Dengines) names no engine."), engines);
+        }
         assertNothingWritten();
     }
 
