@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The table and the noise sentences from known metrics, not from training. */
@@ -69,6 +70,18 @@ class ComparisonTableTest {
         var row = ComparisonTable.markdown(List.of(new ConfigResult("es", "784-10", 0, 7850, 20,
                 List.of(stopped(12, 10), stopped(9, 7)), 1, 1, List.of()))).split("\n")[2];
         assertTrue(row.startsWith("| es | 0 | 7,850 | 12, 9 (kept 10, 7) | "), row);
+    }
+
+    /** The curves are means over seeds and end where the first seed stopped; the report did not say so. */
+    @Test
+    void curvesCutAtTheShortestSeedSaySo() {
+        var result = new ConfigResult("es", "784-10", 0, 7850, 20, List.of(stopped(3, 2), stopped(5, 4)), 1, 1, List.of());
+        String md = HtmlReport.markdown("t", List.of(result), true);
+        assertTrue(md.contains("kept epochs 2, 4 (per seed, in seed order). The curves end at epoch 3, where the first "
+                + "seed stopped"), md);
+        assertTrue(HtmlReport.render("t", List.of(result), true).contains("The curves end at epoch 3"));
+        var same = new ConfigResult("es", "784-10", 0, 7850, 20, List.of(stopped(5, 2), stopped(5, 4)), 1, 1, List.of());
+        assertFalse(HtmlReport.markdown("t", List.of(same), true).contains("The curves end"), "no cut, nothing said");
     }
 
     @Test
