@@ -30,7 +30,7 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--master", paramLabel = "URL", description = "Spark master: local[N] (embedded) or spark://host:7077 (default: "
             + "-Dsweep.master or local[2]).")
-    String master = System.getProperty("sweep.master", "local[2]");
+    String master; // null: not given (the local engine refuses one: it was ignored without a word)
 
     @Option(names = "--name", paramLabel = "NAME", description = "Run the sweep under this name (its folder) instead of the file's "
             + "(default: -Dsweep.name).")
@@ -61,6 +61,10 @@ public final class SweepCommand implements Callable<Integer> {
     private TrialEngine engine() throws ReflectiveOperationException {
         switch (engine) {
             case "local" -> {
+                if (master != null || System.getProperty("sweep.master") != null) {
+                    throw new UserError("--master (-Dsweep.master) is for --engine spark; the local engine runs worker "
+                            + "processes on this machine (--workers, --threads). Add --engine spark, or leave --master out.");
+                }
                 Integer w = workers == null && System.getProperty("workers") == null ? null
                         : CliProperties.wholeNumber("workers", workers, 1, 1, "local worker processes");
                 int t = CliProperties.wholeNumber("threads", threads, 1, 1, "threads per local worker");
@@ -69,11 +73,15 @@ public final class SweepCommand implements Callable<Integer> {
             case "spark" -> {
                 Class<?> spark = sparkEngine();
                 if (!Object.class.getModule().isOpen("java.lang", SweepCommand.class.getModule())) return null;
-                return (TrialEngine) spark.getConstructor(String.class).newInstance(master);
+                return (TrialEngine) spark.getConstructor(String.class).newInstance(master());
             }
             default -> throw new UserError("--engine has value '" + engine + "', which is not accepted. Expected local "
                     + "(worker processes on this machine) or spark (Spark tasks; build with mvn -Pspark).");
         }
+    }
+
+    private String master() {
+        return master != null ? master : System.getProperty("sweep.master", "local[2]");
     }
 
     private static Class<?> sparkEngine() {
@@ -91,7 +99,7 @@ public final class SweepCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     private int relaunchForSpark() throws Exception {
         List<String> opens = (List<String>) sparkEngine().getField("JAVA_OPENS").get(null);
-        List<String> args = new ArrayList<>(List.of("sweep", file, "--engine", "spark", "--master", master));
+        List<String> args = new ArrayList<>(List.of("sweep", file, "--engine", "spark", "--master", master()));
         if (name != null) args.addAll(List.of("--name", name));
         List<String> cmd = NativeSettings.command(Main.class, opens, args);
         if (cmd.isEmpty()) {

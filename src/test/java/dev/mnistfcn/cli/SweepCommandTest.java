@@ -35,6 +35,9 @@ class SweepCommandTest {
         assertTrue(error("sweep", f.toString(), "--engine", "ray").contains("Expected local"));
         assertTrue(error("sweep", f.toString(), "--name", "a/b").contains("--name has value 'a/b'"));
         assertTrue(error("sweep", f.toString(), "--workers", "0").contains("--workers has value '0'"));
+        // It was ignored without a word: the sweep ran in local worker processes.
+        assertTrue(error("sweep", f.toString(), "--master", "local[4]").contains("--master (-Dsweep.master) is for "
+                + "--engine spark"));
         assertTrue(error("sweep", dir.resolve("missing.yaml").toString()).contains("missing.yaml does not exist"));
         assertTrue(Files.notExists(Path.of("models", "s")), "nothing trained");
     }
