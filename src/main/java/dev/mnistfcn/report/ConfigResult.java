@@ -71,9 +71,14 @@ public record ConfigResult(String label, String architecture, int hiddenLayers, 
         return sum;
     }
 
-    /** Per-epoch values of one metric: [0] mean, [1] min, [2] max over seeds. */
+    /** The epochs the curves show: every seed's, so up to where the first seed stopped. */
+    public int curveEpochs() {
+        return runs.stream().mapToInt(r -> r.history().size()).min().orElse(0);
+    }
+
+    /** Per-epoch values of one metric over {@link #curveEpochs}: [0] mean, [1] min, [2] max over seeds. */
     public double[][] curve(java.util.function.ToDoubleFunction<EpochStats> metric) {
-        int n = runs.stream().mapToInt(r -> r.history().size()).min().orElse(0);
+        int n = curveEpochs();
         double[][] out = new double[3][n];
         for (int e = 0; e < n; e++) {
             final int epoch = e;

@@ -147,10 +147,10 @@ public final class HtmlReport {
         if (all.isEmpty()) return java.util.Optional.empty();
         // The curves are means over seeds, so they end where the first seed stopped: said, or a seed's later (even its
         // kept) epochs were missing from them without a word.
-        int shortest = r.runs().stream().mapToInt(m -> m.history().size()).min().orElse(0);
-        int longest = r.runs().stream().mapToInt(m -> m.history().size()).max().orElse(0);
-        String cut = shortest == longest ? "" : String.format(Locale.ROOT, " The curves end at epoch %d, where the first "
-                + "seed stopped: a mean over seeds needs every seed.", shortest);
+        int shown = r.curveEpochs();
+        boolean cutShort = r.runs().stream().anyMatch(m -> m.history().size() > shown);
+        String cut = !cutShort ? "" : String.format(Locale.ROOT, " The curves end at epoch %d, where the first "
+                + "seed stopped: a mean over seeds needs every seed.", shown);
         return java.util.Optional.of(String.format(Locale.ROOT, "Early stopping (%s, patience %d): trained %s epochs; "
                         + "kept epochs %s (per seed, in seed order).%s", all.get(0).monitor(), all.get(0).patience(),
                 join(all, EarlyStoppingOutcome::totalEpochs), join(all, EarlyStoppingOutcome::bestModelEpoch), cut));

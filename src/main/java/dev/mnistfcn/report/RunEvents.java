@@ -44,9 +44,9 @@ public final class RunEvents implements LiveEvents {
      */
     public static Optional<String> now(Path runDir) {
         return snapshot(runDir).map(s -> {
-            ObjectNode o = header(s);
-            ArrayNode epochs = o.putArray("history");
             Double eta = eta(s);
+            ObjectNode o = header(s, eta);
+            ArrayNode epochs = o.putArray("history");
             for (EpochStats e : s.epochs()) epochs.add(epoch(e, s, eta));
             return text(o);
         });
@@ -97,7 +97,7 @@ public final class RunEvents implements LiveEvents {
         for (EpochStats e : s.epochs().subList(sent, s.epochs().size())) events.add(text(epoch(e, s, eta)));
         sent = s.epochs().size();
         if (s.state() != RunProgress.State.RUNNING) {
-            ObjectNode last = header(s);
+            ObjectNode last = header(s, eta);
             events.add(text(last));
             ended = true;
         }
@@ -109,7 +109,7 @@ public final class RunEvents implements LiveEvents {
         return ended;
     }
 
-    private static ObjectNode header(RunProgress.Snapshot s) {
+    private static ObjectNode header(RunProgress.Snapshot s, Double eta) {
         RunProgress.Started st = s.started();
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("name", st.name()).put("state", s.state().name().toLowerCase(Locale.ROOT)).put("epoch", s.epoch())
@@ -119,7 +119,6 @@ public final class RunEvents implements LiveEvents {
         if (s.finished() != null && s.finished().testAccuracy() != null) {
             o.put("test_accuracy", s.finished().testAccuracy());
         }
-        Double eta = eta(s);
         if (eta != null) o.put("eta_seconds", eta);
         return o;
     }
