@@ -3,17 +3,21 @@ package dev.mnistfcn.job;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigDiff;
 import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.EarlyStoppingSpec;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.engine.Engine;
+import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.storage.CheckpointStore;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
 import dev.mnistfcn.storage.RunFolder;
+import dev.mnistfcn.train.EarlyStoppingListener;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +80,7 @@ final class RunStart {
                     + config.training().epochs() + ": this run has already trained further. Set training.epochs to "
                     + meta.epoch() + " or more, or start from scratch (without resume).");
         }
+        requireKeptEpochStillSaved(checkpoint, meta.epoch());
         // The restored network has the config's architecture and settings (checked above): the same engine serves it.
         MultiLayerNetwork net = loaded.network();
         out.printf(meta.epoch() == config.training().epochs()
@@ -83,6 +88,34 @@ final class RunStart {
                         : "Resuming '%s' from %s: epoch %d of %d done, %,d iterations, updater state restored.%n",
                 config.name(), checkpoint, meta.epoch(), config.training().epochs(), net.getIterationCount());
         return new TrainingPlan(config, net, engine, engine.engine().trainingStep(net), meta.history());
+    }
+
+    /**
+     * With early stopping, a kill can leave {@code best.zip} holding an epoch after the latest checkpoint. Exact resume
+     * retrains up to it, but a resume that now ends sooner (training.epochs lowered) would keep an earlier epoch whose
+     * weights best.zip no longer holds: refused here, before any training, rather than when the run ends
+     * ({@link CheckpointStore#loadBest}). best.zip's own history says which epoch the shorter run would keep.
+     */
+    private void requireKeptEpochStillSaved(Path checkpoint, int resumedEpoch) {
+        EarlyStoppingSpec spec = config.training().earlyStopping();
+        Path best = folder.checkpoints(config.checkpoint().keep()).best();
+        if (spec == null || !Files.isRegularFile(best)) return;
+        ModelMetadata saved;
+        try {
+            saved = ModelFiles.load(best, false).metadata().orElse(null);
+        } catch (UserError e) {
+            return; // unreadable: the end of the run reports it, as before
+        }
+        if (saved == null || saved.epoch() <= resumedEpoch) return;
+        int epochs = config.training().epochs();
+        List<EpochStats> history = saved.history().subList(0, Math.min(saved.history().size(), epochs));
+        int kept = EarlyStoppingListener.replay(spec, history, epochs).bestModelEpoch();
+        if (kept == saved.epoch() || kept > resumedEpoch) return; // best.zip holds it, or the resumed epochs save it again
+        throw new UserError("Cannot resume '" + config.name() + "' with training.epochs = " + epochs + ": early stopping "
+                + "would keep epoch " + kept + ", but " + best + " now holds epoch " + saved.epoch() + " (the run had "
+                + "trained that far after its latest checkpoint, " + checkpoint.getFileName() + "), so epoch " + kept
+                + "'s weights are no longer saved. Set training.epochs to " + saved.epoch() + " or more, or start "
+                + "from scratch (without resume).");
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.mnistfcn.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.TestData;
+import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.report.RunMetrics;
@@ -25,6 +26,7 @@ import java.util.Map;
 import static dev.mnistfcn.job.Resume.AUTO;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** training.early_stopping on real MNIST (a 3,000-image subset, where two-layer overfits within a few epochs). */
@@ -108,6 +110,35 @@ class EarlyStoppingRunTest {
         assertEquals(String.valueOf(best), html.select("svg.loss-curve line.marker.kept").attr("data-epoch"));
         assertEquals(String.valueOf(es.totalEpochs()), html.select("svg.loss-curve line.marker.stopped").attr("data-epoch"));
         assertTrue(html.select("p.early-stopping").text().startsWith("Early stopping: stopped after epoch"));
+    }
+
+    @Test
+    void aResumeThatWouldKeepAnEpochBestZipNoLongerHoldsIsRefusedBeforeTraining() throws Exception {
+        run(config("low", 3));
+        Path checkpoints = out.resolve("low/checkpoints");
+        var saved = ModelFiles.load(checkpoints.resolve("best.zip"), false).metadata().orElseThrow();
+        var loss = saved.history().stream().mapToDouble(s -> s.validationLoss()).toArray();
+        // On these 3,000 images val loss is best at epoch 1, worse at 2 and best again at 3 (seed 12345).
+        assertTrue(saved.epoch() == 3 && loss[1] > loss[0] && loss[2] < loss[0], java.util.Arrays.toString(loss));
+        // Killed after epoch 3's best.zip was written, before its checkpoint: the latest checkpoint is epoch 2.
+        Files.delete(checkpoints.resolve("epoch-03.zip"));
+        Files.delete(out.resolve("low/model.zip"));
+        Files.delete(out.resolve("low/metrics.json"));
+
+        // Ending at epoch 2 would keep epoch 1, whose weights best.zip (epoch 3's now) no longer holds.
+        UserError refused = assertThrows(UserError.class, () -> run(config("low", 2)));
+        assertEquals("Cannot resume 'low' with training.epochs = 2: early stopping would keep epoch 1, but "
+                + checkpoints.resolve("best.zip") + " now holds epoch 3 (the run had trained that far after its latest "
+                + "checkpoint, epoch-02.zip), so epoch 1's weights are no longer saved. Set training.epochs to 3 or more, "
+                + "or start from scratch (without resume).", refused.getMessage());
+        assertEquals(3, ModelFiles.load(checkpoints.resolve("best.zip"), false).metadata().orElseThrow().epoch());
+        assertFalse(Files.exists(out.resolve("low/model.zip")));
+
+        // Far enough, the resumed epoch 3 is epoch 3 again (exact resume), and it is kept.
+        String resumed = run(config("low", 3));
+        assertTrue(resumed.contains("Resuming 'low'"), resumed);
+        assertEquals(3, ModelFiles.load(out.resolve("low/model.zip"), false).metadata().orElseThrow().epoch());
+        assertSameWeights(checkpoints.resolve("best.zip"), out.resolve("low/model.zip"));
     }
 
     private static void assertSameWeights(Path expected, Path actual) {
