@@ -44,6 +44,9 @@ public final class RunsOverview {
     public record Overview(List<Run> runs, List<Sweep> sweeps, List<Report> reports) {
     }
 
+    /** The state of a run folder whose progress file and metrics.json cannot be read (its own page says which). */
+    public static final String UNREADABLE = "unreadable";
+
     private RunsOverview() {
     }
 
@@ -126,12 +129,15 @@ public final class RunsOverview {
         RunFolder folder = new RunFolder(dir);
         boolean report = Files.isRegularFile(folder.htmlReport(), NOFOLLOW_LINKS);
         Optional<RunProgress.Snapshot> snapshot = RunEvents.snapshot(dir);
-        if (snapshot.isEmpty()) return Optional.empty(); // not a run of ours after all
+        Path progress = dir.resolve(RunProgress.FILE);
+        Path file = Files.isRegularFile(progress, NOFOLLOW_LINKS) ? progress : folder.metrics();
+        if (snapshot.isEmpty()) { // damaged, or written by something else: listed, so that it does not vanish unseen
+            return Optional.of(new Run(path, name(dir), group, UNREADABLE, 0, 0, null, null, null, null, null, null,
+                    modified(file), report));
+        }
         RunProgress.Snapshot s = snapshot.get();
         RunProgress.Started st = s.started();
         Double val = s.epochs().isEmpty() ? null : s.epochs().get(s.epochs().size() - 1).validationAccuracy();
-        Path progress = dir.resolve(RunProgress.FILE);
-        Path file = Files.isRegularFile(progress, NOFOLLOW_LINKS) ? progress : folder.metrics();
         return Optional.of(new Run(path, name(dir), group, SweepEvents.state(s.state()), s.epoch(), st.epochs(), val,
                 s.finished() == null ? null : s.finished().testAccuracy(), st.engine(), st.architecture(),
                 st.settings(), st.startedAt(), modified(file), report));

@@ -173,7 +173,7 @@ public final class RunProgress {
             if (started == null) return Optional.empty();
             return Optional.of(new Snapshot(started, List.copyOf(epochs), finished, state(started, finished, error), error));
         } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // not ours or damaged by hand: the run is listed without progress
+            return Optional.empty(); // not ours or damaged by hand: metrics.json, if any, stands in (RunEvents.snapshot)
         }
     }
 

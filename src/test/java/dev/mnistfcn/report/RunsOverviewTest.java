@@ -202,6 +202,13 @@ class RunsOverviewTest {
             f.setLength(RunEvents.MAX_METRICS_BYTES + 1); // sparse: nothing written to disk
         }
         assertTrue(RunEvents.now(dir).isEmpty());
+        // Damaged (cut short by hand, say): still listed, as unreadable, rather than gone from the page without a word.
+        Files.writeString(dir.resolve("metrics.json"), metrics.toJson().substring(0, 40));
+        assertTrue(RunEvents.now(dir).isEmpty(), "its page gets the 404 that names the files");
+        RunsOverview.Run damaged = RunsOverview.scan(models).runs().stream().filter(r -> r.path().equals("old-run"))
+                .findFirst().orElseThrow();
+        assertEquals(new RunsOverview.Run("old-run", "old-run", null, RunsOverview.UNREADABLE, 0, 0, null, null, null,
+                null, null, null, damaged.updated(), true), damaged);
         Path real = Files.writeString(models.resolve("elsewhere.json"), metrics.toJson());
         Files.delete(dir.resolve("metrics.json"));
         Files.createSymbolicLink(dir.resolve("metrics.json"), real);
