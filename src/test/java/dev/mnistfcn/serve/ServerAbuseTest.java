@@ -190,6 +190,25 @@ class ServerAbuseTest {
         }
     }
 
+    /** A malformed or doubled Host header is Jetty's 400, and a flood of them writes nothing to the log. */
+    @Test
+    void malformedHostHeadersAreNotLogged() throws Exception {
+        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var logged = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        logged.start();
+        root.addAppender(logged);
+        try {
+            for (int i = 0; i < 20; i++) {
+                for (String host : List.of("a b", "[::1", "[x:y:z]", "a:b:c", "localhost\r\nHost: other")) {
+                    assertTrue(RawHttp.get(server, "/api/model", host + i).startsWith("HTTP/1.1 400 "), host);
+                }
+            }
+        } finally {
+            root.detachAppender(logged);
+        }
+        assertEquals(List.of(), logged.list.stream().map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList());
+    }
+
     /** The types a page on another site may POST without a preflight (CORS "simple" requests) are refused. */
     @Test
     void predictNeedsAnImageOrJsonType() throws Exception {
