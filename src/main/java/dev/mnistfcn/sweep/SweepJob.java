@@ -69,6 +69,10 @@ public final class SweepJob {
                     alive.size(), sweep.seeds(), sweep.base(), sweep.strategy(), sweep.metric().key(),
                     sweep.halving() == null ? "" : " with successive halving (epochs by round: " + rounds + ")", folder);
             out.println(engine.describe());
+            SweepProgress.read(folder).map(SweepProgress.Snapshot::status).filter(was -> !sameSweep(was, sweep, alive))
+                    .ifPresent(was -> out.printf("The folder holds the runs of a sweep with other trials or base config "
+                            + "(from %s, started %s): a run whose config this sweep changes is trained afresh, its earlier files moved to its own "
+                            + ".previous folder.%n", was.file(), was.startedAt()));
             SweepStatus status = SweepStatus.start(sweep, folder, alive, rounds);
             try {
                 return run(sweep, engine, alive, rounds, status);
@@ -100,6 +104,19 @@ public final class SweepJob {
         throw new UserError("The sweep folder " + folder + " already exists and holds files a sweep does not write ("
                 + Folders.firstFew(other) + "): it may be a run's folder, whose report.html the sweep's would replace. "
                 + "Give the sweep another name (name: in the sweep file) or another output.dir.");
+    }
+
+    /**
+     * Whether the sweep whose status the folder holds had this sweep file, base config and trials: a sweep run under
+     * another's name trains that one's runs afresh where they differ, which is said (a trial's worker says nothing).
+     */
+    private static boolean sameSweep(SweepProgress.Status was, SweepFile sweep, List<Trial> trials) {
+        Map<String, Map<String, String>> before = new LinkedHashMap<>();
+        was.trials().forEach(t -> before.put(t.name(), t.values()));
+        Map<String, Map<String, String>> now = new LinkedHashMap<>();
+        trials.forEach(t -> now.put(t.name(), t.values()));
+        return String.valueOf(sweep.file()).equals(was.file()) && String.valueOf(sweep.base()).equals(was.base())
+                && before.equals(now);
     }
 
     private static final List<String> SWEEP_WRITES = List.of(TABLE, BEST, HTML, SweepProgress.FILE, RunLock.SWEEP_FILE);

@@ -109,7 +109,9 @@ class SweepJobTest {
 
         // Rerun: nothing trains, not even the kept trials' first round (their longer runs hold it).
         try (var engine = new LocalEngine(1, 1)) {
-            var again = new SweepJob(new PrintStream(new ByteArrayOutputStream())).run(sweep, engine);
+            var rerun = new ByteArrayOutputStream();
+            var again = new SweepJob(new PrintStream(rerun, true, StandardCharsets.UTF_8)).run(sweep, engine);
+            assertFalse(rerun.toString(StandardCharsets.UTF_8).contains("other trials"), rerun.toString(StandardCharsets.UTF_8));
             assertEquals(6, again.runs(TrialRunner.How.REUSED).size());
             assertEquals(List.of(), again.runs(TrialRunner.How.TRAINED));
             assertEquals(List.of(), again.runs(TrialRunner.How.RESUMED));
@@ -117,6 +119,18 @@ class SweepJobTest {
                     again.ranked().stream().map(r -> r.trial().name()).toList());
             assertEquals(o.ranked().get(0).mean(), again.ranked().get(0).mean());
         }
+
+        // The sweep file edited (other widths), same name: its t01 is another config, trained afresh, and that is said.
+        SweepFile edited = SweepFile.load(sweepFile("halve", 1, "parameters:\n  model.hidden.0.units: [12]\n"));
+        var editedConsole = new ByteArrayOutputStream();
+        try (var engine = new LocalEngine(1, 1)) {
+            var other = new SweepJob(new PrintStream(editedConsole, true, StandardCharsets.UTF_8)).run(edited, engine);
+            assertEquals(List.of("t01-seed12345"), other.runs(TrialRunner.How.TRAINED));
+        }
+        String said = editedConsole.toString(StandardCharsets.UTF_8);
+        assertTrue(said.contains("The folder holds the runs of a sweep with other trials or base config (from "
+                + dir.resolve("halve.yaml") + ", started "), said);
+        assertTrue(Files.isDirectory(o.folder().resolve("t01-seed12345/.previous")), "the earlier t01 kept aside");
     }
 
     @Test
