@@ -95,14 +95,14 @@ public final class ExportCommand implements Callable<Integer> {
                 case "onnx" -> {
                     AtomicFiles.writeBytes(onnx, onnxBytes);
                     out().printf("Wrote %s (%,d bytes): ONNX IR version %d, opset %d; input '%s' float [N, 784], "
-                                    + "pixels 0..1; output '%s' [N, 10].%n", onnx, Files.size(onnx), OnnxExport.IR_VERSION,
+                                    + "pixels 0..1; output '%s' [N, 10].%n", shown(onnx), Files.size(onnx), OnnxExport.IR_VERSION,
                             OnnxExport.OPSET, OnnxExport.INPUT, OnnxExport.OUTPUT);
                 }
                 case "tf" -> {
                     Path pb = dir.resolve(base + ".pb");
                     AtomicFiles.writeBytes(pb, pbBytes);
                     out().printf("Wrote %s (%,d bytes): a TensorFlow frozen GraphDef; placeholder 'x' float "
-                            + "[?, 784], pixels 0..1; softmax output 'pred' (tf.compat.v1.import_graph_def).%n", pb, Files.size(pb));
+                            + "[?, 784], pixels 0..1; softmax output 'pred' (tf.compat.v1.import_graph_def).%n", shown(pb), Files.size(pb));
                 }
                 default -> dl4j(loaded, dir, base);
             }
@@ -113,13 +113,19 @@ public final class ExportCommand implements Callable<Integer> {
         }
     }
 
+    /** A path named after the user's file, which may hold a line break or an escape sequence. */
+    private static String shown(Path p) {
+        return TerminalText.shown(p.toString());
+    }
+
     private void dl4j(ModelFiles.Loaded loaded, Path dir, String base) throws IOException {
         Path zip = dir.resolve(base + "-inference.zip");
         Path json = dir.resolve(base + "-network.json");
         // A calibrated model's inference zip refuses what it refused (it said "not a digit" for nothing without it).
         ModelFiles.save(loaded.network(), zip, false, loaded.metadata().orElse(null), loaded.notADigit().orElse(null));
         AtomicFiles.writeString(json, loaded.network().getLayerWiseConfigurations().toJson());
-        out().printf("Wrote %s (%,d bytes; the input was %,d) and %s.%n", zip, Files.size(zip), loaded.fileBytes(), json);
+        out().printf("Wrote %s (%,d bytes; the input was %,d) and %s.%n", shown(zip), Files.size(zip), loaded.fileBytes(),
+                shown(json));
         out().println("The inference zip has no updater state: it predicts and evaluates, but training cannot resume "
                 + "from it exactly (the optimizer would restart). The JSON is the MultiLayerConfiguration, readable with "
                 + "MultiLayerConfiguration.fromJson.");

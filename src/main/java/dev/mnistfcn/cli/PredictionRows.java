@@ -27,23 +27,23 @@ interface PredictionRows {
      * longest of {@code files} as {@link TerminalText#shown} writes them.
      */
     static PredictionRows text(PrintWriter out, ModelInfo model, List<String> files) {
-        int width = files.stream().map(TerminalText::shown).mapToInt(String::length).max().orElse(0);
+        int width = Math.max(4, files.stream().map(TerminalText::shown).mapToInt(TerminalText::columns).max().orElse(0));
         out.printf(Locale.ROOT, "Model %s: %s, %,d parameters%s; engine %s%n", model.file(), model.architecture(),
                 model.parameters(), model.testAccuracy() == null ? ""
                         : String.format(Locale.ROOT, ", %.2f%% on MNIST's test set when saved", 100 * model.testAccuracy()),
                 model.engine() + (model.notADigit() ? "; not-a-digit check on" : ""));
-        String file = "%-" + Math.max(4, width) + "s";
-        out.printf(Locale.ROOT, file + "  digit  confidence  runner-up%n", "file");
+        out.printf(Locale.ROOT, "%s  digit  confidence  runner-up%n", TerminalText.padded("file", width));
         return (path, p, error) -> {
-            String name = TerminalText.shown(path); // a stranger's file name cannot break the rows
+            // a stranger's file name cannot break the rows; a Chinese one takes two columns a character
+            String name = TerminalText.padded(TerminalText.shown(path), width);
             if (p == null) {
-                out.printf(Locale.ROOT, file + "  error: %s%n", name, TerminalText.shown(error));
+                out.printf(Locale.ROOT, "%s  error: %s%n", name, TerminalText.shown(error));
             } else if (p.notADigit()) {
-                out.printf(Locale.ROOT, file + "  %5s  %9s   %s (most like %d, %.1f%%)%n", name, "-", "-", NOT_A_DIGIT,
+                out.printf(Locale.ROOT, "%s  %5s  %9s   %s (most like %d, %.1f%%)%n", name, "-", "-", NOT_A_DIGIT,
                         p.digit(), 100 * p.confidence());
             } else {
                 int second = p.runnerUp();
-                out.printf(Locale.ROOT, file + "  %5d  %9.1f%%  %d (%.1f%%)%n", name, p.digit(), 100 * p.confidence(),
+                out.printf(Locale.ROOT, "%s  %5d  %9.1f%%  %d (%.1f%%)%n", name, p.digit(), 100 * p.confidence(),
                         second, 100 * p.probabilities()[second]);
             }
         };

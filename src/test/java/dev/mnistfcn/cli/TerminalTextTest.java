@@ -13,6 +13,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,6 +30,19 @@ class TerminalTextTest {
         assertEquals("table\nrow \\u0007", TerminalText.shownLines("table\nrow \u0007"));
         String plain = "models/two-layer/model.zip, ümlaut";
         assertSame(plain, TerminalText.shown(plain));
+    }
+
+    /** The predict table's file column lines up in a terminal whatever script the names are in. */
+    @Test
+    void wideCharactersTakeTwoColumnsAndCombiningMarksNone() {
+        assertEquals(7, TerminalText.columns("two.png"));
+        assertEquals(8, TerminalText.columns("数字.png"), "two CJK characters, then four of ASCII");
+        assertEquals(10, TerminalText.columns("숫자 7.png"), "Hangul");
+        assertEquals(6, TerminalText.columns("ｄｉｇ"), "fullwidth Latin");
+        assertEquals(4, TerminalText.columns("e\u0301t\u00e9s"), "a combining accent takes none");
+        assertEquals(2, TerminalText.columns("\uD83D\uDE00"), "an emoji outside the BMP, one code point");
+        assertEquals(List.of(10, 10, 10), List.of(TerminalText.padded("数字.png", 10), TerminalText.padded("file", 10),
+                TerminalText.padded("ｄｉｇ", 10)).stream().map(TerminalText::columns).toList());
     }
 
     /** A user's mistake is one paragraph whatever it quotes: here a run name with an escape sequence in it. */
