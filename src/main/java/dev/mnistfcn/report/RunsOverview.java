@@ -69,8 +69,8 @@ public final class RunsOverview {
             }
             Optional<SweepProgress.Snapshot> status = SweepProgress.read(dir);
             status.ifPresent(st -> sweeps.add(sweep(dir, st)));
-            if (status.isEmpty() && Files.isRegularFile(dir.resolve("report.html"), NOFOLLOW_LINKS)) {
-                reports.add(new Report(name(dir), sweep ? "sweep" : "compare", modified(dir.resolve("report.html"))));
+            if (status.isEmpty() && hasReport(dir)) {
+                reports.add(new Report(name(dir), sweep ? "sweep" : "compare", modified(new RunFolder(dir).htmlReport())));
             }
         }
         runs.sort(Comparator.comparingLong(Run::updated).reversed().thenComparing(Run::path));
@@ -84,8 +84,12 @@ public final class RunsOverview {
         SweepProgress.Standing best = s.standings().isEmpty() ? null : s.standings().get(0);
         return new Sweep(name(dir), SweepEvents.state(snapshot.state()), s.metric(), s.rounds().size(),
                 s.roundEpochs().size(), s.runs().size(), best == null ? null : best.trial(),
-                best == null ? null : best.mean(), modified(dir.resolve(SweepProgress.FILE)),
-                Files.isRegularFile(dir.resolve("report.html"), NOFOLLOW_LINKS));
+                best == null ? null : best.mean(), modified(dir.resolve(SweepProgress.FILE)), hasReport(dir));
+    }
+
+    /** Whether {@code dir} holds a report.html the pages link to: a regular file, not a link (the server sends it). */
+    static boolean hasReport(Path dir) {
+        return Files.isRegularFile(new RunFolder(dir).htmlReport(), NOFOLLOW_LINKS);
     }
 
     /** The sweep folder {@code name} under {@code outputDir}, if it names one with a status file. */
@@ -127,7 +131,7 @@ public final class RunsOverview {
         if (!isRun(dir)) return Optional.empty();
         String path = outputDir.relativize(dir).toString().replace('\\', '/');
         RunFolder folder = new RunFolder(dir);
-        boolean report = Files.isRegularFile(folder.htmlReport(), NOFOLLOW_LINKS);
+        boolean report = hasReport(dir);
         Optional<RunProgress.Snapshot> snapshot = RunEvents.snapshot(dir);
         Path progress = dir.resolve(RunProgress.FILE);
         Path file = Files.isRegularFile(progress, NOFOLLOW_LINKS) ? progress : folder.metrics();

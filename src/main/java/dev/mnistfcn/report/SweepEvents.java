@@ -6,8 +6,6 @@ import dev.mnistfcn.Json;
 import dev.mnistfcn.storage.RunProgress;
 import dev.mnistfcn.storage.SweepProgress;
 
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +59,7 @@ public final class SweepEvents implements LiveEvents {
         o.remove(List.of("pid", "host"));
         o.put("state", state(snapshot.state()));
         o.put("round", s.rounds().size());
-        o.put("has_report", Files.isRegularFile(dir.resolve("report.html"), LinkOption.NOFOLLOW_LINKS)); // as RunsOverview
+        o.put("has_report", RunsOverview.hasReport(dir));
         if (!s.standings().isEmpty()) o.set("best", Json.MAPPER.valueToTree(s.standings().get(0)));
         ArrayNode training = o.putArray("training");
         if (snapshot.state() == RunProgress.State.RUNNING) {
