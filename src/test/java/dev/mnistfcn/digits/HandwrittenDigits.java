@@ -1,6 +1,8 @@
 package dev.mnistfcn.digits;
 
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -11,7 +13,9 @@ import java.util.Random;
  */
 public final class HandwrittenDigits {
     /** How the digit was rewritten. */
-    public enum Pen { THIN_SLANTED, THICK_MARKER, BROKEN_STROKES, MIXED }
+    public enum Pen { THIN_SLANTED, THICK_MARKER, BROKEN_STROKES, MIXED,
+        /** A ballpoint on a large picture: the stroke's centre line, 1 to 5 pixels wide on a 224-392 pixel digit. */
+        BALLPOINT }
 
     private HandwrittenDigits() {
     }
@@ -19,7 +23,7 @@ public final class HandwrittenDigits {
     /** The file bytes for {@code mnist} (784 values 0..1, ink 1) rewritten with {@code pen}; {@code seed} varies it. */
     public static byte[] draw(float[] mnist, Pen pen, long seed) {
         Random rnd = new Random(seed);
-        int zoom = 6 + rnd.nextInt(5);
+        int zoom = pen == Pen.BALLPOINT ? 8 + rnd.nextInt(7) : 6 + rnd.nextInt(5);
         int side = 28 * zoom;
         double shear = pen == Pen.THICK_MARKER ? -0.15 + 0.3 * rnd.nextDouble() : -0.35 + 0.7 * rnd.nextDouble();
         boolean[] ink = new boolean[side * side];
@@ -35,7 +39,9 @@ public final class HandwrittenDigits {
             case THICK_MARKER -> zoom / 2 + rnd.nextInt(zoom / 2 + 1);
             case BROKEN_STROKES -> 0;
             case MIXED -> -zoom / 4 + rnd.nextInt(zoom / 2 + 1);
+            case BALLPOINT -> rnd.nextInt(3);                  // around the centre line: 1, 3 or 5 pixels wide
         };
+        if (pen == Pen.BALLPOINT) ink = centreLine(ink, side);
         ink = grow >= 0 ? dilate(ink, side, grow) : erode(ink, side, -grow);
         if (pen == Pen.BROKEN_STROKES || pen == Pen.MIXED) {
             for (int gaps = 1 + rnd.nextInt(pen == Pen.MIXED ? 2 : 3); gaps > 0; gaps--) gap(ink, side, zoom, rnd);
@@ -76,6 +82,39 @@ public final class HandwrittenDigits {
                 if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r) ink[y * side + x] = false;
             }
         }
+    }
+
+    /** The strokes thinned to their one-pixel centre lines (Zhang and Suen's thinning, CACM 1984). */
+    static boolean[] centreLine(boolean[] ink, int side) {
+        boolean[] out = ink.clone();
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int pass = 0; pass < 2; pass++) {
+                List<Integer> remove = new ArrayList<>();
+                for (int y = 1; y < side - 1; y++) {
+                    for (int x = 1; x < side - 1; x++) {
+                        if (!out[y * side + x]) continue;
+                        // the 8 neighbours clockwise from north: p2 … p9
+                        boolean[] p = {out[(y - 1) * side + x], out[(y - 1) * side + x + 1], out[y * side + x + 1],
+                                out[(y + 1) * side + x + 1], out[(y + 1) * side + x], out[(y + 1) * side + x - 1],
+                                out[y * side + x - 1], out[(y - 1) * side + x - 1]};
+                        int on = 0, rises = 0;
+                        for (int i = 0; i < 8; i++) {
+                            if (p[i]) on++;
+                            if (!p[i] && p[(i + 1) % 8]) rises++;
+                        }
+                        // the first pass peels south-east edges and north-west corners, the second the opposite ones
+                        boolean edge = pass == 0 ? !(p[0] && p[2] && p[4]) && !(p[2] && p[4] && p[6])
+                                : !(p[0] && p[2] && p[6]) && !(p[0] && p[4] && p[6]);
+                        if (on >= 2 && on <= 6 && rises == 1 && edge) remove.add(y * side + x);
+                    }
+                }
+                for (int i : remove) out[i] = false;
+                changed |= !remove.isEmpty();
+            }
+        }
+        return out;
     }
 
     private static boolean[] dilate(boolean[] ink, int side, int r) {

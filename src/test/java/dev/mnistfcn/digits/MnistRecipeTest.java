@@ -145,6 +145,52 @@ class MnistRecipeTest {
         assertTrue(columns <= 3, "a 10×120 bar becomes about 2 pixels wide, not 20: " + columns);
     }
 
+    /** A ballpoint's 3 px line on a 300 px digit would average to a faint ghost; it is widened to MNIST's strokes. */
+    @Test
+    void aFinePenOnALargePictureIsWidenedToMnistsStrokes() {
+        float[] ballpoint = prepare(two(420, 400, 60, 50, 300, Color.WHITE, Color.BLACK, BufferedImage.TYPE_INT_RGB, 3));
+        float brightest = 0;
+        for (float p : ballpoint) brightest = Math.max(brightest, p);
+        assertEquals(1, brightest, 1e-6, "full ink, not a ghost");
+        double d = difference(REFERENCE, ballpoint);
+        assertTrue(d <= 0.06, "close to the same 2 drawn with a pen an eighth of its size: " + d);
+        // A pen of MNIST's proportions is left as it is: the reference itself goes through unwidened.
+        GreyPicture grey = GreyPicture.of(SyntheticDigits.reference());
+        float[] v = grey.values();
+        MnistRecipe.toInkOnBlack(v, grey.width(), grey.height());
+        InkBox box = InkBox.find(v, grey.width()).orElseThrow();
+        double stroke = MnistRecipe.strokeWidth(v, grey.width(), box) * MnistRecipe.BOX / Math.max(box.width(), box.height());
+        assertTrue(stroke > 2 * MnistRecipe.FAINT_STROKE, "the reference's strokes: " + stroke);
+    }
+
+    @Test
+    void widenedInkIsTheLargestWithinTheSquareAroundEachPixel() {
+        Random rnd = new Random(7);
+        for (int trial = 0; trial < 50; trial++) {
+            int width = 1 + rnd.nextInt(40), height = 1 + rnd.nextInt(40), r = 1 + rnd.nextInt(9);
+            float[] v = new float[width * height];
+            for (int i = 0; i < v.length; i++) v[i] = rnd.nextInt(8) == 0 ? rnd.nextFloat() : 0;
+            var box = new InkBox(rnd.nextInt(width), rnd.nextInt(height), width, height);
+            float[] widened = v.clone();
+            InkBox grown = MnistRecipe.thicken(widened, width, box, r);
+            assertEquals(new InkBox(Math.max(0, box.x0() - r), Math.max(0, box.y0() - r), width, height), grown);
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    boolean inside = x >= grown.x0() && y >= grown.y0();
+                    float expected = v[y * width + x];
+                    if (inside) {
+                        for (int yy = Math.max(grown.y0(), y - r); yy <= Math.min(height - 1, y + r); yy++) {
+                            for (int xx = Math.max(grown.x0(), x - r); xx <= Math.min(width - 1, x + r); xx++) {
+                                expected = Math.max(expected, v[yy * width + xx]);
+                            }
+                        }
+                    }
+                    assertEquals(expected, widened[y * width + x], "trial " + trial + " at " + x + "," + y);
+                }
+            }
+        }
+    }
+
     @Test
     void noInkIsNoDigit() {
         var blank = new BufferedImage(120, 80, BufferedImage.TYPE_INT_RGB);

@@ -17,6 +17,12 @@ final class SyntheticDigits {
      * {@code size} whose box starts at ({@code left}, {@code top}), in {@code ink}.
      */
     static BufferedImage two(int width, int height, double left, double top, double size, Color paper, Color ink, int type) {
+        return two(width, height, left, top, size, paper, ink, type, (float) (0.12 * size));
+    }
+
+    /** The same "2" with a pen {@code pen} pixels wide. */
+    static BufferedImage two(int width, int height, double left, double top, double size, Color paper, Color ink, int type,
+                             float pen) {
         var picture = new BufferedImage(width, height, type);
         Graphics2D g = picture.createGraphics();
         g.setComposite(java.awt.AlphaComposite.Src); // a transparent paper stays transparent
@@ -25,7 +31,6 @@ final class SyntheticDigits {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
         g.setColor(ink);
-        float pen = (float) (0.12 * size);
         g.setStroke(new BasicStroke(pen, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
         // Inside the pen's reach of the box, so that the ink's box is (left, top, ~0.7·size, size).
         double s = size - pen;

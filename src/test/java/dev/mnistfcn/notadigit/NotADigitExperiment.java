@@ -45,17 +45,20 @@ public final class NotADigitExperiment {
         for (int i = 0; i < 1000; i++) MadeNegatives.throughRecipe(NotADigitStudy.row(fashionTest, i), 3).ifPresent(fashion::add);
         sets.put("Fashion-MNIST test", fashion);
         sets.put("held-out 160", List.of(NotADigitStudy.notDigits()));
-        List<float[]> people = new ArrayList<>(), pens = new ArrayList<>(), page = new ArrayList<>();
+        List<float[]> people = new ArrayList<>(), pens = new ArrayList<>(), page = new ArrayList<>(), ballpoint = new ArrayList<>();
         for (int n = 0; n < 300; n++) {
             int row = 33 * n;
             people.add(pixels(UserPictures.draw(NotADigitStudy.row(test, row), UserPictures.Kind.values()[n % 4], row)));
             row = 16 + 33 * n;
             pens.add(pixels(HandwrittenDigits.draw(NotADigitStudy.row(test, row), HandwrittenDigits.Pen.values()[n % 4], row)));
             page.add(pixels(PeoplesPicturesStudy.drawnOnThePage(NotADigitStudy.row(test, n))));
+            row = 8 + 33 * n;
+            ballpoint.add(pixels(HandwrittenDigits.draw(NotADigitStudy.row(test, row), HandwrittenDigits.Pen.BALLPOINT, row)));
         }
         sets.put("people's 300", people);
         sets.put("handwriting-like 300", pens);
         sets.put("page 300", page);
+        sets.put("ballpoint 300", ballpoint);
 
         var full = Calibration.Sizes.FULL;
         int hidden = Integer.getInteger("hidden", full.hidden()), epochs = Integer.getInteger("epochs", full.epochs());

@@ -29,22 +29,26 @@ public final class PeoplesPicturesStudy {
     public static void main(String[] args) throws Exception {
         DataSet test = MnistSplits.loadTest(TestData.mnistDir());
         System.out.println("| model | 300 people's pictures: right / refused | 300 handwriting-like: right / refused "
-                + "| both: right | 300 drawn as on the page: right / refused | 160 not-digits refused |");
-        System.out.println("|---|---|---|---|---|---|");
+                + "| both: right | 300 drawn as on the page: right / refused | 300 ballpoint: right / refused | 160 not-digits refused |");
+        System.out.println("|---|---|---|---|---|---|---|");
         for (String zip : args) {
             DigitClassifier model = DigitClassifier.load(Path.of(zip), "auto");
-            int[] people = new int[2], pens = new int[2], page = new int[2];
+            int[] people = new int[2], pens = new int[2], page = new int[2], ballpoint = new int[2];
             for (int n = 0; n < 300; n++) {
                 int row = 33 * n;
                 count(people, model, UserPictures.draw(row(test, row), UserPictures.Kind.values()[n % 4], row), label(test, row));
                 row = 16 + 33 * n;
                 count(pens, model, HandwrittenDigits.draw(row(test, row), HandwrittenDigits.Pen.values()[n % 4], row), label(test, row));
                 count(page, model, drawnOnThePage(row(test, n)), label(test, n));
+                row = 8 + 33 * n;
+                count(ballpoint, model, HandwrittenDigits.draw(row(test, row), HandwrittenDigits.Pen.BALLPOINT, row),
+                        label(test, row));
             }
             long refused = NotADigitTest.notDigits().stream().filter(p -> NotADigitTest.refused(model, p)).count();
-            System.out.printf(Locale.ROOT, "| %s | %.1f%% / %.1f%% | %.1f%% / %.1f%% | %.1f%% | %.1f%% / %.1f%% | %.1f%% |%n",
-                    zip, people[0] / 3.0, people[1] / 3.0, pens[0] / 3.0, pens[1] / 3.0, (people[0] + pens[0]) / 6.0,
-                    page[0] / 3.0, page[1] / 3.0, 100.0 * refused / 160);
+            System.out.printf(Locale.ROOT, "| %s | %.1f%% / %.1f%% | %.1f%% / %.1f%% | %.1f%% | %.1f%% / %.1f%% | %.1f%% / "
+                            + "%.1f%% | %.1f%% |%n", zip, people[0] / 3.0, people[1] / 3.0, pens[0] / 3.0, pens[1] / 3.0,
+                    (people[0] + pens[0]) / 6.0, page[0] / 3.0, page[1] / 3.0, ballpoint[0] / 3.0, ballpoint[1] / 3.0,
+                    100.0 * refused / 160);
         }
     }
 
