@@ -46,7 +46,7 @@ public final class InspectCommand implements Callable<Integer> {
                         .getUpdaterByParam("W").getClass().getSimpleName() + "; training can resume exactly)"
                         : "absent (inference only; resuming would restart the optimizer)");
         if (loaded.metadata().isEmpty()) {
-            out.println("metadata: none (not written by mnist-fcn)");
+            out.println("metadata: none (no training record: written elsewhere, or converted from an .onnx by export)");
         } else {
             ModelMetadata m = loaded.metadata().get();
             out.printf(Locale.ROOT, "metadata: epoch %d, iteration %,d, validation loss %s, validation accuracy %s%s%n",

@@ -274,6 +274,14 @@ class OnnxFilesTest {
         assertEquals(0, Main.run(new String[]{"export", onnx.toString(), "--format", "onnx", "--out", elsewhere.toString()},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(self)), self.toString());
         assertTrue(Files.isRegularFile(elsewhere.resolve("model.onnx")));
+        // An .onnx made into an inference zip: inspect says where such a zip without a training record comes from.
+        assertEquals(0, Main.run(new String[]{"export", onnx.toString(), "--format", "dl4j", "--out", elsewhere.toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(self)), self.toString());
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        assertEquals(0, Main.run(new String[]{"inspect", elsewhere.resolve("model-inference.zip").toString()},
+                new PrintStream(shown), new PrintStream(self)), self.toString());
+        assertTrue(shown.toString().contains("metadata: none (no training record: written elsewhere, or converted from "
+                + "an .onnx by export)"), shown.toString());
         // --out naming a file, or a folder that cannot be written: one paragraph, not a stack trace.
         for (String out : new String[]{zip.toString(), "/proc"}) {
             ByteArrayOutputStream outErr = new ByteArrayOutputStream();
