@@ -6,6 +6,7 @@ import static dev.mnistfcn.Mnist.CLASSES;
 import static dev.mnistfcn.Mnist.PIXELS;
 import static dev.mnistfcn.Mnist.TRAIN_FILE_SIZE;
 
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -181,7 +182,14 @@ public final class ConfigValidator {
     }
 
     static ConfigException fail(String where, String key, Object value, String accepted) {
-        throw new ConfigException(where + ": key '" + key + "' has value " + (value == null ? "(missing)" : "'" + value + "'")
-                + ", which is not accepted. Expected " + accepted + ".");
+        throw new ConfigException(where + ": key '" + key + "' has value " + (value == null ? "(missing)" : "'"
+                + shown(value) + "'") + ", which is not accepted. Expected " + accepted + ".");
+    }
+
+    /** A number as people write it: 0 and 100 rather than Java's 0.0 and 100.0, 0.001 as it is, 1E-10 so. */
+    private static String shown(Object value) {
+        if (!(value instanceof Double d) || !Double.isFinite(d)) return String.valueOf(value);
+        BigDecimal n = BigDecimal.valueOf(d).stripTrailingZeros();
+        return d == 0 || Math.abs(d) >= 1e-4 && Math.abs(d) < 1e15 ? n.toPlainString() : n.toString();
     }
 }
