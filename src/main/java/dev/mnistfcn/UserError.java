@@ -3,7 +3,9 @@ package dev.mnistfcn;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 /**
  * A mistake the user can fix (bad config, missing file, corrupt data). The CLI prints only the
@@ -16,6 +18,19 @@ public class UserError extends RuntimeException {
 
     public UserError(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /**
+     * Why {@code p}, which does not exist, is missing, where it is a symbolic link ("a link to T that leads nowhere:
+     * …"; a loop of links read as missing too); null where it is no link, plainly absent.
+     */
+    public static String brokenLink(Path p) {
+        if (!Files.isSymbolicLink(p)) return null;
+        try {
+            return "a link to " + Files.readSymbolicLink(p) + " that leads nowhere: its target is missing, or links loop";
+        } catch (IOException e) {
+            return "a link that cannot be read (" + reason(e) + ")";
+        }
     }
 
     /**

@@ -47,6 +47,11 @@ public final class ConfigFiles {
             throw new ConfigException("Config file '" + name + "' is not a regular file (a device, pipe or socket). Give "
                     + "a path to a YAML file, or the name of one in config/: " + available() + ".");
         }
+        String link = UserError.brokenLink(direct);
+        if (link != null) {
+            throw new ConfigException("Config file '" + name + "' is " + link + ". Give a path to a YAML file, or the name "
+                    + "of one in config/: " + available() + ".");
+        }
         String looked = direct.isAbsolute() ? direct.toString() : direct.toAbsolutePath() + " and " + inConfig.toAbsolutePath();
         throw new ConfigException("Config file '" + name + "' not found: looked for " + looked + ". Give a path to a "
                 + "YAML file, or the name of one in config/: " + available() + ".");

@@ -54,7 +54,10 @@ public final class DigitImages {
     public static <T> T read(Path file, Function<BufferedImage, T> use) {
         String source = file.toString();
         if (Files.isDirectory(file)) throw new UnreadableImage(source + ": is a folder, not an image file");
-        if (!Files.exists(file)) throw new UnreadableImage(source + ": no such file");
+        if (!Files.exists(file)) {
+            String link = UserError.brokenLink(file);
+            throw new UnreadableImage(source + ": " + (link != null ? link : "no such file"));
+        }
         if (!Files.isRegularFile(file)) throw new UnreadableImage(source + ": not a regular file (a device, pipe or socket)");
         if (!Files.isReadable(file)) throw new UnreadableImage(source + ": not readable (check its permissions)");
         try {

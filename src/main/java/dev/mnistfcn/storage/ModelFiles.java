@@ -173,6 +173,8 @@ public final class ModelFiles {
                     + "the path of a .zip file (e.g. models/two-layer or models/two-layer/model.zip)."));
         }
         if (!Files.exists(file)) {
+            String link = UserError.brokenLink(file);
+            if (link != null) throw new UserError("Model file " + file + " is " + link + ". Give the path of a .zip file.");
             throw new UserError("Model file " + file.toAbsolutePath() + " does not exist. Train one first "
                     + "(mvn compile exec:java -Dconfig=two-layer.yaml writes models/two-layer/model.zip) or check the path.");
         }

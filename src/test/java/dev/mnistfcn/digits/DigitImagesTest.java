@@ -216,6 +216,12 @@ class DigitImagesTest {
                 assertThrows(UnreadableImage.class, () -> DigitImages.read(dir.resolve("missing.png"))).getMessage());
         assertEquals(dir + ": is a folder, not an image file",
                 assertThrows(UnreadableImage.class, () -> DigitImages.read(dir)).getMessage());
+        // Two links to each other: said so, not "no such file" (which the user could see was wrong).
+        Path a = dir.resolve("a.png");
+        Files.createSymbolicLink(a, Path.of("b.png"));
+        Files.createSymbolicLink(dir.resolve("b.png"), Path.of("a.png"));
+        assertEquals(a + ": a link to b.png that leads nowhere: its target is missing, or links loop",
+                assertThrows(UnreadableImage.class, () -> DigitImages.read(a)).getMessage());
         assertEquals("/dev/zero: not a regular file (a device, pipe or socket)",
                 assertThrows(UnreadableImage.class, () -> DigitImages.read(Path.of("/dev/zero"))).getMessage());
     }

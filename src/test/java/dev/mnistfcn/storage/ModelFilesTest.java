@@ -40,6 +40,14 @@ class ModelFilesTest {
     @TempDir
     Path dir;
 
+    @Test
+    void aLinkThatLeadsNowhereIsSaidToBeOne() throws IOException {
+        Path zip = Files.createSymbolicLink(dir.resolve("model.zip"), Path.of("/nonexistent/model.zip"));
+        assertEquals("Model file " + zip + " is a link to /nonexistent/model.zip that leads nowhere: its target is "
+                + "missing, or links loop. Give the path of a .zip file.",
+                assertThrows(UserError.class, () -> ModelFiles.load(zip, false)).getMessage());
+    }
+
     static MultiLayerNetwork plainNet(int nIn, int nOut) {
         var conf = new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(0.01)).list()
                 .layer(new DenseLayer.Builder().nIn(nIn).nOut(16).activation(Activation.RELU).build())
