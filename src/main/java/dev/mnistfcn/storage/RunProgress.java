@@ -37,7 +37,8 @@ public final class RunProgress {
     static final long MAX_BYTES = 64L << 20;
     private static final ObjectWriter LINE = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
 
-    public enum State { RUNNING, FINISHED, INTERRUPTED }
+    /** FAILED: an error stopped it and said why (its {@code failed} line); INTERRUPTED: its process is gone, unsaid. */
+    public enum State { RUNNING, FINISHED, INTERRUPTED, FAILED }
 
     /**
      * The first line: what is trained, how, and by which process; {@code launcherPid} is the process that one stops
@@ -180,7 +181,8 @@ public final class RunProgress {
     /** A run that wrote its error has stopped, though its process may go on (a sweep's worker, to the next trial). */
     private static State state(Started started, Finished finished, String error) {
         return finished != null ? State.FINISHED
-                : error == null && alive(started.pid(), started.host(), started.startedAt())
+                : error != null ? State.FAILED
+                : alive(started.pid(), started.host(), started.startedAt())
                 && (started.launcherPid() == null || alive(started.launcherPid(), started.host(), started.startedAt()))
                 ? State.RUNNING : State.INTERRUPTED;
     }

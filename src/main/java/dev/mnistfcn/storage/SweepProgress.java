@@ -140,6 +140,7 @@ public final class SweepProgress {
             Status status = Json.MAPPER.readValue(f.toFile(), Status.class);
             if (status.name() == null || status.startedAt() == null) return Optional.empty();
             RunProgress.State state = status.finishedAt() != null ? RunProgress.State.FINISHED
+                    : status.error() != null ? RunProgress.State.FAILED
                     : RunProgress.alive(status.pid(), status.host(), status.startedAt()) ? RunProgress.State.RUNNING
                     : RunProgress.State.INTERRUPTED;
             return Optional.of(new Snapshot(nonNull(status), state));

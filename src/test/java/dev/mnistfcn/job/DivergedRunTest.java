@@ -48,9 +48,9 @@ class DivergedRunTest {
         Path run = out.resolve("two-layer");
         assertFalse(Files.exists(run.resolve("model.zip")), "no model.zip of NaN weights");
         assertFalse(Files.exists(run.resolve("checkpoints").resolve("epoch-01.zip")), "no checkpoint of NaN weights");
-        // The runs page says why it stopped (it read as plain "interrupted"), though this process lives on.
+        // The runs page says it failed, and why (it read as plain "interrupted"), though this process lives on.
         RunProgress.Snapshot progress = RunProgress.read(run).orElseThrow();
-        assertEquals(RunProgress.State.INTERRUPTED, progress.state());
+        assertEquals(RunProgress.State.FAILED, progress.state());
         assertEquals(e.getMessage(), progress.error());
         assertTrue(RunEvents.now(run).orElseThrow().contains("\"error\":\"Training diverged in epoch 1 of 3"));
     }

@@ -62,7 +62,7 @@ class SweepProgressTest {
     }
 
     @Test
-    void aSweepWhoseProcessIsGoneWasInterruptedAndSaysWhyIfItKnows() throws Exception {
+    void aSweepWhoseProcessIsGoneWasInterruptedOrFailedWhereItSaidWhy() throws Exception {
         Path folder = models.resolve("lr");
         start(folder).failed("Sweep 'lr': no run finished");
         Process gone = new ProcessBuilder("sleep", "30").start();
@@ -72,8 +72,11 @@ class SweepProgressTest {
         json.put("pid", gone.pid());
         Files.writeString(file, json.toString());
         SweepProgress.Snapshot s = SweepProgress.read(folder).orElseThrow();
-        assertEquals(RunProgress.State.INTERRUPTED, s.state());
+        assertEquals(RunProgress.State.FAILED, s.state(), "it said why it stopped");
         assertEquals("Sweep 'lr': no run finished", s.status().error());
+        json.putNull("error");
+        Files.writeString(file, json.toString());
+        assertEquals(RunProgress.State.INTERRUPTED, SweepProgress.read(folder).orElseThrow().state(), "killed, unsaid");
     }
 
     @Test
