@@ -60,7 +60,7 @@ class AugmentConfigTest {
 
     static Stream<Arguments> badValues() {
         return Stream.of(
-                Arguments.of("    rotation: -5\n", new String[]{"'data.augment.rotation'", "'-5.0'", "degrees from 0 to 180"}),
+                Arguments.of("    rotation: -5\n", new String[]{"'data.augment.rotation'", "'-5'", "degrees from 0 to 180"}),
                 Arguments.of("    rotation: ten\n", new String[]{"'data.augment.rotation'", "'ten'", "not a number"}),
                 Arguments.of("    rotate: 10\n", new String[]{"unknown key 'data.augment.rotate'",
                         "elastic, rotation, scale, shear, translation"}),
@@ -68,13 +68,13 @@ class AugmentConfigTest {
                         "[min, max] with 0.25 ≤ min ≤ max ≤ 4"}),
                 Arguments.of("    scale: [0.9]\n", new String[]{"'data.augment.scale'", "a list of two scale factors"}),
                 Arguments.of("    scale: 1.1\n", new String[]{"'data.augment.scale'", "not a list"}),
-                Arguments.of("    shear: 80\n", new String[]{"'data.augment.shear'", "'80.0'", "degrees from 0 to 60"}),
+                Arguments.of("    shear: 80\n", new String[]{"'data.augment.shear'", "'80'", "degrees from 0 to 60"}),
                 Arguments.of("    translation: 20\n", new String[]{"'data.augment.translation'", "pixels from 0 to 14"}),
                 Arguments.of("    elastic: {alpha: 34}\n", new String[]{"'data.augment.elastic.sigma'", "(missing)",
                         "the key is required"}),
                 Arguments.of("    elastic: {sigma: 4}\n", new String[]{"'data.augment.elastic.alpha'", "(missing)",
                         "34 with sigma 4"}),
-                Arguments.of("    elastic: {alpha: 34, sigma: 0}\n", new String[]{"'data.augment.elastic.sigma'", "'0.0'",
+                Arguments.of("    elastic: {alpha: 34, sigma: 0}\n", new String[]{"'data.augment.elastic.sigma'", "'0'",
                         "from 0.5 to 14"}),
                 Arguments.of("    elastic: true\n", new String[]{"'data.augment.elastic'", "not a mapping of keys"}),
                 Arguments.of("    elastic: {alpha: 34, sigma: 4, seed: 3}\n", new String[]{
