@@ -110,7 +110,8 @@ final class RunStart {
         int epochs = config.training().epochs();
         List<EpochStats> history = saved.history().subList(0, Math.min(saved.history().size(), epochs));
         int kept = EarlyStoppingListener.replay(spec, history, epochs).bestModelEpoch();
-        if (kept == saved.epoch() || kept > resumedEpoch) return; // best.zip holds it, or the resumed epochs save it again
+        // best.zip holds it, or the resumed epochs save it again (the resumed one itself too: trainingStarted)
+        if (kept == saved.epoch() || kept >= resumedEpoch) return;
         throw new UserError("Cannot resume '" + config.name() + "' with training.epochs = " + epochs + ": early stopping "
                 + "would keep epoch " + kept + ", but " + best + " now holds epoch " + saved.epoch() + " (the run had "
                 + "trained that far after its latest checkpoint, " + checkpoint.getFileName() + "), so epoch " + kept

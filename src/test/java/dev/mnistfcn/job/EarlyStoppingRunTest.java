@@ -134,6 +134,14 @@ class EarlyStoppingRunTest {
         assertEquals(3, ModelFiles.load(checkpoints.resolve("best.zip"), false).metadata().orElseThrow().epoch());
         assertFalse(Files.exists(out.resolve("low/model.zip")));
 
+        // Ending at the checkpoint that holds the kept epoch is fine: the resumed network is that epoch's, saved again.
+        Files.delete(checkpoints.resolve("epoch-02.zip"));
+        String finished = run(config("low", 1));
+        assertTrue(finished.contains("Finishing 'low'"), finished);
+        assertEquals(1, ModelFiles.load(out.resolve("low/model.zip"), false).metadata().orElseThrow().epoch());
+        Files.delete(out.resolve("low/model.zip"));
+        Files.delete(out.resolve("low/metrics.json"));
+
         // Far enough, the resumed epoch 3 is epoch 3 again (exact resume), and it is kept.
         String resumed = run(config("low", 3));
         assertTrue(resumed.contains("Resuming 'low'"), resumed);
