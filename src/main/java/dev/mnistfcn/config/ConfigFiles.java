@@ -47,10 +47,12 @@ public final class ConfigFiles {
             throw new ConfigException("Config file '" + name + "' is not a regular file (a device, pipe or socket). Give "
                     + "a path to a YAML file, or the name of one in config/: " + available() + ".");
         }
-        String link = UserError.brokenLink(direct);
-        if (link != null) {
-            throw new ConfigException("Config file '" + name + "' is " + link + ". Give a path to a YAML file, or the name "
-                    + "of one in config/: " + available() + ".");
+        for (Path p : List.of(direct, inConfig, Path.of(name + ".yaml"), Path.of("config").resolve(name + ".yaml"))) {
+            String link = UserError.brokenLink(p);
+            if (link != null) {
+                throw new ConfigException("Config file " + p + " is " + link + ". Give a path to a YAML file, or the "
+                        + "name of one in config/: " + available() + ".");
+            }
         }
         String looked = direct.isAbsolute() ? direct.toString() : direct.toAbsolutePath() + " and " + inConfig.toAbsolutePath();
         throw new ConfigException("Config file '" + name + "' not found: looked for " + looked + ". Give a path to a "
@@ -60,7 +62,7 @@ public final class ConfigFiles {
     /** The YAML files in config/, for the error messages. */
     private static String available() {
         try (var files = Files.list(Path.of("config"))) {
-            return files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".yaml"))
+            return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".yaml"))
                     .sorted().collect(Collectors.joining(", "));
         } catch (IOException e) {
             return "(no config/ folder here)";

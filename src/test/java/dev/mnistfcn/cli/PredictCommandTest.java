@@ -154,6 +154,15 @@ class PredictCommandTest {
     }
 
     @Test
+    void aModelLinkThatLeadsNowhereIsSaidToBeOne() throws IOException {
+        Path link = Files.createSymbolicLink(pictures.resolve("gone.zip"), Path.of("/nonexistent/model.zip"));
+        Run r = predict("predict", "--model", link.toString(), pictures.toString());
+        assertEquals(2, r.code());
+        assertEquals("error: Model file " + link + " is a link to /nonexistent/model.zip that leads nowhere: its target "
+                + "is missing, or links loop. Give the path of a .zip file.", r.err().strip());
+    }
+
+    @Test
     void aFolderWithoutPicturesAndNoPathsAreUserErrors(@TempDir Path empty) {
         Run none = predict("predict", "--model", model.toString(), empty.toString());
         assertEquals(2, none.code());

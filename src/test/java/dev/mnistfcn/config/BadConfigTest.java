@@ -242,6 +242,14 @@ class BadConfigTest {
     }
 
     @Test
+    void aConfigLinkThatLeadsNowhereIsSaidToBeOne(@TempDir Path dir) throws IOException {
+        Path link = Files.createSymbolicLink(dir.resolve("mine.yaml"), Path.of("/nonexistent/x.yaml"));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.locate(link.toString()));
+        assertTrue(e.getMessage().startsWith("Config file " + link + " is a link to /nonexistent/x.yaml that leads "
+                + "nowhere"), e.getMessage());
+    }
+
+    @Test
     void emptyOrFolderConfigNameSaysWhatToGive() throws IOException {
         ConfigException empty = assertThrows(ConfigException.class, () -> ConfigLoader.locate(""));
         String shipped;
