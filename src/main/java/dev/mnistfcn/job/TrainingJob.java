@@ -54,6 +54,9 @@ public final class TrainingJob {
     private volatile Timeline timeline = Timeline.process();
     private final boolean testEachEpoch;
 
+    /** Keys a resume may change (how far to train, how often and where to save, where MNIST lives); others restart. */
+    public static final List<String> MAY_CHANGE_ON_RESUME = RunStart.MAY_CHANGE_ON_RESUME;
+
     public TrainingJob(ExperimentConfig config, PrintStream out, boolean progress) {
         this(config, out, progress, false);
     }

@@ -69,10 +69,12 @@ public final class SweepJob {
                     alive.size(), sweep.seeds(), sweep.base(), sweep.strategy(), sweep.metric().key(),
                     sweep.halving() == null ? "" : " with successive halving (epochs by round: " + rounds + ")", folder);
             out.println(engine.describe());
-            SweepProgress.read(folder).map(SweepProgress.Snapshot::status).filter(was -> !sameSweep(was, sweep, alive))
-                    .ifPresent(was -> out.printf("The folder holds the runs of a sweep with other trials or base config "
-                            + "(from %s, started %s): a run whose config this sweep changes is trained afresh, its earlier files moved to its own "
-                            + ".previous folder.%n", was.file(), was.startedAt()));
+            int replaced = runsTrainedAfresh(sweep, alive, rounds.get(0));
+            if (replaced > 0) {
+                out.printf("%d run folder(s) here hold runs of another config (a sweep with other trials, base or set:, "
+                        + "under this name): they are trained afresh, each earlier run's files moved to its .previous "
+                        + "folder.%n", replaced);
+            }
             SweepStatus status = SweepStatus.start(sweep, folder, alive, rounds);
             try {
                 return run(sweep, engine, alive, rounds, status);
@@ -107,16 +109,28 @@ public final class SweepJob {
     }
 
     /**
-     * Whether the sweep whose status the folder holds had this sweep file, base config and trials: a sweep run under
-     * another's name trains that one's runs afresh where they differ, which is said (a trial's worker says nothing).
+     * How many of the first round's run folders hold a run this sweep cannot reuse or resume: a sweep run under
+     * another's name, or its file edited, trains those afresh and moves their files aside, which is said here (a
+     * trial's worker says nothing).
      */
-    private static boolean sameSweep(SweepProgress.Status was, SweepFile sweep, List<Trial> trials) {
-        Map<String, Map<String, String>> before = new LinkedHashMap<>();
-        was.trials().forEach(t -> before.put(t.name(), t.values()));
-        Map<String, Map<String, String>> now = new LinkedHashMap<>();
-        trials.forEach(t -> now.put(t.name(), t.values()));
-        return String.valueOf(sweep.file()).equals(was.file()) && String.valueOf(sweep.base()).equals(was.base())
-                && before.equals(now);
+    private static int runsTrainedAfresh(SweepFile sweep, List<Trial> trials, int epochs) {
+        int n = 0;
+        for (Trial t : trials) {
+            for (int s = 0; s < sweep.seeds(); s++) {
+                ExperimentConfig c = runConfig(sweep, t, s, epochs);
+                Path recorded = RunFolder.of(c).resolvedConfig();
+                if (!Files.isRegularFile(recorded)) continue;
+                try {
+                    if (ConfigDiff.between(ConfigLoader.load(recorded, Map.of()), c).stream().anyMatch(d -> TrainingJob
+                            .MAY_CHANGE_ON_RESUME.stream().noneMatch(k -> d.key().equals(k) || d.key().startsWith(k + ".")))) {
+                        n++;
+                    }
+                } catch (RuntimeException e) {
+                    n++; // a config that no longer loads: that run is trained afresh too
+                }
+            }
+        }
+        return n;
     }
 
     private static final List<String> SWEEP_WRITES = List.of(TABLE, BEST, HTML, SweepProgress.FILE, RunLock.SWEEP_FILE);

@@ -111,7 +111,7 @@ class SweepJobTest {
         try (var engine = new LocalEngine(1, 1)) {
             var rerun = new ByteArrayOutputStream();
             var again = new SweepJob(new PrintStream(rerun, true, StandardCharsets.UTF_8)).run(sweep, engine);
-            assertFalse(rerun.toString(StandardCharsets.UTF_8).contains("other trials"), rerun.toString(StandardCharsets.UTF_8));
+            assertFalse(rerun.toString(StandardCharsets.UTF_8).contains("another config"), rerun.toString(StandardCharsets.UTF_8));
             assertEquals(6, again.runs(TrialRunner.How.REUSED).size());
             assertEquals(List.of(), again.runs(TrialRunner.How.TRAINED));
             assertEquals(List.of(), again.runs(TrialRunner.How.RESUMED));
@@ -128,8 +128,9 @@ class SweepJobTest {
             assertEquals(List.of("t01-seed12345"), other.runs(TrialRunner.How.TRAINED));
         }
         String said = editedConsole.toString(StandardCharsets.UTF_8);
-        assertTrue(said.contains("The folder holds the runs of a sweep with other trials or base config (from "
-                + dir.resolve("halve.yaml") + ", started "), said);
+        assertTrue(said.contains("1 run folder(s) here hold runs of another config (a sweep with other trials, base or "
+                + "set:, under this name): they are trained afresh, each earlier run's files moved to its .previous "
+                + "folder."), said);
         assertTrue(Files.isDirectory(o.folder().resolve("t01-seed12345/.previous")), "the earlier t01 kept aside");
     }
 
