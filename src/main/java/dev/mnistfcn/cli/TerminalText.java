@@ -24,8 +24,9 @@ final class TerminalText {
 
     /**
      * The columns a terminal gives {@code text}: two for East Asian wide and fullwidth characters (CJK, Hangul,
-     * fullwidth forms, most emoji), none for combining marks, one for the rest. The JDK has no East Asian Width
-     * property; these are the ranges of Markus Kuhn's wcwidth, which terminals follow.
+     * fullwidth forms, emoji), none for combining marks, format characters (zero-width joiner, byte-order mark),
+     * Hangul's medial and final jamo (decomposed Hangul, as macOS writes file names) and emoji skin tones, one for the
+     * rest. The JDK has no East Asian Width property; these are Markus Kuhn's wcwidth ranges with the emoji blocks.
      */
     static int columns(String text) {
         return text.codePoints().map(TerminalText::columns).sum();
@@ -38,11 +39,15 @@ final class TerminalText {
 
     private static int columns(int c) {
         int type = Character.getType(c);
-        if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || c == 0x200B) return 0;
+        if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.FORMAT
+                || c == 0x200B || c >= 0x1160 && c <= 0x11FF || c >= 0x1F3FB && c <= 0x1F3FF) {
+            return 0;
+        }
         boolean wide = c >= 0x1100 && (c <= 0x115F || c == 0x2329 || c == 0x232A
                 || c >= 0x2E80 && c <= 0xA4CF && c != 0x303F || c >= 0xAC00 && c <= 0xD7A3 || c >= 0xF900 && c <= 0xFAFF
                 || c >= 0xFE10 && c <= 0xFE19 || c >= 0xFE30 && c <= 0xFE6F || c >= 0xFF00 && c <= 0xFF60
-                || c >= 0xFFE0 && c <= 0xFFE6 || c >= 0x1F300 && c <= 0x1F64F || c >= 0x1F900 && c <= 0x1F9FF
+                || c >= 0xFFE0 && c <= 0xFFE6 || c >= 0x1F300 && c <= 0x1F64F || c >= 0x1F680 && c <= 0x1F6FF
+                || c >= 0x1F900 && c <= 0x1F9FF
                 || c >= 0x20000 && c <= 0x3FFFD);
         return wide ? 2 : 1;
     }

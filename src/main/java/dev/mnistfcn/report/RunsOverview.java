@@ -87,9 +87,19 @@ public final class RunsOverview {
                 best == null ? null : best.mean(), modified(dir.resolve(SweepProgress.FILE)), hasReport(dir));
     }
 
-    /** Whether {@code dir} holds a report.html the pages link to: a regular file, not a link (the server sends it). */
-    static boolean hasReport(Path dir) {
-        return Files.isRegularFile(new RunFolder(dir).htmlReport(), NOFOLLOW_LINKS);
+    /** A report is a self-contained HTML file with inline pictures: a few MB; larger is not ours. */
+    public static final long MAX_REPORT_BYTES = 64L << 20;
+
+    /**
+     * Whether {@code dir} holds a report.html the pages link to, by the rule the server sends it by: a regular file,
+     * not a link, at most {@link #MAX_REPORT_BYTES}.
+     */
+    public static boolean hasReport(Path dir) {
+        try {
+            return RunFolder.isRunsOwn(new RunFolder(dir).htmlReport(), MAX_REPORT_BYTES);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The sweep folder {@code name} under {@code outputDir}, if it names one with a status file. */

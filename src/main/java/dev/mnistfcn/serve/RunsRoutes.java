@@ -40,8 +40,6 @@ final class RunsRoutes {
     static final long PING_MS = 2_000;
     /** Event streams open at once; more get 503 (each is a timer and a connection, not a thread). */
     static final int MAX_STREAMS = 64;
-    /** A report is a self-contained HTML file with inline pictures: a few MB; larger is not ours. */
-    static final long MAX_REPORT_BYTES = 64L << 20;
     private static final String PAGE = "/dev/mnistfcn/serve/runs.html";
 
     private final Path outputDir;
@@ -123,7 +121,7 @@ final class RunsRoutes {
         Path file = RunsOverview.folder(outputDir, name).orElseThrow(() -> new HttpProblem(404, "No report '" + name
                 + "'.")).resolve("report.html");
         try {
-            if (!RunFolder.isRunsOwn(file, MAX_REPORT_BYTES)) {
+            if (!RunsOverview.hasReport(file.getParent())) {
                 throw new HttpProblem(404, "No report at " + name + "/report.html in " + outputDir + ".");
             }
             // Its own origin: a report file someone put in the folder cannot use this page's API.

@@ -100,7 +100,7 @@ public final class SweepProgress {
         write();
     }
 
-    /** The sweep stopped on an error: said in the file, and the sweep reads as interrupted once its process ends. */
+    /** The sweep stopped on an error: said in the file, and the sweep reads as failed from then on. */
     public synchronized void failed(String error) {
         s = with(s.rounds(), s.runs(), s.standings(), null, error);
         write();

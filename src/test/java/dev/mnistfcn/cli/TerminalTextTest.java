@@ -41,6 +41,9 @@ class TerminalTextTest {
         assertEquals(6, TerminalText.columns("ｄｉｇ"), "fullwidth Latin");
         assertEquals(4, TerminalText.columns("e\u0301t\u00e9s"), "a combining accent takes none");
         assertEquals(2, TerminalText.columns("\uD83D\uDE00"), "an emoji outside the BMP, one code point");
+        assertEquals(2, TerminalText.columns("\uAC00\u1161"), "decomposed Hangul: the medial jamo takes none");
+        assertEquals(2, TerminalText.columns("\uD83D\uDC4D\uD83C\uDFFD"), "a thumbs-up with a skin tone");
+        assertEquals(2, TerminalText.columns("\uD83D\uDE80\u200D"), "a rocket, then a zero-width joiner");
         assertEquals(List.of(10, 10, 10), List.of(TerminalText.padded("数字.png", 10), TerminalText.padded("file", 10),
                 TerminalText.padded("ｄｉｇ", 10)).stream().map(TerminalText::columns).toList());
     }

@@ -170,17 +170,19 @@ class MnistRecipeTest {
             int width = 1 + rnd.nextInt(40), height = 1 + rnd.nextInt(40), r = 1 + rnd.nextInt(9);
             float[] v = new float[width * height];
             for (int i = 0; i < v.length; i++) v[i] = rnd.nextInt(8) == 0 ? rnd.nextFloat() : 0;
-            var box = new InkBox(rnd.nextInt(width), rnd.nextInt(height), width, height);
+            int x0 = rnd.nextInt(width), y0 = rnd.nextInt(height);
+            var box = new InkBox(x0, y0, x0 + 1 + rnd.nextInt(width - x0), y0 + 1 + rnd.nextInt(height - y0));
             float[] widened = v.clone();
             InkBox grown = MnistRecipe.thicken(widened, width, box, r);
-            assertEquals(new InkBox(Math.max(0, box.x0() - r), Math.max(0, box.y0() - r), width, height), grown);
+            assertEquals(new InkBox(Math.max(0, box.x0() - r), Math.max(0, box.y0() - r), Math.min(width, box.x1() + r),
+                    Math.min(height, box.y1() + r)), grown);
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
-                    boolean inside = x >= grown.x0() && y >= grown.y0();
+                    boolean inside = x >= grown.x0() && y >= grown.y0() && x < grown.x1() && y < grown.y1();
                     float expected = v[y * width + x];
                     if (inside) {
-                        for (int yy = Math.max(grown.y0(), y - r); yy <= Math.min(height - 1, y + r); yy++) {
-                            for (int xx = Math.max(grown.x0(), x - r); xx <= Math.min(width - 1, x + r); xx++) {
+                        for (int yy = Math.max(grown.y0(), y - r); yy <= Math.min(grown.y1() - 1, y + r); yy++) {
+                            for (int xx = Math.max(grown.x0(), x - r); xx <= Math.min(grown.x1() - 1, x + r); xx++) {
                                 expected = Math.max(expected, v[yy * width + xx]);
                             }
                         }

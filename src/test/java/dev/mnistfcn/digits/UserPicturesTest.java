@@ -65,7 +65,8 @@ class UserPicturesTest {
     /**
      * Digits written with a ballpoint on a large picture ({@link HandwrittenDigits.Pen#BALLPOINT}: strokes 1-5 px on
      * a 224-392 px digit), which the recipe widens before fitting them in 20×20: read about as well as the same
-     * digits untouched. Unwidened they were faint ghosts, 78.5% right with the 20-epoch two-layer model (docs/predict.md).
+     * digits untouched. Unwidened they were faint ghosts: 77.3% of 300 right with the 20-epoch two-layer model
+     * (docs/predict.md).
      */
     @Test
     void ballpointDigitsOnLargePicturesAreReadAsWellAsMnistsOwn() {

@@ -48,7 +48,7 @@ abstract class RunsPagesFixture {
         assertEquals(List.of(), Chromium.problems(browser, List.of()), "console errors or warnings");
     }
 
-    /** The state the page shows: running, finished or interrupted; empty before it has loaded. */
+    /** The state the page shows: running, finished, interrupted or failed; empty before it has loaded. */
     static String state() {
         return (String) browser.executeScript("const s = document.getElementById('state'); return s ? s.textContent : '';");
     }
