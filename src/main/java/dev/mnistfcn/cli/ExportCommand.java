@@ -95,14 +95,15 @@ public final class ExportCommand implements Callable<Integer> {
                 case "onnx" -> {
                     AtomicFiles.writeBytes(onnx, onnxBytes);
                     out().printf("Wrote %s (%,d bytes): ONNX IR version %d, opset %d; input '%s' float [N, 784], "
-                                    + "pixels 0..1; output '%s' [N, 10].%n", shown(onnx), Files.size(onnx), OnnxExport.IR_VERSION,
-                            OnnxExport.OPSET, OnnxExport.INPUT, OnnxExport.OUTPUT);
+                                    + "pixels 0..1; output '%s' [N, 10].%n", shown(onnx), Files.size(onnx),
+                            OnnxExport.IR_VERSION, OnnxExport.OPSET, OnnxExport.INPUT, OnnxExport.OUTPUT);
                 }
                 case "tf" -> {
                     Path pb = dir.resolve(base + ".pb");
                     AtomicFiles.writeBytes(pb, pbBytes);
-                    out().printf("Wrote %s (%,d bytes): a TensorFlow frozen GraphDef; placeholder 'x' float "
-                            + "[?, 784], pixels 0..1; softmax output 'pred' (tf.compat.v1.import_graph_def).%n", shown(pb), Files.size(pb));
+                    out().printf("Wrote %s (%,d bytes): a TensorFlow frozen GraphDef; placeholder 'x' float [?, 784], "
+                            + "pixels 0..1; softmax output 'pred' (tf.compat.v1.import_graph_def).%n", shown(pb),
+                            Files.size(pb));
                 }
                 default -> dl4j(loaded, dir, base);
             }

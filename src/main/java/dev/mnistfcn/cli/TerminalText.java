@@ -32,7 +32,7 @@ final class TerminalText {
         return text.codePoints().map(TerminalText::columns).sum();
     }
 
-    /** {@code text} followed by spaces up to {@code columns} columns, as {@code %-Ns} would pad it if every character took one. */
+    /** {@code text} and spaces up to {@code columns} columns ({@code %-Ns} counts characters, not columns). */
     static String padded(String text, int columns) {
         return text + " ".repeat(Math.max(0, columns - columns(text)));
     }

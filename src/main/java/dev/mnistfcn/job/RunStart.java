@@ -19,7 +19,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -160,13 +159,13 @@ final class RunStart {
                     + "aside), or give this run another name.");
         }
         ExperimentConfig recorded = ConfigLoader.parse(meta.provenance().config(), "the config recorded in " + checkpoint);
-        List<String> changed = new ArrayList<>();
-        for (ConfigDiff.Difference d : ConfigDiff.between(recorded, config)) {
-            if (MAY_CHANGE_ON_RESUME.stream().noneMatch(k -> d.key().equals(k) || d.key().startsWith(k + "."))) {
-                changed.add(d.key() + " was " + d.a() + ", now " + d.b());
-            }
-        }
-        return changed;
+        return restartingChanges(recorded, config).stream().map(d -> d.key() + " was " + d.a() + ", now " + d.b()).toList();
+    }
+
+    /** How {@code config} differs from {@code recorded} in keys a resume may not change ({@link #MAY_CHANGE_ON_RESUME}). */
+    static List<ConfigDiff.Difference> restartingChanges(ExperimentConfig recorded, ExperimentConfig config) {
+        return ConfigDiff.between(recorded, config).stream().filter(d -> MAY_CHANGE_ON_RESUME.stream()
+                .noneMatch(k -> d.key().equals(k) || d.key().startsWith(k + "."))).toList();
     }
 
     /** The tutorial's "NotFoundError … restart the kernel", explained: the config and the checkpoint disagree. */

@@ -54,9 +54,6 @@ public final class TrainingJob {
     private volatile Timeline timeline = Timeline.process();
     private final boolean testEachEpoch;
 
-    /** Keys a resume may change (how far to train, how often and where to save, where MNIST lives); others restart. */
-    public static final List<String> MAY_CHANGE_ON_RESUME = RunStart.MAY_CHANGE_ON_RESUME;
-
     public TrainingJob(ExperimentConfig config, PrintStream out, boolean progress) {
         this(config, out, progress, false);
     }
@@ -270,5 +267,13 @@ public final class TrainingJob {
      */
     public boolean canResume() {
         return RunStart.canResume(config, folder);
+    }
+
+    /**
+     * Whether a run of {@code recorded} is one of {@code config} as a resume sees it: they differ at most in how far
+     * to train, how often and where to save, and where MNIST lives.
+     */
+    public static boolean sameRun(ExperimentConfig recorded, ExperimentConfig config) {
+        return RunStart.restartingChanges(recorded, config).isEmpty();
     }
 }

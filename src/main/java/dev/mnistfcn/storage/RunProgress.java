@@ -26,8 +26,8 @@ import java.util.Optional;
  *
  * <p>Whether a run still trains is told by its process: the started line holds the pid, host and start time, and a
  * run without a finished line whose process is gone was interrupted (killed, or ended by an error it did not write);
- * one that wrote a failed line failed. The reader never
- * touches the run's lock, so watching a run can never stop one from starting.
+ * one that wrote a failed line failed. The reader never touches the run's lock, so watching a run can never stop one
+ * from starting.
  */
 public final class RunProgress {
     public static final String FILE = "progress.jsonl";

@@ -109,9 +109,9 @@ public final class SweepJob {
     }
 
     /**
-     * How many of the first round's run folders hold a run this sweep cannot reuse or resume: a sweep run under
-     * another's name, or its file edited, trains those afresh and moves their files aside, which is said here (a
-     * trial's worker says nothing).
+     * How many of the first round's run folders hold a run of another config: a sweep run under another's name, or
+     * its file edited, trains those afresh and moves their files aside, which is said here (a trial's worker says
+     * nothing).
      */
     private static int runsTrainedAfresh(SweepFile sweep, List<Trial> trials, int epochs) {
         int n = 0;
@@ -121,10 +121,7 @@ public final class SweepJob {
                 Path recorded = RunFolder.of(c).resolvedConfig();
                 if (!Files.isRegularFile(recorded)) continue;
                 try {
-                    if (ConfigDiff.between(ConfigLoader.load(recorded, Map.of()), c).stream().anyMatch(d -> TrainingJob
-                            .MAY_CHANGE_ON_RESUME.stream().noneMatch(k -> d.key().equals(k) || d.key().startsWith(k + ".")))) {
-                        n++;
-                    }
+                    if (!TrainingJob.sameRun(ConfigLoader.load(recorded, Map.of()), c)) n++;
                 } catch (RuntimeException e) {
                     n++; // a config that no longer loads: that run is trained afresh too
                 }
