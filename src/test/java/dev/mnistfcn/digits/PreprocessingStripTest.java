@@ -42,6 +42,8 @@ class PreprocessingStripTest {
         files.put("blue-pen.jpg", UserPictures.draw(digit(test, 1), UserPictures.Kind.BLUE_PEN_JPEG, 11, 7));
         files.put("canvas-export.png", UserPictures.draw(digit(test, 4), UserPictures.Kind.TRANSPARENT_CANVAS, 12, 5));
         files.put("yellow-paper.png", UserPictures.draw(digit(test, 3), UserPictures.Kind.YELLOW_PAPER_PNG, 13, 4));
+        // Row 15, a 5, written with a ballpoint on a large picture: its fine strokes are widened (the recipe's 4b).
+        files.put("ballpoint.jpg", HandwrittenDigits.draw(digit(test, 15), HandwrittenDigits.Pen.BALLPOINT, 2));
         files.put("drawn-two.png", UserPictures.png(SyntheticDigits.two(260, 160, 150, 20, 120, new Color(245, 245, 240),
                 new Color(30, 30, 30), BufferedImage.TYPE_INT_RGB)));
         files.put("not-a-picture.png", "a shopping list, not a picture\n".getBytes(StandardCharsets.UTF_8));
@@ -92,6 +94,6 @@ class PreprocessingStripTest {
         BufferedImage strip = strip(pictures);
         Path png = DocsPictures.path("preprocessing-strip.png");
         AtomicFiles.writeAtomically(png, out -> out.write(DigitImages.png(strip)));
-        assertEquals(5 * (CELL + 8) + 8, DigitImages.read(png).getWidth());
+        assertEquals(6 * (CELL + 8) + 8, DigitImages.read(png).getWidth());
     }
 }
