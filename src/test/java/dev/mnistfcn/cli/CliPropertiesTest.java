@@ -23,6 +23,25 @@ class CliPropertiesTest {
     @TempDir
     Path tmp;
 
+    /**
+     * NAMES is the list the misspelling check compares with, kept by hand: every undotted -D property the sources read
+     * must be in it, or a one-letter slip of a new one would pass unnoticed.
+     */
+    @Test
+    void everyPropertyTheSourcesReadIsInNames() throws Exception {
+        var read = java.util.regex.Pattern.compile("(?:System\\.getProperty|Boolean\\.getBoolean|Integer\\.getInteger"
+                + "|Long\\.getLong|CliProperties\\.\\w+)\\(\"([a-z]+)\"");
+        java.util.Set<String> found = new java.util.TreeSet<>();
+        try (var files = Files.walk(Path.of("src/main/java"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                var m = read.matcher(Files.readString(f));
+                while (m.find()) found.add(m.group(1));
+            }
+        }
+        assertTrue(found.size() >= 15, "the scan finds the reads: " + found);
+        assertEquals(List.of(), found.stream().filter(n -> !CliProperties.NAMES.contains(n)).toList());
+    }
+
     @Test
     void quickIsTrueOrFalse() throws Exception {
         assertFalse(with("quick", null, () -> CliProperties.flag("quick")));
