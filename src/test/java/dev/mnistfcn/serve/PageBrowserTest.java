@@ -176,6 +176,31 @@ class PageBrowserTest {
                 "the upload label shows the focus");
     }
 
+    /**
+     * Light ink on a transparent background (a canvas exported from a dark theme) is read by the server on black paper:
+     * the page shows it so too (it showed a near-blank white canvas), and Clear brings white paper back.
+     */
+    @Test
+    void lightInkOnATransparentPictureIsShownOnBlackAsTheServerReadsIt() throws Exception {
+        int index = 22;
+        float[] digit = pixels(index);
+        var rgba = new BufferedImage(140, 140, BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < 140; y++) {
+            for (int x = 0; x < 140; x++) {
+                rgba.setRGB(x, y, Math.round(255 * digit[y / 5 * 28 + x / 5]) << 24 | 0xf0f0f0);
+            }
+        }
+        Path png = dir.resolve("dark-theme.png");
+        ImageIO.write(rgba, "png", png.toFile());
+
+        browser.findElement(By.id("file")).sendKeys(png.toString());
+        assertEquals(label(index), awaitDigit());
+        assertTrue(countPixels("canvas", red -> red < 32) > 280 * 280 / 2, "black paper");
+        assertTrue(countPixels("canvas", red -> red > 200) > 300, "the light ink on it");
+        click("clear");
+        assertEquals(0, countPixels("canvas", red -> red < 128), "Clear: white paper again");
+    }
+
     @Test
     void anUploadedAndADroppedPngArePredicted() throws Exception {
         int index = 21;  // label 6; the drawn test uses the first twenty
