@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
@@ -168,6 +170,11 @@ public final class RunsOverview {
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    /** The names of {@link #folders}: the sub-folders a URL reaches. */
+    static Set<String> folderNames(Path dir) {
+        return folders(dir).stream().map(RunsOverview::name).collect(Collectors.toSet());
     }
 
     private static long modified(Path p) {
