@@ -27,8 +27,13 @@ public final class Folders {
      * as a file: it used to fail at the first write, after training, with a stack trace); {@code what} names it.
      */
     public static void refuseNonFolder(Path dir, String what) {
+        refuseNonFolder(dir, what, "a folder (it is made if missing)");
+    }
+
+    /** As {@link #refuseNonFolder(Path, String)}, saying what to give instead ({@code give}: "a folder …"). */
+    public static void refuseNonFolder(Path dir, String what, String give) {
         if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new UserError(what + " " + dir + " is a file, not a folder. Give a folder (it is made if missing).");
+            throw new UserError(what + " " + dir + " is a file, not a folder. Give " + give + ".");
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.mnistfcn.cli;
 
-import dev.mnistfcn.UserError;
+import dev.mnistfcn.Folders;
 import dev.mnistfcn.config.OutputSpec;
 import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.predict.ModelInfo;
@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,10 +45,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         int p = CliProperties.wholeNumber("port", port, 0, 65_535, 8080, "the TCP port; 0 picks a free one");
-        if (Files.exists(runs) && !Files.isDirectory(runs)) { // it served an empty runs page
-            throw new UserError("--runs " + runs + " is a file, not a folder. Give the output folder whose runs /runs "
-                    + "shows (default: " + OutputSpec.DEFAULT_DIR + "; a folder not made yet shows none until a run trains).");
-        }
+        Folders.refuseNonFolder(runs, "--runs", "the output folder whose runs /runs shows (default: " // it served an empty page
+                + OutputSpec.DEFAULT_DIR + "; a folder not made yet shows none until a run trains)");
         DigitClassifier classifier = model.load();
         DigitServer server = DigitServer.start(classifier, host, p,
                 ServerLimits.DEFAULTS.withAllowedHosts(Set.copyOf(allowedHosts)), runs);

@@ -76,6 +76,8 @@ final class OnnxImport {
                     + "of a .onnx file.");
         }
         if (!Files.exists(file)) {
+            String link = UserError.brokenLink(file);
+            if (link != null) throw new UserError("ONNX model " + file + " is " + link + ". Give the path of a .onnx file.");
             throw new UserError("ONNX model " + file.toAbsolutePath() + " does not exist. Check the path (an .onnx file "
                     + "as torch.onnx.export or mnist-fcn's export --format onnx writes it).");
         }

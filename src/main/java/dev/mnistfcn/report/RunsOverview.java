@@ -136,7 +136,7 @@ public final class RunsOverview {
     private static boolean isRun(Path dir) {
         return Files.isDirectory(dir, NOFOLLOW_LINKS)
                 && (Files.isRegularFile(dir.resolve(RunProgress.FILE), NOFOLLOW_LINKS)
-                || Files.isRegularFile(dir.resolve("metrics.json"), NOFOLLOW_LINKS));
+                || Files.isRegularFile(new RunFolder(dir).metrics(), NOFOLLOW_LINKS));
     }
 
     private static Optional<Run> run(Path outputDir, Path dir, String group) {

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * A run's progress while it trains: {@value #FILE} in its folder, one JSON line per event (started, each epoch,
@@ -181,11 +182,17 @@ public final class RunProgress {
 
     /** A run that wrote its error has stopped, though its process may go on (a sweep's worker, to the next trial). */
     private static State state(Started started, Finished finished, String error) {
-        return finished != null ? State.FINISHED
-                : error != null ? State.FAILED
-                : alive(started.pid(), started.host(), started.startedAt())
-                && (started.launcherPid() == null || alive(started.launcherPid(), started.host(), started.startedAt()))
-                ? State.RUNNING : State.INTERRUPTED;
+        return state(finished != null, error, () -> alive(started.pid(), started.host(), started.startedAt())
+                && (started.launcherPid() == null || alive(started.launcherPid(), started.host(), started.startedAt())));
+    }
+
+    /**
+     * A run's or a sweep's state from its file: finished once it says so, failed once it wrote an error, else running
+     * while its process lives (asked only then), else interrupted.
+     */
+    static State state(boolean finished, String error, BooleanSupplier alive) {
+        return finished ? State.FINISHED : error != null ? State.FAILED : alive.getAsBoolean() ? State.RUNNING
+                : State.INTERRUPTED;
     }
 
     /**

@@ -139,10 +139,8 @@ public final class SweepProgress {
             if (!isSweep(folder) || Files.size(f) > MAX_BYTES) return Optional.empty();
             Status status = Json.MAPPER.readValue(f.toFile(), Status.class);
             if (status.name() == null || status.startedAt() == null) return Optional.empty();
-            RunProgress.State state = status.finishedAt() != null ? RunProgress.State.FINISHED
-                    : status.error() != null ? RunProgress.State.FAILED
-                    : RunProgress.alive(status.pid(), status.host(), status.startedAt()) ? RunProgress.State.RUNNING
-                    : RunProgress.State.INTERRUPTED;
+            RunProgress.State state = RunProgress.state(status.finishedAt() != null, status.error(),
+                    () -> RunProgress.alive(status.pid(), status.host(), status.startedAt()));
             return Optional.of(new Snapshot(nonNull(status), state));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // damaged by hand, or not ours: the sweep's trials are still listed as runs

@@ -310,5 +310,10 @@ class OnnxFilesTest {
         UserError pipe = assertThrows(UserError.class, () -> ModelSource.load(fifo, null));
         assertEquals("ONNX model " + fifo + " is not a regular file (a device, pipe or socket). Give the path of a .onnx "
                 + "file.", pipe.getMessage());
+        // A link that leads nowhere is said to be one, as for a model zip.
+        Path gone = Files.createSymbolicLink(dir.resolve("gone.onnx"), Path.of("/nonexistent/model.onnx"));
+        assertEquals("ONNX model " + gone + " is a link to /nonexistent/model.onnx that leads nowhere: its target is "
+                + "missing, or links loop. Give the path of a .onnx file.",
+                assertThrows(UserError.class, () -> ModelSource.load(gone, null)).getMessage());
     }
 }
