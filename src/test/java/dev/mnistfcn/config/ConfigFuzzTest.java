@@ -2,6 +2,7 @@ package dev.mnistfcn.config;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,6 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class ConfigFuzzTest {
     private static Path file;
+
+    /** One folder per run would pile up in target/ otherwise. */
+    @AfterAll
+    static void deleteInputFile() throws IOException {
+        if (file == null) return;
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(file.getParent());
+        file = null;
+    }
 
     @MethodSource("configs")
     @DictionaryEntries({"model:", "training:", "data:", "output:", "checkpoint:", "hidden:", "units:", "activation:",
