@@ -2,6 +2,7 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.HomeFolder;
+import dev.mnistfcn.config.Overrides;
 
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -94,13 +95,35 @@ final class CliProperties {
      */
     static void refuseMisspelled() {
         for (String key : System.getProperties().stringPropertyNames()) {
-            if (key.contains(".") || NAMES.contains(key)) continue;
+            int dot = key.indexOf('.');
+            if (dot > 0) {
+                refuseMisspelledSection(key, key.substring(0, dot));
+                continue;
+            }
+            if (NAMES.contains(key)) continue;
             for (String known : NAMES) {
                 if (known.length() >= 4 && edits(key, known) <= 1) {
                     throw new UserError("-D" + key + " is not a property mnist-fcn reads; did you mean -D" + known
                             + "? (It reads " + String.join(", ", NAMES.stream().map(n -> "-D" + n).toList()) + " and "
                             + "config keys by their dotted path, e.g. -Dtraining.epochs=5.)");
                 }
+            }
+        }
+    }
+
+    /**
+     * A config key whose section is one letter off ({@code -Dtrainig.epochs=1}) was not an override, so the run went
+     * on with the file's 20 epochs, a fresh start moving the finished run aside. The JVM's and Maven's own dotted
+     * properties ({@code java.}, {@code user.}, {@code maven.}) are two or more edits from every section.
+     */
+    private static void refuseMisspelledSection(String key, String section) {
+        if (Overrides.SECTIONS.contains(section)) return;
+        for (String known : Overrides.SECTIONS) {
+            if (edits(section, known) <= 1) {
+                String meant = known + key.substring(section.length());
+                throw new UserError("-D" + key + " is not a property mnist-fcn reads; did you mean -D" + meant + "? "
+                        + "(Config keys are overridden by their dotted path, under " + String.join(", ",
+                        Overrides.SECTIONS.stream().sorted().toList()) + ".)");
             }
         }
     }

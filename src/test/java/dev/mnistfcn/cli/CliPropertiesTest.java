@@ -139,6 +139,13 @@ class CliPropertiesTest {
             assertTrue(err.startsWith("error: -D" + typo[0] + " is not a property mnist-fcn reads; did you mean -D"
                     + typo[1] + "?"), err);
         }
+        // A config key under a misspelled section was no override: the run trained the file's 20 epochs.
+        for (String[] typo : new String[][]{{"trainig.epochs", "training.epochs"}, {"modle.hidden[0].units", "model.hidden[0].units"},
+                {"dat.dir", "data.dir"}, {"ouptut.dir", "output.dir"}}) {
+            String err = with(typo[0], "1", () -> run(2));
+            assertTrue(err.startsWith("error: -D" + typo[0] + " is not a property mnist-fcn reads; did you mean -D"
+                    + typo[1] + "?"), err);
+        }
         assertEquals(2, CliProperties.edits("test", "host"), "-Dtest (Surefire's) is two edits from -Dhost: left alone");
         assertEquals(1, CliProperties.edits("modle", "model"), "a swap is one edit");
         for (String none : new String[]{"", ",", " , "}) {
