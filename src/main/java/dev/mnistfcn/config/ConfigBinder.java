@@ -2,23 +2,18 @@ package dev.mnistfcn.config;
 
 import dev.mnistfcn.Json;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 import static dev.mnistfcn.config.YamlTree.YAML;
-import static dev.mnistfcn.config.YamlTree.at;
 
 /** A YAML tree → the config records; an error names the key, the value as written and, in a file, its line. */
 final class ConfigBinder {
@@ -39,60 +34,31 @@ final class ConfigBinder {
             String accepted = e.getKnownPropertyIds().stream().map(Object::toString).sorted()
                     .collect(Collectors.joining(", "));
             String parent = path.contains(".") ? path.substring(0, path.lastIndexOf('.')) : "";
-            throw new ConfigException(where + ": unknown key '" + path + "'" + line(text, e) + ". Keys accepted "
+            throw new ConfigException(where + ": unknown key '" + path + "'" + KeyLine.of(text, e) + ". Keys accepted "
                     + (parent.isEmpty() ? "at the top level" : "under '" + parent + "'") + ": " + accepted
                     + ". Check the spelling (keys use snake_case).");
         } catch (MismatchedInputException e) {
-            JsonNode value = tree.at(pointer(e));
+            JsonNode value = tree.at(KeyLine.pointer(e));
             if (e instanceof InvalidFormatException f && value.isObject() && f.getValue() instanceof String entry
                     && value.has(entry)) { // a map's entry whose name is not a key of its type: name the entry
-                throw new ConfigException(where + ": key '" + keyPath(e) + "'" + line(text, e) + " has the entry '"
+                throw new ConfigException(where + ": key '" + keyPath(e) + "'" + KeyLine.of(text, e) + " has the entry '"
                         + entry + "', whose name is not " + typeName(e.getTargetType()) + ".");
             }
             String shown = value.isMissingNode() ? ""
-                    : value.isValueNode() ? " has value '" + written.getOrDefault(pointer(e), value.asText()) + "', which is"
+                    : value.isValueNode() ? " has value '" + written.getOrDefault(KeyLine.pointer(e), value.asText()) + "', which is"
                     : " holds a " + (value.isArray() ? "list" : "section") + ", which is";
-            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + line(text, e)
+            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + KeyLine.of(text, e)
                     + (shown.isEmpty() ? " has the wrong type: it is" : shown) + " not " + typeName(e.getTargetType()) + ".");
         } catch (JsonMappingException e) {
             if (e.getCause() instanceof InputCoercionException) { // a whole number past what Java's int holds
-                throw new ConfigException(where + ": key '" + keyPath(e) + "'" + line(text, e) + " has value '"
-                        + written.getOrDefault(pointer(e), tree.at(pointer(e)).asText()) + "', a whole number far larger "
+                throw new ConfigException(where + ": key '" + keyPath(e) + "'" + KeyLine.of(text, e) + " has value '"
+                        + written.getOrDefault(KeyLine.pointer(e), tree.at(KeyLine.pointer(e)).asText()) + "', a whole number far larger "
                         + "than any key takes (docs/configs.md gives each key's range).");
             }
-            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + line(text, e) + ": " + Json.problem(e));
+            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + KeyLine.of(text, e) + ": " + Json.problem(e));
         } catch (JsonProcessingException e) {
             throw new ConfigException(where + ": " + Json.problem(e));
         }
-    }
-
-    /**
-     * The line of the key an error is about. Jackson buffers record properties and reports the end of
-     * the enclosing mapping, so we look the key up in the YAML token stream instead.
-     */
-    private static String line(String text, JsonMappingException e) {
-        if (text == null) return "";
-        String pointer = pointer(e);
-        JsonLocation item = null; // a list item has no key: the line of its value
-        try (JsonParser p = YAML.createParser(text)) {
-            for (var t = p.nextToken(); t != null; t = p.nextToken()) {
-                if (p.getParsingContext().pathAsPointer().toString().equals(pointer)) {
-                    if (t == JsonToken.FIELD_NAME) return at(p.currentLocation());
-                    if (item == null) item = p.currentLocation();
-                }
-            }
-        } catch (IOException ignored) {
-            // no line then
-        }
-        return item != null ? at(item) : at(e.getLocation());
-    }
-
-    private static String pointer(JsonMappingException e) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            sb.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
-        }
-        return sb.toString();
     }
 
     static String keyPath(JsonMappingException e) {

@@ -75,8 +75,13 @@ class SweepFileTest {
 
     @Test
     void badFilesAreNamedPrecisely() throws Exception {
+        // Jackson places a record's unknown key past the end of the file: the line is the key's own.
         assertTrue(error("base: two-layer.yaml\nparameters: {seed: [1]}\nstratgy: grid\n")
-                .contains("unknown key 'stratgy'"));
+                .contains("unknown key 'stratgy' (line 3)"));
+        assertTrue(error("stratgy: grid\nbase: two-layer.yaml\nparameters: {seed: [1]}\n")
+                .contains("unknown key 'stratgy' (line 1)"));
+        assertTrue(error("base: two-layer.yaml\nparameters: {seed: [1]}\nhalving:\n  keep_fractoin: 0.5\n")
+                .contains("unknown key 'halving.keep_fractoin' (line 4)"));
         assertTrue(error("parameters: {training.epochs: [1]}\n").contains("key 'base' is missing"));
         assertTrue(error("base: nope.yaml\nparameters: {training.epochs: [1]}\n").contains("nope.yaml' not found"));
         assertTrue(error("base: two-layer.yaml\nparameters: {training.epochs: [1]}\nseeds: two\n")

@@ -1,0 +1,49 @@
+package dev.mnistfcn.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonMappingException;
+
+import java.io.IOException;
+
+import static dev.mnistfcn.config.YamlTree.YAML;
+import static dev.mnistfcn.config.YamlTree.at;
+
+/**
+ * The line of the key a Jackson binding error is about, in a config or sweep file. Jackson buffers record properties
+ * and reports the end of the enclosing mapping (past the file's last line for a top-level key), so the key is looked
+ * up in the YAML token stream instead.
+ */
+public final class KeyLine {
+    private KeyLine() {
+    }
+
+    /**
+     * " (line N)" for the key a binding error is about, or nothing where {@code text} is null or has no such key.
+     */
+    public static String of(String text, JsonMappingException e) {
+        if (text == null) return "";
+        String pointer = pointer(e);
+        JsonLocation item = null; // a list item has no key: the line of its value
+        try (JsonParser p = YAML.createParser(text)) {
+            for (var t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (p.getParsingContext().pathAsPointer().toString().equals(pointer)) {
+                    if (t == JsonToken.FIELD_NAME) return at(p.currentLocation());
+                    if (item == null) item = p.currentLocation();
+                }
+            }
+        } catch (IOException ignored) {
+            // no line then
+        }
+        return item != null ? at(item) : at(e.getLocation());
+    }
+
+    static String pointer(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            sb.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
+        }
+        return sb.toString();
+    }
+}
