@@ -2,6 +2,7 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.Timeline;
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.Versions;
 import dev.mnistfcn.engine.NativeStart;
 import dev.mnistfcn.job.EarlyStart;
 import picocli.CommandLine;
@@ -17,7 +18,7 @@ import java.util.stream.Collectors;
  * ({@link #defaultArgs}): train the config named by {@code -Dconfig=...} (default two-layer.yaml) unless one of them
  * asks to serve, predict, compare, walk through, sweep or evaluate.
  */
-@Command(name = "mnist-fcn", mixinStandardHelpOptions = true, version = "mnist-fcn 0.1.0",
+@Command(name = "mnist-fcn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train, evaluate and compare fully-connected networks on MNIST (Deeplearning4j).",
         subcommands = {TrainCommand.class, EvaluateCommand.class, InspectCommand.class, ExportCommand.class,
                 CompareCommand.class, BenchCommand.class, WalkthroughCommand.class, PredictCommand.class,
@@ -52,10 +53,21 @@ public final class Main implements Runnable {
                     }
                     throw ex;
                 });
+        // every subcommand offers -V (mixinStandardHelpOptions) and printed nothing for it
+        cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
         try {
             return cli.execute(effective);
         } catch (OutOfMemoryError e) { // thrown on the command's own thread: picocli passes Errors on
             return outOfMemory(err, e);
+        }
+    }
+
+    /** mnist-fcn's version from pom.xml, and the library and Java it runs on. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"mnist-fcn " + Versions.mnistFcn() + " (Deeplearning4j " + Versions.dl4j() + ", Java "
+                    + System.getProperty("java.version") + ")"};
         }
     }
 

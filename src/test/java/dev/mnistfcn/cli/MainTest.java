@@ -89,6 +89,19 @@ class MainTest {
         assertFalse(pages.toString().contains("=<"), "every option's value has a label (N, DIR, FILE): " + pages);
     }
 
+    /** Every subcommand's help offers -V; it printed nothing there, and the top level a hand-written 0.1.0. */
+    @Test
+    void everyCommandPrintsTheVersionFromPomXml() {
+        for (String command : new String[]{"", "train", "predict", "serve", "calibrate", "sweep"}) {
+            var out = new ByteArrayOutputStream();
+            String[] args = command.isEmpty() ? new String[]{"--version"} : new String[]{command, "-V"};
+            assertEquals(0, Main.run(args, new PrintStream(out), new PrintStream(new ByteArrayOutputStream())), command);
+            assertEquals("mnist-fcn " + dev.mnistfcn.Versions.mnistFcn() + " (Deeplearning4j 1.0.0-M2.1, Java "
+                    + System.getProperty("java.version") + ")", out.toString().strip(), command);
+        }
+        assertTrue(dev.mnistfcn.Versions.mnistFcn().startsWith("0.1.0"), dev.mnistfcn.Versions.mnistFcn());
+    }
+
     /**
      * The child JVM's stderr reaches the user whole once its main ran, minus only the JVM's incubator-module notice
      * and the handshake line; without the handshake it is held back for the parent's warning.
