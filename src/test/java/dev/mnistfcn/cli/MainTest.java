@@ -89,6 +89,18 @@ class MainTest {
         assertFalse(pages.toString().contains("=<"), "every option's value has a label (N, DIR, FILE): " + pages);
     }
 
+    /** The data is checked before the run's folder is made: a missing dataset left one holding only its lock. */
+    @Test
+    void aMissingDatasetStopsTrainBeforeTheRunFolderIsMade(@TempDir Path tmp) throws Exception {
+        Path empty = java.nio.file.Files.createDirectory(tmp.resolve("empty")), out = tmp.resolve("out");
+        var err = new ByteArrayOutputStream();
+        int code = Main.run(new String[]{"train", "-c", "config/fashion-one-layer.yaml", "--set", "data.dir=" + empty,
+                "--set", "output.dir=" + out}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().startsWith("error: Fashion-MNIST not found: " + empty.toAbsolutePath()), err.toString());
+        assertFalse(java.nio.file.Files.exists(out), "nothing written under " + out);
+    }
+
     /** Every subcommand's help offers -V; it printed nothing there, and the top level a hand-written 0.1.0. */
     @Test
     void everyCommandPrintsTheVersionFromPomXml() {
