@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
  * One experiment, as written in a YAML file under {@code config/}. Missing keys take the tutorial's
- * defaults; {@link ConfigValidator} rejects impossible values before anything runs.
+ * settings (Adam 0.01, batch 50, 20 epochs, …), except {@code model.hidden}: none, softmax regression (docs/configs.md
+ * lists every default); {@link ConfigValidator} rejects impossible values before anything runs.
  */
 @JsonPropertyOrder({"name", "seed", "model", "training", "data", "output", "checkpoint"})
 public record ExperimentConfig(String name, Long seed, ModelSpec model, TrainingSpec training,
