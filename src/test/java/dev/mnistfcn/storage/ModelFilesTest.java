@@ -292,7 +292,7 @@ class ModelFilesTest {
         assertTrue(msg.contains("is not valid JSON as DL4J writes it (Duplicate field '@class'"), msg);
         // An ordinary "type" value and distributions as DL4J writes them pass.
         assertTrue(json.contains("\"variables\" : [ \"W\", \"b\" ]"));
-        ModelFiles.checkTypeIds(dir, "{ \"weightInitFn\" : { \"distribution\" : { " + dist + " } }, \"type\" : \"MAX\" }");
+        ConfigurationTypeIds.check(dir, "{ \"weightInitFn\" : { \"distribution\" : { " + dist + " } }, \"type\" : \"MAX\" }");
     }
 
     @Test
