@@ -27,13 +27,12 @@ public final class MnistRecipe {
     /** Less difference than this between paper and the darkest ink (of 0..1) is a blank page, not a faint digit. */
     static final float MIN_CONTRAST = 0.12f;
     /**
-     * Strokes thinner than this, in pixels of the 20×20 box (as {@link #strokeWidth} measures them), are a fine pen on
-     * a large picture: a 3-pixel ballpoint line on a 300-pixel digit averages to a fifth of full ink. MNIST's own
-     * strokes measure 2.0 at the least (median 3.2), people's pictures drawn with a pencil or marker 0.8 and up.
+     * Strokes thinner than this, in pixels of the 20×20 box (as {@link #strokeWidth} measures them), are widened to
+     * it: MNIST's thinner strokes (its 5th to 25th percentile is 2.3 to 2.8; the least 2.0, the median 3.2). A 3-pixel
+     * ballpoint line on a 300-pixel digit would average to a fifth of full ink. Widening every thinner pen to the same
+     * width, not only the finest, keeps a medium pen from reading worse than a fine one (docs/predict.md, step 4b).
      */
-    static final double FAINT_STROKE = 0.7;
-    /** What such strokes are widened to: MNIST's thinner ones (its 5th to 25th percentile is 2.3 to 2.8). */
-    static final double THICKENED_STROKE = 2.5;
+    static final double THIN_STROKE = 2.5;
     /** Paper within this many of its noise's standard deviations of the paper level becomes 0, as MNIST's background is. */
     static final float NOISE_SIGMAS = 3;
 
@@ -57,12 +56,12 @@ public final class MnistRecipe {
         Optional<InkBox> found = InkBox.find(v, grey.width());
         if (found.isEmpty()) return Optional.empty();
         InkBox box = found.get();
-        // 4b. A fine pen on a large picture (a ballpoint photographed): strokes far thinner than MNIST's would average
-        //     to a faint ghost in 20×20, so they are widened first, as the NIST writers' pens were.
+        // 4b. A fine pen on a large picture (a ballpoint photographed): strokes thinner than MNIST's would average
+        //     to faint ghosts in 20×20, so they are widened first, as the NIST writers' pens were.
         double scale = (double) BOX / Math.max(box.width(), box.height());
         double stroke = strokeWidth(v, grey.width(), box);
-        if (stroke * scale < FAINT_STROKE) {
-            box = thicken(v, grey.width(), box, (int) Math.round((THICKENED_STROKE / scale - stroke) / 2));
+        if (stroke * scale < THIN_STROKE) {
+            box = thicken(v, grey.width(), box, (int) Math.round((THIN_STROKE / scale - stroke) / 2));
         }
         // 5. Fit into 20×20 keeping the aspect ratio (a 1 stays thin), averaging areas so no stroke falls between
         //    samples; 6. place in 28×28 with the centre of mass at the centre.

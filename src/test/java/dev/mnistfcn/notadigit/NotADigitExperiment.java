@@ -21,10 +21,11 @@ import java.util.Optional;
 
 /**
  * A measurement, not a test: {@code calibrate}'s check trained with each seed given, then what it refuses of made
- * negatives from seeds no training uses, the 160 held-out not-digit pictures and the three sets of people's digit
- * pictures (docs/not-a-digit.md). The threshold is {@code calibrate}'s own (validation digits only).
+ * negatives from seeds no training uses, the 160 held-out not-digit pictures and the sets of people's digit
+ * pictures (docs/not-a-digit.md). The threshold is {@code calibrate}'s own (validation digits only); {@code -Drates}
+ * adds a row per share of validation digits the threshold could refuse instead.
  *
- * <pre>  java [-Dhidden=256 -Depochs=8 -Dnegatives=30000 -Dtrainings=2 -Dcurve=CSV] -cp target/classes:target/test-classes:$(cat target/cp.txt) \
+ * <pre>  java [-Dhidden=256 -Depochs=8 -Dnegatives=30000 -Dtrainings=2 -Dcurve=CSV -Drates=0.025,0.03] -cp target/classes:target/test-classes:$(cat target/cp.txt) \
  *       dev.mnistfcn.notadigit.NotADigitExperiment SEED…</pre>
  */
 public final class NotADigitExperiment {
@@ -46,6 +47,7 @@ public final class NotADigitExperiment {
         sets.put("Fashion-MNIST test", fashion);
         sets.put("held-out 160", List.of(NotADigitStudy.notDigits()));
         List<float[]> people = new ArrayList<>(), pens = new ArrayList<>(), page = new ArrayList<>(), ballpoint = new ArrayList<>();
+        List<float[]> medium = new ArrayList<>();
         for (int n = 0; n < 300; n++) {
             int row = 33 * n;
             people.add(pixels(UserPictures.draw(NotADigitStudy.row(test, row), UserPictures.Kind.values()[n % 4], row)));
@@ -54,11 +56,16 @@ public final class NotADigitExperiment {
             page.add(pixels(PeoplesPicturesStudy.drawnOnThePage(NotADigitStudy.row(test, n))));
             row = 8 + 33 * n;
             ballpoint.add(pixels(HandwrittenDigits.draw(NotADigitStudy.row(test, row), HandwrittenDigits.Pen.BALLPOINT, row)));
+            // pens 9 to 19 px on a 336 px digit: 0.9 to 1.8 pixels of the 20×20 box, between a ballpoint and MNIST
+            row = 24 + 33 * n;
+            medium.add(pixels(UserPictures.png(HandwrittenDigits.withPen(
+                    HandwrittenDigits.centreLine(NotADigitStudy.row(test, row), 12), 28 * 12, 4 + n % 6))));
         }
         sets.put("people's 300", people);
         sets.put("handwriting-like 300", pens);
         sets.put("page 300", page);
         sets.put("ballpoint 300", ballpoint);
+        sets.put("medium pens 300", medium);
 
         var full = Calibration.Sizes.FULL;
         int hidden = Integer.getInteger("hidden", full.hidden()), epochs = Integer.getInteger("epochs", full.epochs());
@@ -81,23 +88,40 @@ public final class NotADigitExperiment {
                 line.append(String.format(Locale.ROOT, " | %.1f%%", 100.0 * refused / e.getValue().size()));
             }
             System.out.println(line.append(" |"));
-            if (System.getProperty("curve") != null) curve(scorer, splits.validation(), sets, "calibrate s" + seed);
+            double[] valid = System.getProperty("curve") != null || System.getProperty("rates") != null
+                    ? validationScores(scorer, splits.validation()) : null;
+            // The same training with its threshold moved to refuse another share of the validation digits.
+            for (String rate : System.getProperty("rates", "").split(",")) {
+                if (rate.isBlank()) continue;
+                double t = NotADigitStudy.quantile(valid, Double.parseDouble(rate));
+                StringBuilder at = new StringBuilder(String.format(Locale.ROOT, "| %d at %s | | %.1f%%", seed, rate,
+                        100 * NotADigitStudy.refused(valid, t)));
+                for (var e : sets.entrySet()) {
+                    at.append(String.format(Locale.ROOT, " | %.1f%%", 100 * NotADigitStudy.refused(scores(scorer, e.getValue()), t)));
+                }
+                System.out.println(at.append(" |"));
+            }
+            if (System.getProperty("curve") != null) curve(scorer, valid, sets, "calibrate s" + seed);
         }
     }
 
-    /**
-     * Rows for docs/not-a-digit-curve.csv: what the check refuses of the made negatives and the held-out pictures
-     * with its threshold moved to refuse 0–20% of the validation digits (built as {@link Calibration} builds them).
-     */
-    private static void curve(NotADigit scorer, DataSet validation, Map<String, List<float[]>> sets, String name)
-            throws java.io.IOException {
+    /** The validation digits' scores, raw and a fifth redrawn, as {@link Calibration} sets its threshold on them. */
+    private static double[] validationScores(NotADigit scorer, DataSet validation) {
         List<Double> v = new ArrayList<>();
         for (int r = 0; r < 5000; r++) {
             float[] digit = NotADigitStudy.row(validation, r);
             v.add(scorer.digitProbability(digit));
             if (r % 5 == 0) MadeNegatives.throughRecipe(digit, 2 + r % 4).ifPresent(p -> v.add(scorer.digitProbability(p)));
         }
-        double[] valid = v.stream().mapToDouble(Double::doubleValue).toArray();
+        return v.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /**
+     * Rows for docs/not-a-digit-curve.csv: what the check refuses of the made negatives and the held-out pictures
+     * with its threshold moved to refuse 0–20% of the validation digits (built as {@link Calibration} builds them).
+     */
+    private static void curve(NotADigit scorer, double[] valid, Map<String, List<float[]>> sets, String name)
+            throws java.io.IOException {
         double[] made = scores(scorer, sets.get("made (first kinds, seed 9001)"));
         double[] held = scores(scorer, sets.get("held-out 160"));
         StringBuilder csv = new StringBuilder();
