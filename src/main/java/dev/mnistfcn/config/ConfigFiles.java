@@ -121,7 +121,7 @@ public final class ConfigFiles {
     }
 
     /** The run name a file gives when it names none: {@code two-layer.yaml} → two-layer. */
-    static String baseName(Path file) {
+    public static String baseName(Path file) {
         String f = file.getFileName().toString();
         int dot = f.lastIndexOf('.');
         return dot > 0 ? f.substring(0, dot) : f;

@@ -90,7 +90,7 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         } catch (ConfigException e) {
             throw new UserError(where + ": key 'base': " + e.getMessage(), e);
         }
-        String name = w.name() != null ? w.name() : baseName(file);
+        String name = w.name() != null ? w.name() : ConfigFiles.baseName(file);
         if (!RunName.isValid(name) || !RunName.isValid(name + BEST_SUFFIX)) {
             bad(where, "name", name, "a name made of " + RunName.RULE + ", less " + BEST_SUFFIX.length() + " (it names "
                     + "the sweep's folder, and NAME" + BEST_SUFFIX + " its best trial's config)");
@@ -303,6 +303,7 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
     private static Written bind(Path file, String text) {
         String where = "Sweep file " + file;
         try {
+            refuseSecondDocument(where, text);
             Written w = YAML.readValue(text.isBlank() ? "{}" : text, Written.class);
             return w == null ? new Written(null, null, null, null, null, null, null, null, null, null) : w;
         } catch (UnrecognizedPropertyException e) {
@@ -317,6 +318,22 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         } catch (JsonProcessingException e) {
             throw new UserError(where + ": not valid YAML" + line(e) + ": " + Json.problem(e)
                     + ". Fix the syntax (indentation, a ':' after each key, matching quotes and brackets).");
+        }
+    }
+
+    /** readValue reads the first document and ignores the rest: a sweep file's second one would go unused, unsaid. */
+    private static void refuseSecondDocument(String where, String text) throws JsonProcessingException {
+        try (JsonParser p = YAML.createParser(text)) {
+            if (p.nextToken() == null) return;
+            p.skipChildren();
+            if (p.nextToken() != null) {
+                throw new UserError(where + ": holds more than one YAML document (line " + p.currentLocation().getLineNr()
+                        + "). Keep one mapping of keys (remove the second '---' and what follows).");
+            }
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // reading from a String
         }
     }
 
@@ -341,11 +358,5 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
     private static UserError bad(String where, String key, Object value, String expected) {
         throw new UserError(where + ": key '" + key + "' " + (value == null ? "is missing" : "has value '" + value + "'")
                 + ", which is not accepted. Expected " + expected + ".");
-    }
-
-    private static String baseName(Path file) {
-        String f = file.getFileName().toString();
-        int dot = f.lastIndexOf('.');
-        return dot > 0 ? f.substring(0, dot) : f;
     }
 }

@@ -82,6 +82,9 @@ class SweepFileTest {
                 .contains("unknown key 'stratgy' (line 1)"));
         assertTrue(error("base: two-layer.yaml\nparameters: {seed: [1]}\nhalving:\n  keep_fractoin: 0.5\n")
                 .contains("unknown key 'halving.keep_fractoin' (line 4)"));
+        // A second document was read past without a word.
+        assertTrue(error("base: two-layer.yaml\nparameters: {seed: [1]}\n---\nbase: one-layer.yaml\n")
+                .contains("holds more than one YAML document (line 4)"));
         assertTrue(error("parameters: {training.epochs: [1]}\n").contains("key 'base' is missing"));
         assertTrue(error("base: nope.yaml\nparameters: {training.epochs: [1]}\n").contains("nope.yaml' not found"));
         assertTrue(error("base: two-layer.yaml\nparameters: {training.epochs: [1]}\nseeds: two\n")
