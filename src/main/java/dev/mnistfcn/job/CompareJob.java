@@ -135,7 +135,7 @@ public final class CompareJob {
             // The engine that trained the runs predicts too (decided once, as for training).
             Predictor predictor = Engine.choose(base.training().engine(), net.getLayerWiseConfigurations(),
                     Engine.Use.INFERENCE, "config '" + base.name() + "'", "training.engine").engine().predictor(net);
-            results.add(new ConfigResult(base.name(), NetworkFactory.architecture(net.getLayerWiseConfigurations()),
+            results.add(new ConfigResult(base.name(), ModelFiles.describe(net.getLayerWiseConfigurations()),
                     base.model().hidden().size(), net.numParams(), base.training().epochs(), runs,
                     inferenceMillis(predictor, test), size(first.model()),
                     Mistakes.mostConfident(predictor, test, RunOutputs.GALLERY)));

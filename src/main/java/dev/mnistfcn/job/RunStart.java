@@ -170,7 +170,7 @@ final class RunStart {
 
     /** The tutorial's "NotFoundError … restart the kernel", explained: the config and the checkpoint disagree. */
     private void requireSameArchitecture(Path checkpoint, MultiLayerNetwork restored) {
-        String expected = NetworkFactory.architecture(conf);
+        String expected = ModelFiles.describe(conf);
         String actual = ModelFiles.describe(restored.getLayerWiseConfigurations());
         if (!expected.equals(actual)) {
             throw new UserError("Checkpoint " + checkpoint + " holds a " + actual + " network, but config '" + config.name()

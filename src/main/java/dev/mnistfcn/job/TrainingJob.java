@@ -1,5 +1,6 @@
 package dev.mnistfcn.job;
 
+import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.Folders;
 import dev.mnistfcn.ModelProvenance;
@@ -14,7 +15,6 @@ import dev.mnistfcn.engine.Warmup;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.eval.EvalResult;
 import dev.mnistfcn.eval.Evaluator;
-import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.report.TrainingSettings;
 import dev.mnistfcn.storage.CheckpointStore;
@@ -175,7 +175,7 @@ public final class TrainingJob {
         EarlyStoppingSpec stopping = config.training().earlyStopping();
         var checkpointing = new CheckpointListener(net, store, config.checkpoint().every(), stopping == null,
                 (last, history) -> metadata(provenance, net, last, history, null), out);
-        var watched = new ProgressListener(folder.dir(), config.name(), NetworkFactory.architecture(
+        var watched = new ProgressListener(folder.dir(), config.name(), ModelFiles.describe(
                 net.getLayerWiseConfigurations()), config.training().batchSize(), plan.engine().engine().id(),
                 String.join("; ", TrainingSettings.optimiser(config), TrainingSettings.joined(config)).replaceFirst("; $", ""));
         List<TrainingListener> listeners = new ArrayList<>(List.of(new ConsoleListener(out, progress), checkpointing,

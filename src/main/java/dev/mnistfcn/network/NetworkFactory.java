@@ -158,15 +158,4 @@ public final class NetworkFactory {
     private static double or(Double v, double dflt) {
         return v == null ? dflt : v;
     }
-
-    /** Layer sizes as the user would say them, e.g. "784-256-64-10". */
-    public static String architecture(MultiLayerConfiguration conf) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < conf.getConfs().size(); i++) {
-            var layer = (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) conf.getConf(i).getLayer();
-            if (i == 0) sb.append(layer.getNIn());
-            sb.append('-').append(layer.getNOut());
-        }
-        return sb.toString();
-    }
 }

@@ -2,7 +2,6 @@ package dev.mnistfcn.storage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.mnistfcn.Mnist;
-import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.UserError;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
@@ -342,13 +341,17 @@ public final class ModelFiles {
         }
     }
 
-    /** Layer sizes, e.g. "784-256-64-10", for any feed-forward stack. */
+    /** Layer sizes as the user would say them, e.g. "784-256-64-10", for any feed-forward stack. */
     public static String describe(MultiLayerConfiguration conf) {
-        try {
-            return NetworkFactory.architecture(conf);
-        } catch (ClassCastException e) {
-            return conf.getConfs().size() + " layers of other kinds";
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < conf.getConfs().size(); i++) {
+            if (!(conf.getConf(i).getLayer() instanceof FeedForwardLayer layer)) {
+                return conf.getConfs().size() + " layers of other kinds";
+            }
+            if (i == 0) sb.append(layer.getNIn());
+            sb.append('-').append(layer.getNOut());
         }
+        return sb.toString();
     }
 
     private static UserError nameNotUtf8(Path file, IllegalArgumentException e) {

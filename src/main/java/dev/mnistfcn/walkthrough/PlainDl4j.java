@@ -1,5 +1,6 @@
 package dev.mnistfcn.walkthrough;
 
+import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.Folders;
@@ -35,7 +36,7 @@ public final class PlainDl4j {
         MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.configuration(config));
         net.init();
         out.printf(Locale.ROOT, "%s: %s, %,d parameters%n", config.name(),
-                NetworkFactory.architecture(net.getLayerWiseConfigurations()), net.numParams());
+                ModelFiles.describe(net.getLayerWiseConfigurations()), net.numParams());
 
         // 2. The data: DL4J's own iterator on the IDX files in our folder (its own download fails offline). It trains
         // on all 60,000 training images: no validation split (the train command holds out the first 5,000, as the

@@ -1,5 +1,6 @@
 package dev.mnistfcn.config;
 
+import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.network.NetworkFactory;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
@@ -92,7 +93,7 @@ class RegularisationConfigTest {
     void tunedConfigBuildsForTheFusedEngine(String name) {
         ExperimentConfig c = ConfigLoader.load(Path.of("config/" + name + ".yaml"), Map.of());
         MultiLayerConfiguration conf = NetworkFactory.configuration(c);
-        assertEquals("784-1024-1024-10", NetworkFactory.architecture(conf));
+        assertEquals("784-1024-1024-10", ModelFiles.describe(conf));
         double[] retain = {0.9, 0.7, 0.7};
         for (int i = 0; i < 3; i++) {
             assertEquals(retain[i], ((Dropout) ((BaseLayer) conf.getConf(i).getLayer()).getIDropout()).getP(), 1e-12);
