@@ -2,6 +2,7 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.predict.DigitClassifier;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -17,9 +18,8 @@ final class ClassifierOptions {
             + "-Dtraining.engine=...")
     String engine = System.getProperty("training.engine", "auto");
 
-    @Option(names = "--input-scale", paramLabel = "SCALE", description = "For an .onnx model without input_scale "
-            + "metadata, the pixels it was trained on: 0..1 (default), 0..255 or mean=M,std=S; also -Dinput.scale=...")
-    String inputScale = System.getProperty("input.scale");
+    @Mixin
+    InputScaleOption inputScale;
 
     /** The classifier for the model given, else the default one; a missing file says how to make it. */
     DigitClassifier load() {
@@ -31,6 +31,6 @@ final class ClassifierOptions {
                     + "(it saves " + DigitClassifier.DEFAULT_MODEL + ", about a minute), or pass --model ZIP "
                     + "(-Dmodel=ZIP with mvn exec:java).");
         }
-        return DigitClassifier.load(zip, engine, inputScale);
+        return DigitClassifier.load(zip, engine, inputScale.value);
     }
 }

@@ -14,6 +14,7 @@ import dev.mnistfcn.report.MarkdownReport;
 import dev.mnistfcn.report.TestMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -48,15 +49,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "what DL4J's output computes, else DL4J), dl4j or fused; also -Dtraining.engine=...")
     String engine = System.getProperty("training.engine", "auto");
 
-    @Option(names = "--input-scale", paramLabel = "SCALE", description = "For an .onnx model without input_scale "
-            + "metadata, the pixels it was trained on: 0..1 (default), 0..255 or mean=M,std=S; also -Dinput.scale=...")
-    String inputScale = System.getProperty("input.scale");
+    @Mixin
+    InputScaleOption inputScale;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Path file = CommandDefaults.requireModel(model, modelArgument);
-        ModelFiles.Loaded loaded = ModelSource.load(file, inputScale);
+        ModelFiles.Loaded loaded = ModelSource.load(file, inputScale.value);
         var net = loaded.network();
         Engine.Choice choice = Engine.choose(engine, net.getLayerWiseConfigurations(), Engine.Use.INFERENCE,
                 "model " + file, "--engine");

@@ -10,6 +10,7 @@ import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -46,9 +47,8 @@ public final class ExportCommand implements Callable<Integer> {
             + "(default); several with commas or repeated: --format onnx,tf.")
     List<String> formats = List.of("dl4j");
 
-    @Option(names = "--input-scale", paramLabel = "SCALE", description = "For an .onnx model without input_scale "
-            + "metadata: 0..1 (default), 0..255 or mean=M,std=S.")
-    String inputScale;
+    @Mixin
+    InputScaleOption inputScale;
 
     @Override
     public Integer call() throws IOException {
@@ -62,7 +62,7 @@ public final class ExportCommand implements Callable<Integer> {
         }
         Folders.refuseNonFolder(outDir, "--out");
         Path file = CommandDefaults.requireModel(model, modelArgument);
-        ModelFiles.Loaded loaded = ModelSource.load(file, inputScale);
+        ModelFiles.Loaded loaded = ModelSource.load(file, inputScale.value);
         // Beside the model, named as the user named it (models/x/model.onnx, not the absolute path).
         Path dir = outDir != null ? outDir : file.getParent() != null ? file.getParent() : Path.of(".");
         String base = file.getFileName().toString().replaceFirst("(?i)\\.(zip|onnx)$", "");

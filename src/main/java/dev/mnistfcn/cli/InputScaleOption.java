@@ -1,0 +1,13 @@
+package dev.mnistfcn.cli;
+
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --input-scale} (a picocli mixin) for every command that reads an .onnx model: written once, so that each
+ * also reads {@code -Dinput.scale} (export alone did not).
+ */
+final class InputScaleOption {
+    @Option(names = "--input-scale", paramLabel = "SCALE", description = "For an .onnx model without input_scale "
+            + "metadata, the pixels it was trained on: 0..1 (default), 0..255 or mean=M,std=S; also -Dinput.scale=...")
+    String value = System.getProperty("input.scale");
+}
