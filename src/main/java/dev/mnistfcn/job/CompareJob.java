@@ -40,7 +40,7 @@ import java.util.Optional;
  * HTML/Markdown report.
  */
 public final class CompareJob {
-    public static final String HTML = "report.html";
+    public static final String HTML = RunFolder.HTML_REPORT;
     public static final String MARKDOWN = "report.md";
     private static final int INFERENCE_REPEATS = 5;
 

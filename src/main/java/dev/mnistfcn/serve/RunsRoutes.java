@@ -118,11 +118,11 @@ final class RunsRoutes {
     }
 
     private void report(String name, Response response, Callback done) {
-        Path file = RunsOverview.folder(outputDir, name).orElseThrow(() -> new HttpProblem(404, "No report '" + name
-                + "'.")).resolve("report.html");
+        Path file = new RunFolder(RunsOverview.folder(outputDir, name).orElseThrow(() -> new HttpProblem(404,
+                "No report '" + name + "'."))).htmlReport();
         try {
             if (!RunsOverview.hasReport(file.getParent())) {
-                throw new HttpProblem(404, "No report at " + name + "/report.html in " + outputDir + ".");
+                throw new HttpProblem(404, "No report at " + name + "/" + RunFolder.HTML_REPORT + " in " + outputDir + ".");
             }
             // Its own origin: a report file someone put in the folder cannot use this page's API.
             response.getHeaders().put("Content-Security-Policy", "sandbox allow-scripts");

@@ -28,6 +28,9 @@ import java.util.List;
  * A run's files stay in its folder: nothing here moves or deletes anything outside it.
  */
 public record RunFolder(Path dir) {
+    /** The HTML report's name: a run's, a comparison's and a sweep's, and what the runs page links. */
+    public static final String HTML_REPORT = "report.html";
+
     /** Where an earlier run's files go: a hidden name, which no run can have ({@link RunName}). */
     public static final String PREVIOUS = ".previous";
 
@@ -56,7 +59,7 @@ public record RunFolder(Path dir) {
     }
 
     public Path htmlReport() {
-        return dir.resolve("report.html");
+        return dir.resolve(HTML_REPORT);
     }
 
     public CheckpointStore checkpoints(int keep) {
@@ -135,7 +138,7 @@ public record RunFolder(Path dir) {
      * was deleted by the fresh start after).
      */
     private static final List<String> OUTPUTS = List.of("model.zip", "config.resolved.yaml", "metrics.json", "report.md",
-            "report.html", RunProgress.FILE, CheckpointStore.FOLDER, TEST_CURVE, "model.onnx", "model.pb",
+            HTML_REPORT, RunProgress.FILE, CheckpointStore.FOLDER, TEST_CURVE, "model.onnx", "model.pb",
             "model-inference.zip", "model-network.json");
 
     /** Whether {@code name} is one a run or an export of its model writes in the run's folder. */

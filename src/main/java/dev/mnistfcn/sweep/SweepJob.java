@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
 public final class SweepJob {
     public static final String TABLE = "results.md";
     public static final String BEST = "best.yaml";
-    public static final String HTML = "report.html";
+    public static final String HTML = RunFolder.HTML_REPORT;
 
     /** What a sweep did: its trials ranked best first, and which runs were trained, resumed, reused, failed. */
     public record Outcome(List<TrialResult> ranked, Map<TrialRunner.How, List<String>> runs, Path folder, Path table,
