@@ -24,20 +24,22 @@ public final class Evaluator {
     public static EvalResult evaluate(Predictor predictor, DataSet data) {
         long t0 = System.nanoTime();
         Evaluation eval = new Evaluation(data.getLabels().columns());
-        int n = data.numExamples();
+        int n = data.numExamples(), classes = (int) data.getLabels().columns();
+        float[] all = new float[n * classes];
         double lossSum = 0;
         for (int from = 0; from < n; from += BATCH) {
             int to = Math.min(n, from + BATCH);
             INDArray x = data.getFeatures().get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             INDArray y = data.getLabels().get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             float[] p = predictor.probabilities(x);
+            System.arraycopy(p, 0, all, from * classes, p.length);
             count(eval, p, Predictor.rowMajor(y), (int) y.columns());
             // Cross-entropy of the true class; the clamp keeps a confident mistake finite (as Keras does). In ND4J's
             // float ops, as always: the same sums in the same order, so the loss in metrics.json is bit for bit the same.
             INDArray pTrue = Nd4j.create(p, y.shape(), 'c').mul(y).sum(1);
             lossSum -= Transforms.log(Transforms.max(pTrue, 1e-7, false), false).sumNumber().doubleValue();
         }
-        return new EvalResult(eval, lossSum / n, n, (System.nanoTime() - t0) / 1e9);
+        return new EvalResult(eval, lossSum / n, n, (System.nanoTime() - t0) / 1e9, all);
     }
 
     /**

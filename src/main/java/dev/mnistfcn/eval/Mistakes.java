@@ -18,7 +18,11 @@ public final class Mistakes {
     }
 
     public static List<Mistake> mostConfident(Predictor predictor, DataSet test, int n) {
-        float[] probs = predictor.probabilities(test.getFeatures());
+        return mostConfident(predictor.probabilities(test.getFeatures()), test, n);
+    }
+
+    /** As above, from the probabilities an evaluation already computed ({@link EvalResult#probabilities}). */
+    public static List<Mistake> mostConfident(float[] probs, DataSet test, int n) {
         int classes = (int) test.getLabels().columns();
         int[] predicted = Argmax.ofRows(probs, classes);
         int[] truth = Argmax.ofRows(Predictor.rowMajor(test.getLabels()), classes);

@@ -4,7 +4,6 @@ import dev.mnistfcn.Folders;
 import dev.mnistfcn.Timeline;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
-import dev.mnistfcn.engine.Predictor;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.eval.EvalResult;
 import dev.mnistfcn.eval.Mistakes;
@@ -42,7 +41,7 @@ final class RunOutputs {
      * What training and the test produced: the network kept (the last, or early stopping's best) and its test;
      * {@code loadSeconds} from the start to the data in memory, {@code started} the run's System.nanoTime.
      */
-    record Finished(MultiLayerNetwork kept, Predictor predictor, EvalResult test, DataSet testSet,
+    record Finished(MultiLayerNetwork kept, EvalResult test, DataSet testSet,
                     List<EpochStats> history, EarlyStoppingOutcome stopped, double loadSeconds, long started) {
         /** metrics.json's {@code timings}, {@code total_seconds} to come once the model is saved. */
         Map<String, Double> timings() {
@@ -105,7 +104,7 @@ final class RunOutputs {
                     TestMetrics.of(f.test()), timings, f.stopped());
             var single = new ConfigResult(config.name(), arch, config.model().hidden().size(), f.kept().numParams(),
                     f.history().size(), List.of(metrics), Double.NaN, Files.size(folder.model()),
-                    Mistakes.mostConfident(f.predictor(), f.testSet(), GALLERY));
+                    Mistakes.mostConfident(f.test().probabilities(), f.testSet(), GALLERY));
             AtomicFiles.writeString(folder.markdownReport(), MarkdownReport.render(metrics));
             AtomicFiles.writeString(folder.htmlReport(), HtmlReport.render(config.name() + ": training report",
                     List.of(single), false));

@@ -200,7 +200,7 @@ public final class TrainingJob {
         EvalResult test = Evaluator.evaluate(predictor, data.test());
         timeline.mark("test");
         EpochStats last = stopped == null ? history.get(history.size() - 1) : history.get(stopped.bestModelEpoch() - 1);
-        var finished = new RunOutputs.Finished(kept, predictor, test, data.test(), history, stopped, loadSeconds, started);
+        var finished = new RunOutputs.Finished(kept, test, data.test(), history, stopped, loadSeconds, started);
         RunMetrics metrics = outputs.write(finished, metadata(provenance, kept, last, history, test.accuracy()),
                 timeline);
         watched.finished(test.accuracy(), stopped == null ? null : stopped.bestModelEpoch());

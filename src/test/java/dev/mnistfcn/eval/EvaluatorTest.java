@@ -41,7 +41,16 @@ class EvaluatorTest {
         while (order.hasNext()) net.fit(order.next()); // a half-trained network: every class has some mistakes
         DataSet test = data.validation(); // 5,000 rows: Evaluator's last batch is a part one
 
-        Evaluation ours = Evaluator.evaluate(Engine.DL4J.predictor(net), test).evaluation();
+        EvalResult result = Evaluator.evaluate(Engine.DL4J.predictor(net), test);
+        Evaluation ours = result.evaluation();
+        // The probabilities it keeps for the report's gallery of mistakes are the ones it counted.
+        assertEquals(5000 * 10, result.probabilities().length);
+        long wrong = 0;
+        for (int row = 0; row < 5000; row++) {
+            if (dev.mnistfcn.Argmax.of(result.probabilities(), row * 10, 10) != test.getLabels().getRow(row).argMax().getInt(0)) wrong++;
+        }
+        assertEquals(Math.round(5000 * (1 - ours.accuracy())), wrong);
+        assertEquals(Math.min(wrong, 7), Mistakes.mostConfident(result.probabilities(), test, 7).size());
         Evaluation dl4j = new Evaluation(10);
         dl4j.eval(test.getLabels(), net.output(test.getFeatures(), false));
 
