@@ -40,7 +40,7 @@ public final class NativeSettings {
      */
     static final String STARTED = "[mnist-fcn: tuned JVM started]";
     /** What the parent's JVM got from these variables is on the child's command line already: not twice. */
-    static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+    static final List<String> OPTION_VARIABLES = ChildJvm.OPTION_VARIABLES;
     /** The JVM's own output before the handshake kept for a warning; beyond it, it is passed on as it comes. */
     private static final int HELD_BYTES = 64 << 10;
     /** How long a stopped parent waits for its child to stop (serve's grace for requests in flight, and some). */
@@ -52,8 +52,7 @@ public final class NativeSettings {
      * twice the heap, is lifted rather than let it fail a run. The Vector API module lets inference use
      * {@code SparseForward} (10,000 test images in batches of 50: see README, Performance).
      */
-    static final List<String> JVM_OPTIONS = List.of("-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0",
-            "--add-modules", "jdk.incubator.vector");
+    static final List<String> JVM_OPTIONS = ChildJvm.WORKER_OPTIONS; // a sweep's workers train as the CLI does
     /** What the JVM prints first on stderr for that module; said once here rather than on every run. */
     static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
 

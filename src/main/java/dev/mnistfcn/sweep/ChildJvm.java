@@ -25,7 +25,7 @@ public final class ChildJvm {
     /** Agents (debugger, profilers) listen on a port or write a file that belongs to one process. */
     public static final Pattern PROCESS_BOUND = Pattern.compile("-agentlib:.*|-agentpath:.*|-javaagent:.*|-Xrun.*|-Xdebug|-Xnoagent");
     /** Variables every JVM started from this environment takes options from. */
-    private static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+    public static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     private ChildJvm() {
     }
