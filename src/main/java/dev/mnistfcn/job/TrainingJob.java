@@ -177,7 +177,7 @@ public final class TrainingJob {
                 (last, history) -> metadata(provenance, net, last, history, null), out);
         var watched = new ProgressListener(folder.dir(), config.name(), ModelFiles.describe(
                 net.getLayerWiseConfigurations()), config.training().batchSize(), plan.engine().engine().id(),
-                String.join("; ", TrainingSettings.optimiser(config), TrainingSettings.joined(config)).replaceFirst("; $", ""));
+                TrainingSettings.line(config));
         List<TrainingListener> listeners = new ArrayList<>(List.of(new ConsoleListener(out, progress), checkpointing,
                 watched, new FirstEpochMark(timeline)));
         EarlyStoppingListener earlyStopping = stopping == null ? null : new EarlyStoppingListener(stopping,

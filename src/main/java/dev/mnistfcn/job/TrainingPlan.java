@@ -45,7 +45,7 @@ public record TrainingPlan(ExperimentConfig config, MultiLayerNetwork net, Engin
                 config.training().batchSize()));
         String settings = TrainingSettings.joined(config);
         // Only when set: the tutorial's nets keep the tutorial's header.
-        if (!settings.isEmpty()) s.append(TrainingSettings.optimiser(config)).append("; ").append(settings).append(System.lineSeparator());
+        if (!settings.isEmpty()) s.append(TrainingSettings.line(config)).append(System.lineSeparator());
         return s.append(engine.describe()).append(System.lineSeparator()).toString();
     }
 

@@ -64,7 +64,7 @@ public final class RunEvents implements LiveEvents {
             if (!RunFolder.isRunsOwn(file, MAX_METRICS_BYTES)) return Optional.empty();
             RunMetrics m = RunMetrics.read(file);
             var started = new RunProgress.Started(m.name(), m.architecture(), m.config().training().epochs(),
-                    m.config().training().batchSize(), m.engine(), TrainingSettings.optimiser(m.config()), 0, "", null);
+                    m.config().training().batchSize(), m.engine(), TrainingSettings.line(m.config()), 0, "", null);
             var finished = new RunProgress.Finished(m.test() == null ? null : m.test().accuracy(), null, null);
             return Optional.of(new RunProgress.Snapshot(started, m.history(), finished, RunProgress.State.FINISHED, null));
         } catch (IOException | RuntimeException e) {

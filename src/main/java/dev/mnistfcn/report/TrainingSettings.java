@@ -54,6 +54,12 @@ public final class TrainingSettings {
         return String.join("; ", of(c));
     }
 
+    /** The optimiser, then every setting beyond the tutorial's: how the runs page and the live stream name a run. */
+    public static String line(ExperimentConfig c) {
+        String settings = joined(c);
+        return settings.isEmpty() ? optimiser(c) : optimiser(c) + "; " + settings;
+    }
+
     /** {@code exponential by epoch, gamma 0.9}: the type, the count, then its own keys in DL4J's names. */
     static String schedule(ScheduleSpec s) {
         StringBuilder sb = new StringBuilder(s.type()).append(" by ").append(s.by());

@@ -46,6 +46,10 @@ class TrainingSettingsTest {
         assertEquals("adam lr 0.0001", TrainingSettings.optimiser(best), "not 1.0E-4");
         assertEquals(List.of("schedule: exponential by epoch, gamma 0.98", "augment: rotation 10, scale 0.9-1.1, "
                 + "translation 2, elastic 34/4"), TrainingSettings.of(best));
+        // One line for the runs page, whether a run is followed live or known from its metrics.json only.
+        assertEquals("adam lr 0.0001; schedule: exponential by epoch, gamma 0.98; augment: rotation 10, scale 0.9-1.1, "
+                + "translation 2, elastic 34/4", TrainingSettings.line(best));
+        assertEquals("adam lr 0.01", TrainingSettings.line(ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of())));
     }
 
     @Test
