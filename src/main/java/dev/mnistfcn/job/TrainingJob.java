@@ -1,6 +1,5 @@
 package dev.mnistfcn.job;
 
-import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.Folders;
 import dev.mnistfcn.ModelProvenance;
@@ -18,6 +17,7 @@ import dev.mnistfcn.eval.Evaluator;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.report.TrainingSettings;
 import dev.mnistfcn.storage.CheckpointStore;
+import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
 import dev.mnistfcn.storage.RunFolder;
 import dev.mnistfcn.storage.RunLock;

@@ -1,6 +1,5 @@
 package dev.mnistfcn.job;
 
-import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
@@ -11,6 +10,7 @@ import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.engine.TrainingStep;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.report.TrainingSettings;
+import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.train.EpochPlan;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 

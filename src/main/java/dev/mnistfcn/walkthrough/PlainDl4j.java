@@ -1,6 +1,5 @@
 package dev.mnistfcn.walkthrough;
 
-import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.Folders;
@@ -9,6 +8,7 @@ import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.DatasetFiles;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.storage.AtomicFiles;
+import dev.mnistfcn.storage.ModelFiles;
 import org.deeplearning4j.datasets.iterator.impl.MnistDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

@@ -1,7 +1,7 @@
 package dev.mnistfcn.config;
 
-import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.network.NetworkFactory;
+import dev.mnistfcn.storage.ModelFiles;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.distribution.TruncatedNormalDistribution;
