@@ -31,6 +31,6 @@ final class ClassifierOptions {
                     + "(it saves " + DigitClassifier.DEFAULT_MODEL + ", about a minute), or pass --model ZIP "
                     + "(-Dmodel=ZIP with mvn exec:java).");
         }
-        return DigitClassifier.load(zip, engine, inputScale.value);
+        return DigitClassifier.load(zip, engine, inputScale.value());
     }
 }

@@ -56,7 +56,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Path file = CommandDefaults.requireModel(model, modelArgument);
-        ModelFiles.Loaded loaded = ModelSource.load(file, inputScale.value);
+        ModelFiles.Loaded loaded = ModelSource.load(file, inputScale.value());
         var net = loaded.network();
         Engine.Choice choice = Engine.choose(engine, net.getLayerWiseConfigurations(), Engine.Use.INFERENCE,
                 "model " + file, "--engine");

@@ -62,7 +62,7 @@ public final class ExportCommand implements Callable<Integer> {
         }
         Folders.refuseNonFolder(outDir, "--out");
         Path file = CommandDefaults.requireModel(model, modelArgument);
-        ModelFiles.Loaded loaded = ModelSource.load(file, inputScale.value);
+        ModelFiles.Loaded loaded = ModelSource.load(file, inputScale.value());
         // Beside the model, named as the user named it (models/x/model.onnx, not the absolute path).
         Path dir = outDir != null ? outDir : file.getParent() != null ? file.getParent() : Path.of(".");
         String base = file.getFileName().toString().replaceFirst("(?i)\\.(zip|onnx)$", "");

@@ -1,5 +1,6 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.interop.InputScale;
 import picocli.CommandLine.Option;
 
 /**
@@ -9,5 +10,13 @@ import picocli.CommandLine.Option;
 final class InputScaleOption {
     @Option(names = "--input-scale", paramLabel = "SCALE", description = "For an .onnx model without input_scale "
             + "metadata, the pixels it was trained on: 0..1 (default), 0..255 or mean=M,std=S; also -Dinput.scale=...")
-    String value = System.getProperty("input.scale");
+    String given;
+
+    /** The scale given, the option first, else the property: checked here, so that an error names the one given. */
+    String value() {
+        if (given != null) return given;
+        String property = System.getProperty("input.scale");
+        if (property != null) InputScale.parse(property, "-Dinput.scale");
+        return property;
+    }
 }

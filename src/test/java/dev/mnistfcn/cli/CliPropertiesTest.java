@@ -161,6 +161,16 @@ class CliPropertiesTest {
         assertNothingWritten();
     }
 
+    /** export read no -Dinput.scale; a bad one is named as the property, not as the option it was not given as. */
+    @Test
+    void aBadInputScalePropertyIsNamedAsGivenByEveryCommandThatReadsIt() throws Exception {
+        for (String command : new String[]{"export", "evaluate", "predict"}) {
+            String err = with("input.scale", "0..100", () -> run(2, command, "--model", "pom.xml", "pom.xml"));
+            assertTrue(err.startsWith("error: -Dinput.scale is '0..100', which is not an input scale."), command + ": " + err);
+        }
+        assertNothingWritten();
+    }
+
     @Test
     void emptyConfigPropertySaysWhatToGive() throws Exception {
         String err = with("config", "", () -> run(2, "train"));
