@@ -34,28 +34,28 @@ final class ConfigBinder {
             String accepted = e.getKnownPropertyIds().stream().map(Object::toString).sorted()
                     .collect(Collectors.joining(", "));
             String parent = path.contains(".") ? path.substring(0, path.lastIndexOf('.')) : "";
-            throw new ConfigException(where + ": unknown key '" + path + "'" + KeyLine.of(text, e) + ". Keys accepted "
+            throw new ConfigException(where + ": unknown key '" + path + "'" + YamlLines.ofKey(text, e) + ". Keys accepted "
                     + (parent.isEmpty() ? "at the top level" : "under '" + parent + "'") + ": " + accepted
                     + ". Check the spelling (keys use snake_case).");
         } catch (MismatchedInputException e) {
-            JsonNode value = tree.at(KeyLine.pointer(e));
+            JsonNode value = tree.at(YamlLines.pointer(e));
             if (e instanceof InvalidFormatException f && value.isObject() && f.getValue() instanceof String entry
                     && value.has(entry)) { // a map's entry whose name is not a key of its type: name the entry
-                throw new ConfigException(where + ": key '" + keyPath(e) + "'" + KeyLine.of(text, e) + " has the entry '"
+                throw new ConfigException(where + ": key '" + keyPath(e) + "'" + YamlLines.ofKey(text, e) + " has the entry '"
                         + entry + "', whose name is not " + typeName(e.getTargetType()) + ".");
             }
             String shown = value.isMissingNode() ? ""
-                    : value.isValueNode() ? " has value '" + written.getOrDefault(KeyLine.pointer(e), value.asText()) + "', which is"
+                    : value.isValueNode() ? " has value '" + written.getOrDefault(YamlLines.pointer(e), value.asText()) + "', which is"
                     : " holds a " + (value.isArray() ? "list" : "section") + ", which is";
-            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + KeyLine.of(text, e)
+            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + YamlLines.ofKey(text, e)
                     + (shown.isEmpty() ? " has the wrong type: it is" : shown) + " not " + typeName(e.getTargetType()) + ".");
         } catch (JsonMappingException e) {
             if (e.getCause() instanceof InputCoercionException) { // a whole number past what Java's int holds
-                throw new ConfigException(where + ": key '" + keyPath(e) + "'" + KeyLine.of(text, e) + " has value '"
-                        + written.getOrDefault(KeyLine.pointer(e), tree.at(KeyLine.pointer(e)).asText()) + "', a whole number far larger "
+                throw new ConfigException(where + ": key '" + keyPath(e) + "'" + YamlLines.ofKey(text, e) + " has value '"
+                        + written.getOrDefault(YamlLines.pointer(e), tree.at(YamlLines.pointer(e)).asText()) + "', a whole number far larger "
                         + "than any key takes (docs/configs.md gives each key's range).");
             }
-            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + KeyLine.of(text, e) + ": " + Json.problem(e));
+            throw new ConfigException(where + ": key '" + keyPath(e) + "'" + YamlLines.ofKey(text, e) + ": " + Json.problem(e));
         } catch (JsonProcessingException e) {
             throw new ConfigException(where + ": " + Json.problem(e));
         }

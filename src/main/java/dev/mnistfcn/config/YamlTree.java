@@ -55,8 +55,7 @@ final class YamlTree {
             if (p.nextToken() == null) return null;
             JsonNode root = node(p, written);
             if (p.nextToken() != null) {
-                throw new ConfigException(where + ": holds more than one YAML document" + at(p.currentLocation())
-                        + ". Keep one mapping of keys (remove the second '---' and what follows).");
+                throw YamlLines.secondDocument(where, p.currentLocation());
             }
             return root;
         } catch (JsonProcessingException e) {

@@ -67,9 +67,10 @@ public final class DatasetFiles {
     }
 
     /**
-     * What a run does before it creates its folder: MNIST's missing files fetched, Fashion-MNIST's a {@link UserError},
-     * nothing read or verified (that is {@link #ensure}'s, on the spare core). A missing dataset left a run folder
-     * holding only its lock.
+     * What a run does before it creates its folder: MNIST's missing files fetched, Fashion-MNIST's a {@link UserError}.
+     * With all four present nothing is read (verifying them is {@link #ensure}'s, on the spare core); with some
+     * missing, the others are verified first, so that a damaged one is reported before a fetch. A missing dataset
+     * left a run folder holding only its lock.
      */
     public static void obtain(Dataset d, Path dir) {
         List<String> missing = new ArrayList<>();
@@ -77,6 +78,11 @@ public final class DatasetFiles {
             if (find(dir, name) != null) continue;
             refuseNonFile(d, dir, name);
             missing.add(name);
+        }
+        if (missing.isEmpty()) return;
+        for (String name : expected(d).keySet()) {
+            Path f = find(dir, name);
+            if (f != null) verify(d, f); // as ensure does: a damaged file is reported before any fetch
         }
         supply(d, dir, missing);
     }

@@ -26,8 +26,9 @@ public final class ModelSource {
     public static ModelFiles.Loaded load(Path file, String inputScale) {
         if (isOnnx(file)) return OnnxImport.load(file, inputScale);
         if (inputScale != null && !InputScale.parse(inputScale, "--input-scale").equals(InputScale.UNIT)) {
-            throw new UserError("--input-scale " + inputScale + " applies to .onnx models only: " + file + " is a "
-                    + "DL4J zip, which mnist-fcn feeds pixels in 0..1 as it was trained on. Leave the option out.");
+            throw new UserError("The input scale " + inputScale + " (--input-scale or -Dinput.scale) applies to .onnx "
+                    + "models only: " + file + " is a DL4J zip, which mnist-fcn feeds pixels in 0..1 as it was trained "
+                    + "on. Leave it out.");
         }
         ModelFiles.Loaded loaded = ModelFiles.load(file, false);
         refuseNonFinite(file, loaded.network().params().data().asFloat());

@@ -260,8 +260,9 @@ final class OnnxImport {
         InputScale meta = fromFile.map(v -> InputScale.parse(v, "The metadata input_scale of " + file)).orElse(null);
         InputScale given = option == null ? null : InputScale.parse(option, "--input-scale");
         if (meta != null && given != null && !meta.equals(given)) {
-            throw new UserError("--input-scale " + given + " contradicts ONNX model " + file + ", whose metadata says "
-                    + "input_scale " + meta + ". Leave the option out to use the file's, or fix the file's metadata.");
+            throw new UserError("The input scale " + given + " (--input-scale or -Dinput.scale) contradicts ONNX model "
+                    + file + ", whose metadata says input_scale " + meta + ". Leave it out to use the file's, or fix the "
+                    + "file's metadata.");
         }
         return meta != null ? meta : given != null ? given : InputScale.UNIT;
     }

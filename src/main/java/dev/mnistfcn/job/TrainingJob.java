@@ -95,7 +95,11 @@ public final class TrainingJob {
         RunStart start = new RunStart(config, folder, out); // network and engine, before anything is written
         folder.refuseFolderNoRunWrote();
         start.requireCheckpointFor(resume);
-        DatasetFiles.obtain(Dataset.of(config.data()), Path.of(config.data().dir()));
+        // The data before the run's folder (a missing dataset left one holding only its lock); not for a finished
+        // run that only says so.
+        if (!reuseFinished || outputs.finished().isEmpty()) {
+            DatasetFiles.obtain(Dataset.of(config.data()), Path.of(config.data().dir()));
+        }
         try (RunLock lock = RunLock.acquire(folder.dir())) {
             folder.removeUnfinishedWrites();
             Optional<RunMetrics> done = reuseFinished ? outputs.finished() : Optional.empty();

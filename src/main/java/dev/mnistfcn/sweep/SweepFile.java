@@ -19,7 +19,7 @@ import dev.mnistfcn.config.ConfigFiles;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.RunName;
 import dev.mnistfcn.config.ExperimentConfig;
-import dev.mnistfcn.config.KeyLine;
+import dev.mnistfcn.config.YamlLines;
 import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.network.NetworkFactory;
 
@@ -308,13 +308,13 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
             return w == null ? new Written(null, null, null, null, null, null, null, null, null, null) : w;
         } catch (UnrecognizedPropertyException e) {
             String accepted = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
-            throw new UserError(where + ": unknown key '" + path(e) + "'" + KeyLine.of(text, e) + ". Keys accepted there: "
+            throw new UserError(where + ": unknown key '" + path(e) + "'" + YamlLines.ofKey(text, e) + ". Keys accepted there: "
                     + accepted + ". Check the spelling (keys use snake_case).");
         } catch (MismatchedInputException e) {
-            throw new UserError(where + ": key '" + path(e) + "'" + KeyLine.of(text, e) + " has the wrong type: expected "
+            throw new UserError(where + ": key '" + path(e) + "'" + YamlLines.ofKey(text, e) + " has the wrong type: expected "
                     + typeName(e.getTargetType()) + ".");
         } catch (JsonMappingException e) {
-            throw new UserError(where + ": key '" + path(e) + "'" + KeyLine.of(text, e) + ": " + Json.problem(e));
+            throw new UserError(where + ": key '" + path(e) + "'" + YamlLines.ofKey(text, e) + ": " + Json.problem(e));
         } catch (JsonProcessingException e) {
             throw new UserError(where + ": not valid YAML" + line(e) + ": " + Json.problem(e)
                     + ". Fix the syntax (indentation, a ':' after each key, matching quotes and brackets).");
@@ -327,8 +327,7 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
             if (p.nextToken() == null) return;
             p.skipChildren();
             if (p.nextToken() != null) {
-                throw new UserError(where + ": holds more than one YAML document (line " + p.currentLocation().getLineNr()
-                        + "). Keep one mapping of keys (remove the second '---' and what follows).");
+                throw YamlLines.secondDocument(where, p.currentLocation());
             }
         } catch (JsonProcessingException e) {
             throw e;

@@ -101,6 +101,31 @@ class MainTest {
         assertFalse(java.nio.file.Files.exists(out), "nothing written under " + out);
     }
 
+    /** A finished run resumed says so without its data: the check before the run's folder fetched MNIST first. */
+    @Test
+    void resumingAFinishedRunNeedsNoData(@TempDir Path tmp) throws Exception {
+        Path data = java.nio.file.Files.createDirectory(tmp.resolve("mnist")), out = tmp.resolve("out");
+        for (String name : dev.mnistfcn.data.MnistFiles.EXPECTED.keySet()) {
+            java.nio.file.Files.createSymbolicLink(data.resolve(name), TestData.mnistDir().resolve(name).toAbsolutePath());
+        }
+        String[] train = {"train", "-c", "config/two-layer.yaml", "--set", "data.dir=" + data, "--set", "output.dir=" + out,
+                "--set", "training.epochs=1", "--set", "data.train_limit=2000", "--no-progress"};
+        assertEquals(0, Main.run(train, new PrintStream(new ByteArrayOutputStream()), System.err));
+        dev.mnistfcn.Folders.deleteTree(data);
+        var said = new ByteArrayOutputStream();
+        String[] resume = java.util.stream.Stream.concat(java.util.Arrays.stream(train), java.util.stream.Stream.of("--resume"))
+                .toArray(String[]::new);
+        PrintStream saved = System.out; // train prints on System.out, as the console listener does
+        System.setOut(new PrintStream(said, true));
+        try {
+            assertEquals(0, Main.run(resume, new PrintStream(new ByteArrayOutputStream()), System.err));
+        } finally {
+            System.setOut(saved);
+        }
+        assertTrue(said.toString().contains("is already finished"), said.toString());
+        assertFalse(java.nio.file.Files.exists(data), "nothing fetched into " + data);
+    }
+
     /** Every subcommand's help offers -V; it printed nothing there, and the top level a hand-written 0.1.0. */
     @Test
     void everyCommandPrintsTheVersionFromPomXml() {

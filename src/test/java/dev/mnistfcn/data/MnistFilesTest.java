@@ -61,6 +61,24 @@ class MnistFilesTest {
         assertTrue(Files.exists(f), "a damaged file is reported, not deleted");
     }
 
+    /** What a run checks before its folder: a damaged file is reported before the missing one is fetched. */
+    @Test
+    void obtainReportsADamagedFileBeforeFetchingAMissingOne(@TempDir Path dir) throws IOException {
+        copyAll(dir);
+        Files.delete(dir.resolve("train-labels-idx1-ubyte"));
+        Path f = dir.resolve("t10k-labels-idx1-ubyte");
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.seek(5000);
+            int b = raf.read();
+            raf.seek(5000);
+            raf.write(b ^ 1);
+        }
+        UserError e = assertThrows(UserError.class, () -> DatasetFiles.obtain(Dataset.MNIST, dir));
+        assertTrue(e.getMessage().contains(f.toAbsolutePath().toString()), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("train-labels-idx1-ubyte")), "nothing fetched");
+        DatasetFiles.obtain(Dataset.MNIST, TestData.mnistDir()); // all four there: nothing to do
+    }
+
     @Test
     void truncatedCopyIsRejected(@TempDir Path dir) throws IOException {
         copyAll(dir);

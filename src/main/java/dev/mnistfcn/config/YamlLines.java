@@ -11,18 +11,18 @@ import static dev.mnistfcn.config.YamlTree.YAML;
 import static dev.mnistfcn.config.YamlTree.at;
 
 /**
- * The line of the key a Jackson binding error is about, in a config or sweep file. Jackson buffers record properties
- * and reports the end of the enclosing mapping (past the file's last line for a top-level key), so the key is looked
- * up in the YAML token stream instead.
+ * Where in a config or sweep file an error is. The line of the key a Jackson binding error is about: Jackson buffers
+ * record properties and reports the end of the enclosing mapping (past the file's last line for a top-level key), so
+ * the key is looked up in the YAML token stream instead.
  */
-public final class KeyLine {
-    private KeyLine() {
+public final class YamlLines {
+    private YamlLines() {
     }
 
     /**
      * " (line N)" for the key a binding error is about, or nothing where {@code text} is null or has no such key.
      */
-    public static String of(String text, JsonMappingException e) {
+    public static String ofKey(String text, JsonMappingException e) {
         if (text == null) return "";
         String pointer = pointer(e);
         JsonLocation item = null; // a list item has no key: the line of its value
@@ -45,5 +45,11 @@ public final class KeyLine {
             sb.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
         }
         return sb.toString();
+    }
+
+    /** A file that holds a second YAML document, whose first token is {@code at}: one mapping of keys is read. */
+    public static ConfigException secondDocument(String where, JsonLocation at) {
+        return new ConfigException(where + ": holds more than one YAML document" + at(at) + ". Keep one mapping of keys "
+                + "(remove the second '---' and what follows).");
     }
 }
