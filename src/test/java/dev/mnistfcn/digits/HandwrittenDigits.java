@@ -60,7 +60,7 @@ public final class HandwrittenDigits {
     /**
      * {@code line} (a centre line on a square of {@code side}) drawn with a round pen of radius {@code r}, dark grey
      * on light grey paper with a 20 px margin: one digit written with pens of many widths (PenWidthStudy). The disc is
-     * stamped on each pixel of the line: for pens up to 41 px ~20× faster than {@link #dilate}'s search per pixel.
+     * stamped on each pixel of the line only, where {@link #dilate} searches a disc around every pixel of the picture.
      */
     public static BufferedImage withPen(boolean[] line, int side, int r) {
         boolean[] ink = new boolean[line.length];
