@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import java.io.IOException;
 
 import static dev.mnistfcn.config.YamlTree.YAML;
-import static dev.mnistfcn.config.YamlTree.at;
 
 /**
  * Where in a config or sweep file an error is. The line of the key a Jackson binding error is about: Jackson buffers
@@ -45,6 +44,11 @@ public final class YamlLines {
             sb.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
         }
         return sb.toString();
+    }
+
+    /** " (line N)" for a location in the text, or nothing where there is none. */
+    public static String at(JsonLocation loc) {
+        return loc == null || loc.getLineNr() <= 0 ? "" : " (line " + loc.getLineNr() + ")";
     }
 
     /** A file that holds a second YAML document, whose first token is {@code at}: one mapping of keys is read. */

@@ -1,7 +1,6 @@
 package dev.mnistfcn.config;
 
 import dev.mnistfcn.Json;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -59,7 +58,7 @@ final class YamlTree {
             }
             return root;
         } catch (JsonProcessingException e) {
-            throw new ConfigException(where + ": not valid YAML" + at(e.getLocation()) + ": "
+            throw new ConfigException(where + ": not valid YAML" + YamlLines.at(e.getLocation()) + ": "
                     + Json.problem(e) + ". Fix the syntax (indentation, "
                     + "a ':' after each key, matching quotes and brackets).");
         } catch (IOException e) {
@@ -122,11 +121,6 @@ final class YamlTree {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** " (line N)" for a location in the text, or nothing where there is none. */
-    static String at(JsonLocation loc) {
-        return loc == null || loc.getLineNr() <= 0 ? "" : " (line " + loc.getLineNr() + ")";
     }
 
     /**

@@ -118,10 +118,10 @@ final class RunsRoutes {
     }
 
     private void report(String name, Response response, Callback done) {
-        Path file = new RunFolder(RunsOverview.folder(outputDir, name).orElseThrow(() -> new HttpProblem(404,
-                "No report '" + name + "'."))).htmlReport();
+        Path dir = RunsOverview.folder(outputDir, name).orElseThrow(() -> new HttpProblem(404, "No report '" + name
+                + "'.")), file = new RunFolder(dir).htmlReport();
         try {
-            if (!RunsOverview.hasReport(file.getParent())) {
+            if (!RunsOverview.hasReport(dir)) {
                 throw new HttpProblem(404, "No report at " + name + "/" + RunFolder.HTML_REPORT + " in " + outputDir + ".");
             }
             // Its own origin: a report file someone put in the folder cannot use this page's API.

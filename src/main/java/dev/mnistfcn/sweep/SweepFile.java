@@ -316,7 +316,7 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         } catch (JsonMappingException e) {
             throw new UserError(where + ": key '" + path(e) + "'" + YamlLines.ofKey(text, e) + ": " + Json.problem(e));
         } catch (JsonProcessingException e) {
-            throw new UserError(where + ": not valid YAML" + line(e) + ": " + Json.problem(e)
+            throw new UserError(where + ": not valid YAML" + YamlLines.at(e.getLocation()) + ": " + Json.problem(e)
                     + ". Fix the syntax (indentation, a ':' after each key, matching quotes and brackets).");
         }
     }
@@ -339,10 +339,6 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
     private static String path(JsonMappingException e) {
         return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
-    }
-
-    private static String line(JsonProcessingException e) {
-        return e.getLocation() == null || e.getLocation().getLineNr() <= 0 ? "" : " (line " + e.getLocation().getLineNr() + ")";
     }
 
     private static String typeName(Class<?> t) {
