@@ -86,6 +86,14 @@ public final class HandwrittenDigits {
         return picture;
     }
 
+    /**
+     * The digit written with a medium pen as PNG bytes: its centre line on a 336 px digit (×12) with a pen of 9 to 19 px
+     * ({@code n} picks it), 0.9 to 1.8 pixels of the 20×20 box, between a ballpoint and MNIST's strokes.
+     */
+    public static byte[] mediumPen(float[] mnist, int n) {
+        return UserPictures.png(withPen(centreLine(mnist, 12), 28 * 12, 4 + n % 6));
+    }
+
     /** The digit's centre line at {@code zoom} times MNIST's size (unslanted), for {@link #withPen}. */
     public static boolean[] centreLine(float[] mnist, int zoom) {
         return centreLine(blownUp(mnist, zoom, 0), 28 * zoom);

@@ -56,10 +56,8 @@ public final class NotADigitExperiment {
             page.add(pixels(PeoplesPicturesStudy.drawnOnThePage(NotADigitStudy.row(test, n))));
             row = 8 + 33 * n;
             ballpoint.add(pixels(HandwrittenDigits.draw(NotADigitStudy.row(test, row), HandwrittenDigits.Pen.BALLPOINT, row)));
-            // pens 9 to 19 px on a 336 px digit: 0.9 to 1.8 pixels of the 20×20 box, between a ballpoint and MNIST
             row = 24 + 33 * n;
-            medium.add(pixels(UserPictures.png(HandwrittenDigits.withPen(
-                    HandwrittenDigits.centreLine(NotADigitStudy.row(test, row), 12), 28 * 12, 4 + n % 6))));
+            medium.add(pixels(HandwrittenDigits.mediumPen(NotADigitStudy.row(test, row), n)));
         }
         sets.put("people's 300", people);
         sets.put("handwriting-like 300", pens);

@@ -92,9 +92,8 @@ class NotADigitTest {
         int mediumRefused = 0;
         for (int n = 0; n < PEOPLE / 2; n++) {
             int row = 24 + 99 * n;
-            var picture = HandwrittenDigits.withPen(HandwrittenDigits.centreLine(test.getFeatures().getRow(row)
-                    .toFloatVector(), 12), 28 * 12, 4 + n % 6);
-            if (model.classify(UserPictures.png(picture), "digit " + row).notADigit()) mediumRefused++;
+            byte[] picture = HandwrittenDigits.mediumPen(test.getFeatures().getRow(row).toFloatVector(), n);
+            if (model.classify(picture, "digit " + row).notADigit()) mediumRefused++;
         }
         System.out.printf(Locale.ROOT, "NotADigitTest: %d of %d held-out not-digit pictures refused (%.1f%%); %d of %d "
                         + "people's digit pictures refused (%.1f%%), %d right; %d of %d medium-pen digits refused%n",
