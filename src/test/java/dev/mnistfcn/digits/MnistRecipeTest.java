@@ -177,7 +177,7 @@ class MnistRecipeTest {
     }
 
     /** The strokes' width in pixels of the 20×20 box, as step 4b measures it. */
-    private static double boxStroke(BufferedImage picture) {
+    static double boxStroke(BufferedImage picture) {
         GreyPicture grey = GreyPicture.of(picture);
         float[] v = grey.values();
         MnistRecipe.toInkOnBlack(v, grey.width(), grey.height());

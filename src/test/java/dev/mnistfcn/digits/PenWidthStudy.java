@@ -34,12 +34,7 @@ public final class PenWidthStudy {
             boolean[] line = HandwrittenDigits.centreLine(mnist, ZOOM);
             for (int r = 0; r <= LARGEST_RADIUS; r++) {
                 BufferedImage picture = HandwrittenDigits.withPen(line, SIDE, r);
-                GreyPicture grey = GreyPicture.of(picture);
-                float[] v = grey.values();
-                MnistRecipe.toInkOnBlack(v, grey.width(), grey.height());
-                InkBox box = InkBox.find(v, grey.width()).orElseThrow();
-                boxWidth[r] += MnistRecipe.strokeWidth(v, grey.width(), box) * MnistRecipe.BOX
-                        / Math.max(box.width(), box.height());
+                boxWidth[r] += MnistRecipeTest.boxStroke(picture);
                 var prepared = MnistRecipe.prepare(picture);
                 Prediction p = prepared.map(model::classify).orElse(null);
                 if (p == null || p.notADigit()) refused[r]++;
