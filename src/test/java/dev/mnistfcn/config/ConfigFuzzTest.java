@@ -1,5 +1,6 @@
 package dev.mnistfcn.config;
 
+import dev.mnistfcn.FuzzInputFile;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.AfterAll;
@@ -27,15 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * config.resolved.yaml.
  */
 class ConfigFuzzTest {
-    private static Path file;
+    private static final FuzzInputFile INPUT = new FuzzInputFile("fuzz-config-", "input.yaml");
 
-    /** One folder per run would pile up in target/ otherwise. */
     @AfterAll
     static void deleteInputFile() throws IOException {
-        if (file == null) return;
-        Files.deleteIfExists(file);
-        Files.deleteIfExists(file.getParent());
-        file = null;
+        INPUT.delete();
     }
 
     @MethodSource("configs")
@@ -56,7 +53,7 @@ class ConfigFuzzTest {
                 if (eq > 0) overrides.put(line.substring(0, eq), line.substring(eq + 1));
             }
         }
-        Path path = inputFile();
+        Path path = INPUT.path();
         Files.write(path, yaml);
         ExperimentConfig config;
         try {
@@ -82,12 +79,6 @@ class ConfigFuzzTest {
     private static int indexOf(byte[] bytes, byte b) {
         for (int i = 0; i < bytes.length; i++) if (bytes[i] == b) return i;
         return -1;
-    }
-
-    private static synchronized Path inputFile() throws IOException {
-        if (file == null) file = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "fuzz-config-")
-                .resolve("input.yaml");
-        return file;
     }
 
     /** The shipped configs, one with overrides, and a few short ones. */

@@ -1,5 +1,6 @@
 package dev.mnistfcn.storage;
 
+import dev.mnistfcn.FuzzInputFile;
 import dev.mnistfcn.ModelProvenance;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mnistfcn.UserError;
@@ -8,6 +9,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,13 +37,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * file); anything else (an OutOfMemoryError, ND4J's or Jackson's own exceptions) is a finding.
  */
 class ModelZipFuzzTest {
-    /** Where each input is written for {@code load}, which reads a file: under target/, made once per JVM. */
-    private static Path zip;
+    /** Where each input is written for {@code load}, which reads a file. */
+    private static final FuzzInputFile INPUT = new FuzzInputFile("fuzz-model-", "input.zip");
+
+    @AfterAll
+    static void deleteInputFile() throws IOException {
+        INPUT.delete();
+    }
 
     @MethodSource("models")
     @FuzzTest(maxDuration = "30s")
     void load(byte[] bytes) throws IOException {
-        Path file = inputFile();
+        Path file = INPUT.path();
         Files.write(file, bytes);
         ModelFiles.Loaded loaded;
         try {
@@ -80,12 +87,6 @@ class ModelZipFuzzTest {
         String message = assertThrows(UserError.class, () -> ModelFiles.load(file, true)).getMessage();
         assertTrue(message.startsWith("Model file " + file + " was rejected: the name of an entry in it is not valid "
                 + "UTF-8"), message);
-    }
-
-    private static synchronized Path inputFile() throws IOException {
-        if (zip == null) zip = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "fuzz-model-")
-                .resolve("input.zip");
-        return zip;
     }
 
     /**
