@@ -114,13 +114,14 @@ final class CliProperties {
     /**
      * A config key whose section is one letter off ({@code -Dtrainig.epochs=1}) was not an override, so the run went
      * on with the file's 20 epochs, a fresh start moving the finished run aside. The JVM's and Maven's own dotted
-     * properties ({@code java.}, {@code user.}, {@code maven.}) are two or more edits from every section.
+     * properties ({@code java.}, {@code user.}, {@code maven.}) are two or more edits from every section; a property
+     * one edit from a section whose key is not a config key there ({@code -Ddate.format}) is someone else's.
      */
     private static void refuseMisspelledSection(String key, String section) {
         if (Overrides.SECTIONS.contains(section)) return;
         for (String known : Overrides.SECTIONS) {
-            if (edits(section, known) <= 1) {
-                String meant = known + key.substring(section.length());
+            String meant = known + key.substring(section.length());
+            if (edits(section, known) <= 1 && Overrides.isKey(meant)) {
                 throw new UserError("-D" + key + " is not a property mnist-fcn reads; did you mean -D" + meant + "? "
                         + "(Config keys are overridden by their dotted path, under " + String.join(", ",
                         Overrides.SECTIONS.stream().sorted().toList()) + ".)");

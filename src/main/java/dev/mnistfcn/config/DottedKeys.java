@@ -27,12 +27,17 @@ final class DottedKeys {
     private DottedKeys() {
     }
 
+    /** {@code model.hidden[0].units} or {@code model.hidden.0.units} → model, hidden, 0, units. */
+    static String[] parts(String key) {
+        return key.replace("[", ".").replace("]", "").split("\\.", -1);
+    }
+
     /**
      * @param where   the file and all its overrides, for errors about a value
      * @param written what the file wrote under each JSON pointer; what it wrote under this key is dropped
      */
     static void set(Path file, String where, ObjectNode root, String key, String value, Map<String, String> written) {
-        String[] parts = key.replace("[", ".").replace("]", "").split("\\.", -1);
+        String[] parts = parts(key);
         if (Arrays.stream(parts).anyMatch(String::isEmpty)) { // "", ".", "[", "a..b" (found by fuzzing)
             throw badOverride(file, key, value, "the key is not a path of names and list indexes");
         }

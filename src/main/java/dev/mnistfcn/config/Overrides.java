@@ -3,6 +3,7 @@ package dev.mnistfcn.config;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -49,6 +50,11 @@ public final class Overrides {
         LinkedHashMap<String, String> next = new LinkedHashMap<>(values);
         next.putAll(more);
         return new Overrides(next);
+    }
+
+    /** Whether {@code dottedPath} names a config key ({@code training.epochs}, {@code model.hidden.0.units}). */
+    public static boolean isKey(String dottedPath) {
+        return KeyTypes.at(List.of(DottedKeys.parts(dottedPath))) != null;
     }
 
     /** With the system properties that are overrides: {@code -Dname}, {@code -Dseed} and dotted keys under the sections. */

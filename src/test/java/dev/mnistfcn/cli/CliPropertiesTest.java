@@ -146,6 +146,8 @@ class CliPropertiesTest {
             assertTrue(err.startsWith("error: -D" + typo[0] + " is not a property mnist-fcn reads; did you mean -D"
                     + typo[1] + "?"), err);
         }
+        // One edit from a section but no config key there: someone else's property (it suggested -Ddata.format).
+        assertEquals("", with("date.format", "x", () -> run(0, "--version")));
         assertEquals(2, CliProperties.edits("test", "host"), "-Dtest (Surefire's) is two edits from -Dhost: left alone");
         assertEquals(1, CliProperties.edits("modle", "model"), "a swap is one edit");
         for (String none : new String[]{"", ",", " , "}) {
