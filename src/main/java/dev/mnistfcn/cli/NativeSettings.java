@@ -50,7 +50,7 @@ public final class NativeSettings {
      * up: two-layer, batch 50 peaked at 1,633 MB RSS; with a 1 GB heap at 1,128 MB, epoch time unchanged
      * (10.6 vs 10.2 s). ND4J's arrays live off-heap, so JavaCPP's physical-memory cap, which defaults to
      * twice the heap, is lifted rather than let it fail a run. The Vector API module lets inference use
-     * {@code SparseForward} (10,000 test images in batches of 50: see README, Performance).
+     * {@code SparseForward} (10,000 test images in batches of 50: docs/performance.md, "Inference in batches of 50").
      */
     static final List<String> JVM_OPTIONS = ChildJvm.WORKER_OPTIONS; // a sweep's workers train as the CLI does
     /** What the JVM prints first on stderr for that module; said once here rather than on every run. */

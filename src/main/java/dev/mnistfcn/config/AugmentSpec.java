@@ -11,7 +11,8 @@ import java.util.List;
  * a PyTorch replica reads the same numbers): {@code rotation} degrees, uniform in ±rotation; {@code scale} [min, max],
  * one factor for both axes; {@code shear} degrees along x, uniform in ±shear; {@code translation} pixels on each axis,
  * uniform in ±translation. {@code elastic} is Simard et al.'s (2003) elastic distortion. Validation and test images
- * are never distorted. Checked by {@link ConfigValidator}; docs/beyond-99.md.
+ * are never distorted. Not a DL4J call: each image is resampled by {@code data.Distortion}, an epoch's images made by
+ * {@code data.AugmentedEpochs}. Checked by {@link ConfigValidator}; docs/beyond-99.md.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"rotation", "scale", "shear", "translation", "elastic"})

@@ -75,7 +75,7 @@ public final class ConfigValidator {
             fail(where, "training.epochs", t.epochs(), String.format(Locale.ROOT, "a whole number from 1 to %,d",
                     TrainingSpec.MAX_EPOCHS));
         }
-        int trainSize = trainSize(d);
+        int trainSize = d.trainSize();
         if (t.batchSize() < 1 || t.batchSize() > trainSize) {
             fail(where, "training.batch_size", t.batchSize(), String.format(Locale.ROOT, "a whole number from 1 to the training-set "
                     + "size, %,d (%s)", trainSize, d.trainLimit() > 0 ? "data.train_limit; raise it for a larger batch"
@@ -107,23 +107,20 @@ public final class ConfigValidator {
             fail(where, "training.updater.type", u.type(), "one of " + String.join(", ", UpdaterSpec.TYPES));
         }
         if (!(u.learningRate() > 0)) fail(where, "training.updater.learning_rate", u.learningRate(), "a number > 0");
-        for (var e : List.of(new Object[]{"beta1", u.beta1()}, new Object[]{"beta2", u.beta2()},
-                new Object[]{"momentum", u.momentum()}, new Object[]{"rms_decay", u.rmsDecay()})) {
-            Double v = (Double) e[1];
-            if (v != null && (v < 0 || v >= 1)) fail(where, "training.updater." + e[0], v, "a number in [0, 1)");
-        }
-        if (u.epsilon() != null && !(u.epsilon() > 0)) fail(where, "training.updater.epsilon", u.epsilon(), "a number > 0");
-        // A key the type does not read was dropped without a word: sgd with momentum 0.9 trained as plain SGD.
         List<String> takes = UpdaterSpec.OPTIONAL_KEYS.getOrDefault(u.type(), List.of());
-        for (var e : List.of(new Object[]{"beta1", u.beta1()}, new Object[]{"beta2", u.beta2()},
-                new Object[]{"epsilon", u.epsilon()}, new Object[]{"momentum", u.momentum()},
-                new Object[]{"rms_decay", u.rmsDecay()})) {
-            if (e[1] != null && !takes.contains((String) e[0])) {
-                String users = UpdaterSpec.OPTIONAL_KEYS.entrySet().stream().filter(k -> k.getValue().contains((String) e[0]))
+        for (String key : UpdaterSpec.OPTIONAL) {
+            Double v = u.optional(key);
+            if (v == null) continue;
+            if (key.equals("epsilon") ? !(v > 0) : !(v >= 0 && v < 1)) {
+                fail(where, "training.updater." + key, v, key.equals("epsilon") ? "a number > 0" : "a number in [0, 1)");
+            }
+            // A key the type does not read was dropped without a word: sgd with momentum 0.9 trained as plain SGD.
+            if (!takes.contains(key)) {
+                String users = UpdaterSpec.OPTIONAL_KEYS.entrySet().stream().filter(k -> k.getValue().contains(key))
                         .map(Map.Entry::getKey).sorted().collect(Collectors.joining(", "));
-                fail(where, "training.updater." + e[0], e[1], "no " + e[0] + " for updater type '" + u.type() + "', "
+                fail(where, "training.updater." + key, v, "no " + key + " for updater type '" + u.type() + "', "
                         + "which does not use it (it takes " + (takes.isEmpty() ? "learning_rate only" : "learning_rate, "
-                        + String.join(", ", takes)) + "; " + e[0] + " is for " + users + ")");
+                        + String.join(", ", takes)) + "; " + key + " is for " + users + ")");
             }
         }
         if (u.schedule() != null) ScheduleChecks.check(where, u.schedule(), u.learningRate());
@@ -144,12 +141,6 @@ public final class ConfigValidator {
         CheckpointSpec cp = c.checkpoint();
         if (cp.every() < 0) fail(where, "checkpoint.every", cp.every(), "0 (no checkpoints) or a number of epochs ≥ 1");
         if (cp.keep() < 1) fail(where, "checkpoint.keep", cp.keep(), "a whole number ≥ 1");
-    }
-
-    /** Number of training examples after the validation split and {@code train_limit}. */
-    public static int trainSize(DataSpec d) {
-        int all = TRAIN_FILE_SIZE - d.validationSize();
-        return d.trainLimit() > 0 ? Math.min(d.trainLimit(), all) : all;
     }
 
     /** The DL4J activation for a config name (case-insensitive), or a ConfigException. */

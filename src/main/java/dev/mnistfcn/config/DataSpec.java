@@ -1,6 +1,7 @@
 package dev.mnistfcn.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.mnistfcn.Mnist;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
@@ -26,6 +27,12 @@ public record DataSpec(String dataset, String dir, Integer validationSize, Integ
     /** No augmentation. */
     public DataSpec(String dataset, String dir, Integer validationSize, Integer trainLimit) {
         this(dataset, dir, validationSize, trainLimit, null);
+    }
+
+    /** Number of training examples after the validation split and {@code train_limit}. */
+    public int trainSize() {
+        int all = Mnist.TRAIN_FILE_SIZE - validationSize;
+        return trainLimit > 0 ? Math.min(trainLimit, all) : all;
     }
 
     /** MNIST in {@code dir}: what a spec was before datasets could be chosen. */

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The optimiser. Parameters left out take the values TensorFlow/PyTorch use by default
- * (Adam: beta1 0.9, beta2 0.999, epsilon 1e-8), filled in by {@link dev.mnistfcn.network.NetworkFactory}.
+ * The optimiser. Parameters left out take DL4J's defaults, filled in by {@link dev.mnistfcn.network.NetworkFactory}
+ * (Adam's beta1 0.9, beta2 0.999 and epsilon 1e-8 are TensorFlow's and PyTorch's too; rmsprop's rms_decay 0.95,
+ * adagrad's epsilon 1e-6 and nesterovs' momentum 0.9 are DL4J's own).
  * {@code schedule} varies the learning rate over training (absent: fixed); {@code weight_decay} is DL4J's
  * {@code WeightDecay} on every layer's weights (decoupled, scaled by the learning rate, as in AdamW), here
  * because PyTorch and Keras make it an optimiser setting too.
@@ -25,8 +26,23 @@ public record UpdaterSpec(String type, Double learningRate, Double beta1, Double
             "nesterovs", List.of("momentum"), "sgd", List.of(), "rmsprop", List.of("rms_decay", "epsilon"),
             "adagrad", List.of("epsilon"));
 
+    /** Every optional key, in the order errors name them ({@link #optional}). */
+    public static final List<String> OPTIONAL = List.of("beta1", "beta2", "epsilon", "momentum", "rms_decay");
+
     public UpdaterSpec {
         if (type == null) type = "adam";
         if (learningRate == null) learningRate = 0.01;
+    }
+
+    /** The value of optional key {@code key} ({@link #OPTIONAL}); null where the config leaves it out. */
+    public Double optional(String key) {
+        return switch (key) {
+            case "beta1" -> beta1;
+            case "beta2" -> beta2;
+            case "epsilon" -> epsilon;
+            case "momentum" -> momentum;
+            case "rms_decay" -> rmsDecay;
+            default -> throw new IllegalArgumentException("not an optional updater key: " + key);
+        };
     }
 }

@@ -4,13 +4,17 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import static dev.mnistfcn.config.YamlTree.YAML;
 
 /**
- * Where in a config or sweep file an error is. The line of the key a Jackson binding error is about: Jackson buffers
+ * Where in a config or sweep file an error is, and the key it names. The line of the key a Jackson binding error is about: Jackson buffers
  * record properties and reports the end of the enclosing mapping (past the file's last line for a top-level key), so
  * the key is looked up in the YAML token stream instead.
  */
@@ -55,5 +59,41 @@ public final class YamlLines {
     public static ConfigException secondDocument(String where, JsonLocation at) {
         return new ConfigException(where + ": holds more than one YAML document" + at(at) + ". Keep one mapping of keys "
                 + "(remove the second '---' and what follows).");
+    }
+
+    /** A key no record of the file has: its path, its line and the keys accepted beside it. */
+    public static ConfigException unknownKey(String where, String text, UnrecognizedPropertyException e) {
+        String path = keyPath(e);
+        String accepted = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
+        String parent = path.contains(".") ? path.substring(0, path.lastIndexOf('.')) : "";
+        return new ConfigException(where + ": unknown key '" + path + "'" + ofKey(text, e) + ". Keys accepted "
+                + (parent.isEmpty() ? "at the top level" : "under '" + parent + "'") + ": " + accepted
+                + ". Check the spelling (keys use snake_case).");
+    }
+
+    /** The dotted path of the key a binding error is about ({@code model.hidden[0].units}). */
+    public static String keyPath(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (sb.length() > 0) sb.append('.');
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.length() == 0 ? "(top level)" : sb.toString();
+    }
+
+    /** What a key bound to {@code type} takes, in the words of the error messages. */
+    public static String typeName(Class<?> type) {
+        if (type == null) return "a value of another type";
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) return "a whole number";
+        if (type == Double.class || type == double.class) return "a number";
+        if (type == String.class) return "a text value";
+        if (List.class.isAssignableFrom(type)) return "a list";
+        if (Map.class.isAssignableFrom(type)) return "a mapping of keys";
+        if (type.isRecord()) return "a mapping of keys (a section)";
+        return "a " + type.getSimpleName();
     }
 }

@@ -34,7 +34,7 @@ public record MnistSplits(DataSet train, DataSet validation, DataSet test) {
         Map<String, Path> files = DatasetFiles.ensure(Dataset.of(spec), dir);
         DataSet all = read(files, true, TRAIN_FILE_SIZE);
         int v = spec.validationSize();
-        int trainEnd = spec.trainLimit() > 0 ? Math.min(TRAIN_FILE_SIZE, v + spec.trainLimit()) : TRAIN_FILE_SIZE;
+        int trainEnd = v + spec.trainSize();
         DataSet validation = rows(all, 0, v);
         DataSet train = rows(all, v, trainEnd);
         DataSet test = read(files, false, TEST_FILE_SIZE);

@@ -160,10 +160,6 @@ public final class CompareJob {
     }
 
     /**
-     * A name labels a config's row and names its runs' folders ({@code <name>-seed<seed>}): two configs of one name
-     * would share those folders, the second moving the first's runs aside, under two rows no reader could tell apart.
-     */
-    /**
      * What would stop the comparison part-way, found before the first run trains: a run name the seed makes too long,
      * an engine that cannot train a config (found at its first run, after the runs before it had trained), and a
      * report folder that is, or is inside, one of the comparison's own run folders (its report would replace the run's).
@@ -193,6 +189,10 @@ public final class CompareJob {
         return base.withSeed(seed).withName(base.name() + "-seed" + seed);
     }
 
+    /**
+     * A name labels a config's row and names its runs' folders ({@code <name>-seed<seed>}): two configs of one name
+     * would share those folders, the second moving the first's runs aside, under two rows no reader could tell apart.
+     */
     private static void refuseASecond(String name, Path file, Path earlier) {
         if (earlier == null) return;
         if (earlier.equals(file)) {

@@ -119,12 +119,15 @@ public final class NetworkFactory {
     static IUpdater updater(UpdaterSpec u) {
         double lr = u.learningRate();
         IUpdater updater = switch (u.type()) {
-            case "adam" -> new Adam(lr, or(u.beta1(), 0.9), or(u.beta2(), 0.999), or(u.epsilon(), 1e-8));
-            case "adamax" -> new AdaMax(lr, or(u.beta1(), 0.9), or(u.beta2(), 0.999), or(u.epsilon(), 1e-8));
-            case "nesterovs" -> new Nesterovs(lr, or(u.momentum(), 0.9));
+            case "adam" -> new Adam(lr, or(u.beta1(), Adam.DEFAULT_ADAM_BETA1_MEAN_DECAY),
+                    or(u.beta2(), Adam.DEFAULT_ADAM_BETA2_VAR_DECAY), or(u.epsilon(), Adam.DEFAULT_ADAM_EPSILON));
+            case "adamax" -> new AdaMax(lr, or(u.beta1(), AdaMax.DEFAULT_ADAMAX_BETA1_MEAN_DECAY),
+                    or(u.beta2(), AdaMax.DEFAULT_ADAMAX_BETA2_VAR_DECAY), or(u.epsilon(), AdaMax.DEFAULT_ADAMAX_EPSILON));
+            case "nesterovs" -> new Nesterovs(lr, or(u.momentum(), Nesterovs.DEFAULT_NESTEROV_MOMENTUM));
             case "sgd" -> new Sgd(lr);
-            case "rmsprop" -> new RmsProp(lr, or(u.rmsDecay(), 0.95), or(u.epsilon(), 1e-8));
-            case "adagrad" -> new AdaGrad(lr, or(u.epsilon(), 1e-6));
+            case "rmsprop" -> new RmsProp(lr, or(u.rmsDecay(), RmsProp.DEFAULT_RMSPROP_RMSDECAY),
+                    or(u.epsilon(), RmsProp.DEFAULT_RMSPROP_EPSILON));
+            case "adagrad" -> new AdaGrad(lr, or(u.epsilon(), AdaGrad.DEFAULT_ADAGRAD_EPSILON));
             default -> throw new IllegalArgumentException("unvalidated updater " + u.type());
         };
         if (u.schedule() == null) return updater;
@@ -140,7 +143,7 @@ public final class NetworkFactory {
     }
 
     /** {@code training.updater.schedule} as DL4J's schedule, starting from {@code initial}. */
-    public static ISchedule schedule(ScheduleSpec s, double initial) {
+    private static ISchedule schedule(ScheduleSpec s, double initial) {
         ScheduleType by = s.by().equals("epoch") ? ScheduleType.EPOCH : ScheduleType.ITERATION;
         return switch (s.type()) {
             case "step" -> new StepSchedule(by, initial, s.decayRate(), s.step());

@@ -23,12 +23,25 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
+    /**
+     * A page's start, up to its {@code <h1>}: the style every report shares (body, headings, notes, rows of charts,
+     * {@link Svg#CSS}) and the page's own {@code css}.
+     */
+    public static StringBuilder page(String title, String css) {
+        return new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+                .append(esc(title)).append("</title>\n<style>").append(PAGE_CSS).append(Svg.CSS).append(css)
+                .append("</style></head><body>\n<h1>").append(esc(title)).append("</h1>\n");
+    }
+
+    private static final String PAGE_CSS = """
+            body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1320px;color:#222;padding:0 16px}
+            h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}.note{color:#666;font-size:12px}
+            .row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
+            """;
+
     /** {@code comparison}: add the table, noise sentences and the time/parameter bars. */
     public static String render(String title, List<ConfigResult> results, boolean comparison) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
-                .append("</title>\n<style>").append(CSS).append("</style></head><body>\n");
-        sb.append("<h1>").append(esc(title)).append("</h1>\n");
+        StringBuilder sb = page(title, CSS);
         if (comparison) {
             sb.append("<h2>Comparison</h2>\n").append(table(results)).append("<ul class=\"noise\">");
             for (String s : ComparisonTable.pairSentences(results)) sb.append("<li>").append(esc(s)).append("</li>");
@@ -202,16 +215,10 @@ public final class HtmlReport {
     }
 
     private static final String CSS = """
-            body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1320px;color:#222;padding:0 16px}
-            h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}h3{font-size:15px;margin:12px 0 4px}
-            small{color:#666;font-weight:normal}.note{color:#666;font-size:12px}.settings{color:#444}
+            h3{font-size:15px;margin:12px 0 4px}small{color:#666;font-weight:normal}.settings{color:#444}
             table.compare{border-collapse:collapse;font-size:13px}table.compare th,table.compare td{border:1px solid #ddd;padding:4px 8px;text-align:right}
             table.compare th{background:#f4f6f8}table.compare td:first-child{text-align:left;font-weight:600}
-            .row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
-            svg.chart{background:#fff;border:1px solid #eee}svg .title{font-size:13px;font-weight:600}
-            svg .tick{font-size:11px;fill:#555}svg .legend{font-size:12px}svg .grid{stroke:#eee}
-            svg .line{fill:none;stroke-width:2}svg .marker{stroke:#555;stroke-dasharray:4 3}svg .marker.kept{stroke:#2ca02c}
-            svg .marker-label{font-size:11px;fill:#333}.early-stopping{background:#f4f8f4;border-left:3px solid #2ca02c;padding:4px 8px}svg .band{opacity:.18;stroke:none}svg .cnum{font-size:10px;fill:#222}
+            .early-stopping{background:#f4f8f4;border-left:3px solid #2ca02c;padding:4px 8px}
             .digits{display:flex;flex-wrap:wrap;gap:8px}.mistake{margin:0;text-align:center;font-size:11px;width:84px}
             .mistake img{width:56px;height:56px;image-rendering:pixelated;border:1px solid #ccc}
             pre.provenance{font-size:12px;background:#f7f7f7;padding:6px 8px;overflow-x:auto}

@@ -10,6 +10,13 @@ import java.util.Locale;
  * self-contained and text-diffable.
  */
 public final class Svg {
+    /** The style of the charts drawn here, which every page that shows them includes ({@link HtmlReport#page}). */
+    public static final String CSS = """
+            svg.chart{background:#fff;border:1px solid #eee}svg .title{font-size:13px;font-weight:600}
+            svg .tick{font-size:11px;fill:#555}svg .legend{font-size:12px}svg .grid{stroke:#eee}
+            svg .line{fill:none;stroke-width:2}svg .band{opacity:.18;stroke:none}svg .dot{opacity:.8}svg .cnum{font-size:10px;fill:#222}
+            svg .marker{stroke:#555;stroke-dasharray:4 3}svg .marker.kept{stroke:#2ca02c}svg .marker-label{font-size:11px;fill:#333}
+            """;
     public static final String[] PALETTE = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
 
     private Svg() {

@@ -49,10 +49,10 @@ import java.util.zip.ZipOutputStream;
 public final class ModelFiles {
     public static final String METADATA_ENTRY = "mnist-fcn.json";
     /** ModelSerializer entries read with {@code ObjectInputStream}: never loaded from a stranger's zip. */
-    static final Set<String> DESERIALIZED_ENTRIES = Set.of("preprocessor.bin");
-    static final String CONFIGURATION = "configuration.json";
-    static final String COEFFICIENTS = "coefficients.bin";
-    static final String UPDATER = "updaterState.bin";
+    static final Set<String> DESERIALIZED_ENTRIES = Set.of(ModelSerializer.PREPROCESSOR_BIN);
+    static final String CONFIGURATION = ModelSerializer.CONFIGURATION_JSON;
+    static final String COEFFICIENTS = ModelSerializer.COEFFICIENTS_BIN;
+    static final String UPDATER = ModelSerializer.UPDATER_BIN;
     private ModelFiles() {
     }
 
@@ -120,15 +120,15 @@ public final class ModelFiles {
         AtomicFiles.writeAtomically(target, out -> {
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
                 zip.setLevel(Deflater.NO_COMPRESSION);
-                zip.putNextEntry(new ZipEntry(ModelSerializer.CONFIGURATION_JSON));
+                zip.putNextEntry(new ZipEntry(CONFIGURATION));
                 zip.write(net.getLayerWiseConfigurations().toJson().getBytes(StandardCharsets.UTF_8));
                 DataOutputStream arrays = new DataOutputStream(new BufferedOutputStream(zip, 1 << 16));
-                zip.putNextEntry(new ZipEntry(ModelSerializer.COEFFICIENTS_BIN));
+                zip.putNextEntry(new ZipEntry(COEFFICIENTS));
                 writeArray(net.params(), arrays);
                 arrays.flush();
                 INDArray updaterState = withUpdater ? net.getUpdater().getStateViewArray() : null;
                 if (updaterState != null && updaterState.length() > 0) {
-                    zip.putNextEntry(new ZipEntry(ModelSerializer.UPDATER_BIN));
+                    zip.putNextEntry(new ZipEntry(UPDATER));
                     writeArray(updaterState, arrays);
                     arrays.flush();
                 }

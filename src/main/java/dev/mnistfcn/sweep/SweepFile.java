@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * A sweep file, read and checked: which base config, what to vary, how to search, how many seeds, what to choose
@@ -307,14 +306,12 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
             Written w = YAML.readValue(text.isBlank() ? "{}" : text, Written.class);
             return w == null ? new Written(null, null, null, null, null, null, null, null, null, null) : w;
         } catch (UnrecognizedPropertyException e) {
-            String accepted = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
-            throw new UserError(where + ": unknown key '" + path(e) + "'" + YamlLines.ofKey(text, e) + ". Keys accepted there: "
-                    + accepted + ". Check the spelling (keys use snake_case).");
+            throw YamlLines.unknownKey(where, text, e);
         } catch (MismatchedInputException e) {
-            throw new UserError(where + ": key '" + path(e) + "'" + YamlLines.ofKey(text, e) + " has the wrong type: expected "
-                    + typeName(e.getTargetType()) + ".");
+            throw new UserError(where + ": key '" + YamlLines.keyPath(e) + "'" + YamlLines.ofKey(text, e) + " has the wrong "
+                    + "type: it is not " + YamlLines.typeName(e.getTargetType()) + ".");
         } catch (JsonMappingException e) {
-            throw new UserError(where + ": key '" + path(e) + "'" + YamlLines.ofKey(text, e) + ": " + Json.problem(e));
+            throw new UserError(where + ": key '" + YamlLines.keyPath(e) + "'" + YamlLines.ofKey(text, e) + ": " + Json.problem(e));
         } catch (JsonProcessingException e) {
             throw new UserError(where + ": not valid YAML" + YamlLines.at(e.getLocation()) + ": " + Json.problem(e)
                     + ". Fix the syntax (indentation, a ':' after each key, matching quotes and brackets).");
@@ -334,20 +331,6 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e); // reading from a String
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-    }
-
-    private static String typeName(Class<?> t) {
-        if (t == Integer.class || t == Long.class) return "a whole number";
-        if (t == Double.class) return "a number";
-        if (t == String.class) return "a text value";
-        if (t != null && Map.class.isAssignableFrom(t)) return "a mapping of keys";
-        if (t != null && t.isRecord()) return "a mapping of keys (a section)";
-        return "another type";
     }
 
     private static UserError bad(String where, String key, Object value, String expected) {

@@ -2,6 +2,7 @@ package dev.mnistfcn.sweep;
 
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.report.ComparisonTable;
+import dev.mnistfcn.report.HtmlReport;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.report.Svg;
 import dev.mnistfcn.storage.RunFolder;
@@ -45,9 +46,7 @@ final class SweepReport {
         String title = "mnist-fcn sweep: " + sweep.name();
         TrialResult best = ranked.get(0);
         Path bestReport = folder.relativize(RunFolder.of(sweep.config(best.trial(), 0)).htmlReport());
-        StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-                .append(esc(title)).append("</title>\n<style>").append(CSS).append("</style></head><body>\n<h1>")
-                .append(esc(title)).append("</h1>\n");
+        StringBuilder sb = HtmlReport.page(title, CSS);
         sb.append(String.format(Locale.ROOT, "<p class=\"summary\">%d trial(s) of <code>%s</code>, %s, %d seed(s) each, "
                         + "chosen by %s. Best: <b>%s</b> (%s), %.4f ± %.4f; its <a class=\"best\" href=\"%s\">full report</a>.</p>\n",
                 ranked.size(), esc(sweep.base().toString()), esc(sweep.strategy()), sweep.seeds(), sweep.metric().key(),
@@ -224,12 +223,7 @@ final class SweepReport {
     }
 
     private static final String CSS = """
-            body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1320px;color:#222;padding:0 16px}
-            h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}.note{color:#666;font-size:12px}
             table.sweep{border-collapse:collapse;font-size:13px}table.sweep th,table.sweep td{border:1px solid #ddd;padding:4px 8px;text-align:right}
-            table.sweep th{background:#f4f6f8}.row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
-            svg.chart{background:#fff;border:1px solid #eee}svg .title{font-size:13px;font-weight:600}
-            svg .tick{font-size:11px;fill:#555}svg .legend{font-size:12px}svg .grid{stroke:#eee}
-            svg .line{fill:none;stroke-width:2}svg .band{opacity:.18;stroke:none}svg .dot{opacity:.8}
+            table.sweep th{background:#f4f6f8}
             """;
 }

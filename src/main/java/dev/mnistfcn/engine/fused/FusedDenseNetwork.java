@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A dense softmax {@code MultiLayerNetwork}'s forward pass ({@link #output}) and training step ({@link #fit}),
+ * A dense softmax {@code MultiLayerNetwork}'s forward pass ({@link #probabilities}) and training step ({@link #fit}),
  * computing what DL4J's {@code output} and {@code fit(DataSet)} compute — the same loss, gradients, dropout
  * ({@link DropoutMasks}), L2 and weight decay ({@link Penalty}) and DL4J Adam/SGD formula at the updater's
  * (scheduled) rate ({@link UpdateRules}), on the network's own parameter and updater-state arrays (the latter
@@ -167,9 +167,9 @@ public final class FusedDenseNetwork {
 
     /**
      * Class probabilities for each row of {@code features}, as {@code net.output(features, false)} computes them
-     * (no dropout at inference).
+     * (no dropout at inference); as an INDArray, for the tests that compare it with DL4J's.
      */
-    public INDArray output(INDArray features) {
+    INDArray output(INDArray features) {
         return Nd4j.create(probabilities(features), new long[]{features.rows(), p.width[p.layers]}, 'c');
     }
 
