@@ -9,6 +9,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -55,8 +56,15 @@ public final class RunLock implements AutoCloseable {
         Path file = runDir.resolve(fileName);
         try {
             Files.createDirectories(runDir);
+            // The lock file is written (its holder's name): a link planted in its place must not lead that write to
+            // a file elsewhere, which it truncated and overwrote.
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new UserError(what + runDir + " holds " + fileName + " as " + (Files.isSymbolicLink(file)
+                        ? "a link" : "something other than a file") + ", not as the file mnist-fcn keeps there: "
+                        + "remove " + file + " (nothing of the run is in it) or " + elsewhere + ".");
+            }
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             FileLock lock;
             try {
                 lock = ch.tryLock();
