@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import java.io.IOException;
 import java.util.List;
@@ -59,6 +60,18 @@ public final class YamlLines {
     public static ConfigException secondDocument(String where, JsonLocation at) {
         return new ConfigException(where + ": holds more than one YAML document" + at(at) + ". Keep one mapping of keys "
                 + "(remove the second '---' and what follows).");
+    }
+
+    /**
+     * An alias ({@code *name}) where {@code p} stands: Jackson hands it on as the text "name", so {@code dir: *n} set
+     * the folder "n" and an alias of no anchor passed unnoticed. Configs and sweep files are short: write values out.
+     */
+    public static void refuseAlias(String where, JsonParser p) throws IOException {
+        if (p instanceof YAMLParser y && y.isCurrentAlias()) {
+            throw new ConfigException(where + ": key '" + p.getParsingContext().pathAsPointer().toString().substring(1)
+                    .replace('/', '.') + "'" + at(p.currentLocation()) + " is the alias *" + p.getText() + ", and "
+                    + "anchors and aliases are not read here. Write the value out.");
+        }
     }
 
     /** A key no record of the file has: its path, its line and the keys accepted beside it. */

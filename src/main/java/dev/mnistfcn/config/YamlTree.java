@@ -52,7 +52,7 @@ final class YamlTree {
     static JsonNode read(String text, String where, Map<String, String> written) {
         try (JsonParser p = YAML.createParser(text)) {
             if (p.nextToken() == null) return null;
-            JsonNode root = node(p, written);
+            JsonNode root = node(p, where, written);
             if (p.nextToken() != null) {
                 throw YamlLines.secondDocument(where, p.currentLocation());
             }
@@ -66,7 +66,7 @@ final class YamlTree {
         }
     }
 
-    private static JsonNode node(JsonParser p, Map<String, String> written) throws IOException {
+    private static JsonNode node(JsonParser p, String where, Map<String, String> written) throws IOException {
         JsonNodeFactory f = JsonNodeFactory.instance;
         JsonToken t = p.currentToken();
         switch (t) {
@@ -75,16 +75,17 @@ final class YamlTree {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String key = p.currentName();
                     p.nextToken();
-                    obj.set(key, node(p, written));
+                    obj.set(key, node(p, where, written));
                 }
                 return obj;
             }
             case START_ARRAY -> {
                 ArrayNode arr = f.arrayNode();
-                while (p.nextToken() != JsonToken.END_ARRAY) arr.add(node(p, written));
+                while (p.nextToken() != JsonToken.END_ARRAY) arr.add(node(p, where, written));
                 return arr;
             }
             case VALUE_STRING -> {
+                YamlLines.refuseAlias(where, p);
                 return f.textNode(p.getText());
             }
             case VALUE_NULL -> {
@@ -102,7 +103,10 @@ final class YamlTree {
                         case LONG -> f.numberNode(p.getLongValue());
                         case BIG_INTEGER -> f.numberNode(p.getBigIntegerValue());
                         case BIG_DECIMAL -> f.numberNode(p.getDecimalValue());
-                        default -> f.numberNode(p.getDoubleValue());
+                        default -> {
+                            double d = p.getDoubleValue(); // 1e999 is Infinity to Java: as text, a number key names it
+                            yield Double.isFinite(d) ? f.numberNode(d) : f.textNode(p.getText());
+                        }
                     };
                 } catch (JsonProcessingException | NumberFormatException e) {
                     // YAML calls it a number but Java cannot read it (.inf, .nan): a number key then names it.

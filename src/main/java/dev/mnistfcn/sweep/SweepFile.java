@@ -318,11 +318,19 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         }
     }
 
-    /** readValue reads the first document and ignores the rest: a sweep file's second one would go unused, unsaid. */
+    /**
+     * readValue reads the first document and ignores the rest: a sweep file's second one would go unused, unsaid; and
+     * it reads an alias as its anchor's name.
+     */
     private static void refuseSecondDocument(String where, String text) throws JsonProcessingException {
         try (JsonParser p = YAML.createParser(text)) {
             if (p.nextToken() == null) return;
-            p.skipChildren();
+            for (int depth = 0; ; p.nextToken()) {
+                YamlLines.refuseAlias(where, p);
+                if (p.currentToken().isStructStart()) depth++;
+                else if (p.currentToken().isStructEnd()) depth--;
+                if (depth == 0) break;
+            }
             if (p.nextToken() != null) {
                 throw YamlLines.secondDocument(where, p.currentLocation());
             }

@@ -116,6 +116,14 @@ class BadConfigTest {
                         new String[]{"'model.hidden[0]'", "(line 3)", "'-'", "not a mapping of keys"}),
                 Arguments.of("number not Java's", GOOD.replace("learning_rate: 0.01", "learning_rate: .inf"),
                         new String[]{"'training.updater.learning_rate'", "(line 9)", "'.inf'", "not a number"}),
+                // A hostile-input review: 1e999 is Infinity to Java; it was taken, and training died with a stack trace.
+                Arguments.of("number past a double", GOOD.replace("learning_rate: 0.01", "learning_rate: 1e999"),
+                        new String[]{"'training.updater.learning_rate'", "(line 9)", "'1e999'", "not a number"}),
+                // ... and an alias was read as its anchor's name: dir: *n set the folder "n".
+                Arguments.of("an alias", "name: &n myrun\n" + GOOD.replace("name: t\n", "") + "output: {dir: *n}\n",
+                        new String[]{"key 'output.dir' (line 10) is the alias *n", "Write the value out"}),
+                Arguments.of("an alias of no anchor", GOOD.replace("name: t", "name: *undefined"),
+                        new String[]{"key 'name' (line 1) is the alias *undefined"}),
                 Arguments.of("value shown as written", GOOD.replace("epochs: 1", "epochs: 1e3"),
                         new String[]{"'training.epochs'", "'1e3'", "not a whole number"}),
                 Arguments.of("two YAML documents", GOOD + "---\nname: u\n",

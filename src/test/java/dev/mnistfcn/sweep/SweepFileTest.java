@@ -85,6 +85,9 @@ class SweepFileTest {
         // A second document was read past without a word.
         assertTrue(error("base: two-layer.yaml\nparameters: {seed: [1]}\n---\nbase: one-layer.yaml\n")
                 .contains("holds more than one YAML document (line 4)"));
+        // An alias was read as its anchor's name.
+        String alias = error("base: &b two-layer.yaml\nparameters: {training.epochs: [1]}\nname: *b\n");
+        assertTrue(alias.contains("key 'name' (line 3) is the alias *b"), alias);
         assertTrue(error("parameters: {training.epochs: [1]}\n").contains("key 'base' is missing"));
         assertTrue(error("base: nope.yaml\nparameters: {training.epochs: [1]}\n").contains("nope.yaml' not found"));
         assertTrue(error("base: two-layer.yaml\nparameters: {training.epochs: [1]}\nseeds: two\n")
