@@ -34,6 +34,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -237,6 +238,11 @@ public final class TrainingJob {
         // means there was none: one there is resumed, or its config refused).
         boolean couldResume = checkpoints().latest().isPresent();
         RunFolder.Aside aside = folder.moveEarlierRunAside();
+        if (!aside.removed().isEmpty()) {
+            out.printf("Starting '%s' from scratch: removed %s, left in %s by a start that trained nothing%s.%n",
+                    config.name(), String.join(", ", aside.removed()), folder.dir(), Files.isDirectory(folder.previous())
+                            ? "; the run before it stays in " + folder.previous() : "");
+        }
         if (aside.moved() == 0) return;
         out.printf("Starting '%s' from scratch: moved the %d file(s) and folder(s) of an earlier run in %s to %s "
                 + "(%s).%s%n", config.name(), aside.moved(), folder.dir(), folder.previous(), couldResume

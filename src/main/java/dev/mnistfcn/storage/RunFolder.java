@@ -148,19 +148,25 @@ public record RunFolder(Path dir) {
 
     /**
      * What {@link #moveEarlierRunAside} did: how many files and folders of the earlier run it moved (0: there was
-     * none), and the names it left in place because no run writes them.
+     * none), the names it left in place because no run writes them, and what it removed instead of moving: the
+     * config and progress of a start that trained nothing.
      */
-    public record Aside(int moved, List<String> left) {
+    public record Aside(int moved, List<String> left, List<String> removed) {
     }
+
+    /** What a start writes before it has trained anything: all it leaves when killed, or failing, that early. */
+    private static final List<String> WRITTEN_BEFORE_TRAINING = List.of("config.resolved.yaml", RunProgress.FILE,
+            CheckpointStore.FOLDER);
 
     /**
      * A fresh start over an earlier run keeps that run recoverable: its files ({@link #isOutput}) move into
      * {@link #previous()} (replacing an older one there) by renames within the folder, so nothing is copied and
-     * nothing outside the folder is touched; files the user put there stay. Only for the holder of the folder's
+     * nothing outside the folder is touched; files the user put there stay. What a start that trained nothing left is
+     * removed instead, and .previous kept. Only for the holder of the folder's
      * {@link RunLock}. A move that fails is a {@link UserError} naming the folder.
      */
     public Aside moveEarlierRunAside() {
-        if (!Files.isDirectory(dir)) return new Aside(0, List.of());
+        if (!Files.isDirectory(dir)) return new Aside(0, List.of(), List.of());
         try {
             List<String> names = Folders.entryNames(dir);
             List<String> earlier = names.stream().filter(RunFolder::isOutput).toList();
@@ -169,7 +175,14 @@ public record RunFolder(Path dir) {
             // half-way leaves them there, and the next one finishes the move. Moved straight into .previous, the
             // half already moved was deleted by the next start with the older .previous.
             Path staged = dir.resolve(STAGED);
-            if (earlier.isEmpty() && !Files.isDirectory(staged, LinkOption.NOFOLLOW_LINKS)) return new Aside(0, left);
+            boolean moving = Files.isDirectory(staged, LinkOption.NOFOLLOW_LINKS); // a killed start's move to finish
+            if (earlier.isEmpty() && !moving) return new Aside(0, left, List.of());
+            // A start that trained nothing is no earlier run: moved aside, it replaced the trained run in .previous,
+            // the only copy of it, when the start after it ran (a fresh start killed in its first epoch, then rerun).
+            if (!moving && trainedNothing(earlier)) {
+                for (String n : earlier) Folders.deleteTree(dir.resolve(n));
+                return new Aside(0, left, earlier);
+            }
             Files.createDirectories(staged);
             for (String n : earlier) {
                 Folders.deleteTree(staged.resolve(n)); // an older copy from the killed start: this one is newer
@@ -177,10 +190,17 @@ public record RunFolder(Path dir) {
             }
             Folders.deleteTree(previous());
             Files.move(staged, previous(), StandardCopyOption.ATOMIC_MOVE);
-            return new Aside(Folders.entryNames(previous()).size(), left);
+            return new Aside(Folders.entryNames(previous()).size(), left, List.of());
         } catch (IOException e) {
             throw new UserError("Cannot move the earlier run in " + dir + " aside: " + e.getMessage()
                     + ". Check permissions and free space, or give this run another name.", e);
         }
+    }
+
+    /** Whether {@code names} are only what a start writes before training, its checkpoint folder empty. */
+    private boolean trainedNothing(List<String> names) throws IOException {
+        if (!WRITTEN_BEFORE_TRAINING.containsAll(names)) return false;
+        Path checkpoints = dir.resolve(CheckpointStore.FOLDER);
+        return !Files.isDirectory(checkpoints, LinkOption.NOFOLLOW_LINKS) || Folders.entryNames(checkpoints).isEmpty();
     }
 }

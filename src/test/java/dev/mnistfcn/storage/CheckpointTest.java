@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -240,6 +241,32 @@ class CheckpointTest {
         assertEquals(3, ModelFiles.load(previous.resolve("model.zip"), false).metadata().orElseThrow().epoch(),
                 "the earlier run stays recoverable");
         assertEquals(3, CheckpointStore.epochOf(new CheckpointStore(previous, 2).latest().orElseThrow()));
+    }
+
+    /**
+     * A crash-safety review: a fresh start over a finished run, killed in its first epoch (it had moved the run into
+     * .previous and written only its config and progress), then rerun: the rerun moved those two files into .previous
+     * in place of the finished run, deleting the only copy of its model, checkpoints and metrics. A start that trained
+     * nothing is no earlier run: its files are removed, said so, and .previous keeps the trained run.
+     */
+    @Test
+    void aStartThatTrainedNothingNeverReplacesTheTrainedRunInPrevious() throws Exception {
+        job(config("one-layer.yaml", 2, "name", "p")).run();
+        Path p = out.resolve("p");
+        byte[] model = Files.readAllBytes(p.resolve("model.zip"));
+        // The killed start, as it left the folder: the run moved aside, its own config and progress written.
+        new RunFolder(p).moveEarlierRunAside();
+        Files.writeString(p.resolve("config.resolved.yaml"), "name: p\n");
+        Files.writeString(p.resolve(RunProgress.FILE), "{}\n");
+        Files.createDirectories(p.resolve(CheckpointStore.FOLDER));
+        var console = new ByteArrayOutputStream();
+        new TrainingJob(config("one-layer.yaml", 1, "name", "p"), new PrintStream(console), false).run(Resume.AUTO);
+        assertTrue(console.toString().contains("Starting 'p' from scratch: removed checkpoints, config.resolved.yaml, "
+                + "progress.jsonl, left in " + p + " by a start that trained nothing; the run before it stays in "
+                + p.resolve(RunFolder.PREVIOUS)), console.toString());
+        assertArrayEquals(model, Files.readAllBytes(p.resolve(RunFolder.PREVIOUS).resolve("model.zip")));
+        assertEquals(2, CheckpointStore.epochOf(new CheckpointStore(p.resolve(RunFolder.PREVIOUS), 2).latest().orElseThrow()));
+        assertEquals(1, CheckpointStore.epochOf(job(config("one-layer.yaml", 1, "name", "p")).checkpoints().latest().orElseThrow()));
     }
 
     /**
