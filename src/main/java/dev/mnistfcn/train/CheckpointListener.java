@@ -48,7 +48,21 @@ public final class CheckpointListener implements TrainingListener {
     @Override
     public void trainingStarted(EpochPlan plan) {
         lastEpoch = plan.epochs();
-        best = plan.done().stream().mapToDouble(EpochStats::validationAccuracy).max().orElse(-1);
+        List<EpochStats> done = plan.done();
+        double before = done.stream().limit(Math.max(0, done.size() - 1)).mapToDouble(EpochStats::validationAccuracy)
+                .max().orElse(-1);
+        best = done.stream().mapToDouble(EpochStats::validationAccuracy).max().orElse(-1);
+        // A kill between the checkpoint and best.zip of one epoch left best.zip an epoch behind: where the resumed
+        // epoch was a new best, the restored network is that epoch's, so best.zip is written again from it (as
+        // EarlyStoppingListener does with its own).
+        EpochStats last = done.isEmpty() ? null : done.get(done.size() - 1);
+        if (every != 0 && writeBest && last != null && last.validationAccuracy() > before) {
+            try {
+                store.saveBest(net, metadata.apply(last, done));
+            } catch (IOException e) {
+                throw Folders.cannotWrite("best.zip", store.dir(), e);
+            }
+        }
     }
 
     @Override

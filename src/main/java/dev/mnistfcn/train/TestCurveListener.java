@@ -1,5 +1,6 @@
 package dev.mnistfcn.train;
 
+import dev.mnistfcn.Folders;
 import dev.mnistfcn.engine.Predictor;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.eval.Evaluator;
@@ -8,7 +9,6 @@ import dev.mnistfcn.storage.RunFolder;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,7 +73,7 @@ public final class TestCurveListener implements TrainingListener {
         try {
             AtomicFiles.writeString(file, csv.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw Folders.cannotWrite(file.getFileName().toString(), file.getParent(), e); // a full disk: one paragraph
         }
     }
 }

@@ -78,6 +78,25 @@ class ResumeTest {
         assertEquals(3, written.history().size());
     }
 
+    /**
+     * A crash-safety review: killed after epoch 2's checkpoint and before its best.zip, the resumed run said "Finishing"
+     * and kept best.zip at epoch 1, where a straight run has epoch 2, the better one. The restored network is written.
+     */
+    @Test
+    void aKillBetweenTheCheckpointAndBestZipLeavesBestZipAsAStraightRunHasIt() throws Exception {
+        run(config(2, "name", "k"), Resume.FALSE);
+        Path checkpoints = out.resolve("k").resolve(CheckpointStore.FOLDER);
+        Path best = checkpoints.resolve("best.zip");
+        assertEquals(2, ModelFiles.load(best, false).metadata().orElseThrow().epoch(), "epoch 2 is the better here");
+        Files.copy(checkpoints.resolve("epoch-01.zip"), best, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        for (String f : List.of("model.zip", "metrics.json", "report.md", "report.html")) Files.delete(out.resolve("k").resolve(f));
+        String finished = run(config(2, "name", "k"), AUTO);
+        assertTrue(finished.contains("Finishing 'k' from"), finished);
+        assertEquals(2, ModelFiles.load(best, false).metadata().orElseThrow().epoch());
+        assertEquals(ModelFiles.load(checkpoints.resolve("epoch-02.zip"), false).network().params(),
+                ModelFiles.load(best, false).network().params());
+    }
+
     /** Distorted epochs come from (seed, epoch, example): a run resumed after epoch 1 sees epochs 2 and 3 as a straight one. */
     @Test
     void aResumedRunWithAugmentationEndsBitForBitWhereAStraightOneDoes() {
