@@ -199,7 +199,7 @@ public final class TrainingJob {
 
         EarlyStoppingOutcome stopped = earlyStopping == null ? null : earlyStopping.outcome();
         // With early stopping, model.zip is the kept epoch's network, not the last one: that is tested and saved.
-        MultiLayerNetwork kept = stopped == null ? net : store.loadBest(stopped.bestModelEpoch(), config.name());
+        MultiLayerNetwork kept = stopped == null ? net : store.loadBest(stopped.bestModelEpoch(), history, config.name());
         Predictor predictor = stopped == null ? plan.step().predictor() : plan.engine().engine().predictor(kept);
         timeline.mark("training");
         EvalResult test = Evaluator.evaluate(predictor, data.test());

@@ -1,5 +1,6 @@
 package dev.mnistfcn.storage;
 
+import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.UserError;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
@@ -78,9 +79,11 @@ public final class CheckpointStore {
     /**
      * The network early stopping kept, from {@code best.zip}, which must hold {@code epoch}: after a resume from an
      * older checkpoint, best.zip is right only if the retrained epochs improved where the lost ones did, which exact
-     * resume guarantees; a mismatch is reported rather than saved as the wrong epoch. {@code run} names the run.
+     * resume guarantees; a mismatch is reported rather than saved as the wrong epoch. Its recorded epochs must be the
+     * run's own ({@code history}'s losses and accuracies): a best.zip of the same epoch copied from another run went
+     * into model.zip beside this run's history. {@code run} names the run.
      */
-    public MultiLayerNetwork loadBest(int epoch, String run) {
+    public MultiLayerNetwork loadBest(int epoch, List<EpochStats> history, String run) {
         Path best = best();
         if (!Files.isRegularFile(best)) {
             throw new UserError("Early stopping kept epoch " + epoch + ", but " + best + " (its weights) is missing. "
@@ -91,6 +94,14 @@ public final class CheckpointStore {
         if (saved != epoch) {
             throw new UserError("Early stopping kept epoch " + epoch + ", but " + best + " holds epoch " + saved
                     + ". Train '" + run + "' again from scratch (without resume).");
+        }
+        List<EpochStats> recorded = loaded.metadata().get().history();
+        for (int e = 0; e < epoch; e++) {
+            if (e >= recorded.size() || e >= history.size() || !sameFigures(recorded.get(e), history.get(e))) {
+                throw new UserError("Early stopping kept epoch " + epoch + ", but " + best + " records other figures "
+                        + "for epoch " + (e + 1) + " than this run trained: it is another run's. Train '" + run
+                        + "' again from scratch (without resume).");
+            }
         }
         return loaded.network();
     }
@@ -134,5 +145,11 @@ public final class CheckpointStore {
         for (int i = keep; i < all.size(); i++) {
             Files.deleteIfExists(all.get(i));
         }
+    }
+
+    /** The same epoch's losses and accuracy (its seconds differ from run to run). */
+    private static boolean sameFigures(EpochStats a, EpochStats b) {
+        return a.epoch() == b.epoch() && a.trainLoss() == b.trainLoss() && a.validationLoss() == b.validationLoss()
+                && a.validationAccuracy() == b.validationAccuracy();
     }
 }

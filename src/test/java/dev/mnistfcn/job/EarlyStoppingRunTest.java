@@ -1,5 +1,8 @@
 package dev.mnistfcn.job;
 
+import java.util.List;
+import dev.mnistfcn.storage.ModelMetadata;
+import dev.mnistfcn.eval.EpochStats;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.TestData;
@@ -110,6 +113,22 @@ class EarlyStoppingRunTest {
         assertEquals(String.valueOf(best), html.select("svg.loss-curve line.marker.kept").attr("data-epoch"));
         assertEquals(String.valueOf(es.totalEpochs()), html.select("svg.loss-curve line.marker.stopped").attr("data-epoch"));
         assertTrue(html.select("p.early-stopping").text().startsWith("Early stopping: stopped after epoch"));
+
+        // A crash-safety review: a best.zip of the same epoch from another run went into model.zip unchecked. Here
+        // one whose recorded epoch 1 is not this run's (its train loss changed), the outputs gone: refused.
+        Path bestZip = out.resolve("es/checkpoints/best.zip");
+        ModelFiles.Loaded kept = ModelFiles.load(bestZip, true);
+        ModelMetadata meta = kept.metadata().orElseThrow();
+        List<EpochStats> other = new java.util.ArrayList<>(meta.history());
+        EpochStats first = other.get(0);
+        other.set(0, new EpochStats(1, first.trainLoss() + 0.01, first.validationLoss(), first.validationAccuracy(),
+                first.trainSeconds(), first.validationSeconds(), first.examples()));
+        ModelFiles.save(kept.network(), bestZip, true, new ModelMetadata(meta.provenance(), meta.iteration(),
+                meta.validationLoss(), meta.validationAccuracy(), meta.testAccuracy(), other));
+        for (String f : List.of("model.zip", "metrics.json", "report.md", "report.html")) Files.delete(out.resolve("es").resolve(f));
+        UserError foreign = assertThrows(UserError.class, () -> run(config("es", 15)));
+        assertTrue(foreign.getMessage().contains(bestZip + " records other figures for epoch 1 than this run trained: "
+                + "it is another run's"), foreign.getMessage());
     }
 
     @Test
