@@ -1,16 +1,15 @@
 package dev.mnistfcn.job;
 
-import java.util.List;
-import dev.mnistfcn.storage.ModelMetadata;
-import dev.mnistfcn.eval.EpochStats;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.storage.ModelMetadata;
 import dev.mnistfcn.train.EarlyStoppingOutcome;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.jsoup.Jsoup;
@@ -24,6 +23,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static dev.mnistfcn.job.Resume.AUTO;
