@@ -29,6 +29,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -284,17 +285,35 @@ public final class ModelFiles {
                                              byte[] coefficients, byte[] updater) {
         INDArray params = ModelZipLimits.array(file, COEFFICIENTS, coefficients, needs.parameters());
         INDArray state = updater == null ? null : ModelZipLimits.array(file, UPDATER, updater, needs.updaterState());
+        MultiLayerNetwork net;
         try {
             conf.setDataType(params.dataType());
-            MultiLayerNetwork net = new MultiLayerNetwork(conf);
+            net = new MultiLayerNetwork(conf);
             net.init(params, false);
             if (state != null) net.getUpdater().setStateViewArray(net, state, false);
-            return net;
         } catch (Exception | Error e) {
             throw new UserError("Model file " + file + " is damaged: its network could not be restored ("
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse(""))
-                    + "). Use another checkpoint or retrain.");
+                    + firstLine(e) + "). Use another checkpoint or retrain.");
         }
+        // A layer's class says too little: LSTM, convolution and embedding layers are FeedForwardLayers too, and
+        // want other input than a row of pixels. One blank picture through it here, not a stack trace at the first
+        // predict (or a 500 for every request of serve).
+        try {
+            net.output(Nd4j.zeros(params.dataType(), 1, Mnist.PIXELS), false);
+        } catch (Exception | Error e) {
+            throw new UserError("Model file " + file + " holds a network that cannot read a picture as a row of 784 "
+                    + "pixels (" + firstLine(e) + "): mnist-fcn reads fully-connected networks (dense layers and an "
+                    + "output layer). Its layers: " + layerTypes(conf) + ".");
+        }
+        return net;
+    }
+
+    private static String firstLine(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse(""));
+    }
+
+    private static String layerTypes(MultiLayerConfiguration conf) {
+        return conf.getConfs().stream().map(c -> c.getLayer().getClass().getSimpleName()).collect(Collectors.joining(", "));
     }
 
     private static UserError tooManyEntries(Path file, String count) {

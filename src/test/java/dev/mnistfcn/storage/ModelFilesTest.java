@@ -40,6 +40,35 @@ class ModelFilesTest {
     @TempDir
     Path dir;
 
+    /**
+     * A hostile-input review: an LSTM or a convolution layer is a FeedForwardLayer too, so such a zip of 784 inputs and
+     * 10 outputs passed the checks and predict, evaluate and every serve request ended in a stack trace.
+     */
+    @Test
+    void aNetworkThatCannotReadARowOfPixelsIsRefusedAtLoad(@TempDir Path dir) throws IOException {
+        var lstm = new NeuralNetConfiguration.Builder().seed(1).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.LSTM.Builder().nIn(784).nOut(16).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(16).nOut(10).activation(Activation.SOFTMAX).build())
+                .build();
+        var conv = new NeuralNetConfiguration.Builder().seed(1).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(1, 1).nIn(784).nOut(16).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .build();
+        for (var conf : List.of(lstm, conv)) {
+            MultiLayerNetwork net = new MultiLayerNetwork(conf);
+            net.init();
+            Path zip = dir.resolve(conf == lstm ? "lstm.zip" : "conv.zip");
+            ModelSerializer.writeModel(net, zip.toFile(), false);
+            String message = assertThrows(UserError.class, () -> ModelFiles.load(zip, false)).getMessage();
+            assertTrue(message.startsWith("Model file " + zip + " holds a network that cannot read a picture as a row "
+                    + "of 784 pixels ("), message);
+            assertTrue(message.endsWith(conf == lstm ? "Its layers: LSTM, RnnOutputLayer." : "Its layers: ConvolutionLayer, "
+                    + "OutputLayer."), message);
+        }
+    }
+
     @Test
     void aLinkThatLeadsNowhereIsSaidToBeOne() throws IOException {
         Path zip = Files.createSymbolicLink(dir.resolve("model.zip"), Path.of("/nonexistent/model.zip"));
