@@ -99,7 +99,7 @@ final class Routes extends Handler.Abstract {
         String method = request.getMethod();
         if (path != null && RunsRoutes.handles(path)) {
             allow(response, method, path, "GET");
-            runs.route(path, response, done);
+            runs.route(path, response, done, e -> fail(request, response, done, e));
             return;
         }
         switch (path == null ? "" : path) {

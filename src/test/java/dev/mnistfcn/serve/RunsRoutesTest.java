@@ -1,0 +1,65 @@
+package dev.mnistfcn.serve;
+
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RunsRoutesTest {
+    /**
+     * A hostile-input review: every GET /api/runs scanned the output folder on one of Jetty's threads, so 120 at once
+     * over 400 runs held them all and /health waited 12 s. Now one scan at a time, on a thread of its own, answers
+     * every request that came while the one before it ran; each answer is from a scan begun after its request.
+     */
+    @Test
+    void requestsAtOnceShareScansAndEachSeesTheFolderAsItWasWhenItAsked(@TempDir Path out) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            Path run = Files.createDirectories(out.resolve("run-" + i));
+            Files.writeString(run.resolve("progress.jsonl"), "");
+        }
+        var scheduler = new ScheduledExecutorScheduler();
+        scheduler.start();
+        try {
+            RunsRoutes routes = new RunsRoutes(out, scheduler);
+            var start = new CountDownLatch(1);
+            List<CompletableFuture<CompletableFuture<byte[]>>> asked = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                asked.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return routes.overview();
+                }));
+            }
+            start.countDown();
+            String first = null;
+            for (var a : asked) {
+                String body = new String(a.get(30, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+                if (first == null) first = body;
+                assertEquals(first, body, "the folder did not change");
+            }
+            assertTrue(first.contains("\"run-199\""), first);
+            assertTrue(routes.scans() <= 3, routes.scans() + " scans for 60 requests at once");
+
+            Files.writeString(Files.createDirectories(out.resolve("new-run")).resolve("progress.jsonl"), "");
+            String later = new String(routes.overview().get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+            assertTrue(later.contains("\"new-run\""), "a request after a change sees it");
+            routes.endStreams();
+        } finally {
+            scheduler.stop();
+        }
+    }
+}
