@@ -19,7 +19,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.net.URI;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -36,14 +35,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code /health} took 18 s (issue 24); it has no per-client limit and one deadline for the whole request. Jetty parses
  * on a selector and calls back as bytes arrive, so a slow client holds a connection (capped per address and in all:
  * {@link ServerLimits}, {@link ClientGuard}) but no thread. Predictions run on a pool of {@link #WORKERS} threads
- * with a bounded queue (full: 503), all sharing the one classifier (predictors are thread-safe); the page, the model
+ * with a bounded queue taken in turn by client address (full: 503), all sharing the one classifier (predictors are thread-safe); the page, the model
  * and {@code /health} are answered on Jetty's own threads. {@link #close} stops taking connections and lets requests
  * in flight finish (open event streams are ended first).
  */
 public final class DigitServer implements AutoCloseable {
     /** Decode, recipe and forward pass are CPU-bound: a thread per core; at least 2 so one large picture cannot hold all. */
     static final int WORKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
-    /** Predictions waiting for a worker; a burst of 64 clients fits, a flood gets 503s instead of a growing queue. */
+    /**
+     * Predictions waiting for a worker, taken in turn by client address ({@link FairQueue}); a burst of 64 clients
+     * fits, a flood gets 503s instead of a growing queue.
+     */
     static final int QUEUE = 512;
     /** How long {@link #close} waits for requests in flight. */
     static final int GRACE_SECONDS = 10;
@@ -101,7 +103,7 @@ public final class DigitServer implements AutoCloseable {
         ClientGuard guard = new ClientGuard(limits, server.getScheduler());
         connector.addBean(guard); // a Connection.Listener bean hears every connection open and close
         ThreadPoolExecutor work = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUE), r -> new Thread(r, "mnist-fcn-predict-" + n.incrementAndGet()));
+                new FairQueue(QUEUE), r -> new Thread(r, "mnist-fcn-predict-" + n.incrementAndGet()));
         RunsRoutes runsRoutes = new RunsRoutes(runs, server.getScheduler());
         server.setHandler(new GracefulHandler(new Routes(classifier, limits, new HostCheck(host, limits.allowedHosts()),
                 guard, work, server.getScheduler(), page, runsRoutes)));

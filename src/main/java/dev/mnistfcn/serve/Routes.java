@@ -132,14 +132,14 @@ final class Routes extends Handler.Abstract {
                 : BodyReader.read(request, PredictRequest.MAX_BODY_BYTES, limits.bodyTime(), scheduler);
         body.thenAccept(bytes -> {
             try {
-                work.execute(() -> {
+                work.execute(new FairQueue.Task(Request.getRemoteAddr(request), () -> {
                     try {
                         byte[] answer = utf8(Answers.prediction(PredictRequest.classify(classifier, type, bytes)));
                         answer(response, done, 200, JSON, answer, false);
                     } catch (RuntimeException | Error e) {
                         fail(request, response, done, e);
                     }
-                });
+                }));
             } catch (RejectedExecutionException e) {
                 response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
                 fail(request, response, done, new HttpProblem(503, "The server has more predictions queued than it "
