@@ -2,6 +2,7 @@ package dev.mnistfcn.interop;
 
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.ModelSpec;
 import dev.mnistfcn.storage.ModelFiles;
 import onnx.OnnxMl.AttributeProto;
 import onnx.OnnxMl.GraphProto;
@@ -28,6 +29,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +128,8 @@ final class OnnxImport {
                     + "with a float input (a network trained on pixels 0..255 then takes --input-scale 0..255).");
         }
         List<Layer> layers = new ArrayList<>();
+        int width = Mnist.PIXELS; // what the next layer must take
+        long parameters = 0;
         Set<String> shapes = new HashSet<>();
         for (NodeProto n : g.getNodeList()) {
             String op = n.getOpType();
@@ -174,10 +178,17 @@ final class OnnxImport {
                         throw unsupported(file, n, "casts the values to another type than float");
                     }
                 }
-                case "Gemm" -> layers.add(gemm(file, n, constants));
+                case "Gemm" -> {
+                    boolean transposed = attribute(n, "transB").map(AttributeProto::getI).orElse(0L) != 0;
+                    parameters = checked(file, layers.size(), constants.dims(n.getInput(1)), transposed, width, parameters);
+                    layers.add(gemm(file, n, constants));
+                    width = layers.get(layers.size() - 1).w[0].length;
+                }
                 case "MatMul" -> {
+                    parameters = checked(file, layers.size(), constants.dims(n.getInput(1)), false, width, parameters);
                     Layer l = new Layer();
                     l.w = constants.matrix(n.getInput(1));
+                    width = l.w[0].length;
                     l.b = new float[l.w[0].length];
                     layers.add(l);
                 }
@@ -227,6 +238,29 @@ final class OnnxImport {
         }
     }
 
+    /**
+     * Layer {@code index}'s weight of shape {@code dims} ({@code transposed}: Gemm's transB), checked before its values
+     * are read: it takes what the layer before gives ({@code inputs}), and with the layers before ({@code parameters})
+     * stays within a network's parameter limit (ModelSpec.MAX_PARAMETERS, as for a config); returns the new total. Checked only once every layer was read, an 8 MB
+     * file of 160 MatMuls of one 1024×2048 weight filled the heap, and the error blamed the training config.
+     */
+    private static long checked(Path file, int index, long[] dims, boolean transposed, int inputs, long parameters) {
+        if (dims.length != 2 || Arrays.stream(dims).anyMatch(d -> d < 1 || d > ModelSpec.MAX_PARAMETERS)) {
+            return parameters; // OnnxTensors.matrix names it
+        }
+        long rows = transposed ? dims[1] : dims[0], cols = transposed ? dims[0] : dims[1];
+        if (rows != inputs) {
+            throw new UserError("ONNX model " + file + ": layer " + index + " takes " + rows + " inputs where "
+                    + (index == 0 ? "an MNIST classifier takes 784 (28×28 pixels)" : "the layer before gives " + inputs) + ".");
+        }
+        if (parameters + rows * cols + cols > ModelSpec.MAX_PARAMETERS) {
+            throw new UserError("ONNX model " + file + ": with layer " + index + " (" + rows + "×" + cols + ") its "
+                    + "layers hold more than " + String.format(java.util.Locale.ROOT, "%,d", ModelSpec.MAX_PARAMETERS)
+                    + " parameters, the most a network here may have; it is not an MNIST MLP.");
+        }
+        return parameters + rows * cols + cols;
+    }
+
     private static Layer gemm(Path file, NodeProto n, OnnxTensors constants) {
         if (attribute(n, "transA").map(AttributeProto::getI).orElse(0L) != 0) {
             throw unsupported(file, n, "transposes its input (transA=1)");
@@ -271,11 +305,7 @@ final class OnnxImport {
         int nIn = Mnist.PIXELS;
         var list = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list();
         for (int i = 0; i < layers.size(); i++) {
-            Layer l = layers.get(i);
-            if (l.w.length != nIn) {
-                throw new UserError("ONNX model " + file + ": layer " + i + " takes " + l.w.length + " inputs where "
-                        + (i == 0 ? "an MNIST classifier takes 784 (28×28 pixels)" : "the layer before gives " + nIn) + ".");
-            }
+            Layer l = layers.get(i); // its input size checked as it was read
             boolean output = i == layers.size() - 1;
             if (output) {
                 if (l.act != null && !l.act.equals("Softmax")) {

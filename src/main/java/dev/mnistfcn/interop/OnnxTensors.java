@@ -32,6 +32,12 @@ final class OnnxTensors {
         return tensors.containsKey(name) || matrices.containsKey(name);
     }
 
+    /** The shape of a weight as the file declares it, before any of its values is read. */
+    long[] dims(String name) {
+        if (matrices.containsKey(name)) return new long[]{matrices.get(name).length, matrices.get(name)[0].length};
+        return require(name).getDimsList().stream().mapToLong(Long::longValue).toArray();
+    }
+
     /** A 2-D weight, [rows][columns] as the file lays it out (row-major). */
     float[][] matrix(String name) {
         if (matrices.containsKey(name)) return copy(matrices.get(name));

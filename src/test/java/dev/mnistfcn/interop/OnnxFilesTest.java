@@ -151,6 +151,42 @@ class OnnxFilesTest {
     }
 
     /**
+     * A hostile-input review: an 8 MB file of 160 MatMuls of one 1024×2048 weight filled a 1 GB heap, each layer a new
+     * copy, its shape and the parameter total checked only once all were read; the error blamed the training config.
+     * Now each layer's shape is checked before its values are read: the first takes 784, and the layers together stay
+     * within the parameter limit.
+     */
+    @Test
+    void layerShapesAndTheParameterTotalAreCheckedBeforeTheWeightsAreRead() {
+        String wide = refusal(chain(1024, 2048, 160), chainGraph(1024, 2048, 160));
+        assertTrue(wide.contains(": layer 0 takes 1024 inputs where an MNIST classifier takes 784"), wide);
+        String many = refusal(chain(784, 784, 60), chainGraph(784, 784, 60));
+        assertTrue(many.contains(": with layer 54 (784×784) its layers hold more than 33,554,432 parameters"), many);
+    }
+
+    /** An ONNX model of {@code n} MatMuls in a chain, every one of the same rows×cols weight (zeros). */
+    private static ModelProto chain(int rows, int cols, int n) {
+        return ModelProto.newBuilder().setIrVersion(8).addOpsetImport(onnx.OnnxMl.OperatorSetIdProto.newBuilder()
+                .setVersion(17)).setGraph(chainGraph(rows, cols, n)).build();
+    }
+
+    private static onnx.OnnxMl.GraphProto.Builder chainGraph(int rows, int cols, int n) {
+        var g = onnx.OnnxMl.GraphProto.newBuilder().setName("chain");
+        var floatType = onnx.OnnxMl.TypeProto.newBuilder().setTensorType(onnx.OnnxMl.TypeProto.Tensor.newBuilder()
+                .setElemType(TensorProto.DataType.FLOAT_VALUE));
+        g.addInput(onnx.OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(floatType));
+        g.addInitializer(TensorProto.newBuilder().setName("W").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(rows).addDims(cols).setRawData(org.nd4j.shade.protobuf.ByteString.copyFrom(new byte[4 * rows * cols])));
+        String in = "x";
+        for (int i = 0; i < n; i++) {
+            g.addNode(onnx.OnnxMl.NodeProto.newBuilder().setOpType("MatMul").setName("m" + i).addInput(in).addInput("W")
+                    .addOutput("h" + i));
+            in = "h" + i;
+        }
+        return g.addOutput(onnx.OnnxMl.ValueInfoProto.newBuilder().setName(in).setType(floatType));
+    }
+
+    /**
      * The interop review's silent wrong answers: a uint8 input cast to float inside took pixels 0..1 for 0..255 (10%
      * right, against ONNX Runtime's 91%), and a Transpose of a weight was applied whatever its perm said.
      */
