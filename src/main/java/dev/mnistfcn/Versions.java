@@ -22,15 +22,32 @@ public final class Versions {
         return mavenVersion("org.deeplearning4j", "deeplearning4j-nn");
     }
 
-    /** Libraries and runtime: {@code deeplearning4j}, {@code nd4j}, {@code java}, {@code os}, {@code cpus}. */
+    /** The JDK module the fused engine's sparse first layer needs; without it the layer is computed densely. */
+    public static final String VECTOR_API = "jdk.incubator.vector";
+
+    /**
+     * Libraries and runtime: {@code deeplearning4j}, {@code nd4j}, {@code java}, {@link #VECTOR_API} (loaded or not),
+     * {@code os}, {@code cpus}.
+     */
     public static Map<String, String> all() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("deeplearning4j", dl4j());
         m.put("nd4j", mavenVersion("org.nd4j", "nd4j-api"));
         m.put("java", System.getProperty("java.version"));
+        m.put(VECTOR_API, vectorApi());
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         m.put("cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
         return m;
+    }
+
+    /** Whether this JVM has {@link #VECTOR_API}: the CLI's child JVM and the tests add it. */
+    public static boolean hasVectorApi() {
+        return ModuleLayer.boot().findModule(VECTOR_API).isPresent();
+    }
+
+    /** "loaded" or "not loaded": {@link #hasVectorApi} as {@link #all} records it. */
+    public static String vectorApi() {
+        return hasVectorApi() ? "loaded" : "not loaded";
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.mnistfcn.cli;
 
 import dev.mnistfcn.Timeline;
+import dev.mnistfcn.Versions;
 import dev.mnistfcn.sweep.ChildJvm;
 
 import java.io.ByteArrayOutputStream;
@@ -197,7 +198,7 @@ public final class NativeSettings {
         Map<String, String> env = environment();
         List<String> inputArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
         if (System.getenv("MNIST_FCN_NO_RELAUNCH") != null || hasTheSettings(env, inputArgs, System.getProperties(),
-                ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent())) {
+                Versions.hasVectorApi())) {
             return Optional.empty();
         }
         // A debugger or profiler attached to this JVM is there to see the program: run it here. (A child could not

@@ -1,5 +1,6 @@
 package dev.mnistfcn.data;
 
+import dev.mnistfcn.Versions;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -13,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 45-58 µs an image that way, most of it this blur.
  */
 final class FieldBlur {
-    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    static final boolean VECTOR = Versions.hasVectorApi();
 
     private final float[] kernel;
     private final float[] padded; // the kernel with three zeros at each end, for the pass down the columns

@@ -1,6 +1,7 @@
 package dev.mnistfcn.job;
 
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.Versions;
 import dev.mnistfcn.config.ConfigDiff;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.EarlyStoppingSpec;
@@ -80,6 +81,7 @@ final class RunStart {
                     + meta.epoch() + " or more, or start from scratch (without resume).");
         }
         requireKeptEpochStillSaved(checkpoint, meta.epoch());
+        noteOtherVectorApi(checkpoint, meta);
         // The restored network has the config's architecture and settings (checked above): the same engine serves it.
         MultiLayerNetwork net = loaded.network();
         out.printf(meta.epoch() == config.training().epochs()
@@ -87,6 +89,20 @@ final class RunStart {
                         : "Resuming '%s' from %s: epoch %d of %d done, %,d iterations, updater state restored.%n",
                 config.name(), checkpoint, meta.epoch(), config.training().epochs(), net.getIterationCount());
         return new TrainingPlan(config, net, engine, engine.engine().trainingStep(net), meta.history());
+    }
+
+    /**
+     * The fused engine's first layer runs through the Vector API where the JVM has it, else densely, summing in another
+     * order: a run resumed in the other kind of JVM (a plain {@code java} command, or the CLI's untuned fallback) goes
+     * on, but not bit for bit as it would have. Said, since exact resume is what the user expects.
+     */
+    private void noteOtherVectorApi(Path checkpoint, ModelMetadata meta) {
+        String then = meta.provenance().versions() == null ? null : meta.provenance().versions().get(Versions.VECTOR_API);
+        if (then == null || then.equals(Versions.vectorApi()) || engine.engine() != Engine.FUSED) return;
+        out.printf("Note: %s was trained in a JVM where %s was %s; in this one it is %s, so the fused engine's first "
+                        + "layer sums in another order and the resumed epochs will differ slightly from an uninterrupted "
+                        + "run's. For a bit-exact resume run it as it was trained (mvn exec:java or the CLI, whose JVM "
+                        + "loads the module).%n", checkpoint, Versions.VECTOR_API, then, Versions.vectorApi());
     }
 
     /**

@@ -97,6 +97,31 @@ class ResumeTest {
                 ModelFiles.load(best, false).network().params());
     }
 
+    /**
+     * A crash-safety review: a run trained in the CLI's JVM (Vector API loaded) and resumed in a plain one took the
+     * fused engine's dense first layer and went on, not bit for bit, without a word. Now it says so.
+     */
+    @Test
+    void aResumeInAJvmWithoutTheVectorApiTheRunHadSaysItWillNotBeBitExact() throws Exception {
+        run(config(1, "name", "v"), Resume.FALSE);
+        Path checkpoint = out.resolve("v").resolve(CheckpointStore.FOLDER).resolve("epoch-01.zip");
+        ModelFiles.Loaded saved = ModelFiles.load(checkpoint, true);
+        ModelMetadata meta = saved.metadata().orElseThrow();
+        ModelProvenance p = meta.provenance();
+        Map<String, String> versions = new LinkedHashMap<>(p.versions());
+        assertEquals(dev.mnistfcn.Versions.vectorApi(), versions.get(dev.mnistfcn.Versions.VECTOR_API), "recorded");
+        String other = versions.get(dev.mnistfcn.Versions.VECTOR_API).equals("loaded") ? "not loaded" : "loaded";
+        versions.put(dev.mnistfcn.Versions.VECTOR_API, other);
+        ModelProvenance elsewhere = new ModelProvenance(p.run(), p.trainedAt(), p.epochs(), p.seed(), p.engine(), p.data(),
+                p.configSha256(), p.config(), p.mnistFcn(), versions, p.cpu());
+        ModelFiles.save(saved.network(), checkpoint, true, new ModelMetadata(elsewhere, meta.iteration(),
+                meta.validationLoss(), meta.validationAccuracy(), meta.testAccuracy(), meta.history()));
+        String resumed = run(config(2, "name", "v"), AUTO);
+        assertTrue(resumed.contains("Note: " + checkpoint + " was trained in a JVM where jdk.incubator.vector was "
+                + other + "; in this one it is " + dev.mnistfcn.Versions.vectorApi()), resumed);
+        assertFalse(run(config(3, "name", "v"), AUTO).contains("Note:"), "a checkpoint of this JVM's kind: no note");
+    }
+
     /** Distorted epochs come from (seed, epoch, example): a run resumed after epoch 1 sees epochs 2 and 3 as a straight one. */
     @Test
     void aResumedRunWithAugmentationEndsBitForBitWhereAStraightOneDoes() {

@@ -2,6 +2,7 @@ package dev.mnistfcn.engine.fused;
 
 import dev.mnistfcn.Argmax;
 import dev.mnistfcn.FloatView;
+import dev.mnistfcn.Versions;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -60,7 +61,7 @@ public final class FusedDenseNetwork {
     private final Map<Integer, Queue<WorkingArrays>> idleInference = new ConcurrentHashMap<>();
 
     /** Whether the JVM has the Vector API module (the CLI's JVM and the tests add it). */
-    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    static final boolean VECTOR_API = Versions.hasVectorApi();
     /** From this batch size the sparse first layer takes its often non-zero inputs through OpenBLAS. */
     public static final int DENSE_INPUTS_FROM_BATCH = SparseFirstLayer.Listing.DENSE_BATCH;
     /**
