@@ -79,6 +79,8 @@ final class PredictRequest {
                 JsonToken value = p.nextToken();
                 if (!key.equals("pixels")) {
                     p.skipChildren();
+                } else if (pixels != null) { // which one the client meant, no one can say
+                    throw pixelsExpected("\"pixels\" is given twice");
                 } else if (value != JsonToken.START_ARRAY) {
                     throw pixelsExpected("\"pixels\" is not an array");
                 } else {

@@ -74,7 +74,9 @@ final class RunsRoutes {
     }
 
     /** Answers a GET (or HEAD) of one of {@link #handles}'s paths. */
-    void route(String path, Response response, Callback done, Consumer<Throwable> failed) {
+    void route(String asked, Response response, Callback done, Consumer<Throwable> failed) {
+        // One trailing slash is the same page: /api/runs/NAME/events/ was the run "NAME/events", not found
+        String path = asked.length() > 1 && asked.endsWith("/") ? asked.substring(0, asked.length() - 1) : asked;
         if (path.equals("/api/runs")) {
             overview().whenComplete((body, e) -> {
                 if (e == null) Routes.answer(response, done, 200, Routes.JSON, body, false);
@@ -87,7 +89,7 @@ final class RunsRoutes {
             now(sweep.isPresent(), dir); // a file that cannot be read gets the snapshot's 404, not a stream that never ends
             events(sweep.isPresent() ? new SweepEvents(dir) : new RunEvents(dir), response, done);
         } else if (path.startsWith("/api/runs/")) {
-            String name = path.substring("/api/runs/".length()).replaceFirst("/$", "");
+            String name = path.substring("/api/runs/".length());
             Optional<Path> sweep = RunsOverview.findSweep(outputDir, name);
             Path dir = sweep.orElseGet(() -> run(name));
             Routes.answer(response, done, 200, Routes.JSON, utf8(now(sweep.isPresent(), dir)), false);
@@ -95,7 +97,7 @@ final class RunsRoutes {
             report(path.substring("/runs/".length(), path.length() - "/report.html".length()), response, done);
         } else {
             if (path.startsWith("/runs/")) {
-                String name = path.substring("/runs/".length()).replaceFirst("/$", "");
+                String name = path.substring("/runs/".length());
                 if (RunsOverview.findSweep(outputDir, name).isEmpty()) run(name);
             }
             Routes.answer(response, done, 200, "text/html; charset=utf-8", page, false);

@@ -160,6 +160,7 @@ class DigitServerTest {
             "negative              | POST | /api/predict | application/json | 400 | -0.25, outside 0..1",
             "huge number           | POST | /api/predict | application/json | 400 | outside 0..1",
             "no pixels key         | POST | /api/predict | application/json | 400 | no \"pixels\" key",
+            "pixels twice          | POST | /api/predict | application/json | 400 | \"pixels\" is given twice",
             "not an object         | POST | /api/predict | application/json | 400 | not a JSON object",
             "text as PNG           | POST | /api/predict | image/png        | 400 | not an image",
             "truncated PNG         | POST | /api/predict | image/png        | 400 | truncated",
@@ -200,6 +201,8 @@ class DigitServerTest {
             case "negative" -> json(jsonText(p).replace("[0.0", "[-0.25"));
             case "huge number" -> json(jsonText(p).replace("[0.0", "[1e999"));
             case "no pixels key" -> "{\"pixel\": [0]}".getBytes(StandardCharsets.UTF_8);
+            case "pixels twice" -> json(jsonText(p).replace("}", ", \"pixels\": " + jsonText(pixels(2)).substring(
+                    jsonText(pixels(2)).indexOf('['))));
             case "not an object", "POST model" -> "[0, 1]".getBytes(StandardCharsets.UTF_8);
             case "text as PNG" -> "this is not a picture".getBytes(StandardCharsets.UTF_8);
             case "truncated PNG" -> Arrays.copyOf(canvasPng(pixels(1)), 200);

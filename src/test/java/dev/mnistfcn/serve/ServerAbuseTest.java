@@ -267,6 +267,9 @@ class ServerAbuseTest {
                 assertTrue(answer.startsWith("HTTP/1.1 404 ") && answer.contains("Run " + name.replace("/", "")
                         + " has no readable progress"), answer);
             }
+            // With a trailing slash, the run's events: not the run "plain/events" (a review found it 404 as such)
+            String events = RawHttp.get(s, "/api/runs/plain/events/", "127.0.0.1");
+            assertTrue(events.startsWith("HTTP/1.1 404 ") && events.contains("Run plain has no readable progress"), events);
             assertTrue(RawHttp.get(s, "/runs/report.html", "127.0.0.1").startsWith("HTTP/1.1 200 "), "the run's page");
             assertTrue(RawHttp.get(s, "/runs/nothing-here", "127.0.0.1").startsWith("HTTP/1.1 404 "));
         }
