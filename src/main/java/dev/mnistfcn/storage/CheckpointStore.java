@@ -140,7 +140,8 @@ public final class CheckpointStore {
         return epoch <= Integer.MAX_VALUE && fileName((int) epoch).equals(name) ? (int) epoch : -1;
     }
 
-    private void prune() throws IOException {
+    /** Deletes all but the newest {@code keep} checkpoints (a kill between a save and its prune left one more). */
+    public void prune() throws IOException {
         List<Path> all = list();
         for (int i = keep; i < all.size(); i++) {
             Files.deleteIfExists(all.get(i));

@@ -56,12 +56,12 @@ public final class CheckpointListener implements TrainingListener {
         // epoch was a new best, the restored network is that epoch's, so best.zip is written again from it (as
         // EarlyStoppingListener does with its own).
         EpochStats last = done.isEmpty() ? null : done.get(done.size() - 1);
-        if (every != 0 && writeBest && last != null && last.validationAccuracy() > before) {
-            try {
-                store.saveBest(net, metadata.apply(last, done));
-            } catch (IOException e) {
-                throw Folders.cannotWrite("best.zip", store.dir(), e);
-            }
+        if (every == 0 || last == null) return;
+        try {
+            if (writeBest && last.validationAccuracy() > before) store.saveBest(net, metadata.apply(last, done));
+            store.prune(); // a resume that only finishes saves no checkpoint, so would never prune
+        } catch (IOException e) {
+            throw Folders.cannotWrite("a checkpoint", store.dir(), e);
         }
     }
 
