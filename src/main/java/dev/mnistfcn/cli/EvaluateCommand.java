@@ -9,6 +9,7 @@ import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.eval.EvalResult;
 import dev.mnistfcn.eval.Evaluator;
 import dev.mnistfcn.interop.ModelSource;
+import dev.mnistfcn.network.LayerSizes;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.report.MarkdownReport;
 import dev.mnistfcn.report.TestMetrics;
@@ -66,7 +67,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         var test = MnistSplits.loadTest(dataset, dir);
         EvalResult r = Evaluator.evaluate(choice.engine().predictor(net), test);
         TestMetrics t = TestMetrics.of(r);
-        out.printf("%s: %s, %,d parameters%n", file, ModelFiles.describe(net.getLayerWiseConfigurations()),
+        out.printf("%s: %s, %,d parameters%n", file, LayerSizes.of(net.getLayerWiseConfigurations()),
                 net.numParams());
         out.println(choice.describe());
         out.printf("Test set: %s, %s (%s).%n", dataset.title(), dir, loaded.dataset().isPresent()

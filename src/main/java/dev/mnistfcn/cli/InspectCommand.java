@@ -2,6 +2,7 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.interop.ModelSource;
+import dev.mnistfcn.network.LayerSizes;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
 import picocli.CommandLine.Command;
@@ -41,7 +42,7 @@ public final class InspectCommand implements Callable<Integer> {
         out.printf("%s (%,d bytes)%n", file, loaded.fileBytes());
         out.print(TerminalText.shownLines(net.summary())); // layer names come from the zip
         out.printf(Locale.ROOT, "architecture: %s%nparameters: %,d%nupdater state: %s%n",
-                ModelFiles.describe(net.getLayerWiseConfigurations()), net.numParams(),
+                LayerSizes.of(net.getLayerWiseConfigurations()), net.numParams(),
                 loaded.hasUpdaterState() ? "present (" + net.getLayerWiseConfigurations().getConf(0).getLayer()
                         .getUpdaterByParam("W").getClass().getSimpleName() + "; training can resume exactly)"
                         : "absent (inference only; resuming would restart the optimizer)");

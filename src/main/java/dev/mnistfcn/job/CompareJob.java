@@ -11,6 +11,7 @@ import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.engine.Predictor;
 import dev.mnistfcn.eval.Mistakes;
 import dev.mnistfcn.eval.Stats;
+import dev.mnistfcn.network.LayerSizes;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.report.ComparisonTable;
 import dev.mnistfcn.report.ConfigResult;
@@ -135,7 +136,7 @@ public final class CompareJob {
             // The engine that trained the runs predicts too (decided once, as for training).
             Predictor predictor = Engine.choose(base.training().engine(), net.getLayerWiseConfigurations(),
                     Engine.Use.INFERENCE, "config '" + base.name() + "'", "training.engine").engine().predictor(net);
-            results.add(new ConfigResult(base.name(), ModelFiles.describe(net.getLayerWiseConfigurations()),
+            results.add(new ConfigResult(base.name(), LayerSizes.of(net.getLayerWiseConfigurations()),
                     base.model().hidden().size(), net.numParams(), base.training().epochs(), runs,
                     inferenceMillis(predictor, test), size(first.model()),
                     Mistakes.mostConfident(predictor, test, RunOutputs.GALLERY)));

@@ -7,6 +7,7 @@ import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.eval.EvalResult;
 import dev.mnistfcn.eval.Mistakes;
+import dev.mnistfcn.network.LayerSizes;
 import dev.mnistfcn.report.ConfigResult;
 import dev.mnistfcn.report.HtmlReport;
 import dev.mnistfcn.report.MarkdownReport;
@@ -94,7 +95,7 @@ final class RunOutputs {
      * in the zip), and prints the report; {@code timeline}'s marks go into the timings as {@code at_<phase>}.
      */
     RunMetrics write(Finished f, ModelMetadata metadata, Timeline timeline) {
-        String arch = ModelFiles.describe(f.kept().getLayerWiseConfigurations());
+        String arch = LayerSizes.of(f.kept().getLayerWiseConfigurations());
         try {
             ModelFiles.save(f.kept(), folder.model(), true, metadata);
             Map<String, Double> timings = f.timings();

@@ -8,6 +8,7 @@ import dev.mnistfcn.config.EarlyStoppingSpec;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.network.LayerSizes;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.storage.CheckpointStore;
 import dev.mnistfcn.storage.ModelFiles;
@@ -186,8 +187,8 @@ final class RunStart {
 
     /** The tutorial's "NotFoundError … restart the kernel", explained: the config and the checkpoint disagree. */
     private void requireSameArchitecture(Path checkpoint, MultiLayerNetwork restored) {
-        String expected = ModelFiles.describe(conf);
-        String actual = ModelFiles.describe(restored.getLayerWiseConfigurations());
+        String expected = LayerSizes.of(conf);
+        String actual = LayerSizes.of(restored.getLayerWiseConfigurations());
         if (!expected.equals(actual)) {
             throw new UserError("Checkpoint " + checkpoint + " holds a " + actual + " network, but config '" + config.name()
                     + "' describes " + expected + ": its weights cannot be loaded into this network. Resume with the "

@@ -14,10 +14,10 @@ import dev.mnistfcn.engine.Warmup;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.eval.EvalResult;
 import dev.mnistfcn.eval.Evaluator;
+import dev.mnistfcn.network.LayerSizes;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.report.TrainingSettings;
 import dev.mnistfcn.storage.CheckpointStore;
-import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
 import dev.mnistfcn.storage.RunFolder;
 import dev.mnistfcn.storage.RunLock;
@@ -180,7 +180,7 @@ public final class TrainingJob {
         EarlyStoppingSpec stopping = config.training().earlyStopping();
         var checkpointing = new CheckpointListener(net, store, config.checkpoint().every(), stopping == null,
                 (last, history) -> metadata(provenance, net, last, history, null), out);
-        var watched = new ProgressListener(folder.dir(), config.name(), ModelFiles.describe(
+        var watched = new ProgressListener(folder.dir(), config.name(), LayerSizes.of(
                 net.getLayerWiseConfigurations()), config.training().batchSize(), plan.engine().engine().id(),
                 TrainingSettings.line(config));
         List<TrainingListener> listeners = new ArrayList<>(List.of(new ConsoleListener(out, progress), checkpointing,

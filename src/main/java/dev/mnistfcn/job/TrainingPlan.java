@@ -9,8 +9,8 @@ import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.engine.TrainingStep;
 import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.network.LayerSizes;
 import dev.mnistfcn.report.TrainingSettings;
-import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.train.EpochPlan;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -39,7 +39,7 @@ public record TrainingPlan(ExperimentConfig config, MultiLayerNetwork net, Engin
         Dataset dataset = Dataset.of(config.data());
         String named = dataset == Dataset.MNIST ? "" : "; " + dataset.title() + " from " + config.data().dir();
         s.append(String.format("%s: %s, %,d parameters%s; %,d training / %,d validation / %,d test images; %d epoch%s "
-                        + "of batch %d%n", config.name(), ModelFiles.describe(net.getLayerWiseConfigurations()),
+                        + "of batch %d%n", config.name(), LayerSizes.of(net.getLayerWiseConfigurations()),
                 net.numParams(), named, data.train().numExamples(), data.validation().numExamples(),
                 data.test().numExamples(), config.training().epochs(), config.training().epochs() == 1 ? "" : "s",
                 config.training().batchSize()));

@@ -11,6 +11,7 @@ import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.engine.Predictor;
 import dev.mnistfcn.interop.ModelSource;
 import dev.mnistfcn.interop.OnnxRuntimePredictor;
+import dev.mnistfcn.network.LayerSizes;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
 
@@ -58,7 +59,7 @@ public final class DigitClassifier {
             predictor = choice.engine().predictor(net);
             engineId = choice.engine().id();
         }
-        var info = new ModelInfo(zip, ModelFiles.describe(net.getLayerWiseConfigurations()), net.numParams(),
+        var info = new ModelInfo(zip, LayerSizes.of(net.getLayerWiseConfigurations()), net.numParams(),
                 loaded.metadata().map(ModelMetadata::testAccuracy).orElse(null), engineId,
                 loaded.metadata().map(ModelMetadata::provenance).orElse(null), loaded.notADigit().isPresent());
         return new DigitClassifier(predictor, info, loaded.notADigit().map(NotADigit::new).orElse(null));

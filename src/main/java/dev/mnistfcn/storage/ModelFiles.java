@@ -3,6 +3,7 @@ package dev.mnistfcn.storage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.network.LayerSizes;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -356,21 +357,8 @@ public final class ModelFiles {
         if (first.getNIn() != Mnist.PIXELS || last.getNOut() != Mnist.CLASSES) {
             throw new UserError("Model file " + file + " takes " + first.getNIn() + " inputs and gives " + last.getNOut()
                     + " outputs; an MNIST classifier takes 784 (28×28 pixels) and gives 10 (digits). Its layers: "
-                    + describe(conf) + ".");
+                    + LayerSizes.of(conf) + ".");
         }
-    }
-
-    /** Layer sizes as the user would say them, e.g. "784-256-64-10", for any feed-forward stack. */
-    public static String describe(MultiLayerConfiguration conf) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < conf.getConfs().size(); i++) {
-            if (!(conf.getConf(i).getLayer() instanceof FeedForwardLayer layer)) {
-                return conf.getConfs().size() + " layers of other kinds";
-            }
-            if (i == 0) sb.append(layer.getNIn());
-            sb.append('-').append(layer.getNOut());
-        }
-        return sb.toString();
     }
 
     private static UserError nameNotUtf8(Path file, IllegalArgumentException e) {

@@ -6,9 +6,9 @@ import dev.mnistfcn.Folders;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.DatasetFiles;
+import dev.mnistfcn.network.LayerSizes;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.storage.AtomicFiles;
-import dev.mnistfcn.storage.ModelFiles;
 import org.deeplearning4j.datasets.iterator.impl.MnistDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -36,7 +36,7 @@ public final class PlainDl4j {
         MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.configuration(config));
         net.init();
         out.printf(Locale.ROOT, "%s: %s, %,d parameters%n", config.name(),
-                ModelFiles.describe(net.getLayerWiseConfigurations()), net.numParams());
+                LayerSizes.of(net.getLayerWiseConfigurations()), net.numParams());
 
         // 2. The data: DL4J's own iterator on the IDX files in our folder (its own download fails offline). It trains
         // on all 60,000 training images: no validation split (the train command holds out the first 5,000, as the

@@ -1,7 +1,7 @@
 package dev.mnistfcn.config;
 
+import dev.mnistfcn.network.LayerSizes;
 import dev.mnistfcn.network.NetworkFactory;
-import dev.mnistfcn.storage.ModelFiles;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -93,7 +93,7 @@ class RegularisationConfigTest {
     void tunedConfigBuildsForTheFusedEngine(String name) {
         ExperimentConfig c = ConfigLoader.load(Path.of("config/" + name + ".yaml"), Map.of());
         MultiLayerConfiguration conf = NetworkFactory.configuration(c);
-        assertEquals("784-1024-1024-10", ModelFiles.describe(conf));
+        assertEquals("784-1024-1024-10", LayerSizes.of(conf));
         double[] retain = {0.9, 0.7, 0.7};
         for (int i = 0; i < 3; i++) {
             assertEquals(retain[i], ((Dropout) ((BaseLayer) conf.getConf(i).getLayer()).getIDropout()).getP(), 1e-12);

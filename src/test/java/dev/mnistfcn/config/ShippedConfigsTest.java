@@ -1,7 +1,7 @@
 package dev.mnistfcn.config;
 
+import dev.mnistfcn.network.LayerSizes;
 import dev.mnistfcn.network.NetworkFactory;
-import dev.mnistfcn.storage.ModelFiles;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.distribution.TruncatedNormalDistribution;
@@ -31,7 +31,7 @@ class ShippedConfigsTest {
         ExperimentConfig c = ConfigLoader.load(Path.of("config/one-layer.yaml"), Map.of());
         assertEquals("one-layer", c.name());
         MultiLayerConfiguration conf = NetworkFactory.configuration(c);
-        assertEquals("784-256-10", ModelFiles.describe(conf));
+        assertEquals("784-256-10", LayerSizes.of(conf));
         assertEquals(203_530, NetworkFactory.build(c).numParams());
         assertDense(conf, 0, 784, 256);
         assertNormal(conf, 0, NormalDistribution.class, 1.0);
@@ -44,7 +44,7 @@ class ShippedConfigsTest {
     void twoLayerIsTheTutorialsSecondNetwork() {
         ExperimentConfig c = ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of());
         MultiLayerConfiguration conf = NetworkFactory.configuration(c);
-        assertEquals("784-256-64-10", ModelFiles.describe(conf));
+        assertEquals("784-256-64-10", LayerSizes.of(conf));
         assertEquals(218_058, NetworkFactory.build(c).numParams());
         assertDense(conf, 0, 784, 256);
         assertNormal(conf, 0, TruncatedNormalDistribution.class, 0.1);
@@ -99,7 +99,7 @@ class ShippedConfigsTest {
                         "model.hidden[0].dropout", "0.5"));
         assertEquals(2, c.training().epochs());
         MultiLayerConfiguration conf = NetworkFactory.configuration(c);
-        assertEquals("784-256-32-10", ModelFiles.describe(conf));
+        assertEquals("784-256-32-10", LayerSizes.of(conf));
         assertEquals(0.5, ((BaseLayer) conf.getConf(1).getLayer()).getIDropout() == null ? -1
                 : ((org.deeplearning4j.nn.conf.dropout.Dropout) ((BaseLayer) conf.getConf(1).getLayer()).getIDropout()).getP(), 1e-12);
     }
