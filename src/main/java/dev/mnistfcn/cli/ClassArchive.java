@@ -1,18 +1,15 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.storage.AtomicFiles;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -135,12 +132,7 @@ final class ClassArchive {
                 stamp(s, e);
             }
         }
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(h, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ModelProvenance.sha256(s.toString()).substring(0, 16);
     }
 
     private static void stamp(StringBuilder s, Path f) throws IOException {

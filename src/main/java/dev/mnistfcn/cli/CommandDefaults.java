@@ -4,6 +4,7 @@ import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.DataSpec;
 import dev.mnistfcn.config.Overrides;
 import dev.mnistfcn.predict.DigitClassifier;
+import dev.mnistfcn.storage.RunFolder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ final class CommandDefaults {
 
     /** A run's folder given as the model ({@code -m models/two-layer}) means the model.zip in it; any other path itself. */
     static Path inRunFolder(Path model) {
-        Path zip = model.resolve("model.zip");
+        Path zip = new RunFolder(model).model();
         return Files.isDirectory(model) && Files.isRegularFile(zip) ? zip : model;
     }
 }

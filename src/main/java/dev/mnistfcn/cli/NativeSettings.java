@@ -236,15 +236,9 @@ public final class NativeSettings {
 
     private static List<String> command(Class<?> mainClass, List<String> extraOptions, String classpath,
                                         List<String> args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(childJvmOptions());
-        cmd.addAll(extraOptions);
-        cmd.add("-cp");
-        cmd.add(classpath);
-        cmd.add(mainClass.getName());
-        cmd.addAll(args);
-        return cmd;
+        List<String> options = new ArrayList<>(childJvmOptions());
+        options.addAll(extraOptions);
+        return ChildJvm.command(options, classpath, mainClass.getName(), args);
     }
 
     /** {@link #childJvmOptions(Map, List)} for this JVM. */

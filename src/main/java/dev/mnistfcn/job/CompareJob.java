@@ -15,6 +15,7 @@ import dev.mnistfcn.network.LayerSizes;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.report.ComparisonTable;
 import dev.mnistfcn.report.ConfigResult;
+import dev.mnistfcn.report.Eta;
 import dev.mnistfcn.report.HtmlReport;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.storage.AtomicFiles;
@@ -41,8 +42,6 @@ import java.util.Optional;
  * HTML/Markdown report.
  */
 public final class CompareJob {
-    public static final String HTML = RunFolder.HTML_REPORT;
-    public static final String MARKDOWN = "report.md";
     private static final int INFERENCE_REPEATS = 5;
 
     /** What a comparison did: its results, and which runs were trained vs reused. */
@@ -113,9 +112,7 @@ public final class CompareJob {
                 if (first == null) first = folder;
                 TrainingJob job = new TrainingJob(cfg, out, progress);
                 Optional<RunMetrics> existing = job.finishedOutputs();
-                long etaSeconds = trained.isEmpty() ? -1
-                        : Math.round((System.nanoTime() - started) / 1e9 / trained.size() * (total - done));
-                String eta = etaSeconds < 0 ? "?" : String.format("%d:%02d", etaSeconds / 60, etaSeconds % 60);
+                String eta = Eta.of(started, trained.size(), total - done);
                 out.printf("== compare: config %d of %d (%s), seed %d of %d — run %d of %d, ETA %s%n", c + 1, bases.size(),
                         base.name(), s + 1, seeds, done + 1, total, existing.isPresent() ? "(reused)" : eta);
                 if (existing.isPresent()) {
@@ -143,7 +140,7 @@ public final class CompareJob {
         }
         String title = "mnist-fcn: " + String.join(" vs ", bases.stream().map(ExperimentConfig::name).toList())
                 + " (" + seeds + (seeds == 1 ? " seed)" : " seeds)");
-        Path html = reportDir.resolve(HTML), md = reportDir.resolve(MARKDOWN);
+        Path html = reportDir.resolve(RunFolder.HTML_REPORT), md = reportDir.resolve(RunFolder.MARKDOWN_REPORT);
         try {
             AtomicFiles.writeString(html, HtmlReport.render(title, results, true));
             AtomicFiles.writeString(md, HtmlReport.markdown(title, results, true));

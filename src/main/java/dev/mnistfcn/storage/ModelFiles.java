@@ -148,8 +148,8 @@ public final class ModelFiles {
 
     public static Loaded load(Path file, boolean withUpdater) {
         if (Files.isDirectory(file)) {
-            throw new UserError(file + " is a folder" + (Files.exists(file.resolve("model.zip")) ? ": give its model.zip ("
-                    + file.resolve("model.zip") + ")." : " with no model.zip, so not a run's folder. Give a run's folder or "
+            throw new UserError(file + " is a folder" + (Files.exists(file.resolve(RunFolder.MODEL)) ? ": give its model.zip ("
+                    + file.resolve(RunFolder.MODEL) + ")." : " with no model.zip, so not a run's folder. Give a run's folder or "
                     + "the path of a .zip file (e.g. models/two-layer or models/two-layer/model.zip)."));
         }
         if (!Files.exists(file)) {

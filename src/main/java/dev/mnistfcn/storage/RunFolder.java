@@ -30,6 +30,12 @@ import java.util.List;
 public record RunFolder(Path dir) {
     /** The HTML report's name: a run's, a comparison's and a sweep's, and what the runs page links. */
     public static final String HTML_REPORT = "report.html";
+    /** The Markdown report's name: a run's and a comparison's. */
+    public static final String MARKDOWN_REPORT = "report.md";
+    /** The trained network (with early stopping: the kept epoch's). */
+    public static final String MODEL = "model.zip";
+    public static final String RESOLVED_CONFIG = "config.resolved.yaml";
+    public static final String METRICS = "metrics.json";
 
     /** Where an earlier run's files go: a hidden name, which no run can have ({@link RunName}). */
     public static final String PREVIOUS = ".previous";
@@ -43,19 +49,19 @@ public record RunFolder(Path dir) {
     }
 
     public Path model() {
-        return dir.resolve("model.zip");
+        return dir.resolve(MODEL);
     }
 
     public Path resolvedConfig() {
-        return dir.resolve("config.resolved.yaml");
+        return dir.resolve(RESOLVED_CONFIG);
     }
 
     public Path metrics() {
-        return dir.resolve("metrics.json");
+        return dir.resolve(METRICS);
     }
 
     public Path markdownReport() {
-        return dir.resolve("report.md");
+        return dir.resolve(MARKDOWN_REPORT);
     }
 
     public Path htmlReport() {
@@ -118,7 +124,7 @@ public record RunFolder(Path dir) {
     }
 
     /** Names only a run writes in its folder: one of them there means the folder is an earlier run's. */
-    private static final List<String> RUN_WRITES = List.of("config.resolved.yaml", "metrics.json", "model.zip",
+    private static final List<String> RUN_WRITES = List.of(RESOLVED_CONFIG, METRICS, MODEL,
             RunProgress.FILE, CheckpointStore.FOLDER, RunLock.FILE, PREVIOUS);
 
     /** Where {@link #moveEarlierRunAside} gathers the earlier run's files before they become {@link #previous()}. */
@@ -137,7 +143,7 @@ public record RunFolder(Path dir) {
      * a fresh start moves aside. Anything else there is the user's, and stays where it is (moved into .previous, it
      * was deleted by the fresh start after).
      */
-    private static final List<String> OUTPUTS = List.of("model.zip", "config.resolved.yaml", "metrics.json", "report.md",
+    private static final List<String> OUTPUTS = List.of(MODEL, RESOLVED_CONFIG, METRICS, MARKDOWN_REPORT,
             HTML_REPORT, RunProgress.FILE, CheckpointStore.FOLDER, TEST_CURVE, "model.onnx", "model.pb",
             "model-inference.zip", "model-network.json");
 
@@ -155,7 +161,7 @@ public record RunFolder(Path dir) {
     }
 
     /** What a start writes before it has trained anything: all it leaves when killed, or failing, that early. */
-    private static final List<String> WRITTEN_BEFORE_TRAINING = List.of("config.resolved.yaml", RunProgress.FILE,
+    private static final List<String> WRITTEN_BEFORE_TRAINING = List.of(RESOLVED_CONFIG, RunProgress.FILE,
             CheckpointStore.FOLDER);
 
     /**

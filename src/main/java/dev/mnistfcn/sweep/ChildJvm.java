@@ -32,12 +32,18 @@ public final class ChildJvm {
 
     /** {@code java WORKER_OPTIONS extra -cp <ours> mainClass args}. */
     public static List<String> command(List<String> extra, String mainClass, List<String> args) {
+        List<String> options = new ArrayList<>(WORKER_OPTIONS);
+        options.addAll(extra);
+        return command(options, classpath(), mainClass, args);
+    }
+
+    /** {@code java options -cp classpath mainClass args}, with this JVM's own java. */
+    public static List<String> command(List<String> options, String classpath, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(WORKER_OPTIONS);
-        cmd.addAll(extra);
+        cmd.addAll(options);
         cmd.add("-cp");
-        cmd.add(classpath());
+        cmd.add(classpath);
         cmd.add(mainClass);
         cmd.addAll(args);
         return cmd;

@@ -8,6 +8,7 @@ import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.config.OutputSpec;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.job.TrainingJob;
+import dev.mnistfcn.report.Eta;
 import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.storage.AtomicFiles;
 import dev.mnistfcn.storage.RunFolder;
@@ -213,9 +214,9 @@ public final class SweepJob {
         try {
             RunMetrics m = RunMetrics.read(metrics);
             int epochs = c.training().epochs();
-            boolean sameRun = m.config() != null && ConfigDiff.between(m.config(), c).stream()
+            boolean onlyEpochsDiffer = m.config() != null && ConfigDiff.between(m.config(), c).stream()
                     .allMatch(d -> d.key().equals("training.epochs"));
-            if (!sameRun) return Optional.empty();
+            if (!onlyEpochsDiffer) return Optional.empty();
             EarlyStoppingOutcome stopped = m.earlyStopping();
             if (m.history().size() < epochs) {
                 return stopped != null && stopped.stoppedEarly() ? Optional.of(m.asRunOf(c, m.history(), stopped))
@@ -294,10 +295,8 @@ public final class SweepJob {
                     if (d.how() == TrialRunner.How.FAILED) out.println("   FAILED " + d.run() + ": " + d.error());
                     m.ifPresent(r -> better(d.run(), metric.of(r)));
                     status.ended(d.run(), d.how(), d.error(), m);
-                    long eta = worked == 0 ? -1 : Math.round((System.nanoTime() - started) / 1e9 / worked * (total - done));
                     out.printf(Locale.ROOT, "   sweep: %d of %d runs done (%s %s), best so far %s, ETA %s%n", done, total,
-                            d.run(), d.how().name().toLowerCase(Locale.ROOT), best,
-                            done == total ? "0:00" : eta < 0 ? "?" : String.format("%d:%02d", eta / 60, eta % 60));
+                            d.run(), d.how().name().toLowerCase(Locale.ROOT), best, Eta.of(started, worked, total - done));
                 }
             });
         }
