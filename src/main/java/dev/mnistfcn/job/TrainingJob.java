@@ -26,7 +26,7 @@ import dev.mnistfcn.train.ConsoleListener;
 import dev.mnistfcn.train.EarlyStoppingListener;
 import dev.mnistfcn.train.EarlyStoppingOutcome;
 import dev.mnistfcn.train.FirstEpochMark;
-import dev.mnistfcn.train.ProgressListener;
+import dev.mnistfcn.train.RunProgressListener;
 import dev.mnistfcn.train.Trainer;
 import dev.mnistfcn.train.TestCurveListener;
 import dev.mnistfcn.train.TrainingListener;
@@ -180,7 +180,7 @@ public final class TrainingJob {
         EarlyStoppingSpec stopping = config.training().earlyStopping();
         var checkpointing = new CheckpointListener(net, store, config.checkpoint().every(), stopping == null,
                 (last, history) -> metadata(provenance, net, last, history, null), out);
-        var watched = new ProgressListener(folder.dir(), config.name(), LayerSizes.of(
+        var watched = new RunProgressListener(folder.dir(), config.name(), LayerSizes.of(
                 net.getLayerWiseConfigurations()), config.training().batchSize(), plan.engine().engine().id(),
                 TrainingSettings.line(config));
         List<TrainingListener> listeners = new ArrayList<>(List.of(new ConsoleListener(out, progress), checkpointing,

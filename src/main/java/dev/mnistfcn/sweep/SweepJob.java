@@ -157,7 +157,7 @@ public final class SweepJob {
                     runs.add(c);
                 }
             }
-            if (!runs.isEmpty()) new Progress(out, sweep.metric(), runs.size(), status).run(engine, runs, how);
+            if (!runs.isEmpty()) new SweepProgressLine(out, sweep.metric(), runs.size(), status).run(engine, runs, how);
             List<TrialResult> round = new ArrayList<>();
             for (Trial t : alive) results(sweep, t, epochs).ifPresent(round::add);
             round.forEach(tr -> latest.put(tr.trial().name(), tr));
@@ -264,7 +264,7 @@ public final class SweepJob {
     }
 
     /** The progress line: runs done, best so far, ETA from the runs that trained in this sweep. */
-    private static final class Progress {
+    private static final class SweepProgressLine {
         private final PrintStream out;
         private final Metric metric;
         private final int total;
@@ -275,7 +275,7 @@ public final class SweepJob {
 
         private final SweepStatus status;
 
-        Progress(PrintStream out, Metric metric, int total, SweepStatus status) {
+        SweepProgressLine(PrintStream out, Metric metric, int total, SweepStatus status) {
             this.out = out;
             this.metric = metric;
             this.total = total;

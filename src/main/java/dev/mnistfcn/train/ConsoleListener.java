@@ -8,14 +8,14 @@ import java.util.List;
 /** The tutorial's per-epoch print: a header, within-epoch progress, one line per epoch. */
 public final class ConsoleListener implements TrainingListener {
     private final PrintStream out;
-    private final Progress progress;
+    private final ProgressBar progress;
     private int epochs;
     private int shownEpoch = -1;
     private String label;
 
     public ConsoleListener(PrintStream out, boolean showProgress) {
         this.out = out;
-        this.progress = new Progress(out, showProgress);
+        this.progress = new ProgressBar(out, showProgress);
     }
 
     @Override

@@ -10,7 +10,7 @@ import dev.mnistfcn.job.Resume;
 import dev.mnistfcn.job.TrainingJob;
 import dev.mnistfcn.job.TrainingPlan;
 import dev.mnistfcn.storage.RunProgress;
-import dev.mnistfcn.train.ProgressListener;
+import dev.mnistfcn.train.RunProgressListener;
 import dev.mnistfcn.train.Trainer;
 import dev.mnistfcn.train.TrainingListener;
 import org.junit.jupiter.api.Tag;
@@ -76,7 +76,7 @@ class RunsPageBrowserTest extends RunsPagesFixture {
                 ended[stats.epoch()] = System.currentTimeMillis();
             }
         };
-        var progress = new ProgressListener(runs.resolve("live"), "live", "784-256-10", 50, start.engine().engine().id(),
+        var progress = new RunProgressListener(runs.resolve("live"), "live", "784-256-10", 50, start.engine().engine().id(),
                 "adam lr 0.01");
         TrainingListener gate = new TrainingListener() {
             @Override

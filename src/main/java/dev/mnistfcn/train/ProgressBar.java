@@ -6,13 +6,13 @@ import java.io.PrintStream;
  * Within-epoch progress: a redrawn bar on a terminal, a plain line per quarter epoch otherwise
  * (so logs and CI output stay readable).
  */
-public final class Progress {
+public final class ProgressBar {
     private final PrintStream out;
     private final boolean terminal;
     private final boolean enabled;
     private int lastShown = -1;
 
-    public Progress(PrintStream out, boolean enabled) {
+    public ProgressBar(PrintStream out, boolean enabled) {
         this.out = out;
         this.enabled = enabled;
         this.terminal = System.console() != null && !"dumb".equals(System.getenv("TERM"));

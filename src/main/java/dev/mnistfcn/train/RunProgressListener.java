@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** Keeps the run folder's {@link RunProgress} file up to date: a line when training starts and one per epoch. */
-public final class ProgressListener implements TrainingListener {
+public final class RunProgressListener implements TrainingListener {
     private final Path runDir;
     private final String name;
     private final String architecture;
@@ -17,7 +17,7 @@ public final class ProgressListener implements TrainingListener {
     private final String settings;
     private RunProgress progress;
 
-    public ProgressListener(Path runDir, String name, String architecture, int batchSize, String engine, String settings) {
+    public RunProgressListener(Path runDir, String name, String architecture, int batchSize, String engine, String settings) {
         this.runDir = runDir;
         this.name = name;
         this.architecture = architecture;
