@@ -2,6 +2,7 @@ package dev.mnistfcn.engine;
 
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.config.TrainingSpec;
 import dev.mnistfcn.data.EpochBatches;
 import dev.mnistfcn.engine.fused.FusedDenseNetwork;
 import dev.mnistfcn.engine.fused.FusedSupport;
@@ -194,7 +195,8 @@ public enum Engine {
                 return gap.map(why -> new Choice(DL4J, key + ": auto; the fused engine does not cover this network: " + why, use))
                         .orElseGet(() -> new Choice(FUSED, key + ": auto", use));
             default:
-                throw new UserError(where + ": " + key + " '" + requested + "' is not an engine. Expected auto, dl4j or fused.");
+                throw new UserError(where + ": " + key + " '" + requested + "' is not an engine. Expected one of "
+                        + String.join(", ", TrainingSpec.ENGINES) + ".");
         }
     }
 }

@@ -46,8 +46,8 @@ public final class DigitClassifier {
         Predictor predictor;
         String engineId;
         if (!engine.equals(OnnxRuntimePredictor.ID) && !TrainingSpec.ENGINES.contains(engine)) {
-            throw new UserError("--engine '" + engine + "' is not an engine that predicts here. Expected auto, dl4j, "
-                    + "fused or " + OnnxRuntimePredictor.ID + ".");
+            throw new UserError("--engine '" + engine + "' is not an engine that predicts here. Expected "
+                    + String.join(", ", TrainingSpec.ENGINES) + " or " + OnnxRuntimePredictor.ID + ".");
         }
         if (engine.equals(OnnxRuntimePredictor.ID)) {
             // Not one of Engine's (it reads ONNX, a layer above): the network exported in memory, run by ONNX Runtime.

@@ -100,7 +100,7 @@ class EngineTest {
         var conf = new NeuralNetConfiguration.Builder().list()
                 .layer(new OutputLayer.Builder().nIn(784).nOut(10).activation(Activation.SOFTMAX).build()).build();
         UserError e = assertThrows(UserError.class, () -> Engine.choose("turbo", conf, Engine.Use.TRAINING, "here", "k"));
-        assertEquals("here: k 'turbo' is not an engine. Expected auto, dl4j or fused.", e.getMessage());
+        assertEquals("here: k 'turbo' is not an engine. Expected one of auto, dl4j, fused.", e.getMessage());
         assertEquals(Engine.FUSED, Engine.choose("auto", conf, Engine.Use.TRAINING, "here", "k").engine());
     }
 }
