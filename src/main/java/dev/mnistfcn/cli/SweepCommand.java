@@ -106,7 +106,7 @@ public final class SweepCommand implements Callable<Integer> {
             throw new UserError("--engine spark needs a JVM started with --add-opens, and this one cannot tell its "
                     + "classpath to start it; run through mvn -Pspark exec:java or java -cp.");
         }
-        NativeSettings.Child child = NativeSettings.runAttached(cmd, NativeSettings.childEnvironment());
+        AttachedChild.Child child = AttachedChild.runAttached(cmd, NativeSettings.childEnvironment());
         if (!child.started()) {
             throw new UserError("The JVM for the Spark sweep did not start (exit code " + child.exitCode() + "): "
                     + child.before().strip().replace(System.lineSeparator(), " | ") + ". Check the JVM options and "

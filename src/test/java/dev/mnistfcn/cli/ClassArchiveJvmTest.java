@@ -29,7 +29,7 @@ class ClassArchiveJvmTest {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
-        return out.replace(NativeSettings.INCUBATOR_WARNING + "\n", ""); // the CLI's relaunch drops it too
+        return out.replace(AttachedChild.INCUBATOR_WARNING + "\n", ""); // the CLI's relaunch drops it too
     }
 
     @Test

@@ -49,7 +49,7 @@ class MainTest {
                 "-c", "config/one-layer.yaml", "--quick", "--set", "model.hidden.0.units=30000", "--set",
                 "output.dir=" + out, "--set", "data.dir=" + TestData.mnistDir().toAbsolutePath())))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        String err = new String(p.getErrorStream().readAllBytes()).replace(NativeSettings.INCUBATOR_WARNING, "").strip();
+        String err = new String(p.getErrorStream().readAllBytes()).replace(AttachedChild.INCUBATOR_WARNING, "").strip();
         assertEquals(2, p.waitFor(), err);
         assertTrue(err.matches("error: out of memory \\(Java heap space\\): the 9\\d MiB heap of this JVM cannot hold "
                 + "the network, its training state and the data\\. Use fewer units .*JAVA_TOOL_OPTIONS=-Xmx4g\\."), err);
@@ -146,8 +146,8 @@ class MainTest {
     @Test
     void childStderrLosesOnlyTheIncubatorNoticeAndTheHandshake() {
         String nl = System.lineSeparator();
-        String notice = NativeSettings.INCUBATOR_WARNING + nl;
-        String started = NativeSettings.STARTED + nl;
+        String notice = AttachedChild.INCUBATOR_WARNING + nl;
+        String started = AttachedChild.STARTED + nl;
         assertEquals("Epoch 1 [===>   ]\rEpoch 1 [=====>]", childStderr(notice + started + "Epoch 1 [===>   ]\rEpoch 1 [=====>]", true));
         assertEquals("WARNING: something else\nafter", childStderr("WARNING: something else\n" + started + "after", true));
         assertEquals(notice, childStderr(started + notice, true)); // the program's own output is not filtered
@@ -157,11 +157,11 @@ class MainTest {
 
     private static String childStderr(String written, boolean started) {
         var out = new ByteArrayOutputStream();
-        var handshake = new NativeSettings.Handshake();
+        var handshake = new AttachedChild.Handshake();
         handshake.copy(new ByteArrayInputStream(written.getBytes()), new PrintStream(out));
         assertEquals(started, handshake.started, written);
         assertTrue(handshake.ended);
-        if (!started) assertEquals(written.replace(NativeSettings.INCUBATOR_WARNING + System.lineSeparator(), ""),
+        if (!started) assertEquals(written.replace(AttachedChild.INCUBATOR_WARNING + System.lineSeparator(), ""),
                 handshake.held.toString(), "held for the warning");
         return out.toString();
     }

@@ -147,7 +147,7 @@ class NativeSettingsTest {
         assertEquals(offered, child.get("inputArgs").contains("-XX:+UseTransparentHugePages"), out);
         assertEquals(offered ? "glibc.malloc.hugetlb=1" : "null", child.get("glibcTunables"), out);
         assertEquals("12", child.get("blasTimeout"), "OpenBLAS's idle workers sleep soon: " + out);
-        assertEquals(1, out.split(NativeSettings.INCUBATOR_WARNING, -1).length - 1, "the parent's own, not the child's: " + out);
+        assertEquals(1, out.split(AttachedChild.INCUBATOR_WARNING, -1).length - 1, "the parent's own, not the child's: " + out);
     }
 
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -183,7 +183,7 @@ class NativeSettingsTest {
         String inputArgs = out.lines().filter(l -> l.startsWith("inputArgs=")).findFirst().orElseThrow();
         assertEquals(1, inputArgs.split("-Xss2m", -1).length - 1, inputArgs);
         assertEquals(1, inputArgs.split("-Dtool.option=7", -1).length - 1, inputArgs);
-        assertFalse(out.contains(NativeSettings.STARTED), "the handshake line is the parent's alone: " + out);
+        assertFalse(out.contains(AttachedChild.STARTED), "the handshake line is the parent's alone: " + out);
     }
 
     /**
@@ -210,7 +210,7 @@ class NativeSettingsTest {
             List<String> cmd = List.of(JAVA, "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:"
                     + taken.getLocalPort(), "-cp", System.getProperty("java.class.path"), RelaunchProbe.class.getName());
             var err = new ByteArrayOutputStream();
-            assertEquals(Optional.empty(), NativeSettings.relaunch(cmd, Map.of(), new PrintStream(err)));
+            assertEquals(Optional.empty(), AttachedChild.relaunch(cmd, Map.of(), new PrintStream(err)));
             String warning = err.toString();
             assertTrue(warning.startsWith("warning: the tuned child JVM exited (code "), warning);
             assertTrue(warning.contains("transport error 202") && warning.contains("Running in this JVM instead, untuned"),
@@ -221,10 +221,10 @@ class NativeSettingsTest {
         List<String> failing = List.of(JAVA, "-cp", System.getProperty("java.class.path"), RelaunchProbe.class.getName(),
                 "-Dprobe.exit=3");
         var err = new ByteArrayOutputStream();
-        assertEquals(Optional.of(3), NativeSettings.relaunch(failing, Map.of(), new PrintStream(err)));
+        assertEquals(Optional.of(3), AttachedChild.relaunch(failing, Map.of(), new PrintStream(err)));
         assertEquals("", err.toString());
         // A command that cannot run at all.
-        assertEquals(Optional.empty(), NativeSettings.relaunch(List.of("/nonexistent/java"), Map.of(), new PrintStream(err)));
+        assertEquals(Optional.empty(), AttachedChild.relaunch(List.of("/nonexistent/java"), Map.of(), new PrintStream(err)));
         assertTrue(err.toString().startsWith("warning: cannot start a tuned child JVM"), err.toString());
     }
 }
