@@ -162,9 +162,16 @@ final class RunStart {
             throw new UserError("Cannot resume '" + config.name() + "' from " + checkpoint + ": the config differs from "
                     + "the one it was trained with (" + String.join("; ", changed) + "). Only " + String.join(", ",
                     MAY_CHANGE_ON_RESUME) + " may change between a run and its resume. Resume with the recorded config "
-                    + "(" + folder.resolvedConfig() + "), or start from scratch without resume (the earlier run is "
+                    + "(" + recordedConfig(checkpoint) + "), or start from scratch without resume (the earlier run is "
                     + "moved aside), or give this run another name.");
         }
+    }
+
+    /** Where the user finds the config a checkpoint was trained with: the run's copy, or the checkpoint itself. */
+    private String recordedConfig(Path checkpoint) {
+        return Files.isRegularFile(folder.resolvedConfig()) ? folder.resolvedConfig().toString()
+                : "the run's copy is gone; the checkpoint holds it: unzip -p " + checkpoint + " "
+                + ModelFiles.METADATA_ENTRY + ", under provenance.config";
     }
 
     /** How {@code config} differs from the one {@code checkpoint} was trained with, in keys a resume may not change. */
