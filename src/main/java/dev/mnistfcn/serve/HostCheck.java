@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  */
 final class HostCheck {
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    /** An IPv6 literal as a Host header brackets it, port optional: hex digits and colons (a dotted IPv4 tail too). */
+    private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*](:[0-9]+)?");
     private final Set<String> names = new HashSet<>();
 
     HostCheck(String boundHost, Set<String> allowed) {
@@ -27,8 +29,7 @@ final class HostCheck {
         if (header == null) return null; // HTTP/1.0 without Host: no browser sends that
         String host = header.trim();
         if (host.startsWith("[")) {
-            int end = host.indexOf(']');
-            if (end > 0) return null; // an IPv6 address
+            if (IPV6.matcher(host).matches()) return null; // an IPv6 address; "[anything]" is not one
         } else {
             int colon = host.lastIndexOf(':');
             if (colon >= 0) host = host.substring(0, colon);
