@@ -126,13 +126,17 @@ final class RunsRoutes {
      */
     synchronized CompletableFuture<byte[]> overview() {
         if (scanning == null) {
-            scanning = scan();
-            return scanning;
+            try {
+                return scan();
+            } catch (RejectedExecutionException stopped) {
+                return CompletableFuture.failedFuture(new HttpProblem(503, "The server is stopping."));
+            }
         }
         if (waiting == null) waiting = new CompletableFuture<>();
         return waiting;
     }
 
+    /** Begins a scan, which is {@link #scanning} until it ends. Under the monitor. */
     private CompletableFuture<byte[]> scan() {
         scans.incrementAndGet();
         var scan = CompletableFuture.supplyAsync(() -> {
@@ -143,23 +147,27 @@ final class RunsRoutes {
             body.set("reports", Json.MAPPER.valueToTree(o.reports()));
             return utf8(body.toString());
         }, scanner);
-        scan.whenComplete((body, e) -> scanned());
+        scanning = scan;
+        // set first: a scan already done runs this at once, on this thread, and must find itself there to clear
+        scan.whenComplete((body, e) -> scanned(scan));
         return scan;
     }
 
-    /** The scan is done: the requests that came meanwhile get one begun now. */
-    private synchronized void scanned() {
+    /** {@code scan} is done: the requests that came meanwhile get one begun now. */
+    private synchronized void scanned(CompletableFuture<byte[]> scan) {
+        if (scanning != scan) return;
         scanning = null;
         if (waiting == null) return;
         CompletableFuture<byte[]> answered = waiting;
         waiting = null;
+        CompletableFuture<byte[]> next;
         try {
-            scanning = scan();
-        } catch (RejectedExecutionException stopped) { // the server is stopping
-            answered.completeExceptionally(stopped);
+            next = scan();
+        } catch (RejectedExecutionException stopped) {
+            answered.completeExceptionally(new HttpProblem(503, "The server is stopping."));
             return;
         }
-        scanning.whenComplete((body, e) -> {
+        next.whenComplete((body, e) -> {
             if (e == null) answered.complete(body);
             else answered.completeExceptionally(e);
         });

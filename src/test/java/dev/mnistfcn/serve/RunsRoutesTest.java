@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RunsRoutesTest {
@@ -57,7 +58,11 @@ class RunsRoutesTest {
             Files.writeString(Files.createDirectories(out.resolve("new-run")).resolve("progress.jsonl"), "");
             String later = new String(routes.overview().get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8);
             assertTrue(later.contains("\"new-run\""), "a request after a change sees it");
+            for (int i = 0; i < 20; i++) routes.overview().get(10, TimeUnit.SECONDS); // one after another: each answered
             routes.endStreams();
+            var stopped = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> routes.overview().get(10, TimeUnit.SECONDS), "a stopping server answers 503");
+            assertEquals(503, ((HttpProblem) stopped.getCause()).status);
         } finally {
             scheduler.stop();
         }
