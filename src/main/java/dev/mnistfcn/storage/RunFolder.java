@@ -203,10 +203,18 @@ public record RunFolder(Path dir) {
         }
     }
 
-    /** Whether {@code names} are only what a start writes before training, its checkpoint folder empty. */
+    /**
+     * Whether {@code names} are only what a start writes before training, its checkpoint folder empty and its progress
+     * file (which, with {@code checkpoint.every: 0}, is all that records the epochs of a killed run) holding none.
+     */
     private boolean trainedNothing(List<String> names) throws IOException {
         if (!WRITTEN_BEFORE_TRAINING.containsAll(names)) return false;
         Path checkpoints = dir.resolve(CheckpointStore.FOLDER);
-        return !Files.isDirectory(checkpoints, LinkOption.NOFOLLOW_LINKS) || Folders.entryNames(checkpoints).isEmpty();
+        if (Files.exists(checkpoints, LinkOption.NOFOLLOW_LINKS) && (!Files.isDirectory(checkpoints,
+                LinkOption.NOFOLLOW_LINKS) || !Folders.entryNames(checkpoints).isEmpty())) {
+            return false;
+        }
+        // unreadable progress counts as a trained run's: moved aside, not removed
+        return !names.contains(RunProgress.FILE) || RunProgress.read(dir).map(p -> p.epochs().isEmpty()).orElse(false);
     }
 }

@@ -257,7 +257,8 @@ class CheckpointTest {
         // The killed start, as it left the folder: the run moved aside, its own config and progress written.
         new RunFolder(p).moveEarlierRunAside();
         Files.writeString(p.resolve("config.resolved.yaml"), "name: p\n");
-        Files.writeString(p.resolve(RunProgress.FILE), "{}\n");
+        var started = RunProgress.start(p, new RunProgress.Started("p", "784-256-10", 1, 50, "fused", "adam",
+                RunProgress.pid(), RunProgress.host(), "2026-12-07T00:00:00Z", null), List.of());
         Files.createDirectories(p.resolve(CheckpointStore.FOLDER));
         var console = new ByteArrayOutputStream();
         new TrainingJob(config("one-layer.yaml", 1, "name", "p"), new PrintStream(console), false).run(Resume.AUTO);
@@ -267,6 +268,17 @@ class CheckpointTest {
         assertArrayEquals(model, Files.readAllBytes(p.resolve(RunFolder.PREVIOUS).resolve("model.zip")));
         assertEquals(2, CheckpointStore.epochOf(new CheckpointStore(p.resolve(RunFolder.PREVIOUS), 2).latest().orElseThrow()));
         assertEquals(1, CheckpointStore.epochOf(job(config("one-layer.yaml", 1, "name", "p")).checkpoints().latest().orElseThrow()));
+
+        // The diff's review: with checkpoint.every 0, a killed run leaves no checkpoint, only its progress, whose epochs
+        // are its record: moved aside as a run's, not removed.
+        new RunFolder(p).moveEarlierRunAside();
+        Files.writeString(p.resolve("config.resolved.yaml"), "name: p\n");
+        started = RunProgress.start(p, new RunProgress.Started("p", "784-256-10", 50, 50, "fused", "adam",
+                RunProgress.pid(), RunProgress.host(), "2026-12-07T00:00:00Z", null), List.of());
+        for (int e = 1; e <= 3; e++) started.epoch(new EpochStats(e, 0.5, 0.4, 0.9, 1.0, 0.1, 1500));
+        new TrainingJob(config("one-layer.yaml", 1, "name", "p"), new PrintStream(new ByteArrayOutputStream()), false)
+                .run(Resume.AUTO);
+        assertEquals(3, RunProgress.read(p.resolve(RunFolder.PREVIOUS)).orElseThrow().epochs().size(), "the killed run's epochs");
     }
 
     /**
