@@ -157,7 +157,8 @@ final class OnnxImport {
                 if (!perm.equals(List.of(1L, 0L))) {
                     throw unsupported(file, n, "permutes a weight's axes as " + perm + " (only a matrix's [1, 0] is read)");
                 }
-                constants.putMatrix(n.getOutput(0), transpose(constants.matrix(n.getInput(0))));
+                if (constants.has(n.getOutput(0))) throw unsupported(file, n, "gives a name already given to a weight");
+                constants.putTransposed(n.getOutput(0), n.getInput(0));
                 continue;
             }
             if (n.getInputCount() == 0 || !n.getInput(0).equals(current) && !(op.equals("Add") && n.getInput(1).equals(current))) {

@@ -14,7 +14,11 @@ import java.util.Map;
 final class OnnxTensors {
     private final Path file;
     private final Map<String, TensorProto> tensors = new HashMap<>();
-    private final Map<String, float[][]> matrices = new HashMap<>();
+    /**
+     * {@code Transpose} outputs by the constant each transposes: made only when a layer reads one, and checked then
+     * with the layer's other weights (made at once, 160 Transposes of one 1024×2048 weight filled the heap).
+     */
+    private final Map<String, String> transposed = new HashMap<>();
 
     OnnxTensors(Path file) {
         this.file = file;
@@ -24,23 +28,27 @@ final class OnnxTensors {
         tensors.put(name, t);
     }
 
-    void putMatrix(String name, float[][] m) {
-        matrices.put(name, m);
+    /** {@code name} is the transpose of the constant {@code source}. */
+    void putTransposed(String name, String source) {
+        transposed.put(name, source);
     }
 
     boolean has(String name) {
-        return tensors.containsKey(name) || matrices.containsKey(name);
+        return tensors.containsKey(name) || transposed.containsKey(name);
     }
 
     /** The shape of a weight as the file declares it, before any of its values is read. */
     long[] dims(String name) {
-        if (matrices.containsKey(name)) return new long[]{matrices.get(name).length, matrices.get(name)[0].length};
+        if (transposed.containsKey(name)) {
+            long[] d = dims(transposed.get(name));
+            return d.length == 2 ? new long[]{d[1], d[0]} : d;
+        }
         return require(name).getDimsList().stream().mapToLong(Long::longValue).toArray();
     }
 
     /** A 2-D weight, [rows][columns] as the file lays it out (row-major). */
     float[][] matrix(String name) {
-        if (matrices.containsKey(name)) return copy(matrices.get(name));
+        if (transposed.containsKey(name)) return OnnxImport.transpose(matrix(transposed.get(name)));
         TensorProto t = require(name);
         if (t.getDimsCount() != 2) {
             throw new UserError("ONNX model " + file + ": the weight '" + name + "' has " + t.getDimsCount()
@@ -56,10 +64,7 @@ final class OnnxTensors {
 
     /** A bias: any tensor whose values lie along one axis ([n], [1, n]). */
     float[] vector(String name) {
-        if (matrices.containsKey(name)) {
-            float[][] m = matrices.get(name);
-            if (m.length == 1) return m[0].clone();
-        }
+        if (transposed.containsKey(name) && dims(name).length == 2 && dims(name)[0] == 1) return matrix(name)[0];
         TensorProto t = require(name);
         int big = 0;
         for (long d : t.getDimsList()) if (d > 1) big++;
@@ -121,11 +126,5 @@ final class OnnxTensors {
     private UserError damaged(String name, long has, long expected) {
         return new UserError("ONNX model " + file + " is damaged: the tensor '" + name + "' holds " + has
                 + " values where its shape says " + expected + ".");
-    }
-
-    private static float[][] copy(float[][] m) {
-        float[][] c = new float[m.length][];
-        for (int i = 0; i < m.length; i++) c[i] = m[i].clone();
-        return c;
     }
 }

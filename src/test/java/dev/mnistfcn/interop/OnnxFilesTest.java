@@ -162,6 +162,22 @@ class OnnxFilesTest {
         assertTrue(wide.contains(": layer 0 takes 1024 inputs where an MNIST classifier takes 784"), wide);
         String many = refusal(chain(784, 784, 60), chainGraph(784, 784, 60));
         assertTrue(many.contains(": with layer 54 (784×784) its layers hold more than 33,554,432 parameters"), many);
+        // The diff's review: 160 Transposes of one 1024×2048 weight, none used, each made a copy at once (a 1 GB heap
+        // ran out). A transpose is made only when a layer reads it now: here none, and the graph is refused as usual.
+        var g = chainGraph(1024, 2048, 0);
+        for (int i = 0; i < 160; i++) {
+            g.addNode(onnx.OnnxMl.NodeProto.newBuilder().setOpType("Transpose").setName("t" + i).addInput("W")
+                    .addOutput("WT" + i));
+        }
+        String unused = refusal(chain(1024, 2048, 0), g);
+        assertTrue(unused.contains("does not end in a layer's output"), unused);
+        // A transposed weight is checked as its layer reads it: [2048×1024]ᵀ for the first layer takes 1024 inputs
+        var t = chainGraph(1024, 2048, 0).addNode(onnx.OnnxMl.NodeProto.newBuilder().setOpType("Transpose").setName("t")
+                .addInput("W").addOutput("WT")).addNode(onnx.OnnxMl.NodeProto.newBuilder().setOpType("MatMul").setName("m")
+                .addInput("x").addInput("WT").addOutput("h"));
+        t.setOutput(0, t.getOutput(0).toBuilder().setName("h"));
+        String transposed = refusal(chain(1024, 2048, 0), t);
+        assertTrue(transposed.contains(": layer 0 takes 2048 inputs where an MNIST classifier takes 784"), transposed);
     }
 
     /** An ONNX model of {@code n} MatMuls in a chain, every one of the same rows×cols weight (zeros). */
