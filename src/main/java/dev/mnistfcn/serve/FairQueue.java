@@ -159,7 +159,10 @@ final class FairQueue extends AbstractQueue<Runnable> implements BlockingQueue<R
         return capacity - size();
     }
 
-    /** A snapshot, in turn order (what is taken next first); its {@code remove} does not reach the queue. */
+    /**
+     * A snapshot, in turn order (what is taken next first), that cannot remove ({@code ThreadPoolExecutor.purge}, which
+     * would, is never called here; {@link #remove(Object)} removes).
+     */
     @Override
     public Iterator<Runnable> iterator() {
         lock.lock();
@@ -179,6 +182,7 @@ final class FairQueue extends AbstractQueue<Runnable> implements BlockingQueue<R
 
     @Override
     public int drainTo(Collection<? super Runnable> c, int max) {
+        if (c == this) throw new IllegalArgumentException("cannot drain a queue into itself");
         lock.lock();
         try {
             int n = 0;

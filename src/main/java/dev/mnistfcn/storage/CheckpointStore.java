@@ -150,7 +150,8 @@ public final class CheckpointStore {
 
     /** The same epoch's losses and accuracy (its seconds differ from run to run). */
     private static boolean sameFigures(EpochStats a, EpochStats b) {
-        return a.epoch() == b.epoch() && a.trainLoss() == b.trainLoss() && a.validationLoss() == b.validationLoss()
-                && a.validationAccuracy() == b.validationAccuracy();
+        return a.epoch() == b.epoch() && Double.compare(a.trainLoss(), b.trainLoss()) == 0 // NaN equals NaN here
+                && Double.compare(a.validationLoss(), b.validationLoss()) == 0
+                && Double.compare(a.validationAccuracy(), b.validationAccuracy()) == 0;
     }
 }

@@ -301,6 +301,9 @@ public final class ModelFiles {
         // predict (or a 500 for every request of serve).
         try {
             net.output(Nd4j.zeros(params.dataType(), 1, Mnist.PIXELS), false);
+            net.clear(); // the blank picture is not kept as the network's input
+        } catch (OutOfMemoryError e) {
+            throw e; // not the network's kind: the caller's memory message applies
         } catch (Exception | Error e) {
             throw new UserError("Model file " + file + " holds a network that cannot read a picture as a row of 784 "
                     + "pixels (" + firstLine(e) + "): mnist-fcn reads fully-connected networks (dense layers and an "
