@@ -55,8 +55,11 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
                         String strategy, int randomTrials, long seed, int seeds, Metric metric, Halving halving) {
     /** Added to the sweep's name for its best trial's config (best.yaml), which must still be a run name. */
     public static final String BEST_SUFFIX = "-best";
-    /** Beyond this a grid is almost surely a mistake (a range of ints, a forgotten key): say so before planning. */
-    static final int MAX_TRIALS = 100_000;
+    /**
+     * Beyond this a grid is almost surely a mistake (a range of ints, a forgotten key): say so before planning. (At
+     * 100,000 a grid of 99,000 planned for minutes without a word; on two cores 10,000 trials are weeks of training.)
+     */
+    static final int MAX_TRIALS = 10_000;
     private static final String FORMAT = "Each parameter is a dotted config key with a list of values "
             + "(model.hidden.0.units: [64, 128]) or one range ({uniform: [0.0001, 0.01]}, {log_uniform: [...]}, "
             + "{int: [16, 256]})";
@@ -136,8 +139,9 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         SweepFile sweep = new SweepFile(file, name, base, set, parameters, strategy,
                 w.trials() == null ? 0 : w.trials(), w.seed() == null ? 1 : w.seed(), seeds, metric, halving);
         if (strategy.equals("grid") && sweep.gridSize() > MAX_TRIALS) {
-            throw new UserError(where + ": the grid has " + sweep.gridSize() + " combinations, more than " + MAX_TRIALS
-                    + ". Use fewer values, or strategy: random with a trial count.");
+            throw new UserError(String.format(java.util.Locale.ROOT, "%s: the grid has more than %,d combinations "
+                    + "(the product of its parameters' value counts). Use fewer values, or strategy: random with a trial "
+                    + "count.", where, MAX_TRIALS));
         }
         return sweep;
     }
@@ -170,9 +174,10 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         return strategy.equals("grid") ? Expansion.grid(parameters) : Expansion.random(parameters, randomTrials, seed);
     }
 
+    /** The grid's combinations, at most {@code MAX_TRIALS + 1} (the product of 7 lists of 2,000 wrapped to -2,000). */
     long gridSize() {
         long n = 1;
-        for (Parameter p : parameters) n = Math.min(Long.MAX_VALUE / 2, n * p.values().size());
+        for (Parameter p : parameters) n = Math.min(MAX_TRIALS + 1L, n * p.values().size());
         return n;
     }
 

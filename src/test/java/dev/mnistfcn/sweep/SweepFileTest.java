@@ -85,6 +85,16 @@ class SweepFileTest {
         // A second document was read past without a word.
         assertTrue(error("base: two-layer.yaml\nparameters: {seed: [1]}\n---\nbase: one-layer.yaml\n")
                 .contains("holds more than one YAML document (line 4)"));
+        // A CLI review: 7 lists of 2,000 values multiplied past a long, wrapped to -2,000, passed the limit and ran out
+        // of heap while planning; now over the limit whatever the product
+        StringBuilder huge = new StringBuilder("base: two-layer.yaml\nparameters:\n");
+        for (String key : List.of("training.epochs", "training.batch_size", "training.updater.learning_rate", "data.train_limit",
+                "data.validation_size", "model.hidden.0.units", "checkpoint.keep")) {
+            huge.append("  ").append(key).append(": [").append(java.util.stream.IntStream.rangeClosed(1, 2000)
+                    .mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(", "))).append("]\n");
+        }
+        String tooMany = error(huge.toString());
+        assertTrue(tooMany.contains("the grid has more than 10,000 combinations"), tooMany);
         // An alias was read as its anchor's name.
         String alias = error("base: &b two-layer.yaml\nparameters: {training.epochs: [1]}\nname: *b\n");
         assertTrue(alias.contains("key 'name' (line 3) is the alias *b"), alias);
