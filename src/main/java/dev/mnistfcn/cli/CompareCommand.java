@@ -27,8 +27,8 @@ public final class CompareCommand implements Callable<Integer> {
             + "(default: -Dseeds or 3).")
     Integer seeds;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Report folder (default: models/compare).")
-    Path out = Path.of(CliProperties.path("out", "models/compare"));
+    @Option(names = "--out", paramLabel = "DIR", description = "Report folder (default: -Dout or models/compare).")
+    Path out; // null: -Dout, read in call() where a path the locale cannot name is one paragraph, not a stack trace
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key in every config. Repeatable.")
     Map<String, String> set = new LinkedHashMap<>();
@@ -58,7 +58,8 @@ public final class CompareCommand implements Callable<Integer> {
             throw new UserError("--engines (-Dengines) names no engine. Give dl4j, fused or both (dl4j,fused), or leave "
                     + "it out for each config's training.engine.");
         }
-        new CompareJob(System.out, !noProgress).run(files, overrides.asMap(), engineIds, seeds, out);
+        new CompareJob(System.out, !noProgress).run(files, overrides.asMap(), engineIds, seeds,
+                out != null ? out : Path.of(CliProperties.path("out", "models/compare")));
         return 0;
     }
 }

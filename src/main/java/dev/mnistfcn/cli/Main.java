@@ -3,12 +3,15 @@ package dev.mnistfcn.cli;
 import dev.mnistfcn.Timeline;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.Versions;
+import dev.mnistfcn.config.HomeFolder;
 import dev.mnistfcn.engine.NativeStart;
 import dev.mnistfcn.job.EarlyStart;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintStream;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -49,10 +52,13 @@ public final class Main implements Runnable {
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
                     for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
                         if (cause instanceof UserError e) return userError(err, e);
+                        if (cause instanceof InvalidPathException e) return userError(err, notAPath(e));
                         if (cause instanceof OutOfMemoryError) return outOfMemory(err, cause);
                     }
                     throw ex;
                 });
+        // A path option takes ~ as a shell would: bash leaves --out=~/x as it is, which made a folder named "~" here
+        cli.registerConverter(Path.class, Main::path);
         // every subcommand offers -V (mixinStandardHelpOptions) and printed nothing for it
         cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
         try {
@@ -69,6 +75,22 @@ public final class Main implements Runnable {
             return new String[]{"mnist-fcn " + Versions.mnistFcn() + " (Deeplearning4j " + Versions.dl4j() + ", Java "
                     + System.getProperty("java.version") + ")"};
         }
+    }
+
+    /** A path option's value: {@code ~/…} as the home folder ({@link HomeFolder}); one this system cannot name refused. */
+    static Path path(String value) {
+        try {
+            return Path.of(HomeFolder.expanded(value));
+        } catch (InvalidPathException e) {
+            throw new CommandLine.TypeConversionException(notAPath(e).getMessage());
+        }
+    }
+
+    /** Java names files in the locale's charset: under LANG=C (Docker, cron, ssh) an ü cannot be one. */
+    static UserError notAPath(InvalidPathException e) {
+        return new UserError("'" + e.getInput() + "' is not a path this system can name (" + e.getReason() + "). Under a "
+                + "locale that is not UTF-8 (LANG=C or POSIX, as in Docker, cron and ssh sessions) Java cannot name files "
+                + "with characters outside ASCII: run with LANG=C.UTF-8, or rename the file.");
     }
 
     private static int userError(PrintStream err, UserError e) {

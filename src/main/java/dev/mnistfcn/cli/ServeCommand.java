@@ -39,12 +39,12 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--runs", paramLabel = "DIR", description = "Output folder whose runs /runs shows, live while they "
             + "train (default: -Druns, else " + OutputSpec.DEFAULT_DIR + "). Read-only.")
-    Path runs = Path.of(CliProperties.path("runs", OutputSpec.DEFAULT_DIR));
-
+    Path runs; // null: -Druns, read in call() (CompareCommand's --out says why)
 
     @Override
     public Integer call() throws InterruptedException {
         int p = CliProperties.wholeNumber("port", port, 0, 65_535, 8080, "the TCP port; 0 picks a free one");
+        Path runs = this.runs != null ? this.runs : Path.of(CliProperties.path("runs", OutputSpec.DEFAULT_DIR));
         Folders.refuseNonFolder(runs, "--runs", "the output folder whose runs /runs shows (default: " // it served an empty page
                 + OutputSpec.DEFAULT_DIR + "; a folder not made yet shows none until a run trains)");
         DigitClassifier classifier = model.load();

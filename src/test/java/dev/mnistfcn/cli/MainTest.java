@@ -17,6 +17,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest {
+    /**
+     * A CLI review: bash leaves --out=~/x as it is, and export made a folder named "~" in the working folder; and under
+     * LANG=C a path with an ü was a stack trace (InvalidPathException) from every command.
+     */
+    @Test
+    void pathOptionsTakeTheHomeFolderAndAPathTheLocaleCannotNameIsOneParagraph(@TempDir Path tmp) {
+        assertEquals(Path.of(System.getProperty("user.home"), "exp"), Main.path("~/exp"));
+        assertEquals(Path.of("a/~/b"), Main.path("a/~/b"));
+        var err = new ByteArrayOutputStream();
+        int code = Main.run(new String[]{"export", tmp.resolve("nothing.zip").toString(), "--out=" + "~/" + "\u0000"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().contains("is not a path this system can name (Nul character not allowed)")
+                && err.toString().contains("LANG=C.UTF-8"), err.toString());
+        assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
+        var notNamed = Main.notAPath(new java.nio.file.InvalidPathException("/tmp/sp ace/??/sw??.yaml",
+                "Malformed input or input contains unmappable characters"));
+        assertTrue(notNamed.getMessage().startsWith("'/tmp/sp ace/??/sw??.yaml' is not a path this system can name"));
+    }
+
     @Test
     void userMistakeGivesOneParagraphAndExitCode2() {
         var err = new ByteArrayOutputStream();
