@@ -57,13 +57,10 @@ public final class CalibrateCommand implements Callable<Integer> {
             throw new UserError(zip + " is an ONNX file; calibrate writes into mnist-fcn's model zips only.");
         }
         ModelFiles.load(zip, false); // a sound model zip, before minutes of work
-        // ... that can be replaced: a read-only folder failed only at the end, with a stack trace.
-        Path folder = zip.toAbsolutePath().getParent();
-        if (!Files.isWritable(folder)) {
-            throw new UserError("Cannot calibrate " + zip + ": its folder " + folder + " cannot be written, and the check "
-                    + "goes into the zip (replaced whole). Copy the zip to a folder you can write, or fix the folder's "
-                    + "permissions. Nothing was done.");
-        }
+        Path real = replaceable(zip);
+        String shown = TerminalText.shown(zip.toString()) // a stranger's file name: no escapes reach the terminal
+                + (!Files.isSymbolicLink(zip) ? "" : " (" + TerminalText.shown(real.toString()) + ", which it links to)");
+        Path folder = real.getParent();
         MnistSplits mnist = MnistSplits.load(new DataSpec(Dataset.MNIST.id(), dataDir.toString(), 5_000, 0), dataDir);
         Optional<org.nd4j.linalg.dataset.DataSet> fashion;
         try {
@@ -74,19 +71,39 @@ public final class CalibrateCommand implements Callable<Integer> {
                     + "): the made negatives are used alone.");
             fashion = Optional.empty();
         }
-        out.println("Calibrating the not-a-digit check of " + zip + " …");
+        out.println("Calibrating the not-a-digit check of " + shown + " …");
         Calibration.Result r = Calibration.fit(mnist.train(), mnist.validation(), fashion,
                 Calibration.Sizes.FULL, seed);
         try {
-            NotADigitEntry.write(zip, r.check());
+            NotADigitEntry.write(real, r.check());
         } catch (IOException e) {
-            throw Folders.cannotWrite("the not-a-digit check into " + zip.getFileName(), folder, e);
+            throw Folders.cannotWrite("the not-a-digit check into " + real.getFileName(), folder, e);
         }
         out.printf(Locale.ROOT, "Written into %s: refuses %.1f%% of %,d validation digits and %.1f%% of %,d made "
-                        + "negatives it never trained on (threshold %.4f).%n", zip, 100 * r.validationDigitsRefused(),
+                        + "negatives it never trained on (threshold %.4f).%n", shown, 100 * r.validationDigitsRefused(),
                 r.check().calibration().validationDigits(), 100 * r.madeNegativesRefused(),
                 r.check().calibration().madeNegatives(), r.check().threshold());
         out.flush();
         return 0;
+    }
+
+    /**
+     * The file the check goes into, which is replaced whole: the one {@code zip} links to, if it is a link (replaced
+     * under the link's name, the link was gone and its zip unchanged); refused, before minutes of work, where it or its
+     * folder cannot be written (a read-only folder failed only at the end, with a stack trace).
+     */
+    static Path replaceable(Path zip) throws IOException {
+        Path real = zip.toRealPath();
+        if (!Files.isWritable(real)) {
+            throw new UserError("Cannot calibrate " + zip + ": the zip is read-only, and the check goes into it (replaced "
+                    + "whole, keeping its permissions). Make it writable, or calibrate a copy. Nothing was done.");
+        }
+        Path folder = real.getParent();
+        if (!Files.isWritable(folder)) {
+            throw new UserError("Cannot calibrate " + zip + ": its folder " + folder + " cannot be written, and the check "
+                    + "goes into the zip (replaced whole). Copy the zip to a folder you can write, or fix the folder's "
+                    + "permissions. Nothing was done.");
+        }
+        return real;
     }
 }

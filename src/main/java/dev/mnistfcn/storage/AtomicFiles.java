@@ -38,8 +38,10 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, TEMP_PREFIX + target.getFileName() + "-", "");
         try {
-            // createTempFile makes the file owner-only; outputs are ordinary files, readable like any other.
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            // createTempFile makes the file owner-only; outputs are ordinary files, readable like any other, and a file
+            // replaced keeps its permissions (calibrate made a zip its owner had made read-only writable again).
+            Files.setPosixFilePermissions(tmp, Files.isRegularFile(target) ? Files.getPosixFilePermissions(target)
+                    : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         } catch (UnsupportedOperationException ignored) {
             // not a POSIX file system
         }

@@ -21,6 +21,20 @@ class MainTest {
      * A CLI review: bash leaves --out=~/x as it is, and export made a folder named "~" in the working folder; and under
      * LANG=C a path with an ü was a stack trace (InvalidPathException) from every command.
      */
+    /**
+     * A CLI review: calibrate of a link replaced the link with a plain file and left the zip it named without the
+     * check. The check now goes into the zip the link names.
+     */
+    @Test
+    void calibrateWritesIntoTheZipALinkNames(@TempDir Path tmp) throws Exception {
+        Path real = java.nio.file.Files.writeString(java.nio.file.Files.createDirectories(tmp.resolve("store"))
+                .resolve("real.zip"), "zip");
+        Path link = java.nio.file.Files.createSymbolicLink(java.nio.file.Files.createDirectories(tmp.resolve("links"))
+                .resolve("model.zip"), real);
+        assertEquals(real.toRealPath(), CalibrateCommand.replaceable(link));
+        assertEquals(real.toRealPath(), CalibrateCommand.replaceable(real));
+    }
+
     @Test
     void pathOptionsTakeTheHomeFolderAndAPathTheLocaleCannotNameIsOneParagraph(@TempDir Path tmp) {
         assertEquals(Path.of(System.getProperty("user.home"), "exp"), Main.path("~/exp"));

@@ -56,6 +56,11 @@ class NotADigitEntryTest {
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file is left");
         }
+        // A zip its owner made read-only keeps its permissions (calibrate made it rw-r--r--: a CLI review)
+        var readOnly = java.nio.file.attribute.PosixFilePermissions.fromString("r--r-----");
+        Files.setPosixFilePermissions(zip, readOnly);
+        NotADigitEntry.write(zip, check(4, 0.2));
+        assertEquals(readOnly, Files.getPosixFilePermissions(zip));
     }
 
     /** export --format dl4j of a calibrated model: its inference zip answered a digit for everything. */
