@@ -8,6 +8,7 @@ import dev.mnistfcn.interop.OnnxExport;
 import dev.mnistfcn.interop.TfExport;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.AtomicFiles;
+import dev.mnistfcn.storage.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -62,6 +63,7 @@ public final class ExportCommand implements Callable<Integer> {
         }
         Folders.refuseNonFolder(outDir, "--out");
         Path file = CommandDefaults.requireModel(model, modelArgument);
+        if (outDir != null) refuseAnotherRunsFolder(outDir, file);
         ModelFiles.Loaded loaded = ModelSource.load(file, inputScale.value());
         // Beside the model, named as the user named it (models/x/model.onnx, not the absolute path).
         Path dir = outDir != null ? outDir : file.getParent() != null ? file.getParent() : Path.of(".");
@@ -74,6 +76,20 @@ public final class ExportCommand implements Callable<Integer> {
         }
         out().flush();
         return 0;
+    }
+
+    /**
+     * An export into another run's folder (or one inside it) put another network under that run's own export names,
+     * which its next fresh start moved aside as its own and the one after deleted. Beside the model's own run: fine.
+     */
+    private static void refuseAnotherRunsFolder(Path outDir, Path model) {
+        RunFolder.enclosingRun(outDir).ifPresent(run -> {
+            if (model.toAbsolutePath().normalize().startsWith(run)) return;
+            throw new UserError("--out " + outDir + " is the folder of the run or sweep " + run + (run.equals(
+                    outDir.toAbsolutePath().normalize()) ? "" : ", or inside it") + ", and " + model + " is not its model: "
+                    + "the export would stand among that run's files as its own. Give another --out, or leave it out to "
+                    + "write beside the model.");
+        });
     }
 
     private PrintWriter out() {

@@ -21,7 +21,6 @@ import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.storage.AtomicFiles;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.RunFolder;
-import dev.mnistfcn.storage.SweepProgress;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -68,12 +67,12 @@ public final class CompareJob {
     public Outcome run(List<Path> configFiles, Map<String, String> overrides, List<String> engines, int seeds,
                        Path reportDir) {
         Folders.refuseNonFolder(reportDir, "The report folder (--out)");
-        boolean sweep = SweepProgress.isSweep(reportDir);
-        if (sweep || RunFolder.holdsARun(reportDir)) {
-            throw new UserError("The report folder " + reportDir + " is a " + (sweep ? "sweep's" : "run's") + " folder: "
-                    + "the comparison's report.html and report.md would replace its own. Give another --out (default: "
-                    + "models/compare).");
-        }
+        RunFolder.enclosingRun(reportDir).ifPresent(run -> {
+            throw new UserError("The report folder " + reportDir + (run.equals(reportDir.toAbsolutePath().normalize())
+                    ? " is a run's or sweep's folder: the comparison's report.html and report.md would replace its own."
+                    : " is inside the run or sweep folder " + run + ": a fresh start of it would move the report aside "
+                    + "as its own, and the next delete it.") + " Give another --out (default: models/compare).");
+        });
         for (int i = 0; i < engines.size(); i++) {
             if (engines.indexOf(engines.get(i)) != i) {
                 throw new UserError("--engines lists " + engines.get(i) + " twice: compare would train the same runs in "

@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The files of one run, {@code <output.dir>/<name>/}: the one place that knows their names.
@@ -121,6 +122,24 @@ public record RunFolder(Path dir) {
     /** Whether {@code dir} is a folder with one of the files only a run writes in it: a run's folder. */
     public static boolean holdsARun(Path dir) {
         return Files.isDirectory(dir) && RUN_WRITES.stream().anyMatch(n -> Files.exists(dir.resolve(n), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /**
+     * The run's or sweep's folder that {@code dir} is, or is inside (a run's {@code checkpoints/}), if any: {@code dir}
+     * itself by {@link #holdsARun} or a sweep's status file, a folder above it by a run's or sweep's lock (a name
+     * nothing else writes: a home folder with a model.zip in it is no run's). For commands that write reports or
+     * exports where the user says: there, among a run's files, they would move aside and be deleted as the run's.
+     */
+    public static Optional<Path> enclosingRun(Path dir) {
+        Path d = dir.toAbsolutePath().normalize();
+        if (holdsARun(d) || SweepProgress.isSweep(d)) return Optional.of(d);
+        for (Path up = d.getParent(); up != null; up = up.getParent()) {
+            if (Files.isRegularFile(up.resolve(RunLock.FILE), LinkOption.NOFOLLOW_LINKS)
+                    || Files.isRegularFile(up.resolve(RunLock.SWEEP_FILE), LinkOption.NOFOLLOW_LINKS)) {
+                return Optional.of(up);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Names only a run writes in its folder: one of them there means the folder is an earlier run's. */

@@ -1,5 +1,6 @@
 package dev.mnistfcn.interop;
 
+import dev.mnistfcn.Folders;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.cli.Main;
 import dev.mnistfcn.storage.ModelFiles;
@@ -286,6 +287,21 @@ class OnnxFilesTest {
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) assertTrue(RunFolder.isOutput(f.getFileName().toString()), f.toString());
         }
+        // A CLI review: --out another run's folder put this network there under that run's export names
+        Path other = Files.createDirectories(dir.resolve("runs").resolve("other"));
+        Files.writeString(other.resolve("metrics.json"), "{}");
+        ByteArrayOutputStream refused = new ByteArrayOutputStream();
+        assertEquals(2, Main.run(new String[]{"export", zip.toString(), "--format", "onnx", "--out", other.toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(refused)));
+        assertTrue(refused.toString().contains("--out " + other + " is the folder of the run or sweep " + other
+                + ", and " + zip + " is not its model"), refused.toString());
+        assertFalse(Files.exists(other.resolve("model.onnx")));
+        Path plain = dir.resolve("exports");
+        assertEquals(0, Main.run(new String[]{"export", zip.toString(), "--format", "onnx", "--out", plain.toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(refused)));
+        assertTrue(Files.exists(plain.resolve("model.onnx")), "a folder of no run: written");
+        Folders.deleteTree(dir.resolve("runs"));
+        Folders.deleteTree(plain);
         // The .onnx file is a model evaluate/predict/serve read like a zip, and export takes it as input too; inspect,
         // which shows a zip's updater state and metadata, says what to use instead (it said "truncated or not a zip").
         ByteArrayOutputStream inspected = new ByteArrayOutputStream();

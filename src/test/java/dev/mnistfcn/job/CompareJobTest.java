@@ -79,9 +79,15 @@ class CompareJobTest {
         var job = new CompareJob(new PrintStream(new ByteArrayOutputStream()), false);
         UserError e = assertThrows(UserError.class, () -> job.run(List.of(Path.of("config/one-layer.yaml")),
                 Map.of("output.dir", out.resolve("runs").toString()), 1, run));
-        assertEquals("The report folder " + run + " is a run's folder: the comparison's report.html and report.md would "
-                + "replace its own. Give another --out (default: models/compare).", e.getMessage());
+        assertEquals("The report folder " + run + " is a run's or sweep's folder: the comparison's report.html and "
+                + "report.md would replace its own. Give another --out (default: models/compare).", e.getMessage());
         assertEquals("the run's report", Files.readString(run.resolve("report.html")));
+        // A CLI review: inside a run's folder (its checkpoints/), where its next fresh start moved the report aside
+        Files.writeString(run.resolve(".lock"), "");
+        UserError inside = assertThrows(UserError.class, () -> job.run(List.of(Path.of("config/one-layer.yaml")),
+                Map.of("output.dir", out.resolve("runs").toString()), 1, run.resolve("checkpoints")));
+        assertTrue(inside.getMessage().startsWith("The report folder " + run.resolve("checkpoints") + " is inside the "
+                + "run or sweep folder " + run.toAbsolutePath().normalize() + ": a fresh start"), inside.getMessage());
         assertFalse(Files.exists(out.resolve("runs").resolve("one-layer-seed12345")), "nothing trained");
         // --out naming a file stopped the comparison only at its report, after training every run, with a stack trace.
         UserError file = assertThrows(UserError.class, () -> job.run(List.of(Path.of("config/one-layer.yaml")),
