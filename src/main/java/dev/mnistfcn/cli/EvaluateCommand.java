@@ -67,7 +67,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         var test = MnistSplits.loadTest(dataset, dir);
         EvalResult r = Evaluator.evaluate(choice.engine().predictor(net), test);
         TestMetrics t = TestMetrics.of(r);
-        out.printf("%s: %s, %,d parameters%n", file, LayerSizes.of(net.getLayerWiseConfigurations()),
+        out.printf("%s: %s, %,d parameters%n", TerminalText.shown(file.toString()), LayerSizes.of(net.getLayerWiseConfigurations()),
                 net.numParams());
         out.println(choice.describe());
         out.printf("Test set: %s, %s (%s).%n", dataset.title(), dir, loaded.dataset().isPresent()
