@@ -300,8 +300,8 @@ public final class ModelFiles {
         // want other input than a row of pixels. One blank picture through it here, not a stack trace at the first
         // predict (or a 500 for every request of serve).
         try {
+            // (not net.clear() after it, to drop the blank input it keeps: clear() drops the restored updater state too)
             net.output(Nd4j.zeros(params.dataType(), 1, Mnist.PIXELS), false);
-            net.clear(); // the blank picture is not kept as the network's input
         } catch (OutOfMemoryError e) {
             throw e; // not the network's kind: the caller's memory message applies
         } catch (Exception | Error e) {
