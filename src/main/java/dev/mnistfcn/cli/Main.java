@@ -46,13 +46,20 @@ public final class Main implements Runnable {
         } catch (UserError e) {
             return userError(err, e);
         }
-        CommandLine cli = new CommandLine(new Main())
-                .setOut(new java.io.PrintWriter(out, true))
+        CommandLine cli;
+        try {
+            cli = new CommandLine(new Main());
+        } catch (RuntimeException e) { // an option's default read from -D or the environment (-Dmodel, MNIST_FCN_DATA_DIR)
+            UserError mistake = usersMistake(e);
+            if (mistake != null) return userError(err, mistake);
+            throw e;
+        }
+        cli.setOut(new java.io.PrintWriter(out, true))
                 .setErr(new java.io.PrintWriter(err, true))
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    UserError mistake = usersMistake(ex);
+                    if (mistake != null) return userError(err, mistake);
                     for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-                        if (cause instanceof UserError e) return userError(err, e);
-                        if (cause instanceof InvalidPathException e) return userError(err, notAPath(e));
                         if (cause instanceof OutOfMemoryError) return outOfMemory(err, cause);
                     }
                     throw ex;
@@ -84,6 +91,15 @@ public final class Main implements Runnable {
         } catch (InvalidPathException e) {
             throw new CommandLine.TypeConversionException(notAPath(e).getMessage());
         }
+    }
+
+    /** The user's mistake {@code e} is, or was caused by: a {@link UserError}, or a path the locale cannot name. */
+    private static UserError usersMistake(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof UserError u) return u;
+            if (cause instanceof InvalidPathException p) return notAPath(p);
+        }
+        return null;
     }
 
     /** Java names files in the locale's charset: under LANG=C (Docker, cron, ssh) an ü cannot be one. */

@@ -18,10 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest {
     /**
-     * A CLI review: bash leaves --out=~/x as it is, and export made a folder named "~" in the working folder; and under
-     * LANG=C a path with an ü was a stack trace (InvalidPathException) from every command.
-     */
-    /**
      * A CLI review: calibrate of a link replaced the link with a plain file and left the zip it named without the
      * check. The check now goes into the zip the link names.
      */
@@ -35,6 +31,10 @@ class MainTest {
         assertEquals(real.toRealPath(), CalibrateCommand.replaceable(real));
     }
 
+    /**
+     * A CLI review: bash leaves --out=~/x as it is, and export made a folder named "~" in the working folder; and under
+     * LANG=C a path with an ü was a stack trace (InvalidPathException) from every command.
+     */
     @Test
     void pathOptionsTakeTheHomeFolderAndAPathTheLocaleCannotNameIsOneParagraph(@TempDir Path tmp) {
         assertEquals(Path.of(System.getProperty("user.home"), "exp"), Main.path("~/exp"));
@@ -46,6 +46,17 @@ class MainTest {
         assertTrue(err.toString().contains("is not a path this system can name (Nul character not allowed)")
                 && err.toString().contains("LANG=C.UTF-8"), err.toString());
         assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
+        // ... also where an option's default comes from -D (ClassifierOptions reads -Dmodel when the command is built)
+        System.setProperty("model", "a\u0000b.zip");
+        try {
+            var early = new ByteArrayOutputStream();
+            assertEquals(2, Main.run(new String[]{"--version"}, new PrintStream(new ByteArrayOutputStream()),
+                    new PrintStream(early)), early.toString());
+            assertTrue(early.toString().startsWith("error: 'a\\u0000b.zip' is not a path this system can name"),
+                    early.toString());
+        } finally {
+            System.clearProperty("model");
+        }
         var notNamed = Main.notAPath(new java.nio.file.InvalidPathException("/tmp/sp ace/??/sw??.yaml",
                 "Malformed input or input contains unmappable characters"));
         assertTrue(notNamed.getMessage().startsWith("'/tmp/sp ace/??/sw??.yaml' is not a path this system can name"));
