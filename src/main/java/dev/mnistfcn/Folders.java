@@ -54,4 +54,20 @@ public final class Folders {
     public static String firstFew(List<String> names) {
         return String.join(", ", names.subList(0, Math.min(5, names.size()))) + (names.size() > 5 ? ", …" : "");
     }
+
+    /**
+     * {@code path} with its links resolved as far as it exists ({@link Path#toRealPath} of the nearest existing folder
+     * above it, then the rest): for a folder that a command will make.
+     */
+    public static Path real(Path path) {
+        Path abs = path.toAbsolutePath().normalize();
+        for (Path existing = abs; existing != null; existing = existing.getParent()) {
+            try {
+                return existing.toRealPath().resolve(existing.relativize(abs));
+            } catch (IOException e) {
+                // not there (yet): one folder up
+            }
+        }
+        return abs;
+    }
 }

@@ -79,16 +79,18 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     /**
-     * An export into another run's folder (or one inside it) put another network under that run's own export names,
-     * which its next fresh start moved aside as its own and the one after deleted. Beside the model's own run: fine.
+     * An export into another run's folder put another network under that run's own export names, which its next fresh
+     * start moved aside as its own and the one after deleted ({@link RunFolder#enclosingRun}: also its checkpoints/ and
+     * .previous/). Beside the run's own model.zip: fine.
      */
     private static void refuseAnotherRunsFolder(Path outDir, Path model) {
         RunFolder.enclosingRun(outDir).ifPresent(run -> {
-            if (model.toAbsolutePath().normalize().startsWith(run)) return;
-            throw new UserError("--out " + outDir + " is the folder of the run or sweep " + run + (run.equals(
-                    outDir.toAbsolutePath().normalize()) ? "" : ", or inside it") + ", and " + model + " is not its model: "
-                    + "the export would stand among that run's files as its own. Give another --out, or leave it out to "
-                    + "write beside the model.");
+            if (run.equals(Folders.real(outDir)) && run.equals(Folders.real(model).getParent())) return;
+            throw new UserError("--out " + outDir + " is " + (run.equals(Folders.real(outDir)) ? "the folder of the run "
+                    + "or sweep " + run + ", and " + model + " is not its model: the export would stand among that "
+                    + "run's files as its own." : "inside the run folder " + run + ", in a part a fresh start of that "
+                    + "run moves aside or deletes (checkpoints/, .previous/).") + " Give another --out, or leave it out "
+                    + "to write beside the model.");
         });
     }
 

@@ -67,11 +67,15 @@ public final class CompareJob {
     public Outcome run(List<Path> configFiles, Map<String, String> overrides, List<String> engines, int seeds,
                        Path reportDir) {
         Folders.refuseNonFolder(reportDir, "The report folder (--out)");
+        if (RunFolder.holdsARun(reportDir) || RunFolder.enclosingRun(reportDir).filter(Folders.real(reportDir)::equals)
+                .isPresent()) {
+            throw new UserError("The report folder " + reportDir + " is a run's or sweep's folder: the comparison's "
+                    + "report.html and report.md would replace its own. Give another --out (default: models/compare).");
+        }
         RunFolder.enclosingRun(reportDir).ifPresent(run -> {
-            throw new UserError("The report folder " + reportDir + (run.equals(reportDir.toAbsolutePath().normalize())
-                    ? " is a run's or sweep's folder: the comparison's report.html and report.md would replace its own."
-                    : " is inside the run or sweep folder " + run + ": a fresh start of it would move the report aside "
-                    + "as its own, and the next delete it.") + " Give another --out (default: models/compare).");
+            throw new UserError("The report folder " + reportDir + " is inside the run folder " + run + ", in a part a "
+                    + "fresh start of that run moves aside or deletes (checkpoints/, .previous/): the report would go "
+                    + "with it. Give another --out (default: models/compare).");
         });
         for (int i = 0; i < engines.size(); i++) {
             if (engines.indexOf(engines.get(i)) != i) {

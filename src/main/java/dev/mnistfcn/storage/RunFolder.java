@@ -125,21 +125,27 @@ public record RunFolder(Path dir) {
     }
 
     /**
-     * The run's or sweep's folder that {@code dir} is, or is inside (a run's {@code checkpoints/}), if any: {@code dir}
-     * itself by {@link #holdsARun} or a sweep's status file, a folder above it by a run's or sweep's lock (a name
-     * nothing else writes: a home folder with a model.zip in it is no run's). For commands that write reports or
-     * exports where the user says: there, among a run's files, they would move aside and be deleted as the run's.
+     * The run's or sweep's folder that {@code dir} is (by its lock or a sweep's status file), or the run's folder whose
+     * {@code checkpoints/} or {@code .previous/} it is inside: places a fresh start of the run moves aside or deletes, so
+     * that a report or export written there by another command would be lost as the run's. A folder of the user's inside
+     * a run's stays through fresh starts, and is no run's; links are followed.
      */
     public static Optional<Path> enclosingRun(Path dir) {
-        Path d = dir.toAbsolutePath().normalize();
-        if (holdsARun(d) || SweepProgress.isSweep(d)) return Optional.of(d);
+        Path d = Folders.real(dir);
+        if (locked(d) || SweepProgress.isSweep(d)) return Optional.of(d);
         for (Path up = d.getParent(); up != null; up = up.getParent()) {
-            if (Files.isRegularFile(up.resolve(RunLock.FILE), LinkOption.NOFOLLOW_LINKS)
-                    || Files.isRegularFile(up.resolve(RunLock.SWEEP_FILE), LinkOption.NOFOLLOW_LINKS)) {
-                return Optional.of(up);
+            if (locked(up)) {
+                String first = up.relativize(d).getName(0).toString();
+                return List.of(CheckpointStore.FOLDER, PREVIOUS, STAGED).contains(first) ? Optional.of(up) : Optional.empty();
             }
         }
         return Optional.empty();
+    }
+
+    /** A run's or sweep's lock file: a name nothing else writes (a home folder with a model.zip in it is no run's). */
+    private static boolean locked(Path dir) {
+        return Files.isRegularFile(dir.resolve(RunLock.FILE), LinkOption.NOFOLLOW_LINKS)
+                || Files.isRegularFile(dir.resolve(RunLock.SWEEP_FILE), LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Names only a run writes in its folder: one of them there means the folder is an earlier run's. */

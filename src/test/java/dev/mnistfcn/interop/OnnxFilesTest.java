@@ -290,11 +290,12 @@ class OnnxFilesTest {
         // A CLI review: --out another run's folder put this network there under that run's export names
         Path other = Files.createDirectories(dir.resolve("runs").resolve("other"));
         Files.writeString(other.resolve("metrics.json"), "{}");
+        Files.writeString(other.resolve(".lock"), "");
         ByteArrayOutputStream refused = new ByteArrayOutputStream();
         assertEquals(2, Main.run(new String[]{"export", zip.toString(), "--format", "onnx", "--out", other.toString()},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(refused)));
-        assertTrue(refused.toString().contains("--out " + other + " is the folder of the run or sweep " + other
-                + ", and " + zip + " is not its model"), refused.toString());
+        assertTrue(refused.toString().contains("--out " + other + " is the folder of the run or sweep "
+                + other.toRealPath() + ", and " + zip + " is not its model"), refused.toString());
         assertFalse(Files.exists(other.resolve("model.onnx")));
         Path plain = dir.resolve("exports");
         assertEquals(0, Main.run(new String[]{"export", zip.toString(), "--format", "onnx", "--out", plain.toString()},

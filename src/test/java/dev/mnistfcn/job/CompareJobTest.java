@@ -2,6 +2,7 @@ package dev.mnistfcn.job;
 
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.storage.RunFolder;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Tag;
@@ -87,7 +88,14 @@ class CompareJobTest {
         UserError inside = assertThrows(UserError.class, () -> job.run(List.of(Path.of("config/one-layer.yaml")),
                 Map.of("output.dir", out.resolve("runs").toString()), 1, run.resolve("checkpoints")));
         assertTrue(inside.getMessage().startsWith("The report folder " + run.resolve("checkpoints") + " is inside the "
-                + "run or sweep folder " + run.toAbsolutePath().normalize() + ": a fresh start"), inside.getMessage());
+                + "run folder " + run.toRealPath() + ", in a part a fresh start of that run moves aside or deletes"),
+                inside.getMessage());
+        // ... but a folder of the user's inside a run's stays through fresh starts: accepted (a review found it refused)
+        assertTrue(RunFolder.enclosingRun(run.resolve("mine")).isEmpty());
+        assertTrue(RunFolder.enclosingRun(run.resolve(".previous").resolve("x")).isPresent());
+        Path homeLike = Files.createDirectories(out.resolve("home"));
+        Files.writeString(homeLike.resolve("model.zip"), "someone's");
+        assertTrue(RunFolder.enclosingRun(homeLike).isEmpty(), "a folder with a model.zip in it is no run's");
         assertFalse(Files.exists(out.resolve("runs").resolve("one-layer-seed12345")), "nothing trained");
         // --out naming a file stopped the comparison only at its report, after training every run, with a stack trace.
         UserError file = assertThrows(UserError.class, () -> job.run(List.of(Path.of("config/one-layer.yaml")),
