@@ -122,7 +122,8 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
                         + "combination. Remove them, or set strategy: random.");
             }
         } else if (w.trials() == null || w.trials() < 1 || w.trials() > MAX_TRIALS) {
-            throw bad(where, "trials", w.trials(), String.format(java.util.Locale.ROOT, "the number of random trials, 1 to %,d (required for strategy: random)", MAX_TRIALS));
+            throw bad(where, "trials", w.trials(), String.format(java.util.Locale.ROOT, "the number of random trials, 1 to "
+                    + "%,d (required for strategy: random)", MAX_TRIALS));
         }
         int seeds = w.seeds() == null ? 1 : w.seeds();
         if (seeds < 1 || seeds > 100) bad(where, "seeds", seeds, "the runs per trial, 1 to 100 (seed, seed+1, …)");
