@@ -64,7 +64,11 @@ final class OnnxTensors {
 
     /** A bias: any tensor whose values lie along one axis ([n], [1, n]). */
     float[] vector(String name) {
-        if (transposed.containsKey(name) && dims(name).length == 2 && dims(name)[0] == 1) return matrix(name)[0];
+        if (transposed.containsKey(name)) { // a row is the transpose of a column; a 1-D tensor's is itself
+            long[] d = dims(name);
+            if (d.length == 2 && d[0] == 1) return matrix(name)[0];
+            if (d.length <= 1) return vector(transposed.get(name));
+        }
         TensorProto t = require(name);
         int big = 0;
         for (long d : t.getDimsList()) if (d > 1) big++;
