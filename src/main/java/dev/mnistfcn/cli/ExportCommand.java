@@ -88,9 +88,8 @@ public final class ExportCommand implements Callable<Integer> {
             if (run.equals(Folders.real(outDir)) && run.equals(Folders.real(model).getParent())) return;
             throw new UserError("--out " + outDir + " is " + (run.equals(Folders.real(outDir)) ? "the folder of the run "
                     + "or sweep " + run + ", and " + model + " is not its model: the export would stand among that "
-                    + "run's files as its own." : "inside the run folder " + run + ", in a part a fresh start of that "
-                    + "run moves aside or deletes (checkpoints/, .previous/).") + " Give another --out, or leave it out "
-                    + "to write beside the model.");
+                    + "run's files as its own." : RunFolder.insideItsMovedPart(run) + ".") + " Give another --out, or "
+                    + "leave it out to write beside the model.");
         });
     }
 

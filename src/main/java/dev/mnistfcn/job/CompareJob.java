@@ -73,9 +73,8 @@ public final class CompareJob {
                     + "report.html and report.md would replace its own. Give another --out (default: models/compare).");
         }
         RunFolder.enclosingRun(reportDir).ifPresent(run -> {
-            throw new UserError("The report folder " + reportDir + " is inside the run folder " + run + ", in a part a "
-                    + "fresh start of that run moves aside or deletes (checkpoints/, .previous/): the report would go "
-                    + "with it. Give another --out (default: models/compare).");
+            throw new UserError("The report folder " + reportDir + " is " + RunFolder.insideItsMovedPart(run) + ": the "
+                    + "report would go with it. Give another --out (default: models/compare).");
         });
         for (int i = 0; i < engines.size(); i++) {
             if (engines.indexOf(engines.get(i)) != i) {

@@ -142,6 +142,12 @@ public record RunFolder(Path dir) {
         return Optional.empty();
     }
 
+    /** How an error says that a folder is inside {@code run}'s part that its fresh starts move aside or delete. */
+    public static String insideItsMovedPart(Path run) {
+        return "inside the run folder " + run + ", in a part a fresh start of that run moves aside or deletes ("
+                + CheckpointStore.FOLDER + "/, " + PREVIOUS + "/)";
+    }
+
     /** A run's or sweep's lock file: a name nothing else writes (a home folder with a model.zip in it is no run's). */
     private static boolean locked(Path dir) {
         return Files.isRegularFile(dir.resolve(RunLock.FILE), LinkOption.NOFOLLOW_LINKS)
