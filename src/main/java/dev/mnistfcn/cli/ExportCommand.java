@@ -85,8 +85,9 @@ public final class ExportCommand implements Callable<Integer> {
      */
     private static void refuseAnotherRunsFolder(Path outDir, Path model) {
         RunFolder.enclosingRun(outDir).ifPresent(run -> {
-            if (run.equals(Folders.real(outDir)) && run.equals(Folders.real(model).getParent())) return;
-            throw new UserError("--out " + outDir + " is " + (run.equals(Folders.real(outDir)) ? "the folder of the run "
+            boolean itself = run.equals(Folders.real(outDir)); // else inside it
+            if (itself && run.equals(Folders.real(model).getParent())) return;
+            throw new UserError("--out " + outDir + " is " + (itself ? "the folder of the run "
                     + "or sweep " + run + ", and " + model + " is not its model: the export would stand among that "
                     + "run's files as its own." : RunFolder.insideItsMovedPart(run) + ".") + " Give another --out, or "
                     + "leave it out to write beside the model.");

@@ -33,21 +33,21 @@ final class ConfigBinder {
             JsonNode value = tree.at(YamlLines.pointer(e));
             if (e instanceof InvalidFormatException f && value.isObject() && f.getValue() instanceof String entry
                     && value.has(entry)) { // a map's entry whose name is not a key of its type: name the entry
-                throw new ConfigException(where + ": key '" + YamlLines.keyPath(e) + "'" + YamlLines.ofKey(text, e) + " has the entry '"
+                throw new ConfigException(where + ": " + YamlLines.key(text, e) + " has the entry '"
                         + entry + "', whose name is not " + YamlLines.typeName(e.getTargetType()) + ".");
             }
             String shown = value.isMissingNode() ? ""
                     : value.isValueNode() ? " has value '" + written.getOrDefault(YamlLines.pointer(e), value.asText()) + "', which is"
                     : " holds a " + (value.isArray() ? "list" : "section") + ", which is";
-            throw new ConfigException(where + ": key '" + YamlLines.keyPath(e) + "'" + YamlLines.ofKey(text, e)
+            throw new ConfigException(where + ": " + YamlLines.key(text, e)
                     + (shown.isEmpty() ? " has the wrong type: it is" : shown) + " not " + YamlLines.typeName(e.getTargetType()) + ".");
         } catch (JsonMappingException e) {
             if (e.getCause() instanceof InputCoercionException) { // a whole number past what Java's int holds
-                throw new ConfigException(where + ": key '" + YamlLines.keyPath(e) + "'" + YamlLines.ofKey(text, e) + " has value '"
+                throw new ConfigException(where + ": " + YamlLines.key(text, e) + " has value '"
                         + written.getOrDefault(YamlLines.pointer(e), tree.at(YamlLines.pointer(e)).asText()) + "', a whole number far larger "
                         + "than any key takes (docs/configs.md gives each key's range).");
             }
-            throw new ConfigException(where + ": key '" + YamlLines.keyPath(e) + "'" + YamlLines.ofKey(text, e) + ": " + Json.problem(e));
+            throw new ConfigException(where + ": " + YamlLines.key(text, e) + ": " + Json.problem(e));
         } catch (JsonProcessingException e) {
             throw new ConfigException(where + ": " + Json.problem(e));
         }

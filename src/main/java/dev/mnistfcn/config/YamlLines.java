@@ -84,6 +84,11 @@ public final class YamlLines {
                 + ". Check the spelling (keys use snake_case).");
     }
 
+    /** "key 'PATH' (line N)": how an error names the key a binding error is about, and where it is in {@code text}. */
+    public static String key(String text, JsonMappingException e) {
+        return "key '" + keyPath(e) + "'" + ofKey(text, e);
+    }
+
     /** The dotted path of the key a binding error is about ({@code model.hidden[0].units}). */
     public static String keyPath(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();

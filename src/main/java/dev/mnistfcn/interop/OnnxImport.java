@@ -242,8 +242,9 @@ final class OnnxImport {
     /**
      * Layer {@code index}'s weight of shape {@code dims} ({@code transposed}: Gemm's transB), checked before its values
      * are read: it takes what the layer before gives ({@code inputs}), and with the layers before ({@code parameters})
-     * stays within a network's parameter limit (ModelSpec.MAX_PARAMETERS, as for a config); returns the new total. Checked only once every layer was read, an 8 MB
-     * file of 160 MatMuls of one 1024×2048 weight filled the heap, and the error blamed the training config.
+     * stays within a network's parameter limit (ModelSpec.MAX_PARAMETERS, as for a config); returns the new total.
+     * Checked only once every layer was read, an 8 MB file of 160 MatMuls of one 1024×2048 weight filled the heap, and
+     * the error blamed the training config.
      */
     private static long checked(Path file, int index, long[] dims, boolean transposed, int inputs, long parameters) {
         if (dims.length != 2 || Arrays.stream(dims).anyMatch(d -> d < 1 || d > ModelSpec.MAX_PARAMETERS)) {

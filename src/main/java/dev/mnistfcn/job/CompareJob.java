@@ -67,15 +67,15 @@ public final class CompareJob {
     public Outcome run(List<Path> configFiles, Map<String, String> overrides, List<String> engines, int seeds,
                        Path reportDir) {
         Folders.refuseNonFolder(reportDir, "The report folder (--out)");
-        if (RunFolder.holdsARun(reportDir) || RunFolder.enclosingRun(reportDir).filter(Folders.real(reportDir)::equals)
-                .isPresent()) {
+        Optional<Path> run = RunFolder.enclosingRun(reportDir);
+        if (RunFolder.holdsARun(reportDir) || run.filter(Folders.real(reportDir)::equals).isPresent()) {
             throw new UserError("The report folder " + reportDir + " is a run's or sweep's folder: the comparison's "
                     + "report.html and report.md would replace its own. Give another --out (default: models/compare).");
         }
-        RunFolder.enclosingRun(reportDir).ifPresent(run -> {
-            throw new UserError("The report folder " + reportDir + " is " + RunFolder.insideItsMovedPart(run) + ": the "
-                    + "report would go with it. Give another --out (default: models/compare).");
-        });
+        if (run.isPresent()) {
+            throw new UserError("The report folder " + reportDir + " is " + RunFolder.insideItsMovedPart(run.get())
+                    + ": the report would go with it. Give another --out (default: models/compare).");
+        }
         for (int i = 0; i < engines.size(); i++) {
             if (engines.indexOf(engines.get(i)) != i) {
                 throw new UserError("--engines lists " + engines.get(i) + " twice: compare would train the same runs in "

@@ -125,32 +125,34 @@ final class RunsRoutes {
      * threads per request, 120 concurrent requests over 400 runs held them all and {@code /health} waited 12 s.
      */
     synchronized CompletableFuture<byte[]> overview() {
-        if (scanning == null) {
-            try {
-                return scan();
-            } catch (RejectedExecutionException stopped) {
-                return CompletableFuture.failedFuture(new HttpProblem(503, "The server is stopping."));
-            }
-        }
+        if (scanning == null) return scan();
         if (waiting == null) waiting = new CompletableFuture<>();
         return waiting;
     }
 
-    /** Begins a scan, which is {@link #scanning} until it ends. Under the monitor. */
+    /** Begins a scan, which is {@link #scanning} until it ends (a stopping server's: a 503 at once). Under the monitor. */
     private CompletableFuture<byte[]> scan() {
+        CompletableFuture<byte[]> scan;
+        try {
+            scan = CompletableFuture.supplyAsync(this::overviewJson, scanner);
+        } catch (RejectedExecutionException stopped) {
+            return CompletableFuture.failedFuture(new HttpProblem(503, "The server is stopping."));
+        }
         scans.incrementAndGet();
-        var scan = CompletableFuture.supplyAsync(() -> {
-            var o = RunsOverview.scan(outputDir);
-            var body = Json.MAPPER.createObjectNode().put("folder", outputDir.toString());
-            body.set("runs", Json.MAPPER.valueToTree(o.runs()));
-            body.set("sweeps", Json.MAPPER.valueToTree(o.sweeps()));
-            body.set("reports", Json.MAPPER.valueToTree(o.reports()));
-            return utf8(body.toString());
-        }, scanner);
         scanning = scan;
         // set first: a scan already done runs this at once, on this thread, and must find itself there to clear
         scan.whenComplete((body, e) -> scanned(scan));
         return scan;
+    }
+
+    /** Every run, sweep and report under the output folder, as {@code /api/runs} answers them. */
+    private byte[] overviewJson() {
+        var o = RunsOverview.scan(outputDir);
+        var body = Json.MAPPER.createObjectNode().put("folder", outputDir.toString());
+        body.set("runs", Json.MAPPER.valueToTree(o.runs()));
+        body.set("sweeps", Json.MAPPER.valueToTree(o.sweeps()));
+        body.set("reports", Json.MAPPER.valueToTree(o.reports()));
+        return utf8(body.toString());
     }
 
     /** {@code scan} is done: the requests that came meanwhile get one begun now. */
@@ -160,14 +162,7 @@ final class RunsRoutes {
         if (waiting == null) return;
         CompletableFuture<byte[]> answered = waiting;
         waiting = null;
-        CompletableFuture<byte[]> next;
-        try {
-            next = scan();
-        } catch (RejectedExecutionException stopped) {
-            answered.completeExceptionally(new HttpProblem(503, "The server is stopping."));
-            return;
-        }
-        next.whenComplete((body, e) -> {
+        scan().whenComplete((body, e) -> {
             if (e == null) answered.complete(body);
             else answered.completeExceptionally(e);
         });

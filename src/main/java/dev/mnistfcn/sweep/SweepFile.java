@@ -314,10 +314,10 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         } catch (UnrecognizedPropertyException e) {
             throw YamlLines.unknownKey(where, text, e);
         } catch (MismatchedInputException e) {
-            throw new UserError(where + ": key '" + YamlLines.keyPath(e) + "'" + YamlLines.ofKey(text, e) + " has the wrong "
+            throw new UserError(where + ": " + YamlLines.key(text, e) + " has the wrong "
                     + "type: it is not " + YamlLines.typeName(e.getTargetType()) + ".");
         } catch (JsonMappingException e) {
-            throw new UserError(where + ": key '" + YamlLines.keyPath(e) + "'" + YamlLines.ofKey(text, e) + ": " + Json.problem(e));
+            throw new UserError(where + ": " + YamlLines.key(text, e) + ": " + Json.problem(e));
         } catch (JsonProcessingException e) {
             throw new UserError(where + ": not valid YAML" + YamlLines.at(e.getLocation()) + ": " + Json.problem(e)
                     + ". Fix the syntax (indentation, a ':' after each key, matching quotes and brackets).");

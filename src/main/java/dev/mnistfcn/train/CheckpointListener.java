@@ -51,11 +51,11 @@ public final class CheckpointListener implements TrainingListener {
         List<EpochStats> done = plan.done();
         double before = done.stream().limit(Math.max(0, done.size() - 1)).mapToDouble(EpochStats::validationAccuracy)
                 .max().orElse(-1);
-        best = done.stream().mapToDouble(EpochStats::validationAccuracy).max().orElse(-1);
+        EpochStats last = done.isEmpty() ? null : done.get(done.size() - 1);
+        best = last == null ? before : Math.max(before, last.validationAccuracy());
         // A kill between the checkpoint and best.zip of one epoch left best.zip an epoch behind: where the resumed
         // epoch was a new best, the restored network is that epoch's, so best.zip is written again from it (as
         // EarlyStoppingListener does with its own).
-        EpochStats last = done.isEmpty() ? null : done.get(done.size() - 1);
         if (every == 0 || last == null) return;
         try {
             if (writeBest && last.validationAccuracy() > before) store.saveBest(net, metadata.apply(last, done));
