@@ -9,4 +9,7 @@ public interface LiveEvents {
 
     /** Whether the last event was sent: the stream ends. */
     boolean ended();
+
+    /** Whether the last {@link #poll} found no readable file (the folder deleted, or between a fresh start's moves). */
+    boolean missing();
 }

@@ -30,6 +30,7 @@ public final class RunEvents implements LiveEvents {
     private final Path dir;
     private int sent;
     private boolean ended;
+    private boolean missing;
     /** The progress file's version last read, and what it held: a poll re-reads the file only when it changed. */
     private Optional<Object> readVersion = Optional.empty();
     private RunProgress.Snapshot read;
@@ -86,7 +87,8 @@ public final class RunEvents implements LiveEvents {
         } else {
             // An old run (metrics.json only) is finished: its stream sends its epochs and ends, never waits.
             Optional<RunProgress.Snapshot> snapshot = snapshot(dir);
-            if (snapshot.isEmpty()) return events;
+            missing = snapshot.isEmpty();
+            if (missing) return events;
             s = snapshot.get();
             read = s;
             readVersion = version;
@@ -107,6 +109,11 @@ public final class RunEvents implements LiveEvents {
     @Override
     public boolean ended() {
         return ended;
+    }
+
+    @Override
+    public boolean missing() {
+        return missing;
     }
 
     private static ObjectNode header(RunProgress.Snapshot s, Double eta) {

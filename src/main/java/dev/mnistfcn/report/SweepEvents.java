@@ -24,6 +24,7 @@ public final class SweepEvents implements LiveEvents {
     private final Path dir;
     private String last;
     private boolean ended;
+    private boolean missing;
 
     public SweepEvents(Path sweepDir) {
         this.dir = sweepDir;
@@ -39,7 +40,8 @@ public final class SweepEvents implements LiveEvents {
     public List<String> poll() {
         if (ended) return List.of();
         Optional<SweepProgress.Snapshot> read = SweepProgress.read(dir);
-        if (read.isEmpty()) return List.of();
+        missing = read.isEmpty();
+        if (missing) return List.of();
         String text = json(dir, read.get()).toString();
         ended = read.get().state() != RunProgress.State.RUNNING;
         if (text.equals(last)) return List.of();
@@ -50,6 +52,11 @@ public final class SweepEvents implements LiveEvents {
     @Override
     public boolean ended() {
         return ended;
+    }
+
+    @Override
+    public boolean missing() {
+        return missing;
     }
 
     static ObjectNode json(Path dir, SweepProgress.Snapshot snapshot) {

@@ -52,7 +52,7 @@ final class BodyReader implements Runnable {
         return reader.result;
     }
 
-    /** Drops the body's bytes up to the drain limits, then fails with {@code problem} (413): see the class comment. */
+    /** Drops the body's bytes up to the drain limits, then fails with {@code problem} (a 413, a 415, ...): see the class comment. */
     static CompletableFuture<byte[]> drain(Request request, HttpProblem problem, Scheduler scheduler) {
         BodyReader reader = new BodyReader(request, 0, DRAIN_TIME, scheduler);
         reader.tooLarge = problem;

@@ -25,6 +25,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -86,6 +87,8 @@ final class Routes extends Handler.Abstract {
         };
         try {
             route(request, response, done);
+        } catch (HttpProblem refused) { // a wrong Host, path, method or type, before any of the body was read
+            refuseUnread(request, refused).whenComplete((none, e) -> fail(request, response, done, refused));
         } catch (RuntimeException | Error e) {
             fail(request, response, done, e);
         }
@@ -99,7 +102,7 @@ final class Routes extends Handler.Abstract {
         String method = request.getMethod();
         if (path != null && RunsRoutes.handles(path)) {
             allow(response, method, path, "GET");
-            runs.route(path, response, done, e -> fail(request, response, done, e));
+            runs.route(path, method.equals("HEAD"), response, done, e -> fail(request, response, done, e));
             return;
         }
         switch (path == null ? "" : path) {
@@ -128,7 +131,7 @@ final class Routes extends Handler.Abstract {
         String type = PredictRequest.acceptedType(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
         long length = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
         var body = length > PredictRequest.MAX_BODY_BYTES
-                ? refuseLength(request, length)
+                ? refuseUnread(request, PredictRequest.tooLarge(length + " bytes"))
                 : BodyReader.read(request, PredictRequest.MAX_BODY_BYTES, limits.bodyTime(), scheduler);
         body.thenAccept(bytes -> {
             try {
@@ -152,13 +155,15 @@ final class Routes extends Handler.Abstract {
     }
 
     /**
-     * 413 from Content-Length. A client that said {@code Expect: 100-continue} has sent nothing yet, and is answered
-     * at once (Jetty sends the 100 only when the body is read); any other is sending, and the body is drained first.
+     * {@code problem}, for a request refused before its body was read (a 413 from Content-Length, a 415, a wrong
+     * path). A client that said {@code Expect: 100-continue} has sent nothing yet, and is answered at once (Jetty
+     * sends the 100 only when the body is read), as is one without a body; any other is sending, and the body is
+     * drained first: Python's http.client, which sends it all before it reads, met a broken pipe instead of a 415.
      */
-    private java.util.concurrent.CompletableFuture<byte[]> refuseLength(Request request, long length) {
-        HttpProblem problem = PredictRequest.tooLarge(length + " bytes");
-        if (request.getHeaders().contains(HttpHeader.EXPECT, HttpHeaderValue.CONTINUE.asString())) {
-            return java.util.concurrent.CompletableFuture.failedFuture(problem);
+    private CompletableFuture<byte[]> refuseUnread(Request request, HttpProblem problem) {
+        boolean sending = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        if (!sending || request.getHeaders().contains(HttpHeader.EXPECT, HttpHeaderValue.CONTINUE.asString())) {
+            return CompletableFuture.failedFuture(problem);
         }
         return BodyReader.drain(request, problem, scheduler);
     }

@@ -19,14 +19,18 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,6 +50,13 @@ final class RunsRoutes {
     static final long PING_MS = 2_000;
     /** Event streams open at once; more get 503 (each is a timer and a connection, not a thread). */
     static final int MAX_STREAMS = 64;
+    /**
+     * A stream whose run or sweep has had no readable file this long ends (its folder was deleted): a fresh start's
+     * moving the earlier run aside leaves the folder without one for a moment only.
+     */
+    static final long GONE_MS = 10_000;
+    /** Reads waiting for {@link #reader} at most: one per open stream, and some for {@code /api/runs/NAME}. */
+    static final int MAX_READS_WAITING = 2 * MAX_STREAMS;
     private static final String PAGE = "/dev/mnistfcn/serve/runs.html";
 
     private final Path outputDir;
@@ -60,6 +71,19 @@ final class RunsRoutes {
         return t;
     });
     private final AtomicInteger scans = new AtomicInteger();
+    /**
+     * Where a run's or sweep's file is read and parsed: a progress file may be tens of MB, and parsed on Jetty's
+     * threads (40 requests for one of 10 MB) it held them all and {@code /health} went unanswered for a minute; on
+     * Jetty's scheduler (each stream's poll) it delayed every timer. One thread, a bounded queue: 503 beyond it.
+     */
+    private final ExecutorService reader = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(MAX_READS_WAITING), r -> {
+                Thread t = new Thread(r, "mnist-fcn-runs-read");
+                t.setDaemon(true);
+                return t;
+            });
+    /** {@code /api/runs/NAME} reads in progress, by folder: requests that come meanwhile share the read. */
+    private final Map<Path, CompletableFuture<byte[]>> reading = new ConcurrentHashMap<>();
     private CompletableFuture<byte[]> scanning;
     private CompletableFuture<byte[]> waiting;
 
@@ -73,26 +97,26 @@ final class RunsRoutes {
         return path.equals("/runs") || path.startsWith("/runs/") || path.equals("/api/runs") || path.startsWith("/api/runs/");
     }
 
-    /** Answers a GET (or HEAD) of one of {@link #handles}'s paths. */
-    void route(String asked, Response response, Callback done, Consumer<Throwable> failed) {
+    /** Answers a GET (or HEAD: {@code head}) of one of {@link #handles}'s paths. */
+    void route(String asked, boolean head, Response response, Callback done, Consumer<Throwable> failed) {
         // One trailing slash is the same page: /api/runs/NAME/events/ was the run "NAME/events", not found
         String path = asked.length() > 1 && asked.endsWith("/") ? asked.substring(0, asked.length() - 1) : asked;
         if (path.equals("/api/runs")) {
-            overview().whenComplete((body, e) -> {
-                if (e == null) Routes.answer(response, done, 200, Routes.JSON, body, false);
-                else failed.accept(e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
-            });
+            answered(overview(), failed, body -> Routes.answer(response, done, 200, Routes.JSON, body, false));
         } else if (within(path, "/api/runs/", "/events")) {
             String name = path.substring("/api/runs/".length(), path.length() - "/events".length());
             Optional<Path> sweep = RunsOverview.findSweep(outputDir, name);
             Path dir = sweep.orElseGet(() -> run(name));
-            now(sweep.isPresent(), dir); // a file that cannot be read gets the snapshot's 404, not a stream that never ends
-            events(sweep.isPresent() ? new SweepEvents(dir) : new RunEvents(dir), response, done);
+            // a file that cannot be read gets the snapshot's 404, not a stream that never ends
+            answered(now(sweep.isPresent(), dir), failed, json -> {
+                if (head) eventHeaders(response, done); // a HEAD has no body to stream, nor a client to lose
+                else events(sweep.isPresent() ? new SweepEvents(dir) : new RunEvents(dir), response, done);
+            });
         } else if (path.startsWith("/api/runs/")) {
             String name = path.substring("/api/runs/".length());
             Optional<Path> sweep = RunsOverview.findSweep(outputDir, name);
             Path dir = sweep.orElseGet(() -> run(name));
-            Routes.answer(response, done, 200, Routes.JSON, utf8(now(sweep.isPresent(), dir)), false);
+            answered(now(sweep.isPresent(), dir), failed, json -> Routes.answer(response, done, 200, Routes.JSON, json, false));
         } else if (within(path, "/runs/", "/report.html")) {
             report(path.substring("/runs/".length(), path.length() - "/report.html".length()), response, done);
         } else {
@@ -112,11 +136,45 @@ final class RunsRoutes {
         return path.startsWith(prefix) && path.endsWith(suffix) && path.length() > prefix.length() + suffix.length();
     }
 
-    /** A run's or sweep's state now, as JSON; 404 where its progress file cannot be read. */
-    private String now(boolean sweep, Path dir) {
-        return (sweep ? SweepEvents.now(dir) : RunEvents.now(dir)).orElseThrow(() -> new HttpProblem(404,
-                (sweep ? "Sweep " : "Run ") + outputDir.relativize(dir) + " has no readable progress file"
-                        + (sweep ? "." : " nor metrics.json.")));
+    /** {@code answer} with what {@code work} gives, or {@code failed} with why it gave nothing. */
+    private static void answered(CompletableFuture<byte[]> work, Consumer<Throwable> failed, Consumer<byte[]> answer) {
+        work.whenComplete((body, e) -> {
+            if (e == null) answer.accept(body);
+            else failed.accept(e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
+        });
+    }
+
+    /**
+     * A run's or sweep's state now, as JSON, read on {@link #reader}; 404 where its progress file cannot be read.
+     * A request that comes while the same folder is being read gets that read's answer, up to one read old.
+     */
+    private CompletableFuture<byte[]> now(boolean sweep, Path dir) {
+        CompletableFuture<byte[]> mine = new CompletableFuture<>();
+        CompletableFuture<byte[]> begun = reading.putIfAbsent(dir, mine);
+        if (begun != null) return begun;
+        try {
+            reader.execute(() -> {
+                try {
+                    mine.complete(utf8((sweep ? SweepEvents.now(dir) : RunEvents.now(dir)).orElseThrow(() ->
+                            new HttpProblem(404, (sweep ? "Sweep " : "Run ") + outputDir.relativize(dir)
+                                    + " has no readable progress file" + (sweep ? "." : " nor metrics.json.")))));
+                } catch (RuntimeException | Error e) {
+                    mine.completeExceptionally(e);
+                } finally {
+                    reading.remove(dir, mine);
+                }
+            });
+        } catch (RejectedExecutionException busy) {
+            reading.remove(dir, mine);
+            mine.completeExceptionally(busy());
+        }
+        return mine;
+    }
+
+    /** The 503 of a full {@link #reader} queue, or of a stopping server. */
+    private HttpProblem busy() {
+        return stopping ? new HttpProblem(503, "The server is stopping.")
+                : new HttpProblem(503, "This server is reading too many runs' files at once; try again in a moment.");
     }
 
     /**
@@ -177,6 +235,7 @@ final class RunsRoutes {
     void endStreams() {
         stopping = true;
         scanner.shutdown();
+        reader.shutdown();
     }
 
     /** The run folder a URL names; 404 for anything else, a path that would leave the output folder included. */
@@ -207,10 +266,24 @@ final class RunsRoutes {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
             throw new HttpProblem(503, "This server already streams " + MAX_STREAMS + " runs' events; try again later.");
         }
+        streamHeaders(response);
+        new Stream(events, response, Callback.from(done, streams::decrementAndGet)).next();
+    }
+
+    private static void streamHeaders(Response response) {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        new Stream(events, response, Callback.from(done, streams::decrementAndGet)).next();
+    }
+
+    /**
+     * A HEAD of an event stream: its headers, and done. Streamed, it took a slot until its run ended (for ever for
+     * another host's run): Jetty drops a HEAD's writes without touching the socket, so the client's leaving was never
+     * seen, and 64 HEADs closed the live view for everyone.
+     */
+    private static void eventHeaders(Response response, Callback done) {
+        streamHeaders(response);
+        response.write(true, ByteBuffer.allocate(0), done);
     }
 
     /** One client's event stream: polls, writes what is new (or a ping), and schedules itself again. */
@@ -219,6 +292,7 @@ final class RunsRoutes {
         private final Response response;
         private final Callback done;
         private long lastWrite = System.nanoTime();
+        private long missingSince;
         private boolean opened;
 
         Stream(LiveEvents events, Response response, Callback done) {
@@ -227,7 +301,17 @@ final class RunsRoutes {
             this.done = done;
         }
 
+        /** Polls on {@link #reader}, never on the scheduler's thread; a full queue only delays the poll. */
         void next() {
+            try {
+                reader.execute(this::poll);
+            } catch (RejectedExecutionException e) {
+                if (stopping) response.write(true, ByteBuffer.allocate(0), done);
+                else scheduler.schedule(this::next, POLL_MS, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        private void poll() {
             List<String> news;
             try {
                 news = events.poll();
@@ -235,7 +319,12 @@ final class RunsRoutes {
                 done.failed(e);
                 return;
             }
-            boolean last = events.ended() || stopping;
+            long now = System.nanoTime();
+            if (!events.missing()) missingSince = 0;
+            else if (missingSince == 0) missingSince = now;
+            // Ended without a last event: the page's EventSource asks again and gets the 404 of a run not found.
+            boolean gone = missingSince != 0 && now - missingSince > TimeUnit.MILLISECONDS.toNanos(GONE_MS);
+            boolean last = events.ended() || stopping || gone;
             StringBuilder sb = new StringBuilder();
             if (!opened) sb.append(": open\n\n"); // the headers go out now, not with the first event or ping
             opened = true;

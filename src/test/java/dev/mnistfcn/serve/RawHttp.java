@@ -61,13 +61,15 @@ final class RawHttp {
      * anything it sent first (a 408, say).
      */
     static boolean closedWithin(Socket s, int millis) throws IOException {
-        s.setSoTimeout(millis);
+        long deadline = System.nanoTime() + millis * 1_000_000L;
         try {
             InputStream in = s.getInputStream();
-            while (in.read() >= 0) {
-                // an answer before the close
+            // within millis in all: a server that sends a little now and then (an event stream's pings) never closes
+            for (long left = millis; left > 0; left = (deadline - System.nanoTime()) / 1_000_000L) {
+                s.setSoTimeout((int) Math.max(1, left));
+                if (in.read() < 0) return true;
             }
-            return true;
+            return false;
         } catch (SocketTimeoutException e) {
             return false;
         } catch (IOException reset) {

@@ -6,6 +6,7 @@ import dev.mnistfcn.TestData;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.digits.DeepPngs;
 import dev.mnistfcn.digits.DigitImages;
+import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.storage.ModelFiles;
@@ -370,6 +371,99 @@ class ServerAbuseTest {
             String answer = RawHttp.readResponse(s);
             assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
         }
+    }
+
+    /**
+     * Refused before its body was read (a wrong type, path, method or Host), a request sent whole before its answer is
+     * read (Python's http.client) gets the JSON refusal, not a broken pipe: the body is drained first, as for a 413.
+     */
+    @Test
+    void refusalsBeforeTheBodyAreReadByClientsThatSendItAll() throws Exception {
+        byte[] body = new byte[5 << 20];
+        Map<String, String> refusals = Map.of(
+                "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain", "HTTP/1.1 415 ",
+                "POST /api/nope HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png", "HTTP/1.1 404 ",
+                "POST /api/model HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png", "HTTP/1.1 405 ",
+                "POST /api/predict HTTP/1.1\r\nHost: evil.example\r\nContent-Type: image/png", "HTTP/1.1 403 ");
+        for (var refusal : refusals.entrySet()) {
+            try (Socket s = RawHttp.connect(server, "127.0.0.1")) {
+                RawHttp.write(s, RawHttp.request(refusal.getKey(), body));
+                String answer = RawHttp.readResponse(s);
+                assertTrue(answer.startsWith(refusal.getValue()) && answer.contains("{\"error\":"),
+                        refusal.getKey() + " -> " + answer);
+            }
+        }
+    }
+
+    /**
+     * A HEAD of a live run's event stream is its headers only: streamed, each took one of the 64 slots until the run
+     * ended (a client that left was never noticed), and 64 HEADs closed the live view to everyone.
+     */
+    @Test
+    void headsOfAnEventStreamHoldNoSlot(@TempDir Path runs) throws Exception {
+        RunProgress.start(runs.resolve("live"), running("live"), List.of());
+        try (DigitServer s = DigitServer.start(classifier, "127.0.0.1", 0, LIMITS, runs)) {
+            for (int i = 0; i < RunsRoutes.MAX_STREAMS + 8; i++) {
+                try (Socket c = RawHttp.connect(s, "127.0.0.1")) {
+                    RawHttp.write(c, "HEAD /api/runs/live/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                    String head = RawHttp.readResponse(c);
+                    assertTrue(head.startsWith("HTTP/1.1 200 ") && head.contains("text/event-stream"), i + ": " + head);
+                }
+            }
+            try (Socket stream = RawHttp.connect(s, "127.0.0.1")) {
+                RawHttp.write(stream, "GET /api/runs/live/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                stream.setSoTimeout(5_000);
+                String head = RawHttp.readResponse(stream);
+                assertTrue(head.startsWith("HTTP/1.1 200 "), head);
+            }
+        }
+    }
+
+    /**
+     * A run's progress file of several MB, asked for by 40 clients at once, is read once, off Jetty's threads: parsed
+     * on them, every thread was taken and /health went unanswered for a minute.
+     */
+    @Test
+    void aLargeProgressFileKeepsTheServerAnswering(@TempDir Path runs) throws Exception {
+        List<EpochStats> epochs = new ArrayList<>();
+        for (int e = 1; e <= 60_000; e++) epochs.add(new EpochStats(e, 0.1, 0.2, 0.97, 0.5, 0.05, 55_000));
+        RunProgress.start(runs.resolve("long"), running("long"), epochs);
+        try (DigitServer s = DigitServer.start(classifier, "127.0.0.1", 0, LIMITS, runs)) {
+            var ask = HttpRequest.newBuilder(s.uri().resolve("/api/runs/long")).timeout(Duration.ofSeconds(120)).build();
+            List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+            for (int i = 0; i < 40; i++) all.add(client.sendAsync(ask, HttpResponse.BodyHandlers.ofString()));
+            HttpResponse<String> health = client.send(HttpRequest.newBuilder(s.uri().resolve("/health"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode());
+            for (var answer : all) {
+                HttpResponse<String> r = answer.get(120, TimeUnit.SECONDS);
+                assertEquals(200, r.statusCode(), r.body().length() < 500 ? r.body() : "");
+                assertEquals(60_000, Json.MAPPER.readTree(r.body()).get("history").size());
+            }
+        }
+    }
+
+    /** A stream whose run folder is deleted ends (it sent "still running" for ever, holding a slot). */
+    @Test
+    void anEventStreamEndsWhenItsRunIsDeleted(@TempDir Path runs) throws Exception {
+        Path run = runs.resolve("doomed");
+        RunProgress.start(run, running("doomed"), List.of());
+        try (DigitServer s = DigitServer.start(classifier, "127.0.0.1", 0, LIMITS, runs);
+             Socket stream = RawHttp.connect(s, "127.0.0.1")) {
+            RawHttp.write(stream, "GET /api/runs/doomed/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            stream.setSoTimeout(5_000);
+            assertTrue(RawHttp.readResponse(stream).startsWith("HTTP/1.1 200 "));
+            try (var files = Files.walk(run)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+            }
+            assertTrue(RawHttp.closedWithin(stream, (int) RunsRoutes.GONE_MS + 5_000), "the stream ended");
+        }
+    }
+
+    /** A run trained by this process now: running for as long as the test lasts. */
+    private static RunProgress.Started running(String name) {
+        return new RunProgress.Started(name, "784-16-10", 20, 50, "fused", "adam lr 0.01", RunProgress.pid(),
+                RunProgress.host(), java.time.Instant.now().toString());
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
