@@ -56,6 +56,9 @@ public final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The real paths of the pictures being predicted: a saved form is never written over one. */
+    private final Set<Path> realPictures = new HashSet<>();
+
     @Override
     public Integer call() {
         Folders.refuseNonFolder(saveDir, "--save-preprocessed");
@@ -129,7 +132,14 @@ public final class PredictCommand implements Callable<Integer> {
                 }
             }
             for (Picture picture : pictures) {
-                if (picture.file().toRealPath().startsWith(target)) {
+                Path realPicture;
+                try {
+                    realPicture = picture.file().toRealPath();
+                } catch (IOException e) { // a missing or unreachable picture: its own row says so
+                    continue;
+                }
+                realPictures.add(realPicture);
+                if (realPicture.startsWith(target)) {
                     throw new UserError("--save-preprocessed " + saveDir + " holds " + picture.file() + ", a picture "
                             + "being predicted: a 28×28 form could be written over it. Give a folder of its own.");
                 }
@@ -155,13 +165,35 @@ public final class PredictCommand implements Callable<Integer> {
         for (int n = 2; !saved.add(target); n++) target = saveDir.resolve(base + "-" + n + ".png");
         byte[] png = DigitImages.png(MnistRecipe.toPicture(p.preprocessed()));
         try {
-            if (Files.exists(target) && Files.isSameFile(target, picture.file())) { // a hard link of the picture
+            folderInsideSaveDir(target.getParent());
+            if (Files.exists(target) && (Files.isSameFile(target, picture.file()) // a hard link of the picture
+                    || realPictures.contains(target.toRealPath()))) {
                 throw new UserError("its 28×28 form would be saved over the picture itself (" + target + "); give "
                         + "--save-preprocessed a folder of its own");
             }
             AtomicFiles.writeAtomically(target, o -> o.write(png));
         } catch (IOException e) {
             throw new UserError("Cannot write " + target + " (--save-preprocessed " + saveDir + "): " + UserError.reason(e), e);
+        }
+    }
+
+    /**
+     * Makes {@code folder} (DIR or a subfolder of it) one step at a time, refusing a step whose real path leads out
+     * of DIR's: a link DIR/sub → the user's pictures/sub had DIR/sub/a.png written over pictures/sub/a.png.
+     */
+    private void folderInsideSaveDir(Path folder) throws IOException {
+        Files.createDirectories(saveDir); // DIR itself may be a link: the user named it, and it was checked up front
+        Path root = saveDir.toRealPath();
+        Path step = saveDir;
+        for (Path part : saveDir.relativize(folder)) {
+            if (part.toString().isEmpty()) continue; // folder is DIR itself
+            step = step.resolve(part);
+            if (!Files.exists(step, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.createDirectory(step);
+            if (!step.toRealPath().startsWith(root)) {
+                throw new UserError("its 28×28 form would be saved through " + step + ", which leads to "
+                        + step.toRealPath() + " outside " + saveDir + "; --save-preprocessed writes only inside its "
+                        + "own folder (remove the link, or give a folder of its own)");
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.mnistfcn.cli;
 
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.Overrides;
 import dev.mnistfcn.sweep.LocalEngine;
 import dev.mnistfcn.sweep.SweepFile;
 import dev.mnistfcn.sweep.SweepJob;
@@ -50,6 +51,8 @@ public final class SweepCommand implements Callable<Integer> {
         }
         SweepFile sweep = SweepFile.load(Path.of(file));
         if (name != null) sweep = sweep.withName(name);
+        // As compare: -D config keys apply, but not -Dname (the sweep names its runs; --name names the sweep).
+        sweep = sweep.withOverrides(Overrides.none().withSystemProperties().without("name").asMap());
         try (TrialEngine e = engine()) {
             if (e == null) return relaunchForSpark();
             SweepJob.Outcome outcome = new SweepJob(System.out).run(sweep, e);

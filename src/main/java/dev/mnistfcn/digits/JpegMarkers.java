@@ -60,13 +60,28 @@ final class JpegMarkers {
      * The start-of-scan markers and the first EXIF orientation, walking the marker segments by their lengths and each
      * scan's entropy-coded data to its next marker (where 0xFF is followed by 0x00, a restart marker or more 0xFF, it
      * is data). Stops at the end of the image or of the stream.
+     *
+     * <p>A first image that ends before any scan holds tables only: the JDK's reader keeps its tables and decodes the
+     * next image, so that one is walked and counted instead (stopping at the tables' end, a stream of tables then a
+     * progressive JPEG of hundreds of scans counted 0 and took 19 s to decode), its orientation too.
      */
     private static Found readFromHere(ImageInputStream in) throws IOException {
         if (in.read() != 0xFF || in.read() != SOI) return new Found(0, 1);
         int scans = 0;
         int orientation = 0;
+        boolean afterTables = false;
         int marker = nextMarker(in);
-        while (marker >= 0 && marker != EOI) {
+        while (marker >= 0) {
+            if (marker == EOI) {
+                if (scans > 0 || afterTables) break;
+                afterTables = true;
+                orientation = 0; // the tables' own EXIF is not the decoded picture's
+                do {
+                    marker = nextMarker(in); // the reader, too, looks for the next image's start past anything between
+                } while (marker >= 0 && marker != SOI);
+                if (marker >= 0) marker = nextMarker(in);
+                continue;
+            }
             if (marker == TEM || marker >= 0xD0 && marker <= 0xD7) { // no length
                 marker = nextMarker(in);
                 continue;

@@ -23,7 +23,8 @@ import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
+import org.nd4j.shade.protobuf.CodedInputStream;
+import org.nd4j.shade.protobuf.WireFormat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,6 +53,11 @@ final class OnnxImport {
     /** 128 M float weights: far past any MLP on 784 pixels (tuned.yaml's 1.86 M), and well inside a 1 GiB heap. */
     static final long MAX_FILE_BYTES = 512L << 20;
     /** The metadata_props key naming the dataset a model was trained on; {@link ModelExport} writes it. */
+    /** Graph nodes read at most: Keras's exports, the wordiest, give an MLP a few dozen. */
+    static final int MAX_NODES = 10_000;
+    /** Entries of the model and its graph (nodes, initializers, inputs, outputs, value infos…) read at most. */
+    static final int MAX_ENTRIES = 50_000;
+    private static final int MODEL_GRAPH_FIELD = 7, GRAPH_NODE_FIELD = 1;
     static final String DATASET_KEY = "dataset";
     static final Set<String> ACTIVATIONS = Set.of("Relu", "Tanh", "Sigmoid", "Elu", "LeakyRelu", "Softmax");
     /** Ops that compute a Reshape's target from the input's Shape (Keras's Flatten, batch size left open). */
@@ -100,13 +106,44 @@ final class OnnxImport {
         }
         ModelProto model;
         try {
+            refuseHugeGraphs(file, bytes);
             model = ModelProto.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
+        } catch (IOException e) { // from bytes in memory: only an InvalidProtocolBufferException
             throw new UserError("ONNX model " + file + " is not an ONNX protobuf (" + e.getMessage() + "). It may be "
                     + "cut short or a file of another kind; give a .onnx file as torch.onnx.export or tf2onnx write it.");
         }
         return new ModelFiles.Loaded(read(file, model, inputScaleOption), Optional.empty(), false, bytes.length,
                 Optional.empty(), metadata(model, DATASET_KEY));
+    }
+
+    /**
+     * Counts the graph's nodes and other entries (initializers, inputs, outputs, value infos) from the bytes, before
+     * the parse makes an object of each: a 40 MB file of 20,000,000 empty nodes ran a 1 GB heap out of memory in it.
+     */
+    private static void refuseHugeGraphs(Path file, byte[] bytes) throws IOException {
+        CodedInputStream model = CodedInputStream.newInstance(bytes);
+        long nodes = 0, entries = 0;
+        for (int tag; (tag = model.readTag()) != 0; ) {
+            entries++;
+            if (WireFormat.getTagFieldNumber(tag) != MODEL_GRAPH_FIELD
+                    || WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                model.skipField(tag);
+                continue;
+            }
+            int outer = model.pushLimit(model.readRawVarint32());
+            for (int t; (t = model.readTag()) != 0; ) {
+                entries++;
+                if (WireFormat.getTagFieldNumber(t) == GRAPH_NODE_FIELD) nodes++;
+                model.skipField(t);
+            }
+            model.popLimit(outer);
+        }
+        if (nodes > MAX_NODES || entries > MAX_ENTRIES) {
+            throw new UserError(String.format(java.util.Locale.ROOT, "ONNX model %s was rejected: its graph has %,d "
+                    + "nodes and %,d entries in all, over the %,d nodes and %,d entries mnist-fcn reads (a fully-connected "
+                    + "MNIST classifier has a few dozen); a damaged or forged file.", file, nodes, entries, MAX_NODES,
+                    MAX_ENTRIES));
+        }
     }
 
     static MultiLayerNetwork read(Path file, ModelProto model, String inputScaleOption) {
@@ -210,8 +247,8 @@ final class OnnxImport {
                         throw unsupported(file, n, "is not right after a layer (Gemm, or MatMul + Add)");
                     }
                     last.act = op;
-                    if (op.equals("Elu")) last.alpha = attribute(n, "alpha").map(AttributeProto::getF).orElse(1f);
-                    if (op.equals("LeakyRelu")) last.alpha = attribute(n, "alpha").map(AttributeProto::getF).orElse(0.01f);
+                    if (op.equals("Elu")) last.alpha = finite(file, n, "alpha", 1f);
+                    if (op.equals("LeakyRelu")) last.alpha = finite(file, n, "alpha", 0.01f);
                     if (op.equals("Softmax")) {
                         long axis = attribute(n, "axis").map(AttributeProto::getI).orElse(-1L);
                         if (axis != -1 && axis != 1) throw unsupported(file, n, "takes the softmax over axis " + axis + ", not the classes");
@@ -270,8 +307,8 @@ final class OnnxImport {
         Layer l = new Layer();
         float[][] w = constants.matrix(n.getInput(1));
         l.w = attribute(n, "transB").map(AttributeProto::getI).orElse(0L) != 0 ? transpose(w) : w;
-        float alpha = attribute(n, "alpha").map(AttributeProto::getF).orElse(1f);
-        float beta = attribute(n, "beta").map(AttributeProto::getF).orElse(1f);
+        float alpha = finite(file, n, "alpha", 1f);
+        float beta = finite(file, n, "beta", 1f);
         for (float[] row : l.w) for (int j = 0; j < row.length; j++) row[j] *= alpha;
         int nOut = l.w[0].length;
         l.b = new float[nOut];
@@ -304,6 +341,13 @@ final class OnnxImport {
     }
 
     private static MultiLayerNetwork network(Path file, List<Layer> layers, InputScale scale) {
+        for (int i = 0; i < layers.size(); i++) { // the file's are finite (OnnxTensors); alpha, beta or a sum may overflow
+            if (!finite(layers.get(i))) {
+                throw new UserError("ONNX model " + file + ": layer " + i + "'s weights or bias overflow float once its "
+                        + "Gemm alpha/beta are applied and its biases added; a weight must be a finite number (a damaged "
+                        + "or forged file).");
+            }
+        }
         int nIn = Mnist.PIXELS;
         var list = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list();
         for (int i = 0; i < layers.size(); i++) {
@@ -331,11 +375,7 @@ final class OnnxImport {
             nIn = l.w[0].length;
         }
         fold(layers.get(0), scale);
-        Layer first = layers.get(0);
-        boolean finite = true;
-        for (float[] row : first.w) for (float v : row) finite &= Float.isFinite(v);
-        for (float v : first.b) finite &= Float.isFinite(v);
-        if (!finite) { // the file's weights are finite (OnnxTensors): the scale made them overflow
+        if (!finite(layers.get(0))) { // the file's weights are finite (OnnxTensors): the scale made them overflow
             throw new UserError("ONNX model " + file + ": the input scale " + scale + " makes the first layer's weights "
                     + "overflow float (a std near 0?). Give the scale the model was trained with, e.g. --input-scale "
                     + "mean=0.1307,std=0.3081 for torchvision's MNIST Normalize.");
@@ -371,8 +411,30 @@ final class OnnxImport {
         };
     }
 
+    /**
+     * The float attribute {@code name}, else {@code otherwise}; refused unless finite: a Gemm alpha of NaN made every
+     * weight NaN, and predict answered "0 at NaN%".
+     */
+    private static float finite(Path file, NodeProto n, String name, float otherwise) {
+        float v = attribute(n, name).map(AttributeProto::getF).orElse(otherwise);
+        if (!Float.isFinite(v)) {
+            String node = !n.getName().isEmpty() ? "'" + n.getName() + "'"
+                    : n.getOutputCount() > 0 ? "that gives '" + n.getOutput(0) + "'" : "without a name";
+            throw new UserError("ONNX model " + file + " cannot be read: its node " + node + " (op " + n.getOpType()
+                    + ") has the attribute " + name + " = " + v + "; it must be a finite number (a damaged or forged file).");
+        }
+        return v;
+    }
+
     private static Optional<AttributeProto> attribute(NodeProto n, String name) {
         return n.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst();
+    }
+
+    private static boolean finite(Layer l) {
+        boolean finite = true;
+        for (float[] row : l.w) for (float v : row) finite &= Float.isFinite(v);
+        for (float v : l.b) finite &= Float.isFinite(v);
+        return finite;
     }
 
     static float[][] transpose(float[][] m) {

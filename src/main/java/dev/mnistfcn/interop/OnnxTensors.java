@@ -15,10 +15,16 @@ final class OnnxTensors {
     private final Path file;
     private final Map<String, TensorProto> tensors = new HashMap<>();
     /**
-     * {@code Transpose} outputs by the constant each transposes: made only when a layer reads one, and checked then
-     * with the layer's other weights (made at once, 160 Transposes of one 1024×2048 weight filled the heap).
+     * {@code Transpose} outputs by the stored constant they come from, and whether they are its transpose (an even
+     * chain of Transposes is the constant itself): made only when a layer reads one, and checked then with the
+     * layer's other weights (made at once, 160 Transposes of one 1024×2048 weight filled the heap). Resolved to the
+     * constant as they are put: followed link by link, a chain of 60,000 Transposes overflowed the stack, and 3,000
+     * of a 784×1024 weight took 10 s and 1.1 GB.
      */
-    private final Map<String, String> transposed = new HashMap<>();
+    private final Map<String, Transposed> transposed = new HashMap<>();
+
+    private record Transposed(String root, boolean odd) {
+    }
 
     OnnxTensors(Path file) {
         this.file = file;
@@ -30,7 +36,8 @@ final class OnnxTensors {
 
     /** {@code name} is the transpose of the constant {@code source}. */
     void putTransposed(String name, String source) {
-        transposed.put(name, source);
+        Transposed of = transposed.get(source);
+        transposed.put(name, of == null ? new Transposed(source, true) : new Transposed(of.root(), !of.odd()));
     }
 
     boolean has(String name) {
@@ -39,16 +46,15 @@ final class OnnxTensors {
 
     /** The shape of a weight as the file declares it, before any of its values is read. */
     long[] dims(String name) {
-        if (transposed.containsKey(name)) {
-            long[] d = dims(transposed.get(name));
-            return d.length == 2 ? new long[]{d[1], d[0]} : d;
-        }
-        return require(name).getDimsList().stream().mapToLong(Long::longValue).toArray();
+        Transposed t = transposed.get(name);
+        long[] d = require(t == null ? name : t.root()).getDimsList().stream().mapToLong(Long::longValue).toArray();
+        return t != null && t.odd() && d.length == 2 ? new long[]{d[1], d[0]} : d;
     }
 
     /** A 2-D weight, [rows][columns] as the file lays it out (row-major). */
     float[][] matrix(String name) {
-        if (transposed.containsKey(name)) return OnnxImport.transpose(matrix(transposed.get(name)));
+        Transposed of = transposed.get(name);
+        if (of != null) return of.odd() ? OnnxImport.transpose(matrix(of.root())) : matrix(of.root());
         TensorProto t = require(name);
         if (t.getDimsCount() != 2) {
             throw new UserError("ONNX model " + file + ": the weight '" + name + "' has " + t.getDimsCount()
@@ -64,10 +70,11 @@ final class OnnxTensors {
 
     /** A bias: any tensor whose values lie along one axis ([n], [1, n]). */
     float[] vector(String name) {
-        if (transposed.containsKey(name)) { // a row is the transpose of a column; a 1-D tensor's is itself
+        Transposed of = transposed.get(name);
+        if (of != null) { // a row is the transpose of a column; a 1-D tensor's is itself
             long[] d = dims(name);
-            if (d.length == 2 && d[0] == 1) return matrix(name)[0];
-            if (d.length <= 1) return vector(transposed.get(name));
+            if (of.odd() && d.length == 2 && d[0] == 1) return matrix(name)[0];
+            if (!of.odd() || d.length <= 1) return vector(of.root());
         }
         TensorProto t = require(name);
         int big = 0;

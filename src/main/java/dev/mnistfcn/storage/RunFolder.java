@@ -105,6 +105,10 @@ public record RunFolder(Path dir) {
     public void refuseFolderNoRunWrote() {
         Folders.refuseNonFolder(dir.getParent(), "output.dir");
         Folders.refuseNonFolder(dir, "The run folder");
+        runThatMovesAside(dir).ifPresent(run -> {
+            throw new UserError("The run folder " + dir + " is " + insideItsMovedPart(run) + ": this run would be lost "
+                    + "with it. Give another output.dir (-Doutput.dir=… or --set output.dir=…), outside that run's folder.");
+        });
         if (!Files.isDirectory(dir) || holdsARun(dir)) return;
         List<String> names;
         try {
@@ -138,6 +142,19 @@ public record RunFolder(Path dir) {
                 String first = up.relativize(d).getName(0).toString();
                 return List.of(CheckpointStore.FOLDER, PREVIOUS, STAGED).contains(first) ? Optional.of(up) : Optional.empty();
             }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The run whose {@code checkpoints/} or {@code .previous/} holds {@code dir} or a folder above it (not {@code dir}
+     * itself, a run's own folder): a run or sweep written there was moved aside by that run's next fresh start, and
+     * deleted by the one after.
+     */
+    public static Optional<Path> runThatMovesAside(Path dir) {
+        for (Path d = Folders.real(dir); d != null; d = d.getParent()) {
+            Optional<Path> run = enclosingRun(d);
+            if (run.isPresent() && !run.get().equals(d)) return run;
         }
         return Optional.empty();
     }

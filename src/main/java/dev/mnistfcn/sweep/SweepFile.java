@@ -158,6 +158,34 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
     }
 
     /**
+     * The same sweep with the command's {@code -D} config keys ({@code -Dtraining.epochs=1}) after its {@code set:},
+     * as train and compare apply them (they were ignored unsaid). One naming a swept parameter is refused: every
+     * trial's own value would override it, unsaid again.
+     */
+    public SweepFile withOverrides(Map<String, String> overrides) {
+        if (overrides.isEmpty()) return this;
+        Map<String, String> all = new LinkedHashMap<>(set);
+        for (var e : overrides.entrySet()) {
+            String k = e.getKey();
+            for (Parameter p : parameters) {
+                if (p.key().equals(k) || p.key().startsWith(k + ".") || k.startsWith(p.key() + ".")) {
+                    throw new UserError("-D" + k + " sets a key that sweep file " + file + " varies (parameter '" + p.key()
+                            + "'): each trial's own value would replace it. Leave -D" + k + " out, or change the "
+                            + "parameter's values in the sweep file.");
+                }
+            }
+            all.remove(k); // a -D wins over set:, so it comes after it
+            all.put(k, e.getValue());
+        }
+        try {
+            ConfigLoader.load(base, all);
+        } catch (ConfigException e) {
+            throw new UserError("The -D config keys " + overrides + " with sweep file " + file + ": " + e.getMessage(), e);
+        }
+        return new SweepFile(file, name, base, all, parameters, strategy, randomTrials, seed, seeds, metric, halving);
+    }
+
+    /**
      * The same sweep with {@code data.dir} and {@code output.dir} as absolute paths of this JVM's working folder:
      * for runs that train in JVMs started elsewhere (a Spark executor runs in its worker's own folder), where
      * {@code data/mnist} would mean another place. Set here, so that the driver and every run see the same config.
@@ -248,7 +276,8 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
 
     private static Parameter parameter(String where, String key, JsonNode v) {
         String k = "parameters." + key;
-        if (key.equals("name") || key.equals("seed") || key.startsWith("output.")) {
+        // "output" as a whole section sets output.dir too: its runs landed outside the locked sweep folder.
+        if (key.equals("name") || key.equals("seed") || key.equals("output") || key.startsWith("output.")) {
             throw new UserError(where + ": parameter '" + key + "' cannot be swept: the sweep sets a run's name, seed "
                     + "and output folder itself (use seeds: N for several seeds per trial). " + FORMAT);
         }
@@ -273,6 +302,12 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
                 throw bad(where, k + "." + kind, bounds.toString(), "two numbers [lo, hi]");
             }
             double lo = bounds.get(0).asDouble(), hi = bounds.get(1).asDouble();
+            // A bound past double's range reads as infinity, and so does hi - lo of two huge ones: each draw was then
+            // infinite or NaN, which stopped the sweep with a stack trace.
+            if (!Double.isFinite(lo) || !Double.isFinite(hi) || !Double.isFinite(hi - lo)) {
+                throw bad(where, k + "." + kind, bounds.toString(), "two finite numbers [lo, hi] whose difference hi - lo "
+                        + "is finite too (at most about 1.7e308)");
+            }
             if (!(lo < hi)) throw bad(where, k + "." + kind, bounds.toString(), "[lo, hi] with lo < hi");
             if (kind.equals("log_uniform") && lo <= 0) throw bad(where, k + "." + kind, bounds.toString(), "bounds above 0 (it samples the logarithm)");
             if (kind.equals("int") && (!bounds.get(0).canConvertToExactIntegral() || !bounds.get(1).canConvertToExactIntegral())) {

@@ -95,13 +95,29 @@ public final class SweepJob {
     private static void refuseFolderOfAnotherKind(Path folder) {
         Folders.refuseNonFolder(folder.getParent(), "output.dir");
         Folders.refuseNonFolder(folder, "The sweep folder");
+        // As compare's --out: a sweep there was moved aside by that run's next fresh start, and deleted by the one after.
+        RunFolder.runThatMovesAside(folder).ifPresent(run -> {
+            throw new UserError("The sweep folder " + folder + " is " + RunFolder.insideItsMovedPart(run) + ": the "
+                    + "sweep's runs and results would be lost with it. Give another output.dir (set: in the sweep file, "
+                    + "or the base config's), outside that run's folder.");
+        });
         if (!Files.isDirectory(folder)) return;
-        List<String> other;
+        List<String> names, other;
         try {
-            other = Folders.entryNames(folder).stream().filter(n -> !SWEEP_WRITES.contains(n)
+            names = Folders.entryNames(folder);
+            other = names.stream().filter(n -> !SWEEP_WRITES.contains(n)
                     && !RUN_NAME.matcher(n).matches() && !n.startsWith(AtomicFiles.TEMP_PREFIX)).toList();
         } catch (IOException e) {
             throw new UserError("Cannot list the sweep folder " + folder + ": " + e.getMessage() + ". Check its permissions.", e);
+        }
+        // A trial's run folder that is a link: its run went where the link points, and moved another run aside there.
+        List<String> links = names.stream().filter(n -> RUN_NAME.matcher(n).matches()
+                && Files.isSymbolicLink(folder.resolve(n))).toList();
+        if (!links.isEmpty()) {
+            throw new UserError("The sweep folder " + folder + " holds " + Folders.firstFew(links) + ": symbolic link(s) "
+                    + "where a trial's run folder goes: the trial would write through it and move aside the run it points "
+                    + "to. Remove the link (rm " + folder.resolve(links.get(0)) + " removes the link only, not what it "
+                    + "points to), or give the sweep another name.");
         }
         if (other.isEmpty()) return;
         throw new UserError("The sweep folder " + folder + " already exists and holds files a sweep does not write ("
@@ -140,6 +156,7 @@ public final class SweepJob {
         Map<TrialRunner.How, List<String>> how = new LinkedHashMap<>();
         for (int r = 0; r < rounds.size(); r++) {
             int epochs = rounds.get(r);
+            boolean last = r == rounds.size() - 1;
             if (rounds.size() > 1) out.printf("Round %d of %d: %d trial(s) to %d epoch(s)%n", r + 1, rounds.size(), alive.size(), epochs);
             List<ExperimentConfig> all = new ArrayList<>();
             for (Trial t : alive) {
@@ -149,7 +166,7 @@ public final class SweepJob {
             List<ExperimentConfig> runs = new ArrayList<>();
             for (ExperimentConfig c : all) {
                 // A rerun of a halving sweep: a kept trial has already trained past this round.
-                Optional<RunMetrics> done = finished(c);
+                Optional<RunMetrics> done = finished(c, !last);
                 if (done.isPresent()) {
                     how.computeIfAbsent(TrialRunner.How.REUSED, k -> new ArrayList<>()).add(c.name());
                     status.ended(c.name(), TrialRunner.How.REUSED, null, done);
@@ -157,12 +174,11 @@ public final class SweepJob {
                     runs.add(c);
                 }
             }
-            if (!runs.isEmpty()) new SweepProgressLine(out, sweep.metric(), runs.size(), status).run(engine, runs, how);
+            if (!runs.isEmpty()) new SweepProgressLine(out, sweep.metric(), runs.size(), status, !last).run(engine, runs, how);
             List<TrialResult> round = new ArrayList<>();
-            for (Trial t : alive) results(sweep, t, epochs).ifPresent(round::add);
+            for (Trial t : alive) results(sweep, t, epochs, !last).ifPresent(round::add);
             round.forEach(tr -> latest.put(tr.trial().name(), tr));
-            round.sort(TrialResult.ranking(sweep.metric()));
-            boolean last = r == rounds.size() - 1;
+            round.sort(TrialResult.ranking(sweep.metric(), sweep.halving() != null));
             if (!last) {
                 alive = sweep.halving().keep(round).stream().map(TrialResult::trial).toList();
                 out.printf("Kept %d of %d: %s%n", alive.size(), round.size(), String.join(", ", alive.stream().map(Trial::name).toList()));
@@ -170,7 +186,7 @@ public final class SweepJob {
             status.roundEnded(round, alive, last);
         }
         List<TrialResult> ranked = new ArrayList<>(latest.values());
-        ranked.sort(TrialResult.ranking(sweep.metric()));
+        ranked.sort(TrialResult.ranking(sweep.metric(), sweep.halving() != null));
         List<String> failed = how.getOrDefault(TrialRunner.How.FAILED, List.of());
         if (ranked.isEmpty()) {
             throw new UserError("Sweep '" + sweep.name() + "': no run finished (" + failed.size() + " failed; see the "
@@ -187,12 +203,12 @@ public final class SweepJob {
         return epochs >= c.training().epochs() ? c : sweep.config(t, s, Map.of("training.epochs", Integer.toString(epochs)));
     }
 
-    /** The trial's finished runs at that round, if every seed finished. */
-    private static Optional<TrialResult> results(SweepFile sweep, Trial t, int epochs) {
+    /** The trial's finished runs at that round, if every seed finished ({@code cut}: as {@link #finished}). */
+    private static Optional<TrialResult> results(SweepFile sweep, Trial t, int epochs, boolean cut) {
         List<RunMetrics> runs = new ArrayList<>();
         for (int s = 0; s < sweep.seeds(); s++) {
             ExperimentConfig c = runConfig(sweep, t, s, epochs);
-            Optional<RunMetrics> m = finished(c);
+            Optional<RunMetrics> m = finished(c, cut);
             if (m.isEmpty()) return Optional.empty();
             runs.add(m.get());
         }
@@ -205,8 +221,11 @@ public final class SweepJob {
      * (a later halving round), cut to those epochs. The resume is exact, so the first epochs of the longer run
      * are what the shorter one measured, and early stopping's kept epoch among them is replayed; its test figures
      * are the longer run's. A run early stopping ended before {@code c}'s epochs is that run, finished.
+     * {@code longer}: whether a longer run may be cut so, only in a halving round before the last; else a longer run is
+     * no finished one (a sweep rerun with fewer training.epochs mixed the cut reading with the longer model's test
+     * figures and model.zip): it is trained afresh, its files moved aside, as for any other config change.
      */
-    static Optional<RunMetrics> finished(ExperimentConfig c) {
+    static Optional<RunMetrics> finished(ExperimentConfig c, boolean longer) {
         Optional<RunMetrics> exact = new TrainingJob(c, new PrintStream(PrintStream.nullOutputStream()), false).finishedOutputs();
         if (exact.isPresent()) return exact;
         Path metrics = RunFolder.of(c).metrics();
@@ -222,6 +241,7 @@ public final class SweepJob {
                 return stopped != null && stopped.stoppedEarly() ? Optional.of(m.asRunOf(c, m.history(), stopped))
                         : Optional.empty();
             }
+            if (!longer) return Optional.empty();
             List<EpochStats> cut = m.history().subList(0, epochs);
             return Optional.of(m.asRunOf(c, cut, stopped == null ? null
                     : EarlyStoppingListener.replay(c.training().earlyStopping(), cut, epochs)));
@@ -274,8 +294,10 @@ public final class SweepJob {
         private double bestValue = Double.NaN;
 
         private final SweepStatus status;
+        private final boolean cut;
 
-        SweepProgressLine(PrintStream out, Metric metric, int total, SweepStatus status) {
+        SweepProgressLine(PrintStream out, Metric metric, int total, SweepStatus status, boolean cut) {
+            this.cut = cut;
             this.out = out;
             this.metric = metric;
             this.total = total;
@@ -291,7 +313,7 @@ public final class SweepJob {
                     done++;
                     if (d.how() != TrialRunner.How.REUSED) worked++;
                     ExperimentConfig c = byName.get(d.run());
-                    Optional<RunMetrics> m = d.how() == TrialRunner.How.FAILED || c == null ? Optional.empty() : finished(c);
+                    Optional<RunMetrics> m = d.how() == TrialRunner.How.FAILED || c == null ? Optional.empty() : finished(c, cut);
                     if (d.how() == TrialRunner.How.FAILED) out.println("   FAILED " + d.run() + ": " + d.error());
                     m.ifPresent(r -> better(d.run(), metric.of(r)));
                     status.ended(d.run(), d.how(), d.error(), m);

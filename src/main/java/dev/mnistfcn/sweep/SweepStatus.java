@@ -100,7 +100,7 @@ final class SweepStatus {
             if (runs.size() == sweep.seeds()) now.put(t.name(), new TrialResult(t, epochs, runs, sweep.metric()));
         }
         List<TrialResult> ranked = new ArrayList<>(now.values());
-        ranked.sort(TrialResult.ranking(sweep.metric()));
+        ranked.sort(TrialResult.ranking(sweep.metric(), sweep.halving() != null));
         return ranked.stream().map(SweepStatus::standing).toList();
     }
 

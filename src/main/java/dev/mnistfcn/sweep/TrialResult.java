@@ -32,10 +32,14 @@ public record TrialResult(Trial trial, int epochs, List<RunMetrics> runs, Metric
         return runs.stream().mapToDouble(metric::of).toArray();
     }
 
-    /** Trials that trained longest first (halving's survivors), then by the metric's mean, then by name. */
-    public static Comparator<TrialResult> ranking(Metric metric) {
-        return Comparator.comparingInt((TrialResult r) -> -r.epochs())
-                .thenComparing(TrialResult::mean, metric.bestFirst())
+    /**
+     * By the metric's mean, then by name; under {@code halving}, the trials that trained longest (the later rounds'
+     * survivors) first. Without halving the epochs are each trial's own (a swept training.epochs), which say nothing
+     * of its quality: a diverged 2-epoch trial ranked above a good 1-epoch one.
+     */
+    public static Comparator<TrialResult> ranking(Metric metric, boolean halving) {
+        Comparator<TrialResult> byMetric = Comparator.comparing(TrialResult::mean, metric.bestFirst());
+        return (halving ? Comparator.comparingInt((TrialResult r) -> -r.epochs()).thenComparing(byMetric) : byMetric)
                 .thenComparing(r -> r.trial().name());
     }
 }

@@ -100,4 +100,37 @@ class PredictSavingTest {
         assertTrue(Files.isRegularFile(saveTo.resolve("drawn-two.png")), "the next picture was still predicted and saved");
         assertTrue(r[2].toString().contains("1 of 2 files could not be predicted"), r[2].toString());
     }
+
+    /**
+     * A link inside DIR to a folder of the user's pictures: pics2/sub/a.png's 28×28 form was written through
+     * DIR/sub → pics/sub over pics/sub/a.png. Now that row fails and the user's picture stays.
+     */
+    @Test
+    void aLinkInsideTheFolderLeadingOutIsNotWrittenThrough() throws Exception {
+        Path pics = Files.createDirectories(dir.resolve("linked/pics/sub"));
+        Path pics2 = Files.createDirectories(dir.resolve("linked/pics2/sub"));
+        Files.copy(Path.of("docs/samples/drawn-two.png"), pics.resolve("a.png"));
+        Files.copy(Path.of("docs/samples/yellow-paper.png"), pics2.resolve("a.png"));
+        byte[] before = Files.readAllBytes(pics.resolve("a.png"));
+        Path out = Files.createDirectories(dir.resolve("linked/out"));
+        Files.createSymbolicLink(out.resolve("sub"), pics);
+        Object[] r = predict("--save-preprocessed", out.toString(), pics2.getParent().toString(),
+                pics.getParent().toString());
+        assertEquals(1, r[0], r[1] + "\n" + r[2]);
+        assertTrue(r[1].toString().contains("would be saved through " + out.resolve("sub")), r[1].toString());
+        assertArrayEquals(before, Files.readAllBytes(pics.resolve("a.png")), "the user's picture, untouched");
+    }
+
+    /** A missing picture aborted the whole run, blaming DIR ("Cannot read DIR: no such file"); now it is one row. */
+    @Test
+    void aMissingPictureFailsItsRowOnly() throws Exception {
+        Path folder = pictures("one-missing");
+        Path saveTo = dir.resolve("saved-missing");
+        Path missing = folder.resolve("missing.png");
+        Object[] r = predict("--save-preprocessed", saveTo.toString(), missing.toString(),
+                folder.resolve("drawn-two.png").toString());
+        assertEquals(1, r[0], r[1] + "\n" + r[2]);
+        assertTrue(r[2].toString().contains("1 of 2 files could not be predicted"), r[2].toString());
+        assertTrue(Files.isRegularFile(saveTo.resolve("drawn-two.png")), "the other picture was predicted and saved");
+    }
 }

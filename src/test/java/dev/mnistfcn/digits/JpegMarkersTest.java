@@ -56,6 +56,35 @@ class JpegMarkersTest {
     }
 
     /**
+     * A tables-only image (SOI, a quantisation table, EOI) before the real one: the walk stopped at the first EOI and
+     * counted 0 scans, while the JDK's reader skips to the next image and decoded its hundreds of scans (19 s).
+     */
+    @Test
+    void theImageAfterATablesOnlyImageIsTheOneCounted() throws IOException {
+        var tables = new ByteArrayOutputStream();
+        tables.writeBytes(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xDB, 0, 67, 0});
+        for (int i = 0; i < 64; i++) tables.write(1);
+        tables.writeBytes(new byte[]{(byte) 0xFF, (byte) 0xD9});
+        byte[] many = repeatLastScan(jpeg(digit(280), true), JpegMarkers.MAX_SCANS);
+        byte[] both = concat(tables.toByteArray(), many);
+        assertEquals(scans(many), scans(both));
+        UnreadableImage e = assertThrows(UnreadableImage.class, () -> DigitImages.read(both, "request body"));
+        assertTrue(e.getMessage().startsWith("request body: a progressive JPEG of "), e.getMessage());
+
+        // The orientation is the decoded image's, not the tables'.
+        byte[] turned = concat(withOrientation(tables.toByteArray(), 3), withOrientation(jpeg(digit(40), false), 6));
+        try (var in = new MemoryCacheImageInputStream(new ByteArrayInputStream(turned))) {
+            assertEquals(new JpegMarkers.Found(1, 6), JpegMarkers.read(in));
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /**
      * A phone's photo: the pixels as the sensor read them, and EXIF saying how to turn them. The JDK's reader ignores
      * EXIF: a digit photographed upright was read on its side (4 of 6 wrong in the review), while the page's browser
      * showed it upright.

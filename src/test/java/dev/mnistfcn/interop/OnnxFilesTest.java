@@ -181,6 +181,88 @@ class OnnxFilesTest {
         assertTrue(transposed.contains(": layer 0 takes 2048 inputs where an MNIST classifier takes 784"), transposed);
     }
 
+    /**
+     * A chain of Transposes of one weight: each read followed the chain link by link, and 60,000 of them overflowed
+     * the stack (3,000 of a 784×1024 weight took 10 s and 1.1 GB). An even chain is the weight itself, an odd one its
+     * transpose.
+     */
+    @Test
+    void aLongChainOfTransposesIsReadAsOneTransposeOrNone() {
+        for (int n : new int[]{60_000, 60_001}) {
+            var g = chainGraph(784, 10, 0);
+            String in = "W";
+            for (int i = 0; i < n; i++) {
+                g.addNode(onnx.OnnxMl.NodeProto.newBuilder().setOpType("Transpose").setName("t" + i).addInput(in)
+                        .addOutput("T" + i));
+                in = "T" + i;
+            }
+            g.addNode(onnx.OnnxMl.NodeProto.newBuilder().setOpType("MatMul").setName("m").addInput("x").addInput(in)
+                    .addOutput("h"));
+            g.setOutput(0, g.getOutput(0).toBuilder().setName("h"));
+            if (n % 2 == 0) {
+                MultiLayerNetwork net = OnnxImport.read(FILE, chain(784, 10, 0).toBuilder().setGraph(g).build(), null);
+                assertEquals(784L * 10 + 10, net.numParams(), "the weight itself");
+            } else {
+                String odd = refusal(chain(784, 10, 0), g);
+                assertTrue(odd.contains(": layer 0 takes 10 inputs where an MNIST classifier takes 784"), odd);
+            }
+        }
+    }
+
+    /** A Gemm alpha/beta or an Elu/LeakyRelu alpha of NaN or infinity made the weights NaN: "0 at NaN%". */
+    @Test
+    void attributesAndScaledWeightsMustBeFinite() throws Exception {
+        ModelProto m = exported(network(new org.nd4j.linalg.activations.impl.ActivationELU(1.0)));
+        for (String op : new String[]{"Gemm", "Elu"}) {
+            for (String attr : op.equals("Gemm") ? new String[]{"alpha", "beta"} : new String[]{"alpha"}) {
+                var g = m.getGraph().toBuilder();
+                int i = 0;
+                while (!g.getNode(i).getOpType().equals(op)) i++;
+                g.setNode(i, withFloat(g.getNode(i), attr, op.equals("Elu") ? Float.POSITIVE_INFINITY : Float.NaN));
+                String why = refusal(m, g);
+                assertTrue(why.contains("(op " + op + ") has the attribute " + attr + " = ")
+                        && why.contains("it must be a finite number"), why);
+            }
+        }
+        // Finite attributes whose product with a finite weight overflows float.
+        var g = m.getGraph().toBuilder();
+        TensorProto weight = g.getInitializer(0);
+        byte[] raw = weight.getRawData().toByteArray();
+        java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(4 * 5, 100f);
+        g.setInitializer(0, weight.toBuilder().setRawData(org.nd4j.shade.protobuf.ByteString.copyFrom(raw)));
+        int gemm = 0;
+        while (!g.getNode(gemm).getOpType().equals("Gemm") || !g.getNode(gemm).getInput(1).equals(weight.getName())) gemm++;
+        g.setNode(gemm, withFloat(g.getNode(gemm), "alpha", 1e38f));
+        String overflow = refusal(m, g);
+        assertTrue(overflow.contains(": layer 0's weights or bias overflow float"), overflow);
+    }
+
+    private static onnx.OnnxMl.NodeProto withFloat(onnx.OnnxMl.NodeProto n, String name, float v) {
+        var b = n.toBuilder();
+        for (int i = b.getAttributeCount() - 1; i >= 0; i--) if (b.getAttribute(i).getName().equals(name)) b.removeAttribute(i);
+        return b.addAttribute(onnx.OnnxMl.AttributeProto.newBuilder().setName(name)
+                .setType(onnx.OnnxMl.AttributeProto.AttributeType.FLOAT).setF(v)).build();
+    }
+
+    /** 20,000,000 empty nodes (40 MB) ran a 1 GB heap out of memory in the parse; now counted first and refused. */
+    @Test
+    void aGraphOfTooManyNodesIsRefusedBeforeItIsParsed(@TempDir Path tmp) throws Exception {
+        byte[] graph = chainGraph(784, 10, 1).build().toByteArray();
+        int extra = OnnxImport.MAX_NODES + 1;
+        var bytes = new java.io.ByteArrayOutputStream();
+        var out = org.nd4j.shade.protobuf.CodedOutputStream.newInstance(bytes);
+        out.writeTag(7, org.nd4j.shade.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED); // ModelProto.graph
+        out.writeUInt32NoTag(graph.length + 2 * extra);
+        out.writeRawBytes(graph);
+        for (int i = 0; i < extra; i++) out.writeRawBytes(new byte[]{0x0A, 0}); // GraphProto.node, empty
+        out.flush();
+        Path file = Files.write(tmp.resolve("nodes.onnx"), bytes.toByteArray());
+        UserError e = assertThrows(UserError.class, () -> ModelSource.load(file, null));
+        assertTrue(e.getMessage().startsWith("ONNX model " + file + " was rejected: its graph has 10,002 nodes"),
+                e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
     /** An ONNX model of {@code n} MatMuls in a chain, every one of the same rows×cols weight (zeros). */
     private static ModelProto chain(int rows, int cols, int n) {
         return ModelProto.newBuilder().setIrVersion(8).addOpsetImport(onnx.OnnxMl.OperatorSetIdProto.newBuilder()

@@ -73,6 +73,119 @@ class SweepFileTest {
         assertEquals("", console.toString(), "nothing printed before the refusal");
     }
 
+    /** Trains nothing: a refusal must come before any run. */
+    private static final class NoTraining implements TrialEngine {
+        @Override
+        public void run(List<dev.mnistfcn.config.ExperimentConfig> runs, java.util.function.Consumer<TrialRunner.Done> done) {
+            throw new AssertionError("trained " + runs.size() + " run(s) before refusing");
+        }
+
+        @Override
+        public String describe() {
+            return "none";
+        }
+    }
+
+    /** A run's folder as a run leaves it: its lock file (never deleted) and its checkpoints. */
+    private Path aRun(String name) throws Exception {
+        Path run = dir.resolve("runs").resolve(name);
+        Files.createDirectories(run.resolve("checkpoints"));
+        Files.createDirectories(run.resolve(".previous"));
+        Files.writeString(run.resolve(dev.mnistfcn.storage.RunLock.FILE), "");
+        Files.writeString(run.resolve("model.zip"), "a run's model");
+        return run;
+    }
+
+    /** A sweep (or run) in a run's checkpoints/ or .previous/ was moved aside by that run's next fresh start, then deleted. */
+    @Test
+    void aSweepOrRunInsideAnotherRunsCheckpointsIsRefused() throws Exception {
+        Path run = aRun("victim");
+        for (String part : List.of("checkpoints", ".previous")) {
+            SweepFile sweep = load("name: sw\nbase: two-layer.yaml\nset: {output.dir: '" + run.resolve(part)
+                    + "'}\nparameters: {model.hidden.0.units: [8]}\n");
+            UserError e = assertThrows(UserError.class,
+                    () -> new SweepJob(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).run(sweep, new NoTraining()));
+            assertEquals("The sweep folder " + run.resolve(part).resolve("sw") + " is inside the run folder " + run.toRealPath()
+                    + ", in a part a fresh start of that run moves aside or deletes (checkpoints/, .previous/): the sweep's "
+                    + "runs and results would be lost with it. Give another output.dir (set: in the sweep file, or the "
+                    + "base config's), outside that run's folder.", e.getMessage());
+            assertEquals(List.of(), Files.list(run.resolve(part)).toList(), "nothing written there");
+        }
+        var c = dev.mnistfcn.config.ConfigLoader.load(dev.mnistfcn.config.ConfigLoader.locate("two-layer.yaml"),
+                Map.of("output.dir", run.resolve("checkpoints").toString()));
+        UserError train = assertThrows(UserError.class, () -> new dev.mnistfcn.job.TrainingJob(c,
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false).run());
+        assertTrue(train.getMessage().startsWith("The run folder " + run.resolve("checkpoints").resolve(c.name())
+                + " is inside the run folder " + run.toRealPath()), train.getMessage());
+        assertEquals(List.of(), Files.list(run.resolve("checkpoints")).toList(), "nothing written there");
+    }
+
+    /** A trial's run folder that is a link: the trial wrote through it, moving aside the run it points to. */
+    @Test
+    void aTrialFolderThatIsALinkIsRefused() throws Exception {
+        Path other = aRun("t02-seed12345");
+        Path sweepDir = Files.createDirectories(dir.resolve("runs").resolve("sw"));
+        Path link = Files.createSymbolicLink(sweepDir.resolve("t01-seed12345"), other);
+        SweepFile sweep = load("name: sw\nbase: two-layer.yaml\nset: {output.dir: '" + dir.resolve("runs")
+                + "'}\nparameters: {model.hidden.0.units: [8]}\n");
+        UserError e = assertThrows(UserError.class,
+                () -> new SweepJob(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).run(sweep, new NoTraining()));
+        assertTrue(e.getMessage().startsWith("The sweep folder " + sweepDir + " holds t01-seed12345: symbolic link(s) "
+                + "where a trial's run folder goes"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        assertEquals(List.of(".lock", ".previous", "checkpoints", "model.zip"),
+                Files.list(other).map(p -> p.getFileName().toString()).sorted().toList(), "the linked run untouched");
+        assertTrue(Files.isSymbolicLink(link));
+    }
+
+    @Test
+    void theOutputSectionCannotBeSweptEither() {
+        assertTrue(error("base: two-layer.yaml\nparameters: {output: [{dir: sw/elsewhere}]}\n")
+                .contains("parameter 'output' cannot be swept"));
+    }
+
+    /** Such a range drew infinities, which stopped the sweep with a NumberFormatException. */
+    @Test
+    void rangesNeedFiniteBoundsAndWidth() {
+        for (String bounds : List.of("[-1.0e308, 1.0e308]", "[0, 1.0e400]", "[-1.0e400, 0]")) {
+            String e = error("base: two-layer.yaml\nstrategy: random\ntrials: 2\nparameters:\n"
+                    + "  training.updater.learning_rate: {uniform: " + bounds + "}\n");
+            assertTrue(e.contains("key 'parameters.training.updater.learning_rate.uniform'") && e.contains("two finite "
+                    + "numbers [lo, hi] whose difference hi - lo is finite too"), e);
+        }
+    }
+
+    /** -Dtraining.epochs=1 was ignored by sweep, though train and compare apply it. */
+    @Test
+    void dashDConfigKeysApplyAfterSetButNotToASweptKey() throws Exception {
+        SweepFile sweep = load("base: two-layer.yaml\nset: {training.epochs: 4}\nparameters: {model.hidden.0.units: [8, 16]}\n");
+        SweepFile quick = sweep.withOverrides(Map.of("training.epochs", "1", "data.train_limit", "1000"));
+        for (Trial t : quick.checkedTrials()) {
+            assertEquals(1, quick.config(t, 0).training().epochs());
+            assertEquals(1000, quick.config(t, 0).data().trainLimit());
+        }
+        assertEquals(4, sweep.config(sweep.trials().get(0), 0).training().epochs());
+        UserError swept = assertThrows(UserError.class, () -> sweep.withOverrides(Map.of("model.hidden.0.units", "32")));
+        assertTrue(swept.getMessage().startsWith("-Dmodel.hidden.0.units sets a key that sweep file "), swept.getMessage());
+        UserError bad = assertThrows(UserError.class, () -> sweep.withOverrides(Map.of("training.epochz", "1")));
+        assertTrue(bad.getMessage().startsWith("The -D config keys {training.epochz=1} with sweep file "), bad.getMessage());
+    }
+
+    /** Without halving a trial's epochs are its own (swept): a diverged 2-epoch trial ranked above a good 1-epoch one. */
+    @Test
+    void rankingIsByEpochsFirstOnlyUnderHalving() {
+        Metric acc = Metric.VAL_ACCURACY;
+        TrialResult good = result(acc, "t01", 0.95), diverged = withEpochs(result(acc, "t02", 0.10), 2);
+        assertEquals(List.of("t01", "t02"), java.util.stream.Stream.of(diverged, good)
+                .sorted(TrialResult.ranking(acc, false)).map(r -> r.trial().name()).toList());
+        assertEquals(List.of("t02", "t01"), java.util.stream.Stream.of(good, diverged)
+                .sorted(TrialResult.ranking(acc, true)).map(r -> r.trial().name()).toList(), "halving: survivors first");
+    }
+
+    private static TrialResult withEpochs(TrialResult r, int epochs) {
+        return new TrialResult(r.trial(), epochs, r.runs(), r.metric());
+    }
+
     @Test
     void badFilesAreNamedPrecisely() throws Exception {
         // Jackson places a record's unknown key past the end of the file: the line is the key's own.
@@ -212,11 +325,11 @@ class SweepFileTest {
         Metric acc = Metric.VAL_ACCURACY, loss = Metric.VAL_LOSS;
         List<TrialResult> ranked = List.of(result(acc, "t01", 0.90, 0.92), result(acc, "t02", 0.97, 0.95),
                 result(acc, "t03", Double.NaN, 0.99), result(acc, "t04", 0.93, 0.93), result(acc, "t05", 0.95, 0.97))
-                .stream().sorted(TrialResult.ranking(acc)).toList();
+                .stream().sorted(TrialResult.ranking(acc, true)).toList();
         assertEquals(List.of("t02", "t05", "t04"), h.keep(ranked).stream().map(r -> r.trial().name()).toList());
         List<TrialResult> byLoss = List.of(result(loss, "t01", 0.30, 0.20), result(loss, "t02", 0.10, 0.12),
                 result(loss, "t03", 0.50, 0.05), result(loss, "t04", 0.08, 0.11)).stream()
-                .sorted(TrialResult.ranking(loss)).toList();
+                .sorted(TrialResult.ranking(loss, true)).toList();
         assertEquals(List.of("t04", "t02"), h.keep(byLoss).stream().map(r -> r.trial().name()).toList());
         assertEquals(1, new Halving(1, 0.01).keep(ranked).size(), "at least one survives");
     }

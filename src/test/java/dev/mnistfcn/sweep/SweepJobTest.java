@@ -201,6 +201,26 @@ class SweepJobTest {
         return m.history().get(m.earlyStopping().bestModelEpoch() - 1);
     }
 
+    /**
+     * Without halving, fewer training.epochs on a rerun reused the longer runs: a cut-down validation reading beside
+     * the longer model's test accuracy and model.zip. Now they are trained afresh, the longer ones kept aside.
+     */
+    @Test
+    void aRerunWithFewerEpochsTrainsAfreshWithoutHalving() throws Exception {
+        SweepFile two = SweepFile.load(sweepFile("fewer", 2, "parameters:\n  model.hidden.0.units: [8]\n  model.hidden.1.units: [8]\n"));
+        var first = new SweepJob(new PrintStream(new ByteArrayOutputStream())).run(two, new InProcess());
+        assertEquals(List.of("t01-seed12345"), first.runs(TrialRunner.How.TRAINED));
+        SweepFile one = SweepFile.load(sweepFile("fewer", 1, "parameters:\n  model.hidden.0.units: [8]\n  model.hidden.1.units: [8]\n"));
+        var again = new SweepJob(new PrintStream(new ByteArrayOutputStream())).run(one, new InProcess());
+        assertEquals(List.of("t01-seed12345"), again.runs(TrialRunner.How.TRAINED), "not reused from the 2-epoch run");
+        RunMetrics m = metrics(one, again.ranked().get(0));
+        assertEquals(1, m.history().size());
+        assertEquals(m.test().accuracy(), again.ranked().get(0).testAccuracyMean(), "its own test figures");
+        assertEquals(1, ConfigLoader.load(RunFolder.of(one.config(again.ranked().get(0).trial(), 0)).resolvedConfig(),
+                Map.of()).training().epochs());
+        assertTrue(Files.isDirectory(again.folder().resolve("t01-seed12345/.previous")), "the 2-epoch run kept aside");
+    }
+
     @Test
     void anEarlyStoppedTrialIsScoredByItsKeptEpochAndRankedByItNotByHowLongItTrained() throws Exception {
         SweepFile sweep = SweepFile.load(sweepFile("es", 15, "  training.early_stopping.patience: 1\n"
@@ -250,7 +270,7 @@ class SweepJobTest {
         assertEquals(later, o.runs(TrialRunner.How.REUSED).size());
 
         // Its 2-epoch round, read back from the longer run: early stopping replayed over those 2 epochs.
-        RunMetrics round1 = SweepJob.finished(sweep.config(survivor.trial(), 0, Map.of("training.epochs", "2"))).orElseThrow();
+        RunMetrics round1 = SweepJob.finished(sweep.config(survivor.trial(), 0, Map.of("training.epochs", "2")), true).orElseThrow();
         int best = m.history().get(1).validationLoss() < m.history().get(0).validationLoss() ? 2 : 1;
         assertEquals(best, round1.earlyStopping().bestModelEpoch());
         assertEquals(2, round1.earlyStopping().totalEpochs());
