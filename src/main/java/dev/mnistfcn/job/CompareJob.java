@@ -168,6 +168,11 @@ public final class CompareJob {
         Path report = reportDir.toAbsolutePath().normalize();
         for (ExperimentConfig base : bases) {
             Engine.forTraining(base, NetworkFactory.configuration(base), "config '" + base.name() + "'");
+            if (base.seed() > Long.MAX_VALUE - (seeds - 1)) { // seed + 1 wrapped to the most negative seed, unsaid
+                throw new UserError("Config '" + base.name() + "' has seed " + base.seed() + ": its " + seeds + " runs "
+                        + "(seed, seed + 1, …) would pass the largest seed, " + Long.MAX_VALUE + ". Give a smaller seed "
+                        + "(--set seed=…) or fewer --seeds.");
+            }
             for (int s = 0; s < seeds; s++) {
                 ExperimentConfig run = seeded(base, base.seed() + s);
                 if (!RunName.isValid(run.name())) {

@@ -1,8 +1,10 @@
 package dev.mnistfcn.storage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.YamlLines;
 import dev.mnistfcn.network.LayerSizes;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
@@ -254,6 +256,8 @@ public final class ModelFiles {
                 meta = MetadataJson.read(metadata);
             } catch (IOException e) {
                 String why = e instanceof JsonProcessingException j ? dev.mnistfcn.Json.problem(j) : UserError.reason(e);
+                // which key: "Cannot deserialize value of type from String "x"" named none
+                if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) why = "key '" + YamlLines.keyPath(m) + "': " + why;
                 throw new UserError("Model file " + file + " has an unreadable " + METADATA_ENTRY + " (" + why
                         + "). The file is damaged; use another checkpoint.");
             }

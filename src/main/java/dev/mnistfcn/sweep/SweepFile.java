@@ -230,6 +230,11 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
             throw new UserError("Sweep file " + file + ", trial " + trial.name() + " (" + trial.describe() + "): "
                     + e.getMessage(), e);
         }
+        if (c.seed() > Long.MAX_VALUE - seedIndex) { // seed + 1 wrapped to the most negative seed, unsaid
+            throw new UserError("Sweep file " + file + ": the seed " + c.seed() + " and seeds: " + seeds + " (seed, seed + 1, "
+                    + "…) would pass the largest seed, " + Long.MAX_VALUE + ". Give a smaller seed (set: {seed: …}) or "
+                    + "fewer seeds.");
+        }
         long s = c.seed() + seedIndex;
         return ConfigLoader.load(base, withRun(overrides, c, trial.name() + "-seed" + s, s));
     }
@@ -256,6 +261,7 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         List<Trial> trials = trials();
         for (Trial t : trials) {
             ExperimentConfig c = config(t, 0);
+            config(t, seeds - 1); // its last seed's run, whose seed may pass the largest
             // An engine that cannot train a trial's network failed that trial only after the ones before had trained.
             Engine.forTraining(c, NetworkFactory.configuration(c), "Sweep file " + file + ", trial " + t.name());
             if (halving != null) {

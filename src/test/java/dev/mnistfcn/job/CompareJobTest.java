@@ -70,6 +70,18 @@ class CompareJobTest {
         assertTrue(Files.readString(second.markdown()).contains("| config | hidden layers | parameters |"));
     }
 
+    /** Seed + 1 past the largest seed wrapped to the most negative one, and a run was named for it. */
+    @Test
+    void seedsPastTheLargestAreRefused() {
+        var job = new CompareJob(new PrintStream(new ByteArrayOutputStream()), false);
+        UserError e = assertThrows(UserError.class, () -> job.run(List.of(Path.of("config/one-layer.yaml")),
+                Map.of("output.dir", out.resolve("runs").toString(), "seed", Long.toString(Long.MAX_VALUE)), 2,
+                out.resolve("report")));
+        assertTrue(e.getMessage().startsWith("Config 'one-layer' has seed 9223372036854775807: its 2 runs (seed, seed + 1, "
+                + "…) would pass the largest seed"), e.getMessage());
+        assertFalse(Files.exists(out.resolve("runs")), "nothing trained");
+    }
+
     /** --out naming a run's folder would have replaced the run's report.html: refused before anything trains. */
     @Test
     void aRunsFolderIsNoReportFolder() throws Exception {

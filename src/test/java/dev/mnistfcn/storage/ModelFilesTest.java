@@ -2,6 +2,7 @@ package dev.mnistfcn.storage;
 
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.ModelProvenance;
+import dev.mnistfcn.Json;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.cli.Main;
 import dev.mnistfcn.config.TrainingSpec;
@@ -356,6 +357,23 @@ class ModelFilesTest {
         }
         assertTrue(bytes > 64 << 10 && bytes < ModelZipLimits.METADATA_BYTES, bytes + " bytes");
         assertEquals(history, ModelFiles.load(zip, true).metadata().orElseThrow().history());
+    }
+
+    /** A metadata value of the wrong type names its key: Jackson's message ("from String \"x\"") named none. */
+    @Test
+    void aMetadataValueOfTheWrongTypeNamesItsKey() throws Exception {
+        var provenance = ModelProvenance.recorded("typed", "name: typed\n", 1L, "fused", new ModelProvenance.Data("mnist",
+                Map.of(), 55_000, 5_000, 10_000), 1, "2026-01-01T00:00:00Z", Map.of());
+        Path zip = dir.resolve("typed.zip");
+        ModelFiles.save(plainNet(784, 10), zip, true, new ModelMetadata(provenance, 1, 0.5, 0.9, 0.9, List.of()));
+        try (var fs = java.nio.file.FileSystems.newFileSystem(zip)) {
+            Path meta = fs.getPath("mnist-fcn.json");
+            var m = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(meta));
+            m.put("iteration", "x");
+            Files.write(meta, Json.MAPPER.writeValueAsBytes(m));
+        }
+        UserError e = assertThrows(UserError.class, () -> ModelFiles.load(zip, true));
+        assertTrue(e.getMessage().contains("has an unreadable mnist-fcn.json (key 'iteration': "), e.getMessage());
     }
 
     @Test

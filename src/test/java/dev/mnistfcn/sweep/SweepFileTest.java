@@ -138,6 +138,14 @@ class SweepFileTest {
         assertTrue(Files.isSymbolicLink(link));
     }
 
+    /** Seed + 1 past the largest seed wrapped to the most negative one, and a run was named for it. */
+    @Test
+    void seedsPastTheLargestAreRefused() {
+        String e = error("base: two-layer.yaml\nseeds: 2\nset: {seed: 9223372036854775807}\n"
+                + "parameters: {model.hidden.0.units: [8]}\n");
+        assertTrue(e.contains("the seed 9223372036854775807 and seeds: 2 (seed, seed + 1, …) would pass the largest seed"), e);
+    }
+
     @Test
     void theOutputSectionCannotBeSweptEither() {
         assertTrue(error("base: two-layer.yaml\nparameters: {output: [{dir: sw/elsewhere}]}\n")
