@@ -52,12 +52,11 @@ final class OnnxImport {
     static final int MAX_OPSET = 21;
     /** 128 M float weights: far past any MLP on 784 pixels (tuned.yaml's 1.86 M), and well inside a 1 GiB heap. */
     static final long MAX_FILE_BYTES = 512L << 20;
-    /** The metadata_props key naming the dataset a model was trained on; {@link ModelExport} writes it. */
     /** Graph nodes read at most: Keras's exports, the wordiest, give an MLP a few dozen. */
     static final int MAX_NODES = 10_000;
-    /** Entries of the model and its graph (nodes, initializers, inputs, outputs, value infos…) read at most. */
+    /** Entries of the model and its graphs (nodes, initializers, inputs, outputs, value infos…) read at most. */
     static final int MAX_ENTRIES = 50_000;
-    private static final int MODEL_GRAPH_FIELD = 7, GRAPH_NODE_FIELD = 1;
+    /** The metadata_props key naming the dataset a model was trained on; {@link ModelExport} writes it. */
     static final String DATASET_KEY = "dataset";
     static final Set<String> ACTIVATIONS = Set.of("Relu", "Tanh", "Sigmoid", "Elu", "LeakyRelu", "Softmax");
     /** Ops that compute a Reshape's target from the input's Shape (Keras's Flatten, batch size left open). */
@@ -117,32 +116,52 @@ final class OnnxImport {
     }
 
     /**
-     * Counts the graph's nodes and other entries (initializers, inputs, outputs, value infos) from the bytes, before
-     * the parse makes an object of each: a 40 MB file of 20,000,000 empty nodes ran a 1 GB heap out of memory in it.
+     * Counts the nodes and other entries (initializers, inputs, outputs, value infos, attributes) of every graph from
+     * the bytes, before the parse makes an object of each: a 40 MB file of 20,000,000 empty nodes ran a 1 GB heap out
+     * of memory in it. Graphs inside graphs (an If's or Loop's attribute, a function, training info) count too.
      */
     private static void refuseHugeGraphs(Path file, byte[] bytes) throws IOException {
-        CodedInputStream model = CodedInputStream.newInstance(bytes);
-        long nodes = 0, entries = 0;
-        for (int tag; (tag = model.readTag()) != 0; ) {
-            entries++;
-            if (WireFormat.getTagFieldNumber(tag) != MODEL_GRAPH_FIELD
-                    || WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                model.skipField(tag);
+        long[] counted = new long[2]; // nodes, entries
+        count(CodedInputStream.newInstance(bytes), Message.MODEL, counted, 0);
+        if (counted[0] > MAX_NODES || counted[1] > MAX_ENTRIES) {
+            throw new UserError(String.format(java.util.Locale.ROOT, "ONNX model %s was rejected: its graphs hold more "
+                    + "than %,d nodes or %,d entries in all, the most mnist-fcn reads (a fully-connected MNIST classifier "
+                    + "has a few dozen); a damaged or forged file.", file, MAX_NODES, MAX_ENTRIES));
+        }
+    }
+
+    /** The ONNX messages that can hold nodes, and which of their fields hold which (onnx.proto's field numbers). */
+    private enum Message {
+        MODEL, GRAPH, NODE, ATTRIBUTE, FUNCTION, TRAINING_INFO;
+
+        Message child(int field) {
+            return switch (this) {
+                case MODEL -> field == 7 ? GRAPH : field == 20 ? TRAINING_INFO : field == 25 ? FUNCTION : null;
+                case GRAPH -> field == 1 ? NODE : null;
+                case NODE -> field == 5 ? ATTRIBUTE : null;
+                case ATTRIBUTE -> field == 6 || field == 11 ? GRAPH : null;
+                case FUNCTION -> field == 7 ? NODE : field == 11 ? ATTRIBUTE : null;
+                case TRAINING_INFO -> field == 1 || field == 2 ? GRAPH : null;
+            };
+        }
+    }
+
+    /** Adds the nodes and entries of the {@code kind} message {@code in} is at to {@code counted}. */
+    private static void count(CodedInputStream in, Message kind, long[] counted, int depth) throws IOException {
+        if (depth > 100) throw new IOException("messages nested over 100 deep"); // protobuf's own parse limit
+        if (kind == Message.NODE) counted[0]++;
+        while (counted[0] <= MAX_NODES && counted[1] <= MAX_ENTRIES) { // over: stop reading, at every level
+            int tag = in.readTag();
+            if (tag == 0) break;
+            counted[1]++;
+            Message child = kind.child(WireFormat.getTagFieldNumber(tag));
+            if (child == null || WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                in.skipField(tag);
                 continue;
             }
-            int outer = model.pushLimit(model.readRawVarint32());
-            for (int t; (t = model.readTag()) != 0; ) {
-                entries++;
-                if (WireFormat.getTagFieldNumber(t) == GRAPH_NODE_FIELD) nodes++;
-                model.skipField(t);
-            }
-            model.popLimit(outer);
-        }
-        if (nodes > MAX_NODES || entries > MAX_ENTRIES) {
-            throw new UserError(String.format(java.util.Locale.ROOT, "ONNX model %s was rejected: its graph has %,d "
-                    + "nodes and %,d entries in all, over the %,d nodes and %,d entries mnist-fcn reads (a fully-connected "
-                    + "MNIST classifier has a few dozen); a damaged or forged file.", file, nodes, entries, MAX_NODES,
-                    MAX_ENTRIES));
+            int outer = in.pushLimit(in.readRawVarint32());
+            count(in, child, counted, depth + 1);
+            in.popLimit(outer);
         }
     }
 

@@ -88,7 +88,11 @@ final class Routes extends Handler.Abstract {
         try {
             route(request, response, done);
         } catch (HttpProblem refused) { // a wrong Host, path, method or type, before any of the body was read
-            refuseUnread(request, refused).whenComplete((none, e) -> fail(request, response, done, refused));
+            refuseUnread(request, refused).whenComplete((none, e) -> {
+                // a drain may stop before the body's end (16 MiB, 2 s), and Jetty then closes: the answer says so
+                if (request.getLength() != 0) response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+                fail(request, response, done, refused);
+            });
         } catch (RuntimeException | Error e) {
             fail(request, response, done, e);
         }

@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * first), {@code /runs/NAME} (one run's curves, live, or a sweep's trials, rounds and best so far), {@code /runs/NAME/report.html}, {@code /api/runs},
  * {@code /api/runs/NAME} and {@code /api/runs/NAME/events}, a {@code text/event-stream} of the run's epochs and its
  * final state. Nothing here starts, stops, locks or deletes a run. An event stream holds no thread: a timer on
- * Jetty's scheduler looks at the run's progress file every {@link #POLL_MS} ms.
+ * Jetty's scheduler has the run's progress file looked at every {@link #POLL_MS} ms, on {@link #reader}.
  */
 final class RunsRoutes {
     /** How often a stream looks for new epochs: well within "one epoch after it ends" and "killed: 2 s". */
@@ -136,11 +136,21 @@ final class RunsRoutes {
         return path.startsWith(prefix) && path.endsWith(suffix) && path.length() > prefix.length() + suffix.length();
     }
 
-    /** {@code answer} with what {@code work} gives, or {@code failed} with why it gave nothing. */
+    /**
+     * {@code answer} with what {@code work} gives, or {@code failed} with why it gave nothing, or why {@code answer}
+     * threw (whenComplete would keep that to itself: the 65th stream's 503 was never sent, its request left hanging).
+     */
     private static void answered(CompletableFuture<byte[]> work, Consumer<Throwable> failed, Consumer<byte[]> answer) {
         work.whenComplete((body, e) -> {
-            if (e == null) answer.accept(body);
-            else failed.accept(e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
+            if (e != null) {
+                failed.accept(e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
+                return;
+            }
+            try {
+                answer.accept(body);
+            } catch (RuntimeException | Error thrown) {
+                failed.accept(thrown);
+            }
         });
     }
 
@@ -315,7 +325,7 @@ final class RunsRoutes {
             List<String> news;
             try {
                 news = events.poll();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // an OutOfMemoryError too: else the stream's slot was never freed
                 done.failed(e);
                 return;
             }

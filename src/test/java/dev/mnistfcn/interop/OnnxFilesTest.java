@@ -258,9 +258,31 @@ class OnnxFilesTest {
         out.flush();
         Path file = Files.write(tmp.resolve("nodes.onnx"), bytes.toByteArray());
         UserError e = assertThrows(UserError.class, () -> ModelSource.load(file, null));
-        assertTrue(e.getMessage().startsWith("ONNX model " + file + " was rejected: its graph has 10,002 nodes"),
-                e.getMessage());
+        assertTrue(e.getMessage().startsWith("ONNX model " + file + " was rejected: its graphs hold more than 10,000 "
+                + "nodes or 50,000 entries in all"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
+        // The same nodes in a graph inside one node's attribute (an If's branch) counted as one node (a review)
+        var inner = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < extra; i++) inner.write(new byte[]{0x0A, 0}); // GraphProto.node, empty
+        byte[] attribute = message(6, inner.toByteArray()); // AttributeProto.g
+        byte[] node = message(5, attribute); // NodeProto.attribute
+        var nested = new java.io.ByteArrayOutputStream();
+        nested.write(graph);
+        nested.write(message(1, node)); // GraphProto.node
+        Path deep = Files.write(tmp.resolve("nested.onnx"), message(7, nested.toByteArray())); // ModelProto.graph
+        UserError d = assertThrows(UserError.class, () -> ModelSource.load(deep, null));
+        assertTrue(d.getMessage().contains("was rejected: its graphs hold more than 10,000 nodes"), d.getMessage());
+    }
+
+    /** Field {@code field} of a message, length-delimited, holding {@code body}. */
+    private static byte[] message(int field, byte[] body) throws java.io.IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        var out = org.nd4j.shade.protobuf.CodedOutputStream.newInstance(bytes);
+        out.writeTag(field, org.nd4j.shade.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt32NoTag(body.length);
+        out.writeRawBytes(body);
+        out.flush();
+        return bytes.toByteArray();
     }
 
     /** An ONNX model of {@code n} MatMuls in a chain, every one of the same rows×cols weight (zeros). */
