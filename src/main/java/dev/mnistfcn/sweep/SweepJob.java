@@ -62,6 +62,7 @@ public final class SweepJob {
         List<Integer> rounds = sweep.halving() == null ? List.of(full) : sweep.halving().rounds(full);
         Path folder = sweep.folder();
         refuseFolderOfAnotherKind(folder);
+        refuseAnotherFilesFolder(sweep, folder);
         // One sweep per folder: a second one decided from what it saw before the first's runs finished, and moved a
         // finished run aside to train it again.
         try (RunLock lock = RunLock.acquireSweep(folder)) {
@@ -86,6 +87,27 @@ public final class SweepJob {
         } catch (IOException e) {
             throw Folders.cannotWrite("the sweep's files", folder, e);
         }
+    }
+
+    /**
+     * A sweep folder is one sweep file's (the folder is named for the file, unless it sets {@code name:}): another
+     * file of the same name (a/same.yaml after b/same.yaml) replaced the first's results without a copy, moved its runs
+     * aside, and on its next run deleted them. The same file moved or renamed since (its recorded path gone) is its own.
+     */
+    private static void refuseAnotherFilesFolder(SweepFile sweep, Path folder) {
+        Optional<SweepProgress.Snapshot> before = SweepProgress.read(folder);
+        if (before.isEmpty() || before.get().status().file() == null) return;
+        Path earlier;
+        try {
+            earlier = Path.of(before.get().status().file());
+            if (!Files.exists(earlier) || Files.isSameFile(earlier, sweep.file())) return;
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return; // unreadable or not a path here: nothing to compare with
+        }
+        throw new UserError("The sweep folder " + folder + " holds the sweep of " + earlier + ", and " + sweep.file()
+                + " is another file of the same name: its results would replace that sweep's, and its runs move that "
+                + "sweep's aside. Give this sweep a name of its own (name: in the file, or --name NAME), or remove "
+                + folder + " if the other sweep's runs are no longer wanted.");
     }
 
     /**

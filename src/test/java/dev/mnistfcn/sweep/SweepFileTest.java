@@ -146,6 +146,23 @@ class SweepFileTest {
         assertTrue(e.contains("the seed 9223372036854775807 and seeds: 2 (seed, seed + 1, …) would pass the largest seed"), e);
     }
 
+    /** Two sweep files of one name (a/same.yaml, b/same.yaml): the second replaced the first's results and runs. */
+    @Test
+    void anotherFileOfTheSameNameIsRefusedItsFolder() throws Exception {
+        String yaml = "base: two-layer.yaml\nset: {output.dir: '" + dir.resolve("runs") + "'}\n"
+                + "parameters: {model.hidden.0.units: [8]}\n";
+        Path a = Files.createDirectories(dir.resolve("a")).resolve("same.yaml");
+        Path b = Files.createDirectories(dir.resolve("b")).resolve("same.yaml");
+        Files.writeString(a, yaml);
+        Files.writeString(b, yaml);
+        var job = new SweepJob(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        assertThrows(AssertionError.class, () -> job.run(SweepFile.load(a), new NoTraining())); // its status written
+        UserError e = assertThrows(UserError.class, () -> job.run(SweepFile.load(b), new NoTraining()));
+        assertTrue(e.getMessage().startsWith("The sweep folder " + dir.resolve("runs").resolve("same") + " holds the "
+                + "sweep of " + a + ", and " + b + " is another file of the same name"), e.getMessage());
+        assertThrows(AssertionError.class, () -> job.run(SweepFile.load(a), new NoTraining()), "its own file: accepted");
+    }
+
     @Test
     void theOutputSectionCannotBeSweptEither() {
         assertTrue(error("base: two-layer.yaml\nparameters: {output: [{dir: sw/elsewhere}]}\n")
