@@ -28,7 +28,9 @@ public final class HtmlReport {
      * {@link Svg#CSS}) and the page's own {@code css}.
      */
     public static StringBuilder page(String title, String css) {
-        return new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+        // the viewport: without it a phone laid the report out 980 px wide and zoomed it out to 5 px text
+        return new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
                 .append(esc(title)).append("</title>\n<style>").append(PAGE_CSS).append(Svg.CSS).append(css)
                 .append("</style></head><body>\n<h1>").append(esc(title)).append("</h1>\n");
     }
@@ -36,14 +38,15 @@ public final class HtmlReport {
     private static final String PAGE_CSS = """
             body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1320px;color:#222;padding:0 16px}
             h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}.note{color:#666;font-size:12px}
-            .row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
+            .row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}.scroll{overflow-x:auto}
             """;
 
     /** {@code comparison}: add the table, noise sentences and the time/parameter bars. */
     public static String render(String title, List<ConfigResult> results, boolean comparison) {
         StringBuilder sb = page(title, CSS);
         if (comparison) {
-            sb.append("<h2>Comparison</h2>\n").append(table(results)).append("<ul class=\"noise\">");
+            sb.append("<h2>Comparison</h2>\n<div class=\"scroll\">").append(table(results))
+                    .append("</div><ul class=\"noise\">"); // the table scrolls on its own on a phone
             for (String s : ComparisonTable.pairSentences(results)) sb.append("<li>").append(esc(s)).append("</li>");
             sb.append("</ul>\n<div class=\"row\">");
             List<String> labels = results.stream().map(ConfigResult::label).toList();
@@ -84,7 +87,8 @@ public final class HtmlReport {
                     new Svg.Series("validation loss", val[0], val[1], val[2])), "%.3f", marks));
             sb.append(Svg.lineChart(r.label() + ": validation accuracy", "curve acc-curve", List.of(
                     new Svg.Series("validation accuracy %", acc[0], acc[1], acc[2])), "%.1f", marks));
-            sb.append(Svg.heatmap(r.label() + ": confusion (test, all seeds)", "heatmap", r.confusion(),
+            String which = r.runs().size() > 1 ? "test, all seeds" : "test";
+            sb.append(Svg.heatmap(r.label() + ": confusion (" + which + ")", "heatmap", r.confusion(),
                     r.dataset().classes()));
             sb.append("</div>");
             if (r.runs().size() > 1) {

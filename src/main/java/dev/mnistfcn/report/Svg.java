@@ -12,7 +12,7 @@ import java.util.Locale;
 public final class Svg {
     /** The style of the charts drawn here, which every page that shows them includes ({@link HtmlReport#page}). */
     public static final String CSS = """
-            svg.chart{background:#fff;border:1px solid #eee}svg .title{font-size:13px;font-weight:600}
+            svg.chart{background:#fff;border:1px solid #eee;max-width:100%;height:auto}svg .title{font-size:13px;font-weight:600}
             svg .tick{font-size:11px;fill:#555}svg .legend{font-size:12px}svg .grid{stroke:#eee}
             svg .line{fill:none;stroke-width:2}svg .band{opacity:.18;stroke:none}svg .dot{opacity:.8}svg .cnum{font-size:10px;fill:#222}
             svg .marker{stroke:#555;stroke-dasharray:4 3}svg .marker.kept{stroke:#2ca02c}svg .marker-label{font-size:11px;fill:#333}

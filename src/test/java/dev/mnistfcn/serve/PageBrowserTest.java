@@ -333,6 +333,11 @@ class PageBrowserTest {
         assertEquals(100, sum, 1.0, "the ten probabilities shown add up to 100%");
         assertEquals(digit, bestDigit, "the longest bar is the digit shown");
         assertTrue(text("confidence").endsWith("% sure"), text("confidence"));
+        // The bar itself as wide as its value: a review found every bar empty (an inline span's width is ignored)
+        WebElement track = browser.findElements(By.cssSelector("#bars li .track")).get(digit);
+        WebElement fill = browser.findElements(By.cssSelector("#bars li .fill")).get(digit);
+        double shown = best;
+        wait.until(d -> Math.abs(100.0 * fill.getSize().getWidth() / track.getSize().getWidth() - shown) < 2);
     }
 
     long seenInkPixels() throws Exception {
