@@ -239,7 +239,8 @@ public final class TrainingJob {
         boolean couldResume = checkpoints().latest().isPresent();
         RunFolder.Aside aside = folder.moveEarlierRunAside();
         if (!aside.removed().isEmpty()) {
-            out.printf("Starting '%s' from scratch: removed %s, left in %s by a start that trained nothing%s.%n",
+            out.printf("Starting '%s' from scratch: removed %s, left in %s by a start that saved no model and no "
+                    + "checkpoint to resume%s.%n",
                     config.name(), String.join(", ", aside.removed()), folder.dir(), Files.isDirectory(folder.previous())
                             ? "; the run before it stays in " + folder.previous() : "");
         }

@@ -233,7 +233,7 @@ public record RunFolder(Path dir) {
             if (earlier.isEmpty() && !moving) return new Aside(0, left, List.of());
             // A start that trained nothing is no earlier run: moved aside, it replaced the trained run in .previous,
             // the only copy of it, when the start after it ran (a fresh start killed in its first epoch, then rerun).
-            if (!moving && trainedNothing(earlier)) {
+            if (!moving && leftNothingToKeep(earlier)) {
                 for (String n : earlier) Folders.deleteTree(dir.resolve(n));
                 return new Aside(0, left, earlier);
             }
@@ -249,6 +249,18 @@ public record RunFolder(Path dir) {
             throw new UserError("Cannot move the earlier run in " + dir + " aside: " + e.getMessage()
                     + ". Check permissions and free space, or give this run another name.", e);
         }
+    }
+
+    /**
+     * Whether what an earlier start left ({@code names}) is removed rather than moved into .previous: it holds no
+     * model and nothing to resume, and it trained nothing or .previous holds a trained run. A start killed after a
+     * few epochs (best.zip and its progress, no epoch-NN.zip yet at checkpoint.every 5) replaced the finished run the
+     * start before it had moved aside, the only copy of that run.
+     */
+    private boolean leftNothingToKeep(List<String> names) throws IOException {
+        if (!WRITTEN_BEFORE_TRAINING.containsAll(names) || new CheckpointStore(dir, 1).latest().isPresent()) return false;
+        return trainedNothing(names) || Files.isRegularFile(previous().resolve(MODEL), LinkOption.NOFOLLOW_LINKS)
+                || new CheckpointStore(previous(), 1).latest().isPresent();
     }
 
     /**

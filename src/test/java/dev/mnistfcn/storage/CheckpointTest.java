@@ -1,5 +1,6 @@
 package dev.mnistfcn.storage;
 
+import dev.mnistfcn.Folders;
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.cli.Main;
@@ -263,15 +264,31 @@ class CheckpointTest {
         var console = new ByteArrayOutputStream();
         new TrainingJob(config("one-layer.yaml", 1, "name", "p"), new PrintStream(console), false).run(Resume.AUTO);
         assertTrue(console.toString().contains("Starting 'p' from scratch: removed checkpoints, config.resolved.yaml, "
-                + "progress.jsonl, left in " + p + " by a start that trained nothing; the run before it stays in "
+                + "progress.jsonl, left in " + p + " by a start that saved no model and no checkpoint to resume; the "
+                + "run before it stays in "
                 + p.resolve(RunFolder.PREVIOUS)), console.toString());
         assertArrayEquals(model, Files.readAllBytes(p.resolve(RunFolder.PREVIOUS).resolve("model.zip")));
         assertEquals(2, CheckpointStore.epochOf(new CheckpointStore(p.resolve(RunFolder.PREVIOUS), 2).latest().orElseThrow()));
         assertEquals(1, CheckpointStore.epochOf(job(config("one-layer.yaml", 1, "name", "p")).checkpoints().latest().orElseThrow()));
 
-        // The diff's review: with checkpoint.every 0, a killed run leaves no checkpoint, only its progress, whose epochs
-        // are its record: moved aside as a run's, not removed.
+        // A later review: a start killed after a few epochs (best.zip and three epochs of progress, no epoch-NN.zip at
+        // checkpoint.every 5) has no model and nothing to resume either; moved aside, it replaced the finished run in
+        // .previous, the only copy. Removed instead, .previous kept.
+        byte[] finished = Files.readAllBytes(p.resolve("model.zip"));
         new RunFolder(p).moveEarlierRunAside();
+        Files.writeString(p.resolve("config.resolved.yaml"), "name: p\n");
+        started = RunProgress.start(p, new RunProgress.Started("p", "784-256-10", 50, 50, "fused", "adam",
+                RunProgress.pid(), RunProgress.host(), "2026-12-07T00:00:00Z", null), List.of());
+        for (int e = 1; e <= 3; e++) started.epoch(new EpochStats(e, 0.5, 0.4, 0.9, 1.0, 0.1, 1500));
+        Files.createDirectories(p.resolve(CheckpointStore.FOLDER));
+        Files.writeString(p.resolve(CheckpointStore.FOLDER).resolve("best.zip"), "the killed start's best");
+        RunFolder.Aside aside = new RunFolder(p).moveEarlierRunAside();
+        assertEquals(List.of("checkpoints", "config.resolved.yaml", "progress.jsonl"), aside.removed().stream().sorted().toList());
+        assertArrayEquals(finished, Files.readAllBytes(p.resolve(RunFolder.PREVIOUS).resolve("model.zip")));
+
+        // The diff's review, still so where .previous holds no trained run: with checkpoint.every 0, a killed run leaves
+        // no checkpoint, only its progress, whose epochs are its record: moved aside as a run's, not removed.
+        Folders.deleteTree(p.resolve(RunFolder.PREVIOUS));
         Files.writeString(p.resolve("config.resolved.yaml"), "name: p\n");
         started = RunProgress.start(p, new RunProgress.Started("p", "784-256-10", 50, 50, "fused", "adam",
                 RunProgress.pid(), RunProgress.host(), "2026-12-07T00:00:00Z", null), List.of());
