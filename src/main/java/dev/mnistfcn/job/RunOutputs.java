@@ -75,8 +75,9 @@ final class RunOutputs {
     }
 
     /**
-     * The run's metrics if its folder holds every output of this very config (model, both reports, metrics
-     * written last), so that rerunning it would only repeat it.
+     * The run's metrics if its folder holds every output of this config (model, both reports, metrics written last;
+     * the config the same but for where and how often to save, {@link RunStart#sameTraining}), so that rerunning it
+     * would only repeat it.
      */
     Optional<RunMetrics> finished() {
         for (Path p : List.of(folder.model(), folder.markdownReport(), folder.htmlReport(), folder.metrics())) {
@@ -84,7 +85,7 @@ final class RunOutputs {
         }
         try {
             RunMetrics m = RunMetrics.read(folder.metrics());
-            return config.equals(m.config()) && m.complete() ? Optional.of(m) : Optional.empty();
+            return RunStart.sameTraining(m.config(), config) && m.complete() ? Optional.of(m) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty(); // unreadable: produce it again rather than trust it
         }
