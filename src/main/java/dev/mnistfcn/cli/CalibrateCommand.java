@@ -53,7 +53,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Path zip = CommandDefaults.modelOrDefault(CommandDefaults.model(model, modelArgument));
-        if (ModelSource.isOnnx(zip)) {
+        if (ModelSource.isOnnx(zip) && Files.exists(zip)) { // a missing one: the load's "not found" says so
             throw new UserError(zip + " is an ONNX file; calibrate writes into mnist-fcn's model zips only.");
         }
         ModelFiles.load(zip, false); // a sound model zip, before minutes of work

@@ -19,6 +19,8 @@ import org.nd4j.evaluation.classification.Evaluation;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +49,8 @@ public final class PlainDl4j {
                     + "command, or walk through an MNIST config (e.g. two-layer.yaml).");
         }
         Folders.refuseNonFolder(Path.of(config.output().dir()), "output.dir"); // now, not at the save after training
+        Path zip = Path.of(config.output().dir(), config.name() + "-walkthrough.zip");
+        requireSavable(zip);
         // Two keys change what is trained, and this page shows fit alone: say so rather than drop them unnoticed.
         List<String> notHere = new ArrayList<>();
         if (config.data().augment() != null) notHere.add("data.augment (distorted training digits)");
@@ -79,10 +83,30 @@ public final class PlainDl4j {
 
         // 5. Save with the updater state, so training could continue from it. writeAtomically writes a temp file
         // and renames it: the zip is complete or absent. Its own name leaves the train command's model.zip alone.
-        Path zip = Path.of(config.output().dir(), config.name() + "-walkthrough.zip");
-        AtomicFiles.writeAtomically(zip, stream -> ModelSerializer.writeModel(net, stream, true));
+        try {
+            AtomicFiles.writeAtomically(zip, stream -> ModelSerializer.writeModel(net, stream, true));
+        } catch (IOException e) {
+            throw Folders.cannotWrite("the walkthrough's model", zip.getParent(), e);
+        }
         out.println("Saved " + zip);
         return evaluation;
+    }
+
+    /**
+     * The save's place, checked before the epochs: a folder of the zip's name, or a folder that cannot be written,
+     * failed only at the save after training, with a stack trace.
+     */
+    private static void requireSavable(Path zip) {
+        if (Files.exists(zip, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(zip, LinkOption.NOFOLLOW_LINKS)) {
+            throw new UserError(zip + " exists and is not a file: the walkthrough saves its model there. Remove it, or "
+                    + "give the run another name (--set name=…).");
+        }
+        try {
+            Files.createDirectories(zip.getParent());
+            Files.delete(Files.createTempFile(zip.getParent(), AtomicFiles.TEMP_PREFIX, ".probe"));
+        } catch (IOException e) {
+            throw Folders.cannotWrite("the walkthrough's model", zip.getParent(), e);
+        }
     }
 
     /** One line per epoch with its mean batch loss (DL4J's ScoreIterationListener logs single batches). */

@@ -38,6 +38,19 @@ class PlainDl4jTest {
         assertFalse(console.toString().contains("epoch"), console.toString());
     }
 
+    /** A folder where the zip goes was found only at the save, after training, with a stack trace (a review). */
+    @Test
+    void aFolderOfTheZipsNameStopsBeforeTraining(@TempDir Path out) throws Exception {
+        Path taken = Files.createDirectories(out.resolve("two-layer-walkthrough.zip"));
+        ExperimentConfig config = ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of(
+                "data.dir", TestData.mnistDir().toString(), "output.dir", out.toString()));
+        var console = new ByteArrayOutputStream();
+        UserError e = assertThrows(UserError.class, () -> PlainDl4j.run(config, new PrintStream(console, true)));
+        assertEquals(taken + " exists and is not a file: the walkthrough saves its model there. Remove it, or give the "
+                + "run another name (--set name=…).", e.getMessage());
+        assertFalse(console.toString().contains("epoch"), console.toString());
+    }
+
     @Test
     void oneEpochOn5000ImagesEvaluatesAndSavesARestorableZip(@TempDir Path out) throws Exception {
         ExperimentConfig config = ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of(
