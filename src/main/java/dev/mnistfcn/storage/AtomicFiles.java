@@ -34,6 +34,15 @@ public final class AtomicFiles {
         void write(OutputStream out) throws IOException;
     }
 
+    /**
+     * Fails as {@link #writeAtomically} into {@code dir} would (made if missing): for a check before minutes of work
+     * whose result is saved only at the end. Leaves nothing behind.
+     */
+    public static void requireWritable(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.delete(Files.createTempFile(dir, TEMP_PREFIX, ".probe"));
+    }
+
     public static void writeAtomically(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);

@@ -102,8 +102,7 @@ public final class PlainDl4j {
                     + "give the run another name (--set name=…).");
         }
         try {
-            Files.createDirectories(zip.getParent());
-            Files.delete(Files.createTempFile(zip.getParent(), AtomicFiles.TEMP_PREFIX, ".probe"));
+            AtomicFiles.requireWritable(zip.getParent());
         } catch (IOException e) {
             throw Folders.cannotWrite("the walkthrough's model", zip.getParent(), e);
         }
