@@ -22,6 +22,12 @@ public final class Svg {
     private Svg() {
     }
 
+    /** A step near a fifth of {@code range} of 1, 2 or 5 × 10^k: ticks at 90.0, 90.5, 91.0, …, 4 to 8 of them. */
+    static double tickStep(double range) {
+        double raw = range / 5, power = Math.pow(10, Math.floor(Math.log10(raw))), f = raw / power;
+        return power * (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10);
+    }
+
     /** One line with an optional band (min..max over seeds) per series. */
     public record Series(String label, double[] mean, double[] low, double[] high) {
     }
@@ -60,15 +66,18 @@ public final class Svg {
             hi = lo + 1;
         }
         double pad = (hi - lo) * 0.05;
-        lo -= pad;
-        hi += pad;
+        // Out to whole steps of a round size: even fifths of the padded range read 92.0 / 91.5 / 90.9 / 90.3.
+        double step = tickStep(hi - lo + 2 * pad);
+        lo = Math.floor((lo - pad) / step) * step;
+        hi = Math.ceil((hi + pad) / step) * step;
+        int ticks = (int) Math.round((hi - lo) / step);
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "<svg class=\"chart %s\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
                 + "role=\"img\" aria-label=\"%s\">", cssClass, w, h, w, h, esc(title)));
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" class=\"title\">%s</text>", left, esc(title)));
-        for (int k = 0; k <= 4; k++) {
-            double v = lo + (hi - lo) * k / 4;
-            double y = top + (h - top - bottom) * (1 - (double) k / 4);
+        for (int k = 0; k <= ticks; k++) {
+            double v = lo + step * k;
+            double y = top + (h - top - bottom) * (1 - (double) k / ticks);
             sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"
                     + "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>",
                     left, w - right, y, y, left - 4, y + 4, String.format(Locale.ROOT, yFormat, v)));

@@ -36,6 +36,15 @@ class SvgTest {
     }
 
     /** A diverged epoch (NaN loss) is left out; the other points keep their places, and no coordinate is NaN. */
+    /** Round tick steps: a review's accuracy axis read 92.0 / 91.5 / 90.9 / 90.3 / 89.8 (fifths of its range). */
+    @Test
+    void ticksFallOnRoundSteps() {
+        assertEquals(0.5, Svg.tickStep(2.42), 1e-12);
+        assertEquals(0.2, Svg.tickStep(0.825), 1e-12);
+        assertEquals(5, Svg.tickStep(33.5), 1e-12);
+        assertEquals(0.001, Svg.tickStep(0.004), 1e-15);
+    }
+
     @Test
     void aNanEpochIsLeftOutRatherThanBlankingTheChart() {
         double nan = Double.NaN;
@@ -48,8 +57,9 @@ class SvgTest {
         var doc = Jsoup.parse(svg, "", Parser.xmlParser());
         assertEquals(3, doc.select("circle.point").size(), "the three finite epochs of the first series");
         assertEquals(3, doc.select("path.line").first().attr("d").split("[ML]").length - 1);
-        assertEquals(List.of("0.21", "0.42", "0.63", "0.83", "1.04"), doc.select("text.tick").stream().map(e -> e.text())
-                .filter(t -> t.contains(".")).toList(), "the range of the finite values, padded by 5%");
+        assertEquals(List.of("0.20", "0.40", "0.60", "0.80", "1.00", "1.20"), doc.select("text.tick").stream()
+                .map(e -> e.text()).filter(t -> t.contains(".")).toList(),
+                "the range of the finite values, padded by 5% and out to round steps (they read 0.21, 0.42, 0.63, …)");
         assertEquals(1, doc.select("path.band").size(), "no band for a series with no point");
     }
 
