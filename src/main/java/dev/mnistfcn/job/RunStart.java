@@ -193,8 +193,8 @@ final class RunStart {
      * rewritten and its not-a-digit check (minutes of calibrate) dropped.
      */
     static boolean sameTraining(ExperimentConfig recorded, ExperimentConfig config) {
-        return ConfigDiff.between(recorded, config).stream().allMatch(d -> List.of("checkpoint", "output", "data.dir")
-                .stream().anyMatch(k -> d.key().equals(k) || d.key().startsWith(k + ".")));
+        return restartingChanges(recorded, config).isEmpty()
+                && recorded.training().epochs() == config.training().epochs();
     }
 
     /** How {@code config} differs from {@code recorded} in keys a resume may not change ({@link #MAY_CHANGE_ON_RESUME}). */

@@ -22,7 +22,7 @@ public final class Svg {
     private Svg() {
     }
 
-    /** A step near a fifth of {@code range} of 1, 2 or 5 × 10^k: ticks at 90.0, 90.5, 91.0, …, 4 to 8 of them. */
+    /** A step near a fifth of {@code range} of 1, 2 or 5 × 10^k: ticks at 90.0, 90.5, 91.0, …, about 4 to 9 of them. */
     static double tickStep(double range) {
         double raw = range / 5, power = Math.pow(10, Math.floor(Math.log10(raw))), f = raw / power;
         return power * (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10);

@@ -264,11 +264,11 @@ public record RunFolder(Path dir) {
     }
 
     /**
-     * Whether {@code names} are only what a start writes before training, its checkpoint folder empty and its progress
-     * file (which, with {@code checkpoint.every: 0}, is all that records the epochs of a killed run) holding none.
+     * Whether {@code names}, only what a start writes before training, trained nothing: its checkpoint folder empty
+     * and its progress file (which, with {@code checkpoint.every: 0}, is all that records the epochs of a killed run)
+     * holding none.
      */
     private boolean trainedNothing(List<String> names) throws IOException {
-        if (!WRITTEN_BEFORE_TRAINING.containsAll(names)) return false;
         Path checkpoints = dir.resolve(CheckpointStore.FOLDER);
         if (Files.exists(checkpoints, LinkOption.NOFOLLOW_LINKS) && (!Files.isDirectory(checkpoints,
                 LinkOption.NOFOLLOW_LINKS) || !Folders.entryNames(checkpoints).isEmpty())) {
