@@ -102,7 +102,9 @@ final class Routes extends Handler.Abstract {
     private void route(Request request, Response response, Callback done) {
         String refusal = hosts.refusal(request.getHeaders().get(HttpHeader.HOST));
         if (refusal != null) throw new HttpProblem(403, refusal);
-        String path = request.getHttpURI().getPath();
+        // Decoded, as a browser may send a name's characters (/runs/two%2Dlayer is /runs/two-layer); Jetty refuses
+        // an encoded '/' and resolves '..' before this, and RunsOverview checks each name.
+        String path = request.getHttpURI().getDecodedPath();
         String method = request.getMethod();
         if (path != null && RunsRoutes.handles(path)) {
             allow(response, method, path, "GET");

@@ -280,6 +280,16 @@ class ServerAbuseTest {
             assertTrue(events.startsWith("HTTP/1.1 404 ") && events.contains("Run plain has no readable progress"), events);
             assertTrue(RawHttp.get(s, "/runs/report.html", "127.0.0.1").startsWith("HTTP/1.1 200 "), "the run's page");
             assertTrue(RawHttp.get(s, "/runs/nothing-here", "127.0.0.1").startsWith("HTTP/1.1 404 "));
+            // Percent-encoded names are the same runs (they were 404); an encoded '/' or a way out stays refused
+            String encoded = RawHttp.get(s, "/api/runs/pl%61in%2D", "127.0.0.1");
+            assertTrue(encoded.startsWith("HTTP/1.1 404 ") && encoded.contains("No run or sweep 'plain-'"), encoded);
+            String plain = RawHttp.get(s, "/api/runs/%70lain", "127.0.0.1");
+            assertTrue(plain.startsWith("HTTP/1.1 404 ") && plain.contains("Run plain has no readable progress"), plain);
+            assertTrue(RawHttp.get(s, "/runs/%72eport.html", "127.0.0.1").startsWith("HTTP/1.1 200 "));
+            for (String path : new String[]{"/api/runs/plain%2Fx", "/api/runs/%2E%2E/%2E%2E/etc", "/runs/..%2Fplain"}) {
+                String answer = RawHttp.get(s, path, "127.0.0.1");
+                assertTrue(answer.startsWith("HTTP/1.1 400 ") || answer.startsWith("HTTP/1.1 404 "), path + ": " + answer);
+            }
         }
     }
 
