@@ -290,11 +290,15 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         if (v != null && v.isArray()) {
             if (v.isEmpty()) throw bad(where, k, "[]", "at least one value");
             List<String> values = new ArrayList<>();
-            Set<JsonNode> seen = new HashSet<>();
+            Set<String> seen = new HashSet<>();
             for (JsonNode item : v) {
-                // A value listed twice trains the same trials twice: a typo, most likely (0.01 for 0.001).
-                if (!seen.add(item)) throw bad(where, k, v.toString(), "each value once; " + item + " is listed twice");
-                values.add(overrideText(where, k, item, true));
+                String text = overrideText(where, k, item, true);
+                // A value listed twice trains the same trials twice: a typo, most likely (0.01 for 0.001). Compared as
+                // the config reads them: 64, "64" and 64.0 were three trials of the same network.
+                if (!seen.add(sameValue(text))) {
+                    throw bad(where, k, v.toString(), "each value once; " + item + " is listed twice");
+                }
+                values.add(text);
             }
             return new Parameter(key, values, null);
         }
@@ -322,6 +326,15 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
             return new Parameter(key, List.of(), new Parameter.Range(kind, lo, hi));
         }
         throw bad(where, k, v == null ? null : v.toString(), "a list of values or one range. " + FORMAT);
+    }
+
+    /** A value's text as the config reads it, for finding one listed twice: numbers by value (64 = 64.0 = 6.4e1). */
+    private static String sameValue(String text) {
+        try {
+            return new java.math.BigDecimal(text.strip()).stripTrailingZeros().toPlainString();
+        } catch (NumberFormatException notANumber) {
+            return text;
+        }
     }
 
     /** A value as override text: scalars as written, sections and lists (allowed in parameters) as inline YAML. */

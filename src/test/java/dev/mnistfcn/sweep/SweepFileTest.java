@@ -264,6 +264,11 @@ class SweepFileTest {
                 twice);
         assertTrue(error("base: two-layer.yaml\nparameters: {model.hidden: [[{units: 64}], [{units: 64}]]}\n")
                 .contains("is listed twice"));
+        // The same value as a number and as text, or 64.0: the config reads each as 64 (they were two trials)
+        for (String units : new String[]{"[64, \"64\"]", "[64, 64.0]", "[\"6.4e1\", 128, 64]"}) {
+            assertTrue(error("base: two-layer.yaml\nparameters: {model.hidden.0.units: " + units + "}\n")
+                    .contains("is listed twice"), units);
+        }
         // An engine that cannot train a trial stopped the sweep at that trial, after the ones before had trained.
         String engine = error("base: two-layer.yaml\nparameters: {training.engine: [dl4j, fused]}\n"
                 + "set: {training.updater.type: nesterovs}\n");
