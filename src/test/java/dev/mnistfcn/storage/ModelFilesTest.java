@@ -376,6 +376,32 @@ class ModelFilesTest {
         assertTrue(e.getMessage().contains("has an unreadable mnist-fcn.json (key 'iteration': "), e.getMessage());
     }
 
+    /** A figure out of its range is refused by name: a test accuracy of 1e308 was shown as "Infinity%". */
+    @Test
+    void aMetadataFigureOutOfItsRangeNamesItsKey() throws Exception {
+        var provenance = ModelProvenance.recorded("ranged", "name: ranged\n", 1L, "fused", new ModelProvenance.Data("mnist",
+                Map.of(), 55_000, 5_000, 10_000), 1, "2026-01-01T00:00:00Z", Map.of());
+        var epoch = new dev.mnistfcn.eval.EpochStats(1, 0.3, Double.NaN, 0.9, 1.0, 0.1, 55_000); // a NaN loss is a run's own
+        Path zip = dir.resolve("ranged.zip");
+        ModelFiles.save(plainNet(784, 10), zip, true, new ModelMetadata(provenance, 1, 0.5, 0.9, 0.9, List.of(epoch)));
+        assertEquals(0.9, ModelFiles.load(zip, true).metadata().orElseThrow().testAccuracy());
+        String[][] cases = {{"test_accuracy", "1e308", "key 'test_accuracy' is 1.0E308, not an accuracy from 0 to 1"},
+                {"validation_accuracy", "-0.5", "key 'validation_accuracy' is -0.5"},
+                {"iteration", "-3", "key 'iteration' is -3, below 0"}};
+        for (String[] c : cases) {
+            Path bad = dir.resolve("ranged-" + c[0] + ".zip");
+            Files.copy(zip, bad);
+            try (var fs = java.nio.file.FileSystems.newFileSystem(bad)) {
+                Path meta = fs.getPath("mnist-fcn.json");
+                var m = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(meta));
+                m.set(c[0], Json.MAPPER.readTree(c[1]));
+                Files.write(meta, Json.MAPPER.writeValueAsBytes(m));
+            }
+            UserError e = assertThrows(UserError.class, () -> ModelFiles.load(bad, true), c[0]);
+            assertTrue(e.getMessage().contains("has an unreadable mnist-fcn.json (" + c[2]), e.getMessage());
+        }
+    }
+
     @Test
     void cliPrintsOneParagraphForABadZip() throws IOException {
         Path zip = dir.resolve("bad.zip");
