@@ -2,6 +2,8 @@ package dev.mnistfcn.job;
 
 import dev.mnistfcn.Folders;
 import dev.mnistfcn.Timeline;
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.DatasetName;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.eval.EpochStats;
@@ -16,6 +18,7 @@ import dev.mnistfcn.report.TestMetrics;
 import dev.mnistfcn.storage.AtomicFiles;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
+import dev.mnistfcn.storage.NotADigitCheck;
 import dev.mnistfcn.storage.RunFolder;
 import dev.mnistfcn.train.EarlyStoppingOutcome;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -98,7 +101,8 @@ final class RunOutputs {
     RunMetrics write(Finished f, ModelMetadata metadata, Timeline timeline) {
         String arch = LayerSizes.of(f.kept().getLayerWiseConfigurations());
         try {
-            ModelFiles.save(f.kept(), folder.model(), true, metadata);
+            Optional<NotADigitCheck> check = earlierCheck();
+            ModelFiles.save(f.kept(), folder.model(), true, metadata, check.orElse(null));
             Map<String, Double> timings = f.timings();
             timings.put("total_seconds", (System.nanoTime() - f.started()) / 1e9);
             timeline.mark("model_saved");
@@ -119,10 +123,28 @@ final class RunOutputs {
             out.printf("%nWrote %s, %s, %s, %s and %s in %s (%.1f s in all).%n", name(folder.model()),
                     name(folder.markdownReport()), name(folder.htmlReport()), name(folder.metrics()),
                     name(folder.resolvedConfig()), folder.dir(), timings.get("total_seconds"));
+            if (check.isPresent()) out.println("model.zip keeps the not-a-digit check of the one it replaced (the check "
+                    + "reads the picture alone, not the network).");
             return metrics;
         } catch (IOException e) {
             // The checkpoints already on disk stay: a rerun with -Dresume=auto finishes from the last one.
             throw Folders.cannotWrite("the model and reports", folder.dir(), e);
+        }
+    }
+
+    /**
+     * The not-a-digit check of the model.zip this run wrote before (a run trained on from its last checkpoint
+     * rewrites it): the check reads the picture alone, not the network, so it holds for the new one too. Rewriting
+     * the zip without it dropped what {@code calibrate} had spent minutes on. Only for the same dataset.
+     */
+    private Optional<NotADigitCheck> earlierCheck() {
+        if (!Files.isRegularFile(folder.model())) return Optional.empty();
+        try {
+            ModelFiles.Loaded earlier = ModelFiles.load(folder.model(), false);
+            return earlier.dataset().orElse(DatasetName.MNIST.id()).equals(config.data().dataset())
+                    ? earlier.notADigit() : Optional.empty();
+        } catch (UserError unreadable) {
+            return Optional.empty(); // replaced below by the new model either way
         }
     }
 

@@ -10,6 +10,8 @@ import dev.mnistfcn.report.RunMetrics;
 import dev.mnistfcn.storage.CheckpointStore;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
+import dev.mnistfcn.storage.NotADigitCheck;
+import dev.mnistfcn.storage.NotADigitEntry;
 import dev.mnistfcn.storage.RunLock;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Tag;
@@ -60,8 +62,16 @@ class ResumeTest {
         String fresh = run(config(1), AUTO);
         assertTrue(fresh.contains(" 1/1 |") && !fresh.contains("Resuming"), fresh);
 
+        // calibrate gave the 1-epoch model its not-a-digit check: training on keeps it (the rewrite dropped it)
+        var check = new NotADigitCheck(NotADigitCheck.METHOD, 1, NotADigitCheck.bytes(new float[784]),
+                NotADigitCheck.bytes(new float[1]), NotADigitCheck.bytes(new float[2]), NotADigitCheck.bytes(new float[2]),
+                0.375, new NotADigitCheck.Calibration(100, 0.02, 50, 0.9, "2026-12-07T07:00:00Z"));
+        NotADigitEntry.write(out.resolve("one-layer/model.zip"), check);
         String resumed = run(config(3), AUTO); // as if a 3-epoch run had been killed after epoch 1
         assertTrue(resumed.contains("Resuming 'one-layer' from") && resumed.contains("epoch 1 of 3 done"), resumed);
+        assertTrue(resumed.contains("model.zip keeps the not-a-digit check"), resumed);
+        assertEquals(check.calibration(), ModelFiles.load(out.resolve("one-layer/model.zip"), false).notADigit()
+                .orElseThrow().calibration());
         assertFalse(resumed.contains(" 1/3 |"), "epoch 1 is not trained again: " + resumed);
         RunMetrics straight = new TrainingJob(config(3, "name", "straight"), new PrintStream(new ByteArrayOutputStream()),
                 false).run();
