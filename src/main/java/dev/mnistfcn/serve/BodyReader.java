@@ -29,34 +29,43 @@ final class BodyReader implements Runnable {
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private final AtomicBoolean done = new AtomicBoolean();
     private final Scheduler scheduler;
+    private final BodyBudget budget; // null when draining
     private final long started = System.nanoTime();
     private volatile long received;
+    private long held; // taken from budget for the bytes in body
     private volatile HttpProblem tooLarge; // set once over the limit: then draining
     private Scheduler.Task deadline;
 
-    private BodyReader(Request request, int limit, Duration time, Scheduler scheduler) {
+    private BodyReader(Request request, int limit, Duration time, Scheduler scheduler, BodyBudget budget) {
         this.request = request;
         this.limit = limit;
         this.time = time;
         this.scheduler = scheduler;
+        this.budget = budget;
     }
 
     /**
-     * The body; fails with an {@link HttpProblem}: 413 {@code tooLarge(size)} over {@code limit}, 408 when it has not
-     * all arrived within {@code time}. {@code tooLarge} words the 413 from "N bytes" or "more".
+     * The body, its length taken from {@code budget} (the caller gives it back once answered); fails with an {@link
+     * HttpProblem}: 413 {@code tooLarge(size)} over {@code limit}, 503 where it does not fit the budget, 408 when it
+     * has not all arrived within {@code time}. {@code tooLarge} words the 413 from "N bytes" or "more".
      */
-    static CompletableFuture<byte[]> read(Request request, int limit, Duration time, Scheduler scheduler) {
-        BodyReader reader = new BodyReader(request, limit, time, scheduler);
-        reader.deadline = scheduler.schedule(reader::expire, time.toMillis(), TimeUnit.MILLISECONDS);
+    static CompletableFuture<byte[]> read(Request request, int limit, Duration time, Scheduler scheduler,
+                                          BodyBudget budget) {
+        BodyReader reader = new BodyReader(request, limit, time, scheduler, budget);
+        synchronized (reader) {
+            reader.deadline = scheduler.schedule(reader::expire, time.toMillis(), TimeUnit.MILLISECONDS);
+        }
         reader.run();
         return reader.result;
     }
 
     /** Drops the body's bytes up to the drain limits, then fails with {@code problem} (a 413, a 415, ...): see the class comment. */
     static CompletableFuture<byte[]> drain(Request request, HttpProblem problem, Scheduler scheduler) {
-        BodyReader reader = new BodyReader(request, 0, DRAIN_TIME, scheduler);
+        BodyReader reader = new BodyReader(request, 0, DRAIN_TIME, scheduler, null);
         reader.tooLarge = problem;
-        reader.deadline = scheduler.schedule(reader::expire, DRAIN_TIME.toMillis(), TimeUnit.MILLISECONDS);
+        synchronized (reader) {
+            reader.deadline = scheduler.schedule(reader::expire, DRAIN_TIME.toMillis(), TimeUnit.MILLISECONDS);
+        }
         reader.run();
         return reader.result;
     }
@@ -80,25 +89,41 @@ final class BodyReader implements Runnable {
                         + ")."));
                 return;
             }
-            ByteBuffer bytes = chunk.getByteBuffer();
-            int n = bytes.remaining();
-            received += n;
-            if (tooLarge == null && received > limit) {
-                tooLarge = PredictRequest.tooLarge(String.format(Locale.ROOT, "%,d bytes so far", received));
-                body.reset();
-            }
-            if (tooLarge == null && n > 0) {
-                byte[] copy = new byte[n];
-                bytes.get(copy);
-                body.write(copy, 0, n);
-            }
             boolean last = chunk.isLast();
-            chunk.release();
+            try {
+                if (!add(chunk.getByteBuffer())) return;
+            } finally {
+                chunk.release();
+            }
             if (last || tooLarge != null && received > DRAIN_BYTES) {
                 finish(tooLarge == null ? body.toByteArray() : null, tooLarge);
                 return;
             }
         }
+    }
+
+    /**
+     * Keeps {@code bytes} (or drops them, once refused); false when the deadline has answered meanwhile. Locked with
+     * {@link #finish}, which runs on the scheduler's thread at the deadline: else bytes taken from the budget after
+     * it gave back what the body held would never be given back.
+     */
+    private synchronized boolean add(ByteBuffer bytes) {
+        if (done.get()) return false;
+        int n = bytes.remaining();
+        received += n;
+        if (tooLarge == null && received > limit) {
+            refuse(PredictRequest.tooLarge(String.format(Locale.ROOT, "%,d bytes so far", received)));
+        }
+        if (tooLarge == null && n > 0 && !budget.take(n)) {
+            refuse(budget.busy(received)); // drained as a 413 is, then answered
+        }
+        if (tooLarge == null && n > 0) {
+            held += n;
+            byte[] copy = new byte[n];
+            bytes.get(copy);
+            body.write(copy, 0, n);
+        }
+        return true;
     }
 
     private void expire() {
@@ -111,9 +136,26 @@ final class BodyReader implements Runnable {
         }
     }
 
-    private void finish(byte[] bytes, HttpProblem problem) {
-        if (!done.compareAndSet(false, true)) return;
+    /** Drops the body and drains the rest for at most {@link #DRAIN_TIME} from now, not until the body's deadline. */
+    private void refuse(HttpProblem problem) {
+        tooLarge = problem;
+        dropBody();
         if (deadline != null) deadline.cancel();
+        deadline = scheduler.schedule(this::expire, DRAIN_TIME.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void dropBody() {
+        body.reset();
+        if (budget != null) budget.give(held);
+        held = 0;
+    }
+
+    private void finish(byte[] bytes, HttpProblem problem) {
+        synchronized (this) {
+            if (!done.compareAndSet(false, true)) return;
+            if (problem != null) dropBody(); // else the caller gives the body's bytes back once it has answered
+            if (deadline != null) deadline.cancel();
+        }
         if (problem != null) result.completeExceptionally(problem);
         else result.complete(bytes);
     }

@@ -55,11 +55,14 @@ public final class DigitServer implements AutoCloseable {
     private final ExecutorService work;
     private final ClientGuard guard;
     private final RunsRoutes runs;
+    private final BodyBudget bodies;
     private final URI uri;
     private boolean closed;
 
-    private DigitServer(Server server, ExecutorService work, ClientGuard guard, RunsRoutes runs, URI uri) {
+    private DigitServer(Server server, ExecutorService work, ClientGuard guard, RunsRoutes runs, BodyBudget bodies,
+                        URI uri) {
         this.server = server;
+        this.bodies = bodies;
         this.work = work;
         this.guard = guard;
         this.runs = runs;
@@ -105,8 +108,9 @@ public final class DigitServer implements AutoCloseable {
         ThreadPoolExecutor work = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS,
                 new FairQueue(QUEUE), r -> new Thread(r, "mnist-fcn-predict-" + n.incrementAndGet()));
         RunsRoutes runsRoutes = new RunsRoutes(runs, server.getScheduler());
+        BodyBudget bodies = new BodyBudget(BodyBudget.TOTAL_BYTES);
         server.setHandler(new GracefulHandler(new Routes(classifier, limits, new HostCheck(host, limits.allowedHosts()),
-                guard, work, server.getScheduler(), page, runsRoutes)));
+                guard, work, server.getScheduler(), page, runsRoutes, bodies)));
         try {
             server.start();
         } catch (Exception e) {
@@ -120,8 +124,13 @@ public final class DigitServer implements AutoCloseable {
             throw new IllegalStateException("the HTTP server did not start: " + e, e);
         }
         String h = host.contains(":") ? "[" + host + "]" : host;
-        return new DigitServer(server, work, guard, runsRoutes, URI.create("http://" + h + ":" + connector.getLocalPort()
+        return new DigitServer(server, work, guard, runsRoutes, bodies, URI.create("http://" + h + ":" + connector.getLocalPort()
                 + "/"));
+    }
+
+    /** Bytes of request bodies the server holds now (for tests). */
+    long bodyBytesHeld() {
+        return bodies.held();
     }
 
     /** Where it listens, e.g. {@code http://127.0.0.1:8080/}. */

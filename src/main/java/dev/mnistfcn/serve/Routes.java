@@ -49,10 +49,12 @@ final class Routes extends Handler.Abstract {
     private final Scheduler scheduler;
     private final byte[] page;
     private final RunsRoutes runs;
+    private final BodyBudget bodies;
 
     Routes(DigitClassifier classifier, ServerLimits limits, HostCheck hosts, ClientGuard guard, ExecutorService work,
-           Scheduler scheduler, byte[] page, RunsRoutes runs) {
+           Scheduler scheduler, byte[] page, RunsRoutes runs, BodyBudget bodies) {
         this.runs = runs;
+        this.bodies = bodies;
         this.classifier = classifier;
         this.limits = limits;
         this.hosts = hosts;
@@ -138,7 +140,7 @@ final class Routes extends Handler.Abstract {
         long length = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
         var body = length > PredictRequest.MAX_BODY_BYTES
                 ? refuseUnread(request, PredictRequest.tooLarge(length + " bytes"))
-                : BodyReader.read(request, PredictRequest.MAX_BODY_BYTES, limits.bodyTime(), scheduler);
+                : BodyReader.read(request, PredictRequest.MAX_BODY_BYTES, limits.bodyTime(), scheduler, bodies);
         body.thenAccept(bytes -> {
             try {
                 work.execute(new FairQueue.Task(Request.getRemoteAddr(request), () -> {
@@ -147,10 +149,12 @@ final class Routes extends Handler.Abstract {
                         answer(response, done, 200, JSON, answer, false);
                     } catch (RuntimeException | Error e) {
                         fail(request, response, done, e);
+                    } finally {
+                        bodies.give(bytes.length);
                     }
                 }));
             } catch (RejectedExecutionException e) {
-                response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+                bodies.give(bytes.length);
                 fail(request, response, done, new HttpProblem(503, "The server has more predictions queued than it "
                         + "takes; try again in a moment."));
             }
@@ -197,19 +201,20 @@ final class Routes extends Handler.Abstract {
         } else if (e instanceof DecodeBudget.Busy) {
             status = 503;
             message = e.getMessage();
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
         } else if (e instanceof UserError) { // an unreadable picture, no ink: the message says which and why
             status = 400;
             message = e.getMessage();
         } else if (e instanceof OutOfMemoryError) {
             status = 503;
             message = "The server is out of memory for this request now; try again (a picture: or send a smaller one).";
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
         } else {
             // the detail is ours, not the client's: logged, not sent (it can name files and classes)
             LOG.error("{} {}: internal error", request.getMethod(), request.getHttpURI().getPath(), e);
             status = 500;
             message = "Internal error; the server's log has the details.";
+        }
+        if (status == 503 && !response.getHeaders().contains(HttpHeader.RETRY_AFTER)) { // a stream's 503 says 5
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
         }
         boolean close = status == 408 || status == 413;
         if (response.isCommitted()) {

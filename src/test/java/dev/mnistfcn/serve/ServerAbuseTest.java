@@ -363,6 +363,54 @@ class ServerAbuseTest {
     }
 
     /**
+     * Request bodies share one budget ({@link BodyBudget}): with 12 bodies of almost 10 MiB held, a 13th does not fit
+     * and is answered 503 (64 slow 10 MiB uploads ran the heap out before); once the 12 are answered, the budget is
+     * whole again.
+     */
+    @Test
+    void requestBodiesHeldAtOnceHaveABudget() throws Exception {
+        var slowBodies = new ServerLimits(128, 1000, Duration.ofSeconds(30), Duration.ofSeconds(30), Set.of());
+        int size = (10 << 20) - 4096;
+        String head = "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: "
+                + size + "\r\n\r\n";
+        byte[] allButOne = new byte[size - 1];
+        List<Socket> held = new ArrayList<>();
+        try (DigitServer s = DigitServer.start(classifier, "127.0.0.1", 0, slowBodies)) {
+            for (int i = 0; i < 12; i++) {
+                Socket c = RawHttp.connect(s, "127.0.0." + (i % 4 + 1));
+                held.add(c);
+                RawHttp.write(c, head);
+                RawHttp.write(c, allButOne);
+                long expected = (i + 1L) * (size - 1);
+                awaitTrue(() -> s.bodyBytesHeld() == expected, "body " + i + " read: " + s.bodyBytesHeld());
+            }
+            try (Socket over = RawHttp.connect(s, "127.0.0.5")) {
+                RawHttp.write(over, head);
+                RawHttp.write(over, allButOne); // read and dropped (up to 16 MiB or 2 s), then the answer
+                String answer = RawHttp.readResponse(over);
+                assertTrue(answer.startsWith("HTTP/1.1 503 ") && answer.contains("does not fit; try again")
+                        && answer.contains("Retry-After: 1"), answer);
+            }
+            for (Socket c : held) {
+                RawHttp.write(c, new byte[1]);
+                String answer = RawHttp.readResponse(c);
+                assertTrue(answer.startsWith("HTTP/1.1 400 "), answer); // not a PNG: read whole, then refused
+            }
+            awaitTrue(() -> s.bodyBytesHeld() == 0, "all given back: " + s.bodyBytesHeld());
+        } finally {
+            for (Socket c : held) c.close();
+        }
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, what);
+            Thread.sleep(10);
+        }
+    }
+
+    /**
      * A client that sends its whole 11 MiB body before reading (Python's urllib) reads the 413, not a reset; one that
      * asks first with {@code Expect: 100-continue} gets the 413 instead of the 100.
      */
