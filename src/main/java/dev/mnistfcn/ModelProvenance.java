@@ -80,7 +80,7 @@ public record ModelProvenance(String run, String trainedAt, int epochs, Long see
     /** The record for people: what {@code inspect} prints and the reports show, one fact per line. */
     public List<String> lines() {
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "run: %s, %d epoch%s, seed %s, engine %s, saved %s", run, epochs,
+        lines.add(String.format(Locale.ROOT, "run: %s, %d epoch%s, seed %s, engine %s, saved %s", known(run), epochs,
                 epochs == 1 ? "" : "s", known(seed), known(engine), known(trainedAt)));
         if (data == null) {
             lines.add("data: " + NOT_RECORDED);

@@ -63,6 +63,8 @@ class ModelProvenanceTest {
         assertEquals(List.of("run: old, 4 epochs, seed not recorded, engine not recorded, saved not recorded",
                 "data: not recorded", "config: sha256 not recorded (config.resolved.yaml)", "software: mnist-fcn not recorded",
                 "cpu: not recorded"), old.lines());
+        assertEquals("run: not recorded, 0 epochs, seed not recorded, engine not recorded, saved not recorded",
+                ModelProvenance.recorded(null, null, null, null, null, 0, null, null).lines().get(0)); // was "run: null"
         List<String> lines = FRESH.at(1, Instant.parse("2026-12-05T12:00:00Z")).lines();
         assertEquals("run: p, 1 epoch, seed 7, engine fused, saved 2026-12-05T12:00:00Z", lines.get(0));
         assertEquals("data: mnist, 55,000 training / 5,000 validation / 10,000 test images", lines.get(1));

@@ -56,7 +56,8 @@ public final class CalibrateCommand implements Callable<Integer> {
         if (ModelSource.isOnnx(zip) && Files.exists(zip)) { // a missing one: the load's "not found" says so
             throw new UserError(zip + " is an ONNX file; calibrate writes into mnist-fcn's model zips only.");
         }
-        ModelFiles.load(zip, false); // a sound model zip, before minutes of work
+        // a sound model zip, before minutes of work; a damaged check is what calibrate replaces
+        boolean damaged = ModelFiles.load(zip, false).damagedCheck().isPresent();
         Path real = replaceable(zip);
         String shown = TerminalText.shown(zip.toString()) // a stranger's file name: no escapes reach the terminal
                 + (!Files.isSymbolicLink(zip) ? "" : " (" + TerminalText.shown(real.toString()) + ", which it links to)");
@@ -71,7 +72,7 @@ public final class CalibrateCommand implements Callable<Integer> {
                     + "): the made negatives are used alone.");
             fashion = Optional.empty();
         }
-        out.println("Calibrating the not-a-digit check of " + shown + " …");
+        out.println("Calibrating the not-a-digit check of " + shown + (damaged ? " (replacing its damaged one)" : "") + " …");
         Calibration.Result r = Calibration.fit(mnist.train(), mnist.validation(), fashion,
                 Calibration.Sizes.FULL, seed);
         try {

@@ -70,6 +70,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         out.printf("%s: %s, %,d parameters%n", TerminalText.shown(file.toString()), LayerSizes.of(net.getLayerWiseConfigurations()),
                 net.numParams());
         out.println(choice.describe());
+        if (loaded.damagedCheck().isPresent()) {
+            out.println("Its not-a-digit check is damaged (calibrate the model again to replace it); the test set needs "
+                    + "none.");
+        }
         out.printf("Test set: %s, %s (%s).%n", dataset.title(), dir, loaded.dataset().isPresent()
                 ? "the dataset its metadata records" : datasetOption != null ? "--dataset"
                 : "no dataset recorded in the file: MNIST unless --dataset names another");

@@ -126,6 +126,10 @@ public final class ExportCommand implements Callable<Integer> {
                 default -> dl4j(loaded, dir, base);
             }
         }
+        if (loaded.damagedCheck().isPresent()) {
+            out().println("The model's not-a-digit check is damaged and was not exported (calibrate the model again to "
+                    + "replace it).");
+        }
         if (loaded.notADigit().isPresent() && (wanted.contains("onnx") || wanted.contains("tf"))) {
             out().println("The model's not-a-digit check is mnist-fcn's own: the .onnx and .pb files hold the network "
                     + "only, and answer a digit for every picture (the -inference.zip of --format dl4j keeps the check).");

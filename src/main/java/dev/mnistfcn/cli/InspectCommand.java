@@ -57,8 +57,19 @@ public final class InspectCommand implements Callable<Integer> {
             out.println("provenance:");
             for (String line : m.provenance().lines()) out.println("  " + TerminalText.shown(line));
         }
+        out.println(TerminalText.shown(notADigitLine(loaded, file)));
         out.flush();
         return 0;
+    }
+
+    private static String notADigitLine(ModelFiles.Loaded loaded, Path file) {
+        if (loaded.damagedCheck().isPresent()) return "not-a-digit check: damaged. " + loaded.damagedCheck().get();
+        return loaded.notADigit().map(c -> String.format(Locale.ROOT, "not-a-digit check: on, threshold %.4f (calibrated "
+                        + "%s: refuses %.1f%% of %,d validation digits and %.1f%% of %,d made negatives)", c.threshold(),
+                c.calibration().savedAt(), 100 * c.calibration().validationDigitsRefused(),
+                c.calibration().validationDigits(), 100 * c.calibration().madeNegativesRefused(),
+                c.calibration().madeNegatives()))
+                .orElse("not-a-digit check: none (mnist-fcn calibrate " + file + " gives it one)");
     }
 
     private static String percent(Double fraction) {

@@ -112,7 +112,7 @@ final class OnnxImport {
                     + "cut short or a file of another kind; give a .onnx file as torch.onnx.export or tf2onnx write it.");
         }
         return new ModelFiles.Loaded(read(file, model, inputScaleOption), Optional.empty(), false, bytes.length,
-                Optional.empty(), metadata(model, DATASET_KEY));
+                Optional.empty(), Optional.empty(), metadata(model, DATASET_KEY));
     }
 
     /**

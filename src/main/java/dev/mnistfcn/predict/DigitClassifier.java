@@ -42,6 +42,9 @@ public final class DigitClassifier {
     /** Also an {@code .onnx} classifier, {@code inputScale} its pixel convention where its metadata has none. */
     public static DigitClassifier load(Path zip, String engine, String inputScale) {
         ModelFiles.Loaded loaded = ModelSource.load(zip, inputScale);
+        loaded.damagedCheck().ifPresent(why -> {
+            throw new UserError(why); // answering without it would call anything a digit, unsaid
+        });
         var net = loaded.network();
         Predictor predictor;
         String engineId;

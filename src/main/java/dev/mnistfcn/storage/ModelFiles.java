@@ -61,11 +61,14 @@ public final class ModelFiles {
     }
 
     /**
-     * A loaded network with what we know about it; {@code onnxDataset}: the {@code dataset} an .onnx file's
-     * metadata_props record (a zip records it in {@code metadata}).
+     * A loaded network with what we know about it; {@code damagedCheck}: why its not-a-digit check cannot be used (one
+     * paragraph), where it has a damaged one: {@code predict} and {@code serve} refuse such a zip, {@code calibrate}
+     * replaces the check, the rest read the network as they would without one; {@code onnxDataset}: the {@code
+     * dataset} an .onnx file's metadata_props record (a zip records it in {@code metadata}).
      */
     public record Loaded(MultiLayerNetwork network, Optional<ModelMetadata> metadata, boolean hasUpdaterState,
-                         long fileBytes, Optional<NotADigitCheck> notADigit, Optional<String> onnxDataset) {
+                         long fileBytes, Optional<NotADigitCheck> notADigit, Optional<String> damagedCheck,
+                         Optional<String> onnxDataset) {
         /** The dataset the file says it was trained on ({@code mnist}, {@code fashion-mnist}); empty where it says none. */
         public Optional<String> dataset() {
             return metadata.map(ModelMetadata::dataset).or(() -> onnxDataset);
@@ -262,8 +265,17 @@ public final class ModelFiles {
                         + "). The file is damaged; use another checkpoint.");
             }
         }
+        NotADigitCheck check = null;
+        String damagedCheck = null;
+        if (notADigit != null) {
+            try {
+                check = NotADigitEntry.read(file, notADigit);
+            } catch (UserError damaged) { // refused by every command, it blocked calibrate, the repair it names
+                damagedCheck = damaged.getMessage();
+            }
+        }
         return new Loaded(restore(file, conf, needs, coefficients, updater), Optional.ofNullable(meta), hasUpdater, fileBytes,
-                Optional.ofNullable(notADigit).map(bytes -> NotADigitEntry.read(file, bytes)), Optional.empty());
+                Optional.ofNullable(check), Optional.ofNullable(damagedCheck), Optional.empty());
     }
 
     /** The checked configuration, parsed by DL4J. */

@@ -55,6 +55,13 @@ public record NotADigitCheck(String method, int hidden, byte[] w1, byte[] b1, by
         for (byte[] b : new byte[][]{w1, b1, w2, b2}) {
             for (float f : floats(b)) if (!Float.isFinite(f)) return "a weight is not a finite number";
         }
+        // what inspect shows of how it was chosen: "refuses 700% of -5 digits" was read without a word
+        if (calibration == null) return "its calibration record is missing";
+        if (calibration.validationDigits() < 1 || calibration.madeNegatives() < 1
+                || !(calibration.validationDigitsRefused() >= 0 && calibration.validationDigitsRefused() <= 1)
+                || !(calibration.madeNegativesRefused() >= 0 && calibration.madeNegativesRefused() <= 1)) {
+            return "its calibration record's counts are not positive or its fractions not in 0..1";
+        }
         return null;
     }
 

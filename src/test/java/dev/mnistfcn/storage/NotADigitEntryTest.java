@@ -92,6 +92,48 @@ class NotADigitEntryTest {
         Arrays.fill(infinite, 0, 4, (byte) 0);
         System.arraycopy(NotADigitCheck.bytes(new float[]{Float.POSITIVE_INFINITY}), 0, infinite, 0, 4);
         assertTrue(new NotADigitCheck(c.method(), 4, c.w1(), c.b1(), c.w2(), infinite, 0.5, null).problem().contains("finite"));
+        assertTrue(new NotADigitCheck(c.method(), 4, c.w1(), c.b1(), c.w2(), c.b2(), 0.5, null).problem()
+                .contains("calibration record is missing"));
+        var odd = new NotADigitCheck.Calibration(-5, 7.0, 50, 0.9, "2026-12-05T12:00:00Z"); // inspect showed it as it was
+        assertTrue(new NotADigitCheck(c.method(), 4, c.w1(), c.b1(), c.w2(), c.b2(), 0.5, odd).problem()
+                .contains("calibration record's counts"));
+    }
+
+    /**
+     * A damaged check no longer makes the whole zip unreadable: predict and serve refuse it (without the check they
+     * would call anything a digit), but inspect, evaluate and export read the network, and calibrate (the fix the
+     * message names, which was refused with the same message) can replace it.
+     */
+    @Test
+    void aDamagedCheckBlocksPredictionsOnly() throws Exception {
+        Path zip = dir.resolve("damaged.zip");
+        ModelFiles.save(ModelFilesTest.plainNet(784, 10), zip, true, null);
+        try (var fs = java.nio.file.FileSystems.newFileSystem(zip)) {
+            Files.writeString(fs.getPath(NotADigitCheck.ENTRY), "hello");
+        }
+        var loaded = ModelFiles.load(zip, false);
+        assertTrue(loaded.notADigit().isEmpty() && loaded.damagedCheck().orElseThrow().contains("has an unusable "
+                + NotADigitCheck.ENTRY), loaded.damagedCheck().toString());
+        UserError e = assertThrows(UserError.class, () -> dev.mnistfcn.predict.DigitClassifier.load(zip, "auto"));
+        assertTrue(e.getMessage().contains("calibrate"), e.getMessage());
+        var out = new java.io.ByteArrayOutputStream();
+        assertEquals(0, dev.mnistfcn.cli.Main.run(new String[]{"inspect", zip.toString()}, new java.io.PrintStream(out, true),
+                System.err));
+        assertTrue(out.toString().contains("not-a-digit check: damaged. Model file"), out.toString());
+        out.reset();
+        assertEquals(0, dev.mnistfcn.cli.Main.run(new String[]{"export", zip.toString(), "--format", "dl4j"},
+                new java.io.PrintStream(out, true), System.err));
+        assertTrue(out.toString().contains("not-a-digit check is damaged and was not exported"), out.toString());
+        assertTrue(ModelFiles.load(dir.resolve("damaged-inference.zip"), false).damagedCheck().isEmpty());
+
+        Path calibrated = dir.resolve("calibrated.zip");
+        ModelFiles.save(ModelFilesTest.plainNet(784, 10), calibrated, true, null);
+        NotADigitEntry.write(calibrated, check(4, 0.25));
+        out.reset();
+        assertEquals(0, dev.mnistfcn.cli.Main.run(new String[]{"inspect", calibrated.toString()},
+                new java.io.PrintStream(out, true), System.err));
+        assertTrue(out.toString().contains("not-a-digit check: on, threshold 0.2500 (calibrated 2026-12-05T12:00:00Z: "
+                + "refuses 2.0% of 100 validation digits and 90.0% of 50 made negatives)"), out.toString());
     }
 
     @Test
