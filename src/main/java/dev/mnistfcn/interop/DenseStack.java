@@ -68,7 +68,7 @@ record DenseStack(List<Dense> layers) {
             IActivation a = base.getActivationFn();
             Act act = act(a);
             if (act == null) {
-                throw refused(source, name, "uses the activation " + a + ", which has no exporter here (exported: "
+                throw refused(source, name, "uses the activation " + described(a) + ", which has no exporter here (exported: "
                         + "identity, relu, tanh, sigmoid, elu, leakyrelu, softplus, softsign, selu, relu6, hardtanh, "
                         + "swish; softmax on the output layer)");
             }
@@ -83,6 +83,16 @@ record DenseStack(List<Dense> layers) {
             layers.add(new Dense("dense" + i, w, b, act, alpha));
         }
         return new DenseStack(layers);
+    }
+
+    /** DL4J's toString of a capped, thresholded or leaky ReLU is "relu", which read as a contradiction. */
+    private static String described(IActivation a) {
+        if (!(a instanceof ActivationReLU r)) return String.valueOf(a);
+        List<String> parts = new ArrayList<>();
+        if (r.getMax() != null && r.getMax() != 0) parts.add("capped at " + r.getMax());
+        if (r.getThreshold() != null && r.getThreshold() != 0) parts.add("threshold " + r.getThreshold());
+        if (r.getNegativeSlope() != null && r.getNegativeSlope() != 0) parts.add("negative slope " + r.getNegativeSlope());
+        return "relu (" + String.join(", ", parts) + "; only the plain max(0, x) is exported)";
     }
 
     private static Act act(IActivation a) {

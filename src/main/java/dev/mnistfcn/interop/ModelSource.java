@@ -2,6 +2,9 @@ package dev.mnistfcn.interop;
 
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.storage.ModelFiles;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -31,8 +34,24 @@ public final class ModelSource {
                     + "on. Leave it out.");
         }
         ModelFiles.Loaded loaded = ModelFiles.load(file, false);
+        refuseNonProbabilities(file, loaded.network().getLayerWiseConfigurations());
         refuseNonFinite(file, loaded.network().params().data().asFloat());
         return loaded;
+    }
+
+    /**
+     * Every answer shows the output as probabilities (the confidence, the runner-up, the page's bars, the test loss):
+     * a zip from elsewhere whose output layer is identity or sigmoid printed "7 111.0%" beside negative ones.
+     */
+    static void refuseNonProbabilities(Path file, MultiLayerConfiguration conf) {
+        var last = conf.getConf(conf.getConfs().size() - 1).getLayer();
+        if (last instanceof BaseOutputLayer out && out.getActivationFn() instanceof ActivationSoftmax) return;
+        String what = last instanceof BaseOutputLayer out ? "an output layer with the activation " + out.getActivationFn()
+                : "a " + last.getClass().getSimpleName();
+        throw new UserError("Model file " + file + " ends in " + what + ", so its outputs are not probabilities, and "
+                + "mnist-fcn answers with probabilities (the confidence, the runner-up, the test loss). It reads "
+                + "classifiers whose last layer is an OutputLayer with softmax (Activation.SOFTMAX, LossFunction.MCXENT "
+                + "or NEGATIVELOGLIKELIHOOD), as mnist-fcn and DL4J's MNIST examples write them.");
     }
 
     /**

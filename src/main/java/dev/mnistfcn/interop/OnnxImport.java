@@ -285,6 +285,13 @@ final class OnnxImport {
     }
 
     private static void checkOpset(Path file, ModelProto model) {
+        // ONNX requires the default domain's opset: without one, which version's operators the file means is unsaid
+        if (model.getOpsetImportList().stream().noneMatch(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))) {
+            throw new UserError("ONNX model " + file + " declares no opset for ONNX's own operators (its opset_import "
+                    + "lacks the default domain), so which version of them it means is unknown; mnist-fcn reads opsets "
+                    + MIN_OPSET + " to " + MAX_OPSET + ". Export it again (torch.onnx.export(..., opset_version=17), "
+                    + "tf2onnx --opset 17).");
+        }
         for (OperatorSetIdProto o : model.getOpsetImportList()) {
             if ((o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
                     && (o.getVersion() < MIN_OPSET || o.getVersion() > MAX_OPSET)) {

@@ -65,8 +65,9 @@ public final class TfExport {
                     .putAttr("alpha", AttrValue.newBuilder().setF((float) d.alpha()).build()));
             case ELU -> {
                 if (d.alpha() != 1.0) {
-                    throw new UserError("Cannot export " + source + " as a TensorFlow graph: its " + d.name()
-                            + " uses ELU with alpha " + d.alpha() + ", and TensorFlow's Elu has alpha 1 only. Export it "
+                    // the graph's own name (dense0) appears nowhere the user looks; the layer's index does
+                    throw new UserError("Cannot export " + source + " as a TensorFlow graph: its layer "
+                            + d.name().substring("dense".length()) + " uses ELU with alpha " + d.alpha() + ", and TensorFlow's Elu has alpha 1 only. Export it "
                             + "as ONNX (Elu takes alpha) instead; see docs/interop.md.");
                 }
                 g.addNode(op("Elu", a, z));

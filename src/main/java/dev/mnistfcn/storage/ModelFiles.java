@@ -258,7 +258,10 @@ public final class ModelFiles {
             try {
                 meta = MetadataJson.read(metadata);
             } catch (IOException e) {
-                String why = e instanceof JsonProcessingException j ? dev.mnistfcn.Json.problem(j) : UserError.reason(e);
+                // Jackson's "Cannot deserialize value of type `x` from Array value" reads garbled without the type
+                String why = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
+                        ? "the wrong type, not " + YamlLines.typeName(mi.getTargetType())
+                        : e instanceof JsonProcessingException j ? dev.mnistfcn.Json.problem(j) : UserError.reason(e);
                 // which key: "Cannot deserialize value of type from String "x"" named none
                 if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) why = "key '" + YamlLines.keyPath(m) + "': " + why;
                 throw new UserError("Model file " + file + " has an unreadable " + METADATA_ENTRY + " (" + why
@@ -372,6 +375,11 @@ public final class ModelFiles {
                 || !(conf.getConf(0).getLayer() instanceof FeedForwardLayer first)
                 || !(conf.getConf(conf.getConfs().size() - 1).getLayer() instanceof FeedForwardLayer last)) {
             throw new UserError("Model file " + file + " is not a fully-connected network that mnist-fcn can evaluate.");
+        }
+        if (last instanceof org.deeplearning4j.nn.conf.layers.LossLayer) { // its nOut reads 0: "gives 0 outputs"
+            throw new UserError("Model file " + file + " ends in a LossLayer, which mnist-fcn does not read: it reads "
+                    + "networks of dense layers ending in an OutputLayer (784 inputs, 10 softmax outputs). Its layers: "
+                    + LayerSizes.of(conf) + ".");
         }
         if (first.getNIn() != Mnist.PIXELS || last.getNOut() != Mnist.CLASSES) {
             throw new UserError("Model file " + file + " takes " + first.getNIn() + " inputs and gives " + last.getNOut()

@@ -26,8 +26,11 @@ public final class NotADigitEntry {
         try {
             // A key left out reads as 0 or null, which problem() names.
             check = Json.MAPPER.readValue(bytes, NotADigitCheck.class);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) { // Jackson's words name our classes
+            String key = e.getPath().isEmpty() ? "the entry" : "key '" + dev.mnistfcn.config.YamlLines.keyPath(e) + "'";
+            throw damaged(file, key + " is of the wrong type: it is not " + dev.mnistfcn.config.YamlLines.typeName(e.getTargetType()));
         } catch (JsonProcessingException e) {
-            throw damaged(file, "not the JSON of a check: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw damaged(file, "not the JSON of a check: " + Json.problem(e));
         } catch (IOException e) {
             throw damaged(file, e.getMessage());
         }

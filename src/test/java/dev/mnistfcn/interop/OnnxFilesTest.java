@@ -109,6 +109,45 @@ class OnnxFilesTest {
         assertTrue(e.getMessage().contains("models/x/model.zip") && e.getMessage().contains("layer 1")
                 && e.getMessage().toLowerCase().contains("cube"), e.getMessage());
         assertThrows(UserError.class, () -> TfExport.toBytes(net, "models/x/model.zip"));
+        // A capped ReLU was "uses the activation relu, which has no exporter (exported: ..., relu, ...)"
+        var capped = network(new org.nd4j.linalg.activations.impl.ActivationReLU(6.0, 0.0, 0.0));
+        UserError cap = assertThrows(UserError.class, () -> OnnxExport.toBytes(capped, Map.of(), "x.zip"));
+        assertTrue(cap.getMessage().contains("relu (capped at 6.0; only the plain max(0, x) is exported)"), cap.getMessage());
+        // TensorFlow's ELU refusal named the graph's own "dense0"
+        var elu = network(new org.nd4j.linalg.activations.impl.ActivationELU(0.5));
+        UserError tf = assertThrows(UserError.class, () -> TfExport.toBytes(elu, "x.zip"));
+        assertTrue(tf.getMessage().contains("its layer 0 uses ELU with alpha 0.5"), tf.getMessage());
+    }
+
+    /**
+     * A zip from elsewhere whose outputs are not probabilities is refused for inference: an identity output layer
+     * printed "7 111.0%" beside negative probabilities. A LossLayer network was said to give "0 outputs".
+     */
+    @Test
+    void onlySoftmaxClassifiersAreReadForAnswers(@TempDir Path tmp) throws Exception {
+        var list = new NeuralNetConfiguration.Builder().seed(7).list()
+                .layer(new DenseLayer.Builder().nIn(784).nOut(32).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(32).nOut(10)
+                        .activation(Activation.IDENTITY).build());
+        MultiLayerNetwork identity = new MultiLayerNetwork(list.build());
+        identity.init();
+        Path zip = tmp.resolve("identity.zip");
+        org.deeplearning4j.util.ModelSerializer.writeModel(identity, zip.toFile(), true);
+        UserError e = assertThrows(UserError.class, () -> ModelSource.load(zip, null));
+        assertTrue(e.getMessage().contains("ends in an output layer with the activation identity, so its outputs are not "
+                + "probabilities"), e.getMessage());
+        assertEquals(32 * 784 + 32 + 330, dev.mnistfcn.storage.ModelFiles.load(zip, false).network().numParams(),
+                "inspect still reads it");
+
+        var loss = new NeuralNetConfiguration.Builder().seed(7).list()
+                .layer(new DenseLayer.Builder().nIn(784).nOut(10).activation(Activation.SOFTMAX).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.LossLayer.Builder(LossFunctions.LossFunction.MCXENT).build());
+        MultiLayerNetwork lossNet = new MultiLayerNetwork(loss.build());
+        lossNet.init();
+        Path lossZip = tmp.resolve("loss.zip");
+        org.deeplearning4j.util.ModelSerializer.writeModel(lossNet, lossZip.toFile(), true);
+        UserError l = assertThrows(UserError.class, () -> ModelSource.load(lossZip, null));
+        assertTrue(l.getMessage().contains("ends in a LossLayer, which mnist-fcn does not read"), l.getMessage());
     }
 
     @Test
@@ -121,6 +160,8 @@ class OnnxFilesTest {
         ModelProto old = m.toBuilder().setOpsetImport(0, OperatorSetIdProto.newBuilder().setVersion(9)).build();
         UserError opset = assertThrows(UserError.class, () -> OnnxImport.read(FILE, old, null));
         assertTrue(opset.getMessage().contains("opset 9") && opset.getMessage().contains("13 to 21"), opset.getMessage());
+        UserError none = assertThrows(UserError.class, () -> OnnxImport.read(FILE, m.toBuilder().clearOpsetImport().build(), null));
+        assertTrue(none.getMessage().contains("declares no opset for ONNX's own operators"), none.getMessage());
     }
 
     /** A damaged or forged file: shapes of no values or of too many, NaN weights, a layer short of its inputs. */

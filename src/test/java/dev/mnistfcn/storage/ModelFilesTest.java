@@ -373,7 +373,8 @@ class ModelFilesTest {
             Files.write(meta, Json.MAPPER.writeValueAsBytes(m));
         }
         UserError e = assertThrows(UserError.class, () -> ModelFiles.load(zip, true));
-        assertTrue(e.getMessage().contains("has an unreadable mnist-fcn.json (key 'iteration': "), e.getMessage());
+        assertTrue(e.getMessage().contains("has an unreadable mnist-fcn.json (key 'iteration': the wrong type, not a whole "
+                + "number)"), e.getMessage());
     }
 
     /** A figure out of its range is refused by name: a test accuracy of 1e308 was shown as "Infinity%". */

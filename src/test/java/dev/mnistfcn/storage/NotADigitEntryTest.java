@@ -142,6 +142,10 @@ class NotADigitEntryTest {
         UserError e = assertThrows(UserError.class, () -> NotADigitEntry.read(zip, "{\"hidden\": \"many\"".getBytes()));
         assertTrue(e.getMessage().startsWith("Model file " + zip + " has an unusable " + NotADigitCheck.ENTRY)
                 && e.getMessage().contains("calibrate") && e.getMessage().lines().count() == 1, e.getMessage());
+        assertTrue(e.getMessage().contains("key 'hidden' is of the wrong type: it is not a whole number"), e.getMessage());
+        e = assertThrows(UserError.class, () -> NotADigitEntry.read(zip, "[]".getBytes())); // named our class before
+        assertTrue(e.getMessage().contains("the entry is of the wrong type: it is not a mapping of keys")
+                && !e.getMessage().contains("dev.mnistfcn"), e.getMessage());
         e = assertThrows(UserError.class, () -> NotADigitEntry.read(zip, ("{\"method\":\"" + NotADigitCheck.METHOD + "\"}").getBytes()));
         assertTrue(e.getMessage().contains("hidden is 0"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> NotADigitEntry.write(zip, check(4, 7)), "never written unsound");
