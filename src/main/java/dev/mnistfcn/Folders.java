@@ -32,6 +32,9 @@ public final class Folders {
 
     /** As {@link #refuseNonFolder(Path, String)}, saying what to give instead ({@code give}: "a folder …"). */
     public static void refuseNonFolder(Path dir, String what, String give) {
+        if (dir != null && dir.toString().isEmpty()) { // --out '' wrote into the current folder, over its report.md
+            throw new UserError(what + " is empty (''). Give " + give + "; '.' is the current folder.");
+        }
         if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UserError(what + " " + dir + " is a file, not a folder. Give " + give + ".");
         }

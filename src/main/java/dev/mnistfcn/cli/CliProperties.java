@@ -101,6 +101,14 @@ final class CliProperties {
                 continue;
             }
             if (NAMES.contains(key)) continue;
+            // -Depochs=1 was no override either: the run trained the file's 20 epochs, and the next one moved it aside
+            List<String> keys = Overrides.keysNamed(key.toLowerCase(Locale.ROOT).replace('-', '_')).stream()
+                    .filter(k -> k.contains(".")).toList(); // not -Doutput, a section alone
+            if (!keys.isEmpty()) {
+                throw new UserError("-D" + key + " is not a property mnist-fcn reads; did you mean -D" + String.join(" or -D",
+                        keys) + "? (Config keys are overridden by their dotted path, under " + String.join(", ",
+                        Overrides.SECTIONS.stream().sorted().toList()) + ".)");
+            }
             for (String known : NAMES) {
                 if (known.length() >= 4 && edits(key, known) <= 1) {
                     throw new UserError("-D" + key + " is not a property mnist-fcn reads; did you mean -D" + known
@@ -119,9 +127,12 @@ final class CliProperties {
      */
     private static void refuseMisspelledSection(String key, String section) {
         if (Overrides.SECTIONS.contains(section)) return;
+        String lower = section.toLowerCase(Locale.ROOT);
         for (String known : Overrides.SECTIONS) {
-            String meant = known + key.substring(section.length());
-            if (edits(section, known) <= 1 && Overrides.isKey(meant)) {
+            String meant = known + key.substring(section.length()).toLowerCase(Locale.ROOT);
+            // also in capitals (-DTRAINING.EPOCHS) or cut short (-Dtrain.epochs), both ignored before
+            boolean near = edits(lower, known) <= 1 || lower.length() >= 4 && known.startsWith(lower);
+            if (near && Overrides.isKey(meant)) {
                 throw new UserError("-D" + key + " is not a property mnist-fcn reads; did you mean -D" + meant + "? "
                         + "(Config keys are overridden by their dotted path, under " + String.join(", ",
                         Overrides.SECTIONS.stream().sorted().toList()) + ".)");

@@ -24,7 +24,10 @@ final class ConfigOptions {
 
     /** @param property the system property that names the config under {@code mvn exec:java} */
     ConfigOptions(String property) {
-        config = CliProperties.path(property, "two-layer.yaml");
+        // -Dwalkthrough alone (Maven makes it "true") names no config: then -Dconfig does, as for train
+        String named = System.getProperty(property);
+        boolean alone = named != null && (named.isBlank() || named.equals("true")) && !property.equals("config");
+        config = CliProperties.path(alone ? "config" : property, "two-layer.yaml");
     }
 
     /** The YAML file {@code --config} names; one that is not there says which are. */

@@ -141,7 +141,16 @@ public final class Main implements Runnable {
                     + commands.size() + " commands; give one at a time.");
         }
         if (!commands.isEmpty()) return new String[]{commands.get(0)};
-        return new String[]{System.getProperty("model") != null ? "evaluate" : "train"};
+        if (System.getProperty("model") == null) return new String[]{"train"};
+        // -Dmodel evaluates: the training properties beside it were ignored without a word
+        List<String> training = List.of("config", "quick", "resume").stream().filter(p -> System.getProperty(p) != null)
+                .map(p -> "-D" + p).toList();
+        if (!training.isEmpty()) {
+            throw new UserError("-Dmodel evaluates a saved model, and " + String.join(", ", training) + " train"
+                    + (training.size() == 1 ? "s" : "") + " one; give one or the other (-Dmodel with -Dpredict "
+                    + "predicts pictures with it).");
+        }
+        return new String[]{"evaluate"};
     }
 
     @Override

@@ -46,6 +46,7 @@ public final class ConfigLoader {
                     + "training, data, output, checkpoint), not a " + tree.getNodeType().toString().toLowerCase() + ".");
         }
         KeyTypes.keepTextAsWritten(tree, written);
+        KeyTypes.refuseCountsTwice(tree, ExperimentConfig.class, "", file.toString());
         // Pass 1: the file as written, for errors with line numbers.
         ConfigBinder.bind(tree, written, file.toString(), text);
         ObjectNode merged = (ObjectNode) tree;

@@ -56,6 +56,38 @@ final class KeyTypes {
         walk(tree, ExperimentConfig.class, "", written);
     }
 
+    /**
+     * A mapping keyed by counts (a map schedule's {@code values}) that names one count twice in two spellings
+     * ({@code 5} and {@code 05}): YAML's own duplicate check sees two keys, and the second value silently won.
+     */
+    static void refuseCountsTwice(JsonNode node, Type type, String path, String where) {
+        Class<?> c = raw(type);
+        if (c.isRecord() && node instanceof ObjectNode obj) {
+            for (RecordComponent rc : c.getRecordComponents()) {
+                String key = NAMING.translate(rc.getName());
+                if (obj.has(key)) refuseCountsTwice(obj.get(key), rc.getGenericType(), path + key + ".", where);
+            }
+        } else if (List.class.isAssignableFrom(c) && node instanceof ArrayNode arr) {
+            for (int i = 0; i < arr.size(); i++) refuseCountsTwice(arr.get(i), element(type), path + i + ".", where);
+        } else if (Map.class.isAssignableFrom(c) && node instanceof ObjectNode obj && type instanceof ParameterizedType pt
+                && pt.getActualTypeArguments()[0] == Integer.class) {
+            Map<java.math.BigInteger, String> seen = new java.util.HashMap<>();
+            for (var names = obj.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                try {
+                    String before = seen.put(new java.math.BigInteger(name.strip()), name);
+                    if (before != null) {
+                        throw new ConfigException(where + ": key '" + path.substring(0, path.length() - 1) + "' names "
+                                + "the count " + name.strip().replaceFirst("^0+(?=.)", "") + " twice ('" + before
+                                + "' and '" + name + "'); give each count once.");
+                    }
+                } catch (NumberFormatException notACount) {
+                    // the binder names it
+                }
+            }
+        }
+    }
+
     private static void walk(JsonNode node, Type type, String pointer, Map<String, String> written) {
         Class<?> c = raw(type);
         if (c.isRecord() && node instanceof ObjectNode obj) {
@@ -80,6 +112,21 @@ final class KeyTypes {
                     walk(arr.get(i), e, p, written);
                 }
             }
+        }
+    }
+
+    /** Every dotted path through the config's sections (not into lists or maps) whose last part is {@code leaf}. */
+    static List<String> pathsEndingIn(String leaf) {
+        List<String> found = new java.util.ArrayList<>();
+        collect(ExperimentConfig.class, "", leaf, found);
+        return found;
+    }
+
+    private static void collect(Class<?> record, String prefix, String leaf, List<String> found) {
+        for (RecordComponent rc : record.getRecordComponents()) {
+            String key = NAMING.translate(rc.getName()), path = prefix + key;
+            if (key.equals(leaf)) found.add(path);
+            if (rc.getType().isRecord()) collect(rc.getType(), path + ".", leaf, found);
         }
     }
 

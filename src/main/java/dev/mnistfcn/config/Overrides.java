@@ -57,6 +57,14 @@ public final class Overrides {
         return KeyTypes.at(List.of(DottedKeys.parts(dottedPath))) != null;
     }
 
+    /**
+     * The config keys whose last part is {@code leaf} ({@code epochs} → {@code training.epochs}), for a property that
+     * names a key without its section.
+     */
+    public static List<String> keysNamed(String leaf) {
+        return KeyTypes.pathsEndingIn(leaf);
+    }
+
     /** With the system properties that are overrides: {@code -Dname}, {@code -Dseed} and dotted keys under the sections. */
     public Overrides withSystemProperties() {
         Map<String, String> found = new LinkedHashMap<>();

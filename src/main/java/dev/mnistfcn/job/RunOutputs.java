@@ -79,8 +79,9 @@ final class RunOutputs {
 
     /**
      * The run's metrics if its folder holds every output of this config (model, both reports, metrics written last;
-     * the config the same but for where and how often to save, {@link RunStart#sameTraining}), so that rerunning it
-     * would only repeat it.
+     * the config the same but for where and how often to save and where MNIST lives, checksummed), so that rerunning
+     * it would only repeat it. A finished run asked for again with another checkpoint.keep, or data.dir spelt another
+     * way, was "finished" again from its last checkpoint, its model.zip rewritten.
      */
     Optional<RunMetrics> finished() {
         for (Path p : List.of(folder.model(), folder.markdownReport(), folder.htmlReport(), folder.metrics())) {
@@ -88,7 +89,13 @@ final class RunOutputs {
         }
         try {
             RunMetrics m = RunMetrics.read(folder.metrics());
-            return RunStart.sameTraining(m.config(), config) && m.complete() ? Optional.of(m) : Optional.empty();
+            // A run that stopped early at epoch k trains the same with any limit past k: more epochs were "resumed",
+            // trained nothing, and rewrote model.zip from the last checkpoint (a review).
+            boolean stopsThereAgain = m.earlyStopping() != null && m.earlyStopping().stoppedEarly()
+                    && config.training().epochs() > m.history().size();
+            boolean same = RunStart.restartingChanges(m.config(), config).isEmpty()
+                    && (m.config().training().epochs() == config.training().epochs() || stopsThereAgain);
+            return same && m.complete() ? Optional.of(m) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty(); // unreadable: produce it again rather than trust it
         }

@@ -186,17 +186,6 @@ final class RunStart {
         return restartingChanges(recorded, config).stream().map(d -> d.key() + " was " + d.a() + ", now " + d.b()).toList();
     }
 
-    /**
-     * Whether {@code config} trains what {@code recorded} trained, to the same epoch: they differ at most in where and
-     * how often to save and where MNIST lives (checksummed). A finished run asked for again with another
-     * checkpoint.keep, or data.dir spelt another way, was "finished" again from its last checkpoint, its model.zip
-     * rewritten and its not-a-digit check (minutes of calibrate) dropped.
-     */
-    static boolean sameTraining(ExperimentConfig recorded, ExperimentConfig config) {
-        return restartingChanges(recorded, config).isEmpty()
-                && recorded.training().epochs() == config.training().epochs();
-    }
-
     /** How {@code config} differs from {@code recorded} in keys a resume may not change ({@link #MAY_CHANGE_ON_RESUME}). */
     static List<ConfigDiff.Difference> restartingChanges(ExperimentConfig recorded, ExperimentConfig config) {
         return ConfigDiff.between(recorded, config).stream().filter(d -> MAY_CHANGE_ON_RESUME.stream()

@@ -95,10 +95,10 @@ public final class TrainingJob {
         timeline = Timeline.process().fork();
         RunStart start = new RunStart(config, folder, out); // network and engine, before anything is written
         folder.refuseFolderNoRunWrote();
-        start.requireCheckpointFor(resume);
-        // The data before the run's folder (a missing dataset left one holding only its lock); not for a finished
-        // run that only says so.
+        // A finished run only says so (--resume of one saved with checkpoint.every: 0 was "nothing to resume"), and
+        // needs no data: it is read before the run's folder (a missing dataset left one holding only its lock).
         if (!reuseFinished || outputs.finished().isEmpty()) {
+            start.requireCheckpointFor(resume);
             DatasetFiles.obtain(Dataset.of(config.data()), Path.of(config.data().dir()));
         }
         try (RunLock lock = RunLock.acquire(folder.dir())) {

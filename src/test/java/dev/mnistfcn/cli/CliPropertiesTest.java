@@ -146,6 +146,26 @@ class CliPropertiesTest {
             assertTrue(err.startsWith("error: -D" + typo[0] + " is not a property mnist-fcn reads; did you mean -D"
                     + typo[1] + "?"), err);
         }
+        // A key without its section, in capitals or under a section cut short: all trained the file's 20 epochs (a review)
+        for (String[] typo : new String[][]{{"epochs", "training.epochs"}, {"batch-size", "training.batch_size"},
+                {"Learning_Rate", "training.updater.learning_rate"}, {"TRAINING.EPOCHS", "training.epochs"},
+                {"train.epochs", "training.epochs"}, {"check.every", "checkpoint.every"}}) {
+            // a typo let through trains: into the test's folder, not the clone's models/ (it once replaced models/two-layer)
+            String err = with("output.dir", tmp.resolve("out").toString(), () -> with(typo[0], "1", () -> run(2)));
+            assertTrue(err.startsWith("error: -D" + typo[0] + " is not a property mnist-fcn reads; did you mean -D"
+                    + typo[1]), err);
+        }
+        assertEquals("", with("user.dir", System.getProperty("user.dir"), () -> run(0, "--version")), "the JVM's own");
+        // -Dmodel evaluated, ignoring -Dconfig; -Dwalkthrough alone ignored -Dconfig ("Config file 'true' not found")
+        String both = with("model", "models/x/model.zip", () -> with("config", "one-layer.yaml", () -> run(2)));
+        assertTrue(both.startsWith("error: -Dmodel evaluates a saved model, and -Dconfig trains one"), both);
+        String walk = with("walkthrough", "true", () -> with("config", "no-such-config.yaml", () -> run(2)));
+        assertTrue(walk.contains("no-such-config.yaml") && !walk.contains("'true'"), walk);
+        for (String[] empty : new String[][]{{"export", "pom.xml", "--out", ""}, {"compare", "config/one-layer.yaml",
+                "--out", ""}}) {
+            String err = run(2, empty);
+            assertTrue(err.contains("is empty (''). Give a folder"), err); // it wrote into the current folder
+        }
         // One edit from a section but no config key there: someone else's property (it suggested -Ddata.format).
         assertEquals("", with("date.format", "x", () -> run(0, "--version")));
         assertEquals(2, CliProperties.edits("test", "host"), "-Dtest (Surefire's) is two edits from -Dhost: left alone");

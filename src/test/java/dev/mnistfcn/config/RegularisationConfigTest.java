@@ -135,6 +135,8 @@ class RegularisationConfigTest {
                         new String[]{"'training.updater.schedule.values'", "includes 0", "lacks the value at 0"}),
                 Arguments.of("schedule: {type: map, by: epoch, values: {0: 0.01, 5: -1}}",
                         new String[]{"'training.updater.schedule.values.5'", "'-1'", "learning rates > 0"}),
+                Arguments.of("schedule: {type: map, by: epoch, values: {0: 0.1, 5: 0.2, 05: 0.3}}", // 0.2 was dropped
+                        new String[]{"key 'training.updater.schedule.values' names the count 5 twice ('5' and '05')"}),
                 Arguments.of("schedule: {type: map, by: epoch, values: {zero: 0.01}}", // it said "holds a section"
                         new String[]{"key 'training.updater.schedule.values'", "has the entry 'zero', whose name is not "
                                 + "a whole number"}),

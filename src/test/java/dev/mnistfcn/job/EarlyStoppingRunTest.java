@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.mnistfcn.job.Resume.AUTO;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -102,6 +103,12 @@ class EarlyStoppingRunTest {
                 + " of 15 (training.early_stopping), and " + out.resolve("es") + " holds its model (epoch " + best
                 + "'s weights), metrics and reports. Nothing to do (to train it again, start it afresh: without "
                 + "--resume)."), again);
+        // More epochs would stop at the same epoch: still finished, model.zip untouched (it was "resumed", trained
+        // nothing, and rewrote model.zip, dropping a not-a-digit check: a review)
+        byte[] model = Files.readAllBytes(out.resolve("es/model.zip"));
+        String more = run(config("es", 30));
+        assertTrue(more.contains("Run 'es' is already finished: it stopped early after epoch " + es.totalEpochs()), more);
+        assertArrayEquals(model, Files.readAllBytes(out.resolve("es/model.zip")));
 
         JsonNode json = Json.MAPPER.readTree(out.resolve("es/metrics.json").toFile());
         assertEquals(best, json.get("early_stopping").get("best_model_epoch").asInt());

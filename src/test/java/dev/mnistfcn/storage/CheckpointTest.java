@@ -181,6 +181,12 @@ class CheckpointTest {
                     console.toString());
             assertEquals(modified, Files.getLastModifiedTime(model), "nothing rewritten");
         }
+        // Saved with checkpoint.every: 0, it has no checkpoint: --resume said "Nothing to resume", --resume=auto finished
+        job(config("one-layer.yaml", 1, "name", "no-checkpoints", "checkpoint.every", "0")).run();
+        var console = new ByteArrayOutputStream();
+        new TrainingJob(config("one-layer.yaml", 1, "name", "no-checkpoints", "checkpoint.every", "0"),
+                new PrintStream(console), false).run(Resume.TRUE);
+        assertTrue(console.toString().contains("Run 'no-checkpoints' is already finished"), console.toString());
     }
 
     /**
