@@ -43,7 +43,8 @@ public final class ConfigLoader {
         }
         if (!tree.isObject()) {
             throw new ConfigException(file + ": the top level must be a mapping of keys (name, seed, model, "
-                    + "training, data, output, checkpoint), not a " + tree.getNodeType().toString().toLowerCase() + ".");
+                    + "training, data, output, checkpoint), not " + (tree.isArray() ? "a list" : "a "
+                    + tree.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)) + ".");
         }
         KeyTypes.keepTextAsWritten(tree, written);
         KeyTypes.refuseCountsTwice(tree, ExperimentConfig.class, "", file.toString());

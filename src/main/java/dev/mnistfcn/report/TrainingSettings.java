@@ -104,8 +104,9 @@ public final class TrainingSettings {
         return v != null && v > 0;
     }
 
-    /** As written in YAML: 0.9, 0.0001, 0 (not 1.0E-4 or 0.0). */
+    /** As written in YAML: 0.9, 0.0001, 0 (not 1.0E-4 or 0.0); 1E+308 and 1E-320 so (plain, 309 and 320 digits). */
     static String number(double v) {
-        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        BigDecimal n = BigDecimal.valueOf(v).stripTrailingZeros();
+        return v == 0 || Math.abs(v) >= 1e-6 && Math.abs(v) < 1e15 ? n.toPlainString() : n.toString();
     }
 }

@@ -50,6 +50,10 @@ class TrainingSettingsTest {
         assertEquals("adam lr 0.0001; schedule: exponential by epoch, gamma 0.98; augment: rotation 10, scale 0.9-1.1, "
                 + "translation 2, elastic 34/4", TrainingSettings.line(best));
         assertEquals("adam lr 0.01", TrainingSettings.line(ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of())));
+        // Extremes as exponents: l2 1e308 was a 309-digit number in the run's summary, 1e-320 a row of 320 zeros
+        assertEquals("1E+308", TrainingSettings.number(1e308));
+        assertEquals("1E-320", TrainingSettings.number(1e-320));
+        assertEquals("0.000001", TrainingSettings.number(1e-6));
     }
 
     @Test
