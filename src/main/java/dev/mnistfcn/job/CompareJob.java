@@ -181,9 +181,11 @@ public final class CompareJob {
                 }
                 Path dir = RunFolder.of(run).dir().toAbsolutePath().normalize();
                 if (report.startsWith(dir)) {
-                    throw new UserError("The report folder " + reportDir + " is " + (report.equals(dir) ? "" : "inside ")
-                            + "the folder of the comparison's own run " + run.name() + ": the report would replace that "
-                            + "run's. Give another --out (default: models/compare).");
+                    throw new UserError("The report folder " + reportDir + " is " + (report.equals(dir)
+                            ? "the folder of the comparison's own run " + run.name() + ": the report would replace that "
+                            + "run's." : "inside the folder of the comparison's own run " + run.name() + ", which a fresh "
+                            + "start of that run moves aside with everything in it.")
+                            + " Give another --out (default: models/compare).");
                 }
             }
         }

@@ -152,8 +152,8 @@ class CompareJobTest {
         assertTrue(fused.getMessage().contains("the fused engine cannot train this network"), fused.getMessage());
         Path inside = out.resolve("runs").resolve("two-layer-seed12346").resolve("report");
         UserError ownRun = assertThrows(UserError.class, () -> job.run(List.of(shipped), runs, 2, inside));
-        assertTrue(ownRun.getMessage().contains("is inside the folder of the comparison's own run two-layer-seed12346"),
-                ownRun.getMessage());
+        assertTrue(ownRun.getMessage().contains("is inside the folder of the comparison's own run two-layer-seed12346, "
+                + "which a fresh start of that run moves aside"), ownRun.getMessage()); // it said the report "would replace" it
         var longName = new java.util.HashMap<>(runs);
         longName.put("name", "n".repeat(120));
         UserError tooLong = assertThrows(UserError.class, () -> job.run(List.of(shipped), longName, 1, out.resolve("r")));
