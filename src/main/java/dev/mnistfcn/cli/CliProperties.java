@@ -101,14 +101,6 @@ final class CliProperties {
                 continue;
             }
             if (NAMES.contains(key)) continue;
-            // -Depochs=1 was no override either: the run trained the file's 20 epochs, and the next one moved it aside
-            List<String> keys = Overrides.keysNamed(key.toLowerCase(Locale.ROOT).replace('-', '_')).stream()
-                    .filter(k -> k.contains(".")).toList(); // not -Doutput, a section alone
-            if (!keys.isEmpty()) {
-                throw new UserError("-D" + key + " is not a property mnist-fcn reads; did you mean -D" + String.join(" or -D",
-                        keys) + "? (Config keys are overridden by their dotted path, under " + String.join(", ",
-                        Overrides.SECTIONS.stream().sorted().toList()) + ".)");
-            }
             for (String known : NAMES) {
                 if (known.length() >= 4 && edits(key, known) <= 1) {
                     throw new UserError("-D" + key + " is not a property mnist-fcn reads; did you mean -D" + known
@@ -116,6 +108,24 @@ final class CliProperties {
                             + "config keys by their dotted path, e.g. -Dtraining.epochs=5.)");
                 }
             }
+            refuseKeyWithoutSection(key);
+        }
+    }
+
+    /** -Depochs=1 was no override either: the run trained the file's 20 epochs, and the next one moved it aside. */
+    private static void refuseKeyWithoutSection(String key) {
+        String leaf = key.toLowerCase(Locale.ROOT).replace('-', '_');
+        String sections = String.join(", ", Overrides.SECTIONS.stream().sorted().toList());
+        if (Overrides.SECTIONS.contains(leaf)) { // -Doutput: a section, not model.output (the number of classes)
+            throw new UserError("-D" + key + " names a config section, not a key: override its keys by their dotted "
+                    + "path (e.g. -D" + leaf + "." + (leaf.equals("output") ? "dir" : leaf.equals("training") ? "epochs"
+                    : leaf.equals("checkpoint") ? "every" : leaf.equals("data") ? "dir" : "input") + "=…; sections: "
+                    + sections + ").");
+        }
+        List<String> keys = Overrides.keysNamed(leaf).stream().filter(k -> k.contains(".")).toList();
+        if (!keys.isEmpty()) {
+            throw new UserError("-D" + key + " is not a property mnist-fcn reads; did you mean -D" + String.join(" or -D",
+                    keys) + "? (Config keys are overridden by their dotted path, under " + sections + ".)");
         }
     }
 

@@ -89,10 +89,10 @@ final class RunOutputs {
         }
         try {
             RunMetrics m = RunMetrics.read(folder.metrics());
-            // A run that stopped early at epoch k trains the same with any limit past k: more epochs were "resumed",
+            // A run that stopped early at epoch k trains the same with any limit from k on: more epochs were "resumed",
             // trained nothing, and rewrote model.zip from the last checkpoint (a review).
             boolean stopsThereAgain = m.earlyStopping() != null && m.earlyStopping().stoppedEarly()
-                    && config.training().epochs() > m.history().size();
+                    && config.training().epochs() >= m.history().size();
             boolean same = RunStart.restartingChanges(m.config(), config).isEmpty()
                     && (m.config().training().epochs() == config.training().epochs() || stopsThereAgain);
             return same && m.complete() ? Optional.of(m) : Optional.empty();
@@ -148,6 +148,10 @@ final class RunOutputs {
         if (!Files.isRegularFile(folder.model())) return Optional.empty();
         try {
             ModelFiles.Loaded earlier = ModelFiles.load(folder.model(), false);
+            if (earlier.damagedCheck().isPresent()) {
+                out.println("The model.zip this run replaces had a damaged not-a-digit check; the new one has none "
+                        + "(calibrate it to give it one).");
+            }
             return earlier.dataset().orElse(DatasetName.MNIST.id()).equals(config.data().dataset())
                     ? earlier.notADigit() : Optional.empty();
         } catch (UserError unreadable) {

@@ -1,7 +1,8 @@
 package dev.mnistfcn.serve;
 
+import java.util.HashMap;
 import java.util.Locale;
-import java.util.concurrent.Semaphore;
+import java.util.Map;
 
 /**
  * Heap for request bodies, shared by every request of one server: bytes are taken as they arrive and given back
@@ -9,37 +10,61 @@ import java.util.concurrent.Semaphore;
  * total, 64 slow 10 MiB uploads ran the 1 GiB heap out (a review: some answers were "out of memory", and an
  * {@link OutOfMemoryError} can land in any of the server's threads). Past it a body is refused with a 503, not
  * waited for: a request never holds memory while it waits for someone else's.
+ *
+ * <p>A total alone let one client lock every other out (13 slow 10 MiB bodies from one address: every picture from
+ * anyone else was a 503 for as long as it kept them coming), so one client address may hold a quarter of it, and the
+ * last {@link #RESERVE_BYTES} are kept for bodies under {@link #SMALL_BODY_BYTES}, which is what pictures of a digit
+ * are. Clients are told apart by address, as the prediction queue's turns are ({@link FairQueue}).
  */
 final class BodyBudget {
-    /** A eighth of the CLI's 1 GiB heap: a dozen bodies of the largest size at once, thousands of usual pictures. */
+    /** An eighth of the CLI's 1 GiB heap: a dozen bodies of the largest size at once, thousands of usual pictures. */
     static final int TOTAL_BYTES = 128 << 20;
+    static final int RESERVE_BYTES = 16 << 20;
+    static final int SMALL_BODY_BYTES = 1 << 20;
 
-    private final int total;
-    private final Semaphore bytes;
+    private final long total;
+    private final long perClient;
+    private final Map<String, Long> byClient = new HashMap<>();
+    private long held;
 
     BodyBudget(int total) {
         this.total = total;
-        this.bytes = new Semaphore(total);
+        this.perClient = total / 4;
     }
 
-    boolean take(int n) {
-        return bytes.tryAcquire(n);
+    /**
+     * Takes {@code n} more bytes of a body from {@code client} that has {@code bodySoFar} bytes with them; null when
+     * taken, else the 503 that refuses it.
+     */
+    synchronized HttpProblem take(String client, int n, long bodySoFar) {
+        long mine = byClient.getOrDefault(client, 0L), thisOne = bodySoFar - n; // already taken of this body
+        if (mine + n > perClient) {
+            return new HttpProblem(503, String.format(Locale.ROOT, "Your address has %s of other request bodies on "
+                    + "this server now; with this one (%s so far) it would pass the most one client may hold (%s). Try "
+                    + "again once those are answered.", mib(mine - thisOne), mib(bodySoFar), mib(perClient)));
+        }
+        long limit = bodySoFar > SMALL_BODY_BYTES ? total - RESERVE_BYTES : total;
+        if (held + n > limit) {
+            return new HttpProblem(503, String.format(Locale.ROOT, "The server holds %s of other request bodies now, and "
+                    + "this one (%s so far) does not fit in the %s it takes at once; try again in a moment.",
+                    mib(held - thisOne), mib(bodySoFar), mib(limit)));
+        }
+        held += n;
+        byClient.put(client, mine + n);
+        return null;
     }
 
-    void give(long n) {
-        if (n > 0) bytes.release((int) n);
+    synchronized void give(String client, long n) {
+        if (n <= 0) return;
+        held -= n;
+        long left = byClient.getOrDefault(client, 0L) - n;
+        if (left > 0) byClient.put(client, left);
+        else byClient.remove(client);
     }
 
     /** Bytes held now (for tests). */
-    long held() {
-        return total - bytes.availablePermits();
-    }
-
-    /** The 503 for a body that does not fit. */
-    HttpProblem busy(long received) {
-        return new HttpProblem(503, String.format(Locale.ROOT, "The server holds %s of request bodies now, the most it "
-                + "takes at once, and this one (%s so far) does not fit; try again in a moment.",
-                mib(held()), mib(received)));
+    synchronized long held() {
+        return held;
     }
 
     private static String mib(long n) {

@@ -30,6 +30,7 @@ final class BodyReader implements Runnable {
     private final AtomicBoolean done = new AtomicBoolean();
     private final Scheduler scheduler;
     private final BodyBudget budget; // null when draining
+    private final String client; // its address, whose share of the budget the body takes
     private final long started = System.nanoTime();
     private volatile long received;
     private long held; // taken from budget for the bytes in body
@@ -42,6 +43,7 @@ final class BodyReader implements Runnable {
         this.time = time;
         this.scheduler = scheduler;
         this.budget = budget;
+        this.client = Request.getRemoteAddr(request);
     }
 
     /**
@@ -114,9 +116,8 @@ final class BodyReader implements Runnable {
         if (tooLarge == null && received > limit) {
             refuse(PredictRequest.tooLarge(String.format(Locale.ROOT, "%,d bytes so far", received)));
         }
-        if (tooLarge == null && n > 0 && !budget.take(n)) {
-            refuse(budget.busy(received)); // drained as a 413 is, then answered
-        }
+        HttpProblem busy = tooLarge == null && n > 0 ? budget.take(client, n, received) : null;
+        if (busy != null) refuse(busy); // drained as a 413 is, then answered
         if (tooLarge == null && n > 0) {
             held += n;
             byte[] copy = new byte[n];
@@ -146,7 +147,7 @@ final class BodyReader implements Runnable {
 
     private void dropBody() {
         body.reset();
-        if (budget != null) budget.give(held);
+        if (budget != null) budget.give(client, held);
         held = 0;
     }
 

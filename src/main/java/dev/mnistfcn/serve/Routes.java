@@ -150,11 +150,11 @@ final class Routes extends Handler.Abstract {
                     } catch (RuntimeException | Error e) {
                         fail(request, response, done, e);
                     } finally {
-                        bodies.give(bytes.length);
+                        bodies.give(Request.getRemoteAddr(request), bytes.length);
                     }
                 }));
             } catch (RejectedExecutionException e) {
-                bodies.give(bytes.length);
+                bodies.give(Request.getRemoteAddr(request), bytes.length);
                 fail(request, response, done, new HttpProblem(503, "The server has more predictions queued than it "
                         + "takes; try again in a moment."));
             }

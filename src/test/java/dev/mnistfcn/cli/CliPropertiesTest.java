@@ -156,6 +156,13 @@ class CliPropertiesTest {
                     + typo[1]), err);
         }
         assertEquals("", with("user.dir", System.getProperty("user.dir"), () -> run(0, "--version")), "the JVM's own");
+        // a near miss of one the CLI reads is that one (-Dengine was "did you mean -Dtraining.engine"), a section alone
+        // is said to be one (-Doutput was "did you mean -Dmodel.output", the number of classes)
+        String engine = with("engine", "dl4j,fused", () -> run(2));
+        assertTrue(engine.startsWith("error: -Dengine is not a property mnist-fcn reads; did you mean -Dengines?"), engine);
+        String output = with("output", "x", () -> run(2));
+        assertTrue(output.startsWith("error: -Doutput names a config section, not a key: override its keys by their "
+                + "dotted path (e.g. -Doutput.dir=…"), output);
         // -Dmodel evaluated, ignoring -Dconfig; -Dwalkthrough alone ignored -Dconfig ("Config file 'true' not found")
         String both = with("model", "models/x/model.zip", () -> with("config", "one-layer.yaml", () -> run(2)));
         assertTrue(both.startsWith("error: -Dmodel evaluates a saved model, and -Dconfig trains one"), both);

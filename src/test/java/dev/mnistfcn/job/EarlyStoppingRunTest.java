@@ -106,9 +106,12 @@ class EarlyStoppingRunTest {
         // More epochs would stop at the same epoch: still finished, model.zip untouched (it was "resumed", trained
         // nothing, and rewrote model.zip, dropping a not-a-digit check: a review)
         byte[] model = Files.readAllBytes(out.resolve("es/model.zip"));
-        String more = run(config("es", 30));
-        assertTrue(more.contains("Run 'es' is already finished: it stopped early after epoch " + es.totalEpochs()), more);
-        assertArrayEquals(model, Files.readAllBytes(out.resolve("es/model.zip")));
+        for (int epochs : new int[]{30, es.totalEpochs()}) { // up to the epoch it stopped at, too
+            String more = run(config("es", epochs));
+            assertTrue(more.contains("Run 'es' is already finished: it stopped early after epoch " + es.totalEpochs()),
+                    epochs + ": " + more);
+            assertArrayEquals(model, Files.readAllBytes(out.resolve("es/model.zip")));
+        }
 
         JsonNode json = Json.MAPPER.readTree(out.resolve("es/metrics.json").toFile());
         assertEquals(best, json.get("early_stopping").get("best_model_epoch").asInt());
