@@ -118,9 +118,7 @@ final class CliProperties {
         String sections = String.join(", ", Overrides.SECTIONS.stream().sorted().toList());
         if (Overrides.SECTIONS.contains(leaf)) { // -Doutput: a section, not model.output (the number of classes)
             throw new UserError("-D" + key + " names a config section, not a key: override its keys by their dotted "
-                    + "path (e.g. -D" + leaf + "." + (leaf.equals("output") ? "dir" : leaf.equals("training") ? "epochs"
-                    : leaf.equals("checkpoint") ? "every" : leaf.equals("data") ? "dir" : "input") + "=…; sections: "
-                    + sections + ").");
+                    + "path (e.g. -Doutput.dir=DIR, -Dtraining.epochs=5; sections: " + sections + ").");
         }
         List<String> keys = Overrides.keysNamed(leaf).stream().filter(k -> k.contains(".")).toList();
         if (!keys.isEmpty()) {

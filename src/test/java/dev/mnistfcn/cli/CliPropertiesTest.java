@@ -162,7 +162,7 @@ class CliPropertiesTest {
         assertTrue(engine.startsWith("error: -Dengine is not a property mnist-fcn reads; did you mean -Dengines?"), engine);
         String output = with("output", "x", () -> run(2));
         assertTrue(output.startsWith("error: -Doutput names a config section, not a key: override its keys by their "
-                + "dotted path (e.g. -Doutput.dir=…"), output);
+                + "dotted path (e.g. -Doutput.dir=DIR"), output);
         // -Dmodel evaluated, ignoring -Dconfig; -Dwalkthrough alone ignored -Dconfig ("Config file 'true' not found")
         String both = with("model", "models/x/model.zip", () -> with("config", "one-layer.yaml", () -> run(2)));
         assertTrue(both.startsWith("error: -Dmodel evaluates a saved model, and -Dconfig trains one"), both);
