@@ -61,6 +61,9 @@ final class ClassArchive {
         }
     }
 
+    /** Free space below which no archive is dumped: the archive (about 9 MB) and the jar (1 MB), with room to spare. */
+    static final long MIN_FREE_BYTES = 64L << 20;
+
     private ClassArchive() {
     }
 
@@ -75,6 +78,11 @@ final class ClassArchive {
     }
 
     static Plan planFor(String classpath, List<String> options) throws IOException {
+        return planFor(classpath, options, MIN_FREE_BYTES);
+    }
+
+    /** As above, dumping only where {@code minFree} bytes are free (a parameter for a test of a full disk). */
+    static Plan planFor(String classpath, List<String> options, long minFree) throws IOException {
         List<Path> entries = new ArrayList<>();
         for (String e : classpath.split(File.pathSeparator)) if (!e.isEmpty()) entries.add(Path.of(e));
         Path classes = null;
@@ -100,6 +108,9 @@ final class ClassArchive {
             return new Plan(concat(List.of("-XX:SharedArchiveFile=" + archive), quiet), childClasspath, null, archive);
         }
         removeStale(folder);
+        // A dump that cannot be written ends the JVM with "Unable to write to shared archive file", exit 1, after the
+        // command's own work, on every run (a review, on a full disk).
+        if (Files.getFileStore(classes).getUsableSpace() < minFree) return Plan.none(classpath);
         Path dir = classes;
         if (!Files.isRegularFile(jar)) AtomicFiles.writeAtomically(jar, out -> writeJar(dir, out));
         Path dumping = folder.resolve(AtomicFiles.TEMP_PREFIX + key + ".jsa-" + ProcessHandle.current().pid());

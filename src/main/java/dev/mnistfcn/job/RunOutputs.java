@@ -109,6 +109,7 @@ final class RunOutputs {
         String arch = LayerSizes.of(f.kept().getLayerWiseConfigurations());
         try {
             Optional<NotADigitCheck> check = earlierCheck();
+            List<String> stale = folder.removeExports();
             ModelFiles.save(f.kept(), folder.model(), true, metadata, check.orElse(null));
             Map<String, Double> timings = f.timings();
             timings.put("total_seconds", (System.nanoTime() - f.started()) / 1e9);
@@ -132,6 +133,8 @@ final class RunOutputs {
                     name(folder.resolvedConfig()), folder.dir(), timings.get("total_seconds"));
             if (check.isPresent()) out.println("model.zip keeps the not-a-digit check of the one it replaced (the check "
                     + "reads the picture alone, not the network).");
+            if (!stale.isEmpty()) out.println("Removed " + String.join(", ", stale) + ": exported from the model.zip this "
+                    + "run replaced (export the new one again).");
             return metrics;
         } catch (IOException e) {
             // The checkpoints already on disk stay: a rerun with -Dresume=auto finishes from the last one.

@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Optional;
 
 /**
@@ -191,9 +192,22 @@ public record RunFolder(Path dir) {
      * a fresh start moves aside. Anything else there is the user's, and stays where it is (moved into .previous, it
      * was deleted by the fresh start after).
      */
-    private static final List<String> OUTPUTS = List.of(MODEL, RESOLVED_CONFIG, METRICS, MARKDOWN_REPORT,
-            HTML_REPORT, RunProgress.FILE, CheckpointStore.FOLDER, TEST_CURVE, "model.onnx", "model.pb",
-            "model-inference.zip", "model-network.json");
+    private static final List<String> EXPORTS = List.of("model.onnx", "model.pb", "model-inference.zip",
+            "model-network.json");
+    private static final List<String> OUTPUTS = Stream.concat(Stream.of(MODEL, RESOLVED_CONFIG, METRICS,
+            MARKDOWN_REPORT, HTML_REPORT, RunProgress.FILE, CheckpointStore.FOLDER, TEST_CURVE), EXPORTS.stream()).toList();
+
+    /**
+     * Removes what {@code export} wrote of the model.zip about to be replaced, and says which: they held the earlier
+     * network, and evaluated beside the new model.zip gave other figures, unsaid (a review).
+     */
+    public List<String> removeExports() throws IOException {
+        List<String> removed = new java.util.ArrayList<>();
+        for (String name : EXPORTS) {
+            if (Files.deleteIfExists(dir.resolve(name))) removed.add(name);
+        }
+        return removed;
+    }
 
     /** Whether {@code name} is one a run or an export of its model writes in the run's folder. */
     public static boolean isOutput(String name) {
@@ -208,9 +222,13 @@ public record RunFolder(Path dir) {
     public record Aside(int moved, List<String> left, List<String> removed) {
     }
 
-    /** What a start writes before it has trained anything: all it leaves when killed, or failing, that early. */
+    /**
+     * What a start writes before it has a model or a checkpoint to resume: all it leaves when killed, or failing, that
+     * early. The test curve ({@code --test-each-epoch}) too: without it here, a start killed after a few epochs with
+     * it replaced the finished run in .previous (a review).
+     */
     private static final List<String> WRITTEN_BEFORE_TRAINING = List.of(RESOLVED_CONFIG, RunProgress.FILE,
-            CheckpointStore.FOLDER);
+            CheckpointStore.FOLDER, TEST_CURVE);
 
     /**
      * A fresh start over an earlier run keeps that run recoverable: its files ({@link #isOutput}) move into

@@ -39,6 +39,15 @@ class ClassArchiveTest {
         Files.writeString(plan.dumping(), "archive");
     }
 
+    /** On a full disk the dump ended the JVM with exit 1 and "Unable to write to shared archive file", every run. */
+    @Test
+    void withoutRoomForTheArchiveNoneIsDumped() throws IOException {
+        String cp = classpath();
+        ClassArchive.Plan full = ClassArchive.planFor(cp, OPTIONS, Long.MAX_VALUE);
+        assertEquals(List.of(), full.options());
+        assertEquals(cp, full.classpath());
+    }
+
     @Test
     void theFirstRunDumpsTheNextMapsTheArchive() throws IOException {
         String cp = classpath();

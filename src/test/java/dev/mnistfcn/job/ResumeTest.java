@@ -67,7 +67,11 @@ class ResumeTest {
                 NotADigitCheck.bytes(new float[1]), NotADigitCheck.bytes(new float[2]), NotADigitCheck.bytes(new float[2]),
                 0.375, new NotADigitCheck.Calibration(100, 0.02, 50, 0.9, "2026-12-07T07:00:00Z"));
         NotADigitEntry.write(out.resolve("one-layer/model.zip"), check);
+        // ... and export wrote the 1-epoch network beside it: stale once the run trains on (it was left, unsaid)
+        Files.writeString(out.resolve("one-layer/model.onnx"), "the 1-epoch network");
         String resumed = run(config(3), AUTO); // as if a 3-epoch run had been killed after epoch 1
+        assertTrue(resumed.contains("Removed model.onnx: exported from the model.zip this run replaced"), resumed);
+        assertFalse(Files.exists(out.resolve("one-layer/model.onnx")));
         assertTrue(resumed.contains("Resuming 'one-layer' from") && resumed.contains("epoch 1 of 3 done"), resumed);
         assertTrue(resumed.contains("model.zip keeps the not-a-digit check"), resumed);
         assertEquals(check.calibration(), ModelFiles.load(out.resolve("one-layer/model.zip"), false).notADigit()

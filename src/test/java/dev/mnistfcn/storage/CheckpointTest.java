@@ -308,8 +308,11 @@ class CheckpointTest {
         for (int e = 1; e <= 3; e++) started.epoch(new EpochStats(e, 0.5, 0.4, 0.9, 1.0, 0.1, 1500));
         Files.createDirectories(p.resolve(CheckpointStore.FOLDER));
         Files.writeString(p.resolve(CheckpointStore.FOLDER).resolve("best.zip"), "the killed start's best");
+        // with --test-each-epoch, its test curve too (a disk review: then it was moved aside, over the finished run)
+        Files.writeString(p.resolve(RunFolder.TEST_CURVE), "epoch,test_accuracy\n1,0.9\n");
         RunFolder.Aside aside = new RunFolder(p).moveEarlierRunAside();
-        assertEquals(List.of("checkpoints", "config.resolved.yaml", "progress.jsonl"), aside.removed().stream().sorted().toList());
+        assertEquals(List.of("checkpoints", "config.resolved.yaml", "progress.jsonl", RunFolder.TEST_CURVE),
+                aside.removed().stream().sorted().toList());
         assertArrayEquals(finished, Files.readAllBytes(p.resolve(RunFolder.PREVIOUS).resolve("model.zip")));
 
         // The diff's review, still so where .previous holds no trained run: with checkpoint.every 0, a killed run leaves
