@@ -97,6 +97,12 @@ public final class CompareJob {
             bases.addAll(ofFile);
         }
         refuseBeforeTraining(bases, seeds, reportDir);
+        try { // a read-only --out was found only after every run had trained (a review)
+            AtomicFiles.requireWritable(reportDir);
+        } catch (IOException e) {
+            throw new UserError("Cannot write the comparison's report to " + reportDir + " (" + UserError.reason(e)
+                    + "). Give another --out, one that can be written; nothing was trained.", e);
+        }
         int total = bases.size() * seeds;
         List<String> trained = new ArrayList<>(), reused = new ArrayList<>();
         List<ConfigResult> results = new ArrayList<>();
@@ -147,8 +153,8 @@ public final class CompareJob {
             AtomicFiles.writeString(html, HtmlReport.render(title, results, true));
             AtomicFiles.writeString(md, HtmlReport.markdown(title, results, true));
         } catch (IOException e) {
-            throw new UserError("Cannot write the comparison's report to " + reportDir + " (" + e.getClass().getSimpleName()
-                    + ": " + e.getMessage() + "). Check that the folder can be written and has free space; the runs "
+            throw new UserError("Cannot write the comparison's report to " + reportDir + " (" + UserError.reason(e)
+                    + "). Check that the folder can be written and has free space; the runs "
                     + "are trained, so a rerun with another --out only writes the report.", e);
         }
         out.println();

@@ -97,9 +97,13 @@ public final class TrainingJob {
         folder.refuseFolderNoRunWrote();
         // A finished run only says so (--resume of one saved with checkpoint.every: 0 was "nothing to resume"), and
         // needs no data: it is read before the run's folder (a missing dataset left one holding only its lock).
-        if (!reuseFinished || outputs.finished().isEmpty()) {
+        Optional<RunMetrics> finished = reuseFinished ? outputs.finished() : Optional.empty();
+        if (finished.isEmpty()) {
             start.requireCheckpointFor(resume);
             DatasetFiles.obtain(Dataset.of(config.data()), Path.of(config.data().dir()));
+        } else if (!Files.isWritable(folder.dir())) { // read-only storage: "cannot lock" for a run with nothing to do
+            out.println(alreadyFinished(finished.get()));
+            return finished.get();
         }
         try (RunLock lock = RunLock.acquire(folder.dir())) {
             folder.removeUnfinishedWrites();

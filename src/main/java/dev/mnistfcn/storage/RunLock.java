@@ -84,8 +84,9 @@ public final class RunLock implements AutoCloseable {
             ch.force(false);
             return new RunLock(ch, lock);
         } catch (IOException e) {
-            throw new UserError("Cannot lock " + what.toLowerCase(java.util.Locale.ROOT) + runDir + " (" + e.getMessage() + "). Check that it is a "
-                    + "writable folder on a local file system.", e);
+            // reason(): the message of a broken link's or a full disk's exception was the path again
+            throw new UserError("Cannot lock " + what.toLowerCase(java.util.Locale.ROOT) + runDir + " (" + UserError.reason(e)
+                    + "). Check that it is a writable folder on a local file system with free space.", e);
         }
     }
 

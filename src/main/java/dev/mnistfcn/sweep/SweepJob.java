@@ -19,7 +19,6 @@ import dev.mnistfcn.train.EarlyStoppingOutcome;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -289,8 +288,10 @@ public final class SweepJob {
                     best.mean(), best.std(), best.runs().size(), bestPath)
                     + ConfigLoader.toYaml(ready));
             AtomicFiles.writeString(html, SweepReport.html(sweep, ranked, folder));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException e) { // a stack trace on a full disk (a review)
+            throw new UserError("Cannot write the sweep's results to " + folder + ": " + UserError.reason(e) + ". Check "
+                    + "that the folder can be written and has free space; the trials are trained, so a rerun only writes "
+                    + "the results.", e);
         }
         out.println();
         out.print(table);

@@ -173,6 +173,10 @@ class CliPropertiesTest {
             String err = run(2, empty);
             assertTrue(err.contains("is empty (''). Give a folder"), err); // it wrote into the current folder
         }
+        // an --out that cannot be written was found after every run had trained (a disk review)
+        String unwritable = run(2, "compare", "config/one-layer.yaml", "--out", "pom.xml/report");
+        assertTrue(unwritable.startsWith("error: Cannot write the comparison's report to pom.xml/report (")
+                && unwritable.contains("nothing was trained"), unwritable);
         // One edit from a section but no config key there: someone else's property (it suggested -Ddata.format).
         assertEquals("", with("date.format", "x", () -> run(0, "--version")));
         assertEquals(2, CliProperties.edits("test", "host"), "-Dtest (Surefire's) is two edits from -Dhost: left alone");
