@@ -71,8 +71,10 @@ public final class ExportCommand implements Callable<Integer> {
         try {
             write(wanted, loaded, file, dir, base);
         } catch (IOException e) {
-            throw new UserError("Cannot write the exported model to " + dir + " (" + UserError.reason(e) + "). Check that "
-                    + "the folder can be written and has free space, or give another --out.", e);
+            out().flush(); // the "Wrote" lines of the files done before it: a failure half-way named none of them
+            throw new UserError("Cannot write the exported model to " + dir + " (" + UserError.reason(e) + "); only the "
+                    + "files listed above as written were, each complete. Check that the folder can be written and has "
+                    + "free space, or give another --out.", e);
         }
         out().flush();
         return 0;

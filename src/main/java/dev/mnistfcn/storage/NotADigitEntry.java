@@ -15,7 +15,7 @@ import java.util.zip.ZipOutputStream;
 /** The {@value NotADigitCheck#ENTRY} entry of a model zip: read from a stranger's zip, or written into our own. */
 public final class NotADigitEntry {
     /** A 784-512-2 detector as base64 float32 is 2.1 MB; anything larger is not one. */
-    static final int MAX_BYTES = 3 << 20;
+    public static final int MAX_BYTES = 3 << 20;
 
     private NotADigitEntry() {
     }
