@@ -108,9 +108,13 @@ final class RunOutputs {
     RunMetrics write(Finished f, ModelMetadata metadata, Timeline timeline) {
         String arch = LayerSizes.of(f.kept().getLayerWiseConfigurations());
         try {
-            Optional<NotADigitCheck> check = earlierCheck();
-            List<String> stale = folder.removeExports();
+            Optional<ModelFiles.Loaded> earlier = earlierModel();
+            Optional<NotADigitCheck> check = earlier.flatMap(this::checkToKeep);
             ModelFiles.save(f.kept(), folder.model(), true, metadata, check.orElse(null));
+            // What export wrote of the replaced model.zip evaluated as its network, unsaid; only where that network
+            // differs (a finish from the last checkpoint writes the same one) and once the new zip is saved.
+            List<String> stale = earlier.isPresent() && !earlier.get().network().params().equals(f.kept().params())
+                    ? folder.removeExports() : List.of();
             Map<String, Double> timings = f.timings();
             timings.put("total_seconds", (System.nanoTime() - f.started()) / 1e9);
             timeline.mark("model_saved");
@@ -142,24 +146,28 @@ final class RunOutputs {
         }
     }
 
-    /**
-     * The not-a-digit check of the model.zip this run wrote before (a run trained on from its last checkpoint
-     * rewrites it): the check reads the picture alone, not the network, so it holds for the new one too. Rewriting
-     * the zip without it dropped what {@code calibrate} had spent minutes on. Only for the same dataset.
-     */
-    private Optional<NotADigitCheck> earlierCheck() {
+    /** The model.zip this run wrote before, if any and readable: a run trained on from its last checkpoint rewrites it. */
+    private Optional<ModelFiles.Loaded> earlierModel() {
         if (!Files.isRegularFile(folder.model())) return Optional.empty();
         try {
-            ModelFiles.Loaded earlier = ModelFiles.load(folder.model(), false);
-            if (earlier.damagedCheck().isPresent()) {
-                out.println("The model.zip this run replaces had a damaged not-a-digit check; the new one has none "
-                        + "(calibrate it to give it one).");
-            }
-            return earlier.dataset().orElse(DatasetName.MNIST.id()).equals(config.data().dataset())
-                    ? earlier.notADigit() : Optional.empty();
+            return Optional.of(ModelFiles.load(folder.model(), false));
         } catch (UserError unreadable) {
-            return Optional.empty(); // replaced below by the new model either way
+            return Optional.empty(); // replaced by the new model either way
         }
+    }
+
+    /**
+     * The earlier model.zip's not-a-digit check, kept in the new one: the check reads the picture alone, not the
+     * network, so it holds for the new one too. Rewriting the zip without it dropped what {@code calibrate} had spent
+     * minutes on. Only for the same dataset.
+     */
+    private Optional<NotADigitCheck> checkToKeep(ModelFiles.Loaded earlier) {
+        if (earlier.damagedCheck().isPresent()) {
+            out.println("The model.zip this run replaces had a damaged not-a-digit check; the new one has none "
+                    + "(calibrate it to give it one).");
+        }
+        return earlier.dataset().orElse(DatasetName.MNIST.id()).equals(config.data().dataset())
+                ? earlier.notADigit() : Optional.empty();
     }
 
     private static String name(Path p) {

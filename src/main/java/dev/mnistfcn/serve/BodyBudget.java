@@ -12,15 +12,17 @@ import java.util.Map;
  * waited for: a request never holds memory while it waits for someone else's.
  *
  * <p>A total alone let one client lock every other out (13 slow 10 MiB bodies from one address: every picture from
- * anyone else was a 503 for as long as it kept them coming), so one client address may hold a quarter of it, and the
- * last {@link #RESERVE_BYTES} are kept for bodies under {@link #SMALL_BODY_BYTES}, which is what pictures of a digit
- * are. Clients are told apart by address, as the prediction queue's turns are ({@link FairQueue}).
+ * anyone else was a 503 for as long as it kept them coming). So large bodies (past {@link #SMALL_BODY_BYTES}) from
+ * one client address may hold a quarter of it, and they may not take the last {@link #RESERVE_BYTES}, which are kept
+ * for small ones, what pictures of a digit are. Small bodies have no share per address: on the default bind, or
+ * behind a proxy, every client has the same one, and a share there made four stalled uploads lock everyone out (a
+ * review); the 128 connections an address may open hold at most half the budget in small bodies.
  */
 final class BodyBudget {
     /** An eighth of the CLI's 1 GiB heap: a dozen bodies of the largest size at once, thousands of usual pictures. */
     static final int TOTAL_BYTES = 128 << 20;
     static final int RESERVE_BYTES = 16 << 20;
-    static final int SMALL_BODY_BYTES = 1 << 20;
+    static final int SMALL_BODY_BYTES = 512 << 10;
 
     private final long total;
     private final long perClient;
@@ -38,12 +40,13 @@ final class BodyBudget {
      */
     synchronized HttpProblem take(String client, int n, long bodySoFar) {
         long mine = byClient.getOrDefault(client, 0L), thisOne = bodySoFar - n; // already taken of this body
-        if (mine + n > perClient) {
+        boolean small = bodySoFar <= SMALL_BODY_BYTES;
+        if (!small && mine + n > perClient) {
             return new HttpProblem(503, String.format(Locale.ROOT, "Your address has %s of other request bodies on "
                     + "this server now; with this one (%s so far) it would pass the most one client may hold (%s). Try "
                     + "again once those are answered.", mib(mine - thisOne), mib(bodySoFar), mib(perClient)));
         }
-        long limit = bodySoFar > SMALL_BODY_BYTES ? total - RESERVE_BYTES : total;
+        long limit = small ? total : total - RESERVE_BYTES;
         if (held + n > limit) {
             return new HttpProblem(503, String.format(Locale.ROOT, "The server holds %s of other request bodies now, and "
                     + "this one (%s so far) does not fit in the %s it takes at once; try again in a moment.",

@@ -83,6 +83,12 @@ class ResumeTest {
 
         // Killed after the last checkpoint, before the outputs: the rerun only evaluates and writes them.
         Path run = out.resolve("one-layer");
+        // A finish that writes the same network keeps its exports (a review: they were removed as stale)
+        Files.delete(run.resolve("report.md"));
+        Files.writeString(run.resolve("model.onnx"), "the 3-epoch network");
+        String same = run(config(3), AUTO);
+        assertTrue(same.contains("Finishing 'one-layer'") && !same.contains("Removed model.onnx"), same);
+        assertTrue(Files.exists(run.resolve("model.onnx")));
         for (String f : List.of("model.zip", "metrics.json", "report.md", "report.html")) Files.delete(run.resolve(f));
         String finished = run(config(3), AUTO);
         assertTrue(finished.contains("Finishing 'one-layer' from") && !finished.contains(" 3/3 |"), finished);
