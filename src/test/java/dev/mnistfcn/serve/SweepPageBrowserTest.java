@@ -125,13 +125,19 @@ class SweepPageBrowserTest extends RunsPagesFixture {
         assertEquals(outcome.ranked().get(0).trial().name(), api.path("best").path("trial").asText());
         // Over HTTP, as sent (no client normalising the path): nothing outside a run or sweep folder is answered.
         String host = "127.0.0.1:" + server.uri().getPort();
-        for (String hostile : List.of("/api/runs/..%2F..%2Fetc", "/api/runs/live-sweep/..", "/api/runs/../live-sweep",
-                "/api/runs/.live-sweep", "/api/runs/live-sweep%2F..%2F..", "/api/runs/live-sweep/t01-seed12345/..",
-                "/runs/..%2Flive-sweep", "/api/runs/live-sweep/x/y/events", "/runs/live-sweep/../../report.html")) {
+        for (String hostile : List.of("/api/runs/..%2F..%2Fetc", "/api/runs/../live-sweep", "/api/runs/.live-sweep",
+                "/api/runs/live-sweep%2F..%2F..", "/runs/..%2Flive-sweep", "/api/runs/live-sweep/x/y/events",
+                "/runs/live-sweep/../../report.html")) {
             String answer = RawHttp.get(server, hostile, host);
             assertTrue(answer.startsWith("HTTP/1.1 404") || answer.startsWith("HTTP/1.1 400"), hostile + ": " + answer);
             assertTrue(!answer.contains("\"kind\"") && !answer.contains("root:"), hostile + ": " + answer);
         }
+        // Dot segments that stay inside are resolved as a browser resolves them (the path is decoded since a run name
+        // sent percent-encoded was 404): the sweep's trial/.. is the sweep, the sweep/.. the list of the output folder
+        String up = RawHttp.get(server, "/api/runs/live-sweep/t01-seed12345/..", host);
+        assertTrue(up.startsWith("HTTP/1.1 200") && up.contains("\"kind\":\"sweep\""), up);
+        String top = RawHttp.get(server, "/api/runs/live-sweep/..", host);
+        assertTrue(top.startsWith("HTTP/1.1 200") && top.contains("\"folder\"") && !top.contains("root:"), top);
         JsonNode list = get("/api/runs");
         assertEquals("live-sweep", list.path("sweeps").get(0).path("path").asText());
         assertEquals(4, list.path("runs").size(), "its four run folders (round 2 resumed two of them), as sweep/run");
