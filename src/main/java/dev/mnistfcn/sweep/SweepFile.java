@@ -331,7 +331,8 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
     /** A value's text as the config reads it, for finding one listed twice: numbers by value (64 = 64.0 = 6.4e1). */
     private static String sameValue(String text) {
         try {
-            return new java.math.BigDecimal(text.strip()).stripTrailingZeros().toPlainString();
+            // toString, not toPlainString: "1e999999999" would be written out as a billion digits
+            return new java.math.BigDecimal(text.strip()).stripTrailingZeros().toString();
         } catch (NumberFormatException notANumber) {
             return text;
         }
