@@ -79,8 +79,13 @@ interface PredictionRows {
     record JsonRow(String file, Integer digit, Float confidence, Integer runnerUp, float[] probabilities, String error) {
     }
 
-    /** RFC 4180: a field with a comma, quote or line break goes in quotes, its quotes doubled. */
+    /**
+     * RFC 4180: a field with a comma, quote or line break goes in quotes, its quotes doubled. One starting with = + - @,
+     * a tab or a carriage return gets a ' first, as OWASP advises: a spreadsheet read a file named
+     * =HYPERLINK(...).png as a formula, quoted or not (a review).
+     */
     static String quote(String field) {
+        if (!field.isEmpty() && "=+-@\t\r".indexOf(field.charAt(0)) >= 0) field = "'" + field;
         if (field.chars().noneMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r')) return field;
         return '"' + field.replace("\"", "\"\"") + '"';
     }

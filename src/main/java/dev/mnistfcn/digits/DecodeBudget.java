@@ -43,7 +43,7 @@ public final class DecodeBudget {
         if (need > perPicture) {
             throw new TooLarge(String.format(Locale.ROOT, "%s would take %s to decode, over the limit of %s per picture; "
                     + "scale it down first (a digit needs no more than a few hundred pixels a side) or save it with "
-                    + "8 bits per sample", what, mib(need), mib(perPicture)), need, perPicture);
+                    + "fewer bits per pixel (8-bit grey or RGB, no alpha)", what, mib(need), mib(perPicture)), need, perPicture);
         }
         int n = (int) Math.max(1, need);
         if (!bytes.tryAcquire(n)) {

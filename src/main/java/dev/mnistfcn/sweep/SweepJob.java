@@ -282,11 +282,12 @@ public final class SweepJob {
         Path tablePath = folder.resolve(TABLE), bestPath = folder.resolve(BEST), html = folder.resolve(HTML);
         try {
             AtomicFiles.writeString(tablePath, table);
-            AtomicFiles.writeString(bestPath, "# Best trial of sweep " + sweep.name() + " (" + sweep.file() + "): "
-                    + best.trial().name() + ", " + best.trial().describe() + String.format(Locale.ROOT, "; %s %.4f ± %.4f "
-                    + "over %d seed(s).%n# Train it on its own with: train --config %s%n", sweep.metric().key(),
-                    best.mean(), best.std(), best.runs().size(), bestPath)
-                    + ConfigLoader.toYaml(ready));
+            String comment = "Best trial of sweep " + sweep.name() + " (" + sweep.file() + "): " + best.trial().name()
+                    + ", " + best.trial().describe() + String.format(Locale.ROOT, "; %s %.4f ± %.4f over %d seed(s).%n"
+                    + "Train it on its own with: train --config %s", sweep.metric().key(), best.mean(), best.std(),
+                    best.runs().size(), bestPath);
+            // every line a comment: a data.dir with a line break ended the comment, its rest read as keys (a review)
+            AtomicFiles.writeString(bestPath, "# " + comment.replaceAll("\\R", "\n# ") + "\n" + ConfigLoader.toYaml(ready));
             AtomicFiles.writeString(html, SweepReport.html(sweep, ranked, folder));
         } catch (IOException e) { // a stack trace on a full disk (a review)
             throw new UserError("Cannot write the sweep's results to " + folder + ": " + UserError.reason(e) + ". Check "

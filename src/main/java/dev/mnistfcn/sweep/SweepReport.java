@@ -35,11 +35,20 @@ final class SweepReport {
         for (int i = 0; i < ranked.size(); i++) {
             TrialResult r = ranked.get(i);
             sb.append("| ").append(i + 1).append(" | ").append(r.trial().name()).append(" | ");
-            for (String k : keys) sb.append(r.trial().values().get(k)).append(" | ");
+            for (String k : keys) sb.append(cell(r.trial().values().get(k))).append(" | ");
             sb.append(String.format(Locale.ROOT, "%s | %.4f ± %.4f | %.2f%% ± %.2f | %d |%n", epochs(r), r.mean(), r.std(),
                     100 * r.testAccuracyMean(), 100 * r.testAccuracyStd(), r.runs().size()));
         }
         return sb.toString();
+    }
+
+    /**
+     * A value as one Markdown table cell: a data.dir with '|' shifted the row's columns, one with '<img onerror>' was
+     * raw HTML to a Markdown viewer, and a line break split the row (a review).
+     */
+    static String cell(String value) {
+        return String.valueOf(value).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+                .replaceAll("[\\r\\n]+", " ");
     }
 
     static String html(SweepFile sweep, List<TrialResult> ranked, Path folder) {

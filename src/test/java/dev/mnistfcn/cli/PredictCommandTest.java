@@ -64,6 +64,15 @@ class PredictCommandTest {
                 java.awt.image.BufferedImage.TYPE_BYTE_GRAY)));
     }
 
+    /** A file named =HYPERLINK(...).png was a formula to a spreadsheet, quoted or not (a review): a ' goes first. */
+    @Test
+    void csvFieldsASpreadsheetWouldReadAsFormulasStartWithAQuote() {
+        assertEquals("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\").png\"", PredictionRows.quote("=HYPERLINK(\"http://x\",\"y\").png"));
+        assertEquals("'@SUM(1+1)cmd.png", PredictionRows.quote("@SUM(1+1)cmd.png"));
+        assertEquals("'+1.png", PredictionRows.quote("+1.png"));
+        assertEquals("digits/7.png", PredictionRows.quote("digits/7.png"));
+    }
+
     @Test
     void csvHasOneRowPerFileAndTheErrorColumn() {
         Run r = predict("predict", "--model", model.toString(), "--csv", pictures.toString());

@@ -40,6 +40,8 @@ class DecodeBudgetTest {
         assertTrue(e.getMessage().startsWith("deep.png: a PNG of 30,000,000×1 pixels, 64 bits each, would take "),
                 e.getMessage());
         assertTrue(e.getMessage().contains("over the limit of 128 MiB per picture"), e.getMessage());
+        // "save it with 8 bits per sample" told the owner of an 8-bit RGBA picture to do what was done (a review)
+        assertTrue(e.getMessage().endsWith("or save it with fewer bits per pixel (8-bit grey or RGB, no alpha)"), e.getMessage());
         assertEquals(DecodeBudget.TOTAL_BYTES, DecodeBudget.SHARED.available(), "nothing held after a refusal");
     }
 

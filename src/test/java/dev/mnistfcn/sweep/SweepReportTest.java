@@ -14,4 +14,11 @@ class SweepReportTest {
         assertEquals("relu", SweepReport.label("relu"));
         assertEquals("a-very-long-n…", SweepReport.label("a-very-long-name-indeed"));
     }
+
+    /** A data.dir with '|', '<img onerror>' or a line break shifted, injected into or split results.md's row (a review). */
+    @Test
+    void cellsOfTheResultsTableAreOneCellOfText() {
+        assertEquals("/d/x\\|y&lt;img src=x onerror=alert(1)&gt; z", SweepReport.cell("/d/x|y<img src=x onerror=alert(1)>\nz"));
+        assertEquals("data/mnist", SweepReport.cell("data/mnist"));
+    }
 }
