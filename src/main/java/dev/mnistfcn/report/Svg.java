@@ -66,9 +66,11 @@ public final class Svg {
             hi = lo + 1;
         }
         double pad = (hi - lo) * 0.05;
+        boolean nonNegative = lo >= 0; // losses and accuracies: an axis padded to -0.5 under a loss read as a value
         // Out to whole steps of a round size: even fifths of the padded range read 92.0 / 91.5 / 90.9 / 90.3.
         double step = tickStep(hi - lo + 2 * pad);
         lo = Math.floor((lo - pad) / step) * step;
+        if (nonNegative) lo = Math.max(lo, 0);
         hi = Math.ceil((hi + pad) / step) * step;
         int ticks = (int) Math.round((hi - lo) / step);
         StringBuilder sb = new StringBuilder();

@@ -63,6 +63,17 @@ class SvgTest {
         assertEquals(1, doc.select("path.band").size(), "no band for a series with no point");
     }
 
+    /** A loss from 2.0 down to 0.03 had its axis padded to -0.5: no tick below 0 for values that are never negative. */
+    @Test
+    void anAxisOfNonNegativeValuesStartsAtZeroAtMost() {
+        double[] loss = {2.0, 0.6, 0.3, 0.1, 0.03};
+        var doc = Jsoup.parse(Svg.lineChart("loss", "curve", List.of(new Svg.Series("train", loss, loss, loss)), "%.1f"),
+                "", Parser.xmlParser());
+        List<String> ticks = doc.select("text.tick").stream().map(e -> e.text()).filter(t -> t.contains(".")).toList();
+        assertEquals("0.0", ticks.get(0), ticks.toString());
+        assertTrue(ticks.stream().noneMatch(t -> t.startsWith("-")), ticks.toString());
+    }
+
     /**
      * The learning curves of the three best trials of the real mnist-small sweep (docs/sweeps.md) end within 0.14
      * points of each other (97.87, 97.77, 97.73 %), and two more close below: each line is named at its end, the
