@@ -106,11 +106,11 @@ public final class CalibrateCommand implements Callable<Integer> {
                     + "permissions. Nothing was done.");
         }
         // the new zip is written beside the old one: a full disk failed only after minutes of work (a review)
-        long need = Files.size(real) + NotADigitEntry.MAX_BYTES;
-        if (Files.getFileStore(folder).getUsableSpace() < need) {
+        long need = Files.size(real) + NotADigitEntry.MAX_BYTES, free = Files.getFileStore(folder).getUsableSpace();
+        if (free < need) {
             throw new UserError(String.format(java.util.Locale.ROOT, "Cannot calibrate %s: its folder %s has %,d bytes "
                     + "free, and the zip with its check is written beside it before it replaces it (%,d bytes). Free "
-                    + "some space first. Nothing was done.", zip, folder, Files.getFileStore(folder).getUsableSpace(), need));
+                    + "some space first. Nothing was done.", zip, folder, free, need));
         }
         return real;
     }
