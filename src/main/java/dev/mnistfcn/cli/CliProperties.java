@@ -131,21 +131,29 @@ final class CliProperties {
      * A config key whose section is one letter off ({@code -Dtrainig.epochs=1}) was not an override, so the run went
      * on with the file's 20 epochs, a fresh start moving the finished run aside. The JVM's and Maven's own dotted
      * properties ({@code java.}, {@code user.}, {@code maven.}) are two or more edits from every section; a property
-     * one edit from a section whose key is not a config key there ({@code -Ddate.format}) is someone else's.
+     * near a section whose key is not a config key there ({@code -Ddate.format}) is someone else's.
      */
     private static void refuseMisspelledSection(String key, String section) {
         if (Overrides.SECTIONS.contains(section)) return;
         String lower = section.toLowerCase(Locale.ROOT);
         for (String known : Overrides.SECTIONS) {
             String meant = known + key.substring(section.length()).toLowerCase(Locale.ROOT);
-            // also in capitals (-DTRAINING.EPOCHS) or cut short (-Dtrain.epochs), both ignored before
-            boolean near = edits(lower, known) <= 1 || lower.length() >= 4 && known.startsWith(lower);
+            // also in capitals (-DTRAINING.EPOCHS), two edits off a long section (-Dchekpiont.every) or sharing its
+            // first four letters (-Dtrain.epochs, -Dtrainer.epochs), all ignored before; the key after it must still be
+            // one of that section's
+            boolean near = edits(lower, known) <= (known.length() >= 6 ? 2 : 1) || sharedStart(lower, known) >= 4;
             if (near && Overrides.isKey(meant)) {
                 throw new UserError("-D" + key + " is not a property mnist-fcn reads; did you mean -D" + meant + "? "
                         + "(Config keys are overridden by their dotted path, under " + String.join(", ",
                         Overrides.SECTIONS.stream().sorted().toList()) + ".)");
             }
         }
+    }
+
+    private static int sharedStart(String a, String b) {
+        int n = 0;
+        while (n < Math.min(a.length(), b.length()) && a.charAt(n) == b.charAt(n)) n++;
+        return n;
     }
 
     /**

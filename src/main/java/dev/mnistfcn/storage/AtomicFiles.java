@@ -36,11 +36,24 @@ public final class AtomicFiles {
 
     /**
      * Fails as {@link #writeAtomically} into {@code dir} would (made if missing): for a check before minutes of work
-     * whose result is saved only at the end. Leaves nothing behind.
+     * whose result is saved only at the end. Leaves nothing behind, not even the folders it made (compare left an
+     * empty report folder when a run failed later).
      */
     public static void requireWritable(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.delete(Files.createTempFile(dir, TEMP_PREFIX, ".probe"));
+        Path absolute = dir.toAbsolutePath().normalize(), made = null;
+        for (Path p = absolute; p != null && !Files.exists(p); p = p.getParent()) made = p;
+        try {
+            Files.createDirectories(absolute);
+            Files.delete(Files.createTempFile(absolute, TEMP_PREFIX, ".probe"));
+        } finally {
+            try {
+                for (Path p = absolute; made != null && p != null && p.startsWith(made); p = p.getParent()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException someoneWroteThere) {
+                // not empty any more: another process uses the folder now, so it stays
+            }
+        }
     }
 
     public static void writeAtomically(Path target, Writer writer) throws IOException {

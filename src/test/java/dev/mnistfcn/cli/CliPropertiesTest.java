@@ -149,7 +149,8 @@ class CliPropertiesTest {
         // A key without its section, in capitals or under a section cut short: all trained the file's 20 epochs (a review)
         for (String[] typo : new String[][]{{"epochs", "training.epochs"}, {"batch-size", "training.batch_size"},
                 {"Learning_Rate", "training.updater.learning_rate"}, {"TRAINING.EPOCHS", "training.epochs"},
-                {"train.epochs", "training.epochs"}, {"check.every", "checkpoint.every"}}) {
+                {"train.epochs", "training.epochs"}, {"check.every", "checkpoint.every"}, {"trainer.epochs", "training.epochs"},
+                {"chekpiont.every", "checkpoint.every"}}) {
             // a typo let through trains: into the test's folder, not the clone's models/ (it once replaced models/two-layer)
             String err = with("output.dir", tmp.resolve("out").toString(), () -> with(typo[0], "1", () -> run(2)));
             assertTrue(err.startsWith("error: -D" + typo[0] + " is not a property mnist-fcn reads; did you mean -D"
