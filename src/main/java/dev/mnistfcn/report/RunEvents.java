@@ -83,7 +83,7 @@ public final class RunEvents implements LiveEvents {
         Optional<Object> version = RunProgress.version(dir);
         RunProgress.Snapshot s;
         if (read != null && version.isPresent() && version.equals(readVersion)) {
-            s = read.now();
+            s = read.now(dir);
         } else {
             // An old run (metrics.json only) is finished: its stream sends its epochs and ends, never waits.
             Optional<RunProgress.Snapshot> snapshot = snapshot(dir);

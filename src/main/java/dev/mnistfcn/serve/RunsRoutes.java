@@ -110,7 +110,7 @@ final class RunsRoutes {
             // a file that cannot be read gets the snapshot's 404, not a stream that never ends
             answered(now(sweep.isPresent(), dir), failed, json -> {
                 if (head) eventHeaders(response, done); // a HEAD has no body to stream, nor a client to lose
-                else events(sweep.isPresent() ? new SweepEvents(dir) : new RunEvents(dir), response, done);
+                else events(sweep.isPresent() ? new SweepEvents(dir) : new RunEvents(dir), name, dir, response, done);
             });
         } else if (path.startsWith("/api/runs/")) {
             String name = path.substring("/api/runs/".length());
@@ -270,14 +270,14 @@ final class RunsRoutes {
         }
     }
 
-    private void events(LiveEvents events, Response response, Callback done) {
+    private void events(LiveEvents events, String name, Path dir, Response response, Callback done) {
         if (streams.incrementAndGet() > MAX_STREAMS) {
             streams.decrementAndGet();
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
             throw new HttpProblem(503, "This server already streams " + MAX_STREAMS + " runs' events; try again later.");
         }
         streamHeaders(response);
-        new Stream(events, response, Callback.from(done, streams::decrementAndGet)).next();
+        new Stream(events, name, dir, response, Callback.from(done, streams::decrementAndGet)).next();
     }
 
     private static void streamHeaders(Response response) {
@@ -299,16 +299,28 @@ final class RunsRoutes {
     /** One client's event stream: polls, writes what is new (or a ping), and schedules itself again. */
     private final class Stream {
         private final LiveEvents events;
+        private final String name;
+        private final Path dir;
         private final Response response;
         private final Callback done;
         private long lastWrite = System.nanoTime();
         private long missingSince;
         private boolean opened;
 
-        Stream(LiveEvents events, Response response, Callback done) {
+        Stream(LiveEvents events, String name, Path dir, Response response, Callback done) {
             this.events = events;
+            this.name = name;
+            this.dir = dir;
             this.response = response;
             this.done = done;
+        }
+
+        /**
+         * Whether {@code name} still names {@code dir}, a folder and not a link: a run folder swapped for a link while
+         * its stream was open had the stream send a file from outside the output folder (a review).
+         */
+        private boolean stillThere() {
+            return RunsOverview.folder(outputDir, name).filter(dir::equals).isPresent();
         }
 
         /** Polls on {@link #reader}, never on the scheduler's thread; a full queue only delays the poll. */
@@ -322,9 +334,15 @@ final class RunsRoutes {
         }
 
         private void poll() {
-            List<String> news;
+            List<String> news = List.of();
+            boolean moved;
             try {
-                news = events.poll();
+                moved = !stillThere();
+                if (!moved) {
+                    news = events.poll();
+                    moved = !stillThere(); // checked again: what a swap made during the read is not sent either
+                    if (moved) news = List.of();
+                }
             } catch (RuntimeException | Error e) { // an OutOfMemoryError too: else the stream's slot was never freed
                 done.failed(e);
                 return;
@@ -334,7 +352,7 @@ final class RunsRoutes {
             else if (missingSince == 0) missingSince = now;
             // Ended without a last event: the page's EventSource asks again and gets the 404 of a run not found.
             boolean gone = missingSince != 0 && now - missingSince > TimeUnit.MILLISECONDS.toNanos(GONE_MS);
-            boolean last = events.ended() || stopping || gone;
+            boolean last = events.ended() || stopping || gone || moved;
             StringBuilder sb = new StringBuilder();
             if (!opened) sb.append(": open\n\n"); // the headers go out now, not with the first event or ping
             opened = true;

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,8 +75,9 @@ public final class RunProgress {
         }
 
         /** The same lines with the state they mean now: a run's process may have ended since they were read. */
-        public Snapshot now() {
-            return new Snapshot(started, epochs, finished, RunProgress.state(started, finished, error), error);
+        public Snapshot now(Path runDir) {
+            return new Snapshot(started, epochs, finished, RunProgress.state(started, finished, error,
+                    runDir.resolve(FILE)), error);
         }
     }
 
@@ -85,8 +87,13 @@ public final class RunProgress {
      * this changes.
      */
     public static Optional<Object> version(Path runDir) {
+        return version(runDir, FILE);
+    }
+
+    /** As {@link #version(Path)}, of the file {@code name} in {@code folder}. */
+    static Optional<Object> version(Path folder, String name) {
         try {
-            BasicFileAttributes a = Files.readAttributes(runDir.resolve(FILE), BasicFileAttributes.class,
+            BasicFileAttributes a = Files.readAttributes(folder.resolve(name), BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
             return Optional.of(List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime()));
         } catch (IOException e) {
@@ -174,16 +181,16 @@ public final class RunProgress {
                 }
             }
             if (started == null) return Optional.empty();
-            return Optional.of(new Snapshot(started, List.copyOf(epochs), finished, state(started, finished, error), error));
+            return Optional.of(new Snapshot(started, List.copyOf(epochs), finished, state(started, finished, error, f), error));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // not ours or damaged by hand: metrics.json, if any, stands in (RunEvents.snapshot)
         }
     }
 
     /** A run that wrote its error has stopped, though its process may go on (a sweep's worker, to the next trial). */
-    private static State state(Started started, Finished finished, String error) {
-        return state(finished != null, error, () -> alive(started.pid(), started.host(), started.startedAt())
-                && (started.launcherPid() == null || alive(started.launcherPid(), started.host(), started.startedAt())));
+    private static State state(Started started, Finished finished, String error, Path file) {
+        return state(finished != null, error, () -> alive(started.pid(), started.host(), started.startedAt(), file)
+                && (started.launcherPid() == null || alive(started.launcherPid(), started.host(), started.startedAt(), file)));
     }
 
     /**
@@ -195,12 +202,24 @@ public final class RunProgress {
                 : State.INTERRUPTED;
     }
 
+    /** How long a run or sweep of another host counts as running after its file last changed. */
+    static final Duration OTHER_HOST_QUIET = Duration.ofMinutes(15);
+
     /**
      * Whether the process that started a run (or a sweep) still runs it: same host, pid alive, and that process
-     * began before the run did (a pid reused by a later process does not count).
+     * began before the run did (a pid reused by a later process does not count). Another host's process cannot be
+     * seen from here: its run counts as running while {@code file} changed in the last {@link #OTHER_HOST_QUIET}
+     * (one copied from another machine, or left there by a crash, was "running" for ever, its stream never ending).
      */
-    static boolean alive(long pid, String host, String startedAt) {
-        if (!host().equals(host)) return true; // another machine's run: its process cannot be seen from here
+    static boolean alive(long pid, String host, String startedAt, Path file) {
+        if (!host().equals(host)) {
+            try {
+                Instant changed = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
+                return changed.isAfter(Instant.now().minus(OTHER_HOST_QUIET));
+            } catch (IOException e) {
+                return false;
+            }
+        }
         Optional<ProcessHandle> p = ProcessHandle.of(pid);
         if (p.isEmpty() || !p.get().isAlive()) return false;
         Optional<Instant> began = p.get().info().startInstant();

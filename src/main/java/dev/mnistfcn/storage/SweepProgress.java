@@ -55,6 +55,15 @@ public final class SweepProgress {
 
     /** What a reader sees: the status and the state it means now. */
     public record Snapshot(Status status, RunProgress.State state) {
+        /** The same status with the state it means now: the sweep's process may have ended since it was read. */
+        public Snapshot now(Path folder) {
+            return new Snapshot(status, SweepProgress.state(status, folder.resolve(FILE)));
+        }
+    }
+
+    /** What identifies the status file's content without reading it (it is replaced whole), or empty: {@link RunProgress#version}. */
+    public static Optional<Object> version(Path folder) {
+        return RunProgress.version(folder, FILE);
     }
 
     private final Path file;
@@ -139,16 +148,34 @@ public final class SweepProgress {
             if (!isSweep(folder) || Files.size(f) > MAX_BYTES) return Optional.empty();
             Status status = Json.MAPPER.readValue(f.toFile(), Status.class);
             if (status.name() == null || status.startedAt() == null) return Optional.empty();
-            RunProgress.State state = RunProgress.state(status.finishedAt() != null, status.error(),
-                    () -> RunProgress.alive(status.pid(), status.host(), status.startedAt()));
-            return Optional.of(new Snapshot(nonNull(status), state));
+            return Optional.of(new Snapshot(nonNull(status), state(status, f)));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // damaged by hand, or not ours: the sweep's trials are still listed as runs
         }
     }
 
-    /** Lists a file written by hand may lack, as empty lists, so readers need no null checks. */
+    private static RunProgress.State state(Status status, Path file) {
+        return RunProgress.state(status.finishedAt() != null, status.error(),
+                () -> RunProgress.alive(status.pid(), status.host(), status.startedAt(), file));
+    }
+
+    /**
+     * Lists a file written by hand may lack, as empty lists, so readers need no null checks. A null inside a list, or
+     * a round or trial without its own lists, is a damaged file (it was a 500 from the sweep's page, a review).
+     */
     private static Status nonNull(Status s) {
+        for (List<?> list : java.util.Arrays.asList(s.parameters(), s.roundEpochs(), s.trials(), s.rounds(), s.runs(),
+                s.standings())) {
+            if (list != null && list.contains(null)) throw new IllegalArgumentException("a null in a list");
+        }
+        if (s.rounds() != null && s.rounds().stream().anyMatch(r -> r.trials() == null || r.runs() == null
+                || r.trials().contains(null) || r.runs().contains(null))) {
+            throw new IllegalArgumentException("a round without its trials or runs");
+        }
+        if (s.trials() != null && s.trials().stream().anyMatch(t -> t.name() == null || t.values() == null
+                || t.labels() == null)) {
+            throw new IllegalArgumentException("a trial without its name, values or labels");
+        }
         return new Status(s.name(), s.file(), s.base(), s.strategy(), s.metric(), s.seeds(), orEmpty(s.parameters()),
                 orEmpty(s.roundEpochs()), orEmpty(s.trials()), orEmpty(s.rounds()), orEmpty(s.runs()),
                 orEmpty(s.standings()), s.pid(), s.host(), s.startedAt(), s.finishedAt(), s.error());

@@ -543,6 +543,32 @@ class ServerAbuseTest {
         }
     }
 
+    /**
+     * A run folder swapped for a link while its stream was open: the stream went on to send the linked folder's
+     * progress file, from outside the output folder, where a fresh request got a 404 (a review). It ends instead.
+     */
+    @Test
+    void anEventStreamEndsWhenItsRunFolderBecomesALink(@TempDir Path runs, @TempDir Path outside) throws Exception {
+        Path run = runs.resolve("swapped");
+        RunProgress.start(run, running("swapped"), List.of());
+        RunProgress.start(outside, new RunProgress.Started("swapped", "784-16-10", 20, 50, "fused", "SECRET-OUTSIDE",
+                RunProgress.pid(), RunProgress.host(), java.time.Instant.now().toString()), List.of());
+        try (DigitServer s = DigitServer.start(classifier, "127.0.0.1", 0, LIMITS, runs);
+             Socket stream = RawHttp.connect(s, "127.0.0.1")) {
+            RawHttp.write(stream, "GET /api/runs/swapped/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            stream.setSoTimeout(5_000);
+            assertTrue(RawHttp.readResponse(stream).startsWith("HTTP/1.1 200 "));
+            Files.move(run, runs.resolve(".old"));
+            Files.createSymbolicLink(run, outside);
+            var sent = new java.io.ByteArrayOutputStream();
+            stream.setSoTimeout(10_000);
+            try (var in = stream.getInputStream()) {
+                in.transferTo(sent); // until the server closes the stream
+            }
+            assertFalse(sent.toString(StandardCharsets.UTF_8).contains("SECRET-OUTSIDE"), sent.toString(StandardCharsets.UTF_8));
+        }
+    }
+
     /** A run trained by this process now: running for as long as the test lasts. */
     private static RunProgress.Started running(String name) {
         return new RunProgress.Started(name, "784-16-10", 20, 50, "fused", "adam lr 0.01", RunProgress.pid(),

@@ -162,6 +162,37 @@ class SweepPageBrowserTest extends RunsPagesFixture {
                 "svg.loss-curve", 2);
     }
 
+    /**
+     * A diverged run's metric is NaN, which Jackson writes as the string "NaN": the list's first redraw threw on it
+     * (a TypeError), stopped refreshing for good and left the sweeps empty; a chart of 200,000 epochs overflowed the
+     * stack in Math.min(...values) and was left empty (a review). The console check after each test sees a throw.
+     */
+    @Test
+    void aDivergedSweepIsListedAndLongHistoriesAreDrawn() throws Exception {
+        Path sweep = Files.createDirectories(runs.resolve("diverged-sweep"));
+        Files.writeString(sweep.resolve(SweepProgress.FILE), "{\"name\": \"diverged-sweep\", \"metric\": \"val_loss\", "
+                + "\"seeds\": 1, \"parameters\": [\"training.updater.learning_rate\"], \"trials\": [{\"name\": \"t01\", "
+                + "\"values\": {\"training.updater.learning_rate\": \"10\"}, \"labels\": {\"training.updater.learning_rate\": "
+                + "\"10\"}}], \"rounds\": [{\"round\": 1, \"epochs\": 1, \"trials\": [\"t01\"], \"runs\": "
+                + "[\"t01-seed1\"]}], \"runs\": [{\"run\": \"t01-seed1\", \"trial\": \"t01\", \"round\": 1, "
+                + "\"epochs\": 1, \"how\": \"trained\", \"value\": \"NaN\"}], \"standings\": [{\"trial\": \"t01\", "
+                + "\"epochs\": 1, \"mean\": \"NaN\", \"std\": 0, \"seeds\": 1}], \"pid\": 1, \"host\": \"x\", "
+                + "\"started_at\": \"2026-01-01T00:00:00Z\", \"finished_at\": \"2026-01-01T00:01:00Z\"}");
+        try {
+            browser.get(server.uri().resolve("/runs").toString());
+            wait.until(d -> (Boolean) browser.executeScript("return [...document.querySelectorAll('a')].some(a => "
+                    + "a.getAttribute('href') === '/runs/diverged-sweep');"));
+            browser.get(server.uri().resolve("/runs/diverged-sweep").toString());
+            wait.until(d -> state().equals("finished"));
+            assertTrue(text("sweep-standings").contains("NaN"), text("sweep-standings"));
+            assertEquals(List.of(0L, 299_999L), browser.executeScript(
+                    "return range(Array.from({length: 300000}, (_, i) => i));"), "the smallest and largest of many");
+        } finally {
+            Files.delete(sweep.resolve(SweepProgress.FILE));
+            Files.delete(sweep);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static void labelsApart(String report, String chart, int lines) {
         browser.get(server.uri().resolve(report).toString());

@@ -92,6 +92,23 @@ class RunProgressTest {
         assertEquals(RunProgress.State.INTERRUPTED, RunProgress.read(run).orElseThrow().state());
     }
 
+    /**
+     * Another host's process cannot be seen from here: its run is running while its file changes, interrupted once it
+     * has not for a quarter of an hour (one copied from another machine was "running" for ever, its stream endless).
+     */
+    @Test
+    void anotherHostsRunIsRunningOnlyWhileItsFileChanges() throws Exception {
+        var s = started(12345, Instant.now());
+        RunProgress.start(run, new RunProgress.Started(s.name(), s.architecture(), s.epochs(), s.batchSize(), s.engine(),
+                s.settings(), s.pid(), "buildbox-7", s.startedAt(), null), List.of(epoch(1)));
+        assertEquals(RunProgress.State.RUNNING, RunProgress.read(run).orElseThrow().state(), "written just now");
+        Files.setLastModifiedTime(run.resolve(RunProgress.FILE), java.nio.file.attribute.FileTime.from(
+                Instant.now().minus(RunProgress.OTHER_HOST_QUIET).minusSeconds(60)));
+        RunProgress.Snapshot stale = RunProgress.read(run).orElseThrow();
+        assertEquals(RunProgress.State.INTERRUPTED, stale.state());
+        assertEquals(RunProgress.State.INTERRUPTED, stale.now(run).state());
+    }
+
     @Test
     void noFileOrAForeignFileIsNoProgress() throws Exception {
         assertTrue(RunProgress.read(run).isEmpty());

@@ -90,6 +90,14 @@ class SweepProgressTest {
         Files.writeString(folder.resolve(SweepProgress.FILE), "{\"name\": \"x\", \"started_at\": \"2026-01-01T00:00:00Z\"}");
         SweepProgress.Snapshot bare = SweepProgress.read(folder).orElseThrow();
         assertEquals(List.of(), bare.status().runs(), "missing lists read as empty");
+        // a null inside a list, or a round without its runs, was a 500 from the sweep's page (a review)
+        for (String damaged : new String[]{"\"runs\": [null]", "\"rounds\": [{\"round\": 1, \"epochs\": 2, "
+                + "\"trials\": [\"t01\"], \"runs\": null}]", "\"trials\": [{\"name\": \"t01\", \"values\": {}, "
+                + "\"labels\": null}]", "\"standings\": [null]"}) {
+            Files.writeString(folder.resolve(SweepProgress.FILE), "{\"name\": \"x\", \"started_at\": "
+                    + "\"2026-01-01T00:00:00Z\", " + damaged + "}");
+            assertFalse(SweepProgress.read(folder).isPresent(), damaged);
+        }
 
         Path elsewhere = Files.createDirectories(models.resolve("elsewhere"));
         start(elsewhere);
