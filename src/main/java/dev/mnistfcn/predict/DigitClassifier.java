@@ -4,6 +4,7 @@ import dev.mnistfcn.Argmax;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.TrainingSpec;
+import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.digits.DigitPixels;
 import dev.mnistfcn.digits.MnistRecipe;
 import dev.mnistfcn.digits.UnreadableImage;
@@ -45,6 +46,7 @@ public final class DigitClassifier {
         loaded.damagedCheck().ifPresent(why -> {
             throw new UserError(why); // answering without it would call anything a digit, unsaid
         });
+        refuseOtherDatasets(zip, loaded);
         var net = loaded.network();
         Predictor predictor;
         String engineId;
@@ -66,6 +68,21 @@ public final class DigitClassifier {
                 loaded.metadata().map(ModelMetadata::testAccuracy).orElse(null), engineId,
                 loaded.metadata().map(ModelMetadata::provenance).orElse(null), loaded.notADigit().isPresent());
         return new DigitClassifier(predictor, info, loaded.notADigit().map(NotADigit::new).orElse(null));
+    }
+
+    /**
+     * Pictures are read as MNIST's digits were made (the ink cropped, fitted into 20×20, centred by its mass), which is
+     * not how Fashion-MNIST's articles were: a Fashion-MNIST model's answers were printed as digits beside "% on
+     * MNIST's test set" (a review). Its test set is what {@code evaluate} reads.
+     */
+    private static void refuseOtherDatasets(Path zip, ModelFiles.Loaded loaded) {
+        String id = loaded.metadata().map(ModelMetadata::dataset).orElse(null);
+        if (id == null || id.equals(Dataset.MNIST.id())) return;
+        String title = Dataset.byId(id).map(Dataset::title).orElse("'" + id + "'");
+        throw new UserError("Model " + zip + " was trained on " + title + ", but predict and serve read pictures as "
+                + "MNIST's handwritten digits were made (the ink cropped, fitted into 20×20 and centred: docs/predict.md), "
+                + "not as " + title + "'s pictures were, so their answers would mean little. Use a model trained on MNIST "
+                + "(data.dataset: mnist), or 'evaluate " + zip + "' for its own test set.");
     }
 
     public ModelInfo info() {

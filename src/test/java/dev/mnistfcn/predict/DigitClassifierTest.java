@@ -1,20 +1,24 @@
 package dev.mnistfcn.predict;
 
+import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.cli.Main;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.storage.ModelMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A model whose training diverged (NaN weights) is refused when loaded, not answered with "0 at NaN%". */
 class DigitClassifierTest {
@@ -37,6 +41,21 @@ class DigitClassifierTest {
         assertEquals(2, Main.run(new String[]{"evaluate", zip.toString()}, new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(evaluated, true)));
         assertEquals("error: " + expected, evaluated.toString().strip());
+    }
+
+    /** A Fashion-MNIST model answered pictures as digits, "72.27% on MNIST's test set when saved" (a review). */
+    @Test
+    void aModelOfAnotherDatasetIsNotAskedAboutPictures(@TempDir Path dir) throws Exception {
+        var net = NetworkFactory.build(ConfigLoader.load(Path.of("config/fashion-one-layer.yaml"), Map.of()));
+        var provenance = ModelProvenance.recorded("fashion-one-layer", "name: fashion-one-layer\n", 1L, "fused",
+                new ModelProvenance.Data("fashion-mnist", Map.of(), 55_000, 5_000, 10_000), 1, "2026-01-01T00:00:00Z",
+                Map.of());
+        Path zip = dir.resolve("fashion.zip");
+        ModelFiles.save(net, zip, true, new ModelMetadata(provenance, 1, 0.5, 0.7, 0.72, List.of()));
+        String message = assertThrows(UserError.class, () -> DigitClassifier.load(zip, "auto")).getMessage();
+        assertTrue(message.startsWith("Model " + zip + " was trained on Fashion-MNIST, but predict and serve read "
+                + "pictures as MNIST's handwritten digits were made"), message);
+        assertTrue(message.endsWith("or 'evaluate " + zip + "' for its own test set."), message);
     }
 
     @Test
