@@ -51,7 +51,7 @@ public final class ConfigLoader {
         // Pass 1: the file as written, for errors with line numbers.
         ConfigBinder.bind(tree, written, file.toString(), text);
         ObjectNode merged = (ObjectNode) tree;
-        if (!merged.has("name")) {
+        if (!merged.hasNonNull("name")) { // "name: ~" or "name:" too: null is the default everywhere
             merged.put("name", ConfigFiles.baseName(file));
         }
         Overrides all = overrides.withDataDirFromEnvironment(merged.at("/data/dataset").asText(DatasetName.MNIST.id()));
@@ -59,6 +59,7 @@ public final class ConfigLoader {
         for (var entry : all.asMap().entrySet()) {
             DottedKeys.set(file, where, merged, entry.getKey(), entry.getValue(), written);
         }
+        KeyTypes.keepTextAsWritten(merged, written); // for sections and lists an override set whole
         // Pass 2: with name and overrides applied. Line numbers would point into the rewritten tree, not the
         // user's file: leave them out.
         ExperimentConfig config = ConfigBinder.bind(merged, written, where, null);

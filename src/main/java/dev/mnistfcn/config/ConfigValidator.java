@@ -46,6 +46,11 @@ public final class ConfigValidator {
             checkDropout(where, p + ".dropout", l.dropout());
             if (l.l2() != null && l.l2() < 0) fail(where, p + ".l2", l.l2(), "an L2 coefficient ≥ 0");
         }
+        if (m.hidden().size() > ModelSpec.MAX_HIDDEN_LAYERS) {
+            throw new ConfigException(String.format(Locale.ROOT, "%s: key 'model.hidden' lists %,d layers, more than the "
+                    + "%d a saved model can hold. Use fewer, wider layers.", where, m.hidden().size(),
+                    ModelSpec.MAX_HIDDEN_LAYERS));
+        }
         if (m.parameters() > ModelSpec.MAX_PARAMETERS) {
             throw new ConfigException(String.format(Locale.ROOT, "%s: key 'model.hidden' makes a network of %,d parameters, "
                     + "more than the %,d (128 MiB of float32) that mnist-fcn saves and loads. Use fewer units (the units "

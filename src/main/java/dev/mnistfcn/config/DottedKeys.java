@@ -1,9 +1,9 @@
 package dev.mnistfcn.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
@@ -11,6 +11,7 @@ import java.lang.reflect.Type;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,18 +62,22 @@ final class DottedKeys {
             node = next;
         }
         JsonNode parsedValue = typed(where, key, value, KeyTypes.at(List.of(parts)));
+        Map<String, String> inside = new HashMap<>();
         if (parsedValue == null) {
             // A section or a list (or a key that does not exist, which binding then names): YAML as written,
-            // so that -Dmodel.hidden=[] still works and a scalar there is a type error.
+            // so that -Dmodel.hidden=[] still works and a scalar there is a type error. Read as a file is, so that
+            // its text keeps what was written ('output={dir: 0x10}' wrote into the folder 16; a review).
             try {
-                parsedValue = YamlTree.YAML.readTree(value.isEmpty() ? "''" : value);
-            } catch (JsonProcessingException e) {
-                throw badOverride(file, key, value, "the value is not valid YAML");
+                parsedValue = YamlTree.read(value.isEmpty() ? "''" : value, "the value", inside);
+            } catch (ConfigException e) {
+                throw badOverride(file, key, value, e.getMessage().replaceFirst("\\. Fix the syntax.*", ""));
             }
+            if (parsedValue == null) parsedValue = NullNode.getInstance(); // only a comment
         }
-        // What the file had written under this key no longer applies.
+        // What the file had written under this key no longer applies; what the value wrote inside it does.
         String pointer = "/" + String.join("/", parts);
         written.keySet().removeIf(k -> k.equals(pointer) || k.startsWith(pointer + "/"));
+        inside.forEach((k, v) -> written.put(pointer + k, v));
         String last = parts[parts.length - 1];
         if (node instanceof ObjectNode obj) {
             obj.set(last, parsedValue);

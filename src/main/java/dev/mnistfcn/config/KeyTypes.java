@@ -48,7 +48,8 @@ final class KeyTypes {
 
     /**
      * Replaces, under every text key of {@code tree}, a number or true/false that YAML read from a plain
-     * scalar by the scalar as written ({@code name: 1.10} stays "1.10", not "1.1"; {@code off} stays "off").
+     * scalar by the scalar as written ({@code name: 1.10} stays "1.10", not "1.1"; {@code off} stays "off"), and a
+     * folder's bare {@code ~} by the home folder's sign.
      *
      * @param written scalar text as written, by JSON pointer ({@code /model/hidden/0/activation})
      */
@@ -88,6 +89,9 @@ final class KeyTypes {
         }
     }
 
+    /** The folder keys' name ({@code data.dir}, {@code output.dir}). */
+    private static final String FOLDER = "dir";
+
     private static void walk(JsonNode node, Type type, String pointer, Map<String, String> written) {
         Class<?> c = raw(type);
         if (c.isRecord() && node instanceof ObjectNode obj) {
@@ -98,6 +102,10 @@ final class KeyTypes {
                 String p = pointer + "/" + key;
                 if (rc.getType() == String.class && (child.isNumber() || child.isBoolean())) {
                     obj.set(key, TextNode.valueOf(written.getOrDefault(p, child.asText())));
+                } else if (key.equals(FOLDER) && child.isNull() && "~".equals(written.get(p))) {
+                    // YAML reads a bare ~ as null, which gave the default folder: here it is the home folder, as
+                    // -Doutput.dir=~ and "~/runs" are (docs/configs.md)
+                    obj.set(key, TextNode.valueOf("~"));
                 } else {
                     walk(child, rc.getGenericType(), p, written);
                 }

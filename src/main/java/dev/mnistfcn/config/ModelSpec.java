@@ -31,6 +31,12 @@ public record ModelSpec(Integer input, Integer output, List<LayerSpec> hidden, I
      */
     public static final long MAX_PARAMETERS = 32L << 20;
 
+    /**
+     * The most hidden layers: a saved zip's DL4J configuration is read up to 4 MiB (storage's ModelZipLimits), 2-4 KB a
+     * layer. 60,000 one-unit layers passed every check and then built for minutes, unsaid (a review).
+     */
+    public static final int MAX_HIDDEN_LAYERS = 500;
+
     /** Weights and biases of every layer, the output layer's included (0 where a layer has no valid size yet). */
     public long parameters() {
         long total = 0;

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.mnistfcn.Json;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
 import java.util.List;
@@ -49,6 +51,22 @@ public final class YamlLines {
             sb.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
         }
         return sb.toString();
+    }
+
+    /**
+     * " (line N): what is wrong" for a YAML syntax error: SnakeYAML's problem and its line. Jackson's message begins with
+     * the context ("while scanning for the next token") and its location is the context's: a tab on line 3 was
+     * "(line 2): while scanning for the next token", the tab unnamed (a review).
+     */
+    public static String syntaxError(com.fasterxml.jackson.core.JsonProcessingException e) {
+        if (!(e.getCause() instanceof MarkedYAMLException m) || m.getProblem() == null) {
+            return at(e.getLocation()) + ": " + Json.problem(e);
+        }
+        String problem = m.getProblem().replace("'\\t(TAB)'", "a tab")
+                .replace(". (Do not use \\t(TAB) for indentation)", " (indent with spaces, not tabs)")
+                .replaceAll("\\s*\\(Do not use .* for indentation\\)", "").replaceAll("[.\\s]+$", "");
+        String line = m.getProblemMark() == null ? "" : " (line " + (m.getProblemMark().getLine() + 1) + ")";
+        return line + ": " + (m.getContext() == null ? "" : m.getContext() + ", ") + problem;
     }
 
     /** " (line N)" for a location in the text, or nothing where there is none. */

@@ -1,6 +1,5 @@
 package dev.mnistfcn.config;
 
-import dev.mnistfcn.Json;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -58,8 +57,7 @@ final class YamlTree {
             }
             return root;
         } catch (JsonProcessingException e) {
-            throw new ConfigException(where + ": not valid YAML" + YamlLines.at(e.getLocation()) + ": "
-                    + Json.problem(e) + ". Fix the syntax (indentation, "
+            throw new ConfigException(where + ": not valid YAML" + YamlLines.syntaxError(e) + ". Fix the syntax (indentation, "
                     + "a ':' after each key, matching quotes and brackets).");
         } catch (IOException e) {
             throw new UncheckedIOException(e); // reading from a String
@@ -89,6 +87,8 @@ final class YamlTree {
                 return f.textNode(p.getText());
             }
             case VALUE_NULL -> {
+                // "dir: ~" is YAML's null, but a folder key takes it as the home folder (KeyTypes.keepTextAsWritten)
+                if (p.getText().equals("~")) written.put(p.getParsingContext().pathAsPointer().toString(), "~");
                 return f.nullNode();
             }
             case VALUE_TRUE, VALUE_FALSE -> {

@@ -374,8 +374,7 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
         } catch (JsonMappingException e) {
             throw new UserError(where + ": " + YamlLines.key(text, e) + ": " + Json.problem(e));
         } catch (JsonProcessingException e) {
-            throw new UserError(where + ": not valid YAML" + YamlLines.at(e.getLocation()) + ": " + Json.problem(e)
-                    + ". Fix the syntax (indentation, a ':' after each key, matching quotes and brackets).");
+            throw new UserError(where + ": not valid YAML" + YamlLines.syntaxError(e) + ". Fix the syntax (indentation, a ':' after each key, matching quotes and brackets).");
         }
     }
 

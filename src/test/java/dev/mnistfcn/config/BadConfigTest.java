@@ -52,6 +52,14 @@ class BadConfigTest {
                         new String[]{"'model.hidden[0].units'", "(missing)", "required"}),
                 Arguments.of("malformed YAML", GOOD.replace("batch_size: 50", "batch_size: [50"),
                         new String[]{"not valid YAML", "(line"}),
+                // a tab on line 8 was "(line 7): while scanning for the next token", the tab unnamed (a review)
+                Arguments.of("a tab for indentation", GOOD.replace("  batch_size: 50", "\tbatch_size: 50"),
+                        new String[]{"not valid YAML (line 8): while scanning for the next token, found character a "
+                                + "tab that cannot start any token (indent with spaces, not tabs). Fix the syntax"}),
+                Arguments.of("an unclosed quote", GOOD.replace("batch_size: 50", "batch_size: '50"),
+                        new String[]{"not valid YAML (line", "while scanning a quoted scalar, found unexpected end of stream"}),
+                Arguments.of("too many layers", GOOD.replace("  hidden:\n", "  hidden:\n" + "    - {units: 1}\n".repeat(501)),
+                        new String[]{"key 'model.hidden' lists 502 layers, more than the 500 a saved model can hold"}),
                 Arguments.of("wrong type", GOOD.replace("epochs: 1", "epochs: twenty"),
                         new String[]{"'training.epochs'", "'twenty'", "whole number"}),
                 Arguments.of("fractional epochs", GOOD.replace("epochs: 1", "epochs: 1.5"),

@@ -95,6 +95,35 @@ class OverridesTest {
                 + "folder path (~ and ~/… are your home folder; ~user/… is not expanded"), other.getMessage());
     }
 
+    /**
+     * A bare {@code ~} is YAML's null, which gave the default folder (models/, data/mnist) where the docs say the home
+     * folder; a whole section set by an override read its text keys as YAML numbers ('output={dir: 0x10}' wrote into
+     * the folder 16, 'data={dir: 2024.10}' fetched MNIST into 2024.1); {@code name: ~} was "(missing)" where an absent
+     * name is the file's (a review).
+     */
+    @Test
+    void aBareTildeIsTheHomeFolderAndSectionsSetWholeKeepTheirText() throws Exception {
+        Path file = tmp.resolve("tilde.yaml");
+        Files.writeString(file, "name: ~\noutput: {dir: ~}\n");
+        ExperimentConfig c = ConfigLoader.load(file, Overrides.none());
+        assertEquals(System.getProperty("user.home"), c.output().dir());
+        assertEquals("tilde", c.name(), "null is the default: the file's name");
+        assertEquals("models", ConfigLoader.load(file, Overrides.of(Map.of("output", "{dir: null}"))).output().dir(),
+                "null written out is still the default");
+        assertEquals(System.getProperty("user.home"), ConfigLoader.load(file, Overrides.of(Map.of("output", "{dir: ~}")))
+                .output().dir());
+        assertEquals("0x10", ConfigLoader.load(file, Overrides.of(Map.of("output", "{dir: 0x10}"))).output().dir());
+        ExperimentConfig data = ConfigLoader.load(file, Overrides.of(Map.of("data", "{dir: 2024.10, train_limit: 500}")));
+        assertEquals("2024.10", data.data().dir());
+        assertEquals(Integer.valueOf(500), data.data().trainLimit());
+        assertEquals("1.10", ConfigLoader.load(file, Overrides.of(Map.of("model.hidden", "[{units: 8, activation: relu}]",
+                "output", "{dir: 1.10}"))).output().dir());
+        ConfigException alias = assertThrows(ConfigException.class, () -> ConfigLoader.load(file,
+                Overrides.of(Map.of("model.hidden", "[&a {units: 9}, *a]"))));
+        assertTrue(alias.getMessage().contains("is the alias *a, and anchors and aliases are not read here"),
+                alias.getMessage()); // it was "'model.hidden[1]' has value 'a', which is not a mapping"
+    }
+
     private static Map<String, String> ordered(String... keysAndValues) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) m.put(keysAndValues[i], keysAndValues[i + 1]);
