@@ -14,8 +14,10 @@
 # server (VmHWM, reset before each case through /proc/PID/clear_refs).
 # Environment: SECONDS_PER_CASE (15), CONNECTIONS (16, wrk's).
 set -euo pipefail
+# A model given is resolved before the cd below (a relative path is the caller's); the default is the project's.
+model=${1:+$(realpath -m -- "$1")}
 cd "$(dirname "$0")/.."
-model=${1:-models/two-layer/model.zip}
+model=${model:-models/two-layer/model.zip}
 seconds=${SECONDS_PER_CASE:-15}
 connections=${CONNECTIONS:-16}
 [ -f "$model" ] || { echo "No model at $model: train it first (mvn -q compile exec:java -Dconfig=two-layer.yaml), or pass a zip."; exit 2; }

@@ -41,8 +41,10 @@ def main():
                     help="epochs per run (default 10; --whole: 20); each run reports the median over all of them")
     ap.add_argument("--rounds", type=int, default=3,
                     help="interleaved rounds per case; the table shows the median over rounds (default 3)")
-    ap.add_argument("--configs", default="one-layer,two-layer")
-    ap.add_argument("--batches", default="50,128,512")
+    ap.add_argument("--configs", default=None,
+                    help="config names under config/ (default one-layer,two-layer; --whole: one, default two-layer)")
+    ap.add_argument("--batches", default=None,
+                    help="batch sizes (default 50,128,512; --whole: one, default 50)")
     ap.add_argument("--peers", default=ALL_PEERS,
                     help=f"which peers, of {ALL_PEERS},torch1-ftz (default: the four; absent ones are skipped)")
     ap.add_argument("--java-opts", default="", help="extra JVM options, e.g. -Dmnistfcn.sparse=false for A/B")
@@ -57,18 +59,17 @@ def main():
     ap.add_argument("--as-avx2", action="store_true",
                     help="on an AVX-512 CPU, run both sides as an AVX2-only CPU would: Haswell OpenBLAS kernels, "
                          "the JVM at -XX:UseAVX=2, oneDNN capped at AVX2 (an approximation)")
-    ap.add_argument("--out", default=None)
+    ap.add_argument("--out", default=None,
+                    help="the JSON file of every run (default target/bench/results.json; --whole: whole.json)")
     args = ap.parse_args()
     if args.setup:
         bp.setup()
         return
-    if args.rounds < 1:
-        ap.error("--rounds must be at least 1")
+    check_args(ap, args)
     if args.whole:
         bench_whole.main(args)
         return
-    args.epochs = args.epochs or 10
-    out_path = args.out or os.path.join(ROOT, "target", "bench", "results.json")
+    out_path = args.out
     t_start = time.time()
 
     subprocess.run(["mvn", "-q", "-B", "compile", "dependency:build-classpath",
@@ -118,17 +119,43 @@ def main():
               flush=True)
     wall = time.time() - t_start
     rows = [{"config": c, "batch": b, "runs": by_tag} for (c, b), by_tag in runs.items()]
-    os.makedirs(os.path.dirname(out_path), exist_ok=True)
-    with open(out_path, "w") as f:
-        json.dump({"machine": mach, "epochs": args.epochs, "rounds": args.rounds, "wall_s": wall, "rows": rows}, f,
-                  indent=1)
     text, summary = table(rows, [p[0] for p in found], args.epochs, args.rounds)
+    # The figures first: a file that cannot be written after all must not take the rounds' results with it.
     print(bp.machine_line(mach) + "\n")
     print(text)
     print(f"\nWall time {wall / 60:.1f} min; every run's JSON in {os.path.relpath(out_path, ROOT)}.")
     print("JSON " + json.dumps({"machine": mach, "epochs": args.epochs, "rounds": args.rounds,
                                 "configs": args.configs, "batches": args.batches, "java_opts": args.java_opts,
-                                "wall_s": round(wall, 1), "rows": summary}))
+                                "wall_s": round(wall, 1), "rows": summary}), flush=True)
+    bp.write_json(out_path, {"machine": mach, "epochs": args.epochs, "rounds": args.rounds, "wall_s": wall,
+                             "rows": rows})
+
+
+def check_args(ap, args):
+    """Refuses what the rounds would trip on, or quietly change, before any of them runs; fills in the defaults."""
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
+    if args.epochs is not None and args.epochs < 1:
+        ap.error(f"--epochs {args.epochs}: give a whole number of at least 1 (default 10; --whole: 20)")
+    args.epochs = args.epochs or (20 if args.whole else 10)
+    unknown = [p for p in args.peers.split(",") if p not in (ALL_PEERS + ",torch1-ftz").split(",")]
+    if unknown:
+        ap.error(f"--peers: unknown peer {', '.join(map(repr, unknown))}; choose from {ALL_PEERS},torch1-ftz")
+    if args.whole and ((args.configs or "").count(",") or (args.batches or "").count(",")):
+        ap.error("--whole times one config at one batch size: give --configs NAME and --batches N (default "
+                 "two-layer, 50)")
+    args.configs = args.configs or ("two-layer" if args.whole else "one-layer,two-layer")
+    args.batches = args.batches or ("50" if args.whole else "50,128,512")
+    for c in args.configs.split(","):
+        if not os.path.isfile(os.path.join(ROOT, "config", c + ".yaml")):
+            ap.error(f"--configs: no config/{c}.yaml; give names of files in config/ without .yaml, e.g. two-layer")
+    for b in args.batches.split(","):
+        if not b.strip().isdigit() or int(b) < 1:
+            ap.error(f"--batches: {b!r} is not a batch size; give whole numbers of at least 1, e.g. 50,128,512")
+    args.out = args.out or os.path.join(ROOT, "target", "bench", "whole.json" if args.whole else "results.json")
+    why = bp.check_writable(args.out)
+    if why:
+        ap.error(f"--out: {why}")
 
 
 def epoch_median(res):

@@ -20,6 +20,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -79,6 +80,41 @@ def data_dir(config):
                 shutil.copyfileobj(src, dst)
             os.replace(plain + ".tmp", plain)
     return out
+
+
+def check_writable(path):
+    """None where `path` can be written (its folder, or the nearest one that exists, takes a new file), else why not.
+    Probed with a temporary file removed at once: a bench must not find out after all its rounds."""
+    if os.path.isdir(path):
+        return f"{path} is a folder; give the name of a .json file to write (in it or elsewhere)"
+    folder = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(folder):
+        folder = os.path.dirname(folder)
+    if not os.path.isdir(folder):
+        return f"{folder} is a file, so no folder can be made there for {path}"
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".bench-probe-")
+        os.close(fd)
+        os.remove(probe)
+    except OSError as e:
+        return f"cannot write in {folder} ({e.strerror})"
+    return None
+
+
+def write_json(path, obj):
+    """Writes obj as JSON to path whole or not at all (temp file + rename); exits with one line if it cannot."""
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        tmp = f"{path}.tmp-{os.getpid()}"
+        try:
+            with open(tmp, "w") as f:
+                json.dump(obj, f, indent=1)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+    except OSError as e:
+        sys.exit(f"bench: could not write {path}: {e.strerror or e} (the table above has the figures)")
 
 
 def peers(want):

@@ -24,6 +24,12 @@ def first_reaching(curve, mark):
 
 
 def main(dirs):
+    for d in dirs:  # all checked before the table starts, so a mistake does not leave half a table
+        if not os.path.isdir(d):
+            sys.exit(f"beyond99.py: no run folder {d}; give run folders such as models/best-mlp-s1")
+        if not os.path.exists(os.path.join(d, "test-by-epoch.csv")):
+            sys.exit(f"beyond99.py: {d} has no test-by-epoch.csv: that run was trained without --test-each-epoch; "
+                     "rerun it with train --test-each-epoch")
     print("| run | epochs | test accuracy | val accuracy | train min | whole run min | time to 99.0% | time to 99.3% |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     finished = []
@@ -50,4 +56,6 @@ def main(dirs):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
     main(sys.argv[1:])

@@ -26,6 +26,9 @@ def main(mnist, out, count):
         images = f.read()[16:]
     with open(os.path.join(mnist, "t10k-labels-idx1-ubyte"), "rb") as f:
         labels = f.read()[8:]
+    if len(labels) < count:
+        sys.exit(f"digit-pngs.py: COUNT {count} is more than the {len(labels)} test digits in {mnist}; give 1 to "
+                 f"{len(labels)}")
     for kind in ("mnist", "canvas"):
         os.makedirs(os.path.join(out, kind), exist_ok=True)
     for i in range(count):
@@ -48,4 +51,9 @@ def main(mnist, out, count):
 if __name__ == "__main__":
     if len(sys.argv) != 4:
         sys.exit(__doc__)
+    if not sys.argv[3].isdigit() or int(sys.argv[3]) < 1:
+        sys.exit(f"digit-pngs.py: COUNT '{sys.argv[3]}' is not a whole number of at least 1")
+    for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+        if not os.path.isfile(os.path.join(sys.argv[1], name)):
+            sys.exit(f"digit-pngs.py: no {name} in {sys.argv[1]}; give MNIST's folder (data/mnist)")
     main(sys.argv[1], sys.argv[2], int(sys.argv[3]))

@@ -17,9 +17,21 @@
 # Environment: KEEP_GOING (20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+usage="usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]  (SECONDS a whole number from 1 to 999999999, default 60; TARGET picture, json, zip, config or all, default all)"
 seconds=${1:-60}
+# Checked before anything runs: a target name read as the seconds gave libFuzzer no time limit at all.
+[[ $seconds =~ ^[0-9]{1,9}$ ]] && [ "$((10#$seconds))" -ge 1 ] \
+  || { echo "fuzz.sh: SECONDS '$seconds' is not a whole number of seconds from 1 to 999999999 (put it before the targets)." >&2; echo "$usage" >&2; exit 2; }
+seconds=$((10#$seconds))
 shift || true
-targets=("$@")
+targets=()
+for t in "$@"; do
+  case $t in
+    picture|json|zip|config) targets+=("$t") ;;
+    all) targets+=(picture json zip config) ;;
+    *) echo "fuzz.sh: unknown target '$t'." >&2; echo "$usage" >&2; exit 2 ;;
+  esac
+done
 [ ${#targets[@]} -gt 0 ] || targets=(picture json zip config)
 keep_going=${KEEP_GOING:-20}
 

@@ -140,15 +140,35 @@ def entries(zip_path):
         return z.read("coefficients.bin"), z.read("updaterState.bin")
 
 
+MARKER = ".kill-loop-output"
+DEFAULT_OUT = os.path.join(ROOT, "target", "kill-loop")
+
+
+def prepare_out(out, error):
+    """Makes `out` an empty folder of ours. It is cleared only where an earlier kill-loop made it (MARKER inside, or
+    the default folder, which runs from before the marker left without one): --out models or --out . must never
+    wipe a user's runs."""
+    if os.path.exists(out) and not os.path.isdir(out):
+        error(f"--out {out} is a file, not a folder; give a new folder, or one an earlier kill-loop made")
+    if os.path.isdir(out) and os.listdir(out):
+        if not os.path.exists(os.path.join(out, MARKER)) and os.path.abspath(out) != DEFAULT_OUT:
+            error(f"--out {out} already holds files that kill-loop did not make (no {MARKER} in it); give a new or "
+                  "empty folder (kill-loop clears its own earlier output only)")
+        shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out, exist_ok=True)
+    open(os.path.join(out, MARKER), "w").close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kills", type=int, default=50, help="SIGKILLs of the training run (the compare gets a third)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", default=os.path.join(ROOT, "target", "kill-loop"))
+    ap.add_argument("--out", default=DEFAULT_OUT,
+                    help="working folder (default target/kill-loop): a new or empty folder, or one an earlier "
+                         "kill-loop made (it holds " + MARKER + "), which is then cleared; any other folder is refused")
     a = ap.parse_args()
     rng = random.Random(a.seed)
-    shutil.rmtree(a.out, ignore_errors=True)
-    os.makedirs(a.out)
+    prepare_out(a.out, ap.error)
     cp = classpath(a.out)
 
     # The uninterrupted reference run, also timing one attempt.

@@ -11,13 +11,16 @@
 # Environment: REQUESTS (20000), CONNECTIONS (32), THREADS (2, wrk's), FILES (500), MAX_SECONDS (120).
 # ENGINE (auto): serve's --engine (auto, dl4j, fused, onnxruntime).
 set -euo pipefail
+# A model given is resolved before the cd below (a relative path is the caller's); the default is the project's.
+model=${1:+$(realpath -m -- "$1")}
 cd "$(dirname "$0")/.."
-model=${1:-models/two-layer/model.zip}
+model=${model:-models/two-layer/model.zip}
 requests=${REQUESTS:-20000}
 connections=${CONNECTIONS:-32}
 threads=${THREADS:-2}
 files=${FILES:-500}
 max_seconds=${MAX_SECONDS:-120}
+engine=${ENGINE:-auto}
 [ -f "$model" ] || { echo "No model at $model: train it first (mvn -q compile exec:java -Dconfig=two-layer.yaml), or pass a zip."; exit 2; }
 [ -f data/mnist/t10k-images-idx3-ubyte ] || { echo "No MNIST test set in data/mnist: any training run downloads it."; exit 2; }
 command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
@@ -38,7 +41,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 url="http://127.0.0.1:$port"
 
 mvn -q compile
-mvn -q exec:java -Dserve=true -Dmodel="$model" -Dport="$port" -Dtraining.engine="${ENGINE:-auto}" > "$work/server.log" 2>&1 &
+mvn -q exec:java -Dserve=true -Dmodel="$model" -Dport="$port" -Dtraining.engine="$engine" > "$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 120); do
   curl -sf "$url/health" >/dev/null 2>&1 && break
@@ -83,7 +86,7 @@ for kind in mnist canvas; do
 done
 
 echo
-echo "wrk -t$threads -c$connections, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), model $model"
+echo "wrk -t$threads -c$connections, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), model $model, engine $engine"
 echo "| case               |  requests | req/s    |     p50    |     p99    | errors |"
 echo "|--------------------|-----------|----------|------------|------------|--------|"
 printf '%s\n' "${rows[@]}"

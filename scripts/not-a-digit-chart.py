@@ -7,6 +7,7 @@ x: share of real digit pictures refused (validation digits), y: share of the 160
 one line per score; the chosen point is marked. Plain SVG text: no plotting library needed.
 """
 import csv
+import os
 import sys
 
 COLOURS = {"max-softmax": "#888888", "energy": "#b07aa1", "mahalanobis": "#59a14f", "detector": "#4e79a7",
@@ -64,4 +65,14 @@ def main(curve, out, chosen_x, chosen_y):
 if __name__ == "__main__":
     if len(sys.argv) != 5:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))
+    shares = []
+    for name, v in (("CHOSEN_DIGITS", sys.argv[3]), ("CHOSEN_NOT_DIGITS", sys.argv[4])):
+        try:
+            shares.append(float(v))
+        except ValueError:
+            shares.append(None)
+        if shares[-1] is None or not 0 <= shares[-1] <= 1:
+            sys.exit(f"not-a-digit-chart.py: {name} '{v}' is not a share from 0 to 1 (write 2% as 0.02)")
+    if not os.path.isfile(sys.argv[1]):
+        sys.exit(f"not-a-digit-chart.py: no CSV at {sys.argv[1]}; give NotADigitStudy's curve CSV")
+    main(sys.argv[1], sys.argv[2], *shares)

@@ -12,10 +12,15 @@
 # executors). Spark comes from the Maven profile (no Spark download or install): the daemons run from the profile's
 # classpath, with an empty SPARK_HOME whose jars/ the Worker's executor command expects.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-sweep=${1:?usage: scripts/spark-standalone.sh SWEEP.yaml [--name NAME]}
+given=${1:?usage: scripts/spark-standalone.sh SWEEP.yaml [--name NAME]}
 shift
-[ -f "$sweep" ] || { echo "spark-standalone: sweep file '$sweep' not found; give a path such as config/sweeps/spark-four.yaml." >&2; exit 2; }
+# Resolved before the cd below: a relative path is the caller's, not the project root's.
+sweep=$(realpath -m -- "$given")
+cd "$(dirname "$0")/.."
+[ -f "$sweep" ] || { echo "spark-standalone: sweep file '$given' ($sweep) not found; give a path such as config/sweeps/spark-four.yaml." >&2; exit 2; }
+# exec.args is one string that the exec plugin splits on spaces, honouring '…' and "…" (no backslash escapes): each
+# argument goes in single quotes, a ' inside as '"'"', so spaces and quotes arrive as given (an empty one is dropped).
+exec_quote() { local a out=""; for a in "$@"; do out+=" '${a//\'/\'\"\'\"\'}'"; done; printf '%s' "${out# }"; }
 cores=${SPARK_CORES:-2} memory=${SPARK_MEMORY:-4g}
 port=${MASTER_PORT:-7077} master_ui=${MASTER_UI_PORT:-8080} worker_ui=${WORKER_UI_PORT:-8081}
 master_url=spark://127.0.0.1:$port
@@ -109,7 +114,7 @@ sampler=$!
 
 start=$(date +%s.%N)
 # In the background and waited for, so that a TERM to this script stops it at once (bash runs traps between commands).
-mvn -q -o -Pspark exec:java -Dexec.args="sweep $sweep --engine spark --master $master_url $*" &
+mvn -q -o -Pspark exec:java -Dexec.args="$(exec_quote sweep "$sweep" --engine spark --master "$master_url" "$@")" &
 pids+=($!)
 rc=0
 wait "${pids[-1]}" || rc=$?

@@ -13,6 +13,9 @@ What maps how (DL4J semantics, so both sides train the same thing):
   l2 c                   DL4J adds c·w to the gradient (loss + c/2·|w|²): here the same term added to the loss
   updater.weight_decay c DL4J's WeightDecay(applyLR=true): w -= lr·c·w after the update: done by hand after step()
   schedule               DL4J's ISchedule formulas for step / exponential / inverse / poly, by epoch or iteration
+  data.dataset, data.dir the same images (plain or gzipped IDX) from the folder the Java side would read
+  data.validation_size,  the same split: the first N training images validate, the first train_limit of the rest
+    data.train_limit     train; training.early_stopping is not replicated (all epochs run; a note on stderr)
   data.augment           torchvision's RandomAffine then ElasticTransform, drawn per image per epoch, made by
                          --augment-workers DataLoader worker processes (1: the core training leaves, as mnist-fcn's
                          producer thread). Differences from mnist-fcn's Distortion: torchvision's alpha is in
@@ -24,6 +27,7 @@ Usage: /usr/bin/python3 scripts/torch_config.py config/tuned.yaml [--epochs N] [
        target/py/bin/python scripts/torch_config.py config/best-mlp.yaml --test-each-epoch   (needs torchvision)
 """
 import argparse
+import gzip
 import json
 import math
 import os
@@ -32,6 +36,7 @@ import statistics
 import sys
 import time
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -44,6 +49,8 @@ sys.path.insert(0, shared_bench() or os.path.join(ROOT, "..", "shared", "bench")
 import torch_mlp  # noqa: E402  (the shared peer: data, evaluation, inference benchmark, CPU accounting)
 
 ACTIVATIONS = {"relu": F.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "identity": lambda x: x}
+# data.dataset's folder where neither --data-dir nor data.dir says (the Java side's DatasetName defaults)
+DATASET_DIRS = {"mnist": os.path.join(ROOT, "data", "mnist"), "fashion-mnist": "/usr/share/datasets/fashion-mnist"}
 
 
 def init_(weight, spec):
@@ -73,6 +80,10 @@ class ConfigMLP(nn.Module):
         hidden = model.get("hidden", [])
         sizes = [model.get("input", 784)] + [h["units"] for h in hidden] + [model.get("output", 10)]
         self.layers = nn.ModuleList(nn.Linear(i, o) for i, o in zip(sizes[:-1], sizes[1:]))
+        for h in hidden:
+            if h.get("activation", "relu") not in ACTIVATIONS:
+                sys.exit(f"torch_config.py: activation {h['activation']!r} is not replicated by torch_config.py "
+                         f"(it replicates: {', '.join(ACTIVATIONS)})")
         self.acts = [ACTIVATIONS[h.get("activation", "relu")] for h in hidden]
         self.drops = [nn.Dropout(h.get("dropout") or 0.0) for h in hidden]
         self.input_drop = nn.Dropout(model.get("input_dropout") or 0.0)
@@ -136,6 +147,46 @@ def batches(xtr, ytr, bs, gen, transform, workers):
                                        collate_fn=torch.utils.data.default_collate)
 
 
+def data_dir(args, data):
+    """The images' folder as the Java side picks it: --data-dir, else $MNIST_FCN_DATA_DIR (MNIST only), else
+    data.dir, else data.dataset's own folder. A relative data.dir is the project root's, where mnist-fcn runs."""
+    dataset = data.get("dataset") or "mnist"
+    if dataset not in DATASET_DIRS:
+        sys.exit(f"torch_config.py: data.dataset {dataset!r} is not one it knows ({', '.join(DATASET_DIRS)})")
+    env = os.environ.get("MNIST_FCN_DATA_DIR", "").strip() if dataset == "mnist" else ""
+    if args.data_dir or env:
+        return os.path.expanduser(args.data_dir or env), dataset
+    return os.path.join(ROOT, os.path.expanduser(data.get("dir") or DATASET_DIRS[dataset])), dataset
+
+
+def read_idx(folder, name):
+    """One IDX file, plain or gzipped (Debian's Fashion-MNIST package ships only the .gz files)."""
+    path = os.path.join(folder, name)
+    if os.path.exists(path):
+        return torch_mlp.read_idx(path)
+    if not os.path.exists(path + ".gz"):
+        sys.exit(f"torch_config.py: no {name} (nor {name}.gz) in {folder}; give the dataset's folder with --data-dir "
+                 "or data.dir")
+    with gzip.open(path + ".gz") as f:
+        raw = f.read()
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def load(folder, validation_size, train_limit):
+    """(train, validation, test) as mnist-fcn splits them: the first validation_size training images validate, the
+    first train_limit of the rest train (0: all)."""
+    def prep(x, y):
+        return (torch.from_numpy(x.reshape(len(x), 784).astype(np.float32) / 255.0).contiguous(),
+                torch.from_numpy(y.astype(np.int64)).contiguous())
+    tr_x, tr_y = read_idx(folder, "train-images-idx3-ubyte"), read_idx(folder, "train-labels-idx1-ubyte")
+    te_x, te_y = read_idx(folder, "t10k-images-idx3-ubyte"), read_idx(folder, "t10k-labels-idx1-ubyte")
+    end = validation_size + train_limit if train_limit else len(tr_x)
+    return (prep(tr_x[validation_size:end], tr_y[validation_size:end]),
+            prep(tr_x[:validation_size], tr_y[:validation_size]), prep(te_x, te_y))
+
+
 def learning_rate(lr, schedule, iteration, epoch):
     """DL4J's ISchedule.valueAt for the types a tuned config uses."""
     if not schedule:
@@ -159,7 +210,9 @@ def main():
     ap.add_argument("--epochs", type=int)
     ap.add_argument("--batch-size", type=int)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--data-dir", default=os.path.join(ROOT, "data", "mnist"))
+    ap.add_argument("--data-dir", default=None,
+                    help="the dataset's IDX files, plain or .gz (default: data.dir, else data.dataset's folder: "
+                         "data/mnist, /usr/share/datasets/fashion-mnist)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--ftz", action="store_true")
     ap.add_argument("--no-infer-bench", action="store_true")
@@ -180,9 +233,16 @@ def main():
     torch.set_num_threads(args.threads)
     if args.ftz:
         torch.set_flush_denormal(True)
+    data = cfg.get("data") or {}
+    folder, dataset = data_dir(args, data)
+    validation_size, train_limit = data.get("validation_size", 5000), data.get("train_limit") or 0
+    if training.get("early_stopping") not in (None, False, "off"):
+        print(f"torch_config.py: ignores training.early_stopping {training['early_stopping']}: trains all {epochs} "
+              "epochs", file=sys.stderr)
+
     torch.manual_seed(args.seed)
-    (xtr, ytr), (xva, yva), (xte, yte) = torch_mlp.load_mnist(args.data_dir, "tf")
-    model = ConfigMLP(cfg["model"])
+    model = ConfigMLP(cfg["model"])  # before the data: an activation it cannot replicate stops it at once
+    (xtr, ytr), (xva, yva), (xte, yte) = load(folder, validation_size, train_limit)
     kind = updater.get("type", "adam")
     if kind == "adam":
         opt = torch.optim.Adam(model.parameters(), lr=lr0, betas=(updater.get("beta1", 0.9), updater.get("beta2", 0.999)),
@@ -197,7 +257,8 @@ def main():
     augment = (cfg.get("data") or {}).get("augment")
     transform, vision = augmentation(augment) if augment else (None, None)
     print(f"# torch {torch.__version__} threads={torch.get_num_threads()} config={name} seed={args.seed} bs={bs} "
-          f"epochs={epochs} ftz={args.ftz} augment={augment} torchvision={vision}", flush=True)
+          f"epochs={epochs} ftz={args.ftz} augment={augment} torchvision={vision} dataset={dataset} "
+          f"validation={len(xva)} train={len(xtr)}", flush=True)
     print(f"{'epoch':>5} {'train_s':>8} {'val_loss':>9} {'val_acc':>8} {'bg_cores':>8}", flush=True)
 
     epoch_s, val_loss, val_acc, epoch_bg, test_curve = [], [], [], [], []
@@ -237,7 +298,8 @@ def main():
     print(f"epoch_s median {statistics.median(epoch_s):.3f} min {min(epoch_s):.3f} max {max(epoch_s):.3f}")
     infer = None if args.no_infer_bench else torch_mlp.inference_bench(model, xte, reps=5, batch=50)
     quiet = [t for t, b in zip(epoch_s, epoch_bg) if b < 0.1]
-    out = {"tag": "", "config": name, "seed": args.seed, "epochs": epochs, "batch_size": bs, "split": "tf",
+    out = {"tag": "", "config": name, "seed": args.seed, "epochs": epochs, "batch_size": bs,
+           "split": "tf" if validation_size == 5000 and not train_limit else f"val {validation_size}, train {len(xtr)}",
            "ftz": args.ftz, "lr": lr0, "threads": torch.get_num_threads(), "torch": torch.__version__,
            "python": platform.python_version(), "epoch_s": epoch_s, "epoch_s_mean": statistics.mean(epoch_s),
            "epoch_s_median": statistics.median(epoch_s), "epoch_s_min": min(epoch_s), "epoch_s_max": max(epoch_s),
