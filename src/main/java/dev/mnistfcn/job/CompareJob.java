@@ -78,9 +78,14 @@ public final class CompareJob {
         }
         for (int i = 0; i < engines.size(); i++) {
             if (engines.indexOf(engines.get(i)) != i) {
-                throw new UserError("--engines lists " + engines.get(i) + " twice: compare would train the same runs in "
-                        + "two rows. Give each engine once, e.g. --engines dl4j,fused.");
+                throw new UserError("--engines (-Dengines) lists " + engines.get(i) + " twice: compare would train the "
+                        + "same runs in two rows. Give each engine once, e.g. --engines dl4j,fused.");
             }
+        }
+        if (engines.size() > 1 && engines.contains("auto")) { // auto is fused (or dl4j): a row trained twice
+            throw new UserError("--engines (-Dengines) lists auto beside another engine: auto is the fused engine where "
+                    + "it covers the network, else dl4j, so compare would train the same runs in two rows. Name the "
+                    + "engines themselves, e.g. --engines dl4j,fused.");
         }
         List<ExperimentConfig> bases = new ArrayList<>();
         Map<String, Path> fileOfName = new LinkedHashMap<>();

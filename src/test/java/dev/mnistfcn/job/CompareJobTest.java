@@ -144,7 +144,10 @@ class CompareJobTest {
         // a report folder inside one of the comparison's own runs; a name the seed makes too long.
         UserError engineTwice = assertThrows(UserError.class, () -> job.run(List.of(shipped), runs, List.of("dl4j", "dl4j"),
                 1, out.resolve("r")));
-        assertTrue(engineTwice.getMessage().startsWith("--engines lists dl4j twice"), engineTwice.getMessage());
+        assertTrue(engineTwice.getMessage().startsWith("--engines (-Dengines) lists dl4j twice"), engineTwice.getMessage());
+        UserError auto = assertThrows(UserError.class, () -> job.run(List.of(shipped), runs, List.of("auto", "fused"),
+                1, out.resolve("r")));  // auto is fused here: two rows of the same runs (a review)
+        assertTrue(auto.getMessage().startsWith("--engines (-Dengines) lists auto beside another engine"), auto.getMessage());
         var nesterovs = new java.util.HashMap<>(runs);
         nesterovs.put("training.updater.type", "nesterovs");
         UserError fused = assertThrows(UserError.class, () -> job.run(List.of(shipped), nesterovs, List.of("dl4j", "fused"),
