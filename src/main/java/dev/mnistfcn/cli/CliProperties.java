@@ -87,6 +87,8 @@ final class CliProperties {
     static final List<String> NAMES = List.of("config", "name", "seed", "quick", "resume", "verbose", "model", "predict",
             "serve", "port", "host", "runs", "compare", "seeds", "engines", "out", "sweep", "workers", "threads",
             "walkthrough");
+    /** The dotted ones ({@code -Dinput.scale=0..255}, {@code -Dsweep.engine=spark}), not config keys. */
+    static final List<String> DOTTED_NAMES = List.of("input.scale", "sweep.engine", "sweep.name", "sweep.master");
 
     /**
      * A property one letter away from one of {@link #NAMES} ({@code -Dconfg}, {@code -Dmodle}): it was ignored without
@@ -97,18 +99,26 @@ final class CliProperties {
         for (String key : System.getProperties().stringPropertyNames()) {
             int dot = key.indexOf('.');
             if (dot > 0) {
+                refuseNear(key, DOTTED_NAMES); // -Dinput.scal=0..255 evaluated at 0..1, unsaid (a review)
                 refuseMisspelledSection(key, key.substring(0, dot));
                 continue;
             }
             if (NAMES.contains(key)) continue;
-            for (String known : NAMES) {
-                if (known.length() >= 4 && edits(key, known) <= 1) {
-                    throw new UserError("-D" + key + " is not a property mnist-fcn reads; did you mean -D" + known
-                            + "? (It reads " + String.join(", ", NAMES.stream().map(n -> "-D" + n).toList()) + " and "
-                            + "config keys by their dotted path, e.g. -Dtraining.epochs=5.)");
-                }
-            }
+            refuseNear(key, NAMES);
             refuseKeyWithoutSection(key);
+        }
+    }
+
+    /** {@code key} one letter away from one of {@code names} (and not one of them): the one meant. */
+    private static void refuseNear(String key, List<String> names) {
+        if (names.contains(key)) return;
+        for (String known : names) {
+            if (known.length() >= 4 && edits(key, known) <= 1) {
+                throw new UserError("-D" + key + " is not a property mnist-fcn reads; did you mean -D" + known
+                        + "? (It reads " + String.join(", ", java.util.stream.Stream.concat(NAMES.stream(),
+                        DOTTED_NAMES.stream()).map(n -> "-D" + n).toList()) + " and config keys by their dotted path, "
+                        + "e.g. -Dtraining.epochs=5.)");
+            }
         }
     }
 

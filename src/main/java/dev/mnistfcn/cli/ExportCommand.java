@@ -8,6 +8,7 @@ import dev.mnistfcn.interop.OnnxExport;
 import dev.mnistfcn.interop.TfExport;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.AtomicFiles;
+import dev.mnistfcn.storage.CheckpointStore;
 import dev.mnistfcn.storage.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,6 +68,15 @@ public final class ExportCommand implements Callable<Integer> {
         ModelFiles.Loaded loaded = ModelSource.load(file, inputScale.value());
         // Beside the model, named as the user named it (models/x/model.onnx, not the absolute path).
         Path dir = outDir != null ? outDir : file.getParent() != null ? file.getParent() : Path.of(".");
+        if (outDir == null) {
+            // A checkpoint's export went into checkpoints/, which the run's next fresh start moves aside and the one
+            // after deletes, the user's export with it.
+            RunFolder.enclosingRun(dir).filter(run -> !run.equals(Folders.real(dir))).ifPresent(run -> {
+                throw new UserError("Beside " + file + " is " + RunFolder.insideItsMovedPart(run) + ": the export would "
+                        + "go with it. Give --out DIR, a folder outside " + CheckpointStore.FOLDER + "/ and "
+                        + RunFolder.PREVIOUS + "/ (e.g. --out " + run.resolve("exports") + ").");
+            });
+        }
         String base = file.getFileName().toString().replaceFirst("(?i)\\.(zip|onnx)$", "");
         try {
             write(wanted, loaded, file, dir, base);

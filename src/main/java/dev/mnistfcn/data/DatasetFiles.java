@@ -173,6 +173,11 @@ public final class DatasetFiles {
     }
 
     private static UserError missing(Dataset d, Path dir, List<String> missing) {
+        if (Files.isRegularFile(dir)) { // "has no train-images…" of a file (MNIST's own check says so; a review)
+            return new UserError("The " + d.title() + " folder " + dir + " (data.dir / --data-dir) is a file, not a "
+                    + "folder. Give the folder that holds its four IDX files (" + d.defaultDir() + " once 'apt-get "
+                    + "install " + FASHION_PACKAGE + "' has put them there).");
+        }
         return new UserError(d.title() + " not found: " + dir.toAbsolutePath() + " has no " + String.join(", ", missing)
                 + " (unzipped or .gz). Install Debian's package with 'apt-get install " + FASHION_PACKAGE + "' (it puts "
                 + "the four gzipped IDX files in " + d.defaultDir() + ", where data.dir points by default for data.dataset: "

@@ -134,7 +134,8 @@ class CliPropertiesTest {
     @Test
     void misspelledEmptyAndTwoCommandPropertiesAreRefusedBeforeAnythingRuns() throws Exception {
         for (String[] typo : new String[][]{{"modle", "model"}, {"confg", "config"}, {"predikt", "predict"},
-                {"comapre", "compare"}, {"seeeds", "seeds"}}) {
+                {"comapre", "compare"}, {"seeeds", "seeds"}, {"input.scal", "input.scale"}, {"sweep.engin", "sweep.engine"},
+                {"sweep.nam", "sweep.name"}}) {
             String err = with(typo[0], "x", () -> run(2));
             assertTrue(err.startsWith("error: -D" + typo[0] + " is not a property mnist-fcn reads; did you mean -D"
                     + typo[1] + "?"), err);

@@ -113,7 +113,7 @@ class FashionMnistFilesTest {
     }
 
     @Test
-    void missingFilesSayHowToInstallThemOrWhereToPutThem(@TempDir Path dir) {
+    void missingFilesSayHowToInstallThemOrWhereToPutThem(@TempDir Path dir) throws IOException {
         UserError e = assertThrows(UserError.class, () -> MnistSplits.loadTest(FASHION, dir));
         assertEquals("Fashion-MNIST not found: " + dir.toAbsolutePath() + " has no train-images-idx3-ubyte, "
                 + "train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (unzipped or .gz). Install "
@@ -122,6 +122,11 @@ class FashionMnistFilesTest {
                 + "or put the four IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "
                 + "t10k-labels-idx1-ubyte (gzipped or not) into a folder and point data.dir (or --data-dir) at it.",
                 e.getMessage());
+        Path file = dir.resolve("fashion.tar"); // a file given for the folder was "not found: … has no train-images…"
+        Files.writeString(file, "x");
+        UserError f = assertThrows(UserError.class, () -> MnistSplits.loadTest(FASHION, file));
+        assertTrue(f.getMessage().startsWith("The Fashion-MNIST folder " + file + " (data.dir / --data-dir) is a file, "
+                + "not a folder."), f.getMessage());
     }
 
     private static void copyDebian(Path dir) throws IOException {

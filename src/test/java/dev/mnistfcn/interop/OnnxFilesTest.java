@@ -446,6 +446,18 @@ class OnnxFilesTest {
         assertEquals(0, Main.run(new String[]{"export", zip.toString(), "--format", "onnx", "--out", plain.toString()},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(refused)));
         assertTrue(Files.exists(plain.resolve("model.onnx")), "a folder of no run: written");
+        // A checkpoint's export without --out went into checkpoints/, which the run's next fresh start moves aside
+        // and the one after deletes
+        Path checkpoint = Files.createDirectories(other.resolve("checkpoints")).resolve("epoch-1.zip");
+        Files.copy(zip, checkpoint);
+        ByteArrayOutputStream beside = new ByteArrayOutputStream();
+        assertEquals(2, Main.run(new String[]{"export", checkpoint.toString(), "--format", "onnx"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(beside)));
+        assertTrue(beside.toString().startsWith("error: Beside " + checkpoint + " is inside the run folder "
+                + other.toRealPath() + ", in a part a fresh start of that run moves aside or deletes"), beside.toString());
+        assertEquals(0, Main.run(new String[]{"export", checkpoint.toString(), "--format", "onnx", "--out",
+                plain.toString()}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(beside)));
+        assertTrue(Files.exists(plain.resolve("epoch-1.onnx")), "with --out: written");
         Folders.deleteTree(dir.resolve("runs"));
         Folders.deleteTree(plain);
         // The .onnx file is a model evaluate/predict/serve read like a zip, and export takes it as input too; inspect,
