@@ -2,6 +2,7 @@ package dev.mnistfcn;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -40,6 +41,12 @@ public class UserError extends RuntimeException {
     public static String reason(IOException e) {
         if (e instanceof AccessDeniedException) return "permission denied";
         if (e instanceof NoSuchFileException) return "no such file or folder";
+        // createDirectories over a link that points nowhere: "FileAlreadyExistsException" was all it said (a review)
+        if (e instanceof FileAlreadyExistsException f && f.getReason() == null) {
+            return "something other than a folder is already there" + (f.getFile() != null
+                    && Files.isSymbolicLink(Path.of(f.getFile())) ? " (a link to a place that does not exist)" : "")
+                    + ": " + f.getFile();
+        }
         if (e instanceof FileSystemException f) { // a rename's target is the file the user knows of
             String why = f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
             return f.getOtherFile() != null ? why + ": " + f.getOtherFile() : why;

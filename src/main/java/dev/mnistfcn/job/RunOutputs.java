@@ -68,6 +68,15 @@ final class RunOutputs {
         this.out = out;
     }
 
+    /** See {@link RunFolder#unfinish}. */
+    void unfinish() {
+        try {
+            folder.unfinish();
+        } catch (IOException e) {
+            throw Folders.cannotWrite("metrics.json", folder.dir(), e);
+        }
+    }
+
     /** Written first: a run can be repeated exactly from this file even if it is interrupted. */
     void writeResolvedConfig() {
         try {
@@ -110,11 +119,13 @@ final class RunOutputs {
         try {
             Optional<ModelFiles.Loaded> earlier = earlierModel();
             Optional<NotADigitCheck> check = earlier.flatMap(this::checkToKeep);
-            ModelFiles.save(f.kept(), folder.model(), true, metadata, check.orElse(null));
             // What export wrote of the replaced model.zip evaluated as its network, unsaid; only where that network
-            // differs (a finish from the last checkpoint writes the same one) and once the new zip is saved.
+            // differs (a finish from the last checkpoint writes the same one). Removed before the new zip is saved:
+            // a kill in between left the old export for good, the finish after it writing the same network (a review).
             List<String> stale = earlier.isPresent() && !earlier.get().network().params().equals(f.kept().params())
                     ? folder.removeExports() : List.of();
+            folder.unfinish(); // metrics.json is written last again: a kill before it leaves the run unfinished
+            ModelFiles.save(f.kept(), folder.model(), true, metadata, check.orElse(null));
             Map<String, Double> timings = f.timings();
             timings.put("total_seconds", (System.nanoTime() - f.started()) / 1e9);
             timeline.mark("model_saved");

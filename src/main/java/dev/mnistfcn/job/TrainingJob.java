@@ -4,6 +4,7 @@ import dev.mnistfcn.UserError;
 import dev.mnistfcn.Folders;
 import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.Timeline;
+import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.EarlyStoppingSpec;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.data.Dataset;
@@ -175,6 +176,7 @@ public final class TrainingJob {
         // Data first: a data.dir that cannot be read stops the run before the earlier one is moved out of the way.
         MnistSplits data = readyForEpoch1(plan, reading);
         if (fresh) moveEarlierRunAside();
+        else outputs.unfinish(); // a finished run that trains on: interrupted from here, it is resumed, not "finished"
         outputs.writeResolvedConfig();
         double loadSeconds = (System.nanoTime() - started) / 1e9;
         timeline.mark("data");
@@ -241,17 +243,18 @@ public final class TrainingJob {
         // The hint holds only where there was a checkpoint to continue (a fresh start after a resume was asked for
         // means there was none: one there is resumed, or its config refused).
         boolean couldResume = checkpoints().latest().isPresent();
-        RunFolder.Aside aside = folder.moveEarlierRunAside();
+        RunFolder.Aside aside = folder.moveEarlierRunAside(ConfigLoader.toYaml(config));
         if (!aside.removed().isEmpty()) {
-            out.printf("Starting '%s' from scratch: removed %s, left in %s by a start that saved no model and no "
-                    + "checkpoint to resume%s.%n",
+            out.printf("Starting '%s' from scratch: removed %s, left in %s by a start that saved no model (nothing to "
+                    + "resume, or this same config started again)%s.%n",
                     config.name(), String.join(", ", aside.removed()), folder.dir(), Files.isDirectory(folder.previous())
                             ? "; the run before it stays in " + folder.previous() : "");
         }
         if (aside.moved() == 0) return;
         out.printf("Starting '%s' from scratch: moved the %d file(s) and folder(s) of an earlier run in %s to %s "
                 + "(%s).%s%n", config.name(), aside.moved(), folder.dir(), folder.previous(), couldResume
-                        ? "train --resume=auto / -Dresume=auto continues that run instead"
+                        ? "its checkpoints went with it: --resume=auto / -Dresume=auto, given instead of a fresh "
+                        + "start, continues a run of the same config in its folder"
                         : "it left no checkpoint to resume: none written yet, or checkpoint.every is 0",
                 aside.left().isEmpty() ? "" : " Left where they are, as no run writes them: "
                         + Folders.firstFew(aside.left()) + ".");

@@ -201,6 +201,15 @@ public record RunFolder(Path dir) {
      * Removes what {@code export} wrote of the model.zip about to be replaced, and says which: they held the earlier
      * network, and evaluated beside the new model.zip gave other figures, unsaid (a review).
      */
+    /**
+     * Removes metrics.json, written last, so that the run no longer counts as finished: a run trains on (a resume
+     * with more epochs) or rewrites its outputs. Interrupted after this, it is resumed, not reported finished beside
+     * a model.zip or a config.resolved.yaml of another epoch count (a review).
+     */
+    public void unfinish() throws IOException {
+        Files.deleteIfExists(metrics());
+    }
+
     public List<String> removeExports() throws IOException {
         List<String> removed = new java.util.ArrayList<>();
         for (String name : EXPORTS) {
@@ -238,6 +247,16 @@ public record RunFolder(Path dir) {
      * {@link RunLock}. A move that fails is a {@link UserError} naming the folder.
      */
     public Aside moveEarlierRunAside() {
+        return moveEarlierRunAside(null);
+    }
+
+    /**
+     * As {@link #moveEarlierRunAside()}; {@code startingConfig}, the config.resolved.yaml of the run now starting (null:
+     * unknown): an unfinished start of this very config (checkpoints, no model) is removed rather than moved over a
+     * finished run in .previous. Rerunning a killed fresh start deleted the only finished run, keeping a fragment of
+     * the run about to be trained again (a review).
+     */
+    public Aside moveEarlierRunAside(String startingConfig) {
         if (!Files.isDirectory(dir)) return new Aside(0, List.of(), List.of());
         try {
             List<String> names = Folders.entryNames(dir);
@@ -251,7 +270,7 @@ public record RunFolder(Path dir) {
             if (earlier.isEmpty() && !moving) return new Aside(0, left, List.of());
             // A start that trained nothing is no earlier run: moved aside, it replaced the trained run in .previous,
             // the only copy of it, when the start after it ran (a fresh start killed in its first epoch, then rerun).
-            if (!moving && leftNothingToKeep(earlier)) {
+            if (!moving && (leftNothingToKeep(earlier) || startedAgain(earlier, startingConfig))) {
                 for (String n : earlier) Folders.deleteTree(dir.resolve(n));
                 return new Aside(0, left, earlier);
             }
@@ -279,6 +298,15 @@ public record RunFolder(Path dir) {
         if (!WRITTEN_BEFORE_TRAINING.containsAll(names) || new CheckpointStore(dir, 1).latest().isPresent()) return false;
         return trainedNothing(names) || Files.isRegularFile(previous().resolve(MODEL), LinkOption.NOFOLLOW_LINKS)
                 || new CheckpointStore(previous(), 1).latest().isPresent();
+    }
+
+    /** Whether {@code names} are an unfinished start of {@code startingConfig} itself, and .previous a finished run. */
+    private boolean startedAgain(List<String> names, String startingConfig) throws IOException {
+        Path config = dir.resolve(RESOLVED_CONFIG);
+        return startingConfig != null && WRITTEN_BEFORE_TRAINING.containsAll(names)
+                && Files.isRegularFile(previous().resolve(MODEL), LinkOption.NOFOLLOW_LINKS)
+                && Files.isRegularFile(config, LinkOption.NOFOLLOW_LINKS) && Files.size(config) < (1 << 20)
+                && Files.readString(config).equals(startingConfig);
     }
 
     /**

@@ -290,7 +290,8 @@ class CheckpointTest {
         var console = new ByteArrayOutputStream();
         new TrainingJob(config("one-layer.yaml", 1, "name", "p"), new PrintStream(console), false).run(Resume.AUTO);
         assertTrue(console.toString().contains("Starting 'p' from scratch: removed checkpoints, config.resolved.yaml, "
-                + "progress.jsonl, left in " + p + " by a start that saved no model and no checkpoint to resume; the "
+                + "progress.jsonl, left in " + p + " by a start that saved no model (nothing to resume, or this same config "
+                + "started again); the "
                 + "run before it stays in "
                 + p.resolve(RunFolder.PREVIOUS)), console.toString());
         assertArrayEquals(model, Files.readAllBytes(p.resolve(RunFolder.PREVIOUS).resolve("model.zip")));
@@ -325,6 +326,26 @@ class CheckpointTest {
         new TrainingJob(config("one-layer.yaml", 1, "name", "p"), new PrintStream(new ByteArrayOutputStream()), false)
                 .run(Resume.AUTO);
         assertEquals(3, RunProgress.read(p.resolve(RunFolder.PREVIOUS)).orElseThrow().epochs().size(), "the killed run's epochs");
+
+        // A folders review: a fresh start of another config over the finished run, killed after its first checkpoint,
+        // then the same command again: the fragment (a checkpoint, no model) was moved over the finished run in
+        // .previous, the only copy of it. A fragment of the very config starting again is removed instead.
+        ExperimentConfig wider = config("one-layer.yaml", 2, "name", "p", "model.hidden.0.units", "32");
+        job(config("one-layer.yaml", 1, "name", "p")).run(); // finished again, of 1 epoch
+        byte[] kept = Files.readAllBytes(p.resolve("model.zip"));
+        new RunFolder(p).moveEarlierRunAside();
+        Files.writeString(p.resolve("config.resolved.yaml"), ConfigLoader.toYaml(wider));
+        Path checkpoints = Files.createDirectories(p.resolve(CheckpointStore.FOLDER));
+        Files.copy(p.resolve(RunFolder.PREVIOUS).resolve("model.zip"), checkpoints.resolve("epoch-01.zip"));
+        RunFolder.Aside again = new RunFolder(p).moveEarlierRunAside(ConfigLoader.toYaml(wider));
+        assertEquals(List.of("checkpoints", "config.resolved.yaml"), again.removed().stream().sorted().toList());
+        assertArrayEquals(kept, Files.readAllBytes(p.resolve(RunFolder.PREVIOUS).resolve("model.zip")), "the finished run");
+        // of another config, it is a run of its own: moved aside as before
+        Files.writeString(p.resolve("config.resolved.yaml"), ConfigLoader.toYaml(wider));
+        Files.createDirectories(checkpoints);
+        Files.copy(p.resolve(RunFolder.PREVIOUS).resolve("model.zip"), checkpoints.resolve("epoch-01.zip"));
+        assertEquals(2, new RunFolder(p).moveEarlierRunAside(ConfigLoader.toYaml(config("one-layer.yaml", 2, "name", "p")))
+                .moved());
     }
 
     /**

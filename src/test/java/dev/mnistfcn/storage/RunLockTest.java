@@ -33,6 +33,15 @@ class RunLockTest {
         assertEquals("precious\n".repeat(50), Files.readString(victim));
     }
 
+    /** A run folder that is a link to nowhere: "Cannot lock … (FileAlreadyExistsException)" was all it said (a review). */
+    @Test
+    void aRunFolderLinkedToNowhereIsSaidToBeOne(@TempDir Path tmp) throws Exception {
+        Path run = Files.createSymbolicLink(tmp.resolve("tiny"), tmp.resolve("nowhere"));
+        UserError e = assertThrows(UserError.class, () -> RunLock.acquire(run));
+        assertTrue(e.getMessage().contains("(something other than a folder is already there (a link to a place that "
+                + "does not exist): " + run + ")"), e.getMessage());
+    }
+
     @Test
     void aSecondHolderIsToldWhoHoldsTheFolder(@TempDir Path tmp) {
         try (RunLock held = RunLock.acquire(tmp.resolve("r"))) {
