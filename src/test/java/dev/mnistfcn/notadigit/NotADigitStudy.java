@@ -34,6 +34,7 @@ import java.util.stream.Stream;
  */
 public final class NotADigitStudy {
     static final double REFUSED_DIGITS = 0.02;
+    static final Path NOT_DIGITS = Path.of("src/test/resources/dev/mnistfcn/notadigit/not-digits");
 
     public static void main(String[] args) throws Exception {
         MultiLayerNetwork net = ModelFiles.load(Path.of(args[0]), false).network();
@@ -84,7 +85,7 @@ public final class NotADigitStudy {
         }
         if (args.length > 1) Files.writeString(Path.of(args[1]), csv);
         List<String> names;
-        try (Stream<Path> files = Files.list(Path.of("src/test/resources/dev/mnistfcn/notadigit/not-digits"))) {
+        try (Stream<Path> files = Files.list(NOT_DIGITS)) {
             names = files.sorted().map(f -> f.getFileName().toString().replaceAll("-.*", "")).toList();
         }
         for (String method : Scores.METHODS) {
@@ -164,8 +165,15 @@ public final class NotADigitStudy {
         }
     }
 
+    /** The held-out pictures' file names, in {@link #notDigits()}'s order. */
+    static List<String> notDigitNames() throws Exception {
+        try (Stream<Path> files = Files.list(NOT_DIGITS)) {
+            return files.sorted().map(f -> f.getFileName().toString()).toList();
+        }
+    }
+
     static float[][] notDigits() throws Exception {
-        try (Stream<Path> files = Files.list(Path.of("src/test/resources/dev/mnistfcn/notadigit/not-digits"))) {
+        try (Stream<Path> files = Files.list(NOT_DIGITS)) {
             return files.sorted().map(f -> {
                 try {
                     return DigitPixels.of(f);
