@@ -70,7 +70,8 @@ final class DottedKeys {
             try {
                 parsedValue = YamlTree.read(value.isEmpty() ? "''" : value, "the value", inside);
             } catch (ConfigException e) {
-                throw badOverride(file, key, value, e.getMessage().replaceFirst("\\. Fix the syntax.*", ""));
+                throw badOverride(file, key, value, e.getMessage().replaceFirst("\\. Fix the syntax.*", "")
+                        .replaceFirst("\\.$", ""));
             }
             if (parsedValue == null) parsedValue = NullNode.getInstance(); // only a comment
         }

@@ -2,6 +2,7 @@ package dev.mnistfcn.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -58,7 +59,7 @@ public final class YamlLines {
      * the context ("while scanning for the next token") and its location is the context's: a tab on line 3 was
      * "(line 2): while scanning for the next token", the tab unnamed (a review).
      */
-    public static String syntaxError(com.fasterxml.jackson.core.JsonProcessingException e) {
+    public static String syntaxError(JsonProcessingException e) {
         if (!(e.getCause() instanceof MarkedYAMLException m) || m.getProblem() == null) {
             return at(e.getLocation()) + ": " + Json.problem(e);
         }

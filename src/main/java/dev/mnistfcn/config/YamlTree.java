@@ -88,7 +88,7 @@ final class YamlTree {
             }
             case VALUE_NULL -> {
                 // "dir: ~" is YAML's null, but a folder key takes it as the home folder (KeyTypes.keepTextAsWritten)
-                if (p.getText().equals("~")) written.put(p.getParsingContext().pathAsPointer().toString(), "~");
+                if ("~".equals(p.getText())) written.put(p.getParsingContext().pathAsPointer().toString(), "~");
                 return f.nullNode();
             }
             case VALUE_TRUE, VALUE_FALSE -> {

@@ -165,8 +165,9 @@ public final class MadeNegatives {
 
     /**
      * Every pixel of a picture of 28 to 400 px at random over most of 0-255, or as a colour picture's grey (the mean of
-     * three): the recipe averages a large one into a nearly flat grey square that no other kind looks like. A
-     * reviewer's 280×280 noise PNG was answered as a digit at 99.9% when the noise below was all there was.
+     * three), which the recipe turns into blobs of blocks no other kind looks like (it finds ink everywhere and widens
+     * what it measures as thin strokes). A reviewer's 280×280 noise PNG was answered as a digit at 99.9% when the
+     * noise below was all there was; a quarter of the noise kind only partly teaches it (docs/not-a-digit.md).
      */
     private static BufferedImage fullFrameNoise(Random rnd) {
         int w = 28 + rnd.nextInt(373), h = 28 + rnd.nextInt(373), lo = rnd.nextInt(60), hi = 196 + rnd.nextInt(60);
