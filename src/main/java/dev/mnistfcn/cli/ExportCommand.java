@@ -10,6 +10,8 @@ import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.AtomicFiles;
 import dev.mnistfcn.storage.CheckpointStore;
 import dev.mnistfcn.storage.RunFolder;
+import dev.mnistfcn.storage.RunLock;
+import dev.mnistfcn.storage.SweepProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -65,18 +68,28 @@ public final class ExportCommand implements Callable<Integer> {
         Folders.refuseNonFolder(outDir, "--out");
         Path file = CommandDefaults.requireModel(model, modelArgument);
         if (outDir != null) refuseAnotherRunsFolder(outDir, file);
-        ModelFiles.Loaded loaded = ModelSource.load(file, inputScale.value());
         // Beside the model, named as the user named it (models/x/model.onnx, not the absolute path).
         Path dir = outDir != null ? outDir : file.getParent() != null ? file.getParent() : Path.of(".");
         if (outDir == null) {
             // A checkpoint's export went into checkpoints/, which the run's next fresh start moves aside and the one
             // after deletes, the user's export with it.
-            RunFolder.enclosingRun(dir).filter(run -> !run.equals(Folders.real(dir))).ifPresent(run -> {
-                throw new UserError("Beside " + file + " is " + RunFolder.insideItsMovedPart(run) + ": the export would "
+            RunFolder.enclosingRun(dir).filter(owner -> !owner.equals(Folders.real(dir))).ifPresent(owner -> {
+                throw new UserError("Beside " + file + " is " + RunFolder.insideItsMovedPart(owner) + ": the export would "
                         + "go with it. Give --out DIR, a folder outside " + CheckpointStore.FOLDER + "/ and "
-                        + RunFolder.PREVIOUS + "/ (e.g. --out " + run.resolve("exports") + ").");
+                        + RunFolder.PREVIOUS + "/ (e.g. --out " + owner.resolve("exports") + ").");
             });
         }
+        // Into a run's own folder under its lock: an export read the old model.zip while a fresh start of the run moved
+        // it aside, then wrote the old network's model.onnx beside the new model.zip (a review).
+        Optional<Path> runFolder = RunFolder.enclosingRun(dir).filter(r -> r.equals(Folders.real(dir))
+                && !SweepProgress.isSweep(r));
+        try (RunLock lock = runFolder.map(RunLock::acquire).orElse(null)) {
+            return export(wanted, file, dir);
+        }
+    }
+
+    private int export(Set<String> wanted, Path file, Path dir) {
+        ModelFiles.Loaded loaded = ModelSource.load(file, inputScale.value());
         String base = file.getFileName().toString().replaceFirst("(?i)\\.(zip|onnx)$", "");
         try {
             write(wanted, loaded, file, dir, base);

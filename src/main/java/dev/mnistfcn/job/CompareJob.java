@@ -68,10 +68,7 @@ public final class CompareJob {
                        Path reportDir) {
         Folders.refuseNonFolder(reportDir, "The report folder (--out)");
         Optional<Path> run = RunFolder.enclosingRun(reportDir);
-        if (RunFolder.holdsARun(reportDir) || run.filter(Folders.real(reportDir)::equals).isPresent()) {
-            throw new UserError("The report folder " + reportDir + " is a run's or sweep's folder: the comparison's "
-                    + "report.html and report.md would replace its own. Give another --out (default: models/compare).");
-        }
+        refuseARunsFolder(reportDir, run, "");
         if (run.isPresent()) {
             throw new UserError("The report folder " + reportDir + " is " + RunFolder.insideItsMovedPart(run.get())
                     + ": the report would go with it. Give another --out (default: models/compare).");
@@ -154,6 +151,10 @@ public final class CompareJob {
         String title = "mnist-fcn: " + String.join(" vs ", bases.stream().map(ExperimentConfig::name).toList())
                 + " (" + seeds + (seeds == 1 ? " seed)" : " seeds)");
         Path html = reportDir.resolve(RunFolder.HTML_REPORT), md = reportDir.resolve(RunFolder.MARKDOWN_REPORT);
+        // Again: a run given --out's name while this compare trained took the folder, and the comparison's report
+        // became that run's "earlier run", moved aside and then deleted (a review)
+        refuseARunsFolder(reportDir, RunFolder.enclosingRun(reportDir), " The runs are trained: a rerun with another "
+                + "--out only writes the report.");
         try {
             AtomicFiles.writeString(html, HtmlReport.render(title, results, true));
             AtomicFiles.writeString(md, HtmlReport.markdown(title, results, true));
@@ -168,6 +169,14 @@ public final class CompareJob {
         ComparisonTable.pairSentences(results).forEach(s -> out.println("- " + s));
         out.printf("%nTrained %d run(s), reused %d. Report: %s (and %s)%n", trained.size(), reused.size(), html, md);
         return new Outcome(results, trained, reused, html, md);
+    }
+
+    private static void refuseARunsFolder(Path reportDir, Optional<Path> run, String more) {
+        if (RunFolder.holdsARun(reportDir) || run.filter(Folders.real(reportDir)::equals).isPresent()) {
+            throw new UserError("The report folder " + reportDir + " is a run's or sweep's folder: the comparison's "
+                    + "report.html and report.md would replace its own. Give another --out (default: models/compare)."
+                    + more);
+        }
     }
 
     /**

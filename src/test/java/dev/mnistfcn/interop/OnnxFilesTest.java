@@ -458,6 +458,18 @@ class OnnxFilesTest {
         assertEquals(0, Main.run(new String[]{"export", checkpoint.toString(), "--format", "onnx", "--out",
                 plain.toString()}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(beside)));
         assertTrue(Files.exists(plain.resolve("epoch-1.onnx")), "with --out: written");
+        // Beside a run's own model.zip under the run's lock: an export raced a fresh start of the run and wrote the old
+        // network's model.onnx beside the new model.zip (a folders review). While the run is held it waits its turn.
+        Files.copy(zip, other.resolve("model.zip"));
+        ByteArrayOutputStream held = new ByteArrayOutputStream();
+        try (var lock = dev.mnistfcn.storage.RunLock.acquire(other)) {
+            assertEquals(2, Main.run(new String[]{"export", other.resolve("model.zip").toString(), "--format", "onnx"},
+                    new PrintStream(new ByteArrayOutputStream()), new PrintStream(held)));
+        }
+        assertTrue(held.toString().contains("is in use by another mnist-fcn run"), held.toString());
+        assertEquals(0, Main.run(new String[]{"export", other.resolve("model.zip").toString(), "--format", "onnx"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(held)));
+        assertTrue(Files.exists(other.resolve("model.onnx")), "once free: written");
         Folders.deleteTree(dir.resolve("runs"));
         Folders.deleteTree(plain);
         // The .onnx file is a model evaluate/predict/serve read like a zip, and export takes it as input too; inspect,
