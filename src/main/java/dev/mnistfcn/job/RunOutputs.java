@@ -68,13 +68,9 @@ final class RunOutputs {
         this.out = out;
     }
 
-    /** See {@link RunFolder#unfinish}. */
-    void unfinish() {
-        try {
-            folder.unfinish();
-        } catch (IOException e) {
-            throw Folders.cannotWrite("metrics.json", folder.dir(), e);
-        }
+    /** Whether the folder holds a finished run's record (metrics.json, written last), of whatever config. */
+    boolean finishedOnDisk() {
+        return Files.isRegularFile(folder.metrics());
     }
 
     /** Written first: a run can be repeated exactly from this file even if it is interrupted. */
@@ -124,7 +120,10 @@ final class RunOutputs {
             // a kill in between left the old export for good, the finish after it writing the same network (a review).
             List<String> stale = earlier.isPresent() && !earlier.get().network().params().equals(f.kept().params())
                     ? folder.removeExports() : List.of();
-            folder.unfinish(); // metrics.json is written last again: a kill before it leaves the run unfinished
+            // metrics.json is written last again: a kill from here leaves the run unfinished, not "finished" beside a
+            // model.zip of another epoch (a review); and the config that made the new outputs goes with them
+            folder.unfinish();
+            writeResolvedConfig();
             ModelFiles.save(f.kept(), folder.model(), true, metadata, check.orElse(null));
             Map<String, Double> timings = f.timings();
             timings.put("total_seconds", (System.nanoTime() - f.started()) / 1e9);

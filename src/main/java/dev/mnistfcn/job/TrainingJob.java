@@ -176,8 +176,9 @@ public final class TrainingJob {
         // Data first: a data.dir that cannot be read stops the run before the earlier one is moved out of the way.
         MnistSplits data = readyForEpoch1(plan, reading);
         if (fresh) moveEarlierRunAside();
-        else outputs.unfinish(); // a finished run that trains on: interrupted from here, it is resumed, not "finished"
-        outputs.writeResolvedConfig();
+        // A finished run that trains on keeps its record (metrics.json, and the config that made it) until it finishes
+        // again: a killed halving sweep reuses round 1 from it, and the run's files still describe one another.
+        if (fresh || !outputs.finishedOnDisk()) outputs.writeResolvedConfig();
         double loadSeconds = (System.nanoTime() - started) / 1e9;
         timeline.mark("data");
         ModelProvenance provenance = plan.provenance(data);

@@ -76,7 +76,7 @@ public final class DigitClassifier {
      * MNIST's test set" (a review). Its test set is what {@code evaluate} reads.
      */
     private static void refuseOtherDatasets(Path zip, ModelFiles.Loaded loaded) {
-        String id = loaded.metadata().map(ModelMetadata::dataset).orElse(null);
+        String id = loaded.dataset().orElse(null); // a zip's metadata, or an .onnx file's (export keeps it)
         if (id == null || id.equals(Dataset.MNIST.id())) return;
         String title = Dataset.byId(id).map(Dataset::title).orElse("'" + id + "'");
         throw new UserError("Model " + zip + " was trained on " + title + ", but predict and serve read pictures as "

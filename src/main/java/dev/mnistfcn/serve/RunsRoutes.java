@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -316,11 +318,13 @@ final class RunsRoutes {
         }
 
         /**
-         * Whether {@code name} still names {@code dir}, a folder and not a link: a run folder swapped for a link while
-         * its stream was open had the stream send a file from outside the output folder (a review).
+         * Whether {@code name} still names {@code dir}, a folder and not a link, or nothing at all (deleted: the poll
+         * finds no file, and the stream ends after its grace, as before): a run folder swapped for a link while its
+         * stream was open had the stream send a file from outside the output folder (a review).
          */
         private boolean stillThere() {
-            return RunsOverview.folder(outputDir, name).filter(dir::equals).isPresent();
+            return !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
+                    || RunsOverview.folder(outputDir, name).filter(dir::equals).isPresent();
         }
 
         /** Polls on {@link #reader}, never on the scheduler's thread; a full queue only delays the poll. */

@@ -202,9 +202,8 @@ public record RunFolder(Path dir) {
      * network, and evaluated beside the new model.zip gave other figures, unsaid (a review).
      */
     /**
-     * Removes metrics.json, written last, so that the run no longer counts as finished: a run trains on (a resume
-     * with more epochs) or rewrites its outputs. Interrupted after this, it is resumed, not reported finished beside
-     * a model.zip or a config.resolved.yaml of another epoch count (a review).
+     * Removes metrics.json, written last, so that the run no longer counts as finished while its outputs are rewritten:
+     * interrupted after this, it is resumed, not reported finished beside a model.zip of another epoch (a review).
      */
     public void unfinish() throws IOException {
         Files.deleteIfExists(metrics());

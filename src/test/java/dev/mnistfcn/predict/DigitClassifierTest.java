@@ -56,6 +56,12 @@ class DigitClassifierTest {
         assertTrue(message.startsWith("Model " + zip + " was trained on Fashion-MNIST, but predict and serve read "
                 + "pictures as MNIST's handwritten digits were made"), message);
         assertTrue(message.endsWith("or 'evaluate " + zip + "' for its own test set."), message);
+        // exported as ONNX it records its dataset too, and was answered (a review of the first version of this check)
+        assertEquals(0, Main.run(new String[]{"export", zip.toString(), "--format", "onnx"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
+        Path onnx = dir.resolve("fashion.onnx");
+        String fromOnnx = assertThrows(UserError.class, () -> DigitClassifier.load(onnx, "auto")).getMessage();
+        assertTrue(fromOnnx.startsWith("Model " + onnx + " was trained on Fashion-MNIST"), fromOnnx);
     }
 
     @Test
