@@ -99,7 +99,7 @@ final class RunOutputs {
             boolean stopsThereAgain = m.earlyStopping() != null && m.earlyStopping().stoppedEarly()
                     && config.training().epochs() >= m.history().size();
             boolean same = RunStart.restartingChanges(m.config(), config).isEmpty()
-                    && (m.config().training().epochs() == config.training().epochs() || stopsThereAgain);
+                    && (m.config().training().epochs().equals(config.training().epochs()) || stopsThereAgain);
             return same && m.complete() ? Optional.of(m) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty(); // unreadable: produce it again rather than trust it

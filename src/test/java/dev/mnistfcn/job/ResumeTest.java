@@ -57,6 +57,20 @@ class ResumeTest {
         return console.toString();
     }
 
+    /**
+     * A finished run of 128 epochs or more was never "finished": the epoch counts were compared as Integer objects
+     * (equal only within Java's cache of -128..127), so `--resume=auto` finished best-mlp's 150 epochs again, compare
+     * never reused such a run and a halving sweep ranked its last round at the round before (a review).
+     */
+    @Test
+    void aFinishedRunOfManyEpochsIsFinished() {
+        ExperimentConfig many = config(130, "data.train_limit", "100", "data.validation_size", "100",
+                "checkpoint.every", "0", "name", "many");
+        new TrainingJob(many, new PrintStream(new ByteArrayOutputStream()), false).run();
+        assertTrue(new TrainingJob(many, new PrintStream(new ByteArrayOutputStream()), false).finishedOutputs()
+                .isPresent(), "finished");
+    }
+
     @Test
     void autoStartsFreshThenContinuesThenFinishesWithoutTraining() throws Exception {
         String fresh = run(config(1), AUTO);
