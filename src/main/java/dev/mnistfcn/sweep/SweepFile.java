@@ -340,7 +340,11 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
 
     /** A value as override text: scalars as written, sections and lists (allowed in parameters) as inline YAML. */
     private static String overrideText(String where, String key, JsonNode v, boolean structured) {
-        if (v == null || v.isNull()) throw bad(where, key, null, "a value");
+        if (v == null) throw bad(where, key, null, "a value");
+        if (v.isNull()) { // "[~, data/mnist]" was "key 'parameters.data.dir' is missing" (a review)
+            throw new UserError(where + ": key '" + key + "' lists YAML's null (a bare ~, null or an empty item), which "
+                    + "is not accepted. Expected each value written out (a folder under your home as ~/… or '~' in quotes).");
+        }
         if (v.isValueNode()) return v.asText();
         if (!structured) throw bad(where, key, v.toString(), "a single value (a number or text)");
         try {

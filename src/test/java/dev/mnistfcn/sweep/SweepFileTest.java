@@ -169,6 +169,13 @@ class SweepFileTest {
                 .contains("parameter 'output' cannot be swept"));
     }
 
+    /** A bare ~ in a parameter's list was "key 'parameters.data.dir' is missing" (a review). */
+    @Test
+    void aNullInAParametersListIsNamedAsOne() {
+        String e = error("base: two-layer.yaml\nparameters: {data.dir: [~, data/mnist]}\n");
+        assertTrue(e.contains("lists YAML's null (a bare ~, null or an empty item)") && e.contains("'~' in quotes"), e);
+    }
+
     /** Such a range drew infinities, which stopped the sweep with a NumberFormatException. */
     @Test
     void rangesNeedFiniteBoundsAndWidth() {
