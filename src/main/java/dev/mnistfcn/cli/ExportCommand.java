@@ -67,23 +67,23 @@ public final class ExportCommand implements Callable<Integer> {
         }
         Folders.refuseNonFolder(outDir, "--out");
         Path file = CommandDefaults.requireModel(model, modelArgument);
-        if (outDir != null) refuseAnotherRunsFolder(outDir, file);
         // Beside the model, named as the user named it (models/x/model.onnx, not the absolute path).
         Path dir = outDir != null ? outDir : file.getParent() != null ? file.getParent() : Path.of(".");
-        if (outDir == null) {
+        Optional<Path> owner = RunFolder.enclosingRun(dir); // the run whose folder, or a moved part of it, dir is
+        boolean itsFolder = owner.filter(Folders.real(dir)::equals).isPresent();
+        if (outDir != null) {
+            refuseAnotherRunsFolder(outDir, file, owner, itsFolder);
+        } else if (owner.isPresent() && !itsFolder) {
             // A checkpoint's export went into checkpoints/, which the run's next fresh start moves aside and the one
             // after deletes, the user's export with it.
-            RunFolder.enclosingRun(dir).filter(owner -> !owner.equals(Folders.real(dir))).ifPresent(owner -> {
-                throw new UserError("Beside " + file + " is " + RunFolder.insideItsMovedPart(owner) + ": the export would "
-                        + "go with it. Give --out DIR, a folder outside " + CheckpointStore.FOLDER + "/ and "
-                        + RunFolder.PREVIOUS + "/ (e.g. --out " + owner.resolve("exports") + ").");
-            });
+            throw new UserError("Beside " + file + " is " + RunFolder.insideItsMovedPart(owner.get()) + ": the export "
+                    + "would go with it. Give --out DIR, a folder outside " + CheckpointStore.FOLDER + "/ and "
+                    + RunFolder.PREVIOUS + "/ (e.g. --out " + owner.get().resolve("exports") + ").");
         }
         // Into a run's own folder under its lock: an export read the old model.zip while a fresh start of the run moved
         // it aside, then wrote the old network's model.onnx beside the new model.zip (a review).
-        Optional<Path> runFolder = RunFolder.enclosingRun(dir).filter(r -> r.equals(Folders.real(dir))
-                && !SweepProgress.isSweep(r));
-        try (RunLock lock = runFolder.map(RunLock::acquire).orElse(null)) {
+        boolean runsOwnFolder = itsFolder && !SweepProgress.isSweep(owner.get());
+        try (RunLock lock = runsOwnFolder ? RunLock.acquire(owner.get()) : null) {
             return export(wanted, file, dir);
         }
     }
@@ -108,11 +108,10 @@ public final class ExportCommand implements Callable<Integer> {
      * start moved aside as its own and the one after deleted ({@link RunFolder#enclosingRun}: also its checkpoints/ and
      * .previous/). Beside the run's own model.zip: fine.
      */
-    private static void refuseAnotherRunsFolder(Path outDir, Path model) {
-        RunFolder.enclosingRun(outDir).ifPresent(run -> {
-            boolean itself = run.equals(Folders.real(outDir)); // else inside it
-            if (itself && run.equals(Folders.real(model).getParent())) return;
-            throw new UserError("--out " + outDir + " is " + (itself ? "the folder of the run "
+    private static void refuseAnotherRunsFolder(Path outDir, Path model, Optional<Path> owner, boolean itsFolder) {
+        owner.ifPresent(run -> {
+            if (itsFolder && run.equals(Folders.real(model).getParent())) return;
+            throw new UserError("--out " + outDir + " is " + (itsFolder ? "the folder of the run "
                     + "or sweep " + run + ", and " + model + " is not its model: the export would stand among that "
                     + "run's files as its own." : RunFolder.insideItsMovedPart(run) + ".") + " Give another --out, or "
                     + "leave it out to write beside the model.");

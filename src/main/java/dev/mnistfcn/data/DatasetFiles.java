@@ -70,6 +70,7 @@ public final class DatasetFiles {
      * a damaged one is reported before any fetch: always with {@code verifyAll}, else only when some are missing.
      */
     private static void supplyMissing(Dataset d, Path dir, boolean verifyAll) {
+        refuseFileForFolder(d, dir);
         List<String> missing = new ArrayList<>();
         for (String name : expected(d).keySet()) {
             if (find(dir, name) != null) continue;
@@ -172,12 +173,20 @@ public final class DatasetFiles {
         }
     }
 
+    /**
+     * A dataset folder that is a file, said so: MNIST's fetch said "java.nio.file.FileAlreadyExistsException", and
+     * Fashion-MNIST "not found: … has no train-images…" (a review).
+     */
+    static void refuseFileForFolder(Dataset d, Path dir) {
+        if (!Files.exists(dir) || Files.isDirectory(dir)) return;
+        throw new UserError("The " + d.title() + " folder " + dir + (d == Dataset.MNIST
+                ? " (data.dir / --data-dir / $MNIST_FCN_DATA_DIR) is a file, not a folder. Give a folder that holds "
+                + "MNIST's four IDX files, or one to fetch them into."
+                : " (data.dir / --data-dir) is a file, not a folder. Give the folder that holds its four IDX files ("
+                + d.defaultDir() + " once 'apt-get install " + FASHION_PACKAGE + "' has put them there)."));
+    }
+
     private static UserError missing(Dataset d, Path dir, List<String> missing) {
-        if (Files.isRegularFile(dir)) { // "has no train-images…" of a file (MNIST's own check says so; a review)
-            return new UserError("The " + d.title() + " folder " + dir + " (data.dir / --data-dir) is a file, not a "
-                    + "folder. Give the folder that holds its four IDX files (" + d.defaultDir() + " once 'apt-get "
-                    + "install " + FASHION_PACKAGE + "' has put them there).");
-        }
         return new UserError(d.title() + " not found: " + dir.toAbsolutePath() + " has no " + String.join(", ", missing)
                 + " (unzipped or .gz). Install Debian's package with 'apt-get install " + FASHION_PACKAGE + "' (it puts "
                 + "the four gzipped IDX files in " + d.defaultDir() + ", where data.dir points by default for data.dataset: "

