@@ -10,9 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -31,7 +30,7 @@ public final class CompareCommand implements Callable<Integer> {
     Path out; // null: -Dout, read in call() where a path the locale cannot name is one paragraph, not a stack trace
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key in every config. Repeatable.")
-    Map<String, String> set = new LinkedHashMap<>();
+    List<String> set = new ArrayList<>();
 
     @Option(names = "--engines", paramLabel = "ENGINE", split = ",", description = "Train each config with each of "
             + "these engines side by side, e.g. --engines dl4j,fused (default: -Dengines, or the config's training.engine).")
@@ -45,7 +44,7 @@ public final class CompareCommand implements Callable<Integer> {
         // At most 100, as a sweep's seeds: --seeds 1000000 started training a million runs of each config.
         int seeds = CliProperties.wholeNumber("seeds", this.seeds, 1, 100, 3, "how many seeds each config is trained with");
         // Each config keeps its own name (-Dname would give them all one), unless --set name=... says otherwise.
-        Overrides overrides = Overrides.none().withSystemProperties().without("name").with(set);
+        Overrides overrides = Overrides.none().withSystemProperties().without("name").with(ConfigOptions.keyValues(set));
         // -Dcompare= (or ","): an empty comparison was written over the last one's report.
         if (configs.isEmpty()) {
             throw new UserError("No config to compare: -Dcompare names none. Give one or more, e.g. "

@@ -1,11 +1,14 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.Overrides;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The config options {@code train} and {@code walkthrough} share (a picocli mixin): which YAML file, and its overrides. */
@@ -16,7 +19,7 @@ final class ConfigOptions {
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "Override a config key by its dotted path, e.g. --set training.epochs=2. Repeatable.")
-    Map<String, String> set = new LinkedHashMap<>();
+    List<String> set = new ArrayList<>();
 
     ConfigOptions() {
         this("config");
@@ -40,6 +43,23 @@ final class ConfigOptions {
      * command adds its own options ({@code --data-dir}) after these.
      */
     Overrides overrides(Overrides presets) {
-        return presets.withSystemProperties().with(set);
+        return presets.withSystemProperties().with(keyValues(set));
+    }
+
+    /**
+     * {@code --set} values as key → value, the last of a key winning. Not picocli's own Map option: for a value
+     * without '=' it said "Value for option option '--set' (KEY=VALUE) should be in KEY=VALUE format".
+     */
+    static Map<String, String> keyValues(List<String> given) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String kv : given) {
+            int eq = kv.indexOf('=');
+            if (eq < 0) {
+                throw new UserError("--set " + kv + ": an override is KEY=VALUE, a dotted key path into the config and "
+                        + "its value, e.g. --set training.epochs=2 or --set model.hidden.0.units=128.");
+            }
+            values.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return values;
     }
 }

@@ -8,7 +8,6 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.event.IIOReadWarningListener;
-import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
@@ -56,19 +55,26 @@ public final class DigitImages {
         if (Files.isDirectory(file)) throw new UnreadableImage(source + ": is a folder, not an image file");
         if (!Files.exists(file)) {
             String link = UserError.brokenLink(file);
-            throw new UnreadableImage(source + ": " + (link != null ? link : "no such file"));
+            throw new UnreadableImage(source + ": " + (link != null ? link : "no such file" + localeHint(source)));
         }
         if (!Files.isRegularFile(file)) throw new UnreadableImage(source + ": not a regular file (a device, pipe or socket)");
         if (!Files.isReadable(file)) throw new UnreadableImage(source + ": not readable (check its permissions)");
         try {
             if (Files.size(file) == 0) throw empty(source);
             // A file stream, not the bytes in memory: a huge file is refused from its header without reading it all.
-            try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
+            try (ImageInputStream in = new ChannelImageInput(file)) {
                 return read(in, source, use);
             }
         } catch (IOException e) {
             throw new UnreadableImage(source + ": could not be read (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** Under LANG=C a name given on the command line reaches Java with '?' for each character outside ASCII. */
+    private static String localeHint(String name) {
+        boolean utf8 = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"));
+        return utf8 || name.indexOf('?') < 0 && name.indexOf('\uFFFD') < 0 ? "" : " (this JVM's locale is not UTF-8, "
+                + "so characters outside ASCII in a name given to it read as '?': run with LANG=C.UTF-8)";
     }
 
     /** The picture in {@code bytes}; {@code source} names them in errors (a file name, "request body"). */

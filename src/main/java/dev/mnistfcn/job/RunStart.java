@@ -6,6 +6,7 @@ import dev.mnistfcn.config.ConfigDiff;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.EarlyStoppingSpec;
 import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.config.ModelSpec;
 import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.network.LayerSizes;
@@ -83,12 +84,22 @@ final class RunStart {
         }
         requireKeptEpochStillSaved(checkpoint, meta.epoch());
         noteOtherVectorApi(checkpoint, meta);
+        noteDl4jDropout(checkpoint);
         // The restored network has the config's architecture and settings (checked above): the same engine serves it.
         MultiLayerNetwork net = loaded.network();
-        out.printf(meta.epoch() == config.training().epochs()
-                        ? "Finishing '%s' from %s: all %4$d epochs trained; evaluating and writing its outputs.%n"
-                        : "Resuming '%s' from %s: epoch %d of %d done, %,d iterations, updater state restored.%n",
-                config.name(), checkpoint, meta.epoch(), config.training().epochs(), net.getIterationCount());
+        EarlyStoppingSpec stopping = config.training().earlyStopping();
+        if (meta.epoch() == config.training().epochs()) {
+            out.printf("Finishing '%s' from %s: all %d epochs trained; evaluating and writing its outputs.%n",
+                    config.name(), checkpoint, meta.epoch());
+        } else if (stopping != null
+                && EarlyStoppingListener.replay(stopping, meta.history(), config.training().epochs()).stoppedEarly()) {
+            // Killed after early stopping ended it but before its outputs: it trains nothing more.
+            out.printf("Finishing '%s' from %s: early stopping ended it after epoch %d; evaluating and writing its "
+                    + "outputs.%n", config.name(), checkpoint, meta.epoch());
+        } else {
+            out.printf("Resuming '%s' from %s: epoch %d of %d done, %,d iterations, updater state restored.%n",
+                    config.name(), checkpoint, meta.epoch(), config.training().epochs(), net.getIterationCount());
+        }
         return new TrainingPlan(config, net, engine, engine.engine().trainingStep(net), meta.history());
     }
 
@@ -104,6 +115,20 @@ final class RunStart {
                         + "layer sums in another order and the resumed epochs will differ slightly from an uninterrupted "
                         + "run's. For a bit-exact resume run it as it was trained (mvn exec:java or the CLI, whose JVM "
                         + "loads the module).%n", checkpoint, Versions.VECTOR_API, then, Versions.vectorApi());
+    }
+
+    /**
+     * DL4J's {@code fit} draws dropout masks from ND4J's global generator, whose position no checkpoint holds: such a
+     * resume goes on with other masks than the uninterrupted run's (docs/regularisation.md). Said, as above.
+     */
+    private void noteDl4jDropout(Path checkpoint) {
+        ModelSpec model = config.model();
+        boolean dropout = model.inputDropout() != null && model.inputDropout() > 0
+                || model.hidden().stream().anyMatch(l -> l.dropout() != null && l.dropout() > 0);
+        if (!dropout || engine.engine() != Engine.DL4J) return;
+        out.printf("Note: %s is resumed on the DL4J engine with dropout: DL4J draws its dropout masks from ND4J's global "
+                + "generator, which a checkpoint does not hold, so the resumed epochs will differ from an uninterrupted "
+                + "run's. The fused engine (training.engine: fused) resumes dropout bit for bit.%n", checkpoint);
     }
 
     /**

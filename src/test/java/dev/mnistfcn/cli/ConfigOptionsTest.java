@@ -47,7 +47,7 @@ class ConfigOptionsTest {
         WalkthroughCommand given = new WalkthroughCommand();
         new CommandLine(given).parseArgs("-c", "config/one-layer.yaml", "--set", "training.epochs=2");
         assertEquals(Path.of("config/one-layer.yaml"), given.options.file());
-        assertEquals(Map.of("training.epochs", "2"), given.options.set);
+        assertEquals(Map.of("training.epochs", "2"), ConfigOptions.keyValues(given.options.set));
     }
 
     /** A smoke run right after the real one must not move the real model into .previous/ (nor a second delete it). */
@@ -83,6 +83,16 @@ class ConfigOptionsTest {
         BenchCommand given = new BenchCommand();
         new CommandLine(given).parseArgs("-c", "two-layer.yaml", "--data-dir", "/d");
         assertEquals(Map.of("training.epochs", "5", "data.dir", "/d"), given.overrides().asMap());
+    }
+
+    /** picocli's own Map option said "Value for option option '--set' (KEY=VALUE) should be in KEY=VALUE format". */
+    @Test
+    void aSetWithoutAnEqualsSignIsNamedAndTheLastOfAKeyWins() {
+        UserError e = assertThrows(UserError.class, () -> train("-c", "config/two-layer.yaml", "--set", "epochs").config());
+        assertEquals("--set epochs: an override is KEY=VALUE, a dotted key path into the config and its value, e.g. "
+                + "--set training.epochs=2 or --set model.hidden.0.units=128.", e.getMessage());
+        assertEquals(Map.of("training.epochs", "3", "name", "a=b"), ConfigOptions.keyValues(
+                List.of("training.epochs=2", "name=a=b", "training.epochs=3")));
     }
 
     @Test

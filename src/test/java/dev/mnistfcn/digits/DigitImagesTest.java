@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -129,6 +130,33 @@ class DigitImagesTest {
         Path file = dir.resolve("two.png");
         Files.write(file, UserPictures.png(SyntheticDigits.darkOnLight()));
         assertEquals(200, DigitImages.read(file).getWidth());
+    }
+
+    /**
+     * A file found in a folder whose name is not UTF-8 (or that LANG=C cannot spell) is read through its name's own
+     * bytes: it was "could not be read (…/bad?.png (No such file or directory))". PNG and JPEG (a native reader).
+     */
+    @Test
+    void aFileWhoseNameIsNotUtf8IsRead(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("two.png"), UserPictures.png(SyntheticDigits.darkOnLight()));
+        Files.write(dir.resolve("two.jpg"), UserPictures.jpeg(SyntheticDigits.darkOnLight(), 0.9f));
+        Process mv = new ProcessBuilder("bash", "-c", "cp two.png $'bad\\xff.png' && cp two.jpg $'bad\\xfe.jpg'")
+                .directory(dir.toFile()).inheritIO().start();
+        assertEquals(0, mv.waitFor());
+        List<Path> odd;
+        try (var files = Files.list(dir)) {
+            odd = files.filter(f -> f.getFileName().toString().startsWith("bad")).sorted().toList();
+        }
+        assertEquals(2, odd.size(), odd.toString());
+        for (Path f : odd) {
+            String format = f.getFileName().toString().endsWith("png") ? "two.png" : "two.jpg";
+            assertEquals(pixelsOf(DigitImages.read(dir.resolve(format))), pixelsOf(DigitImages.read(f)), f.toString());
+        }
+    }
+
+    private static List<Integer> pixelsOf(java.awt.image.BufferedImage picture) {
+        int[] rgb = picture.getRGB(0, 0, picture.getWidth(), picture.getHeight(), null, 0, picture.getWidth());
+        return Arrays.stream(rgb).boxed().toList();
     }
 
     /** A 50-byte PNG claiming 20000×20000 pixels: refused from its header, before 400 million pixels are decoded. */

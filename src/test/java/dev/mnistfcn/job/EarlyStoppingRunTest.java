@@ -112,6 +112,13 @@ class EarlyStoppingRunTest {
                     epochs + ": " + more);
             assertArrayEquals(model, Files.readAllBytes(out.resolve("es/model.zip")));
         }
+        // Killed after early stopping ended it, before its outputs: finished from the last checkpoint, trained no
+        // further, and said so (it said "Resuming").
+        for (String f : List.of("model.zip", "metrics.json")) Files.delete(out.resolve("es").resolve(f));
+        String finish = run(config("es", 15));
+        assertTrue(finish.contains("Finishing 'es' from ") && finish.contains(": early stopping ended it after epoch "
+                + es.totalEpochs() + "; evaluating and writing its outputs.") && !finish.contains("Resuming"), finish);
+        assertSameWeights(straightRun.resolve("model.zip"), out.resolve("es/model.zip"));
 
         JsonNode json = Json.MAPPER.readTree(out.resolve("es/metrics.json").toFile());
         assertEquals(best, json.get("early_stopping").get("best_model_epoch").asInt());

@@ -338,13 +338,21 @@ class DigitServerTest {
         assertTrue(wrong.isEmpty(), wrong.size() + " wrong answers, e.g. " + wrong.stream().limit(3).toList());
     }
 
-    /** close() lets a request whose body is still arriving finish and be answered, then refuses connections. */
+    /**
+     * close() lets a request whose body is still arriving finish and be answered, then refuses connections; a new
+     * request on a kept-alive connection meanwhile is told the server is stopping (it was told it was not HTTP).
+     */
     @Test
     void closeLetsARequestInFlightFinish() throws Exception {
         DigitServer own = DigitServer.start(classifier, "127.0.0.1", 0);
         byte[] png = canvasPng(pixels(7));
-        try (Socket s = new Socket("127.0.0.1", own.uri().getPort())) {
+        String health = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        try (Socket s = new Socket("127.0.0.1", own.uri().getPort());
+             Socket kept = new Socket("127.0.0.1", own.uri().getPort())) {
             s.setSoTimeout(20_000);
+            kept.setSoTimeout(20_000);
+            write(kept, health);
+            assertTrue(readResponse(kept).startsWith("HTTP/1.1 200 "));
             write(s, "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: " + png.length + "\r\n\r\n");
             s.getOutputStream().write(png, 0, png.length / 2);
             s.getOutputStream().flush();
@@ -352,6 +360,11 @@ class DigitServerTest {
             CompletableFuture<Void> closing = CompletableFuture.runAsync(own::close);
             Thread.sleep(500);
             assertFalse(closing.isDone(), "close() waits for the request in flight");
+            write(kept, health);
+            String stopping = readResponse(kept);
+            assertTrue(stopping.startsWith("HTTP/1.1 503 ") && stopping.contains("Retry-After: 1") && stopping.endsWith(
+                    "{\"error\":\"The server is stopping and takes no new requests (503 Service Unavailable); try again in "
+                    + "a moment.\"}"), stopping);
             s.getOutputStream().write(png, png.length / 2, png.length - png.length / 2);
             s.getOutputStream().flush();
             String response = readResponse(s);
