@@ -8,9 +8,13 @@ import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.interop.ModelSource;
 import dev.mnistfcn.notadigit.Calibration;
+import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.NotADigitCheck;
 import dev.mnistfcn.storage.NotADigitEntry;
+import dev.mnistfcn.storage.RunFolder;
+import dev.mnistfcn.storage.RunLock;
+import dev.mnistfcn.storage.SweepProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,6 +25,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -57,11 +64,19 @@ public final class CalibrateCommand implements Callable<Integer> {
             throw new UserError(zip + " is an ONNX file; calibrate writes into mnist-fcn's model zips only.");
         }
         // a sound model zip, before minutes of work; a damaged check is what calibrate replaces
-        boolean damaged = ModelFiles.load(zip, false).damagedCheck().isPresent();
+        ModelFiles.Loaded loaded = ModelFiles.load(zip, false);
+        DigitClassifier.refuseOtherDatasets(zip, loaded); // its check would never be used: predict refuses the model
+        boolean damaged = loaded.damagedCheck().isPresent();
         Path real = replaceable(zip);
         String shown = TerminalText.shown(zip.toString()) // a stranger's file name: no escapes reach the terminal
                 + (!Files.isSymbolicLink(zip) ? "" : " (" + TerminalText.shown(real.toString()) + ", which it links to)");
         Path folder = real.getParent();
+        // A training of the zip's run replaces model.zip and moves checkpoints aside: refused at once while one runs,
+        // and the check goes under the run's lock into the very file it was worked out for (a fresh start meanwhile
+        // lost minutes of work to "cannot write", or was given the old network's check: a review).
+        Optional<Path> run = RunFolder.enclosingRun(folder).filter(r -> !SweepProgress.isSweep(r));
+        run.ifPresent(r -> RunLock.acquire(r).close());
+        List<Object> calibrated = identity(real);
         MnistSplits mnist = MnistSplits.load(new DataSpec(Dataset.MNIST.id(), dataDir.toString(), 5_000, 0), dataDir);
         Optional<org.nd4j.linalg.dataset.DataSet> fashion;
         try {
@@ -75,7 +90,12 @@ public final class CalibrateCommand implements Callable<Integer> {
         out.println("Calibrating the not-a-digit check of " + shown + (damaged ? " (replacing its damaged one)" : "") + " …");
         Calibration.Result r = Calibration.fit(mnist.train(), mnist.validation(), fashion,
                 Calibration.Sizes.FULL, seed);
-        try {
+        try (RunLock lock = run.map(RunLock::acquire).orElse(null)) {
+            if (!calibrated.equals(identity(real))) {
+                throw new UserError("Cannot write the not-a-digit check into " + shown + ": the zip was moved or "
+                        + "replaced while it was being calibrated (a training of its run?), so the check, worked out for "
+                        + "the network it held then, was not written. Calibrate it again.");
+            }
             NotADigitEntry.write(real, r.check());
         } catch (IOException e) {
             throw Folders.cannotWrite("the not-a-digit check into " + real.getFileName(), folder, e);
@@ -88,6 +108,13 @@ public final class CalibrateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Which file {@code real} is (a replacement by rename is another), and its size and time; absent: empty. */
+    private static List<Object> identity(Path real) throws IOException {
+        if (!Files.exists(real)) return List.of();
+        BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
+        return Arrays.asList(a.fileKey(), a.lastModifiedTime(), a.size());
+    }
+
     /**
      * The file the check goes into, which is replaced whole: the one {@code zip} links to, if it is a link (replaced
      * under the link's name, the link was gone and its zip unchanged); refused, before minutes of work, where it or its
@@ -95,6 +122,10 @@ public final class CalibrateCommand implements Callable<Integer> {
      */
     static Path replaceable(Path zip) throws IOException {
         Path real = zip.toRealPath();
+        if (Files.getFileStore(real).isReadOnly()) {
+            throw new UserError("Cannot calibrate " + zip + ": it is on a read-only file system (" + Files.getFileStore(
+                    real) + "), and the check goes into the zip. Calibrate a copy on a writable one. Nothing was done.");
+        }
         if (!Files.isWritable(real)) {
             throw new UserError("Cannot calibrate " + zip + ": the zip is read-only, and the check goes into it (replaced "
                     + "whole, keeping its permissions). Make it writable, or calibrate a copy. Nothing was done.");

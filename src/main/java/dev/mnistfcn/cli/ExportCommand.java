@@ -2,6 +2,7 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.Folders;
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.interop.ModelExport;
 import dev.mnistfcn.interop.ModelSource;
 import dev.mnistfcn.interop.OnnxExport;
@@ -127,6 +128,15 @@ public final class ExportCommand implements Callable<Integer> {
         if (wanted.contains("onnx") && Files.exists(onnx) && Files.isSameFile(onnx, file)) { // links too
             throw new UserError("export --format onnx would write " + file + " over itself, the model it reads. Give "
                     + "another folder with --out DIR.");
+        }
+        // A DL4J zip records its dataset in mnist-fcn's metadata, which one converted from an .onnx has none of: a
+        // Fashion-MNIST .onnx came back as a zip that predict answered as digits.
+        String dataset = loaded.dataset().orElse(Dataset.MNIST.id());
+        if (wanted.contains("dl4j") && loaded.metadata().isEmpty() && !dataset.equals(Dataset.MNIST.id())) {
+            throw new UserError("export --format dl4j of " + file + ": its metadata_props say it was trained on "
+                    + dataset + ", which a DL4J zip converted from an .onnx cannot record (it has no training record), "
+                    + "so evaluate, predict and serve would take it for an MNIST model. Export the run's own model.zip "
+                    + "instead, or this file as onnx or tf.");
         }
         // Every format made before any is written: a network TensorFlow cannot express was refused after the .onnx
         // had been written.

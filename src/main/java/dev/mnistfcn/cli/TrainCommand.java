@@ -2,6 +2,7 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.Timeline;
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.ConfigException;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.config.Overrides;
@@ -21,8 +22,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options = new ConfigOptions("config");
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST folder (overrides data.dir and $"
-            + Overrides.DATA_DIR_ENV + ").")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder of the config's dataset, MNIST or "
+            + "Fashion-MNIST (overrides data.dir and $" + Overrides.DATA_DIR_ENV + ").")
     Path dataDir;
 
     @Option(names = "--quick", description = "Smoke run: 1 epoch on 5,000 training images, saved as the run "
@@ -74,7 +75,16 @@ public final class TrainCommand implements Callable<Integer> {
     ExperimentConfig config() {
         Path file = options.file();
         Overrides overrides = overrides();
-        ExperimentConfig cfg = ConfigLoader.load(file, overrides);
+        ExperimentConfig cfg;
+        try {
+            cfg = ConfigLoader.load(file, overrides);
+        } catch (ConfigException e) {
+            // A key the user never wrote: "'data.train_limit' has value '5000'" beside a large data.validation_size
+            boolean ours = smoke() && !options.overrides(Overrides.none()).asMap().containsKey("data.train_limit");
+            if (!ours || !e.getMessage().contains("'data.train_limit'")) throw e;
+            throw new UserError(e.getMessage() + " --quick sets data.train_limit to 5000: give a smaller one with it, "
+                    + "e.g. --set data.train_limit=1000.");
+        }
         if (!smoke() || overrides.asMap().containsKey("name")) return cfg;
         String name = cfg.name() + QUICK_SUFFIX;
         if (!RunName.isValid(name)) {

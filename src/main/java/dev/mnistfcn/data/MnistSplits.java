@@ -48,7 +48,7 @@ public record MnistSplits(DataSet train, DataSet validation, DataSet test) {
 
     /** Only the test set of {@code dataset} (for evaluating a saved model). */
     public static DataSet loadTest(Dataset dataset, Path dir) {
-        return read(DatasetFiles.ensure(dataset, dir), false, TEST_FILE_SIZE);
+        return read(DatasetFiles.ensureTest(dataset, dir), false, TEST_FILE_SIZE);
     }
 
     private static DataSet read(Map<String, Path> files, boolean trainFile, int n) {

@@ -40,9 +40,10 @@ import java.util.Set;
 /**
  * An ONNX file holding a fully-connected MNIST classifier, as {@code torch.onnx.export} and tf2onnx write one, read
  * into a DL4J network: {@code Gemm} or {@code MatMul} + {@code Add} per layer (weights from initializers or
- * {@code Constant}s, a constant {@code Transpose} folded), {@code Relu}, {@code Tanh}, {@code Sigmoid}, {@code Elu},
- * {@code LeakyRelu} after a layer, {@code Softmax} or raw logits at the end, {@code Flatten}/{@code Reshape} of the
- * picture before the first layer (its target shape may be computed from {@code Shape}, as Keras writes it),
+ * {@code Constant}s, a constant {@code Transpose} or {@code Identity} folded), {@code Relu}, {@code Tanh},
+ * {@code Sigmoid}, {@code Elu}, {@code LeakyRelu} after a layer, {@code Softmax} or raw logits at the end,
+ * {@code Flatten}/{@code Reshape} of the picture before the first layer (its target shape may be computed from
+ * {@code Shape}, as Keras writes it),
  * {@code Identity}/{@code Dropout}/float {@code Cast} anywhere; default-domain opsets 13–21. Anything
  * else is refused, naming the op. The model's input convention is folded into the first layer's weights, so the
  * network takes mnist-fcn's pixels (0..1) like any other.
@@ -217,6 +218,11 @@ final class OnnxImport {
                 constants.putTransposed(n.getOutput(0), n.getInput(0));
                 continue;
             }
+            if (op.equals("Identity") && constants.has(n.getInput(0))) { // torch.onnx.export's for equal weights
+                if (constants.has(n.getOutput(0))) throw unsupported(file, n, "gives a name already given to a weight");
+                constants.putSame(n.getOutput(0), n.getInput(0));
+                continue;
+            }
             if (n.getInputCount() == 0 || !n.getInput(0).equals(current) && !(op.equals("Add") && n.getInput(1).equals(current))) {
                 throw unsupported(file, n, "does not take the previous layer's output as its first input (only a chain of "
                         + "layers is read)");
@@ -254,8 +260,10 @@ final class OnnxImport {
                         throw unsupported(file, n, "adds to something other than a MatMul's output (only a layer's bias is read)");
                     }
                     float[] b = constants.vector(n.getInput(0).equals(current) ? n.getInput(1) : n.getInput(0));
-                    if (b.length != last.b.length) throw unsupported(file, n, "adds " + b.length + " values to a layer of " + last.b.length);
-                    for (int j = 0; j < b.length; j++) last.b[j] += b[j];
+                    if (b.length != last.b.length && b.length != 1) {
+                        throw unsupported(file, n, "adds " + b.length + " values to a layer of " + last.b.length);
+                    }
+                    for (int j = 0; j < last.b.length; j++) last.b[j] += b[b.length == 1 ? 0 : j]; // one: broadcast, as Gemm's C
                     last.biasAdded = true;
                 }
                 default -> {

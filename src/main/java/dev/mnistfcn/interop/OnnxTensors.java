@@ -40,6 +40,13 @@ final class OnnxTensors {
         transposed.put(name, of == null ? new Transposed(source, true) : new Transposed(of.root(), !of.odd()));
     }
 
+    /** {@code name} is the constant {@code source} itself (torch writes an Identity of a weight for tied values). */
+    void putSame(String name, String source) {
+        Transposed t = transposed.get(source);
+        if (t != null) transposed.put(name, t);
+        else tensors.put(name, tensors.get(source));
+    }
+
     boolean has(String name) {
         return tensors.containsKey(name) || transposed.containsKey(name);
     }

@@ -30,6 +30,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -357,6 +358,13 @@ public final class ModelFiles {
                     + "would read with Java deserialization, and that can run arbitrary code from a stranger's "
                     + "file. Re-save the network without a data preprocessor (ModelSerializer.writeModel).");
         }
+        if (name.equals(ModelSerializer.NORMALIZER_BIN)) { // skipped unread, it gave wrong answers without a word
+            throw new UserError("Model file " + file + " was rejected: it holds a data normalizer (" + name + ", saved "
+                    + "by ModelSerializer.writeModel with a DataNormalization), which its network expects applied to the "
+                    + "pixels first. mnist-fcn gives a network pixels as input.scale says (0..1 by default) and applies "
+                    + "no normalizer, so every answer would be wrong. Fold the normalizer into the first layer's weights "
+                    + "and bias, or train on 0..1 pixels, and save the network without it.");
+        }
     }
 
     private static UserError notAModel(Path file) {
@@ -371,11 +379,16 @@ public final class ModelFiles {
     }
 
     private static void checkMnistShape(Path file, MultiLayerConfiguration conf) {
-        if (conf.getConfs().isEmpty()
-                || !(conf.getConf(0).getLayer() instanceof FeedForwardLayer first)
-                || !(conf.getConf(conf.getConfs().size() - 1).getLayer() instanceof FeedForwardLayer last)) {
-            throw new UserError("Model file " + file + " is not a fully-connected network that mnist-fcn can evaluate.");
+        List<FeedForwardLayer> sized = LayerSizes.sized(conf);
+        if (sized.isEmpty()) {
+            throw new UserError("Model file " + file + " is not a fully-connected network that mnist-fcn can evaluate: "
+                    + "it reads networks of dense layers (frozen or not, with dropout or activation layers between "
+                    + "them) ending in an OutputLayer, and this one's " + conf.getConfs().size() + " layers are "
+                    + conf.getConfs().stream().map(c -> c.getLayer().getClass().getSimpleName()).distinct()
+                    .collect(Collectors.joining(", ")) + ".");
         }
+        FeedForwardLayer first = sized.get(0);
+        FeedForwardLayer last = sized.get(sized.size() - 1);
         if (last instanceof org.deeplearning4j.nn.conf.layers.LossLayer) { // its nOut reads 0: "gives 0 outputs"
             throw new UserError("Model file " + file + " ends in a LossLayer, which mnist-fcn does not read: it reads "
                     + "networks of dense layers ending in an OutputLayer (784 inputs, 10 softmax outputs). Its layers: "

@@ -37,7 +37,7 @@ final class ModelZipLimits {
      * spare (checked by ModelFilesTest). 64 KiB, as before, refused the zips of runs past about 270 epochs.
      */
     static final int METADATA_BYTES = 16 << 20;
-    /** Any other entry (DL4J's normalizer.bin, noParams.marker, objects/…): skipped, but not inflated forever. */
+    /** Any other entry (DL4J's noParams.marker, objects/…): skipped, but not inflated forever. */
     static final int OTHER_ENTRY_BYTES = 1 << 20;
     /** DL4J writes at most 5 entries, mnist-fcn one more; a central directory of thousands is a bomb. */
     static final int MAX_ENTRIES = 64;

@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** train and walkthrough take --config and --set from one mixin; train's overrides come in one order. */
 class ConfigOptionsTest {
@@ -71,6 +72,15 @@ class ConfigOptionsTest {
         assertEquals(file + ": --quick saves the smoke run as '" + longest + "-quick', which is not a run name: "
                 + RunName.RULE + ". Name it with --set name=... (or -Dname=...).", e.getMessage());
         assertEquals(longest, train("-c", file.toString()).config().name());
+
+        // --quick's own train_limit against a large validation set was blamed on a key the user never wrote (a review)
+        UserError big = assertThrows(UserError.class, () -> train("-c", "config/two-layer.yaml", "--quick", "--set",
+                "data.validation_size=58000").config());
+        assertTrue(big.getMessage().contains("'data.train_limit' has value '5000'") && big.getMessage().endsWith(
+                " --quick sets data.train_limit to 5000: give a smaller one with it, e.g. --set data.train_limit=1000."),
+                big.getMessage());
+        assertEquals(1000, train("-c", "config/two-layer.yaml", "--quick", "--set", "data.validation_size=58000",
+                "--set", "data.train_limit=1000").config().data().trainLimit());
     }
 
     /** bench gave every config MNIST's folder, so a Fashion-MNIST config failed on MNIST's files as "damaged". */

@@ -1,6 +1,12 @@
 package dev.mnistfcn.cli;
 
+import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.TestData;
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.network.NetworkFactory;
+import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.storage.ModelMetadata;
+import dev.mnistfcn.storage.RunLock;
 import dev.mnistfcn.sweep.ChildJvm;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -9,8 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,6 +37,39 @@ class MainTest {
                 .resolve("model.zip"), real);
         assertEquals(real.toRealPath(), CalibrateCommand.replaceable(link));
         assertEquals(real.toRealPath(), CalibrateCommand.replaceable(real));
+    }
+
+    /**
+     * A review: calibrate beside a training of the zip's run lost minutes of work to "cannot write" or wrote the old
+     * network's check into the new model.zip; a Fashion-MNIST model was calibrated for minutes for a check predict and
+     * serve never use. Both refused before any work.
+     */
+    @Test
+    void calibrateRefusesARunThatTrainsAndAModelOfAnotherDataset(@TempDir Path tmp) throws Exception {
+        Path run = Files.createDirectories(tmp.resolve("models/r"));
+        Path zip = run.resolve("model.zip");
+        var net = NetworkFactory.build(ConfigLoader.load(
+                Path.of("config/one-layer.yaml"), Map.of()));
+        ModelFiles.save(net, zip, false, null);
+        try (var training = RunLock.acquire(run)) {
+            var err = new ByteArrayOutputStream();
+            assertEquals(2, Main.run(new String[]{"calibrate", zip.toString()}, new PrintStream(new ByteArrayOutputStream()),
+                    new PrintStream(err, true)));
+            assertTrue(err.toString().startsWith("error: Run folder " + run + " is in use by another mnist-fcn run"),
+                    err.toString());
+        }
+        var fashion = ModelProvenance.recorded("f", "name: f\n", 1L, "fused",
+                new ModelProvenance.Data("fashion-mnist", Map.of(), 55_000, 5_000, 10_000), 1,
+                "2026-01-01T00:00:00Z", Map.of());
+        Path other = tmp.resolve("fashion.zip");
+        ModelFiles.save(net, other, false, new ModelMetadata(fashion, 1, 0.5,
+                0.7, 0.72, List.of()));
+        var err = new ByteArrayOutputStream();
+        var out = new ByteArrayOutputStream();
+        assertEquals(2, Main.run(new String[]{"calibrate", other.toString()}, new PrintStream(out, true),
+                new PrintStream(err, true)));
+        assertTrue(err.toString().startsWith("error: Model " + other + " was trained on Fashion-MNIST"), err.toString());
+        assertFalse(out.toString().contains("Calibrating"), out.toString());
     }
 
     /**

@@ -103,7 +103,7 @@ class FashionMnistFilesTest {
     void theOtherDatasetsFolderIsNamedAsSuch() {
         Path debian = Path.of(FASHION.defaultDir());
         UserError asMnist = assertThrows(UserError.class, () -> MnistSplits.loadTest(Dataset.MNIST, debian));
-        assertTrue(asMnist.getMessage().contains("is Fashion-MNIST's train-images-idx3-ubyte, genuine but not MNIST's: "
+        assertTrue(asMnist.getMessage().contains("is Fashion-MNIST's t10k-images-idx3-ubyte, genuine but not MNIST's: "
                 + "the folder " + debian.toAbsolutePath() + " holds Fashion-MNIST. It was not used. To train on it, set "
                 + "data.dataset: fashion-mnist"), asMnist.getMessage());
         assertFalse(asMnist.getMessage().contains("Delete"), asMnist.getMessage());
@@ -115,8 +115,9 @@ class FashionMnistFilesTest {
     @Test
     void missingFilesSayHowToInstallThemOrWhereToPutThem(@TempDir Path dir) throws IOException {
         UserError e = assertThrows(UserError.class, () -> MnistSplits.loadTest(FASHION, dir));
-        assertEquals("Fashion-MNIST not found: " + dir.toAbsolutePath() + " has no train-images-idx3-ubyte, "
-                + "train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (unzipped or .gz). Install "
+        // the test set alone: what evaluate reads
+        assertEquals("Fashion-MNIST not found: " + dir.toAbsolutePath() + " has no "
+                + "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (unzipped or .gz). Install "
                 + "Debian's package with 'apt-get install dataset-fashion-mnist' (it puts the four gzipped IDX files in "
                 + "/usr/share/datasets/fashion-mnist, where data.dir points by default for data.dataset: fashion-mnist), "
                 + "or put the four IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "

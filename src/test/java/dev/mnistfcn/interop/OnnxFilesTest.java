@@ -383,6 +383,34 @@ class OnnxFilesTest {
         assertTrue(perm.contains("node 't' (op Transpose) permutes a weight's axes as [0, 1]"), perm);
     }
 
+    /**
+     * torch.onnx.export writes an Identity of a stored weight where two layers' values are equal (zero biases, say):
+     * it was refused as "does not take the previous layer's output". And an Add's bias of one value is broadcast as
+     * Gemm's is (it was "adds 1 values to a layer of 10").
+     */
+    @Test
+    void anIdentityOfAWeightAndAOneValueBiasAreRead() throws Exception {
+        ModelProto m = exported(network(Activation.RELU.getActivationFunction()));
+        var g = m.getGraph().toBuilder();
+        int gemm = 0;
+        while (!g.getNode(gemm).getOpType().equals("Gemm")) gemm++;
+        String weight = g.getNode(gemm).getInput(1);
+        g.setNode(gemm, g.getNode(gemm).toBuilder().setInput(1, "tied"));
+        g.addNode(0, onnx.OnnxMl.NodeProto.newBuilder().setOpType("Identity").setName("i").addInput(weight)
+                .addOutput("tied").build());
+        assertEquals(OnnxImport.read(FILE, m, null).params(), OnnxImport.read(FILE, m.toBuilder().setGraph(g).build(),
+                null).params(), "the same network");
+
+        var one = chainGraph(784, 10, 1);
+        one.addInitializer(TensorProto.newBuilder().setName("b").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .setRawData(raw(new float[][]{{0.25f}})));
+        one.addNode(onnx.OnnxMl.NodeProto.newBuilder().setOpType("Add").setName("a").addInput("h0").addInput("b")
+                .addOutput("y"));
+        one.setOutput(0, one.getOutput(0).toBuilder().setName("y"));
+        MultiLayerNetwork net = OnnxImport.read(FILE, chain(784, 10, 1).toBuilder().setGraph(one).build(), null);
+        assertEquals(org.nd4j.linalg.factory.Nd4j.valueArrayOf(new long[]{10}, 0.25f), net.getParam("0_b").reshape(10));
+    }
+
     private static org.nd4j.shade.protobuf.ByteString raw(float[][] m) {
         var b = java.nio.ByteBuffer.allocate(4 * m.length * m[0].length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (float[] row : m) for (float v : row) b.putFloat(v);

@@ -12,11 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,6 +64,33 @@ class DigitClassifierTest {
         Path onnx = dir.resolve("fashion.onnx");
         String fromOnnx = assertThrows(UserError.class, () -> DigitClassifier.load(onnx, "auto")).getMessage();
         assertTrue(fromOnnx.startsWith("Model " + onnx + " was trained on Fashion-MNIST"), fromOnnx);
+        // and that .onnx converted back to a DL4J zip lost its dataset and was answered again (a review): refused
+        var err = new ByteArrayOutputStream();
+        assertEquals(2, Main.run(new String[]{"export", onnx.toString(), "--format", "dl4j", "--out",
+                dir.resolve("back").toString()}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true)));
+        assertTrue(err.toString().startsWith("error: export --format dl4j of " + onnx + ": its metadata_props say it was "
+                + "trained on fashion-mnist"), err.toString());
+        assertFalse(Files.exists(dir.resolve("back/fashion-inference.zip")));
+    }
+
+    /** JSON pixels skip the recipe: a lone dot got a digit through the check (a review). Too little ink is refused. */
+    @Test
+    void pixelsWithAlmostNoInkAreNotADigit() {
+        var rnd = new java.util.Random(4);
+        java.util.function.IntFunction<byte[]> floats = n -> {
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) f[i] = (float) rnd.nextGaussian();
+            return dev.mnistfcn.storage.NotADigitCheck.bytes(f);
+        };
+        var check = new NotADigit(new dev.mnistfcn.storage.NotADigitCheck(dev.mnistfcn.storage.NotADigitCheck.METHOD, 4,
+                floats.apply(784 * 4), floats.apply(4), floats.apply(8), floats.apply(2), 0.0, // 0: the detector never refuses
+                new dev.mnistfcn.storage.NotADigitCheck.Calibration(100, 0.02, 50, 0.9, "2026-12-05T12:00:00Z")));
+        float[] dot = new float[784];
+        dot[14 * 28 + 14] = 1;
+        assertTrue(check.refuses(dot));
+        float[] stroke = new float[784];
+        for (int r = 4; r < 24; r++) stroke[r * 28 + 14] = 1; // a thin 1: 20 px of ink, about MNIST's least
+        assertFalse(check.refuses(stroke));
     }
 
     @Test

@@ -89,6 +89,47 @@ class ModelFilesTest {
         return net;
     }
 
+    /**
+     * Dense networks with dropout or activation layers between the dense ones, or a frozen dense layer, as plain DL4J
+     * builds them (a review): a leading dropout layer was "takes 0 inputs", a middle one "784-16-0-10", an activation
+     * layer "3 layers of other kinds", a frozen layer "not a fully-connected network". Each evaluates as what it is.
+     */
+    @Test
+    void dropoutActivationAndFrozenLayersAreReadAsTheDenseNetworkTheyAre() throws Exception {
+        var dense = new DenseLayer.Builder().nOut(16).activation(Activation.RELU);
+        var output = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX);
+        List<List<org.deeplearning4j.nn.conf.layers.Layer>> stacks = List.of(
+                List.of(new org.deeplearning4j.nn.conf.layers.DropoutLayer(0.8), dense.build(), output.build()),
+                List.of(dense.build(), new org.deeplearning4j.nn.conf.layers.DropoutLayer(0.8), output.build()),
+                List.of(dense.build(), new org.deeplearning4j.nn.conf.layers.ActivationLayer(Activation.TANH), output.build()),
+                List.of(new org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop(dense.build()), output.build()));
+        for (int i = 0; i < stacks.size(); i++) {
+            var list = new NeuralNetConfiguration.Builder().seed(1).list();
+            for (var layer : stacks.get(i)) list.layer(layer);
+            MultiLayerNetwork net = new MultiLayerNetwork(list.setInputType(
+                    org.deeplearning4j.nn.conf.inputs.InputType.feedForward(784)).build());
+            net.init();
+            Path zip = dir.resolve("stack-" + i + ".zip");
+            ModelSerializer.writeModel(net, zip.toFile(), false);
+            var out = new ByteArrayOutputStream();
+            var err = new ByteArrayOutputStream();
+            assertEquals(0, Main.run(new String[]{"evaluate", "--model", zip.toString(), "--data-dir",
+                    TestData.mnistDir().toString()}, new PrintStream(out, true), new PrintStream(err, true)), i + ": " + err);
+            assertTrue(out.toString().contains("784-16-10"), i + ": " + out);
+        }
+        MultiLayerNetwork conv = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(2).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(2, 2).build())
+                .layer(output.build())
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutionalFlat(28, 28, 1)).build());
+        conv.init();
+        Path zip = dir.resolve("conv.zip");
+        ModelSerializer.writeModel(conv, zip.toFile(), false);
+        assertEquals("Model file " + zip + " is not a fully-connected network that mnist-fcn can evaluate: it reads "
+                + "networks of dense layers (frozen or not, with dropout or activation layers between them) ending in an "
+                + "OutputLayer, and this one's 3 layers are ConvolutionLayer, SubsamplingLayer, OutputLayer.", error(zip));
+    }
+
     private String error(Path zip) {
         return assertThrows(UserError.class, () -> ModelFiles.load(zip, true)).getMessage();
     }
@@ -208,6 +249,19 @@ class ModelFilesTest {
         }
         String msg = error(withPre);
         assertTrue(msg.contains("preprocessor.bin") && msg.contains("Java deserialization"), msg);
+    }
+
+    /** A normalizer was skipped unread: a standardised network was evaluated on raw pixels, its answers wrong, unsaid. */
+    @Test
+    void aZipSavedWithANormalizerIsRefused() throws Exception {
+        Path zip = dir.resolve("standardised.zip");
+        var normalizer = new org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize(
+                org.nd4j.linalg.factory.Nd4j.zeros(1, 784), org.nd4j.linalg.factory.Nd4j.ones(1, 784));
+        ModelSerializer.writeModel(plainNet(784, 10), zip.toFile(), false);
+        ModelSerializer.addNormalizerToModel(zip.toFile(), normalizer); // writeModel(…, normalizer) fails on close here
+        String msg = error(zip);
+        assertTrue(msg.contains(zip + " was rejected: it holds a data normalizer (normalizer.bin") && msg.contains(
+                "so every answer would be wrong"), msg);
     }
 
     @Test
