@@ -8,7 +8,6 @@ import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.interop.ModelSource;
 import dev.mnistfcn.notadigit.Calibration;
-import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.NotADigitCheck;
 import dev.mnistfcn.storage.NotADigitEntry;
@@ -65,7 +64,13 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
         // a sound model zip, before minutes of work; a damaged check is what calibrate replaces
         ModelFiles.Loaded loaded = ModelFiles.load(zip, false);
-        DigitClassifier.refuseOtherDatasets(zip, loaded); // its check would never be used: predict refuses the model
+        String dataset = loaded.dataset().orElse(Dataset.MNIST.id());
+        if (!dataset.equals(Dataset.MNIST.id())) {
+            throw new UserError("Cannot calibrate " + zip + ": it was trained on " + Dataset.byId(dataset).map(
+                    Dataset::title).orElse("'" + dataset + "'") + ", and the not-a-digit check is used only by predict "
+                    + "and serve, which refuse such a model (they read pictures as MNIST's digits were made). Nothing was "
+                    + "done.");
+        }
         boolean damaged = loaded.damagedCheck().isPresent();
         Path real = replaceable(zip);
         String shown = TerminalText.shown(zip.toString()) // a stranger's file name: no escapes reach the terminal
@@ -75,7 +80,8 @@ public final class CalibrateCommand implements Callable<Integer> {
         // and the check goes under the run's lock into the very file it was worked out for (a fresh start meanwhile
         // lost minutes of work to "cannot write", or was given the old network's check: a review).
         Optional<Path> run = RunFolder.enclosingRun(folder).filter(r -> !SweepProgress.isSweep(r));
-        run.ifPresent(r -> RunLock.acquire(r).close());
+        String elsewhere = "calibrate a copy of the zip outside the run's folder";
+        run.ifPresent(r -> RunLock.acquire(r, elsewhere).close());
         List<Object> calibrated = identity(real);
         MnistSplits mnist = MnistSplits.load(new DataSpec(Dataset.MNIST.id(), dataDir.toString(), 5_000, 0), dataDir);
         Optional<org.nd4j.linalg.dataset.DataSet> fashion;
@@ -90,11 +96,11 @@ public final class CalibrateCommand implements Callable<Integer> {
         out.println("Calibrating the not-a-digit check of " + shown + (damaged ? " (replacing its damaged one)" : "") + " …");
         Calibration.Result r = Calibration.fit(mnist.train(), mnist.validation(), fashion,
                 Calibration.Sizes.FULL, seed);
-        try (RunLock lock = run.map(RunLock::acquire).orElse(null)) {
-            if (!calibrated.equals(identity(real))) {
+        try (RunLock lock = run.map(dir -> RunLock.acquire(dir, elsewhere)).orElse(null)) {
+            if (!calibrated.equals(identity(real))) { // the check would fit it, but not unasked, nor unsaid
                 throw new UserError("Cannot write the not-a-digit check into " + shown + ": the zip was moved or "
-                        + "replaced while it was being calibrated (a training of its run?), so the check, worked out for "
-                        + "the network it held then, was not written. Calibrate it again.");
+                        + "replaced while it was being calibrated (a training of its run?), and the check goes only into "
+                        + "the file calibrate was started on. Nothing was written; calibrate the zip there now again.");
             }
             NotADigitEntry.write(real, r.check());
         } catch (IOException e) {

@@ -43,7 +43,7 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, paramLabel = "ZIP", description = "Model zip or .onnx file (default: -Dmodel).")
     Path model;
 
-    @Parameters(paramLabel = "ZIP", arity = "0..1", description = "The same as --model: export ZIP --format onnx.")
+    @Parameters(paramLabel = "ZIP", arity = "0..1", description = "The same as --model: export ZIP (--format dl4j by default).")
     Path modelArgument;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output folder (default: next to the model).")

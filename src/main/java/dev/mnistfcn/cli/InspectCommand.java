@@ -43,8 +43,7 @@ public final class InspectCommand implements Callable<Integer> {
         out.print(TerminalText.shownLines(net.summary())); // layer names come from the zip
         out.printf(Locale.ROOT, "architecture: %s%nparameters: %,d%nupdater state: %s%n",
                 LayerSizes.of(net.getLayerWiseConfigurations()), net.numParams(),
-                loaded.hasUpdaterState() ? "present (" + net.getLayerWiseConfigurations().getConf(0).getLayer()
-                        .getUpdaterByParam("W").getClass().getSimpleName() + "; training can resume exactly)"
+                loaded.hasUpdaterState() ? "present (" + updater(net) + "; training can resume exactly)"
                         : "absent (inference only; resuming would restart the optimizer)");
         if (loaded.metadata().isEmpty()) {
             out.println("metadata: none (no training record: written elsewhere, or converted from an .onnx by export)");
@@ -60,6 +59,15 @@ public final class InspectCommand implements Callable<Integer> {
         out.println(TerminalText.shown(notADigitLine(loaded, file)));
         out.flush();
         return 0;
+    }
+
+    /** The first layer's updater that has one: a frozen layer has none (its getUpdaterByParam is null). */
+    private static String updater(org.deeplearning4j.nn.multilayer.MultiLayerNetwork net) {
+        for (var c : net.getLayerWiseConfigurations().getConfs()) {
+            var u = c.getLayer().getUpdaterByParam("W");
+            if (u != null) return u.getClass().getSimpleName();
+        }
+        return "no layer trains: all frozen";
     }
 
     private static String notADigitLine(ModelFiles.Loaded loaded, Path file) {

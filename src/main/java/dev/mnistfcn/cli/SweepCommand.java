@@ -87,14 +87,15 @@ public final class SweepCommand implements Callable<Integer> {
         return master != null ? master : System.getProperty("sweep.master", "local[2]");
     }
 
-    private static Class<?> sparkEngine() {
+    private Class<?> sparkEngine() {
         try {
             Class.forName("org.apache.spark.SparkConf"); // a stale class of an earlier -Pspark build is not enough
             return Class.forName(SPARK_ENGINE);
         } catch (ClassNotFoundException | LinkageError e) {
+            // this sweep's own file and name: a fixed example ran another sweep when copied (a review)
             throw new UserError("--engine spark needs the Spark build, which the default one leaves out: run with the "
-                    + "spark profile, e.g. mvn -q -Pspark compile exec:java -Dsweep=config/sweeps/mnist-small.yaml "
-                    + "-Dsweep.engine=spark.");
+                    + "spark profile, e.g. mvn -q -Pspark compile exec:java -Dsweep=" + file + " -Dsweep.engine=spark"
+                    + (name == null ? "" : " -Dsweep.name=" + name) + ".");
         }
     }
 

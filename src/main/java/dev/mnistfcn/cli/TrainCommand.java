@@ -82,8 +82,8 @@ public final class TrainCommand implements Callable<Integer> {
             // A key the user never wrote: "'data.train_limit' has value '5000'" beside a large data.validation_size
             boolean ours = smoke() && !options.overrides(Overrides.none()).asMap().containsKey("data.train_limit");
             if (!ours || !e.getMessage().contains("'data.train_limit'")) throw e;
-            throw new UserError(e.getMessage() + " --quick sets data.train_limit to 5000: give a smaller one with it, "
-                    + "e.g. --set data.train_limit=1000.");
+            throw new UserError(e.getMessage() + " --quick sets data.train_limit to 5000: give it one within that "
+                    + "range (--set data.train_limit=N).");
         }
         if (!smoke() || overrides.asMap().containsKey("name")) return cfg;
         String name = cfg.name() + QUICK_SUFFIX;

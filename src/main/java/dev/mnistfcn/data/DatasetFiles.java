@@ -86,12 +86,12 @@ public final class DatasetFiles {
      */
     private static void supplyMissing(Dataset d, Path dir, Collection<String> names, boolean verifyAll) {
         refuseFileForFolder(d, dir);
-        // Unreadable, its files look absent: "not found, install the package" or a fetch into it, failing.
-        if (Files.isDirectory(dir) && !(Files.isReadable(dir) && Files.isExecutable(dir))) {
-            throw new UserError("The " + d.title() + " folder " + dir.toAbsolutePath() + " cannot be read by this user "
-                    + "(permission denied), so its files cannot be listed or opened. Give this user read and search "
-                    + "permission on it (chmod a+rx, as its owner), or point data.dir (or --data-dir) at a folder it can "
-                    + "read.");
+        // Not searchable, its files look absent: "not found, install the package" or a fetch into it, failing. (Files
+        // are opened by name: a folder that can be searched but not listed, chmod 711, serves.)
+        if (Files.isDirectory(dir) && !Files.isExecutable(dir)) {
+            throw new UserError("The " + d.title() + " folder " + dir.toAbsolutePath() + " cannot be entered by this "
+                    + "user (permission denied), so its files cannot be opened. Give this user search permission on it "
+                    + "(chmod a+x, as its owner), or point data.dir (or --data-dir) at a folder it can read.");
         }
         List<String> missing = new ArrayList<>();
         for (String name : names) {

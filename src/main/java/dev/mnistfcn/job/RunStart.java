@@ -84,7 +84,6 @@ final class RunStart {
         }
         requireKeptEpochStillSaved(checkpoint, meta.epoch());
         noteOtherVectorApi(checkpoint, meta);
-        noteDl4jDropout(checkpoint);
         // The restored network has the config's architecture and settings (checked above): the same engine serves it.
         MultiLayerNetwork net = loaded.network();
         EarlyStoppingSpec stopping = config.training().earlyStopping();
@@ -99,6 +98,7 @@ final class RunStart {
         } else {
             out.printf("Resuming '%s' from %s: epoch %d of %d done, %,d iterations, updater state restored.%n",
                     config.name(), checkpoint, meta.epoch(), config.training().epochs(), net.getIterationCount());
+            noteDl4jDropout(checkpoint); // only where epochs are trained: a finish trains none
         }
         return new TrainingPlan(config, net, engine, engine.engine().trainingStep(net), meta.history());
     }

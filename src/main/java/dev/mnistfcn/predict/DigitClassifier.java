@@ -75,7 +75,7 @@ public final class DigitClassifier {
      * not how Fashion-MNIST's articles were: a Fashion-MNIST model's answers were printed as digits beside "% on
      * MNIST's test set" (a review). Its test set is what {@code evaluate} reads.
      */
-    public static void refuseOtherDatasets(Path zip, ModelFiles.Loaded loaded) {
+    private static void refuseOtherDatasets(Path zip, ModelFiles.Loaded loaded) {
         String id = loaded.dataset().orElse(null); // a zip's metadata, or an .onnx file's (export keeps it)
         if (id == null || id.equals(Dataset.MNIST.id())) return;
         String title = Dataset.byId(id).map(Dataset::title).orElse("'" + id + "'");

@@ -46,6 +46,11 @@ public final class RunLock implements AutoCloseable {
         return acquire(runDir, FILE, "Run folder ", "give it another name (-Dname=… / --set name=…) or output.dir");
     }
 
+    /** As {@link #acquire(Path)}, for a command on a run's files: {@code elsewhere} says how it can do without. */
+    public static RunLock acquire(Path runDir, String elsewhere) {
+        return acquire(runDir, FILE, "Run folder ", elsewhere);
+    }
+
     /** Locks a sweep's folder for the sweep, as {@link #acquire(Path)} a run's: two sweeps of one folder train alike. */
     public static RunLock acquireSweep(Path sweepDir) {
         return acquire(sweepDir, SWEEP_FILE, "Sweep folder ", "give it another name (name: in the sweep file, or "

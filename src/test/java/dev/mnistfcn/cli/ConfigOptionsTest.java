@@ -77,7 +77,7 @@ class ConfigOptionsTest {
         UserError big = assertThrows(UserError.class, () -> train("-c", "config/two-layer.yaml", "--quick", "--set",
                 "data.validation_size=58000").config());
         assertTrue(big.getMessage().contains("'data.train_limit' has value '5000'") && big.getMessage().endsWith(
-                " --quick sets data.train_limit to 5000: give a smaller one with it, e.g. --set data.train_limit=1000."),
+                " --quick sets data.train_limit to 5000: give it one within that range (--set data.train_limit=N)."),
                 big.getMessage());
         assertEquals(1000, train("-c", "config/two-layer.yaml", "--quick", "--set", "data.validation_size=58000",
                 "--set", "data.train_limit=1000").config().data().trainLimit());

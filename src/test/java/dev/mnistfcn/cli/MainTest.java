@@ -55,8 +55,8 @@ class MainTest {
             var err = new ByteArrayOutputStream();
             assertEquals(2, Main.run(new String[]{"calibrate", zip.toString()}, new PrintStream(new ByteArrayOutputStream()),
                     new PrintStream(err, true)));
-            assertTrue(err.toString().startsWith("error: Run folder " + run + " is in use by another mnist-fcn run"),
-                    err.toString());
+            assertTrue(err.toString().startsWith("error: Run folder " + run + " is in use by another mnist-fcn run")
+                    && err.toString().contains("calibrate a copy of the zip outside the run's folder"), err.toString());
         }
         var fashion = ModelProvenance.recorded("f", "name: f\n", 1L, "fused",
                 new ModelProvenance.Data("fashion-mnist", Map.of(), 55_000, 5_000, 10_000), 1,
@@ -68,7 +68,8 @@ class MainTest {
         var out = new ByteArrayOutputStream();
         assertEquals(2, Main.run(new String[]{"calibrate", other.toString()}, new PrintStream(out, true),
                 new PrintStream(err, true)));
-        assertTrue(err.toString().startsWith("error: Model " + other + " was trained on Fashion-MNIST"), err.toString());
+        assertTrue(err.toString().startsWith("error: Cannot calibrate " + other + ": it was trained on Fashion-MNIST, "
+                + "and the not-a-digit check is used only by predict and serve"), err.toString());
         assertFalse(out.toString().contains("Calibrating"), out.toString());
     }
 
