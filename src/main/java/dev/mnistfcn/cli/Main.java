@@ -30,6 +30,11 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         Timeline.process().mark(NativeSettings.isRelaunched() ? "child_main" : "main");
+        String unreadable = unreadableArgument(args);
+        if (unreadable != null) {
+            System.err.println("error: " + TerminalText.shown(unreadable));
+            System.exit(2);
+        }
         var relaunched = NativeSettings.relaunchIfNeeded(Main.class, args);
         if (relaunched.isEmpty() && EarlyStart.enabled()) NativeStart.inBackground();
         int code = relaunched.orElseGet(() -> run(args, System.out, System.err));
@@ -91,6 +96,22 @@ public final class Main implements Runnable {
         } catch (InvalidPathException e) {
             throw new CommandLine.TypeConversionException(notAPath(e).getMessage());
         }
+    }
+
+    /**
+     * Under a locale that is not UTF-8 (LANG=C or POSIX, as in Docker, cron and ssh sessions) an argument's characters
+     * outside ASCII reach Java as U+FFFD, which the relaunch handed the child JVM as '?': a path then named another
+     * file (export wrote into a new folder "??ut" for "öut"). Refused before anything runs; null where all are read.
+     */
+    static String unreadableArgument(String[] args) {
+        if ("UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) return null;
+        for (String a : args) {
+            if (a.indexOf('\uFFFD') >= 0) {
+                return notAPath(new java.nio.file.InvalidPathException(a, "the locale " + System.getProperty(
+                        "sun.jnu.encoding") + " cannot read its characters outside ASCII")).getMessage();
+            }
+        }
+        return null;
     }
 
     /** The user's mistake {@code e} is, or was caused by: a {@link UserError}, or a path the locale cannot name. */

@@ -104,6 +104,25 @@ class MainTest {
         assertTrue(notNamed.getMessage().startsWith("'/tmp/sp ace/??/sw??.yaml' is not a path this system can name"));
     }
 
+    /**
+     * Under LANG=C an argument's ö reached Java as U+FFFD and the relaunch gave the child '?': export wrote into a new
+     * folder "??ut" (a review). Refused before the relaunch; read only under a locale that is not UTF-8.
+     */
+    @Test
+    void anArgumentTheLocaleCouldNotReadIsRefusedBeforeTheRelaunch() {
+        String was = System.getProperty("sun.jnu.encoding");
+        try {
+            System.setProperty("sun.jnu.encoding", "ANSI_X3.4-1968"); // what LANG=C gives; Java's files read it at start
+            String refused = Main.unreadableArgument(new String[]{"export", "m.zip", "--out", "\uFFFD\uFFFDut"});
+            assertTrue(refused != null && refused.contains("run with LANG=C.UTF-8"), refused);
+            assertEquals(null, Main.unreadableArgument(new String[]{"export", "m.zip", "--out", "out"}));
+            System.setProperty("sun.jnu.encoding", "UTF-8");
+            assertEquals(null, Main.unreadableArgument(new String[]{"\uFFFD"}), "a UTF-8 locale reads every name");
+        } finally {
+            System.setProperty("sun.jnu.encoding", was);
+        }
+    }
+
     @Test
     void userMistakeGivesOneParagraphAndExitCode2() {
         var err = new ByteArrayOutputStream();
