@@ -43,8 +43,14 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         // At most 100, as a sweep's seeds: --seeds 1000000 started training a million runs of each config.
         int seeds = CliProperties.wholeNumber("seeds", this.seeds, 1, 100, 3, "how many seeds each config is trained with");
-        // Each config keeps its own name (-Dname would give them all one), unless --set name=... says otherwise.
-        Overrides overrides = Overrides.none().withSystemProperties().without("name").with(ConfigOptions.keyValues(set));
+        // Each config keeps its own name, unless --set name=... says otherwise. -Dname would give them all one, and
+        // was ignored without a word: refused, as other properties that would be ignored are.
+        String named = System.getProperty("name");
+        if (named != null) {
+            throw new UserError("-Dname=" + named + " would be ignored: compare trains each config under its own name "
+                    + "(NAME-seedS). Leave it out; --set name=NAME gives every config that one name.");
+        }
+        Overrides overrides = Overrides.none().withSystemProperties().with(ConfigOptions.keyValues(set));
         // -Dcompare= (or ","): an empty comparison was written over the last one's report.
         if (configs.isEmpty()) {
             throw new UserError("No config to compare: -Dcompare names none. Give one or more, e.g. "

@@ -123,6 +123,22 @@ class MainTest {
         }
     }
 
+    /** -Dname was dropped without a word by compare and sweep (the docs' reviewer): refused, as other ignored ones. */
+    @Test
+    void compareAndSweepRefuseDname() {
+        System.setProperty("name", "foo");
+        try {
+            for (String[] args : new String[][]{{"compare", "one-layer.yaml"}, {"sweep", "config/sweeps/mnist-small.yaml"}}) {
+                var err = new ByteArrayOutputStream();
+                assertEquals(2, Main.run(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true)),
+                        err.toString());
+                assertTrue(err.toString().startsWith("error: -Dname=foo would be ignored: "), err.toString());
+            }
+        } finally {
+            System.clearProperty("name");
+        }
+    }
+
     @Test
     void userMistakeGivesOneParagraphAndExitCode2() {
         var err = new ByteArrayOutputStream();
