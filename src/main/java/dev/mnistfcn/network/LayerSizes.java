@@ -43,7 +43,7 @@ public final class LayerSizes {
     }
 
     /** The layer a frozen wrapper holds (frozen, it still computes as that layer), or {@code layer} itself. */
-    private static Layer unwrapped(Layer layer) {
+    public static Layer unwrapped(Layer layer) {
         while (true) {
             if (layer instanceof BaseWrapperLayer w) layer = w.getUnderlying();
             else if (layer instanceof FrozenLayer f) layer = f.getLayer();

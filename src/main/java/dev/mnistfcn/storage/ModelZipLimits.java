@@ -1,6 +1,7 @@
 package dev.mnistfcn.storage;
 
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.network.LayerSizes;
 import dev.mnistfcn.config.ModelSpec;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -96,8 +97,11 @@ final class ModelZipLimits {
                 parameters = Math.addExact(parameters, n);
                 if (parameters > maxParameters) throw tooManyParameters(file, parameters + " parameters", maxParameters);
                 long layerState = 0;
-                for (String key : n == 0 ? java.util.List.<String>of() : layer.initializer().paramKeys(layer)) {
-                    IUpdater u = layer.getUpdaterByParam(key);
+                // A frozen wrapper lists no parameters of its own, yet FrozenLayerWithBackprop keeps its layer's
+                // updater state: bounded by the layer it holds (a zip of one was refused as a zip bomb).
+                Layer held = LayerSizes.unwrapped(layer);
+                for (String key : n == 0 ? java.util.List.<String>of() : held.initializer().paramKeys(held)) {
+                    IUpdater u = held.getUpdaterByParam(key);
                     if (u != null) layerState = Math.max(layerState, u.stateSize(n));
                 }
                 state = Math.addExact(state, layerState);

@@ -111,10 +111,9 @@ class ModelFilesTest {
                     org.deeplearning4j.nn.conf.inputs.InputType.feedForward(784)).build());
             net.init();
             Path zip = dir.resolve("stack-" + i + ".zip");
-            // FrozenLayerWithBackprop (3) without its updater state: saved with it, the state outgrows what
-            // ModelZipLimits computes from its configuration (the wrapper's updater), and the zip is refused
-            boolean updater = !(stacks.get(i).get(0) instanceof org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop);
-            ModelSerializer.writeModel(net, zip.toFile(), updater);
+            // with updater state: FrozenLayerWithBackprop keeps its layer's, which the zip's limits took for none
+            // (its wrapper lists no parameters) and refused as a zip bomb
+            ModelSerializer.writeModel(net, zip.toFile(), true);
             var out = new ByteArrayOutputStream();
             var err = new ByteArrayOutputStream();
             assertEquals(0, Main.run(new String[]{"evaluate", "--model", zip.toString(), "--data-dir",
@@ -125,7 +124,7 @@ class ModelFilesTest {
             assertEquals(0, Main.run(new String[]{"inspect", zip.toString()}, new PrintStream(inspected, true),
                     new PrintStream(err, true)), i + ": " + err);
             assertTrue(inspected.toString().contains("architecture: 784-16-10") && inspected.toString().contains(
-                    "updater state: " + (updater ? "present (" : "absent")), i + ": " + inspected);
+                    "updater state: present ("), i + ": " + inspected);
         }
         MultiLayerNetwork conv = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
                 .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(2).build())
