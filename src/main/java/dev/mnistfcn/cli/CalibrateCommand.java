@@ -11,6 +11,7 @@ import dev.mnistfcn.notadigit.Calibration;
 import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.NotADigitCheck;
 import dev.mnistfcn.storage.NotADigitEntry;
+import dev.mnistfcn.storage.AtomicFiles;
 import dev.mnistfcn.storage.RunFolder;
 import dev.mnistfcn.storage.RunLock;
 import dev.mnistfcn.storage.SweepProgress;
@@ -24,9 +25,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -64,10 +62,10 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
         // a sound model zip, before minutes of work; a damaged check is what calibrate replaces
         ModelFiles.Loaded loaded = ModelFiles.load(zip, false);
-        String dataset = loaded.dataset().orElse(Dataset.MNIST.id());
-        if (!dataset.equals(Dataset.MNIST.id())) {
-            throw new UserError("Cannot calibrate " + zip + ": it was trained on " + Dataset.byId(dataset).map(
-                    Dataset::title).orElse("'" + dataset + "'") + ", and the not-a-digit check is used only by predict "
+        Optional<String> other = loaded.otherDataset();
+        if (other.isPresent()) {
+            throw new UserError("Cannot calibrate " + zip + ": it was trained on " + Dataset.title(other.get())
+                    + ", and the not-a-digit check is used only by predict "
                     + "and serve, which refuse such a model (they read pictures as MNIST's digits were made). Nothing was "
                     + "done.");
         }
@@ -82,7 +80,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         Optional<Path> run = RunFolder.enclosingRun(folder).filter(r -> !SweepProgress.isSweep(r));
         String elsewhere = "calibrate a copy of the zip outside the run's folder";
         run.ifPresent(r -> RunLock.acquire(r, elsewhere).close());
-        List<Object> calibrated = identity(real);
+        Optional<Object> calibrated = AtomicFiles.version(real);
         MnistSplits mnist = MnistSplits.load(new DataSpec(Dataset.MNIST.id(), dataDir.toString(), 5_000, 0), dataDir);
         Optional<org.nd4j.linalg.dataset.DataSet> fashion;
         try {
@@ -97,7 +95,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         Calibration.Result r = Calibration.fit(mnist.train(), mnist.validation(), fashion,
                 Calibration.Sizes.FULL, seed);
         try (RunLock lock = run.map(dir -> RunLock.acquire(dir, elsewhere)).orElse(null)) {
-            if (!calibrated.equals(identity(real))) { // the check would fit it, but not unasked, nor unsaid
+            if (!calibrated.equals(AtomicFiles.version(real))) { // the check would fit it, but not unasked, nor unsaid
                 throw new UserError("Cannot write the not-a-digit check into " + shown + ": the zip was moved or "
                         + "replaced while it was being calibrated (a training of its run?), and the check goes only into "
                         + "the file calibrate was started on. Nothing was written; calibrate the zip there now again.");
@@ -112,13 +110,6 @@ public final class CalibrateCommand implements Callable<Integer> {
                 r.check().calibration().madeNegatives(), r.check().threshold());
         out.flush();
         return 0;
-    }
-
-    /** Which file {@code real} is (a replacement by rename is another), and its size and time; absent: empty. */
-    private static List<Object> identity(Path real) throws IOException {
-        if (!Files.exists(real)) return List.of();
-        BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
-        return Arrays.asList(a.fileKey(), a.lastModifiedTime(), a.size());
     }
 
     /**

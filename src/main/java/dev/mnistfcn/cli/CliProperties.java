@@ -8,6 +8,7 @@ import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /**
  * System properties that stand for command-line options under {@code mvn exec:java} ({@code -Dquick},
@@ -184,6 +185,15 @@ final class CliProperties {
             }
         }
         return d[a.length()][b.length()];
+    }
+
+    /**
+     * {@code -Dname} where the command would drop it without a word: refused, {@code why} (given its value) saying
+     * why and what to give instead, as the misspelled ones are.
+     */
+    static void refuseIgnored(String name, UnaryOperator<String> why) {
+        String v = System.getProperty(name);
+        if (v != null) throw new UserError("-D" + name + "=" + v + " would be ignored: " + why.apply(v));
     }
 
     private static UserError notAccepted(String what, String value, String expected) {

@@ -45,11 +45,8 @@ public final class CompareCommand implements Callable<Integer> {
         int seeds = CliProperties.wholeNumber("seeds", this.seeds, 1, 100, 3, "how many seeds each config is trained with");
         // Each config keeps its own name, unless --set name=... says otherwise. -Dname would give them all one, and
         // was ignored without a word: refused, as other properties that would be ignored are.
-        String named = System.getProperty("name");
-        if (named != null) {
-            throw new UserError("-Dname=" + named + " would be ignored: compare trains each config under its own name "
-                    + "(NAME-seedS). Leave it out; --set name=NAME gives every config that one name.");
-        }
+        CliProperties.refuseIgnored("name", v -> "compare trains each config under its own name (NAME-seedS). Leave "
+                + "it out; --set name=NAME gives every config that one name.");
         Overrides overrides = Overrides.none().withSystemProperties().with(ConfigOptions.keyValues(set));
         // -Dcompare= (or ","): an empty comparison was written over the last one's report.
         if (configs.isEmpty()) {

@@ -2,7 +2,6 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.Folders;
 import dev.mnistfcn.UserError;
-import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.interop.ModelExport;
 import dev.mnistfcn.interop.ModelSource;
 import dev.mnistfcn.interop.OnnxExport;
@@ -131,10 +130,10 @@ public final class ExportCommand implements Callable<Integer> {
         }
         // A DL4J zip records its dataset in mnist-fcn's metadata, which one converted from an .onnx has none of: a
         // Fashion-MNIST .onnx came back as a zip that predict answered as digits.
-        String dataset = loaded.dataset().orElse(Dataset.MNIST.id());
-        if (wanted.contains("dl4j") && loaded.metadata().isEmpty() && !dataset.equals(Dataset.MNIST.id())) {
+        Optional<String> other = loaded.otherDataset();
+        if (wanted.contains("dl4j") && loaded.metadata().isEmpty() && other.isPresent()) {
             throw new UserError("export --format dl4j of " + file + ": its metadata_props say it was trained on "
-                    + dataset + ", which a DL4J zip converted from an .onnx cannot record (it has no training record), "
+                    + other.get() + ", which a DL4J zip converted from an .onnx cannot record (it has no training record), "
                     + "so evaluate, predict and serve would take it for an MNIST model. Export the run's own model.zip "
                     + "instead, or this file as onnx or tf.");
         }

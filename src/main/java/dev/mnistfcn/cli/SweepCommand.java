@@ -53,11 +53,8 @@ public final class SweepCommand implements Callable<Integer> {
         if (name != null) sweep = sweep.withName(name);
         // As compare: -D config keys apply, but not -Dname (the sweep names its runs; --name names the sweep), which
         // was ignored without a word: a user who meant -Dsweep.name got the file's sweep folder.
-        String named = System.getProperty("name");
-        if (named != null) {
-            throw new UserError("-Dname=" + named + " would be ignored: a sweep names its own runs. To name the sweep "
-                    + "(its folder), give -Dsweep.name=" + named + " or --name " + named + ".");
-        }
+        CliProperties.refuseIgnored("name", v -> "a sweep names its own runs. To name the sweep (its folder), give "
+                + "-Dsweep.name=" + v + " or --name " + v + ".");
         sweep = sweep.withOverrides(Overrides.none().withSystemProperties().asMap());
         try (TrialEngine e = engine()) {
             if (e == null) return relaunchForSpark();

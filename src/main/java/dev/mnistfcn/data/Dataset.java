@@ -65,6 +65,11 @@ public enum Dataset {
         return label >= 0 && label < classes.size() ? classes.get(label) : Integer.toString(label);
     }
 
+    /** The title of the dataset {@code id} names, or the id quoted where it names none. */
+    public static String title(String id) {
+        return byId(id).map(Dataset::title).orElse("'" + id + "'");
+    }
+
     public static Optional<Dataset> byId(String id) {
         return DatasetName.byId(id).flatMap(n -> Arrays.stream(values()).filter(d -> d.name == n).findFirst());
     }

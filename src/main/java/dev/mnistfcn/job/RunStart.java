@@ -6,7 +6,6 @@ import dev.mnistfcn.config.ConfigDiff;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.EarlyStoppingSpec;
 import dev.mnistfcn.config.ExperimentConfig;
-import dev.mnistfcn.config.ModelSpec;
 import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.eval.EpochStats;
 import dev.mnistfcn.network.LayerSizes;
@@ -122,9 +121,7 @@ final class RunStart {
      * resume goes on with other masks than the uninterrupted run's (docs/regularisation.md). Said, as above.
      */
     private void noteDl4jDropout(Path checkpoint) {
-        ModelSpec model = config.model();
-        boolean dropout = model.inputDropout() != null && model.inputDropout() > 0
-                || model.hidden().stream().anyMatch(l -> l.dropout() != null && l.dropout() > 0);
+        boolean dropout = conf.getConfs().stream().anyMatch(c -> c.getLayer().getIDropout() != null);
         if (!dropout || engine.engine() != Engine.DL4J) return;
         out.printf("Note: %s is resumed on the DL4J engine with dropout: DL4J draws its dropout masks from ND4J's global "
                 + "generator, which a checkpoint does not hold, so the resumed epochs will differ from an uninterrupted "

@@ -76,9 +76,9 @@ public final class DigitClassifier {
      * MNIST's test set" (a review). Its test set is what {@code evaluate} reads.
      */
     private static void refuseOtherDatasets(Path zip, ModelFiles.Loaded loaded) {
-        String id = loaded.dataset().orElse(null); // a zip's metadata, or an .onnx file's (export keeps it)
-        if (id == null || id.equals(Dataset.MNIST.id())) return;
-        String title = Dataset.byId(id).map(Dataset::title).orElse("'" + id + "'");
+        String id = loaded.otherDataset().orElse(null); // a zip's metadata, or an .onnx file's (export keeps it)
+        if (id == null) return;
+        String title = Dataset.title(id);
         throw new UserError("Model " + zip + " was trained on " + title + ", but predict and serve read pictures as "
                 + "MNIST's handwritten digits were made (the ink cropped, fitted into 20×20 and centred: docs/predict.md), "
                 + "not as " + title + "'s pictures were, so their answers would mean little. Use a model trained on MNIST "

@@ -8,6 +8,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Writes files (model zips, reports) so that a file with the final name is always complete: write a temporary file in
@@ -21,6 +24,19 @@ public final class AtomicFiles {
     }
 
     /** Writes small text files (config, metrics, reports) with the same all-or-nothing guarantee. */
+    /**
+     * What identifies a file written here without reading it (it is replaced whole, never changed in place, so a new
+     * version is a new file: its key, size and time), or empty where there is none.
+     */
+    public static Optional<Object> version(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return Optional.of(List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     public static void writeString(Path target, String content) throws IOException {
         writeAtomically(target, out -> out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }

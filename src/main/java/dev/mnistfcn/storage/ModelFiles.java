@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.YamlLines;
+import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.network.LayerSizes;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
@@ -73,6 +74,11 @@ public final class ModelFiles {
         /** The dataset the file says it was trained on ({@code mnist}, {@code fashion-mnist}); empty where it says none. */
         public Optional<String> dataset() {
             return metadata.map(ModelMetadata::dataset).or(() -> onnxDataset);
+        }
+
+        /** {@link #dataset()} where it is not MNIST; empty for MNIST and for a file that says none (MNIST's, then). */
+        public Optional<String> otherDataset() {
+            return dataset().filter(id -> !id.equals(Dataset.MNIST.id()));
         }
     }
 

@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,13 +91,7 @@ public final class RunProgress {
 
     /** As {@link #version(Path)}, of the file {@code name} in {@code folder}. */
     static Optional<Object> version(Path folder, String name) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(folder.resolve(name), BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            return Optional.of(List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime()));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return AtomicFiles.version(folder.resolve(name));
     }
 
     private final Path file;
