@@ -58,8 +58,8 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "mnist-fcn-serve-stop"));
         ModelInfo info = classifier.info();
-        System.out.printf("Serving %s (%s, %,d parameters, engine %s)%n", info.file(), info.architecture(),
-                info.parameters(), info.engine());
+        System.out.printf("Serving %s (%s, %,d parameters, engine %s%s)%n", info.file(), info.architecture(),
+                info.parameters(), info.engine(), info.notADigit() ? "; not-a-digit check on" : "");
         System.out.println("Open " + server.uri() + "  (API: POST " + server.uri().resolve("/api/predict")
                 + "; Ctrl-C stops)");
         System.out.println("Runs in " + runs + ", live: " + server.uri().resolve("/runs"));

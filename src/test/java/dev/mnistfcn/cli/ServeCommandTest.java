@@ -4,6 +4,7 @@ import dev.mnistfcn.TestData;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.storage.ModelFiles;
+import dev.mnistfcn.storage.NotADigitCheck;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +36,11 @@ class ServeCommandTest {
     @Test
     void servesUntilSigtermThenStops(@TempDir Path tmp) throws Exception {
         Path zip = tmp.resolve("model.zip"); // untrained: this is about the process, not the answers
+        var check = new NotADigitCheck(NotADigitCheck.METHOD, 1, NotADigitCheck.bytes(new float[784]),
+                NotADigitCheck.bytes(new float[1]), NotADigitCheck.bytes(new float[2]), NotADigitCheck.bytes(new float[2]),
+                0.375, new NotADigitCheck.Calibration(100, 0.02, 50, 0.9, "2026-12-07T07:00:00Z")); // as calibrate leaves it
         ModelFiles.save(NetworkFactory.build(ConfigLoader.load(Path.of("config/two-layer.yaml"),
-                Map.of("data.dir", TestData.mnistDir().toString()))), zip, false, null);
+                Map.of("data.dir", TestData.mnistDir().toString()))), zip, false, null, check);
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "serve", "--model", zip.toString(), "--port", "0");
@@ -53,6 +57,8 @@ class ServeCommandTest {
                 if (line.startsWith("Open http://127.0.0.1:")) uri = URI.create(line.split("\\s+")[1]);
             }
             assertTrue(uri != null, "printed its URL: " + printed);
+            assertTrue(printed.stream().anyMatch(l -> l.startsWith("Serving ") && l.endsWith("; not-a-digit check on)")),
+                    printed.toString());
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri.resolve("/health"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals("{\"status\":\"ok\"}", health.body());
