@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * goes into the child's classpath as {@code target/cds/KEY.jar}. KEY is a hash of the Java build, the child's
  * module options and every classpath entry with its size and modification time (each class file's for
  * a directory): any rebuild, dependency change or other JDK gives a new key, a new jar and a new archive, and the
- * old files are removed. A classpath with another directory on it, or none under a {@code target/} folder, runs
+ * old files are removed once no process runs with them. A classpath with another directory on it, or none under a {@code target/} folder, runs
  * without an archive. {@code -Dmnistfcn.cds=false} turns it off (for A/B runs).
  */
 final class ClassArchive {
@@ -163,8 +163,14 @@ final class ClassArchive {
     }
 
     /** Earlier keys' jars and archives, and unfinished dumps: a new key makes them useless. */
+    /**
+     * Removes earlier keys' jars and archives, and dumps abandoned for 10 minutes; not those a live process names on
+     * its command line: a sweep started before a rebuild starts each round's workers with its own {@code KEY.jar},
+     * and every later trial failed ("Could not find or load main class") once the next command removed it (a review).
+     */
     private static void removeStale(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) return;
+        String inUse = null; // read once, and only where something is stale
         try (Stream<Path> files = Files.list(folder)) {
             for (Path f : files.toList()) {
                 String n = f.getFileName().toString();
@@ -172,9 +178,18 @@ final class ClassArchive {
                 // another run's dump in progress is left alone while it is young
                 boolean young = n.startsWith(AtomicFiles.TEMP_PREFIX)
                         && Files.getLastModifiedTime(f).toMillis() > System.currentTimeMillis() - 600_000;
-                if (ours && !young) Files.deleteIfExists(f);
+                if (!ours || young) continue;
+                if (inUse == null) inUse = commandLines();
+                if (!inUse.contains(n)) Files.deleteIfExists(f);
             }
         }
+    }
+
+    /** Every live process's command line that can be read, one after another. */
+    private static String commandLines() {
+        StringBuilder all = new StringBuilder();
+        ProcessHandle.allProcesses().forEach(p -> p.info().commandLine().ifPresent(c -> all.append(c).append('\n')));
+        return all.toString();
     }
 
     private static boolean isEmptyDirectory(Path dir) throws IOException {

@@ -69,7 +69,8 @@ public final class AugmentedEpochs implements AutoCloseable {
 
     /**
      * Epoch {@code epoch}'s distorted training set (waiting for the producer if it is not ready), and the next
-     * epoch's production started. The set returned stays valid until the call for {@code epoch + 1} returns.
+     * epoch's production started. The set returned stays valid until the call for {@code epoch + 1} is made: that
+     * call starts epoch {@code epoch + 2} into the same buffers.
      */
     public DataSet epoch(int epoch) {
         Future<DataSet> ready = nextEpoch == epoch ? next : produce(epoch);

@@ -92,7 +92,7 @@ public final class Detector {
         return param.castTo(DataType.FLOAT).dup('c').data().asFloat();
     }
 
-    /** The probability that each row is a digit. */
+    /** The probability that each row is a digit, by DL4J's {@code output}: what predict's own check is tested against. */
     public double[] digitProbabilities(INDArray pixels) {
         return net.output(pixels, false).getColumn(0).toDoubleVector();
     }

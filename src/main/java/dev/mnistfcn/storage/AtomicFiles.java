@@ -23,7 +23,6 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Writes small text files (config, metrics, reports) with the same all-or-nothing guarantee. */
     /**
      * What identifies a file written here without reading it (it is replaced whole, never changed in place, so a new
      * version is a new file: its key, size and time), or empty where there is none.
@@ -37,6 +36,7 @@ public final class AtomicFiles {
         }
     }
 
+    /** Writes small text files (config, metrics, reports) with the same all-or-nothing guarantee. */
     public static void writeString(Path target, String content) throws IOException {
         writeAtomically(target, out -> out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }

@@ -9,7 +9,6 @@ import dev.mnistfcn.config.ExperimentConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -80,6 +79,7 @@ public final class LocalEngine implements TrialEngine {
                 Worker w = new Worker(i + 1);
                 started.add(w);
                 Thread t = new Thread(() -> w.drain(queue, done), "sweep-worker-" + (i + 1));
+                t.setDaemon(true); // never what keeps the JVM alive once the sweep has ended
                 feeders.add(t);
                 t.start();
             }
@@ -88,6 +88,9 @@ public final class LocalEngine implements TrialEngine {
             Thread.currentThread().interrupt();
             throw new UserError("The sweep was interrupted; rerun the same command to continue it.", e);
         } finally {
+            // An interrupted sweep trained on in the background: its feeders started new workers for the queue's
+            // remaining trials after run() had returned (a review).
+            queue.clear();
             started.forEach(Worker::stop);
         }
     }
@@ -95,7 +98,8 @@ public final class LocalEngine implements TrialEngine {
     /** One child JVM, restarted if it dies; what it prints besides replies is kept for the error of a crash. */
     private final class Worker {
         private final int id;
-        private Process process;
+        private Process process;    // guarded by this, with stopped: a stopped worker starts no process
+        private boolean stopped;
         private BufferedReader replies;
         private final Deque<String> tail = new ArrayDeque<>();
 
@@ -104,16 +108,34 @@ public final class LocalEngine implements TrialEngine {
         }
 
         void drain(ConcurrentLinkedQueue<ExperimentConfig> queue, Consumer<TrialRunner.Done> done) {
-            for (ExperimentConfig run; (run = queue.poll()) != null; ) done.accept(send(run));
+            for (ExperimentConfig run; (run = queue.poll()) != null; ) {
+                TrialRunner.Done d = send(run);
+                if (d == null) return; // the sweep ended under this trial: neither trained nor failed
+                done.accept(d);
+            }
         }
 
+        /** The trial's outcome, or null where the worker was stopped first. */
         private TrialRunner.Done send(ExperimentConfig run) {
+            Process p;
+            synchronized (this) {
+                if (stopped) return null;
+                if (process == null || !process.isAlive()) {
+                    try {
+                        start();
+                    } catch (IOException e) {
+                        process = null;
+                        return new TrialRunner.Done(run.name(), TrialRunner.How.FAILED, "worker " + id
+                                + " could not start: " + e.getMessage());
+                    }
+                }
+                p = process;
+            }
             try {
-                if (process == null || !process.isAlive()) start();
                 String line = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(ConfigLoader.toYaml(run));
-                process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-                process.getOutputStream().flush();
+                p.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                p.getOutputStream().flush();
                 for (String reply; (reply = replies.readLine()) != null; ) {
                     if (reply.startsWith(TrialWorker.REPLY)) {
                         return Json.MAPPER.readValue(reply.substring(TrialWorker.REPLY.length()), TrialRunner.Done.class);
@@ -123,8 +145,11 @@ public final class LocalEngine implements TrialEngine {
             } catch (IOException e) {
                 keep(e.toString());
             }
-            int code = process.isAlive() ? -1 : process.exitValue();
-            process = null;
+            synchronized (this) {
+                if (stopped) return null;
+                process = null;
+            }
+            int code = p.isAlive() ? -1 : p.exitValue();
             return new TrialRunner.Done(run.name(), TrialRunner.How.FAILED, "worker " + id + " ended (exit code " + code
                     + ") while training it; its last output: " + String.join(" | ", tail));
         }
@@ -138,7 +163,7 @@ public final class LocalEngine implements TrialEngine {
             try {
                 process = pb.start();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot start a worker JVM: " + pb.command().get(0), e);
+                throw new IOException("cannot start a worker JVM (" + pb.command().get(0) + "): " + e.getMessage(), e);
             }
             replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         }
@@ -150,13 +175,22 @@ public final class LocalEngine implements TrialEngine {
             }
         }
 
+        /** Ends the worker after its current trial (10 s at most); at once where the caller was interrupted. */
         void stop() {
-            if (process == null) return;
+            Process p;
+            synchronized (this) {
+                stopped = true;
+                p = process;
+            }
+            if (p == null) return;
             try {
-                process.getOutputStream().close(); // end of input: the worker exits after its current run
-                if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
-            } catch (IOException | InterruptedException e) {
-                process.destroyForcibly();
+                p.getOutputStream().close(); // end of input: the worker exits after its current run
+                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+            } catch (IOException e) {
+                p.destroyForcibly();
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt(); // the caller's, kept for it (waitFor had cleared it)
             }
         }
     }

@@ -94,6 +94,30 @@ class ClassArchiveTest {
     }
 
     @Test
+    void aStaleJarAProcessStillRunsWithIsKept() throws Exception {
+        String cp = classpath();
+        ClassArchive.Plan first = ClassArchive.planFor(cp, OPTIONS);
+        dump(first);
+        first.finish();
+        String oldJar = first.classpath().split(":")[0];
+        // as a sweep started before the rebuild: its next round's workers start with the old jar
+        Process running = new ProcessBuilder("sh", "-c", "sleep 60; :", oldJar).start();
+        try {
+            Path a = dir.resolve("target/classes/dev/x/A.class");
+            Files.writeString(a, "rebuilt");
+            Files.setLastModifiedTime(a, FileTime.fromMillis(Files.getLastModifiedTime(a).toMillis() + 5000));
+            ClassArchive.planFor(cp, OPTIONS);
+            assertTrue(Files.isRegularFile(Path.of(oldJar)), "the jar a live process names is kept");
+            assertFalse(Files.exists(first.archive()), "the archive no process names is removed");
+        } finally {
+            running.destroyForcibly().waitFor();
+        }
+        Files.writeString(dir.resolve("target/classes/dev/x/B.class"), "another rebuild");
+        ClassArchive.planFor(cp, OPTIONS);
+        assertFalse(Files.exists(Path.of(oldJar)), "removed once no process runs with it");
+    }
+
+    @Test
     void aChangedDependencyOrModuleOptionMakesANewKey() throws IOException {
         String cp = classpath();
         ClassArchive.Plan first = ClassArchive.planFor(cp, OPTIONS);

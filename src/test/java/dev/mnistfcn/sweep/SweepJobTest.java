@@ -179,6 +179,45 @@ class SweepJobTest {
             assertEquals(40, rerun.ranked().get(0).runs().get(0).history().size());
         }
     }
+
+    /**
+     * An interrupted local engine stops its worker and trains nothing more: its feeder thread started a new worker
+     * for the next trial after run() had thrown, and waiting on the first worker had cleared the interrupt (a review).
+     */
+    @Test
+    void anInterruptedLocalEngineStopsItsWorkerAndTrainsNoMore() throws Exception {
+        SweepFile sweep = SweepFile.load(sweepFile("interrupted", 40,
+                "parameters:\n  model.hidden.0.units: [16, 32, 64]\n  model.hidden.1.units: [8]\n"));
+        List<ExperimentConfig> runs = sweep.trials().stream().map(t -> sweep.config(t, 0)).toList();
+        List<TrialRunner.Done> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var thrown = new java.util.concurrent.CompletableFuture<Throwable>();
+        var stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread caller = new Thread(() -> {
+            try (var engine = new LocalEngine(1, 1)) {
+                engine.run(runs, reported::add);
+                thrown.complete(null);
+            } catch (Throwable t) {
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+                thrown.complete(t);
+            }
+        });
+        caller.start();
+        Path first = RunFolder.of(runs.get(0)).checkpoints(3).dir().resolve("epoch-01.zip");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.exists(first)) {
+            assertTrue(System.nanoTime() < deadline, "the first trial reached its first checkpoint");
+            Thread.sleep(10);
+        }
+        caller.interrupt();
+        Throwable t = thrown.get(30, TimeUnit.SECONDS);
+        assertTrue(t instanceof UserError && t.getMessage().startsWith("The sweep was interrupted"), String.valueOf(t));
+        assertTrue(stillInterrupted.get(), "the caller's interrupt is kept");
+        Thread.sleep(2000); // time for a feeder that carried on to start the next trial's worker
+        assertEquals(List.of(), ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList());
+        assertFalse(Files.exists(RunFolder.of(runs.get(1)).dir()), "the next trial never started");
+        assertEquals(List.of(), reported, "the cut trial is neither trained nor failed");
+    }
+
     /** Trains each run in this JVM, one after another: the same TrialRunner as a worker process, without its start. */
     private static final class InProcess implements TrialEngine {
         @Override
