@@ -79,13 +79,8 @@ class ClassArchiveTest {
     @Test
     void aRebuiltClassMakesANewArchiveAndRemovesTheOld() throws IOException {
         String cp = classpath();
-        ClassArchive.Plan first = ClassArchive.planFor(cp, OPTIONS);
-        dump(first);
-        first.finish();
-
-        Path a = dir.resolve("target/classes/dev/x/A.class");
-        Files.writeString(a, "rebuilt");
-        Files.setLastModifiedTime(a, FileTime.fromMillis(Files.getLastModifiedTime(a).toMillis() + 5000));
+        ClassArchive.Plan first = archived(cp);
+        rebuildA();
         ClassArchive.Plan rebuilt = ClassArchive.planFor(cp, OPTIONS);
         assertNotEquals(first.archive(), rebuilt.archive());
         assertTrue(rebuilt.options().get(0).startsWith("-XX:ArchiveClassesAtExit="), "dumped again");
@@ -96,16 +91,12 @@ class ClassArchiveTest {
     @Test
     void aStaleJarAProcessStillRunsWithIsKept() throws Exception {
         String cp = classpath();
-        ClassArchive.Plan first = ClassArchive.planFor(cp, OPTIONS);
-        dump(first);
-        first.finish();
+        ClassArchive.Plan first = archived(cp);
         String oldJar = first.classpath().split(":")[0];
         // as a sweep started before the rebuild: its next round's workers start with the old jar
         Process running = new ProcessBuilder("sh", "-c", "sleep 60; :", oldJar).start();
         try {
-            Path a = dir.resolve("target/classes/dev/x/A.class");
-            Files.writeString(a, "rebuilt");
-            Files.setLastModifiedTime(a, FileTime.fromMillis(Files.getLastModifiedTime(a).toMillis() + 5000));
+            rebuildA();
             ClassArchive.planFor(cp, OPTIONS);
             assertTrue(Files.isRegularFile(Path.of(oldJar)), "the jar a live process names is kept");
             assertFalse(Files.exists(first.archive()), "the archive no process names is removed");
@@ -115,6 +106,20 @@ class ClassArchiveTest {
         Files.writeString(dir.resolve("target/classes/dev/x/B.class"), "another rebuild");
         ClassArchive.planFor(cp, OPTIONS);
         assertFalse(Files.exists(Path.of(oldJar)), "removed once no process runs with it");
+    }
+
+    /** The first run's plan, its archive dumped and in place. */
+    private ClassArchive.Plan archived(String cp) throws IOException {
+        ClassArchive.Plan first = ClassArchive.planFor(cp, OPTIONS);
+        dump(first);
+        first.finish();
+        return first;
+    }
+
+    private void rebuildA() throws IOException {
+        Path a = dir.resolve("target/classes/dev/x/A.class");
+        Files.writeString(a, "rebuilt");
+        Files.setLastModifiedTime(a, FileTime.fromMillis(Files.getLastModifiedTime(a).toMillis() + 5000));
     }
 
     @Test
