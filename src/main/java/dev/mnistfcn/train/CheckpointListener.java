@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.function.BiFunction;
 
 /**
- * Every {@code every} epochs and at the last: a checkpoint ({@code epoch-NN.zip}); on a new best validation
- * accuracy: {@code best.zip}. {@code every = 0} writes neither.
+ * Every {@code every} epochs and at the last (training.epochs, or where early stopping ended the run): a checkpoint
+ * ({@code epoch-NN.zip}); on a new best validation accuracy: {@code best.zip}. {@code every = 0} writes neither.
  */
 public final class CheckpointListener implements TrainingListener {
     private final MultiLayerNetwork net;
@@ -76,6 +76,21 @@ public final class CheckpointListener implements TrainingListener {
                 best = stats.validationAccuracy();
                 store.saveBest(net, metadata.apply(stats, history));
             }
+        } catch (IOException e) {
+            throw Folders.cannotWrite("a checkpoint", store.dir(), e);
+        }
+    }
+
+    /**
+     * The epoch early stopping ended on, saved: a run killed before its outputs were written resumed from an earlier
+     * checkpoint and trained the epochs up to the stop again (on the DL4J engine with dropout, to other weights).
+     */
+    @Override
+    public void stoppedEarly(List<EpochStats> history) {
+        EpochStats last = history.get(history.size() - 1);
+        if (every == 0 || last.epoch() % every == 0) return; // none wanted, or saved already
+        try {
+            out.println("  checkpoint " + store.save(net, metadata.apply(last, history)));
         } catch (IOException e) {
             throw Folders.cannotWrite("a checkpoint", store.dir(), e);
         }

@@ -59,7 +59,7 @@ public final class EarlyStoppingListener implements TrainingListener {
         // A kill between the checkpoint and best.zip of the same epoch left best.zip behind: the resumed network
         // is that epoch's, so it is written again here (and rewritten, harmlessly, when best.zip was complete).
         if (bestIsLast()) saveBest.accept(plan.done().get(plan.done().size() - 1), plan.done());
-        if (stop) out.println(outcome().sentence() + " (already, before this resume)");
+        if (endedEarly()) out.println(outcome().sentence() + " (already, before this resume)");
     }
 
     private void begin(int epochs, List<EpochStats> done) {
@@ -76,7 +76,15 @@ public final class EarlyStoppingListener implements TrainingListener {
         observe(stats);
         // The network now holds this epoch's weights: the only moment they can be saved as the best.
         if (condition.getBestEpoch() == stats.epoch()) saveBest.accept(stats, history);
-        if (stop) out.println(outcome().sentence());
+        if (endedEarly()) out.println(outcome().sentence());
+    }
+
+    /**
+     * The condition ended the run before training.epochs. Where it is met at the last epoch the run trained all its
+     * epochs, and "stopped early" was said of it (a review).
+     */
+    private boolean endedEarly() {
+        return stop && lastEpoch < maxEpochs;
     }
 
     private void observe(EpochStats s) {
@@ -99,8 +107,8 @@ public final class EarlyStoppingListener implements TrainingListener {
 
     /** What happened, once training is over. */
     public EarlyStoppingOutcome outcome() {
-        String details = stop ? condition.toString() : new MaxEpochsTerminationCondition(maxEpochs).toString();
-        return new EarlyStoppingOutcome(spec.monitor(), spec.patience(), spec.minDelta(), stop, lastEpoch,
+        String details = endedEarly() ? condition.toString() : new MaxEpochsTerminationCondition(maxEpochs).toString();
+        return new EarlyStoppingOutcome(spec.monitor(), spec.patience(), spec.minDelta(), endedEarly(), lastEpoch,
                 condition.getBestEpoch(), condition.getBestScore(),
                 EarlyStoppingResult.TerminationReason.EpochTerminationCondition.name(), details);
     }

@@ -26,7 +26,7 @@ public record EarlyStoppingOutcome(String monitor, int patience, double minDelta
         return stoppedEarly
                 ? String.format(Locale.ROOT, "Early stopping: stopped after epoch %d, as %s had not improved by more than "
                 + "%s for %d epoch%s; %s.", totalEpochs, monitor, minDelta, patience, patience == 1 ? "" : "s", kept)
-                : String.format(Locale.ROOT, "Early stopping (%s, patience %d, min_delta %s) did not trigger in %d epoch%s; "
+                : String.format(Locale.ROOT, "Early stopping (%s, patience %d, min_delta %s) did not end the run before its %d epoch%s; "
                 + "%s.", monitor, patience, minDelta, totalEpochs, totalEpochs == 1 ? "" : "s", kept);
     }
 

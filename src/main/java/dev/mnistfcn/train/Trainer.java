@@ -39,13 +39,18 @@ public final class Trainer {
         try (AugmentedEpochs distorted = plan.augment() == null ? null
                 : new AugmentedEpochs(plan.train(), plan.augment(), plan.seed(), plan.epochs(),
                         made -> step.prepare(made, plan.batchSize()), step::onSpareCore)) {
-            for (int epoch = history.size() + 1; epoch <= plan.epochs() && !stopRequested(); epoch++) {
+            int first = history.size() + 1;
+            for (int epoch = first; epoch <= plan.epochs() && !stopRequested(); epoch++) {
                 // The wait for a distorted epoch counts in its training time: what augmentation costs the loop.
                 long t0 = System.nanoTime();
                 DataSet train = distorted == null ? plan.train() : distorted.epoch(epoch);
                 history.add(epoch(step, plan, train, epoch, t0));
                 List<EpochStats> soFar = List.copyOf(history);
                 for (TrainingListener l : listeners) l.epochDone(soFar.get(soFar.size() - 1), soFar);
+            }
+            if (history.size() >= first && history.size() < plan.epochs()) {
+                List<EpochStats> all = List.copyOf(history);
+                for (TrainingListener l : listeners) l.stoppedEarly(all);
             }
         }
         return history;

@@ -25,4 +25,11 @@ public interface TrainingListener {
     default boolean stopRequested() {
         return false;
     }
+
+    /**
+     * After the last epoch of a run that a listener stopped before training.epochs, where this call trained it:
+     * {@code history}'s last epoch is the run's last.
+     */
+    default void stoppedEarly(List<EpochStats> history) {
+    }
 }

@@ -40,6 +40,10 @@ class EarlyStoppingRunTest {
     Path out;
 
     private ExperimentConfig config(String name, int epochs) {
+        return config(name, epochs, 1);
+    }
+
+    private ExperimentConfig config(String name, int epochs, int checkpointEvery) {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("name", name);
         o.put("training.epochs", String.valueOf(epochs));
@@ -48,7 +52,7 @@ class EarlyStoppingRunTest {
         o.put("data.train_limit", "3000");
         o.put("data.dir", TestData.mnistDir().toString());
         o.put("output.dir", out.toString());
-        o.put("checkpoint.every", "1");
+        o.put("checkpoint.every", String.valueOf(checkpointEvery));
         return ConfigLoader.load(Path.of("config/two-layer.yaml"), o);
     }
 
@@ -119,6 +123,16 @@ class EarlyStoppingRunTest {
         assertTrue(finish.contains("Finishing 'es' from ") && finish.contains(": early stopping ended it after epoch "
                 + es.totalEpochs() + "; evaluating and writing its outputs.") && !finish.contains("Resuming"), finish);
         assertSameWeights(straightRun.resolve("model.zip"), out.resolve("es/model.zip"));
+
+        // The epoch it stopped on is checkpointed whatever checkpoint.every: killed before its outputs, a run with
+        // checkpoints every (stop - 1) epochs resumed from the earlier one and trained up to the stop again (a review).
+        int every = es.totalEpochs() - 1;
+        run(config("sparse", 15, every));
+        assertTrue(Files.isRegularFile(out.resolve(String.format("sparse/checkpoints/epoch-%02d.zip", es.totalEpochs()))));
+        for (String f : List.of("model.zip", "metrics.json")) Files.delete(out.resolve("sparse").resolve(f));
+        String sparse = run(config("sparse", 15, every));
+        assertTrue(sparse.contains("Finishing 'sparse' from ") && !sparse.contains("Resuming"), sparse);
+        assertSameWeights(straightRun.resolve("model.zip"), out.resolve("sparse/model.zip"));
 
         JsonNode json = Json.MAPPER.readTree(out.resolve("es/metrics.json").toFile());
         assertEquals(best, json.get("early_stopping").get("best_model_epoch").asInt());

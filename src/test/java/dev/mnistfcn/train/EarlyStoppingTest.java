@@ -129,6 +129,20 @@ class EarlyStoppingTest {
         assertEquals("MaxEpochsTerminationCondition(6)", plain.result().terminationDetails());
     }
 
+    /** Met at the last epoch, the condition ended nothing: "stopped early" was said of a run that trained them all. */
+    @Test
+    void aConditionMetAtTheLastEpochIsNoEarlyStop() {
+        Outcome o = losses(new EarlyStoppingSpec("val_loss", 2, 0.0), 4, 0.9, 0.5, 0.6, 0.7);
+        assertEquals(4, o.history().size());
+        assertFalse(o.result().stoppedEarly());
+        assertEquals("MaxEpochsTerminationCondition(4)", o.result().terminationDetails());
+        assertEquals("Early stopping (val_loss, patience 2, min_delta 0.0) did not end the run before its 4 epochs; the "
+                + "model keeps epoch 2's weights (val_loss 0.5000).", o.result().sentence());
+        assertEquals("", o.console(), "nothing said of a stop");
+        assertTrue(losses(new EarlyStoppingSpec("val_loss", 2, 0.0), 5, 0.9, 0.5, 0.6, 0.7).result().stoppedEarly(),
+                "the same epochs of a longer run: stopped early");
+    }
+
     @Test
     void valAccuracyIsMaximisedAndATieIsNoImprovement() {
         CraftedStep step = new CraftedStep(null, new double[]{0.80, 0.85, 0.85, 0.84, 0.86, 0.83});
