@@ -21,7 +21,7 @@ What maps how (DL4J semantics, so both sides train the same thing):
                          producer thread). Differences from mnist-fcn's Distortion: torchvision's alpha is in
                          half-pixels (its displacement is alpha/size of a [-1, 1] grid), so alpha ×2 here; it blurs
                          with reflect padding over 4σ (mnist-fcn: zeros, 3σ); it rounds translations to whole pixels;
-                         and it resamples twice (affine, then elastic) where mnist-fcn resamples once.
+                         and it resamples twice (affine, then elastic; both bilinear) where mnist-fcn resamples once.
 
 Usage: /usr/bin/python3 scripts/torch_config.py config/tuned.yaml [--epochs N] [--batch-size B] [--seed S]
        target/py/bin/python scripts/torch_config.py config/best-mlp.yaml --test-each-epoch   (needs torchvision)
@@ -116,8 +116,10 @@ def augmentation(augment, side=28):
     steps = []
     rotation, scale, shear, shift = (augment.get(k) for k in ("rotation", "scale", "shear", "translation"))
     if rotation or scale or shear or shift:
+        # bilinear, as mnist-fcn resamples: torchvision's default is nearest-neighbour (a review)
         steps.append(T.RandomAffine(degrees=rotation or 0, translate=(shift / side, shift / side) if shift else None,
-                                    scale=tuple(scale) if scale else None, shear=shear or None))
+                                    scale=tuple(scale) if scale else None, shear=shear or None,
+                                    interpolation=T.InterpolationMode.BILINEAR))
     elastic = augment.get("elastic")
     if elastic and elastic.get("alpha"):
         steps.append(T.ElasticTransform(alpha=2.0 * elastic["alpha"], sigma=float(elastic["sigma"])))
@@ -199,8 +201,8 @@ def learning_rate(lr, schedule, iteration, epoch):
         return lr * schedule["decay_rate"] ** math.floor(t / schedule["step"])
     if kind == "inverse":
         return lr / (1 + schedule["gamma"] * t) ** schedule["power"]
-    if kind == "poly":
-        return lr * (1 - t / schedule["max_iter"]) ** schedule["power"]
+    if kind == "poly":  # DL4J's PolySchedule (M2.1): (1 + t/max_iter)^power, 0 from max_iter on (docs/regularisation.md)
+        return 0.0 if t >= schedule["max_iter"] else lr * (1 + t / schedule["max_iter"]) ** schedule["power"]
     sys.exit(f"torch_config.py: schedule type {kind!r} not replicated")
 
 
