@@ -6,6 +6,7 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -16,6 +17,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class Evaluator {
     /** Large batches: inference has no updater step, so fewer, bigger GEMMs are faster. */
     public static final int BATCH = 2_000;
+
+    /** DL4J's {@code LossMCXENT} softmax clip (1e-10): probabilities below it count as it. */
+    static final double CLIP = new LossMCXENT().getSoftmaxClipEps();
 
     private Evaluator() {
     }
@@ -34,10 +38,11 @@ public final class Evaluator {
             float[] p = predictor.probabilities(x);
             System.arraycopy(p, 0, all, from * classes, p.length);
             count(eval, p, Predictor.rowMajor(y), (int) y.columns());
-            // Cross-entropy of the true class; the clamp keeps a confident mistake finite (as Keras does). In ND4J's
-            // float ops, as always: the same sums in the same order, so the loss in metrics.json is bit for bit the same.
+            // Cross-entropy of the true class, clipped where DL4J's LossMCXENT clips it (what net.score() and the
+            // training loss column compute): a clamp at Keras's 1e-7 understated a confident mistake's loss, and
+            // validation and training losses were two functions (a review). In ND4J's float ops, as always.
             INDArray pTrue = Nd4j.create(p, y.shape(), 'c').mul(y).sum(1);
-            lossSum -= Transforms.log(Transforms.max(pTrue, 1e-7, false), false).sumNumber().doubleValue();
+            lossSum -= Transforms.log(Transforms.max(pTrue, CLIP, false), false).sumNumber().doubleValue();
         }
         return new EvalResult(eval, lossSum / n, n, (System.nanoTime() - t0) / 1e9, all);
     }

@@ -18,6 +18,15 @@ public final class Stats {
         return Math.sqrt(ss / (v.length - 1));
     }
 
+    /**
+     * "mean ± std" ({@code meanFormat} {@code %.2f%%}, {@code stdFormat} {@code %.2f}), or the mean alone from one
+     * sample: its spread is unknown, and "± 0.0000" read as none (a review).
+     */
+    public static String plusMinus(String meanFormat, String stdFormat, double mean, double std, int n) {
+        String m = String.format(java.util.Locale.ROOT, meanFormat, mean);
+        return n > 1 ? m + " ± " + String.format(java.util.Locale.ROOT, stdFormat, std) : m;
+    }
+
     public static double median(double[] v) {
         if (v.length == 0) return Double.NaN;
         double[] s = v.clone();

@@ -1,5 +1,7 @@
 package dev.mnistfcn.report;
 
+import dev.mnistfcn.eval.Stats;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,12 +19,13 @@ public final class ComparisonTable {
                 + "| test acc (mean ± std) | macro F1 | test loss | inference 10k (ms) | model size |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ConfigResult r : results) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %,d | %s | %.2f | %,.0f | %.2f%% (%s) | %.2f%% ± %.2f (n=%d) "
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %,d | %s | %.2f | %,.0f | %.2f%% (%s) | %s (n=%d) "
                             + "| %.4f | %.4f | %.1f | %.2f MB |%n",
                     r.label(), r.hiddenLayers(), r.parameters(), epochs(r.runs(), r.epochs()), r.secondsPerEpoch(), r.examplesPerSecond(),
                     100 * r.bestValidationMean(),
                     Arrays.stream(r.bestValidationEpochs()).mapToObj(String::valueOf).collect(Collectors.joining(", ")),
-                    100 * r.testAccuracyMean(), 100 * r.testAccuracyStd(), r.runs().size(), r.macroF1Mean(),
+                    Stats.plusMinus("%.2f%%", "%.2f", 100 * r.testAccuracyMean(), 100 * r.testAccuracyStd(),
+                            r.runs().size()), r.runs().size(), r.macroF1Mean(),
                     r.testLossMean(), r.inferenceMs(), r.modelBytes() / 1e6));
         }
         return sb.toString();

@@ -146,7 +146,8 @@ public final class HtmlReport {
             sb.append("\nConfusion matrix, test set, summed over seeds (rows: true ").append(r.dataset().classWord())
                     .append("):\n\n");
             sb.append(MarkdownReport.confusionTable(r.confusion(), r.dataset()));
-            sb.append("\nMost confident mistakes (test index: true → predicted, confidence): ");
+            sb.append("\nMost confident mistakes").append(r.runs().size() > 1 ? " of the first seed" : "")
+                    .append(" (test index: true → predicted, confidence): ");
             List<String> items = new ArrayList<>();
             for (Mistake x : r.gallery()) {
                 items.add(String.format(Locale.ROOT, "#%d: %s → %s, %.1f%%", x.index(), r.dataset().label(x.trueLabel()),

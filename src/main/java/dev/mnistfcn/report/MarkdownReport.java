@@ -4,6 +4,7 @@ import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.eval.EpochStats;
 
+import java.util.List;
 import java.util.Locale;
 
 /** The human-readable report of a run: test metrics, per-class table, confusion matrix, history, provenance. */
@@ -46,9 +47,14 @@ public final class MarkdownReport {
     }
 
     public static String testSummary(TestMetrics t) {
-        return String.format(Locale.ROOT, "Test accuracy %.2f%% on %,d images; macro precision %.4f, recall %.4f, F1 %.4f; "
+        List<Integer> never = t.neverPredicted();
+        String over = never.isEmpty() || never.size() == t.perClass().size() ? "" : String.format(Locale.ROOT,
+                " (precision and F1 as DL4J's Evaluation averages them: over the %d classes predicted at least once; "
+                        + "never predicted: %s)", t.perClass().size() - never.size(),
+                never.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));
+        return String.format(Locale.ROOT, "Test accuracy %.2f%% on %,d images; macro precision %.4f, recall %.4f, F1 %.4f%s; "
                         + "loss %.4f; evaluated in %.2f s.%n", 100 * t.accuracy(), t.examples(), t.macroPrecision(),
-                t.macroRecall(), t.macroF1(), t.loss(), t.seconds());
+                t.macroRecall(), t.macroF1(), over, t.loss(), t.seconds());
     }
 
     /** Per-class table and confusion matrix, classes by name (Fashion-MNIST's) or digit. */

@@ -13,6 +13,20 @@ public record TestMetrics(double accuracy, double macroPrecision, double macroRe
     public record ClassMetrics(int digit, double precision, double recall, double f1, int count) {
     }
 
+    /**
+     * The classes the model never predicted: DL4J's macro precision and F1 ({@code Evaluation.precision()}, {@code
+     * f1()}) average over the others, so they are above the mean of the per-class table, whose rows for these are 0.
+     */
+    public List<Integer> neverPredicted() {
+        List<Integer> never = new ArrayList<>();
+        for (int j = 0; j < confusion.length; j++) {
+            int predicted = 0;
+            for (int[] row : confusion) predicted += row[j];
+            if (predicted == 0) never.add(j);
+        }
+        return never;
+    }
+
     public static TestMetrics of(EvalResult r) {
         Evaluation e = r.evaluation();
         int k = e.getNumRowCounter() > 0 ? e.getConfusionMatrix().getClasses().size() : 10;

@@ -7,6 +7,7 @@ import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.config.OutputSpec;
 import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.eval.Stats;
 import dev.mnistfcn.job.TrainingJob;
 import dev.mnistfcn.report.Eta;
 import dev.mnistfcn.report.RunMetrics;
@@ -283,9 +284,9 @@ public final class SweepJob {
         try {
             AtomicFiles.writeString(tablePath, table);
             String comment = "Best trial of sweep " + sweep.name() + " (" + sweep.file() + "): " + best.trial().name()
-                    + ", " + best.trial().describe() + String.format(Locale.ROOT, "; %s %.4f ± %.4f over %d seed(s).%n"
-                    + "Train it on its own with: train --config %s", sweep.metric().key(), best.mean(), best.std(),
-                    best.runs().size(), bestPath);
+                    + ", " + best.trial().describe() + String.format(Locale.ROOT, "; %s %s over %d seed(s).%n"
+                    + "Train it on its own with: train --config %s", sweep.metric().key(),
+                    Stats.plusMinus("%.4f", "%.4f", best.mean(), best.std(), best.runs().size()), best.runs().size(), bestPath);
             // every line a comment: a data.dir with a line break ended the comment, its rest read as keys (a review)
             AtomicFiles.writeString(bestPath, "# " + comment.replaceAll("\\R", "\n# ") + "\n" + ConfigLoader.toYaml(ready));
             AtomicFiles.writeString(html, SweepReport.html(sweep, ranked, folder));

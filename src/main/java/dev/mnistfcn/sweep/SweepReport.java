@@ -1,6 +1,7 @@
 package dev.mnistfcn.sweep;
 
 import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.eval.Stats;
 import dev.mnistfcn.report.ComparisonTable;
 import dev.mnistfcn.report.HtmlReport;
 import dev.mnistfcn.report.RunMetrics;
@@ -36,8 +37,10 @@ final class SweepReport {
             TrialResult r = ranked.get(i);
             sb.append("| ").append(i + 1).append(" | ").append(r.trial().name()).append(" | ");
             for (String k : keys) sb.append(cell(r.trial().values().get(k))).append(" | ");
-            sb.append(String.format(Locale.ROOT, "%s | %.4f ± %.4f | %.2f%% ± %.2f | %d |%n", epochs(r), r.mean(), r.std(),
-                    100 * r.testAccuracyMean(), 100 * r.testAccuracyStd(), r.runs().size()));
+            int n = r.runs().size();
+            sb.append(String.format(Locale.ROOT, "%s | %s | %s | %d |%n", epochs(r),
+                    Stats.plusMinus("%.4f", "%.4f", r.mean(), r.std(), n),
+                    Stats.plusMinus("%.2f%%", "%.2f", 100 * r.testAccuracyMean(), 100 * r.testAccuracyStd(), n), n));
         }
         return sb.toString();
     }
@@ -57,9 +60,10 @@ final class SweepReport {
         Path bestReport = folder.relativize(RunFolder.of(sweep.config(best.trial(), 0)).htmlReport());
         StringBuilder sb = HtmlReport.page(title, CSS);
         sb.append(String.format(Locale.ROOT, "<p class=\"summary\">%d trial(s) of <code>%s</code>, %s, %d seed(s) each, "
-                        + "chosen by %s. Best: <b>%s</b> (%s), %.4f ± %.4f; its <a class=\"best\" href=\"%s\">full report</a>.</p>\n",
+                        + "chosen by %s. Best: <b>%s</b> (%s), %s; its <a class=\"best\" href=\"%s\">full report</a>.</p>\n",
                 ranked.size(), esc(sweep.base().toString()), esc(sweep.strategy()), sweep.seeds(), sweep.metric().key(),
-                esc(best.trial().name()), esc(best.trial().describe()), best.mean(), best.std(),
+                esc(best.trial().name()), esc(best.trial().describe()),
+                Stats.plusMinus("%.4f", "%.4f", best.mean(), best.std(), best.runs().size()),
                 esc(bestReport.toString().replace('\\', '/'))));
         sb.append("<h2>Results</h2>\n").append(table(sweep, ranked));
         sb.append("<h2>").append(sweep.metric().key()).append(" against each parameter</h2>\n<p class=\"note\">One dot per "
@@ -86,8 +90,8 @@ final class SweepReport {
             TrialResult r = ranked.get(i);
             sb.append("<tr><td>").append(i + 1).append("</td><td>").append(esc(r.trial().name())).append("</td>");
             for (Parameter p : sweep.parameters()) sb.append("<td>").append(esc(r.trial().values().get(p.key()))).append("</td>");
-            sb.append(String.format(Locale.ROOT, "<td>%s</td><td>%.4f ± %.4f</td><td>%.2f%%</td></tr>", epochs(r), r.mean(),
-                    r.std(), 100 * r.testAccuracyMean()));
+            sb.append(String.format(Locale.ROOT, "<td>%s</td><td>%s</td><td>%.2f%%</td></tr>", epochs(r),
+                    Stats.plusMinus("%.4f", "%.4f", r.mean(), r.std(), r.runs().size()), 100 * r.testAccuracyMean()));
         }
         return sb.append("</table>\n").toString();
     }

@@ -68,7 +68,7 @@ public final class TestCurveListener implements TrainingListener {
     public void epochDone(EpochStats stats, List<EpochStats> history) {
         double accuracy = Evaluator.evaluate(predictor, test).accuracy();
         double trained = history.stream().mapToDouble(EpochStats::trainSeconds).sum();
-        csv.append(String.format(Locale.ROOT, "%d,%.4f,%.1f,%.1f%n", stats.epoch(), accuracy, trained,
+        csv.append(String.format(Locale.ROOT, "%d,%.4f,%.3f,%.3f%n", stats.epoch(), accuracy, trained, // ms, as metrics.json
                 elapsedBefore + (System.nanoTime() - started) / 1e9));
         try {
             AtomicFiles.writeString(file, csv.toString());

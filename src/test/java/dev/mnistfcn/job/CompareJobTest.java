@@ -67,7 +67,10 @@ class CompareJobTest {
         assertFalse(html.contains("http:") || html.contains("https:") || html.contains("//cdn"), "no external reference");
         assertTrue(doc.select("script, link, iframe").isEmpty());
         assertTrue(doc.select("ul.noise li").first().text().contains("seed"), doc.select("ul.noise").text());
-        assertTrue(Files.readString(second.markdown()).contains("| config | hidden layers | parameters |"));
+        String md = Files.readString(second.markdown());
+        assertTrue(md.contains("| config | hidden layers | parameters |"));
+        // the mistakes listed under a confusion matrix summed over seeds are the first seed's, and say so (a review)
+        assertTrue(md.contains("\nMost confident mistakes of the first seed (test index:"), md);
     }
 
     /** Seed + 1 past the largest seed wrapped to the most negative one, and a run was named for it. */

@@ -49,6 +49,17 @@ class ComparisonTableTest {
         assertTrue(lines[2].contains("| 11.00 |"), lines[2]);
         assertTrue(lines[2].contains("97.00% (2, 2, 2)"), lines[2]);
         assertTrue(lines[2].contains("| 12.5 | 1.90 MB |"), lines[2]);
+        // examples/s: an epoch's 55,000 images over the median epoch's 11 s
+        assertTrue(lines[2].contains("| 11.00 | 5,000 |"), lines[2]);
+    }
+
+    /** One seed has no spread to show (it read "± 0.00"); two epochs' median time and rate agree (a review). */
+    @Test
+    void oneSeedShowsNoSpreadAndTheRateIsTheMedianEpochs() {
+        var one = new ConfigResult("a", "784-10", 0, 7850, 2, List.of(run(0.97, 0.9, 0.95)), 1, 1, List.of());
+        String row = ComparisonTable.markdown(List.of(one)).split("\n")[2];
+        assertTrue(row.contains("| 97.00% (n=1) |"), row);
+        assertTrue(row.contains("| 10.50 | 5,238 |"), row); // 55,000 / 10.5 s; the median of the rates said 5,250
     }
 
     /** A run of {@code trained} epochs that early stopping ended, keeping {@code kept}. */
