@@ -3,6 +3,7 @@ package dev.mnistfcn.engine.fused;
 import dev.mnistfcn.FloatView;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -187,14 +188,17 @@ final class TrainingPass {
         return loss;
     }
 
+    /** DL4J's {@code LossMCXENT} softmax clip (1e-10), as the evaluation's loss clips too. */
+    private static final float CLIP = (float) new LossMCXENT().getSoftmaxClipEps();
+
     /**
-     * The mean cross-entropy of probabilities {@code p} (clipped at 1e-10 as DL4J's {@code LossMCXENT} does)
+     * The mean cross-entropy of probabilities {@code p} (clipped at {@link #CLIP} as DL4J's {@code LossMCXENT} does)
      * and δ = (p − y) / n, which already includes DL4J's division by the batch size.
      */
     private static double crossEntropy(float[] p, float[] y, float[] delta, int n, int classes) {
         double loss = 0;
         for (int i = 0; i < n * classes; i++) {
-            if (y[i] != 0f) loss -= y[i] * Math.log(Math.max(p[i], 1e-10f));
+            if (y[i] != 0f) loss -= y[i] * Math.log(Math.max(p[i], CLIP));
             delta[i] = (p[i] - y[i]) / n;
         }
         return loss / n;
