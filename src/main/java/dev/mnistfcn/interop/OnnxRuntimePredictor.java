@@ -9,8 +9,14 @@ import dev.mnistfcn.engine.Predictor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 /**
  * The {@code onnxruntime} engine of predict and serve: the network exported as ONNX ({@link OnnxExport}, in memory)
@@ -32,12 +38,40 @@ public final class OnnxRuntimePredictor implements Predictor {
         byte[] model = OnnxExport.toBytes(net, Map.of(), source);
         try {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
+            removeTemporaryFolderAtExit();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             // predict and serve send one picture per call, from many threads: a thread pool per call only contends.
             options.setIntraOpNumThreads(1);
             return new OnnxRuntimePredictor(env, env.createSession(model, options));
         } catch (OrtException e) {
             throw new UserError("ONNX Runtime could not load " + source + " (" + e.getMessage() + "). Use --engine auto.");
+        }
+    }
+
+    private static final AtomicBoolean CLEANUP_REGISTERED = new AtomicBoolean();
+
+    /**
+     * ONNX Runtime (1.23) unpacks its libraries into a folder {@code onnxruntime-java…} under java.io.tmpdir and asks
+     * for the folder to be deleted at exit before the libraries in it, so the folder, then empty, stays: one more in
+     * /tmp for every predict or serve with this engine (a review). Removed here, found through ONNX Runtime's own
+     * field for it; with a version that has none, its folder stays as before.
+     */
+    private static void removeTemporaryFolderAtExit() {
+        if (!CLEANUP_REGISTERED.compareAndSet(false, true)) return;
+        try {
+            Field field = Class.forName("ai.onnxruntime.OnnxRuntime").getDeclaredField("tempDirectory");
+            field.setAccessible(true);
+            if (!(field.get(null) instanceof Path dir)) return;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path f : files.toList()) Files.deleteIfExists(f); // libraries already loaded: unlinked only
+                    Files.deleteIfExists(dir);
+                } catch (IOException ignored) {
+                    // gone already, or not ours to remove
+                }
+            }, "mnist-fcn-onnxruntime-cleanup"));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // another ONNX Runtime: its folder stays
         }
     }
 

@@ -2,21 +2,29 @@ package dev.mnistfcn.interop;
 
 import dev.mnistfcn.TestData;
 import dev.mnistfcn.TestModels;
+import dev.mnistfcn.cli.Main;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.predict.DigitClassifier;
 import dev.mnistfcn.predict.Prediction;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** predict/serve's {@code --engine onnxruntime}: ONNX Runtime's Java package gives DL4J's answers, from many threads. */
 @Tag("slow") // trains the two-layer test model (TestModels) (docs/tests.md#test-tiers)
@@ -40,6 +48,24 @@ class OnnxRuntimeEngineTest {
             }
         } finally {
             pool.shutdown();
+        }
+    }
+
+    /** ONNX Runtime's unpacked libraries' folder is removed at exit (it stayed, empty, after every process: a review). */
+    @Test
+    void itsTemporaryFolderIsGoneOnceTheProcessEnds(@TempDir Path tmp) throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "--add-modules", "jdk.incubator.vector", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "predict", "--engine", "onnxruntime",
+                "--model", TestModels.twoLayer().toString(), "docs/samples/canvas-export.png");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("MNIST_FCN_NO_RELAUNCH", "1"); // this JVM, so that its java.io.tmpdir is the one looked at
+        Process p = pb.start();
+        String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, printed);
+        assertTrue(printed.contains("canvas-export.png"), printed);
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("onnxruntime-java")).toList());
         }
     }
 }
