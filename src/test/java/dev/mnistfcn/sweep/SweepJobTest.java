@@ -212,7 +212,7 @@ class SweepJobTest {
         Throwable t = thrown.get(30, TimeUnit.SECONDS);
         assertTrue(t instanceof UserError && t.getMessage().startsWith("The sweep was interrupted"), String.valueOf(t));
         assertTrue(stillInterrupted.get(), "the caller's interrupt is kept");
-        Thread.sleep(2000); // time for a feeder that carried on to start the next trial's worker
+        Thread.sleep(1000); // time for a feeder that carried on to start the next trial's worker
         assertEquals(List.of(), ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList());
         assertFalse(Files.exists(RunFolder.of(runs.get(1)).dir()), "the next trial never started");
         assertEquals(List.of(), reported, "the cut trial is neither trained nor failed");
