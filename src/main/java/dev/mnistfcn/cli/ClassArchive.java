@@ -185,10 +185,21 @@ final class ClassArchive {
         }
     }
 
-    /** Every live process's command line that can be read, one after another. */
+    /**
+     * Every live process's command line that can be read, one after another: from {@code /proc/PID/cmdline} whole
+     * where there is one ({@code ProcessHandle.Info} reads only its first 4,096 bytes, and a classpath of Maven's jars
+     * puts ours far past them: a review), else as {@code ProcessHandle} gives it.
+     */
     private static String commandLines() {
         StringBuilder all = new StringBuilder();
-        ProcessHandle.allProcesses().forEach(p -> p.info().commandLine().ifPresent(c -> all.append(c).append('\n')));
+        ProcessHandle.allProcesses().forEach(p -> {
+            try {
+                byte[] line = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline"));
+                all.append(new String(line, java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ')).append('\n');
+            } catch (IOException | RuntimeException e) {
+                p.info().commandLine().ifPresent(c -> all.append(c).append('\n'));
+            }
+        });
         return all.toString();
     }
 

@@ -77,7 +77,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         out.printf("Test set: %s, %s (%s).%n", dataset.title(), dir, loaded.dataset().isPresent()
                 ? "the dataset its metadata records" : datasetOption != null ? "--dataset"
                 : "no dataset recorded in the file: MNIST unless --dataset names another");
-        out.print(MarkdownReport.testSummary(t));
+        out.print(MarkdownReport.testSummary(t, dataset));
         out.print(MarkdownReport.classTables(t, dataset));
         loaded.metadata().map(m -> m.testAccuracy()).ifPresent(recorded -> out.printf(Locale.ROOT,
                 "%nRecorded at save time: %.2f%% — %s.%n", 100 * recorded,

@@ -38,9 +38,9 @@ public final class Evaluator {
             float[] p = predictor.probabilities(x);
             System.arraycopy(p, 0, all, from * classes, p.length);
             count(eval, p, Predictor.rowMajor(y), (int) y.columns());
-            // Cross-entropy of the true class, clipped where DL4J's LossMCXENT clips it (what net.score() and the
-            // training loss column compute): a clamp at Keras's 1e-7 understated a confident mistake's loss, and
-            // validation and training losses were two functions (a review). In ND4J's float ops, as always.
+            // Cross-entropy of the true class, clipped where DL4J's LossMCXENT clips it (as the training loss and
+            // net.score() do; they add the regularisation term, this does not): a clamp at Keras's 1e-7 understated a
+            // confident mistake's loss, and validation and training losses were two functions (a review).
             INDArray pTrue = Nd4j.create(p, y.shape(), 'c').mul(y).sum(1);
             lossSum -= Transforms.log(Transforms.max(pTrue, CLIP, false), false).sumNumber().doubleValue();
         }

@@ -28,7 +28,7 @@ public final class MarkdownReport {
                 m.config().training().batchSize(), TrainingSettings.optimiser(m.config()), m.config().seed(),
                 settings.isEmpty() ? "" : "; " + settings));
         if (m.earlyStopping() != null) sb.append(m.earlyStopping().sentence()).append(" The test figures are that epoch's.\n\n");
-        sb.append(testSummary(m.test()));
+        sb.append(testSummary(m.test(), dataset));
         sb.append(classTables(m.test(), dataset));
         sb.append("\n## Training history\n\n| epoch | train loss | val loss | val acc | train s | examples/s |\n"
                 + "|---:|---:|---:|---:|---:|---:|\n");
@@ -46,12 +46,12 @@ public final class MarkdownReport {
         return p == null ? "" : "\n## Provenance\n\n```text\n" + String.join("\n", p.lines()) + "\n```\n";
     }
 
-    public static String testSummary(TestMetrics t) {
+    public static String testSummary(TestMetrics t, Dataset dataset) {
         List<Integer> never = t.neverPredicted();
         String over = never.isEmpty() || never.size() == t.perClass().size() ? "" : String.format(Locale.ROOT,
                 " (precision and F1 as DL4J's Evaluation averages them: over the %d classes predicted at least once; "
                         + "never predicted: %s)", t.perClass().size() - never.size(),
-                never.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));
+                never.stream().map(dataset::label).collect(java.util.stream.Collectors.joining(", ")));
         return String.format(Locale.ROOT, "Test accuracy %.2f%% on %,d images; macro precision %.4f, recall %.4f, F1 %.4f%s; "
                         + "loss %.4f; evaluated in %.2f s.%n", 100 * t.accuracy(), t.examples(), t.macroPrecision(),
                 t.macroRecall(), t.macroF1(), over, t.loss(), t.seconds());

@@ -149,7 +149,13 @@ public final class LocalEngine implements TrialEngine {
                 if (stopped) return null;
                 process = null;
             }
-            int code = p.isAlive() ? -1 : p.exitValue();
+            int code;
+            try { // its output ended: give it a moment to be reaped, or an exited worker reads as still alive (-1)
+                code = p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS) ? p.exitValue() : -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                code = -1;
+            }
             return new TrialRunner.Done(run.name(), TrialRunner.How.FAILED, "worker " + id + " ended (exit code " + code
                     + ") while training it; its last output: " + String.join(" | ", tail));
         }

@@ -93,8 +93,9 @@ class ClassArchiveTest {
         String cp = classpath();
         ClassArchive.Plan first = archived(cp);
         String oldJar = first.classpath().split(":")[0];
-        // as a sweep started before the rebuild: its next round's workers start with the old jar
-        Process running = new ProcessBuilder("sh", "-c", "sleep 60; :", oldJar).start();
+        // as a sweep started before the rebuild: its next round's workers start with the old jar, named after
+        // Maven's jars, past the 4,096 bytes of a command line ProcessHandle reads (a review)
+        Process running = new ProcessBuilder("sh", "-c", "sleep 60; :", "m2/".repeat(3000), oldJar).start();
         try {
             rebuildA();
             ClassArchive.planFor(cp, OPTIONS);

@@ -134,6 +134,16 @@ class EarlyStoppingRunTest {
         assertTrue(sparse.contains("Finishing 'sparse' from ") && !sparse.contains("Resuming"), sparse);
         assertSameWeights(straightRun.resolve("model.zip"), out.resolve("sparse/model.zip"));
 
+        // Met at its own last epoch, the condition ended nothing ("did not end the run before its N epochs"), but a
+        // longer run stops there: finished, not "finished" again from its checkpoint with model.zip rewritten (a review).
+        String exact = run(config("exact", es.totalEpochs()));
+        assertTrue(exact.contains("did not end the run before its " + es.totalEpochs() + " epochs"), exact);
+        byte[] exactModel = Files.readAllBytes(out.resolve("exact/model.zip"));
+        String longer = run(config("exact", 15));
+        assertTrue(longer.contains("Run 'exact' is already finished: it stopped early after epoch " + es.totalEpochs()
+                + " of 15"), longer);
+        assertArrayEquals(exactModel, Files.readAllBytes(out.resolve("exact/model.zip")));
+
         JsonNode json = Json.MAPPER.readTree(out.resolve("es/metrics.json").toFile());
         assertEquals(best, json.get("early_stopping").get("best_model_epoch").asInt());
         assertEquals(es.totalEpochs(), json.get("early_stopping").get("total_epochs").asInt());

@@ -1,5 +1,6 @@
 package dev.mnistfcn.report;
 
+import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.eval.EvalResult;
 import org.junit.jupiter.api.Test;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -26,12 +27,14 @@ class TestMetricsTest {
         assertEquals(List.of(2), t.neverPredicted());
         double rowsMean = t.perClass().stream().mapToDouble(TestMetrics.ClassMetrics::precision).average().orElseThrow();
         assertTrue(t.macroPrecision() > rowsMean + 0.1, t.macroPrecision() + " against " + rowsMean);
-        String line = MarkdownReport.testSummary(t);
+        String line = MarkdownReport.testSummary(t, Dataset.MNIST);
         assertTrue(line.contains("F1 " + String.format(java.util.Locale.ROOT, "%.4f", t.macroF1()) + " (precision and "
                 + "F1 as DL4J's Evaluation averages them: over the 2 classes predicted at least once; never predicted: "
                 + "2); loss 0.5000"), line);
 
-        String every = MarkdownReport.testSummary(metrics(new int[][]{{0, 0}, {1, 1}, {2, 2}, {2, 1}}));
+        String every = MarkdownReport.testSummary(metrics(new int[][]{{0, 0}, {1, 1}, {2, 2}, {2, 1}}), Dataset.MNIST);
         assertFalse(every.contains("never predicted"), every);
+        assertTrue(MarkdownReport.testSummary(t, Dataset.FASHION_MNIST).contains("never predicted: Pullover)"),
+                "Fashion-MNIST's classes by name, as its tables name them");
     }
 }

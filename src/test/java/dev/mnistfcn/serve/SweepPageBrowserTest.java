@@ -32,6 +32,7 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -97,6 +98,8 @@ class SweepPageBrowserTest extends RunsPagesFixture {
         assertEquals("2", browser.executeScript("return document.querySelector('li.round.current').dataset.round;"));
         assertTrue(text("sweep-standings").contains("32-16") && text("sweep-standings").contains("16-8"),
                 "hidden layers by their widths: " + text("sweep-standings"));
+        assertFalse(text("sweep-standings").matches("(?s).*\\d ± \\d.*"), "one seed has no spread to show: "
+                + text("sweep-standings"));
         permits.release();
         wait.until(d -> endedRows() == 5);
         assertEquals(bestInFile(), bestOnPage(), "a survivor's round-2 result ranks first as soon as it is in");
