@@ -34,7 +34,26 @@ final class AugmentChecks {
                         + "smoothness of Simard's elastic distortion: the Gaussian's standard deviation; 4 in their paper; "
                         + "the key is required)");
             }
+            double moved = rmsDisplacement(e.alpha(), e.sigma());
+            if (moved > MAX_RMS_PIXELS) {
+                ConfigValidator.fail(where, P + "elastic", "alpha " + ConfigValidator.shown(e.alpha()) + ", sigma "
+                        + ConfigValidator.shown(e.sigma()), String.format(java.util.Locale.ROOT, "settings that move a "
+                        + "pixel by at most %.0f px (root mean square, about alpha / (2·√(3π)·sigma)); these move it "
+                        + "about %.0f px, a picture's digit erased. Simard's alpha 34 with sigma 4 moves it 1.4 px: lower "
+                        + "alpha or raise sigma", MAX_RMS_PIXELS, moved));
+            }
         }
+    }
+
+    /** A quarter of the 28-pixel picture: more and the elastic field scatters a digit's ink (a review). */
+    static final double MAX_RMS_PIXELS = 7;
+
+    /**
+     * The elastic field's root-mean-square displacement per axis: uniform [-1, 1] values (variance 1/3) blurred by a
+     * Gaussian of {@code sigma} (the sum of its squared taps about 1 / (2·√π·sigma)) and scaled by {@code alpha}.
+     */
+    static double rmsDisplacement(double alpha, double sigma) {
+        return alpha / (2 * Math.sqrt(3 * Math.PI) * sigma);
     }
 
     private static void range(String where, String key, Double v, double min, double max, String accepted) {

@@ -183,7 +183,7 @@ public final class ConfigValidator {
     }
 
     /** A number as people write it: 0 and 100 rather than Java's 0.0 and 100.0, 0.001 as it is, 1E-10 so. */
-    private static String shown(Object value) {
+    static String shown(Object value) {
         if (!(value instanceof Double d) || !Double.isFinite(d)) return String.valueOf(value);
         BigDecimal n = BigDecimal.valueOf(d).stripTrailingZeros();
         return d == 0 || Math.abs(d) >= 1e-4 && Math.abs(d) < 1e15 ? n.toPlainString() : n.toString();

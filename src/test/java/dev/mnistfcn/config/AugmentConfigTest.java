@@ -40,6 +40,8 @@ class AugmentConfigTest {
         assertTrue(c.data().augment().any());
         assertEquals(c, ConfigLoader.parse(ConfigLoader.toYaml(c), "resolved"), "config.resolved.yaml reads back the same");
         ExperimentConfig elasticOnly = load("    elastic: {alpha: 34, sigma: 4}\n");
+        assertEquals(1.38, AugmentChecks.rmsDisplacement(34, 4), 0.01, "Simard's: about 1.4 px (1.415 measured)");
+        load("    elastic: {alpha: 100, sigma: 2.5}\n"); // about 6.5 px: strong, but a digit
         assertNull(elasticOnly.data().augment().rotation());
         assertFalse(ConfigLoader.toYaml(elasticOnly).contains("rotation"), "only what was set is written back");
         Path plain = dir.resolve("plain.yaml");
@@ -77,6 +79,9 @@ class AugmentConfigTest {
                 Arguments.of("    elastic: {alpha: 34, sigma: 0}\n", new String[]{"'data.augment.elastic.sigma'", "'0'",
                         "from 0.5 to 14"}),
                 Arguments.of("    elastic: true\n", new String[]{"'data.augment.elastic'", "not a mapping of keys"}),
+                // each legal alone, together they scatter the ink (5% of it kept, a review measured)
+                Arguments.of("    elastic: {alpha: 100, sigma: 0.5}\n", new String[]{"'data.augment.elastic'",
+                        "'alpha 100, sigma 0.5'", "at most 7 px", "about 33 px", "lower alpha or raise sigma"}),
                 Arguments.of("    elastic: {alpha: 34, sigma: 4, seed: 3}\n", new String[]{
                         "unknown key 'data.augment.elastic.seed'", "alpha, sigma"}));
     }
