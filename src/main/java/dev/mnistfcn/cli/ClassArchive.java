@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  * goes into the child's classpath as {@code target/cds/KEY.jar}. KEY is a hash of the Java build, the child's
  * module options and every classpath entry with its size and modification time (each class file's for
  * a directory): any rebuild, dependency change or other JDK gives a new key, a new jar and a new archive, and the
- * old files are removed once no process runs with them. A classpath with another directory on it, or none under a {@code target/} folder, runs
- * without an archive. {@code -Dmnistfcn.cds=false} turns it off (for A/B runs).
+ * old files are removed once no process runs with them. A classpath with another directory on it, or none under a
+ * {@code target/} folder, runs without an archive. {@code -Dmnistfcn.cds=false} turns it off (for A/B runs).
  */
 final class ClassArchive {
     /** The folder under {@code target/} that holds the jar and the archive. */
@@ -162,7 +162,6 @@ final class ClassArchive {
         }
     }
 
-    /** Earlier keys' jars and archives, and unfinished dumps: a new key makes them useless. */
     /**
      * Removes earlier keys' jars and archives, and dumps abandoned for 10 minutes; not those a live process names on
      * its command line: a sweep started before a rebuild starts each round's workers with its own {@code KEY.jar},

@@ -20,7 +20,6 @@ import dev.mnistfcn.storage.ModelFiles;
 import dev.mnistfcn.storage.ModelMetadata;
 import dev.mnistfcn.storage.NotADigitCheck;
 import dev.mnistfcn.storage.RunFolder;
-import dev.mnistfcn.train.EarlyStoppingListener;
 import dev.mnistfcn.train.EarlyStoppingOutcome;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
@@ -95,14 +94,11 @@ final class RunOutputs {
         }
         try {
             RunMetrics m = RunMetrics.read(folder.metrics());
-            // A run that stopped early at epoch k trains the same with any limit from k on: more epochs were "resumed",
-            // trained nothing, and rewrote model.zip from the last checkpoint (a review).
-            // Or, replayed with this config's epochs, it stops there now: a condition met at the record's own last
-            // epoch ended nothing then, but ends a longer run there (it was "finished" again, model.zip rewritten).
-            boolean stopsThereAgain = m.earlyStopping() != null && config.training().epochs() >= m.history().size()
-                    && (m.earlyStopping().stoppedEarly() || config.training().earlyStopping() != null
-                    && EarlyStoppingListener.replay(config.training().earlyStopping(), m.history(),
-                    config.training().epochs()).stoppedEarly());
+            // A run that stopped early at epoch k, or would with these epochs, trains the same with any limit from k
+            // on: more epochs were "resumed", trained nothing, and rewrote model.zip from the last checkpoint (reviews).
+            int epochs = config.training().epochs();
+            EarlyStoppingOutcome stops = m.earlyStoppingWithin(config.training().earlyStopping(), epochs);
+            boolean stopsThereAgain = stops != null && stops.stoppedEarly() && epochs >= m.history().size();
             boolean same = RunStart.restartingChanges(m.config(), config).isEmpty()
                     && (m.config().training().epochs().equals(config.training().epochs()) || stopsThereAgain);
             return same && m.complete() ? Optional.of(m) : Optional.empty();

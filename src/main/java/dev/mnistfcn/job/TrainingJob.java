@@ -125,10 +125,7 @@ public final class TrainingJob {
 
     /** What a resume of a finished run says instead of training: how far it went, and how to go further. */
     String alreadyFinished(RunMetrics done) {
-        EarlyStoppingOutcome es = done.earlyStopping();
-        if (es != null && !es.stoppedEarly() && config.training().earlyStopping() != null) { // met at its last epoch
-            es = EarlyStoppingListener.replay(config.training().earlyStopping(), done.history(), config.training().epochs());
-        }
+        EarlyStoppingOutcome es = done.earlyStoppingWithin(config.training().earlyStopping(), config.training().epochs());
         if (es != null && es.stoppedEarly()) {
             return String.format(Locale.ROOT, "Run '%s' is already finished: it stopped early after epoch %d of %d "
                     + "(training.early_stopping), and %s holds its model (epoch %d's weights), metrics and reports. "

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.EarlyStoppingSpec;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.train.EarlyStoppingListener;
 import dev.mnistfcn.train.EarlyStoppingOutcome;
 
 import java.io.IOException;
@@ -52,6 +54,16 @@ public record RunMetrics(String name, String architecture, long parameters, Stri
     /** A run's metrics.json, as written now or before the provenance record. */
     public static RunMetrics read(Path metricsJson) throws IOException {
         return Json.MAPPER.readValue(metricsJson.toFile(), RunMetrics.class);
+    }
+
+    /**
+     * How early stopping ends this history with training.epochs = {@code epochs}: the recorded outcome where it stopped
+     * early, else the history replayed through {@code spec} (a condition met at the record's own last epoch ended
+     * nothing then, but ends a longer run there); the recorded outcome (or null) without {@code spec}.
+     */
+    public EarlyStoppingOutcome earlyStoppingWithin(EarlyStoppingSpec spec, int epochs) {
+        if (earlyStopping == null || spec == null || earlyStopping.stoppedEarly()) return earlyStopping;
+        return EarlyStoppingListener.replay(spec, history, epochs);
     }
 
     /** Whether the run has trained all it will: every configured epoch, or fewer because early stopping ended it. */

@@ -161,8 +161,8 @@ final class FairQueue extends AbstractQueue<Runnable> implements BlockingQueue<R
 
     /**
      * A snapshot, client by client in turn order (each client's tasks together, not interleaved as they are taken),
-     * that cannot remove ({@code ThreadPoolExecutor.purge}, which
-     * would, is never called here; {@link #remove(Object)} removes).
+     * that cannot remove ({@code ThreadPoolExecutor.purge}, which would, is never called here; {@link #remove(Object)}
+     * removes).
      */
     @Override
     public Iterator<Runnable> iterator() {

@@ -260,9 +260,7 @@ public final class SweepJob {
             if (!onlyEpochsDiffer) return Optional.empty();
             EarlyStoppingOutcome stopped = m.earlyStopping();
             if (m.history().size() < epochs) {
-                // replayed with this round's epochs: a stop at the record's own last epoch was no early stop then
-                EarlyStoppingOutcome again = c.training().earlyStopping() == null ? null
-                        : EarlyStoppingListener.replay(c.training().earlyStopping(), m.history(), epochs);
+                EarlyStoppingOutcome again = m.earlyStoppingWithin(c.training().earlyStopping(), epochs);
                 return again != null && again.stoppedEarly() ? Optional.of(m.asRunOf(c, m.history(), again))
                         : Optional.empty();
             }
