@@ -132,7 +132,13 @@ public final class CompareJob {
                 } else {
                     // A run a killed compare left half-way continues from its checkpoint; one of another config
                     // starts afresh (the earlier files moved aside).
-                    runs.add(job.run(job.canResume() ? Resume.TRUE : Resume.FALSE, true)); // finished meanwhile: kept
+                    try {
+                        runs.add(job.run(job.canResume() ? Resume.TRUE : Resume.FALSE, true)); // finished meanwhile: kept
+                    } catch (UserError e) { // "Training diverged …" said which epoch, not which of the runs (a review)
+                        throw new UserError("compare: run '" + cfg.name() + "' (config " + base.name() + ", seed " + seed
+                                + ") failed, so the comparison stops; the runs finished before it are kept and reused "
+                                + "by the next compare. " + e.getMessage(), e);
+                    }
                     trained.add(cfg.name());
                 }
                 done++;

@@ -1,10 +1,15 @@
 package dev.mnistfcn.sweep;
 
+import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.job.Resume;
 import dev.mnistfcn.job.TrainingJob;
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * One run of a trial, in this JVM, wherever that is (a local worker process, a Spark executor): reused if its
@@ -20,6 +25,37 @@ public final class TrialRunner {
     }
 
     private TrialRunner() {
+    }
+
+    /**
+     * A run as a worker trains it (a local worker process, a Spark task), from its resolved config as YAML: a failure
+     * is its outcome in one paragraph (a user's mistake in its own words; out of memory said as such, where a Spark
+     * task's OutOfMemoryError ended the whole sweep's JVM; anything else with the run's last output), never a thrown
+     * error; and the run's arrays are freed after it.
+     */
+    public static Done inWorker(String yaml) {
+        ByteArrayOutputStream log = new ByteArrayOutputStream(); // the run's console output, for a failure's tail
+        String name = "?";
+        try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+            ExperimentConfig config = ConfigLoader.parse(yaml, "a sweep run's config");
+            name = config.name();
+            return run(config, out);
+        } catch (RuntimeException | Error e) {
+            String text = log.toString(StandardCharsets.UTF_8);
+            String why = e instanceof UserError ? e.getMessage()
+                    : e instanceof OutOfMemoryError ? String.format(Locale.ROOT, "out of memory (%s): the %,d MiB heap of "
+                    + "the JVM training it cannot hold the network, its training state and the data; use fewer units "
+                    + "(model.hidden) or a smaller training.batch_size", e.getMessage(), Runtime.getRuntime().maxMemory() >> 20)
+                    : e.toString();
+            return new Done(name, How.FAILED, why + (text.isEmpty() ? ""
+                    : " | last output: " + text.substring(Math.max(0, text.length() - 600)).replace('\n', ' ')));
+        } finally {
+            // A run's arrays (MNIST, the network, its updater) live off the heap and are freed only once the collector
+            // finds their Java handles unreachable. A worker's small heap never filled, so none was freed: a long
+            // sweep's workers grew 30-55 MB a run, to 8 GB each, and Spark's JVM to 4 GB (reviews). A full collection
+            // after each run frees them.
+            System.gc();
+        }
     }
 
     public static Done run(ExperimentConfig config, PrintStream out) {

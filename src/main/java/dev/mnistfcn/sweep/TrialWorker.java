@@ -1,12 +1,8 @@
 package dev.mnistfcn.sweep;
 
-import dev.mnistfcn.UserError;
 import dev.mnistfcn.Json;
-import dev.mnistfcn.config.ConfigLoader;
-import dev.mnistfcn.config.ExperimentConfig;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,27 +24,9 @@ public final class TrialWorker {
         var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = in.readLine()) != null; ) {
             if (line.isBlank()) continue;
-            String yaml = Json.MAPPER.readValue(line, String.class);
-            // The run's console output stays here: a failed run sends its tail with the error.
-            ByteArrayOutputStream log = new ByteArrayOutputStream();
-            TrialRunner.Done done;
-            String name = "?";
-            try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-                ExperimentConfig config = ConfigLoader.parse(yaml, "a sweep run's config");
-                name = config.name();
-                done = TrialRunner.run(config, out);
-            } catch (RuntimeException | Error e) {
-                String text = log.toString(StandardCharsets.UTF_8);
-                String why = e instanceof UserError ? e.getMessage() : e.toString(); // a user's mistake: its words only
-                done = new TrialRunner.Done(name, TrialRunner.How.FAILED, why + (text.isEmpty() ? ""
-                        : " | last output: " + text.substring(Math.max(0, text.length() - 600)).replace('\n', ' ')));
-            }
+            TrialRunner.Done done = TrialRunner.inWorker(Json.MAPPER.readValue(line, String.class));
             replies.println(REPLY + Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(done));
-            // A run's arrays (MNIST, the network, its updater) live off the heap and are freed only once the collector
-            // finds their Java handles unreachable. The worker's small heap never filled, so none was freed: a long
-            // sweep's workers grew 30-55 MB a run, to 8 GB each (a review). A full collection between runs frees them.
-            System.gc();
         }
     }
 }

@@ -85,6 +85,18 @@ class CompareJobTest {
         assertFalse(Files.exists(out.resolve("runs")), "nothing trained");
     }
 
+    /** A run that fails (here it diverges) stops the comparison naming the run: it said only the epoch (a review). */
+    @Test
+    void aFailingRunIsNamed() {
+        var job = new CompareJob(new PrintStream(new ByteArrayOutputStream()), false);
+        UserError e = assertThrows(UserError.class, () -> job.run(List.of(Path.of("config/two-layer.yaml")),
+                Map.of("training.epochs", "1", "data.train_limit", "500", "data.dir", TestData.mnistDir().toString(),
+                        "output.dir", out.resolve("runs").toString(), "training.updater.type", "sgd",
+                        "training.updater.learning_rate", "1000000"), 1, out.resolve("report")));
+        assertTrue(e.getMessage().startsWith("compare: run 'two-layer-seed12345' (config two-layer, seed 12345) failed, "
+                + "so the comparison stops;") && e.getMessage().contains("Training diverged in epoch 1 of 1"), e.getMessage());
+    }
+
     /** --out naming a run's folder would have replaced the run's report.html: refused before anything trains. */
     @Test
     void aRunsFolderIsNoReportFolder() throws Exception {

@@ -14,11 +14,8 @@ import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -110,17 +107,9 @@ public final class SparkEngine implements TrialEngine {
         }
     }
 
-    /** On an executor: one run, its outcome as one JSON line. A user error is an outcome, not a task to retry. */
+    /** On an executor: one run, its outcome as one JSON line. A failure is an outcome, not a task to retry. */
     static String train(String yaml) throws IOException {
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        TrialRunner.Done done;
-        ExperimentConfig config = ConfigLoader.parse(yaml, "a sweep run's config");
-        try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-            done = TrialRunner.run(config, out);
-        } catch (UserError e) {
-            done = new TrialRunner.Done(config.name(), TrialRunner.How.FAILED, e.getMessage());
-        }
-        return Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(done);
+        return Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(TrialRunner.inWorker(yaml));
     }
 
     /** An embedded Spark, or a cluster whose master is on this machine's loopback (scripts/spark-standalone.sh). */
