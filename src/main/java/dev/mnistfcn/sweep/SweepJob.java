@@ -280,7 +280,8 @@ public final class SweepJob {
         ExperimentConfig ready = new ExperimentConfig(sweep.name() + SweepFile.BEST_SUFFIX, bestRun.seed(), bestRun.model(),
                 bestRun.training(), bestRun.data(), new OutputSpec(folder.getParent() == null ? "." : folder.getParent().toString()),
                 bestRun.checkpoint());
-        String table = SweepReport.markdown(sweep, ranked);
+        List<String> failed = how.getOrDefault(TrialRunner.How.FAILED, List.of());
+        String table = SweepReport.markdown(sweep, ranked, failed);
         Path tablePath = folder.resolve(TABLE), bestPath = folder.resolve(BEST), html = folder.resolve(HTML);
         try {
             AtomicFiles.writeString(tablePath, table);
@@ -290,7 +291,7 @@ public final class SweepJob {
                     Stats.plusMinus("%.4f", "%.4f", best.mean(), best.std(), best.runs().size()), best.runs().size(), bestPath);
             // every line a comment: a data.dir with a line break ended the comment, its rest read as keys (a review)
             AtomicFiles.writeString(bestPath, "# " + comment.replaceAll("\\R", "\n# ") + "\n" + ConfigLoader.toYaml(ready));
-            AtomicFiles.writeString(html, SweepReport.html(sweep, ranked, folder));
+            AtomicFiles.writeString(html, SweepReport.html(sweep, ranked, failed, folder));
         } catch (IOException e) { // a stack trace on a full disk (a review)
             throw new UserError("Cannot write the sweep's results to " + folder + ": " + UserError.reason(e) + ". Check "
                     + "that the folder can be written and has free space; the trials are trained, so a rerun only writes "

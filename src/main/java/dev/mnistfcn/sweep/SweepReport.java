@@ -26,7 +26,16 @@ final class SweepReport {
     private SweepReport() {
     }
 
-    static String markdown(SweepFile sweep, List<TrialResult> ranked) {
+    /**
+     * The runs that failed, after the table: they are not ranked, and results.md and report.html left them out
+     * without a word, "2 trials" of a 3-trial sweep (a review). Empty where none failed.
+     */
+    static String failed(List<String> runs) {
+        return runs.isEmpty() ? "" : "Failed, so not ranked (each one's error is in the console and in "
+                + "sweep-progress.json): " + String.join(", ", runs.stream().sorted().toList()) + ".";
+    }
+
+    static String markdown(SweepFile sweep, List<TrialResult> ranked, List<String> failedRuns) {
         StringBuilder sb = new StringBuilder();
         List<String> keys = sweep.parameters().stream().map(Parameter::key).toList();
         sb.append("| rank | trial | ").append(String.join(" | ", keys)).append(" | epochs | ")
@@ -42,6 +51,7 @@ final class SweepReport {
                     Stats.plusMinus("%.4f", "%.4f", r.mean(), r.std(), n),
                     Stats.plusMinus("%.2f%%", "%.2f", 100 * r.testAccuracyMean(), 100 * r.testAccuracyStd(), n), n));
         }
+        if (!failedRuns.isEmpty()) sb.append('\n').append(cell(failed(failedRuns))).append('\n');
         return sb.toString();
     }
 
@@ -54,7 +64,7 @@ final class SweepReport {
                 .replaceAll("[\\r\\n]+", " ");
     }
 
-    static String html(SweepFile sweep, List<TrialResult> ranked, Path folder) {
+    static String html(SweepFile sweep, List<TrialResult> ranked, List<String> failedRuns, Path folder) {
         String title = "mnist-fcn sweep: " + sweep.name();
         TrialResult best = ranked.get(0);
         Path bestReport = folder.relativize(RunFolder.of(sweep.config(best.trial(), 0)).htmlReport());
@@ -65,6 +75,7 @@ final class SweepReport {
                 esc(best.trial().name()), esc(best.trial().describe()),
                 Stats.plusMinus("%.4f", "%.4f", best.mean(), best.std(), best.runs().size()),
                 esc(bestReport.toString().replace('\\', '/'))));
+        if (!failedRuns.isEmpty()) sb.append("<p class=\"failed\">").append(esc(failed(failedRuns))).append("</p>\n");
         sb.append("<h2>Results</h2>\n").append(table(sweep, ranked));
         sb.append("<h2>").append(sweep.metric().key()).append(" against each parameter</h2>\n<p class=\"note\">One dot per "
                 + "run (seed); trials cut by halving are grey.</p>\n<div class=\"row\">");

@@ -218,11 +218,23 @@ class SweepJobTest {
         assertEquals(List.of(), reported, "the cut trial is neither trained nor failed");
     }
 
+    /** A failed trial is named in results.md and report.html, which left it out without a word (a review). */
+    @Test
+    void aFailedTrialIsNamedInTheResults() throws Exception {
+        SweepFile sweep = SweepFile.load(sweepFile("fails", 1, "  training.updater.type: sgd\nparameters:\n"
+                + "  training.updater.learning_rate: [0.01, 1000000]\n"));
+        SweepJob.Outcome o = new SweepJob(new PrintStream(new ByteArrayOutputStream())).run(sweep, new InProcess());
+        assertEquals(List.of("t02-seed12345"), o.runs(TrialRunner.How.FAILED));
+        String said = "Failed, so not ranked (each one's error is in the console and in sweep-progress.json): t02-seed12345.";
+        assertTrue(Files.readString(o.table()).endsWith("\n" + said + "\n"), Files.readString(o.table()));
+        assertEquals(said, Jsoup.parse(Files.readString(o.html())).select("p.failed").text());
+    }
+
     /** Trains each run in this JVM, one after another: the same TrialRunner as a worker process, without its start. */
     private static final class InProcess implements TrialEngine {
         @Override
         public void run(List<ExperimentConfig> runs, java.util.function.Consumer<TrialRunner.Done> done) {
-            runs.forEach(c -> done.accept(TrialRunner.run(c, new PrintStream(PrintStream.nullOutputStream()))));
+            runs.forEach(c -> done.accept(TrialRunner.inWorker(ConfigLoader.toYaml(c)))); // as a worker, failures included
         }
 
         @Override
