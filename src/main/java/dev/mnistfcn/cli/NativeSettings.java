@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Gives ND4J's native code good thread settings without the user exporting anything.
@@ -51,8 +50,6 @@ public final class NativeSettings {
     private static final List<String> NOT_FORWARDED = List.of("java.class.path", "jdk.module.", "sun.java.command",
             "sun.java.launcher", "maven.", "classworlds.", "library.jansi.", "jansi.", "guice.",
             "org.slf4j.simpleLogger.", "exec.", "com.sun.management.jmxremote");
-    /** Options that size the heap; with any of them our -Xmx would override theirs, or clash (-Xms2g > -Xmx1g). */
-    private static final Pattern HEAP_SIZE = Pattern.compile("-Xm[sx].*|-XX:(Max|Initial|Min)HeapSize=.*|-XX:\\w*RAM\\w*=.*");
 
     private NativeSettings() {
     }
@@ -255,7 +252,7 @@ public final class NativeSettings {
             if (arg.startsWith("-D")) continue; // taken from properties below, with their current value
             if (!ChildJvm.PROCESS_BOUND.matcher(arg).matches() && !mavens.contains(arg)) options.add(arg);
         }
-        boolean userSizesHeap = options.stream().anyMatch(o -> HEAP_SIZE.matcher(o).matches());
+        boolean userSizesHeap = options.stream().anyMatch(o -> ChildJvm.HEAP_SIZE.matcher(o).matches());
         List<String> result = new ArrayList<>();
         for (String o : JVM_OPTIONS) {
             if (!(userSizesHeap && o.startsWith("-Xmx"))) result.add(o);

@@ -3,6 +3,7 @@ package dev.mnistfcn.sweep;
 import dev.mnistfcn.Launcher;
 
 import java.io.File;
+import java.lang.management.ManagementFactory;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -30,11 +31,27 @@ public final class ChildJvm {
     private ChildJvm() {
     }
 
-    /** {@code java WORKER_OPTIONS extra -cp <ours> mainClass args}. */
+    /** Options that size the heap; with any of them our -Xmx would override theirs, or clash (-Xms2g > -Xmx1g). */
+    public static final Pattern HEAP_SIZE = Pattern.compile("-Xm[sx].*|-XX:(Max|Initial|Min)HeapSize=.*|-XX:\\w*RAM\\w*=.*");
+
+    /** {@code java WORKER_OPTIONS extra -cp <ours> mainClass args}, with this JVM's heap size (see below). */
     public static List<String> command(List<String> extra, String mainClass, List<String> args) {
-        List<String> options = new ArrayList<>(WORKER_OPTIONS);
+        List<String> options = workerOptions(ManagementFactory.getRuntimeMXBean().getInputArguments());
         options.addAll(extra);
         return command(options, classpath(), mainClass, args);
+    }
+
+    /**
+     * {@link #WORKER_OPTIONS}, with the heap sized as this JVM's where the user sized it ({@code inputArgs}, this
+     * JVM's options, JAVA_TOOL_OPTIONS' included): a worker's -Xmx1g came after the user's -Xmx4g and won, so no
+     * sweep trial could have more than 1 GB (a review).
+     */
+    static List<String> workerOptions(List<String> inputArgs) {
+        List<String> heap = inputArgs.stream().filter(o -> HEAP_SIZE.matcher(o).matches()).toList();
+        List<String> options = new ArrayList<>();
+        for (String o : WORKER_OPTIONS) if (heap.isEmpty() || !o.startsWith("-Xmx")) options.add(o);
+        options.addAll(heap);
+        return options;
     }
 
     /** {@code java options -cp classpath mainClass args}, with this JVM's own java. */

@@ -3,6 +3,7 @@ package dev.mnistfcn.sweep;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,5 +19,13 @@ class ChildJvmTest {
                 "PATH", "/usr/bin"));
         ChildJvm.withoutAgents(env);
         assertEquals(Map.of("JAVA_TOOL_OPTIONS", "-Xss2m -Dx=1", "_JAVA_OPTIONS", "-XX:+UseSerialGC", "PATH", "/usr/bin"), env);
+    }
+
+    /** A worker's heap is sized as the sweep's JVM was: its -Xmx1g overrode the user's -Xmx4g (a review). */
+    @Test
+    void workersTakeTheHeapSizeTheUserGave() {
+        assertEquals(ChildJvm.WORKER_OPTIONS, ChildJvm.workerOptions(List.of("--add-modules", "x", "-Dy=1")));
+        assertEquals(List.of("-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "--add-modules", "jdk.incubator.vector",
+                "-Xms512m", "-Xmx4g"), ChildJvm.workerOptions(List.of("-Xms512m", "-Dy=1", "-Xmx4g")));
     }
 }
