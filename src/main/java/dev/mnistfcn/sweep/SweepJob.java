@@ -211,8 +211,10 @@ public final class SweepJob {
         ranked.sort(TrialResult.ranking(sweep.metric(), sweep.halving() != null));
         List<String> failed = how.getOrDefault(TrialRunner.How.FAILED, List.of());
         if (ranked.isEmpty()) {
-            throw new UserError("Sweep '" + sweep.name() + "': no run finished (" + failed.size() + " failed; see the "
-                    + "errors above). Fix the cause and rerun the same command: finished runs are reused.");
+            // said on the live page too, which has nothing "above": each run's error is in its row there (a review)
+            throw new UserError("Sweep '" + sweep.name() + "': no run finished (" + failed.size() + " failed; each one's "
+                    + "error is printed with its FAILED line and listed with the run on the live page). Fix the cause "
+                    + "and rerun the same command: finished runs are reused.");
         }
         Outcome outcome = write(sweep, sweep.folder(), ranked, how);
         status.finished(ranked);

@@ -228,6 +228,16 @@ class SweepJobTest {
         String said = "Failed, so not ranked (each one's error is in the console and in sweep-progress.json): t02-seed12345.";
         assertTrue(Files.readString(o.table()).endsWith("\n" + said + "\n"), Files.readString(o.table()));
         assertEquals(said, Jsoup.parse(Files.readString(o.html())).select("p.failed").text());
+
+        // Every run failed: the message, also the live page's, points where each error is ("see the errors above"
+        // had nothing above it on the page: a review).
+        SweepFile all = SweepFile.load(sweepFile("allfail", 1, "  training.updater.type: sgd\nparameters:\n"
+                + "  training.updater.learning_rate: [1000000]\n"));
+        UserError e = assertThrows(UserError.class, () -> new SweepJob(new PrintStream(new ByteArrayOutputStream()))
+                .run(all, new InProcess()));
+        assertTrue(e.getMessage().startsWith("Sweep 'allfail': no run finished (1 failed; each one's error is printed "
+                + "with its FAILED line and listed with the run on the live page)."), e.getMessage());
+        assertEquals(e.getMessage(), SweepProgress.read(all.folder()).orElseThrow().status().error());
     }
 
     /** Trains each run in this JVM, one after another: the same TrialRunner as a worker process, without its start. */
