@@ -35,6 +35,17 @@ public class UserError extends RuntimeException {
     }
 
     /**
+     * A heap too small for what the config asks (a network of 30 M parameters on the default 1 GiB), in one
+     * paragraph: what the CLI prints, and a sweep trial's failure (a worker takes the sweep's heap size).
+     */
+    public static String outOfMemory(OutOfMemoryError e) {
+        return String.format(java.util.Locale.ROOT, "out of memory (%s): the %,d MiB heap of this JVM cannot hold the "
+                + "network, its training state and the data. Use fewer units (model.hidden) or a smaller "
+                + "training.batch_size, or give the JVM a larger heap, e.g. JAVA_TOOL_OPTIONS=-Xmx4g.", e.getMessage(),
+                Runtime.getRuntime().maxMemory() >> 20);
+    }
+
+    /**
      * Why a file operation failed, in words for a message: a {@code FileSystemException}'s own message is often only
      * the path it names ("cannot be read: /x.yaml" said nothing of the permission it lacked).
      */

@@ -65,7 +65,7 @@ public final class Main implements Runnable {
                     UserError mistake = usersMistake(ex);
                     if (mistake != null) return userError(err, mistake);
                     for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-                        if (cause instanceof OutOfMemoryError) return outOfMemory(err, cause);
+                        if (cause instanceof OutOfMemoryError oom) return outOfMemory(err, oom);
                     }
                     throw ex;
                 });
@@ -135,12 +135,8 @@ public final class Main implements Runnable {
         return 2;
     }
 
-    /** A heap too small for what the config asks (a network of 30 M parameters on the default 1 GiB): one paragraph. */
-    private static int outOfMemory(PrintStream err, Throwable e) {
-        err.printf(java.util.Locale.ROOT, "error: out of memory (%s): the %,d MiB heap of this JVM cannot hold the network, "
-                + "its training state and the data. Use fewer units (model.hidden) or a smaller training.batch_size, or "
-                + "give the JVM a larger heap, e.g. JAVA_TOOL_OPTIONS=-Xmx4g.%n", e.getMessage(),
-                Runtime.getRuntime().maxMemory() >> 20);
+    private static int outOfMemory(PrintStream err, OutOfMemoryError e) {
+        err.println("error: " + UserError.outOfMemory(e));
         return 2;
     }
 

@@ -9,7 +9,6 @@ import dev.mnistfcn.job.TrainingJob;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * One run of a trial, in this JVM, wherever that is (a local worker process, a Spark executor): reused if its
@@ -43,10 +42,7 @@ public final class TrialRunner {
         } catch (RuntimeException | Error e) {
             String text = log.toString(StandardCharsets.UTF_8);
             String why = e instanceof UserError ? e.getMessage()
-                    : e instanceof OutOfMemoryError ? String.format(Locale.ROOT, "out of memory (%s): the %,d MiB heap of "
-                    + "the JVM training it cannot hold the network, its training state and the data; use fewer units "
-                    + "(model.hidden) or a smaller training.batch_size", e.getMessage(), Runtime.getRuntime().maxMemory() >> 20)
-                    : e.toString();
+                    : e instanceof OutOfMemoryError oom ? UserError.outOfMemory(oom) : e.toString();
             return new Done(name, How.FAILED, why + (text.isEmpty() ? ""
                     : " | last output: " + text.substring(Math.max(0, text.length() - 600)).replace('\n', ' ')));
         } finally {
