@@ -17,6 +17,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -74,25 +75,40 @@ public final class LocalEngine implements TrialEngine {
         ConcurrentLinkedQueue<ExperimentConfig> queue = new ConcurrentLinkedQueue<>(runs);
         List<Thread> feeders = new ArrayList<>();
         List<Worker> started = new ArrayList<>();
+        AtomicBoolean signalled = new AtomicBoolean();
         try {
             for (int i = 0; i < Math.min(workers, runs.size()); i++) {
                 Worker w = new Worker(i + 1);
                 started.add(w);
-                Thread t = new Thread(() -> w.drain(queue, done), "sweep-worker-" + (i + 1));
+                Thread t = new Thread(() -> w.drain(queue, done, signalled), "sweep-worker-" + (i + 1));
                 t.setDaemon(true); // never what keeps the JVM alive once the sweep has ended
                 feeders.add(t);
                 t.start();
             }
             for (Thread t : feeders) t.join();
+            if (signalled.get()) throw interrupted(null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UserError("The sweep was interrupted; rerun the same command to continue it.", e);
+            throw interrupted(e);
         } finally {
             // An interrupted sweep trained on in the background: its feeders started new workers for the queue's
             // remaining trials after run() had returned (a review).
             queue.clear();
             started.forEach(Worker::stop);
         }
+    }
+
+    private static UserError interrupted(Exception cause) {
+        return new UserError("The sweep was interrupted; rerun the same command to continue it.", cause);
+    }
+
+    /**
+     * A worker that exits on SIGINT or SIGTERM (the JVM's 128 + signal) was stopped from outside: Ctrl+C reaches
+     * every process of the terminal's group, workers included. That ends the sweep, as it would a plain train,
+     * rather than failing the trial and ranking the rest as if the sweep had finished (a review).
+     */
+    private static boolean stoppedFromOutside(int exitCode) {
+        return exitCode == 128 + 2 || exitCode == 128 + 15;
     }
 
     /** One child JVM, restarted if it dies; what it prints besides replies is kept for the error of a crash. */
@@ -107,16 +123,20 @@ public final class LocalEngine implements TrialEngine {
             this.id = id;
         }
 
-        void drain(ConcurrentLinkedQueue<ExperimentConfig> queue, Consumer<TrialRunner.Done> done) {
+        void drain(ConcurrentLinkedQueue<ExperimentConfig> queue, Consumer<TrialRunner.Done> done,
+                   AtomicBoolean signalled) {
             for (ExperimentConfig run; (run = queue.poll()) != null; ) {
-                TrialRunner.Done d = send(run);
-                if (d == null) return; // the sweep ended under this trial: neither trained nor failed
+                TrialRunner.Done d = send(run, signalled);
+                if (d == null) { // the sweep ended under this trial: neither trained nor failed
+                    if (signalled.get()) queue.clear();
+                    return;
+                }
                 done.accept(d);
             }
         }
 
-        /** The trial's outcome, or null where the worker was stopped first. */
-        private TrialRunner.Done send(ExperimentConfig run) {
+        /** The trial's outcome, or null where the worker was stopped first, by the sweep or from outside. */
+        private TrialRunner.Done send(ExperimentConfig run, AtomicBoolean signalled) {
             Process p;
             synchronized (this) {
                 if (stopped) return null;
@@ -155,6 +175,10 @@ public final class LocalEngine implements TrialEngine {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 code = -1;
+            }
+            if (stoppedFromOutside(code)) {
+                signalled.set(true);
+                return null;
             }
             return new TrialRunner.Done(run.name(), TrialRunner.How.FAILED, "worker " + id + " ended (exit code " + code
                     + ") while training it; its last output: " + String.join(" | ", tail));

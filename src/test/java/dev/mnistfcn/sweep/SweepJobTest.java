@@ -186,7 +186,26 @@ class SweepJobTest {
      */
     @Test
     void anInterruptedLocalEngineStopsItsWorkerAndTrainsNoMore() throws Exception {
-        SweepFile sweep = SweepFile.load(sweepFile("interrupted", 40,
+        boolean stillInterrupted = stopMidTrial("interrupted", Thread::interrupt);
+        assertTrue(stillInterrupted, "the caller's interrupt is kept");
+    }
+
+    /**
+     * A worker stopped by a signal (Ctrl+C reaches every process of the terminal's group) ends the sweep as
+     * interrupted: it had been reported as a failed trial, the sweep went on and ranked the rest as if finished.
+     */
+    @Test
+    void aWorkerStoppedBySigtermEndsTheSweepAsInterrupted() throws Exception {
+        stopMidTrial("sigterm", caller -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy));
+    }
+
+    /**
+     * Runs three trials on one worker, stops them with {@code stop} once the first reached its first checkpoint, and
+     * checks that the engine says the sweep was interrupted, reports nothing and starts no more; whether the caller
+     * still has its interrupt.
+     */
+    private boolean stopMidTrial(String name, java.util.function.Consumer<Thread> stop) throws Exception {
+        SweepFile sweep = SweepFile.load(sweepFile(name, 40,
                 "parameters:\n  model.hidden.0.units: [16, 32, 64]\n  model.hidden.1.units: [8]\n"));
         List<ExperimentConfig> runs = sweep.trials().stream().map(t -> sweep.config(t, 0)).toList();
         List<TrialRunner.Done> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -208,14 +227,14 @@ class SweepJobTest {
             assertTrue(System.nanoTime() < deadline, "the first trial reached its first checkpoint");
             Thread.sleep(10);
         }
-        caller.interrupt();
+        stop.accept(caller);
         Throwable t = thrown.get(30, TimeUnit.SECONDS);
         assertTrue(t instanceof UserError && t.getMessage().startsWith("The sweep was interrupted"), String.valueOf(t));
-        assertTrue(stillInterrupted.get(), "the caller's interrupt is kept");
         Thread.sleep(1000); // time for a feeder that carried on to start the next trial's worker
         assertEquals(List.of(), ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList());
         assertFalse(Files.exists(RunFolder.of(runs.get(1)).dir()), "the next trial never started");
         assertEquals(List.of(), reported, "the cut trial is neither trained nor failed");
+        return stillInterrupted.get();
     }
 
     /** A failed trial is named in results.md and report.html, which left it out without a word (a review). */
