@@ -47,8 +47,18 @@ public final class LocalEngine implements TrialEngine {
     public static LocalEngine forThisMachine(Integer workers, Integer threads) {
         int cores = Runtime.getRuntime().availableProcessors();
         int t = threads != null ? threads : 1;
-        int w = workers != null ? workers : Math.max(1, Math.min(cores / t, (int) (totalMemory() / WORKER_BYTES)));
+        int w = workers != null ? workers : Math.max(1, Math.min(cores / t, (int) (totalMemory()
+                / workerBytes(ManagementFactory.getRuntimeMXBean().getInputArguments(), Runtime.getRuntime().maxMemory()))));
         return new LocalEngine(w, t);
+    }
+
+    /**
+     * What one worker may hold, for the cap: {@link #WORKER_BYTES}, or where the user sized the heap (workers take
+     * it: {@link ChildJvm#workerOptions}) that heap and the same off-heap share; the cap had assumed 1 GB heaps.
+     */
+    static long workerBytes(List<String> inputArgs, long heapBytes) {
+        boolean sized = inputArgs.stream().anyMatch(o -> ChildJvm.HEAP_SIZE.matcher(o).matches());
+        return sized ? Math.max(WORKER_BYTES, heapBytes + WORKER_BYTES - (1L << 30)) : WORKER_BYTES;
     }
 
     private static long totalMemory() {

@@ -28,4 +28,13 @@ class ChildJvmTest {
         assertEquals(List.of("-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "--add-modules", "jdk.incubator.vector",
                 "-Xms512m", "-Xmx4g"), ChildJvm.workerOptions(List.of("-Xms512m", "-Dy=1", "-Xmx4g")));
     }
+
+    /** The worker count's memory cap counts the heap workers take: it had assumed 1 GB whatever the user gave. */
+    @Test
+    void theWorkerCapCountsTheHeapTheUserGave() {
+        long gb = 1L << 30;
+        assertEquals(LocalEngine.WORKER_BYTES, LocalEngine.workerBytes(List.of("-Dy=1"), 6 * gb));
+        assertEquals(LocalEngine.WORKER_BYTES, LocalEngine.workerBytes(List.of("-Xmx512m"), gb / 2));
+        assertEquals(12 * gb + LocalEngine.WORKER_BYTES - gb, LocalEngine.workerBytes(List.of("-Xmx12g"), 12 * gb));
+    }
 }
