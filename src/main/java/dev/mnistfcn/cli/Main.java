@@ -37,7 +37,8 @@ public final class Main implements Runnable {
         }
         var relaunched = NativeSettings.relaunchIfNeeded(Main.class, args);
         if (relaunched.isEmpty() && EarlyStart.enabled()) NativeStart.inBackground();
-        int code = relaunched.orElseGet(() -> run(args, System.out, System.err));
+        int code = relaunched.isPresent() ? relaunched.get() // the child checked its own output
+                : StandardOutput.checked(run(args, System.out, System.err), System.out, System.err);
         if (code != 0) {
             System.exit(code); // under exec:java this also stops Maven, without a stack trace
         }

@@ -14,8 +14,13 @@ import java.lang.reflect.Field;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import java.util.stream.Stream;
 
 /**
@@ -36,9 +41,44 @@ public final class OnnxRuntimePredictor implements Predictor {
     /** {@code source} names the model in a refusal (a network ONNX cannot express, see {@link DenseStack}). */
     public static OnnxRuntimePredictor of(MultiLayerNetwork net, String source) {
         byte[] model = OnnxExport.toBytes(net, Map.of(), source);
+        OrtEnvironment env;
+        // Where its library fails to unpack, ONNX Runtime logs why (a full disk) with a stack trace, then fails to load
+        // it with "no onnxruntime in java.library.path": the first said in the one paragraph below instead (a review).
+        Logger ortLog = Logger.getLogger("ai.onnxruntime.OnnxRuntime");
+        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Handler keep = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                said.add(new SimpleFormatter().formatMessage(r) + (r.getThrown() == null ? "" : ": " + why(r.getThrown())));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        boolean parents = ortLog.getUseParentHandlers();
+        ortLog.setUseParentHandlers(false);
+        ortLog.addHandler(keep);
         try {
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
-            removeTemporaryFolderAtExit();
+            env = OrtEnvironment.getEnvironment();
+        } catch (LinkageError e) { // its native library failed to unpack or load: a stack trace named neither
+            throw new UserError("ONNX Runtime's native library could not be loaded (" + (said.isEmpty() ? why(e)
+                    : String.join("; ", said)) + "). ONNX "
+                    + "Runtime unpacks it (22 MB) into a new folder under java.io.tmpdir (" + System.getProperty(
+                    "java.io.tmpdir") + "), which needs the space and must allow running programs (not mounted "
+                    + "noexec): free space there or name another folder with JAVA_TOOL_OPTIONS=-Djava.io.tmpdir=DIR, "
+                    + "or use --engine auto.");
+        } finally {
+            ortLog.removeHandler(keep);
+            ortLog.setUseParentHandlers(parents);
+            removeTemporaryFolderAtExit(); // also where it failed: the folder it made stayed
+        }
+        said.forEach(w -> System.err.println("warning: ONNX Runtime: " + w));
+        try {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             // predict and serve send one picture per call, from many threads: a thread pool per call only contends.
             options.setIntraOpNumThreads(1);
@@ -46,6 +86,14 @@ public final class OnnxRuntimePredictor implements Predictor {
         } catch (OrtException e) {
             throw new UserError("ONNX Runtime could not load " + source + " (" + e.getMessage() + "). Use --engine auto.");
         }
+    }
+
+    /** The innermost cause's own words: an ExceptionInInitializerError or a NoSuchFileException says little itself. */
+    private static String why(Throwable e) {
+        Throwable inner = e;
+        while (inner.getCause() != null) inner = inner.getCause();
+        return inner instanceof java.nio.file.NoSuchFileException ? "no such folder: " + inner.getMessage()
+                : inner.getMessage() != null ? inner.getMessage() : inner.toString();
     }
 
     private static final AtomicBoolean CLEANUP_REGISTERED = new AtomicBoolean();

@@ -195,4 +195,19 @@ class PredictCommandTest {
             System.clearProperty("model");
         }
     }
+
+    /**
+     * Rows sent to a file that cannot take them (/dev/full: always full) are an error and exit 1: predict's JSON
+     * lines to a full disk had ended in the middle of an object and exited 0 without a word (a review).
+     */
+    @Test
+    void outputThatCannotBeWrittenIsAnError() throws Exception {
+        Process p = new ProcessBuilder(dev.mnistfcn.sweep.ChildJvm.command(List.of(), Main.class.getName(), List.of(
+                "predict", "--json", "-m", model.toString(), "docs/samples/canvas-export.png")))
+                .redirectOutput(new java.io.File("/dev/full")).start();
+        String err = new String(p.getErrorStream().readAllBytes()).replace(AttachedChild.INCUBATOR_WARNING, "").strip();
+        assertEquals(1, p.waitFor(), err);
+        assertEquals("error: the command's output could not all be written to /dev/full (a full disk, or a file that "
+                + "cannot grow): what is there is incomplete. Free space there, or send the output elsewhere.", err);
+    }
 }

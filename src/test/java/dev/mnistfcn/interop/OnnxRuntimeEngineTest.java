@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -54,18 +55,38 @@ class OnnxRuntimeEngineTest {
     /** ONNX Runtime's unpacked libraries' folder is removed at exit (it stayed, empty, after every process: a review). */
     @Test
     void itsTemporaryFolderIsGoneOnceTheProcessEnds(@TempDir Path tmp) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + tmp, "--add-modules", "jdk.incubator.vector", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "predict", "--engine", "onnxruntime",
-                "--model", TestModels.twoLayer().toString(), "docs/samples/canvas-export.png");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("MNIST_FCN_NO_RELAUNCH", "1"); // this JVM, so that its java.io.tmpdir is the one looked at
-        Process p = pb.start();
+        Process p = predictWithTemporaryFolder(tmp);
         String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, printed);
         assertTrue(printed.contains("canvas-export.png"), printed);
         try (Stream<Path> left = Files.list(tmp)) {
             assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("onnxruntime-java")).toList());
         }
+    }
+
+    /**
+     * A temporary folder its library cannot be unpacked into (missing here; full or noexec by hand) is one paragraph
+     * that names it and the way out: ONNX Runtime's logged stack trace and then Java's had named neither (a review).
+     */
+    @Test
+    void aTemporaryFolderItCannotUnpackIntoIsOneParagraph(@TempDir Path tmp) throws Exception {
+        Process p = predictWithTemporaryFolder(tmp.resolve("missing"));
+        String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .filter(l -> !l.startsWith("WARNING: Using incubator modules")).collect(Collectors.joining("\n"));
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), printed);
+        assertEquals(2, p.exitValue(), printed);
+        assertTrue(printed.startsWith("error: ONNX Runtime's native library could not be loaded (no such folder: "
+                + tmp.resolve("missing")) && printed.contains("-Djava.io.tmpdir=DIR, or use --engine auto."), printed);
+        assertEquals(1, printed.strip().lines().count(), printed);
+    }
+
+    private static Process predictWithTemporaryFolder(Path tmp) throws java.io.IOException {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "--add-modules", "jdk.incubator.vector", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "predict", "--engine", "onnxruntime",
+                "--model", TestModels.twoLayer().toString(), "docs/samples/canvas-export.png");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("MNIST_FCN_NO_RELAUNCH", "1"); // this JVM, so that its java.io.tmpdir is the one looked at
+        return pb.start();
     }
 }
