@@ -65,6 +65,8 @@ public final class Main implements Runnable {
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
                     UserError mistake = usersMistake(ex);
                     if (mistake != null) return userError(err, mistake);
+                    UserError nativeStart = NativeStart.explained(ex);
+                    if (nativeStart != null) return userError(err, nativeStart);
                     for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
                         if (cause instanceof OutOfMemoryError oom) return outOfMemory(err, oom);
                     }
@@ -78,6 +80,10 @@ public final class Main implements Runnable {
             return cli.execute(effective);
         } catch (OutOfMemoryError e) { // thrown on the command's own thread: picocli passes Errors on
             return outOfMemory(err, e);
+        } catch (LinkageError e) {
+            UserError nativeStart = NativeStart.explained(e);
+            if (nativeStart == null) throw e;
+            return userError(err, nativeStart);
         }
     }
 

@@ -1,7 +1,10 @@
 package dev.mnistfcn.engine;
 
+import dev.mnistfcn.UserError;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Path;
 
 /**
  * ND4J's start (its backend's classes, libnd4j and OpenBLAS loaded and linked: about a second of one core) begun on
@@ -14,15 +17,47 @@ public final class NativeStart {
     private NativeStart() {
     }
 
+    /** What the background start threw: the main thread then sees only "Could not initialize class Nd4j". */
+    private static volatile Throwable failure;
+
     public static void inBackground() {
         Thread t = new Thread(() -> {
             try {
                 Nd4j.create(DataType.FLOAT, 1);
             } catch (Throwable e) {
-                // the main thread meets the same failure where it uses ND4J, and reports it there
+                failure = e; // the main thread meets the failure where it uses ND4J; explained() says why
             }
         }, "nd4j-start");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * One paragraph for ND4J's native libraries failing to load, null where {@code e} is something else. On first use
+     * JavaCPP unpacks them (about 400 MB) into its cache; a full disk there had ended every command in a stack trace
+     * whose cause, thrown on the start's thread, was lost (a review).
+     */
+    public static UserError explained(Throwable e) {
+        if (!startFailed(e)) return null;
+        Throwable why = failure != null ? failure : e;
+        while (why.getCause() != null) why = why.getCause();
+        String cache = System.getProperty("org.bytedeco.javacpp.cachedir",
+                Path.of(System.getProperty("user.home"), ".javacpp", "cache").toString());
+        return new UserError("ND4J's native libraries could not be loaded (" + (why.getMessage() != null
+                ? why.getMessage() : why.toString()) + "). On first use JavaCPP unpacks them (about 400 MB) into " + cache
+                + " (or java.io.tmpdir where it cannot make that folder), which needs the space and must allow running "
+                + "programs (not mounted noexec): free space there, or name another folder with "
+                + "JAVA_TOOL_OPTIONS=-Dorg.bytedeco.javacpp.cachedir=DIR.", e);
+    }
+
+    private static boolean startFailed(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof UnsatisfiedLinkError) return true;
+            if ((c instanceof ExceptionInInitializerError || c instanceof NoClassDefFoundError)
+                    && String.valueOf(c.getMessage()).contains("nd4j")) return true;
+            if (c instanceof ExceptionInInitializerError && c.getCause() != null
+                    && String.valueOf(c.getCause().getMessage()).contains("ND4J")) return true;
+        }
+        return false;
     }
 }
