@@ -14,7 +14,21 @@ public final class HomeFolder {
     /** {@code path} with a leading {@code ~} or {@code ~/} as the user's home folder; any other path as it is. */
     public static String expanded(String path) {
         if (path == null || !(path.equals("~") || path.startsWith("~/"))) return path;
-        return System.getProperty("user.home") + path.substring(1);
+        return home() + path.substring(1);
+    }
+
+    /** The user's home folder, as {@code ~} means it. */
+    public static String home() {
+        return home(System.getenv("HOME"));
+    }
+
+    /**
+     * The home a shell's {@code ~} means: {@code $HOME} where set, as bash takes it; Java's user.home only where it
+     * is not. user.home comes from the password file, so a user with no entry there (Docker's {@code --user 12345})
+     * got "?" and a folder named "?" in the working folder, and {@code HOME=/elsewhere} was ignored (a review).
+     */
+    static String home(String variable) {
+        return variable != null && !variable.isEmpty() ? variable : System.getProperty("user.home");
     }
 
     /** A leading {@code ~} still there after {@link #expanded}: another user's home ({@code ~bob/…}), not expanded. */

@@ -246,16 +246,16 @@ class CliPropertiesTest {
      */
     @Test
     void pathPropertiesReadATildeAsTheHomeFolder() throws Exception {
-        String home = tmp.toString();
-        assertEquals(home + "/runs/model.zip", with("user.home", home, () -> with("model", "~/runs/model.zip",
-                CommandDefaults::modelFromProperty)).toString());
-        assertEquals(home, with("user.home", home, () -> CliProperties.path("runs", "~")));
-        assertEquals("~bob/x", with("user.home", home, () -> with("sweep", "~bob/x", () -> CliProperties.path("sweep", null))));
+        String home = dev.mnistfcn.config.HomeFolder.home();
+        assertEquals(home + "/runs/model.zip", with("model", "~/runs/model.zip",
+                CommandDefaults::modelFromProperty).toString());
+        assertEquals(home, CliProperties.path("runs", "~"));
+        assertEquals("~bob/x", with("sweep", "~bob/x", () -> CliProperties.path("sweep", null)));
         assertEquals("a/~/b", with("model", "a/~/b", () -> CliProperties.path("model", null)));
         assertEquals(null, with("model", null, () -> CliProperties.path("model", null)));
         // -Dpredict's list: each path of it.
-        assertEquals(java.util.List.of(Path.of("docs/samples"), Path.of(home, "pen.jpg")), with("user.home", home,
-                () -> with("predict", "docs/samples, ~/pen.jpg", () -> new PredictCommand().inputs())));
+        assertEquals(java.util.List.of(Path.of("docs/samples"), Path.of(home, "pen.jpg")),
+                with("predict", "docs/samples, ~/pen.jpg", () -> new PredictCommand().inputs()));
     }
 
     /** Calls {@code body} with a system property set (or cleared), restoring it afterwards. */

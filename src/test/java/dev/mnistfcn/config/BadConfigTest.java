@@ -325,7 +325,7 @@ class BadConfigTest {
         ExperimentConfig c = ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of("data.dir", "~",
                 "output.dir", "out #2", "model.hidden.0.activation", "TANH", "seed", "012",
                 "training.updater.learning_rate", "1e-3", "training.updater.beta1", ".5"));
-        assertEquals(System.getProperty("user.home"), c.data().dir(),
+        assertEquals(HomeFolder.home(), c.data().dir(),
                 "not YAML's null but the home folder, as a shell reads ~ (a literal folder named ~ was a trap)");
         assertEquals("out #2", c.output().dir(), "not cut at '#' as a YAML comment");
         assertEquals(12L, c.seed(), "a leading zero is decimal in an override, not YAML's octal");

@@ -83,7 +83,7 @@ class OverridesTest {
     void aFolderUnderTheHomeIsWrittenWithATilde() throws Exception {
         Path file = tmp.resolve("home.yaml");
         Files.writeString(file, "output: {dir: ~/runs}\n");
-        String home = System.getProperty("user.home");
+        String home = HomeFolder.home();
         assertEquals(home + "/runs", ConfigLoader.load(file, Overrides.none()).output().dir());
         // As an override, since $MNIST_FCN_DATA_DIR, where set, would win over the file's data.dir.
         assertEquals(home, ConfigLoader.load(file, Overrides.of(Map.of("data.dir", "~"))).data().dir());
@@ -93,6 +93,17 @@ class OverridesTest {
                 () -> ConfigLoader.load(file, Overrides.of(Map.of("output.dir", "~bob/runs"))));
         assertTrue(other.getMessage().contains("key 'output.dir' has value '~bob/runs', which is not accepted. Expected a "
                 + "folder path (~ and ~/… are your home folder; ~user/… is not expanded"), other.getMessage());
+    }
+
+    /**
+     * {@code ~} is {@code $HOME}, as bash reads it; Java's user.home (from the password file) only where HOME is unset:
+     * a user with no entry there got a folder named "?" (a review).
+     */
+    @Test
+    void theHomeIsTheHomeVariable() {
+        assertEquals("/tmp/elsewhere", HomeFolder.home("/tmp/elsewhere"));
+        assertEquals(System.getProperty("user.home"), HomeFolder.home(null));
+        assertEquals(System.getProperty("user.home"), HomeFolder.home(""));
     }
 
     /**
@@ -106,11 +117,11 @@ class OverridesTest {
         Path file = tmp.resolve("tilde.yaml");
         Files.writeString(file, "name: ~\noutput: {dir: ~}\n");
         ExperimentConfig c = ConfigLoader.load(file, Overrides.none());
-        assertEquals(System.getProperty("user.home"), c.output().dir());
+        assertEquals(HomeFolder.home(), c.output().dir());
         assertEquals("tilde", c.name(), "null is the default: the file's name");
         assertEquals("models", ConfigLoader.load(file, Overrides.of(Map.of("output", "{dir: null}"))).output().dir(),
                 "null written out is still the default");
-        assertEquals(System.getProperty("user.home"), ConfigLoader.load(file, Overrides.of(Map.of("output", "{dir: ~}")))
+        assertEquals(HomeFolder.home(), ConfigLoader.load(file, Overrides.of(Map.of("output", "{dir: ~}")))
                 .output().dir());
         assertEquals("0x10", ConfigLoader.load(file, Overrides.of(Map.of("output", "{dir: 0x10}"))).output().dir());
         ExperimentConfig data = ConfigLoader.load(file, Overrides.of(Map.of("data", "{dir: 2024.10, train_limit: 500}")));
