@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -128,7 +129,7 @@ public final class Timeline {
         StringBuilder s = new StringBuilder("Timeline (seconds since the command started):\n");
         double before = 0;
         for (Map.Entry<String, Double> e : marks().entrySet()) {
-            s.append(String.format("  %7.2f  (+%5.2f)  %s%n", e.getValue(), e.getValue() - before, e.getKey()));
+            s.append(String.format(Locale.ROOT, "  %7.2f  (+%5.2f)  %s%n", e.getValue(), e.getValue() - before, e.getKey()));
             before = e.getValue();
         }
         return s.toString();

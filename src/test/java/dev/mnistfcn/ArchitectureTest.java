@@ -159,6 +159,28 @@ class ArchitectureTest {
                 .callCodeUnitWhere(makesOne).allowEmptyShould(true).check(classes);
     }
 
+    /**
+     * Numbers print alike under every locale: output formatted with the JVM's default locale mixed German digits
+     * ("12.730 parameters", "2,1354") into English text beside the reports' "12,730" (a review). Every format call
+     * names its locale ({@code Locale.ROOT}); the overloads without one are refused here.
+     */
+    @Test
+    void everyFormatNamesItsLocale() {
+        DescribedPredicate<JavaCall<?>> defaultLocale = new DescribedPredicate<>("format with the default locale") {
+            @Override
+            public boolean test(JavaCall<?> call) {
+                String owner = call.getTargetOwner().getName();
+                List<JavaClass> params = call.getTarget().getRawParameterTypes();
+                boolean stringFirst = !params.isEmpty() && params.get(0).isEquivalentTo(String.class);
+                return owner.equals(String.class.getName()) && (call.getName().equals("format") && stringFirst
+                        || call.getName().equals("formatted"))
+                        || Set.of(java.io.PrintStream.class.getName(), java.io.PrintWriter.class.getName()).contains(owner)
+                        && Set.of("printf", "format").contains(call.getName()) && stringFirst;
+            }
+        };
+        noClasses().should().callCodeUnitWhere(defaultLocale).check(production());
+    }
+
     @Test
     void packagesHaveNoCycles() {
         slices().matching("dev.mnistfcn.(**)").should().beFreeOfCycles().check(production());

@@ -67,14 +67,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         var test = MnistSplits.loadTest(dataset, dir);
         EvalResult r = Evaluator.evaluate(choice.engine().predictor(net), test);
         TestMetrics t = TestMetrics.of(r);
-        out.printf("%s: %s, %,d parameters%n", TerminalText.shown(file.toString()), LayerSizes.of(net.getLayerWiseConfigurations()),
+        out.printf(Locale.ROOT, "%s: %s, %,d parameters%n", TerminalText.shown(file.toString()), LayerSizes.of(net.getLayerWiseConfigurations()),
                 net.numParams());
         out.println(choice.describe());
         if (loaded.damagedCheck().isPresent()) {
             out.println("Its not-a-digit check is damaged (calibrate the model again to replace it); the test set needs "
                     + "none.");
         }
-        out.printf("Test set: %s, %s (%s).%n", dataset.title(), dir, loaded.dataset().isPresent()
+        out.printf(Locale.ROOT, "Test set: %s, %s (%s).%n", dataset.title(), dir, loaded.dataset().isPresent()
                 ? "the dataset its metadata records" : datasetOption != null ? "--dataset"
                 : "no dataset recorded in the file: MNIST unless --dataset names another");
         out.print(MarkdownReport.testSummary(t, dataset));

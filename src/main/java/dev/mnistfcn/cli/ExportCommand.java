@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -145,14 +146,14 @@ public final class ExportCommand implements Callable<Integer> {
             switch (format) {
                 case "onnx" -> {
                     AtomicFiles.writeBytes(onnx, onnxBytes);
-                    out().printf("Wrote %s (%,d bytes): ONNX IR version %d, opset %d; input '%s' float [N, 784], "
+                    out().printf(Locale.ROOT, "Wrote %s (%,d bytes): ONNX IR version %d, opset %d; input '%s' float [N, 784], "
                                     + "pixels 0..1; output '%s' [N, 10].%n", shown(onnx), Files.size(onnx),
                             OnnxExport.IR_VERSION, OnnxExport.OPSET, OnnxExport.INPUT, OnnxExport.OUTPUT);
                 }
                 case "tf" -> {
                     Path pb = dir.resolve(base + ".pb");
                     AtomicFiles.writeBytes(pb, pbBytes);
-                    out().printf("Wrote %s (%,d bytes): a TensorFlow frozen GraphDef; placeholder 'x' float [?, 784], "
+                    out().printf(Locale.ROOT, "Wrote %s (%,d bytes): a TensorFlow frozen GraphDef; placeholder 'x' float [?, 784], "
                             + "pixels 0..1; softmax output 'pred' (tf.compat.v1.import_graph_def).%n", shown(pb),
                             Files.size(pb));
                 }
@@ -180,7 +181,7 @@ public final class ExportCommand implements Callable<Integer> {
         // A calibrated model's inference zip refuses what it refused (it said "not a digit" for nothing without it).
         ModelFiles.save(loaded.network(), zip, false, loaded.metadata().orElse(null), loaded.notADigit().orElse(null));
         AtomicFiles.writeString(json, loaded.network().getLayerWiseConfigurations().toJson());
-        out().printf("Wrote %s (%,d bytes; the input was %,d) and %s.%n", shown(zip), Files.size(zip), loaded.fileBytes(),
+        out().printf(Locale.ROOT, "Wrote %s (%,d bytes; the input was %,d) and %s.%n", shown(zip), Files.size(zip), loaded.fileBytes(),
                 shown(json));
         out().println("The inference zip has no updater state: it predicts and evaluates, but training cannot resume "
                 + "from it exactly (the optimizer would restart). The JSON is the MultiLayerConfiguration, readable with "

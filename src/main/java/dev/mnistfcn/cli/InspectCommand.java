@@ -39,7 +39,7 @@ public final class InspectCommand implements Callable<Integer> {
         }
         ModelFiles.Loaded loaded = ModelFiles.load(file, true);
         var net = loaded.network();
-        out.printf("%s (%,d bytes)%n", TerminalText.shown(file.toString()), loaded.fileBytes()); // a stranger's name
+        out.printf(Locale.ROOT, "%s (%,d bytes)%n", TerminalText.shown(file.toString()), loaded.fileBytes()); // a stranger's name
         out.print(TerminalText.shownLines(net.summary())); // layer names come from the zip
         out.printf(Locale.ROOT, "architecture: %s%nparameters: %,d%nupdater state: %s%n",
                 LayerSizes.of(net.getLayerWiseConfigurations()), net.numParams(),

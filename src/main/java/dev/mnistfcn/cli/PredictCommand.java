@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -99,7 +100,7 @@ public final class PredictCommand implements Callable<Integer> {
         }
         out.flush();
         if (failed > 0) {
-            spec.commandLine().getErr().printf("%d of %d files could not be predicted (see their rows).%n", failed,
+            spec.commandLine().getErr().printf(Locale.ROOT, "%d of %d files could not be predicted (see their rows).%n", failed,
                     pictures.size());
         }
         return failed > 0 ? 1 : 0;

@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -58,7 +59,7 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "mnist-fcn-serve-stop"));
         ModelInfo info = classifier.info();
-        System.out.printf("Serving %s (%s, %,d parameters, engine %s%s)%n", info.file(), info.architecture(),
+        System.out.printf(Locale.ROOT, "Serving %s (%s, %,d parameters, engine %s%s)%n", info.file(), info.architecture(),
                 info.parameters(), info.engine(), info.notADigit() ? "; not-a-digit check on" : "");
         System.out.println("Open " + server.uri() + "  (API: POST " + server.uri().resolve("/api/predict")
                 + "; Ctrl-C stops)");

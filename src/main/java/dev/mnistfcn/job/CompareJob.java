@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -123,7 +124,7 @@ public final class CompareJob {
                 TrainingJob job = new TrainingJob(cfg, out, progress);
                 Optional<RunMetrics> existing = job.finishedOutputs();
                 String eta = Eta.of(started, trained.size(), total - done);
-                out.printf("== compare: config %d of %d (%s), seed %d of %d — run %d of %d, ETA %s%n", c + 1, bases.size(),
+                out.printf(Locale.ROOT, "== compare: config %d of %d (%s), seed %d of %d — run %d of %d, ETA %s%n", c + 1, bases.size(),
                         base.name(), s + 1, seeds, done + 1, total, existing.isPresent() ? "(reused)" : eta);
                 if (existing.isPresent()) {
                     out.println("   reusing " + folder.dir() + " (same resolved config and seed, already trained)");
@@ -173,7 +174,7 @@ public final class CompareJob {
         out.print(ComparisonTable.markdown(results));
         out.println();
         ComparisonTable.pairSentences(results).forEach(s -> out.println("- " + s));
-        out.printf("%nTrained %d run(s), reused %d. Report: %s (and %s)%n", trained.size(), reused.size(), html, md);
+        out.printf(Locale.ROOT, "%nTrained %d run(s), reused %d. Report: %s (and %s)%n", trained.size(), reused.size(), html, md);
         return new Outcome(results, trained, reused, html, md);
     }
 

@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -143,7 +144,7 @@ final class RunOutputs {
             AtomicFiles.writeString(folder.metrics(), metrics.toJson());
             out.println();
             out.print(MarkdownReport.body(metrics));
-            out.printf("%nWrote %s, %s, %s, %s and %s in %s (%.1f s in all).%n", name(folder.model()),
+            out.printf(Locale.ROOT, "%nWrote %s, %s, %s, %s and %s in %s (%.1f s in all).%n", name(folder.model()),
                     name(folder.markdownReport()), name(folder.htmlReport()), name(folder.metrics()),
                     name(folder.resolvedConfig()), folder.dir(), timings.get("total_seconds"));
             if (check.isPresent()) out.println("model.zip keeps the not-a-digit check of the one it replaced (the check "

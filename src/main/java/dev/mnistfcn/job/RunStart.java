@@ -22,6 +22,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -87,15 +88,15 @@ final class RunStart {
         MultiLayerNetwork net = loaded.network();
         EarlyStoppingSpec stopping = config.training().earlyStopping();
         if (meta.epoch() == config.training().epochs()) {
-            out.printf("Finishing '%s' from %s: all %d epochs trained; evaluating and writing its outputs.%n",
+            out.printf(Locale.ROOT, "Finishing '%s' from %s: all %d epochs trained; evaluating and writing its outputs.%n",
                     config.name(), checkpoint, meta.epoch());
         } else if (stopping != null
                 && EarlyStoppingListener.replay(stopping, meta.history(), config.training().epochs()).stoppedEarly()) {
             // Killed after early stopping ended it but before its outputs: it trains nothing more.
-            out.printf("Finishing '%s' from %s: early stopping ended it after epoch %d; evaluating and writing its "
+            out.printf(Locale.ROOT, "Finishing '%s' from %s: early stopping ended it after epoch %d; evaluating and writing its "
                     + "outputs.%n", config.name(), checkpoint, meta.epoch());
         } else {
-            out.printf("Resuming '%s' from %s: epoch %d of %d done, %,d iterations, updater state restored.%n",
+            out.printf(Locale.ROOT, "Resuming '%s' from %s: epoch %d of %d done, %,d iterations, updater state restored.%n",
                     config.name(), checkpoint, meta.epoch(), config.training().epochs(), net.getIterationCount());
             noteDl4jDropout(checkpoint); // only where epochs are trained: a finish trains none
         }
@@ -110,7 +111,7 @@ final class RunStart {
     private void noteOtherVectorApi(Path checkpoint, ModelMetadata meta) {
         String then = meta.provenance().versions() == null ? null : meta.provenance().versions().get(Versions.VECTOR_API);
         if (then == null || then.equals(Versions.vectorApi()) || engine.engine() != Engine.FUSED) return;
-        out.printf("Note: %s was trained in a JVM where %s was %s; in this one it is %s, so the fused engine's first "
+        out.printf(Locale.ROOT, "Note: %s was trained in a JVM where %s was %s; in this one it is %s, so the fused engine's first "
                         + "layer sums in another order and the resumed epochs will differ slightly from an uninterrupted "
                         + "run's. For a bit-exact resume run it as it was trained (mvn exec:java or the CLI, whose JVM "
                         + "loads the module).%n", checkpoint, Versions.VECTOR_API, then, Versions.vectorApi());
@@ -123,7 +124,7 @@ final class RunStart {
     private void noteDl4jDropout(Path checkpoint) {
         boolean dropout = conf.getConfs().stream().anyMatch(c -> c.getLayer().getIDropout() != null);
         if (!dropout || engine.engine() != Engine.DL4J) return;
-        out.printf("Note: %s is resumed on the DL4J engine with dropout: DL4J draws its dropout masks from ND4J's global "
+        out.printf(Locale.ROOT, "Note: %s is resumed on the DL4J engine with dropout: DL4J draws its dropout masks from ND4J's global "
                 + "generator, which a checkpoint does not hold, so the resumed epochs will differ from an uninterrupted "
                 + "run's. The fused engine (training.engine: fused) resumes dropout bit for bit.%n", checkpoint);
     }

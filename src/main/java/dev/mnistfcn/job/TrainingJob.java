@@ -246,13 +246,13 @@ public final class TrainingJob {
         boolean couldResume = checkpoints().latest().isPresent();
         RunFolder.Aside aside = folder.moveEarlierRunAside(ConfigLoader.toYaml(config));
         if (!aside.removed().isEmpty()) {
-            out.printf("Starting '%s' from scratch: removed %s, left in %s by a start that saved no model (nothing to "
+            out.printf(Locale.ROOT, "Starting '%s' from scratch: removed %s, left in %s by a start that saved no model (nothing to "
                     + "resume, or this same config started again)%s.%n",
                     config.name(), String.join(", ", aside.removed()), folder.dir(), Files.isDirectory(folder.previous())
                             ? "; the run before it stays in " + folder.previous() : "");
         }
         if (aside.moved() == 0) return;
-        out.printf("Starting '%s' from scratch: moved the %d file(s) and folder(s) of an earlier run in %s to %s "
+        out.printf(Locale.ROOT, "Starting '%s' from scratch: moved the %d file(s) and folder(s) of an earlier run in %s to %s "
                 + "(%s).%s%n", config.name(), aside.moved(), folder.dir(), folder.previous(), couldResume
                         ? "its checkpoints went with it: --resume=auto / -Dresume=auto, given instead of a fresh "
                         + "start, continues a run of the same config in its folder"

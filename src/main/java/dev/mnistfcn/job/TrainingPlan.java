@@ -15,6 +15,7 @@ import dev.mnistfcn.train.EpochPlan;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What start-or-restore ({@link RunStart}) decided for a run, once: the network (new, or the latest checkpoint's),
@@ -38,7 +39,7 @@ public record TrainingPlan(ExperimentConfig config, MultiLayerNetwork net, Engin
         // MNIST is the default and goes unnamed; another dataset is named, with where it was read from.
         Dataset dataset = Dataset.of(config.data());
         String named = dataset == Dataset.MNIST ? "" : "; " + dataset.title() + " from " + config.data().dir();
-        s.append(String.format("%s: %s, %,d parameters%s; %,d training / %,d validation / %,d test images; %d epoch%s "
+        s.append(String.format(Locale.ROOT, "%s: %s, %,d parameters%s; %,d training / %,d validation / %,d test images; %d epoch%s "
                         + "of batch %d%n", config.name(), LayerSizes.of(net.getLayerWiseConfigurations()),
                 net.numParams(), named, data.train().numExamples(), data.validation().numExamples(),
                 data.test().numExamples(), config.training().epochs(), config.training().epochs() == 1 ? "" : "s",

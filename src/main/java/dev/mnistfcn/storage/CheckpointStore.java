@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +51,7 @@ public final class CheckpointStore {
     }
 
     public static String fileName(int epoch) {
-        return String.format("epoch-%02d.zip", epoch);
+        return String.format(Locale.ROOT, "epoch-%02d.zip", epoch);
     }
 
     /** Writes the checkpoint for {@code meta.epoch()} and prunes all but the newest {@code keep}. */

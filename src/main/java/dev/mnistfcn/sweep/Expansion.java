@@ -5,6 +5,7 @@ import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -69,7 +70,7 @@ final class Expansion {
         int width = Math.max(2, String.valueOf(combos.size()).length());
         List<Trial> trials = new ArrayList<>();
         for (int i = 0; i < combos.size(); i++) {
-            trials.add(new Trial(String.format("t%0" + width + "d", i + 1), combos.get(i)));
+            trials.add(new Trial(String.format(Locale.ROOT, "t%0" + width + "d", i + 1), combos.get(i)));
         }
         return trials;
     }

@@ -67,13 +67,13 @@ public final class SweepJob {
         // finished run aside to train it again.
         try (RunLock lock = RunLock.acquireSweep(folder)) {
             new RunFolder(folder).removeUnfinishedWrites(); // a killed sweep's cut-short results or status write
-            out.printf("Sweep '%s': %d trial(s) × %d seed(s) of %s, %s, chosen by %s%s, in %s%n", sweep.name(),
+            out.printf(Locale.ROOT, "Sweep '%s': %d trial(s) × %d seed(s) of %s, %s, chosen by %s%s, in %s%n", sweep.name(),
                     alive.size(), sweep.seeds(), sweep.base(), sweep.strategy(), sweep.metric().key(),
                     sweep.halving() == null ? "" : " with successive halving (epochs by round: " + rounds + ")", folder);
             out.println(engine.describe());
             int replaced = runsTrainedAfresh(sweep, alive, rounds.get(0));
             if (replaced > 0) {
-                out.printf("%d run folder(s) here hold runs of another config (a sweep with other trials, base or set:, "
+                out.printf(Locale.ROOT, "%d run folder(s) here hold runs of another config (a sweep with other trials, base or set:, "
                         + "under this name): they are trained afresh, each earlier run's files moved to its .previous "
                         + "folder.%n", replaced);
             }
@@ -179,7 +179,7 @@ public final class SweepJob {
         for (int r = 0; r < rounds.size(); r++) {
             int epochs = rounds.get(r);
             boolean last = r == rounds.size() - 1;
-            if (rounds.size() > 1) out.printf("Round %d of %d: %d trial(s) to %d epoch(s)%n", r + 1, rounds.size(), alive.size(), epochs);
+            if (rounds.size() > 1) out.printf(Locale.ROOT, "Round %d of %d: %d trial(s) to %d epoch(s)%n", r + 1, rounds.size(), alive.size(), epochs);
             List<ExperimentConfig> all = new ArrayList<>();
             for (Trial t : alive) {
                 for (int s = 0; s < sweep.seeds(); s++) all.add(runConfig(sweep, t, s, epochs));
@@ -203,7 +203,7 @@ public final class SweepJob {
             round.sort(TrialResult.ranking(sweep.metric(), sweep.halving() != null));
             if (!last) {
                 alive = sweep.halving().keep(round).stream().map(TrialResult::trial).toList();
-                out.printf("Kept %d of %d: %s%n", alive.size(), round.size(), String.join(", ", alive.stream().map(Trial::name).toList()));
+                out.printf(Locale.ROOT, "Kept %d of %d: %s%n", alive.size(), round.size(), String.join(", ", alive.stream().map(Trial::name).toList()));
             }
             status.roundEnded(round, alive, last);
         }
@@ -301,7 +301,7 @@ public final class SweepJob {
         }
         out.println();
         out.print(table);
-        out.printf("%nRuns: %s. Best: %s (%s). Wrote %s, %s and %s.%n", counts(how), best.trial().name(),
+        out.printf(Locale.ROOT, "%nRuns: %s. Best: %s (%s). Wrote %s, %s and %s.%n", counts(how), best.trial().name(),
                 best.trial().describe(), tablePath, bestPath, html);
         return new Outcome(ranked, how, folder, tablePath, bestPath, html);
     }

@@ -1,6 +1,7 @@
 package dev.mnistfcn.train;
 
 import java.io.PrintStream;
+import java.util.Locale;
 
 /**
  * Within-epoch progress: a redrawn bar on a terminal, a plain line per quarter epoch otherwise
@@ -25,8 +26,8 @@ public final class ProgressBar {
             if (done % step != 0 && done != total) return;
             int width = 30;
             int filled = (int) ((long) width * done / total);
-            String eta = done == 0 ? "?" : String.format("%.0fs", seconds / done * (total - done));
-            out.printf("\r%s [%s%s] %d/%d loss %.4f eta %s  ", label, "=".repeat(filled), " ".repeat(width - filled),
+            String eta = done == 0 ? "?" : String.format(Locale.ROOT, "%.0fs", seconds / done * (total - done));
+            out.printf(Locale.ROOT, "\r%s [%s%s] %d/%d loss %.4f eta %s  ", label, "=".repeat(filled), " ".repeat(width - filled),
                     done, total, loss, eta);
             if (done == total) out.print("\r" + " ".repeat(label.length() + width + 50) + "\r");
             out.flush();
@@ -34,7 +35,7 @@ public final class ProgressBar {
             int quarter = (int) (4L * done / total);
             if (quarter > lastShown && quarter > 0 && quarter < 4) {
                 lastShown = quarter;
-                out.printf("%s %d/%d batches, loss %.4f, %.1fs%n", label, done, total, loss, seconds);
+                out.printf(Locale.ROOT, "%s %d/%d batches, loss %.4f, %.1fs%n", label, done, total, loss, seconds);
             }
         }
     }
