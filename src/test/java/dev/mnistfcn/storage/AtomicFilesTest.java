@@ -37,4 +37,29 @@ class AtomicFilesTest {
         assertThrows(IOException.class, () -> AtomicFiles.requireWritable(tmp.resolve("file/sub")));
         assertTrue(Files.isRegularFile(tmp.resolve("file")));
     }
+
+    /**
+     * A file written atomically has the permissions the user's umask gives any new file: under umask 077 outputs were
+     * rw-r--r-- all the same, the model readable by everyone in a shared folder (a review). Written by a child JVM,
+     * since a JVM cannot change its own umask.
+     */
+    @Test
+    void filesFollowTheUmask() throws Exception {
+        Path file = tmp.resolve("model.zip");
+        Process p = new ProcessBuilder("sh", "-c", "umask 077 && exec \"$@\"", "sh",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), WriteOne.class.getName(), file.toString())
+                .redirectErrorStream(true).start();
+        String printed = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), printed);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)));
+    }
+
+    /** Writes its argument's file through {@link AtomicFiles}. */
+    static final class WriteOne {
+        public static void main(String[] args) throws IOException {
+            AtomicFiles.writeAtomically(Path.of(args[0]), out -> out.write(new byte[]{1, 2, 3}));
+        }
+    }
 }
