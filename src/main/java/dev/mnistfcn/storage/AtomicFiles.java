@@ -3,6 +3,8 @@ package dev.mnistfcn.storage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -11,6 +13,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Writes files (model zips, reports) so that a file with the final name is always complete: write a temporary file in
@@ -75,11 +80,12 @@ public final class AtomicFiles {
     public static void writeAtomically(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
+        removeAbandonedTemporaries(dir);
         Path tmp = newTemporaryFile(dir, TEMP_PREFIX + target.getFileName() + "-");
         try {
             // Buffered: a zip's deflater hands on 512 bytes at a time, one system call each without this (5,000 for
             // a two-layer zip): a save took 22 ms with them, 8.7 without (SaveCost, quiet).
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+            try (FileChannel ch = lockedForWriting(tmp);
                  OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch),
                          1 << 16)) {
                 // Some writers (ModelSerializer's ZipOutputStream) close the stream they are given; keep the
@@ -127,6 +133,50 @@ public final class AtomicFiles {
     }
 
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** A temporary file {@link #writeAtomically} names: the target's name and a random number of 10 digits or more. */
+    private static final Pattern TEMPORARY = Pattern.compile(Pattern.quote(TEMP_PREFIX) + ".+-\\d{10,}");
+    /** Folders this JVM has looked through: once each, as predict saves thousands of pictures into one. */
+    private static final Set<Path> LOOKED_THROUGH = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Removes the temporary files that writes killed before their rename left in {@code dir}: a killed export,
+     * compare or predict --save-preprocessed left one for good outside run and sweep folders, whose next run clears
+     * them under its lock (a review). A write holds a lock on its temporary file, which the system drops when its
+     * process dies, so a file no one holds a lock on is abandoned; one made in the last 2 s is left, as its writer
+     * may not hold the lock yet.
+     */
+    static void removeAbandonedTemporaries(Path dir) {
+        if (!LOOKED_THROUGH.add(dir)) return;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, TEMP_PREFIX + "*")) {
+            for (Path f : files) {
+                if (TEMPORARY.matcher(f.getFileName().toString()).matches()) removeIfAbandoned(f);
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            // nothing to look through: the write below says what is wrong with the folder
+        }
+    }
+
+    /** {@code tmp} open for writing and locked until the channel closes: see {@link #removeAbandonedTemporaries}. */
+    private static FileChannel lockedForWriting(Path tmp) throws IOException {
+        FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+        try {
+            ch.lock();
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private static void removeIfAbandoned(Path f) {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.getLastModifiedTime(f).toMillis() > System.currentTimeMillis() - 2000) return;
+            if (ch.tryLock() != null) Files.delete(f); // the lock goes with the channel
+        } catch (IOException | OverlappingFileLockException e) {
+            // gone already, not ours to open, or being written by this JVM
+        }
+    }
 
     private static void setPermissions(Path file, java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions)
             throws IOException {

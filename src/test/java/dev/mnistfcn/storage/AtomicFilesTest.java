@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,6 +61,47 @@ class AtomicFilesTest {
     static final class WriteOne {
         public static void main(String[] args) throws IOException {
             AtomicFiles.writeAtomically(Path.of(args[0]), out -> out.write(new byte[]{1, 2, 3}));
+        }
+    }
+
+    /**
+     * A temporary file that a killed write left is removed by the next write into its folder, one a live write holds
+     * is not: a killed export, compare or predict --save-preprocessed left theirs for good (a review).
+     */
+    @Test
+    void abandonedTemporariesGoAndOnesBeingWrittenStay(@TempDir Path dir) throws Exception {
+        Path abandoned = Files.writeString(dir.resolve(AtomicFiles.TEMP_PREFIX + "model.pb-5296742668320122472"), "x");
+        Path justMade = Files.writeString(dir.resolve(AtomicFiles.TEMP_PREFIX + "report.html-13022282497858833328"), "x");
+        Path held = Files.writeString(dir.resolve(AtomicFiles.TEMP_PREFIX + "p143.png-14323896458710642615"), "x");
+        Path usersOwn = Files.writeString(dir.resolve(AtomicFiles.TEMP_PREFIX + "notes"), "mine");
+        var old = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        for (Path f : List.of(abandoned, held, usersOwn)) Files.setLastModifiedTime(f, old);
+        // A live writer in another process holds its file's lock (the lock is per process, so not this JVM).
+        Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), HoldLock.class.getName(), held.toString()).start();
+        try {
+            assertEquals("locked", new java.io.BufferedReader(new java.io.InputStreamReader(writer.getInputStream()))
+                    .readLine());
+            AtomicFiles.writeString(dir.resolve("report.md"), "new");
+            assertFalse(Files.exists(abandoned), "a killed write's file is removed");
+            assertTrue(Files.exists(held), "a live write's file stays");
+            assertTrue(Files.exists(justMade), "one made in the last 2 s stays: its writer may not hold its lock yet");
+            assertTrue(Files.exists(usersOwn), "a file not named as a write's temporary is left alone");
+        } finally {
+            writer.destroy();
+            writer.waitFor();
+        }
+    }
+
+    /** Locks its argument's file as a write does, says so, and holds it until killed. */
+    static final class HoldLock {
+        public static void main(String[] args) throws Exception {
+            try (var ch = java.nio.channels.FileChannel.open(Path.of(args[0]), java.nio.file.StandardOpenOption.WRITE);
+                 var lock = ch.lock()) {
+                System.out.println("locked");
+                System.out.flush();
+                Thread.sleep(60_000);
+            }
         }
     }
 }
