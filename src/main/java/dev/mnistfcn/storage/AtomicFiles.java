@@ -61,25 +61,47 @@ public final class AtomicFiles {
      * empty report folder when a run failed later).
      */
     public static void requireWritable(Path dir) throws IOException {
-        Path absolute = dir.toAbsolutePath().normalize(), made = null;
-        for (Path p = absolute; p != null && !Files.exists(p); p = p.getParent()) made = p;
+        Path absolute = dir.toAbsolutePath().normalize(), made = firstMissing(absolute);
         try {
             Files.createDirectories(absolute);
             Files.delete(Files.createTempFile(absolute, TEMP_PREFIX, ".probe"));
         } finally {
-            try {
-                for (Path p = absolute; made != null && p != null && p.startsWith(made); p = p.getParent()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException someoneWroteThere) {
-                // not empty any more: another process uses the folder now, so it stays
-            }
+            removeMade(absolute, made);
         }
     }
 
+    /** The outermost folder of {@code dir} (itself included) that does not exist yet; null where it exists. */
+    private static Path firstMissing(Path dir) {
+        Path made = null;
+        for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) made = p;
+        return made;
+    }
+
+    /** Removes {@code dir} and its parents up to {@code made} (from {@link #firstMissing}), each only while empty. */
+    private static void removeMade(Path dir, Path made) {
+        try {
+            for (Path p = dir; made != null && p != null && p.startsWith(made); p = p.getParent()) Files.deleteIfExists(p);
+        } catch (IOException someoneWroteThere) {
+            // not empty any more: another process uses the folder now, so it stays
+        }
+    }
+
+    /**
+     * Writes {@code target} whole or not at all; the folders made for it are removed again where the write fails (an
+     * export to a full disk left its new, empty folder: a review).
+     */
     public static void writeAtomically(Path target, Writer writer) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
+        Path dir = target.toAbsolutePath().getParent(), made = firstMissing(dir);
         Files.createDirectories(dir);
+        try {
+            writeInto(dir, target, writer);
+        } catch (IOException | RuntimeException e) {
+            removeMade(dir, made);
+            throw e;
+        }
+    }
+
+    private static void writeInto(Path dir, Path target, Writer writer) throws IOException {
         removeAbandonedTemporaries(dir);
         Path tmp = newTemporaryFile(dir, TEMP_PREFIX + target.getFileName() + "-");
         try {

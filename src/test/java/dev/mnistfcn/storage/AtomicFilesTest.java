@@ -39,6 +39,26 @@ class AtomicFilesTest {
         assertTrue(Files.isRegularFile(tmp.resolve("file")));
     }
 
+    /** A write that fails leaves neither its file nor the folders it made (an export to a full disk left one). */
+    @Test
+    void aFailedWriteLeavesNoFolderItMade() throws Exception {
+        Path target = tmp.resolve("exports/today/model.onnx");
+        IOException full = assertThrows(IOException.class, () -> AtomicFiles.writeAtomically(target, out -> {
+            out.write(1);
+            throw new IOException("No space left on device");
+        }));
+        assertEquals("No space left on device", full.getMessage());
+        assertFalse(Files.exists(tmp.resolve("exports")), "the folders it made are removed again");
+        // A folder that held a file before keeps it, and itself
+        AtomicFiles.writeString(tmp.resolve("exports/today/notes.txt"), "kept");
+        assertThrows(IOException.class, () -> AtomicFiles.writeAtomically(target, out -> {
+            throw new IOException("No space left on device");
+        }));
+        try (Stream<Path> files = Files.list(tmp.resolve("exports/today"))) {
+            assertEquals(List.of(tmp.resolve("exports/today/notes.txt")), files.toList());
+        }
+    }
+
     /**
      * A file written atomically has the permissions the user's umask gives any new file: under umask 077 outputs were
      * rw-r--r-- all the same, the model readable by everyone in a shared folder (a review). Written by a child JVM,
