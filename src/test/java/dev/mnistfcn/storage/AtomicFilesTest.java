@@ -1,5 +1,6 @@
 package dev.mnistfcn.storage;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +66,7 @@ class AtomicFilesTest {
      * since a JVM cannot change its own umask.
      */
     @Test
+    @Tag("slow") // starts a JVM
     void filesFollowTheUmask() throws Exception {
         Path file = tmp.resolve("model.zip");
         Process p = new ProcessBuilder("sh", "-c", "umask 077 && exec \"$@\"", "sh",
@@ -89,6 +91,7 @@ class AtomicFilesTest {
      * is not: a killed export, compare or predict --save-preprocessed left theirs for good (a review).
      */
     @Test
+    @Tag("slow") // starts a JVM
     void abandonedTemporariesGoAndOnesBeingWrittenStay(@TempDir Path dir) throws Exception {
         Path abandoned = Files.writeString(dir.resolve(AtomicFiles.TEMP_PREFIX + "model.pb-5296742668320122472"), "x");
         Path justMade = Files.writeString(dir.resolve(AtomicFiles.TEMP_PREFIX + "report.html-13022282497858833328"), "x");
