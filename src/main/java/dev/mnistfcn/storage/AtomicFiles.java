@@ -103,11 +103,12 @@ public final class AtomicFiles {
 
     private static void writeInto(Path dir, Path target, Writer writer) throws IOException {
         removeAbandonedTemporaries(dir);
-        Path tmp = newTemporaryFile(dir, TEMP_PREFIX + target.getFileName() + "-");
+        Temporary temporary = newTemporaryFile(dir, target.getFileName().toString());
+        Path tmp = temporary.path();
         try {
             // Buffered: a zip's deflater hands on 512 bytes at a time, one system call each without this (5,000 for
             // a two-layer zip): a save took 22 ms with them, 8.7 without (SaveCost, quiet).
-            try (FileChannel ch = lockedForWriting(tmp);
+            try (FileChannel ch = temporary.channel();
                  OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch),
                          1 << 16)) {
                 // Some writers (ModelSerializer's ZipOutputStream) close the stream they are given; keep the
@@ -138,26 +139,43 @@ public final class AtomicFiles {
         }
     }
 
+    /** The end of a temporary file's name: what tells one of ours from another program's {@code .tmp-*} file. */
+    static final String TEMP_SUFFIX = ".mnist-fcn";
+
+    private record Temporary(Path path, FileChannel channel) {
+    }
+
     /**
-     * A new empty file {@code prefix} + a random number in {@code dir}, made as any ordinary file is, so that its
-     * permissions follow the user's umask: createTempFile's are owner-only, and setting rw-r--r-- after it made every
-     * output world-readable under umask 077 (a review). Created exclusively (O_EXCL), as createTempFile does.
+     * A new file {@code .tmp-NAME-RANDOM.mnist-fcn} in {@code dir}, open for writing and locked until the channel
+     * closes (see {@link #removeAbandonedTemporaries}). Made and opened in one call (O_CREAT | O_EXCL), as any ordinary
+     * file, so that its permissions follow the user's umask: createTempFile's are owner-only, and setting rw-r--r--
+     * after it made every output world-readable under umask 077; opening it again after making it failed under umask
+     * 0222 (reviews).
      */
-    private static Path newTemporaryFile(Path dir, String prefix) throws IOException {
+    private static Temporary newTemporaryFile(Path dir, String name) throws IOException {
         for (int attempt = 0; ; attempt++) {
-            Path tmp = dir.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong()));
+            Path tmp = dir.resolve(TEMP_PREFIX + name + "-" + Long.toUnsignedString(RANDOM.nextLong()) + TEMP_SUFFIX);
+            FileChannel ch;
             try {
-                return Files.createFile(tmp);
+                ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 if (attempt == 100) throw e;
+                continue;
             }
+            try {
+                ch.lock();
+            } catch (IOException noLocksHere) {
+                // a file system without locks (some NFS mounts): written unlocked, and nothing is removed there either
+            }
+            return new Temporary(tmp, ch);
         }
     }
 
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
-    /** A temporary file {@link #writeAtomically} names: the target's name and a random number of 10 digits or more. */
-    private static final Pattern TEMPORARY = Pattern.compile(Pattern.quote(TEMP_PREFIX) + ".+-\\d{10,}");
+    /** A temporary file {@link #writeAtomically} names, and no other program's. */
+    private static final Pattern TEMPORARY = Pattern.compile(Pattern.quote(TEMP_PREFIX) + ".+-\\d+"
+            + Pattern.quote(TEMP_SUFFIX));
     /** Folders this JVM has looked through: once each, as predict saves thousands of pictures into one. */
     private static final Set<Path> LOOKED_THROUGH = ConcurrentHashMap.newKeySet();
 
@@ -165,12 +183,13 @@ public final class AtomicFiles {
      * Removes the temporary files that writes killed before their rename left in {@code dir}: a killed export,
      * compare or predict --save-preprocessed left one for good outside run and sweep folders, whose next run clears
      * them under its lock (a review). A write holds a lock on its temporary file, which the system drops when its
-     * process dies, so a file no one holds a lock on is abandoned; one made in the last 2 s is left, as its writer
-     * may not hold the lock yet.
+     * process dies, so a file no one holds a lock on is abandoned; one changed in the last 2 s is left, as its writer
+     * may not hold the lock yet. Only regular files named as ours: a FIFO named so hung every write (opening it for
+     * writing waits for a reader), and a pattern of digits alone matched other programs' files (a review).
      */
     static void removeAbandonedTemporaries(Path dir) {
         if (!LOOKED_THROUGH.add(dir)) return;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, TEMP_PREFIX + "*")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
             for (Path f : files) {
                 if (TEMPORARY.matcher(f.getFileName().toString()).matches()) removeIfAbandoned(f);
             }
@@ -179,24 +198,15 @@ public final class AtomicFiles {
         }
     }
 
-    /** {@code tmp} open for writing and locked until the channel closes: see {@link #removeAbandonedTemporaries}. */
-    private static FileChannel lockedForWriting(Path tmp) throws IOException {
-        FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-        try {
-            ch.lock();
-            return ch;
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
-        }
-    }
-
     private static void removeIfAbandoned(Path f) {
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            if (Files.getLastModifiedTime(f).toMillis() > System.currentTimeMillis() - 2000) return;
-            if (ch.tryLock() != null) Files.delete(f); // the lock goes with the channel
+        try {
+            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile() || a.lastModifiedTime().toMillis() > System.currentTimeMillis() - 2000) return;
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                if (ch.tryLock() != null) Files.delete(f); // the lock goes with the channel
+            }
         } catch (IOException | OverlappingFileLockException e) {
-            // gone already, not ours to open, or being written by this JVM
+            // gone already, not ours to open, being written by this JVM, or no locks on this file system
         }
     }
 

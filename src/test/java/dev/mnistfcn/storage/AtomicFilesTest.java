@@ -93,23 +93,31 @@ class AtomicFilesTest {
     @Test
     @Tag("slow") // starts a JVM
     void abandonedTemporariesGoAndOnesBeingWrittenStay(@TempDir Path dir) throws Exception {
-        Path abandoned = Files.writeString(dir.resolve(AtomicFiles.TEMP_PREFIX + "model.pb-5296742668320122472"), "x");
-        Path justMade = Files.writeString(dir.resolve(AtomicFiles.TEMP_PREFIX + "report.html-13022282497858833328"), "x");
-        Path held = Files.writeString(dir.resolve(AtomicFiles.TEMP_PREFIX + "p143.png-14323896458710642615"), "x");
-        Path usersOwn = Files.writeString(dir.resolve(AtomicFiles.TEMP_PREFIX + "notes"), "mine");
+        String ours = AtomicFiles.TEMP_SUFFIX;
+        Path abandoned = Files.writeString(dir.resolve(".tmp-model.pb-5296742668320122472" + ours), "x");
+        Path justMade = Files.writeString(dir.resolve(".tmp-report.html-13022282497858833328" + ours), "x");
+        Path held = Files.writeString(dir.resolve(".tmp-p143.png-14323896458710642615" + ours), "x");
+        // Another program's files named alike, and a FIFO named as ours (opening it to write waits for a reader)
+        Path usersOwn = Files.writeString(dir.resolve(".tmp-notes.txt-1733600000"), "mine");
+        Path fifo = dir.resolve(".tmp-model.onnx-12345678901" + ours);
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         var old = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000);
         for (Path f : List.of(abandoned, held, usersOwn)) Files.setLastModifiedTime(f, old);
+        // touch sets a FIFO's time without opening it, which Java's setLastModifiedTime does (and waits on)
+        assertEquals(0, new ProcessBuilder("touch", "-d", "1 hour ago", fifo.toString()).start().waitFor());
         // A live writer in another process holds its file's lock (the lock is per process, so not this JVM).
         Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), HoldLock.class.getName(), held.toString()).start();
         try {
             assertEquals("locked", new java.io.BufferedReader(new java.io.InputStreamReader(writer.getInputStream()))
                     .readLine());
-            AtomicFiles.writeString(dir.resolve("report.md"), "new");
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                    () -> AtomicFiles.writeString(dir.resolve("report.md"), "new"));
             assertFalse(Files.exists(abandoned), "a killed write's file is removed");
             assertTrue(Files.exists(held), "a live write's file stays");
             assertTrue(Files.exists(justMade), "one made in the last 2 s stays: its writer may not hold its lock yet");
             assertTrue(Files.exists(usersOwn), "a file not named as a write's temporary is left alone");
+            assertTrue(Files.exists(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS), "and so is anything but a file");
         } finally {
             writer.destroy();
             writer.waitFor();
