@@ -14,6 +14,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +31,9 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         Timeline.process().mark(NativeSettings.isRelaunched() ? "child_main" : "main");
+        // The CLI speaks English: numbers formatted as in its text under every locale. Ours name Locale.ROOT
+        // (ArchitectureTest); this covers DL4J's, whose net.summary() printed "218.058" under German (a review).
+        Locale.setDefault(Locale.Category.FORMAT, Locale.ROOT);
         String unreadable = unreadableArgument(args);
         if (unreadable != null) {
             System.err.println("error: " + TerminalText.shown(unreadable));
@@ -65,9 +69,10 @@ public final class Main implements Runnable {
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
                     UserError mistake = usersMistake(ex);
                     if (mistake != null) return userError(err, mistake);
-                    UserError nativeStart = NativeStart.explained(ex);
+                    Throwable real = NativeStart.cause(ex);
+                    UserError nativeStart = NativeStart.explained(real);
                     if (nativeStart != null) return userError(err, nativeStart);
-                    for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+                    for (Throwable cause = real; cause != null; cause = cause.getCause()) {
                         if (cause instanceof OutOfMemoryError oom) return outOfMemory(err, oom);
                     }
                     throw ex;
@@ -80,8 +85,12 @@ public final class Main implements Runnable {
             return cli.execute(effective);
         } catch (OutOfMemoryError e) { // thrown on the command's own thread: picocli passes Errors on
             return outOfMemory(err, e);
-        } catch (LinkageError e) {
-            UserError nativeStart = NativeStart.explained(e);
+        } catch (LinkageError e) { // ND4J's start failed: on this thread, or first on the spare core (NativeStart)
+            Throwable real = NativeStart.cause(e);
+            for (Throwable c = real; c != null; c = c.getCause()) {
+                if (c instanceof OutOfMemoryError oom) return outOfMemory(err, oom);
+            }
+            UserError nativeStart = NativeStart.explained(real);
             if (nativeStart == null) throw e;
             return userError(err, nativeStart);
         }

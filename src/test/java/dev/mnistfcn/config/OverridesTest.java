@@ -104,6 +104,8 @@ class OverridesTest {
         assertEquals("/tmp/elsewhere", HomeFolder.home("/tmp/elsewhere"));
         assertEquals(System.getProperty("user.home"), HomeFolder.home(null));
         assertEquals(System.getProperty("user.home"), HomeFolder.home(""));
+        assertEquals("/tmp/elsewhere/runs", HomeFolder.expanded("~/runs", "/tmp/elsewhere"));
+        assertEquals(System.getProperty("user.home") + "/runs", HomeFolder.expanded("~/runs", null));
     }
 
     /**

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -23,9 +24,21 @@ class NativeStartTest {
         assertTrue(said.getMessage().startsWith("ND4J's native libraries could not be loaded (No space left on device). "
                 + "On first use JavaCPP unpacks them (about 400 MB) into "), said.getMessage());
         assertTrue(said.getMessage().endsWith("JAVA_TOOL_OPTIONS=-Dorg.bytedeco.javacpp.cachedir=DIR."), said.getMessage());
-        // What the main thread meets where the start on the spare core failed first
-        assertTrue(NativeStart.explained(new NoClassDefFoundError("Could not initialize class org.nd4j.linalg.factory.Nd4j"))
-                != null);
+        // What the main thread meets where the start on the spare core failed first: that start's failure is the cause
+        NoClassDefFoundError mainThread = new NoClassDefFoundError("Could not initialize class org.nd4j.linalg.factory.Nd4j");
+        assertSame(thrown, NativeStart.cause(mainThread, thrown));
+        assertSame(mainThread, NativeStart.cause(mainThread, null));
+    }
+
+    /** ND4J's off-heap cap hit while it starts is out of memory, not a missing library (it was said to be: a review). */
+    @Test
+    void outOfMemoryWhileStartingIsNotALibraryFailure() {
+        Throwable background = new ExceptionInInitializerError(new OutOfMemoryError(
+                "Physical memory usage is too high: physicalBytes (130M) > maxPhysicalBytes (1024K)"));
+        Throwable real = NativeStart.cause(new NoClassDefFoundError("Could not initialize class org.nd4j.linalg.factory."
+                + "Nd4j"), background);
+        assertSame(background, real);
+        assertNull(NativeStart.explained(real));
     }
 
     @Test
