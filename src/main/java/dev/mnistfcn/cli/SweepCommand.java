@@ -77,6 +77,12 @@ public final class SweepCommand implements Callable<Integer> {
                 return LocalEngine.forThisMachine(w, t);
             }
             case "spark" -> {
+                if (workers != null || threads != null || System.getProperty("workers") != null
+                        || System.getProperty("threads") != null) { // they were ignored without a word (a review)
+                    throw new UserError("--workers and --threads (-Dworkers, -Dthreads) are for the local engine; "
+                            + "--engine spark runs as many runs at once as its master has task slots: --master local[N] "
+                            + "for N at once here. Leave them out, or drop --engine spark.");
+                }
                 Class<?> spark = sparkEngine();
                 if (!Object.class.getModule().isOpen("java.lang", SweepCommand.class.getModule())) return null;
                 return (TrialEngine) spark.getConstructor(String.class).newInstance(master());

@@ -38,6 +38,9 @@ class SweepCommandTest {
         // It was ignored without a word: the sweep ran in local worker processes.
         assertTrue(error("sweep", f.toString(), "--master", "local[4]").contains("--master (-Dsweep.master) is for "
                 + "--engine spark"));
+        // And --workers, --threads with --engine spark (a review)
+        assertTrue(error("sweep", f.toString(), "--engine", "spark", "--workers", "3").contains("--workers and "
+                + "--threads (-Dworkers, -Dthreads) are for the local engine"));
         assertTrue(error("sweep", dir.resolve("missing.yaml").toString()).contains("missing.yaml does not exist"));
         assertTrue(Files.notExists(Path.of("models", "s")), "nothing trained");
     }

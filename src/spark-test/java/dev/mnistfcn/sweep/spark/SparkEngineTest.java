@@ -76,6 +76,43 @@ class SparkEngineTest {
         assertEquals(4, again.runs(TrialRunner.How.REUSED).size());
     }
 
+    /**
+     * Spark stopped mid-sweep (Ctrl+C and SIGTERM run its shutdown hook; a cluster whose master stops answering) ends
+     * the sweep and fails no trial: its runs were reported FAILED ("Job 0 cancelled because SparkContext was shut
+     * down") and the sweep wrote results as if it had finished (a review). Stopped here without a JVM shutting down,
+     * so it is not called an interruption (Ctrl+C's "The sweep was interrupted" by hand).
+     */
+    @Test
+    void aSparkStoppedMidSweepFailsNoTrial() throws Exception {
+        SweepFile sweep = sweep("stopped");
+        List<dev.mnistfcn.config.ExperimentConfig> runs = sweep.trials().stream().map(t -> sweep.config(t, 0)).toList();
+        List<TrialRunner.Done> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (SparkEngine engine = new SparkEngine("local[1]")) {
+            Thread stopper = new Thread(() -> {
+                Path first = RunFolder.of(runs.get(0)).dir();
+                while (!Files.exists(first)) Thread.onSpinWait();
+                engine.context().stop();
+            });
+            stopper.start();
+            dev.mnistfcn.UserError e = org.junit.jupiter.api.Assertions.assertThrows(dev.mnistfcn.UserError.class,
+                    () -> engine.run(runs, reported::add));
+            assertEquals("Spark stopped before the sweep's runs finished (Spark's error above says why). Rerun the same "
+                    + "command to continue the sweep.", e.getMessage());
+            stopper.join();
+        }
+        assertTrue(reported.stream().noneMatch(d -> d.how() == TrialRunner.How.FAILED), reported.toString());
+    }
+
+    /** Masters this build cannot run are refused up front: local[0] and yarn failed later, with a stack trace. */
+    @Test
+    void mastersItCannotRunAreRefused() {
+        for (String master : new String[]{"local[0]", "yarn", "k8s://https://k:6443", "local[x]"}) {
+            String said = org.junit.jupiter.api.Assertions.assertThrows(dev.mnistfcn.UserError.class,
+                    () -> new SparkEngine(master)).getMessage();
+            assertTrue(said.startsWith("--master has value '" + master + "', which is not accepted."), said);
+        }
+    }
+
     private static float[] params(Path model) {
         return ModelFiles.load(model, false).network().params().dup().data().asFloat();
     }

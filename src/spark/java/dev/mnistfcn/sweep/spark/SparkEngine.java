@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -52,9 +53,11 @@ public final class SparkEngine implements TrialEngine {
     private JavaSparkContext spark;
 
     public SparkEngine(String master) {
-        if (!master.matches("local(\\[(\\d+|\\*)])?|spark://.+|yarn|k8s://.+")) {
+        // yarn and k8s:// were let through and failed later with a stack trace: this build has neither (a review)
+        if (!master.matches("local(\\[([1-9]\\d*|\\*)])?|spark://.+")) {
             throw new UserError("--master has value '" + master + "', which is not accepted. Expected local[N] (an "
-                    + "embedded Spark running N tasks at once), or a cluster such as spark://host:7077.");
+                    + "embedded Spark running N tasks at once, N at least 1), local[*], or a standalone cluster such as "
+                    + "spark://host:7077 (this build has no YARN or Kubernetes support).");
         }
         this.master = master;
     }
@@ -71,7 +74,12 @@ public final class SparkEngine implements TrialEngine {
         List<ExperimentConfig> submitted = new ArrayList<>();
         for (ExperimentConfig run : runs) {
             sc.setJobDescription("mnist-fcn sweep run " + run.name());
-            pending.add(sc.parallelize(List.of(ConfigLoader.toYaml(run)), 1).map(SparkEngine::train).collectAsync());
+            try {
+                pending.add(sc.parallelize(List.of(ConfigLoader.toYaml(run)), 1).map(SparkEngine::train).collectAsync());
+            } catch (RuntimeException e) { // a cluster whose master never answered: Spark stopped, then an NPE
+                if (!sc.sc().isStopped()) throw e;
+                throw stopped(e);
+            }
             submitted.add(run);
         }
         try {
@@ -79,6 +87,9 @@ public final class SparkEngine implements TrialEngine {
                 boolean any = false;
                 for (int i = 0; i < pending.size(); i++) {
                     if (!pending.get(i).isDone()) continue;
+                    // Spark stopped cancels every job: the trials did not fail (they were reported failed, and results
+                    // written as if the sweep had finished: a review)
+                    if (sc.sc().isStopped()) throw stopped(null);
                     done.accept(outcome(submitted.get(i), pending.get(i)));
                     pending.remove(i);
                     submitted.remove(i);
@@ -90,13 +101,55 @@ public final class SparkEngine implements TrialEngine {
         } catch (InterruptedException e) {
             pending.forEach(f -> f.cancel(true));
             Thread.currentThread().interrupt();
-            throw new UserError("The sweep was interrupted; rerun the same command to continue it.", e);
+            throw interrupted(e);
         }
     }
 
+    private static UserError interrupted(Exception cause) {
+        return new UserError("The sweep was interrupted; rerun the same command to continue it.", cause);
+    }
+
+    /** Set once this JVM begins to shut down: Ctrl+C and SIGTERM stop Spark through its own shutdown hook. */
+    private static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> SHUTTING_DOWN.set(true), "sweep-shutting-down"));
+    }
+
+    /**
+     * Why Spark stopped under the sweep: this JVM shutting down (Ctrl+C, SIGTERM; its hook may run a moment after
+     * Spark's), or Spark itself giving up, as when no cluster master answers for 60 s.
+     */
+    private UserError stopped(Exception cause) {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (!SHUTTING_DOWN.get() && System.nanoTime() < deadline) Thread.onSpinWait();
+        if (SHUTTING_DOWN.get()) return interrupted(cause);
+        return new UserError("Spark stopped before the sweep's runs finished" + (runsElsewhere() ? ": no master at "
+                + master + " answered, or the cluster ended the application (Spark's error above says which). Check "
+                + "that the cluster runs and is reachable from here, and that it was started with the same "
+                + SECRET_VARIABLE + "." : " (Spark's error above says why).") + " Rerun the same command to continue "
+                + "the sweep.", cause);
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        return m.lines().findFirst().orElse(e.toString());
+    }
+
+    /**
+     * What a run out of memory is told on Spark, beside the paragraph every engine gives: local[N] runs N trials in one
+     * heap, so two that each fit alone failed together; a cluster's executors take their heap from
+     * spark.executor.memory, not from -Xmx (a review).
+     */
+    static final String OUT_OF_MEMORY_ON_SPARK = " On Spark: --master local[N] trains N runs at once in this one heap "
+            + "(give it N times a run's, or use local[1]); a cluster's executors take theirs from spark.executor.memory "
+            + "(e.g. JAVA_TOOL_OPTIONS=-Dspark.executor.memory=4g).";
+
     private static TrialRunner.Done outcome(ExperimentConfig run, JavaFutureAction<List<String>> f) {
         try {
-            return Json.MAPPER.readValue(f.get().get(0), TrialRunner.Done.class);
+            TrialRunner.Done d = Json.MAPPER.readValue(f.get().get(0), TrialRunner.Done.class);
+            return d.error() != null && d.error().startsWith("out of memory")
+                    ? new TrialRunner.Done(d.run(), d.how(), d.error() + OUT_OF_MEMORY_ON_SPARK) : d;
         } catch (ExecutionException e) {
             return new TrialRunner.Done(run.name(), TrialRunner.How.FAILED, "its Spark task failed: " + e.getCause());
         } catch (InterruptedException e) {
@@ -146,7 +199,19 @@ public final class SparkEngine implements TrialEngine {
                     .setIfMissing("spark.executor.extraJavaOptions", String.join(" ", JAVA_OPENS)
                             + " --add-modules jdk.incubator.vector -Dorg.bytedeco.javacpp.maxphysicalbytes=0");
         }
-        spark = new JavaSparkContext(conf);
+        // Spark logs a failed start with its stack trace, then throws: one paragraph instead (a review)
+        ch.qos.logback.classic.Logger startLog = LoggerFactory.getLogger("org.apache.spark.SparkContext")
+                instanceof ch.qos.logback.classic.Logger l ? l : null;
+        if (startLog != null) startLog.setLevel(Level.OFF);
+        try {
+            spark = new JavaSparkContext(conf);
+        } catch (RuntimeException e) {
+            throw new UserError("Spark could not start with --master " + master + ": " + firstLine(e)
+                    + (firstLine(e).contains("driver-memory") ? " (in mnist-fcn: a larger heap for this JVM, e.g. "
+                    + "JAVA_TOOL_OPTIONS=-Xmx1g)." : "."), e);
+        } finally {
+            if (startLog != null) startLog.setLevel(null); // back to org.apache.spark's ERROR
+        }
         return spark;
     }
 
