@@ -17,7 +17,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -113,26 +112,15 @@ public final class LocalEngine implements TrialEngine {
         return new UserError("The sweep was interrupted" + how + "; rerun the same command to continue it.", cause);
     }
 
-    /** Set once this JVM begins to shut down (Ctrl+C, SIGTERM to it): a worker that ends then was stopped with it. */
-    private static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> SHUTTING_DOWN.set(true), "sweep-shutting-down"));
-    }
-
     /**
      * Whether a worker that exited with {@code exitCode} was stopped with the sweep: SIGINT (130, the JVM's 128 + 2),
      * which Ctrl+C sends every process of the terminal's group, or SIGTERM (143) to this JVM too, as {@code kill} of
-     * the group does (its hook may run a moment after the worker ended). That ends the sweep, as it would a plain
-     * train, rather than failing the trial and ranking the rest as if the sweep had finished (a review). A SIGTERM
-     * to the worker alone (a memory guard, a kill) is that trial's failure.
+     * the group does. That ends the sweep, as it would a plain train, rather than failing the trial and ranking the
+     * rest as if the sweep had finished (a review). A SIGTERM to the worker alone (a memory guard, a kill) is that
+     * trial's failure.
      */
     private static boolean stoppedWithTheSweep(int exitCode) {
-        if (exitCode == 128 + 2) return true;
-        if (exitCode != 128 + 15) return false;
-        long deadline = System.nanoTime() + 1_000_000_000L;
-        while (!SHUTTING_DOWN.get() && System.nanoTime() < deadline) Thread.onSpinWait();
-        return SHUTTING_DOWN.get();
+        return exitCode == 128 + 2 || exitCode == 128 + 15 && JvmShutdown.begun();
     }
 
     /** One child JVM, restarted if it dies; what it prints besides replies is kept for the error of a crash. */

@@ -7,6 +7,7 @@ import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.sweep.ChildJvm;
+import dev.mnistfcn.sweep.JvmShutdown;
 import dev.mnistfcn.sweep.TrialEngine;
 import dev.mnistfcn.sweep.TrialRunner;
 import org.apache.spark.SparkConf;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -109,21 +109,12 @@ public final class SparkEngine implements TrialEngine {
         return new UserError("The sweep was interrupted; rerun the same command to continue it.", cause);
     }
 
-    /** Set once this JVM begins to shut down: Ctrl+C and SIGTERM stop Spark through its own shutdown hook. */
-    private static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> SHUTTING_DOWN.set(true), "sweep-shutting-down"));
-    }
-
     /**
-     * Why Spark stopped under the sweep: this JVM shutting down (Ctrl+C, SIGTERM; its hook may run a moment after
-     * Spark's), or Spark itself giving up, as when no cluster master answers for 60 s.
+     * Why Spark stopped under the sweep: this JVM shutting down (Ctrl+C, SIGTERM run Spark's shutdown hook), or Spark
+     * itself giving up, as when no cluster master answers for 60 s.
      */
     private UserError stopped(Exception cause) {
-        long deadline = System.nanoTime() + 1_000_000_000L;
-        while (!SHUTTING_DOWN.get() && System.nanoTime() < deadline) Thread.onSpinWait();
-        if (SHUTTING_DOWN.get()) return interrupted(cause);
+        if (JvmShutdown.begun()) return interrupted(cause);
         return new UserError("Spark stopped before the sweep's runs finished" + (runsElsewhere() ? ": no master at "
                 + master + " answered, or the cluster ended the application (Spark's error above says which). Check "
                 + "that the cluster runs and is reachable from here, and that it was started with the same "
