@@ -39,6 +39,14 @@ public class UserError extends RuntimeException {
      * paragraph: what the CLI prints, and a sweep trial's failure (a worker takes the sweep's heap size).
      */
     public static String outOfMemory(OutOfMemoryError e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.startsWith("Physical memory usage is too high") || m.startsWith("Cannot allocate")) {
+            // JavaCPP's own limits on ND4J's arrays, which live off the heap: a larger -Xmx made them no larger
+            return "out of memory outside the Java heap (" + m + "): ND4J keeps its arrays off the heap, within "
+                    + "JavaCPP's limits org.bytedeco.javacpp.maxbytes and maxphysicalbytes. Use fewer units (model.hidden) "
+                    + "or a smaller training.batch_size, or raise those limits (0 lifts them), e.g. "
+                    + "JAVA_TOOL_OPTIONS=-Dorg.bytedeco.javacpp.maxphysicalbytes=0.";
+        }
         return String.format(java.util.Locale.ROOT, "out of memory (%s): the %,d MiB heap of this JVM cannot hold the "
                 + "network, its training state and the data. Use fewer units (model.hidden) or a smaller "
                 + "training.batch_size, or give the JVM a larger heap, e.g. JAVA_TOOL_OPTIONS=-Xmx4g.", e.getMessage(),

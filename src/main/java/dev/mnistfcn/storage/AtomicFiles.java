@@ -126,13 +126,15 @@ public final class AtomicFiles {
                 });
                 out.flush();
                 ch.force(true);
+                // A file replaced keeps its permissions (calibrate made a zip its owner had made read-only writable
+                // again); set once written, since a read-only temporary file could not be. Both, and the rename,
+                // while the lock is held: once it is dropped, another process's write may take the file for an
+                // abandoned one (a review).
+                if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                    setPermissions(tmp, Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS));
+                }
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
-            // A file replaced keeps its permissions (calibrate made a zip its owner had made read-only writable again);
-            // set once written, since a read-only temporary file could not be.
-            if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-                setPermissions(tmp, Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS));
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             fsyncDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
@@ -154,7 +156,8 @@ public final class AtomicFiles {
      */
     private static Temporary newTemporaryFile(Path dir, String name) throws IOException {
         for (int attempt = 0; ; attempt++) {
-            Path tmp = dir.resolve(TEMP_PREFIX + name + "-" + Long.toUnsignedString(RANDOM.nextLong()) + TEMP_SUFFIX);
+            Path tmp = dir.resolve(TEMP_PREFIX + shortened(name) + "-" + Long.toUnsignedString(RANDOM.nextLong())
+                    + TEMP_SUFFIX);
             FileChannel ch;
             try {
                 ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -172,6 +175,15 @@ public final class AtomicFiles {
     }
 
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /**
+     * The target's name, at most 40 characters of it: the random number makes the temporary file's name unique, and
+     * with a whole name of up to 255 bytes the 36 added made it too long to create ("File name too long" for a
+     * picture named with 220 characters: a review). 40 four-byte characters and the rest stay under 255 bytes.
+     */
+    private static String shortened(String name) {
+        return name.codePointCount(0, name.length()) <= 40 ? name : name.substring(0, name.offsetByCodePoints(0, 40));
+    }
 
     /** A temporary file {@link #writeAtomically} names, and no other program's. */
     private static final Pattern TEMPORARY = Pattern.compile(Pattern.quote(TEMP_PREFIX) + ".+-\\d+"
@@ -202,8 +214,10 @@ public final class AtomicFiles {
         try {
             BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!a.isRegularFile() || a.lastModifiedTime().toMillis() > System.currentTimeMillis() - 2000) return;
-            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                if (ch.tryLock() != null) Files.delete(f); // the lock goes with the channel
+            // Read and a shared lock, which a writer's exclusive one refuses: a file made read-only by the umask
+            // (0222) cannot be opened to write, and stayed for good (a review)
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                if (ch.tryLock(0, Long.MAX_VALUE, true) != null) Files.delete(f); // the lock goes with the channel
             }
         } catch (IOException | OverlappingFileLockException e) {
             // gone already, not ours to open, being written by this JVM, or no locks on this file system

@@ -39,6 +39,10 @@ class NativeStartTest {
                 + "Nd4j"), background);
         assertSame(background, real);
         assertNull(NativeStart.explained(real));
+        // and its paragraph names JavaCPP's limits, not the Java heap that a larger -Xmx would grow (a review)
+        String said = UserError.outOfMemory((OutOfMemoryError) background.getCause());
+        assertTrue(said.startsWith("out of memory outside the Java heap (Physical memory usage is too high")
+                && said.endsWith("JAVA_TOOL_OPTIONS=-Dorg.bytedeco.javacpp.maxphysicalbytes=0."), said);
     }
 
     @Test

@@ -35,6 +35,9 @@ class RunsRoutesTest {
             RunsRoutes routes = new RunsRoutes(out, scheduler);
             var start = new CountDownLatch(1);
             List<CompletableFuture<CompletableFuture<byte[]>>> asked = new ArrayList<>();
+            // A thread each, all asking at once: the common pool (one thread on 2 cores) asked one after another, and
+            // under load a scan could end between two of them (5 scans once, with another process busy beside it)
+            var clients = java.util.concurrent.Executors.newFixedThreadPool(60);
             for (int i = 0; i < 60; i++) {
                 asked.add(CompletableFuture.supplyAsync(() -> {
                     try {
@@ -43,8 +46,9 @@ class RunsRoutesTest {
                         throw new IllegalStateException(e);
                     }
                     return routes.overview();
-                }));
+                }, clients));
             }
+            clients.shutdown();
             start.countDown();
             String first = null;
             for (var a : asked) {

@@ -60,6 +60,17 @@ class AtomicFilesTest {
         }
     }
 
+    /** A name of up to 255 bytes can be written: its temporary file's name, 36 characters longer, could not be. */
+    @Test
+    void aLongNameCanBeWritten() throws Exception {
+        Path target = tmp.resolve("a".repeat(251) + ".png");
+        AtomicFiles.writeString(target, "x");
+        assertEquals("x", Files.readString(target));
+        Path unicode = tmp.resolve("ü".repeat(125) + ".png"); // 254 bytes
+        AtomicFiles.writeString(unicode, "y");
+        assertEquals("y", Files.readString(unicode));
+    }
+
     /**
      * A file written atomically has the permissions the user's umask gives any new file: under umask 077 outputs were
      * rw-r--r-- all the same, the model readable by everyone in a shared folder (a review). Written by a child JVM,
