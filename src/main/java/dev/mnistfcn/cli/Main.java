@@ -69,12 +69,8 @@ public final class Main implements Runnable {
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
                     UserError mistake = usersMistake(ex);
                     if (mistake != null) return userError(err, mistake);
-                    Throwable real = NativeStart.cause(ex);
-                    UserError nativeStart = NativeStart.explained(real);
-                    if (nativeStart != null) return userError(err, nativeStart);
-                    for (Throwable cause = real; cause != null; cause = cause.getCause()) {
-                        if (cause instanceof OutOfMemoryError oom) return outOfMemory(err, oom);
-                    }
+                    Integer said = machineFailure(ex, err);
+                    if (said != null) return said;
                     throw ex;
                 });
         // A path option takes ~ as a shell would: bash leaves --out=~/x as it is, which made a folder named "~" here
@@ -83,17 +79,25 @@ public final class Main implements Runnable {
         cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
         try {
             return cli.execute(effective);
-        } catch (OutOfMemoryError e) { // thrown on the command's own thread: picocli passes Errors on
-            return outOfMemory(err, e);
-        } catch (LinkageError e) { // ND4J's start failed: on this thread, or first on the spare core (NativeStart)
-            Throwable real = NativeStart.cause(e);
-            for (Throwable c = real; c != null; c = c.getCause()) {
-                if (c instanceof OutOfMemoryError oom) return outOfMemory(err, oom);
-            }
-            UserError nativeStart = NativeStart.explained(real);
-            if (nativeStart == null) throw e;
-            return userError(err, nativeStart);
+        } catch (OutOfMemoryError | LinkageError e) { // thrown on the command's own thread: picocli passes Errors on
+            Integer said = machineFailure(e, err);
+            if (said == null) throw e;
+            return said;
         }
+    }
+
+    /**
+     * The exit code after one paragraph where {@code e} is the machine's limit rather than a bug: out of memory, or
+     * ND4J's native libraries not loading (on this thread, or first on the spare core: {@link NativeStart#cause});
+     * null where it is neither.
+     */
+    private static Integer machineFailure(Throwable e, PrintStream err) {
+        Throwable real = NativeStart.cause(e);
+        for (Throwable c = real; c != null; c = c.getCause()) {
+            if (c instanceof OutOfMemoryError oom) return outOfMemory(err, oom);
+        }
+        UserError nativeStart = NativeStart.explained(real);
+        return nativeStart == null ? null : userError(err, nativeStart);
     }
 
     /** mnist-fcn's version from pom.xml, and the library and Java it runs on. */
