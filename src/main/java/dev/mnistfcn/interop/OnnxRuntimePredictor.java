@@ -41,9 +41,24 @@ public final class OnnxRuntimePredictor implements Predictor {
     /** {@code source} names the model in a refusal (a network ONNX cannot express, see {@link DenseStack}). */
     public static OnnxRuntimePredictor of(MultiLayerNetwork net, String source) {
         byte[] model = OnnxExport.toBytes(net, Map.of(), source);
+        OrtEnvironment env = environment();
+        try {
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            // predict and serve send one picture per call, from many threads: a thread pool per call only contends.
+            options.setIntraOpNumThreads(1);
+            return new OnnxRuntimePredictor(env, env.createSession(model, options));
+        } catch (OrtException e) {
+            throw new UserError("ONNX Runtime could not load " + source + " (" + e.getMessage() + "). Use --engine auto.");
+        }
+    }
+
+    /**
+     * ONNX Runtime's environment, its native library loaded. Where the library fails to unpack, ONNX Runtime logs why
+     * (a full disk) with a stack trace, then fails to load it with "no onnxruntime in java.library.path": the first
+     * is said in one paragraph instead (a review).
+     */
+    private static OrtEnvironment environment() {
         OrtEnvironment env;
-        // Where its library fails to unpack, ONNX Runtime logs why (a full disk) with a stack trace, then fails to load
-        // it with "no onnxruntime in java.library.path": the first said in the one paragraph below instead (a review).
         Logger ortLog = Logger.getLogger("ai.onnxruntime.OnnxRuntime");
         List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
         Handler keep = new Handler() {
@@ -78,14 +93,7 @@ public final class OnnxRuntimePredictor implements Predictor {
             removeTemporaryFolderAtExit(); // also where it failed: the folder it made stayed
         }
         said.forEach(w -> System.err.println("warning: ONNX Runtime: " + w));
-        try {
-            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-            // predict and serve send one picture per call, from many threads: a thread pool per call only contends.
-            options.setIntraOpNumThreads(1);
-            return new OnnxRuntimePredictor(env, env.createSession(model, options));
-        } catch (OrtException e) {
-            throw new UserError("ONNX Runtime could not load " + source + " (" + e.getMessage() + "). Use --engine auto.");
-        }
+        return env;
     }
 
     /** The innermost cause's own words: an ExceptionInInitializerError or a NoSuchFileException says little itself. */
