@@ -188,6 +188,19 @@ public final class AtomicFiles {
     /** A temporary file {@link #writeAtomically} names, and no other program's. */
     private static final Pattern TEMPORARY = Pattern.compile(Pattern.quote(TEMP_PREFIX) + ".+-\\d+"
             + Pattern.quote(TEMP_SUFFIX));
+    /** One an earlier mnist-fcn named: createTempFile's random number, 18 to 20 digits, and no ending. */
+    private static final Pattern EARLIER_TEMPORARY = Pattern.compile(Pattern.quote(TEMP_PREFIX) + ".+-\\d{18,20}");
+
+    /**
+     * Whether {@code file} is a temporary file of a write into a run's or sweep's own folder, which its holder removes
+     * (RunFolder): a regular file named as this version or an earlier one names them. A user's {@code .tmp-notes.txt}
+     * there was deleted with them (a review).
+     */
+    public static boolean isTemporary(Path file) {
+        String name = file.getFileName().toString();
+        return (TEMPORARY.matcher(name).matches() || EARLIER_TEMPORARY.matcher(name).matches())
+                && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
+    }
     /** Folders this JVM has looked through: once each, as predict saves thousands of pictures into one. */
     private static final Set<Path> LOOKED_THROUGH = ConcurrentHashMap.newKeySet();
 

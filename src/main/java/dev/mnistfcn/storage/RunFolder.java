@@ -75,14 +75,15 @@ public record RunFolder(Path dir) {
     }
 
     /**
-     * Deletes what writes cut short by a kill left behind ({@code .tmp-*}: never complete, never read). Only for
-     * the holder of the folder's {@link RunLock}: another run's write in progress looks just the same.
+     * Deletes what writes cut short by a kill left behind (temporary files, {@link AtomicFiles#isTemporary}: never
+     * complete, never read). Only for the holder of the folder's {@link RunLock}: another run's write in progress
+     * looks just the same.
      */
     public void removeUnfinishedWrites() throws IOException {
         for (Path d : List.of(dir, dir.resolve(CheckpointStore.FOLDER))) {
             if (!Files.isDirectory(d)) continue;
             try (var files = Files.list(d)) {
-                for (Path p : files.filter(f -> f.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)).toList()) {
+                for (Path p : files.filter(AtomicFiles::isTemporary).toList()) {
                     Files.deleteIfExists(p);
                 }
             }

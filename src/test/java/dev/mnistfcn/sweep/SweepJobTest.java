@@ -164,7 +164,8 @@ class SweepJobTest {
 
         // A second sweep of the folder while one holds it is refused before it decides anything (two at once moved a
         // finished run aside to train it again); a killed sweep's cut-short write is removed by the next.
-        Path cutShort = Files.writeString(sweep.folder().resolve(".tmp-results.md-123"), "half");
+        Path cutShort = Files.writeString(sweep.folder().resolve(".tmp-results.md-5296742668320122472.mnist-fcn"), "half");
+        Path usersOwn = Files.writeString(sweep.folder().resolve(".tmp-notes.txt"), "mine"); // deleted with it once
         try (var held = RunLock.acquireSweep(sweep.folder())) {
             UserError busy = assertThrows(UserError.class, () -> new SweepJob(new PrintStream(new ByteArrayOutputStream()))
                     .run(sweep, new InProcess()));
@@ -174,6 +175,7 @@ class SweepJobTest {
         try (var engine = new LocalEngine(1, 1)) {
             var rerun = new SweepJob(new PrintStream(new ByteArrayOutputStream())).run(sweep, engine);
             assertFalse(Files.exists(cutShort), "the cut-short write is gone");
+            assertTrue(Files.exists(usersOwn), "a file the user put there stays");
             assertEquals(List.of("t01-seed12345"), rerun.runs(TrialRunner.How.REUSED), "finished: reused");
             assertEquals(List.of("t02-seed12345"), rerun.runs(TrialRunner.How.RESUMED), "unfinished: resumed");
             assertEquals(40, rerun.ranked().get(0).runs().get(0).history().size());
