@@ -252,11 +252,7 @@ public final class NativeSettings {
             if (arg.startsWith("-D")) continue; // taken from properties below, with their current value
             if (!ChildJvm.PROCESS_BOUND.matcher(arg).matches() && !mavens.contains(arg)) options.add(arg);
         }
-        boolean userSizesHeap = options.stream().anyMatch(o -> ChildJvm.HEAP_SIZE.matcher(o).matches());
-        List<String> result = new ArrayList<>();
-        for (String o : JVM_OPTIONS) {
-            if (!(userSizesHeap && o.startsWith("-Xmx"))) result.add(o);
-        }
+        List<String> result = ChildJvm.withoutOurHeap(JVM_OPTIONS, options);
         result.addAll(options);
         new TreeMap<>(properties).forEach((key, value) -> {
             if (!startsWithAny(key, NOT_FORWARDED) && (named.contains(key) || !startsWithAny(key, JVM_PROPERTIES))) {

@@ -201,6 +201,7 @@ public final class AtomicFiles {
         return (TEMPORARY.matcher(name).matches() || EARLIER_TEMPORARY.matcher(name).matches())
                 && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
     }
+
     /** Folders this JVM has looked through: once each, as predict saves thousands of pictures into one. */
     private static final Set<Path> LOOKED_THROUGH = ConcurrentHashMap.newKeySet();
 

@@ -48,10 +48,26 @@ public final class ChildJvm {
      */
     static List<String> workerOptions(List<String> inputArgs) {
         List<String> heap = inputArgs.stream().filter(o -> HEAP_SIZE.matcher(o).matches()).toList();
-        List<String> options = new ArrayList<>();
-        for (String o : WORKER_OPTIONS) if (heap.isEmpty() || !o.startsWith("-Xmx")) options.add(o);
+        List<String> options = withoutOurHeap(WORKER_OPTIONS, heap);
         options.addAll(heap);
         return options;
+    }
+
+    /** Whether any of {@code options} sizes the heap ({@link #HEAP_SIZE}). */
+    public static boolean sizesHeap(List<String> options) {
+        return options.stream().anyMatch(o -> HEAP_SIZE.matcher(o).matches());
+    }
+
+    /**
+     * {@code ours} (a child JVM's options), without its -Xmx where {@code theirs} (the user's) size the heap: ours,
+     * coming first, would be overridden, or clash (-Xms2g > -Xmx1g). The one place the CLI's relaunch and a sweep's
+     * workers decide it.
+     */
+    public static List<String> withoutOurHeap(List<String> ours, List<String> theirs) {
+        boolean sized = sizesHeap(theirs);
+        List<String> kept = new ArrayList<>();
+        for (String o : ours) if (!(sized && o.startsWith("-Xmx"))) kept.add(o);
+        return kept;
     }
 
     /** {@code java options -cp classpath mainClass args}, with this JVM's own java. */

@@ -57,8 +57,7 @@ public final class LocalEngine implements TrialEngine {
      * it: {@link ChildJvm#workerOptions}) that heap and the same off-heap share; the cap had assumed 1 GB heaps.
      */
     static long workerBytes(List<String> inputArgs, long heapBytes) {
-        boolean sized = inputArgs.stream().anyMatch(o -> ChildJvm.HEAP_SIZE.matcher(o).matches());
-        return sized ? Math.max(WORKER_BYTES, heapBytes + WORKER_BYTES - (1L << 30)) : WORKER_BYTES;
+        return ChildJvm.sizesHeap(inputArgs) ? Math.max(WORKER_BYTES, heapBytes + WORKER_BYTES - (1L << 30)) : WORKER_BYTES;
     }
 
     private static long totalMemory() {
@@ -96,20 +95,16 @@ public final class LocalEngine implements TrialEngine {
                 t.start();
             }
             for (Thread t : feeders) t.join();
-            if (signalled.get() != null) throw interrupted(" (" + signalled.get() + ")", null);
+            if (signalled.get() != null) throw TrialEngine.interrupted(" (" + signalled.get() + ")", null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw interrupted("", e);
+            throw TrialEngine.interrupted("", e);
         } finally {
             // An interrupted sweep trained on in the background: its feeders started new workers for the queue's
             // remaining trials after run() had returned (a review).
             queue.clear();
             started.forEach(Worker::stop);
         }
-    }
-
-    private static UserError interrupted(String how, Exception cause) {
-        return new UserError("The sweep was interrupted" + how + "; rerun the same command to continue it.", cause);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.mnistfcn.sweep;
 
+import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ExperimentConfig;
 
 import java.util.List;
@@ -26,5 +27,10 @@ public interface TrialEngine extends AutoCloseable {
 
     @Override
     default void close() {
+    }
+
+    /** What either engine says when the sweep was stopped under it; {@code how}, which worker and trial, or "". */
+    static UserError interrupted(String how, Exception cause) {
+        return new UserError("The sweep was interrupted" + how + "; rerun the same command to continue it.", cause);
     }
 }

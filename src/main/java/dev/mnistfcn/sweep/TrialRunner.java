@@ -33,6 +33,11 @@ public final class TrialRunner {
      * error; and the run's arrays are freed after it.
      */
     public static Done inWorker(String yaml) {
+        return inWorker(yaml, "");
+    }
+
+    /** {@link #inWorker(String)}, with {@code outOfMemoryAdvice} after an out-of-memory paragraph (the engine's own). */
+    public static Done inWorker(String yaml, String outOfMemoryAdvice) {
         ByteArrayOutputStream log = new ByteArrayOutputStream(); // the run's console output, for a failure's tail
         String name = "?";
         try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
@@ -42,7 +47,7 @@ public final class TrialRunner {
         } catch (RuntimeException | Error e) {
             String text = log.toString(StandardCharsets.UTF_8);
             String why = e instanceof UserError ? e.getMessage()
-                    : e instanceof OutOfMemoryError oom ? UserError.outOfMemory(oom) : e.toString();
+                    : e instanceof OutOfMemoryError oom ? UserError.outOfMemory(oom) + outOfMemoryAdvice : e.toString();
             return new Done(name, How.FAILED, why + (text.isEmpty() ? ""
                     : " | last output: " + text.substring(Math.max(0, text.length() - 600)).replace('\n', ' ')));
         } finally {

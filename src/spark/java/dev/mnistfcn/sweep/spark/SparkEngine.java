@@ -101,12 +101,8 @@ public final class SparkEngine implements TrialEngine {
         } catch (InterruptedException e) {
             pending.forEach(f -> f.cancel(true));
             Thread.currentThread().interrupt();
-            throw interrupted(e);
+            throw TrialEngine.interrupted("", e);
         }
-    }
-
-    private static UserError interrupted(Exception cause) {
-        return new UserError("The sweep was interrupted; rerun the same command to continue it.", cause);
     }
 
     /**
@@ -114,7 +110,7 @@ public final class SparkEngine implements TrialEngine {
      * itself giving up, as when no cluster master answers for 60 s.
      */
     private UserError stopped(Exception cause) {
-        if (JvmShutdown.begun()) return interrupted(cause);
+        if (JvmShutdown.begun()) return TrialEngine.interrupted("", cause);
         return new UserError("Spark stopped before the sweep's runs finished" + (runsElsewhere() ? ": no master at "
                 + master + " answered, or the cluster ended the application (Spark's error above says which). Check "
                 + "that the cluster runs and is reachable from here, and that it was started with the same "
@@ -138,9 +134,7 @@ public final class SparkEngine implements TrialEngine {
 
     private static TrialRunner.Done outcome(ExperimentConfig run, JavaFutureAction<List<String>> f) {
         try {
-            TrialRunner.Done d = Json.MAPPER.readValue(f.get().get(0), TrialRunner.Done.class);
-            return d.error() != null && d.error().startsWith("out of memory")
-                    ? new TrialRunner.Done(d.run(), d.how(), d.error() + OUT_OF_MEMORY_ON_SPARK) : d;
+            return Json.MAPPER.readValue(f.get().get(0), TrialRunner.Done.class);
         } catch (ExecutionException e) {
             return new TrialRunner.Done(run.name(), TrialRunner.How.FAILED, "its Spark task failed: " + e.getCause());
         } catch (InterruptedException e) {
@@ -153,7 +147,8 @@ public final class SparkEngine implements TrialEngine {
 
     /** On an executor: one run, its outcome as one JSON line. A failure is an outcome, not a task to retry. */
     static String train(String yaml) throws IOException {
-        return Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(TrialRunner.inWorker(yaml));
+        TrialRunner.Done done = TrialRunner.inWorker(yaml, OUT_OF_MEMORY_ON_SPARK);
+        return Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(done);
     }
 
     /** An embedded Spark, or a cluster whose master is on this machine's loopback (scripts/spark-standalone.sh). */
