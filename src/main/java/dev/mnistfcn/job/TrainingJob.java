@@ -159,8 +159,9 @@ public final class TrainingJob {
         });
         var warm = ready == null ? null : EarlyStart.onSpareCore("warm-up", () -> {
             int rows = Warmup.batchRows(config.training().batchSize(), EarlyStart.WARMUP_ROWS);
-            int batches = Warmup.run(plan.engine().engine(), plan.net(), rows, EarlyStart.WARMUP_MIN,
-                    EarlyStart.WARMUP_MAX, ready::isDone);
+            int batches = Warmup.run(plan.engine().engine(), plan.net(), rows,
+                    Warmup.minBatches(EarlyStart.WARMUP_MIN, config.data().trainSize(), rows), EarlyStart.WARMUP_MAX,
+                    ready::isDone);
             timeline.mark("warmed_up");
             return batches;
         });

@@ -107,7 +107,7 @@ public final class DigitServer implements AutoCloseable {
         connector.addBean(guard); // a Connection.Listener bean hears every connection open and close
         ThreadPoolExecutor work = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS,
                 new FairQueue(QUEUE), r -> new Thread(r, "mnist-fcn-predict-" + n.incrementAndGet()));
-        RunsRoutes runsRoutes = new RunsRoutes(runs, server.getScheduler());
+        RunsRoutes runsRoutes = new RunsRoutes(runs, server.getScheduler(), limits.goneRunTime());
         BodyBudget bodies = new BodyBudget(BodyBudget.TOTAL_BYTES);
         server.setHandler(new GracefulHandler(new Routes(classifier, limits, new HostCheck(host, limits.allowedHosts()),
                 guard, work, server.getScheduler(), page, runsRoutes, bodies)));

@@ -52,17 +52,14 @@ final class RunsRoutes {
     static final long PING_MS = 2_000;
     /** Event streams open at once; more get 503 (each is a timer and a connection, not a thread). */
     static final int MAX_STREAMS = 64;
-    /**
-     * A stream whose run or sweep has had no readable file this long ends (its folder was deleted): a fresh start's
-     * moving the earlier run aside leaves the folder without one for a moment only.
-     */
-    static final long GONE_MS = 10_000;
     /** Reads waiting for {@link #reader} at most: one per open stream, and some for {@code /api/runs/NAME}. */
     static final int MAX_READS_WAITING = 2 * MAX_STREAMS;
     private static final String PAGE = "/dev/mnistfcn/serve/runs.html";
 
     private final Path outputDir;
     private final Scheduler scheduler;
+    /** {@link ServerLimits#goneRunTime()} in nanoseconds. */
+    private final long goneNanos;
     private final byte[] page;
     private final AtomicInteger streams = new AtomicInteger();
     /** Set when the server stops: each open stream then ends at its next poll (a live run's would never end). */
@@ -89,9 +86,10 @@ final class RunsRoutes {
     private CompletableFuture<byte[]> scanning;
     private CompletableFuture<byte[]> waiting;
 
-    RunsRoutes(Path outputDir, Scheduler scheduler) {
+    RunsRoutes(Path outputDir, Scheduler scheduler, java.time.Duration goneRunTime) {
         this.outputDir = outputDir;
         this.scheduler = scheduler;
+        this.goneNanos = goneRunTime.toNanos();
         this.page = DigitServer.resource(PAGE);
     }
 
@@ -355,7 +353,7 @@ final class RunsRoutes {
             if (!events.missing()) missingSince = 0;
             else if (missingSince == 0) missingSince = now;
             // Ended without a last event: the page's EventSource asks again and gets the 404 of a run not found.
-            boolean gone = missingSince != 0 && now - missingSince > TimeUnit.MILLISECONDS.toNanos(GONE_MS);
+            boolean gone = missingSince != 0 && now - missingSince > goneNanos;
             boolean last = events.ended() || stopping || gone || moved;
             StringBuilder sb = new StringBuilder();
             if (!opened) sb.append(": open\n\n"); // the headers go out now, not with the first event or ping

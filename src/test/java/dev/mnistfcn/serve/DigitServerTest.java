@@ -72,7 +72,7 @@ class DigitServerTest {
     static final float PIXEL_ROUNDING = 0.5e-4f + 1e-7f;
     /** The defaults, with header and body deadlines short enough for the slow-client tests to take seconds. */
     static final ServerLimits LIMITS = new ServerLimits(128, 1000, java.time.Duration.ofSeconds(3),
-            java.time.Duration.ofSeconds(3), java.util.Set.of());
+            java.time.Duration.ofSeconds(3), ServerLimits.DEFAULTS.goneRunTime(), java.util.Set.of());
     static DigitClassifier classifier;
     static DigitServer server;
     static HttpClient client;

@@ -32,7 +32,7 @@ class RunsRoutesTest {
         var scheduler = new ScheduledExecutorScheduler();
         scheduler.start();
         try {
-            RunsRoutes routes = new RunsRoutes(out, scheduler);
+            RunsRoutes routes = new RunsRoutes(out, scheduler, ServerLimits.DEFAULTS.goneRunTime());
             var start = new CountDownLatch(1);
             List<CompletableFuture<CompletableFuture<byte[]>>> asked = new ArrayList<>();
             // A thread each, all asking at once: the common pool (one thread on 2 cores) asked one after another, and
@@ -80,7 +80,7 @@ class RunsRoutesTest {
         var scheduler = new ScheduledExecutorScheduler();
         scheduler.start();
         try {
-            RunsRoutes routes = new RunsRoutes(out, scheduler);
+            RunsRoutes routes = new RunsRoutes(out, scheduler, ServerLimits.DEFAULTS.goneRunTime());
             for (int i = 0; i < 5_000; i++) routes.overview().get(10, TimeUnit.SECONDS);
             routes.endStreams();
         } finally {

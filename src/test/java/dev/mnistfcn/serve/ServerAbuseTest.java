@@ -49,8 +49,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bodies sent blind. The model is untrained: these are about the server, not the answers.
  */
 class ServerAbuseTest {
+    /** Deadlines of seconds, for the slow-client tests; a deleted run's stream ends after 1 s (10 s by default). */
     static final ServerLimits LIMITS = new ServerLimits(128, 1000, Duration.ofSeconds(3), Duration.ofSeconds(3),
-            Set.of("digits.example"));
+            Duration.ofSeconds(1), Set.of("digits.example"));
     @TempDir
     static Path dir;
     static DigitClassifier classifier;
@@ -136,7 +137,7 @@ class ServerAbuseTest {
     @Test
     void connectionsPerClientAddressAreCapped() throws Exception {
         try (DigitServer own = DigitServer.start(classifier, "127.0.0.1", 0,
-                new ServerLimits(4, 1000, Duration.ofSeconds(30), Duration.ofSeconds(30), Set.of()))) {
+                new ServerLimits(4, 1000, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), Set.of()))) {
             List<Socket> sockets = new ArrayList<>();
             try {
                 for (int i = 0; i < 6; i++) sockets.add(RawHttp.connect(own, "127.0.0.3"));
@@ -372,7 +373,7 @@ class ServerAbuseTest {
      */
     @Test
     void requestBodiesHeldAtOnceHaveABudget() throws Exception {
-        var slowBodies = new ServerLimits(128, 1000, Duration.ofSeconds(30), Duration.ofSeconds(30), Set.of());
+        var slowBodies = new ServerLimits(128, 1000, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), Set.of());
         int size = (10 << 20) - 4096;
         String head = "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: "
                 + size + "\r\n\r\n";
@@ -539,7 +540,7 @@ class ServerAbuseTest {
             try (var files = Files.walk(run)) {
                 for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
             }
-            assertTrue(RawHttp.closedWithin(stream, (int) RunsRoutes.GONE_MS + 5_000), "the stream ended");
+            assertTrue(RawHttp.closedWithin(stream, (int) LIMITS.goneRunTime().toMillis() + 5_000), "the stream ended");
         }
     }
 

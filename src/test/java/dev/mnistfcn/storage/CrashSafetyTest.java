@@ -1,6 +1,7 @@
 package dev.mnistfcn.storage;
 
 import dev.mnistfcn.TestData;
+import dev.mnistfcn.TestProcesses;
 import dev.mnistfcn.cli.Main;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -58,7 +60,8 @@ class CrashSafetyTest {
             p.waitFor();
             assertEquals(137, p.exitValue(), "killed by SIGKILL");
             assertInterruptedWithin2s(out.resolve("crash"));
-            awaitGone(RunProgress.read(out.resolve("crash")).orElseThrow().started().pid());
+            TestProcesses.awaitEnded(RunProgress.read(out.resolve("crash")).orElseThrow().started().pid(),
+                    Duration.ofSeconds(60), "the killed run's child JVM, which holds the run's lock");
 
             try (var files = Files.list(store.dir())) {
                 if (files.anyMatch(f -> f.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX))) midSave++;
@@ -106,18 +109,6 @@ class CrashSafetyTest {
             Thread.sleep(50);
         }
         assertEquals(RunProgress.State.INTERRUPTED, state, "2 s after the kill");
-    }
-
-    /**
-     * Waits for the killed command's tuned child JVM to be gone (it halts once it sees its launcher gone, and a first
-     * run after a build writes its AppCDS archive on the way out): until then it holds the run's lock, as it should.
-     */
-    private static void awaitGone(long pid) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            assertTrue(System.nanoTime() < deadline, "the killed run's child JVM " + pid + " still runs after 60 s");
-            Thread.sleep(50);
-        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.mnistfcn.sweep;
 
 import dev.mnistfcn.Json;
 import dev.mnistfcn.TestData;
+import dev.mnistfcn.TestProcesses;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
@@ -155,7 +156,9 @@ class SweepJobTest {
         List<ProcessHandle> workers = sweepProcess.descendants().toList();
         sweepProcess.destroyForcibly(); // SIGKILL: nothing of the sweep gets to clean up
         sweepProcess.waitFor();
-        for (ProcessHandle w : workers) w.onExit().get(30, TimeUnit.SECONDS); // workers stop with their parent
+        for (ProcessHandle w : workers) { // workers stop with their parent
+            TestProcesses.awaitEnded(w.pid(), java.time.Duration.ofSeconds(30), "a killed sweep's worker");
+        }
         assertFalse(Files.exists(RunFolder.of(sweep.config(sweep.trials().get(1), 0)).metrics()), "t02 was cut short");
         // The runs page sees the killed sweep as interrupted, after the run it finished.
         SweepProgress.Snapshot killed = SweepProgress.read(sweep.folder()).orElseThrow();
