@@ -18,7 +18,6 @@ import java.util.Map;
 
 import static dev.mnistfcn.Mnist.CLASSES;
 import static dev.mnistfcn.Mnist.TEST_FILE_SIZE;
-import static dev.mnistfcn.Mnist.TRAIN_FILE_SIZE;
 
 /**
  * MNIST (or Fashion-MNIST, which has the same shape and file layout) split as the TensorFlow tutorial splits it: the first {@code validation_size} images of the
@@ -32,9 +31,11 @@ import static dev.mnistfcn.Mnist.TRAIN_FILE_SIZE;
 public record MnistSplits(DataSet train, DataSet validation, DataSet test) {
     public static MnistSplits load(DataSpec spec, Path dir) {
         Map<String, Path> files = DatasetFiles.ensure(Dataset.of(spec), dir);
-        DataSet all = read(files, true, TRAIN_FILE_SIZE);
         int v = spec.validationSize();
         int trainEnd = v + spec.trainSize();
+        // Only the rows a run uses: with data.train_limit 2000 the other 53,000 were decoded for nothing (0.5 s of a
+        // test's 1.4 s run; --quick's 5,000 leave 50,000). The whole files are still checked (DatasetFiles.ensure).
+        DataSet all = read(files, true, trainEnd);
         DataSet validation = rows(all, 0, v);
         DataSet train = rows(all, v, trainEnd);
         DataSet test = read(files, false, TEST_FILE_SIZE);
