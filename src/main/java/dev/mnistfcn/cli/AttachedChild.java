@@ -82,9 +82,12 @@ final class AttachedChild {
         java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Thread hook = new Thread(() -> {
             stopping.set(true);
-            child.destroy();
+            // SIGTERM through the handle: Process.destroy() also closes our end of its stderr, which lost what it
+            // said while stopping (train's "Stopped during epoch …").
+            child.toHandle().destroy();
             try {
                 child.waitFor(CHILD_SHUTDOWN_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                stderr.join(1000); // that last output copied before this JVM exits
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

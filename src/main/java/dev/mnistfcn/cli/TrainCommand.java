@@ -9,11 +9,15 @@ import dev.mnistfcn.config.Overrides;
 import dev.mnistfcn.config.RunName;
 import dev.mnistfcn.job.Resume;
 import dev.mnistfcn.job.TrainingJob;
+import dev.mnistfcn.storage.CheckpointStore;
+import dev.mnistfcn.storage.RunFolder;
+import dev.mnistfcn.storage.RunProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -66,9 +70,40 @@ public final class TrainCommand implements Callable<Integer> {
         ExperimentConfig cfg = config();
         Timeline.process().mark("config");
         TrainingJob job = new TrainingJob(cfg, System.out, !noProgress, testEachEpoch);
-        job.run(mode);
+        // Ctrl+C (or a SIGTERM) ends the JVM mid-epoch; the run's files are safe, and this says how to go on.
+        Thread stopped = new Thread(() -> stoppedNote(cfg).ifPresent(System.err::println), "train-stopped");
+        Runtime.getRuntime().addShutdownHook(stopped);
+        try {
+            job.run(mode);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopped);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs, or has run
+            }
+        }
         if (showTimeline) System.out.print(job.timeline().mark("done").describe());
         return 0;
+    }
+
+    /**
+     * What a run stopped while it trained leaves and how to go on: the epoch it was in, and the checkpoint a rerun
+     * with {@code --resume=auto} continues from (or that there is none yet). Empty where this process was not
+     * training the run (still reading data, or already finished).
+     */
+    static Optional<String> stoppedNote(ExperimentConfig cfg) {
+        RunFolder folder = RunFolder.of(cfg);
+        var progress = RunProgress.read(folder.dir()).filter(p -> p.started().pid() == RunProgress.pid()
+                && p.finished() == null && p.error() == null);
+        if (progress.isEmpty()) return Optional.empty();
+        int epochs = progress.get().started().epochs();
+        String during = "Stopped during epoch " + Math.min(progress.get().epoch() + 1, epochs) + " of " + epochs
+                + " of '" + cfg.name() + "'. ";
+        return Optional.of(folder.checkpoints(cfg.checkpoint().keep()).latest().map(c -> during + "The same command "
+                        + "with --resume=auto (-Dresume=auto with mvn exec:java) continues from epoch "
+                        + CheckpointStore.epochOf(c) + "'s checkpoint, " + c + ".")
+                .orElse(during + "It has no checkpoint to continue from (checkpoint.every: " + cfg.checkpoint().every()
+                        + "), so a rerun starts afresh."));
     }
 
     /** The config with {@link #overrides()}; a smoke run named {@code NAME-quick} unless a name is given. */

@@ -178,6 +178,54 @@ class MainTest {
         assertEquals(1, err.lines().count(), err);
     }
 
+    /**
+     * Ctrl+C during {@code train} (SIGINT to the command and its tuned child JVM, as a terminal sends it to both) says
+     * which epoch it stopped in and the checkpoint {@code --resume=auto} continues from. It had exited 130 silently:
+     * the child said nothing, and then what it said was lost with the pipe that stopping the child closed.
+     */
+    @Test
+    @Tag("slow") // starts two JVMs
+    void ctrlCDuringTrainingSaysWhichCheckpointAResumeContinuesFrom(@TempDir Path out) throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "train", "-c", "config/one-layer.yaml", "--no-progress", "--set", "name=stopped",
+                "--set", "training.epochs=200", "--set", "data.train_limit=1000", "--set", "checkpoint.every=1",
+                "--set", "output.dir=" + out, "--set", "data.dir=" + TestData.mnistDir().toAbsolutePath());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().keySet().removeAll(List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "MNIST_FCN_NO_RELAUNCH",
+                NativeSettings.MARKER)); // so that it relaunches, as from a plain shell
+        Process command = pb.start();
+        var err = new java.util.concurrent.CompletableFuture<String>();
+        new Thread(() -> {
+            try {
+                err.complete(new String(command.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                err.completeExceptionally(e);
+            }
+        }).start();
+        Path checkpoints = out.resolve("stopped/checkpoints");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(checkpoints.resolve("epoch-02.zip"))) {
+            assertTrue(command.isAlive() && System.nanoTime() < deadline, "reached epoch 2");
+            Thread.sleep(20);
+        }
+        for (ProcessHandle p : java.util.stream.Stream.concat(java.util.stream.Stream.of(command.toHandle()),
+                command.descendants()).toList()) {
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        }
+        assertTrue(command.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        String said = err.get(10, java.util.concurrent.TimeUnit.SECONDS).replace(AttachedChild.INCUBATOR_WARNING, "").strip();
+        assertEquals(130, command.exitValue(), said);
+        var m = java.util.regex.Pattern.compile("Stopped during epoch (\\d+) of 200 of 'stopped'\\. The same command with "
+                + "--resume=auto \\(-Dresume=auto with mvn exec:java\\) continues from epoch (\\d+)'s checkpoint, (.+)\\.")
+                .matcher(said);
+        assertTrue(m.matches(), said);
+        int stoppedIn = Integer.parseInt(m.group(1)), from = Integer.parseInt(m.group(2));
+        assertTrue(from >= 2 && (stoppedIn == from + 1 || stoppedIn == from + 2), said); // one may end meanwhile
+        assertTrue(Files.isRegularFile(Path.of(m.group(3))) && m.group(3).endsWith(String.format("epoch-%02d.zip", from)),
+                said);
+    }
+
     @Test
     void missingConfigExitsNonZero() {
         var err = new ByteArrayOutputStream();
