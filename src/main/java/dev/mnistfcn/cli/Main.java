@@ -150,7 +150,7 @@ public final class Main implements Runnable {
                 + "with characters outside ASCII: run with LANG=C.UTF-8, or rename the file.");
     }
 
-    private static int userError(PrintStream err, UserError e) {
+    static int userError(PrintStream err, UserError e) {
         err.println("error: " + TerminalText.shown(e.getMessage())); // it may quote a stranger's file
         return 2;
     }

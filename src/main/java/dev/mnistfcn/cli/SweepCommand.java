@@ -2,6 +2,7 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.Overrides;
+import dev.mnistfcn.sweep.JvmShutdown;
 import dev.mnistfcn.sweep.LocalEngine;
 import dev.mnistfcn.sweep.SweepFile;
 import dev.mnistfcn.sweep.SweepJob;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "Search a config space: train every trial of a sweep file (in parallel worker processes, or as "
@@ -56,10 +59,32 @@ public final class SweepCommand implements Callable<Integer> {
         CliProperties.refuseIgnored("name", v -> "a sweep names its own runs. To name the sweep (its folder), give "
                 + "-Dsweep.name=" + v + " or --name " + v + ".");
         sweep = sweep.withOverrides(Overrides.none().withSystemProperties().asMap());
+        // Ctrl+C reaches the workers too, and the sweep then ends saying it was interrupted; this JVM's shutdown waits
+        // for that (10 s at most), where it had often ended first, without a word.
+        CountDownLatch said = new CountDownLatch(1);
+        Thread waitForIt = new Thread(() -> {
+            try {
+                said.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // stop waiting
+            }
+        }, "sweep-stopping");
+        Runtime.getRuntime().addShutdownHook(waitForIt);
         try (TrialEngine e = engine()) {
             if (e == null) return relaunchForSpark();
             SweepJob.Outcome outcome = new SweepJob(System.out).run(sweep, e);
             return outcome.runs(TrialRunner.How.FAILED).isEmpty() ? 0 : 1;
+        } catch (UserError stopped) {
+            if (!TrialEngine.isInterrupted(stopped) || !JvmShutdown.begun()) throw stopped;
+            Main.userError(System.err, stopped); // here: once the latch opens, the JVM may end before picocli's handler
+            return 128 + 2;
+        } finally {
+            said.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(waitForIt);
+            } catch (IllegalStateException shuttingDown) {
+                // it runs
+            }
         }
     }
 

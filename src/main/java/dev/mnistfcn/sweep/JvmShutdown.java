@@ -10,7 +10,11 @@ public final class JvmShutdown {
     private static final AtomicBoolean BEGUN = new AtomicBoolean();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> BEGUN.set(true), "sweep-shutting-down"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> BEGUN.set(true), "sweep-shutting-down"));
+        } catch (IllegalStateException shuttingDown) { // first asked while stopping: a stack trace, where it was
+            BEGUN.set(true);
+        }
     }
 
     private JvmShutdown() {

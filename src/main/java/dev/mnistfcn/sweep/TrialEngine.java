@@ -31,6 +31,13 @@ public interface TrialEngine extends AutoCloseable {
 
     /** What either engine says when the sweep was stopped under it; {@code how}, which worker and trial, or "". */
     static UserError interrupted(String how, Exception cause) {
-        return new UserError("The sweep was interrupted" + how + "; rerun the same command to continue it.", cause);
+        return new UserError(INTERRUPTED + how + "; rerun the same command to continue it.", cause);
+    }
+
+    String INTERRUPTED = "The sweep was interrupted";
+
+    /** Whether {@code e} is {@link #interrupted}'s error. */
+    static boolean isInterrupted(UserError e) {
+        return e.getMessage().startsWith(INTERRUPTED);
     }
 }

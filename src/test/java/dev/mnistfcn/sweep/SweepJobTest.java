@@ -186,6 +186,45 @@ class SweepJobTest {
     }
 
     /**
+     * Ctrl+C on the {@code sweep} command (SIGINT to it and its workers, as a terminal sends it) ends it saying it was
+     * interrupted, naming the worker and the trial. The line was often missing: the JVM's shutdown ended before the
+     * sweep's main thread printed it (and first touching {@code JvmShutdown} during a shutdown was a stack trace).
+     */
+    @Test
+    void ctrlCOnTheSweepCommandSaysItWasInterrupted() throws Exception {
+        Path file = sweepFile("ctrlc", 40, "parameters:\n  model.hidden.0.units: [16, 32]\n  model.hidden.1.units: [8]\n");
+        SweepFile sweep = SweepFile.load(file);
+        Path first = RunFolder.of(sweep.config(sweep.trials().get(0), 0)).checkpoints(3).dir().resolve("epoch-01.zip");
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of(), "dev.mnistfcn.cli.Main",
+                List.of("sweep", file.toString(), "--workers", "1"))).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        Process sweepProcess = pb.start();
+        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(sweepProcess.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.exists(first)) {
+            assertTrue(sweepProcess.isAlive() && System.nanoTime() < deadline, "the sweep reached its first checkpoint");
+            Thread.sleep(10);
+        }
+        for (ProcessHandle p : java.util.stream.Stream.concat(java.util.stream.Stream.of(sweepProcess.toHandle()),
+                sweepProcess.descendants()).toList()) {
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        }
+        assertTrue(sweepProcess.waitFor(60, TimeUnit.SECONDS));
+        String said = err.get(10, TimeUnit.SECONDS);
+        assertEquals(130, sweepProcess.exitValue(), said);
+        assertTrue(said.strip().endsWith("error: The sweep was interrupted (worker 1 was stopped by SIGINT while training "
+                + "t01-seed12345); rerun the same command to continue it."), said);
+        assertEquals(1, said.lines().filter(l -> l.contains("interrupted")).count(), said);
+    }
+
+    /**
      * An interrupted local engine stops its worker and trains nothing more: its feeder thread started a new worker
      * for the next trial after run() had thrown, and waiting on the first worker had cleared the interrupt (a review).
      */
