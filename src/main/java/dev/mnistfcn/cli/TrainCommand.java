@@ -70,8 +70,10 @@ public final class TrainCommand implements Callable<Integer> {
         ExperimentConfig cfg = config();
         Timeline.process().mark("config");
         TrainingJob job = new TrainingJob(cfg, System.out, !noProgress, testEachEpoch);
-        // Ctrl+C (or a SIGTERM) ends the JVM mid-epoch; the run's files are safe, and this says how to go on.
-        Thread stopped = new Thread(() -> stoppedNote(cfg).ifPresent(System.err::println), "train-stopped");
+        // Ctrl+C (or a SIGTERM) ends the JVM mid-epoch; the run's files are safe, and this says how to go on. On a
+        // new line: a progress bar may have the terminal's current one.
+        Thread stopped = new Thread(() -> stoppedNote(cfg, job.trained())
+                .ifPresent(note -> System.err.println((noProgress ? "" : "\n") + note)), "train-stopped");
         Runtime.getRuntime().addShutdownHook(stopped);
         try {
             job.run(mode);
@@ -87,22 +89,28 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * What a run stopped while it trained leaves and how to go on: the epoch it was in, and the checkpoint a rerun
-     * with {@code --resume=auto} continues from (or that there is none yet). Empty where this process was not
-     * training the run (still reading data, or already finished).
+     * What a run stopped while it trained leaves and how to go on: the epoch it was in (or that training had ended,
+     * {@code trained}, and its test and files were left), and the checkpoint a rerun with {@code --resume=auto}
+     * continues from (or that there is none). Empty where this process was not training the run (still reading
+     * data, or already finished).
      */
-    static Optional<String> stoppedNote(ExperimentConfig cfg) {
+    static Optional<String> stoppedNote(ExperimentConfig cfg, boolean trained) {
         RunFolder folder = RunFolder.of(cfg);
         var progress = RunProgress.read(folder.dir()).filter(p -> p.started().pid() == RunProgress.pid()
                 && p.finished() == null && p.error() == null);
         if (progress.isEmpty()) return Optional.empty();
+        Optional<Path> checkpoint = folder.checkpoints(cfg.checkpoint().keep()).latest();
+        // An epoch's checkpoint is written before its progress line: the later of the two is the epoch done.
+        int done = Math.max(progress.get().epoch(), checkpoint.map(CheckpointStore::epochOf).orElse(0));
         int epochs = progress.get().started().epochs();
-        String during = "Stopped during epoch " + Math.min(progress.get().epoch() + 1, epochs) + " of " + epochs
-                + " of '" + cfg.name() + "'. ";
-        return Optional.of(folder.checkpoints(cfg.checkpoint().keep()).latest().map(c -> during + "The same command "
-                        + "with --resume=auto (-Dresume=auto with mvn exec:java) continues from epoch "
-                        + CheckpointStore.epochOf(c) + "'s checkpoint, " + c + ".")
-                .orElse(during + "It has no checkpoint to continue from (checkpoint.every: " + cfg.checkpoint().every()
+        boolean ended = trained || done >= epochs; // also a resume that only writes a trained run's files
+        String where = ended ? "Stopped after training '" + cfg.name() + "' (" + done + " of " + epochs + " epochs), "
+                + "while its test set was evaluated and its files written. "
+                : "Stopped during epoch " + (done + 1) + " of " + epochs + " of '" + cfg.name() + "'. ";
+        String resume = ended ? "finishes it from" : "continues from";
+        return Optional.of(checkpoint.map(c -> where + "The same command with --resume=auto (-Dresume=auto with mvn "
+                        + "exec:java) " + resume + " epoch " + CheckpointStore.epochOf(c) + "'s checkpoint, " + c + ".")
+                .orElse(where + "It has no checkpoint to continue from (checkpoint.every: " + cfg.checkpoint().every()
                         + "), so a rerun starts afresh."));
     }
 

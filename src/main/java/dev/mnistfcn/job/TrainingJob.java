@@ -56,6 +56,8 @@ public final class TrainingJob {
     private final RunOutputs outputs;
     /** The last run's phases, after the command's start-up (cli marks those on the process's timeline). */
     private volatile Timeline timeline = Timeline.process();
+    /** Set once training has ended (every epoch, or early stopping) and the test set and files are what is left. */
+    private volatile boolean trained;
     private final boolean testEachEpoch;
 
     public TrainingJob(ExperimentConfig config, PrintStream out, boolean progress) {
@@ -204,6 +206,7 @@ public final class TrainingJob {
             watched.failed(e.getMessage());
             throw e;
         }
+        trained = true;
 
         EarlyStoppingOutcome stopped = earlyStopping == null ? null : earlyStopping.outcome();
         // With early stopping, model.zip is the kept epoch's network, not the last one: that is tested and saved.
@@ -218,6 +221,11 @@ public final class TrainingJob {
                 timeline);
         watched.finished(test.accuracy(), stopped == null ? null : stopped.bestModelEpoch());
         return metrics;
+    }
+
+    /** Whether training has ended: only the test set and the run's files are left to do. */
+    public boolean trained() {
+        return trained;
     }
 
     /** When each phase of the last run ended, in seconds since the command started. */

@@ -1,0 +1,80 @@
+package dev.mnistfcn.cli;
+
+import dev.mnistfcn.config.ConfigLoader;
+import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.storage.RunFolder;
+import dev.mnistfcn.storage.RunProgress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * What Ctrl+C during {@code train} says ({@link TrainCommand#stoppedNote}), from the run's progress file and
+ * checkpoints as this process left them; the real signal is {@code MainTest.ctrlCDuring…}.
+ */
+class TrainCommandTest {
+    @TempDir
+    Path out;
+
+    @Test
+    void theEpochInProgressIsTheOneAfterTheNewestOfProgressLineAndCheckpoint() throws Exception {
+        ExperimentConfig cfg = run(5, 1);
+        Files.createFile(RunFolder.of(cfg).dir().resolve("checkpoints/epoch-02.zip")); // written before its progress line
+        assertEquals("Stopped during epoch 3 of 5 of 'one-layer'. The same command with --resume=auto (-Dresume=auto "
+                + "with mvn exec:java) continues from epoch 2's checkpoint, " + checkpoint(cfg, 2) + ".",
+                TrainCommand.stoppedNote(cfg, false).orElseThrow());
+    }
+
+    @Test
+    void aStopAfterTrainingSaysTrainingHadEnded() throws Exception {
+        ExperimentConfig cfg = run(5, 2); // early stopping ended it after epoch 2
+        Files.createFile(RunFolder.of(cfg).dir().resolve("checkpoints/epoch-02.zip"));
+        assertEquals("Stopped after training 'one-layer' (2 of 5 epochs), while its test set was evaluated and its "
+                + "files written. The same command with --resume=auto (-Dresume=auto with mvn exec:java) finishes it "
+                + "from epoch 2's checkpoint, " + checkpoint(cfg, 2) + ".", TrainCommand.stoppedNote(cfg, true).orElseThrow());
+        ExperimentConfig all = run(2, 2); // every epoch done, though training's end was not seen
+        assertEquals(true, TrainCommand.stoppedNote(all, false).orElseThrow().startsWith("Stopped after training "
+                + "'one-layer' (2 of 2 epochs)"));
+    }
+
+    @Test
+    void withoutACheckpointARerunStartsAfresh() throws Exception {
+        assertEquals("Stopped during epoch 2 of 5 of 'one-layer'. It has no checkpoint to continue from "
+                + "(checkpoint.every: 1), so a rerun starts afresh.", TrainCommand.stoppedNote(run(5, 1), false).orElseThrow());
+    }
+
+    @Test
+    void nothingIsSaidForARunThisProcessIsNotTraining() throws Exception {
+        ExperimentConfig cfg = ConfigLoader.load(Path.of("config/one-layer.yaml"), Map.of("output.dir", out.toString()));
+        assertEquals(java.util.Optional.empty(), TrainCommand.stoppedNote(cfg, false), "no progress file yet");
+        RunProgress.start(RunFolder.of(cfg).dir(), new RunProgress.Started("one-layer", "784-256-10", 20, 50, "fused",
+                "adam", RunProgress.pid() + 1, RunProgress.host(), Instant.now().toString()), List.of());
+        assertEquals(java.util.Optional.empty(), TrainCommand.stoppedNote(cfg, false), "another process's run");
+    }
+
+    /** A run of {@code epochs} that this process has trained {@code done} epochs of. */
+    private ExperimentConfig run(int epochs, int done) throws Exception {
+        ExperimentConfig cfg = ConfigLoader.load(Path.of("config/one-layer.yaml"), Map.of("output.dir",
+                out.resolve("e" + epochs + "d" + done).toString(), "training.epochs", String.valueOf(epochs),
+                "checkpoint.every", "1"));
+        Path dir = RunFolder.of(cfg).dir();
+        RunProgress.start(dir, new RunProgress.Started("one-layer", "784-256-10", epochs, 50, "fused", "adam",
+                RunProgress.pid(), RunProgress.host(), Instant.now().toString()), IntStream.rangeClosed(1, done)
+                .mapToObj(e -> new EpochStats(e, 0.1, 0.2, 0.97, 0.5, 0.05, 55_000)).toList());
+        Files.createDirectories(dir.resolve("checkpoints"));
+        return cfg;
+    }
+
+    private static Path checkpoint(ExperimentConfig cfg, int epoch) {
+        return RunFolder.of(cfg).dir().resolve(String.format("checkpoints/epoch-%02d.zip", epoch));
+    }
+}
