@@ -35,8 +35,8 @@ public final class LocalEngine implements TrialEngine {
     private final int threads;
     /**
      * Worker processes, started by the first round that needs them and kept for the next until {@link #close}: a
-     * halving sweep's second round had paid a JVM start, ND4J's and the first read of MNIST again (6 of a test
-     * sweep's 15 s).
+     * halving sweep's second round had paid a JVM start, ND4J's and the first read of MNIST again (SweepJobTest's
+     * 2-round sweep: 23 s, now 14).
      */
     private final List<Worker> pool = new ArrayList<>();
 

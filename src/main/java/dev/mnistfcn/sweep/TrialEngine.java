@@ -34,6 +34,7 @@ public interface TrialEngine extends AutoCloseable {
         return new UserError(INTERRUPTED + how + "; rerun the same command to continue it.", cause);
     }
 
+    /** How {@link #interrupted}'s message begins. */
     String INTERRUPTED = "The sweep was interrupted";
 
     /** Whether {@code e} is {@link #interrupted}'s error. */
