@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "Search a config space: train every trial of a sweep file (in parallel worker processes, or as "
@@ -59,10 +61,16 @@ public final class SweepCommand implements Callable<Integer> {
         CliProperties.refuseIgnored("name", v -> "a sweep names its own runs. To name the sweep (its folder), give "
                 + "-Dsweep.name=" + v + " or --name " + v + ".");
         sweep = sweep.withOverrides(Overrides.none().withSystemProperties().asMap());
-        // Ctrl+C reaches the workers too, and the sweep then ends saying it was interrupted; this JVM's shutdown waits
-        // for that (10 s at most), where it had often ended first, without a word.
+        // Stopped (Ctrl+C, SIGTERM), the engine stops its workers (a SIGTERM to this JVM alone reaches none) and the
+        // sweep ends saying it was interrupted; this JVM's shutdown waits for that line (10 s at most), where it had
+        // often ended first, without a word.
         CountDownLatch said = new CountDownLatch(1);
+        AtomicBoolean stopRequested = new AtomicBoolean();
+        AtomicReference<TrialEngine> running = new AtomicReference<>();
         Thread waitForIt = new Thread(() -> {
+            stopRequested.set(true);
+            TrialEngine e = running.get();
+            if (e != null) e.stopNow();
             try {
                 said.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException ignored) {
@@ -72,6 +80,8 @@ public final class SweepCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(waitForIt);
         try (TrialEngine e = engine()) {
             if (e == null) return relaunchForSpark();
+            running.set(e);
+            if (stopRequested.get()) e.stopNow(); // the hook ran before the engine was there
             SweepJob.Outcome outcome = new SweepJob(System.out).run(sweep, e);
             return outcome.runs(TrialRunner.How.FAILED).isEmpty() ? 0 : 1;
         } catch (UserError stopped) {

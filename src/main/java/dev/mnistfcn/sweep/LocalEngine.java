@@ -17,6 +17,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -39,6 +40,8 @@ public final class LocalEngine implements TrialEngine {
      * 2-round sweep: 23 s, now 14).
      */
     private final List<Worker> pool = new ArrayList<>();
+    /** Set by {@link #stopNow}: no worker starts any more, and {@link #run} ends as interrupted. */
+    private volatile boolean stopping;
 
     public LocalEngine(int workers, int threads) {
         this.workers = workers;
@@ -93,6 +96,7 @@ public final class LocalEngine implements TrialEngine {
         AtomicReference<String> signalled = new AtomicReference<>();
         boolean ended = false;
         try {
+            if (stopping) throw TrialEngine.interrupted("", null);
             for (int i = 0; i < Math.min(workers, runs.size()); i++) {
                 Worker w = worker(i);
                 Thread t = new Thread(() -> w.drain(queue, done, signalled), "sweep-worker-" + (i + 1));
@@ -102,6 +106,7 @@ public final class LocalEngine implements TrialEngine {
             }
             for (Thread t : feeders) t.join();
             if (signalled.get() != null) throw TrialEngine.interrupted(" (" + signalled.get() + ")", null);
+            if (stopping) throw TrialEngine.interrupted("", null);
             ended = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -118,6 +123,23 @@ public final class LocalEngine implements TrialEngine {
     private synchronized Worker worker(int i) {
         while (pool.size() <= i) pool.add(new Worker(pool.size() + 1));
         return pool.get(i);
+    }
+
+    /**
+     * Ends {@link #run} as interrupted and starts no more trials, for this JVM's shutdown. Workers that Ctrl+C reached
+     * end by themselves (and say which trial it cut); those it did not, as after a SIGTERM to the sweep's JVM alone,
+     * get a SIGTERM after a second: they had trained on, and new trials started, until the JVM ended.
+     */
+    @Override
+    public void stopNow() {
+        stopping = true;
+        List<Worker> all;
+        synchronized (this) {
+            all = List.copyOf(pool);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        for (Worker w : all) w.awaitEnd(deadline);
+        all.forEach(Worker::kill);
     }
 
     /** Ends every worker (after its current trial, 10 s at most; at once where the caller was interrupted). */
@@ -169,7 +191,7 @@ public final class LocalEngine implements TrialEngine {
         private TrialRunner.Done send(ExperimentConfig run, AtomicReference<String> signalled) {
             Process p;
             synchronized (this) {
-                if (stopped) return null;
+                if (stopped || stopping) return null; // no new trial once the JVM stops
                 if (process == null || !process.isAlive()) {
                     try {
                         start();
@@ -240,6 +262,29 @@ public final class LocalEngine implements TrialEngine {
                 tail.addLast(line);
                 if (tail.size() > 8) tail.removeFirst();
             }
+        }
+
+        /** Waits until {@code deadline} (System.nanoTime) for the worker's process, if any, to end. */
+        void awaitEnd(long deadline) {
+            Process p;
+            synchronized (this) {
+                p = process;
+            }
+            try {
+                if (p != null) p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Ends the worker now, with SIGTERM; its trial is neither trained nor failed. */
+        void kill() {
+            Process p;
+            synchronized (this) {
+                stopped = true;
+                p = process;
+            }
+            if (p != null && p.isAlive()) p.toHandle().destroy();
         }
 
         /** Ends the worker after its current trial (10 s at most); at once where the caller was interrupted. */

@@ -29,6 +29,13 @@ public interface TrialEngine extends AutoCloseable {
     default void close() {
     }
 
+    /**
+     * Stops training at once, from this JVM's shutdown; {@link #run} then ends as {@link #interrupted}. Spark's own
+     * shutdown hook does this for its engine.
+     */
+    default void stopNow() {
+    }
+
     /** What either engine says when the sweep was stopped under it; {@code how}, which worker and trial, or "". */
     static UserError interrupted(String how, Exception cause) {
         return new UserError(INTERRUPTED + how + "; rerun the same command to continue it.", cause);

@@ -57,10 +57,10 @@ class WarmupTest {
     }
 
     @Test
-    void aShortRunIsWarmedForNoMoreBatchesThanItsFirstEpochHas() {
-        assertEquals(400, Warmup.minBatches(400, 55_000, 25), "the tutorial: 2,200 batches an epoch");
-        assertEquals(40, Warmup.minBatches(400, 1_000, 25), "data.train_limit: 1000");
-        assertEquals(41, Warmup.minBatches(400, 1_001, 25), "a part batch is a batch");
+    void aShortRunIsWarmedOnNoMoreRowsThanItsFirstEpochTrains() {
+        assertEquals(400, Warmup.minBatches(400, 55_000, 25), "the tutorial: 55,000 rows, 2,200 warm-up batches' worth");
+        assertEquals(40, Warmup.minBatches(400, 1_000, 25), "data.train_limit: 1000, 40 warm-up batches of 25 rows");
+        assertEquals(41, Warmup.minBatches(400, 1_001, 25), "a part batch counts");
         assertEquals(0, Warmup.minBatches(0, 1_000, 25), "-Dmnistfcn.warmup=0: none");
     }
 

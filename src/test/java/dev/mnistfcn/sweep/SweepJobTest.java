@@ -192,7 +192,41 @@ class SweepJobTest {
      */
     @Test
     void ctrlCOnTheSweepCommandSaysItWasInterrupted() throws Exception {
-        Path file = sweepFile("ctrlc", 40, "parameters:\n  model.hidden.0.units: [16, 32]\n  model.hidden.1.units: [8]\n");
+        StoppedSweep s = stopSweepCommand("ctrlc", true);
+        assertEquals(130, s.exitCode(), s.said());
+        assertTrue(s.said().strip().endsWith("error: The sweep was interrupted (worker 1 was stopped by SIGINT while "
+                + "training t01-seed12345); rerun the same command to continue it."), s.said());
+        assertEquals(1, s.said().lines().filter(l -> l.contains("interrupted")).count(), s.said());
+    }
+
+    /**
+     * A SIGTERM to the sweep's JVM alone (a scheduler's stop, {@code kill PID}) reaches no worker: the sweep stops
+     * them, starts no trial and says it was interrupted. Waiting for that line had kept it training, new trials
+     * included, until the JVM's 10 s were up (a review).
+     */
+    @Test
+    void aSigtermToTheSweepAloneStopsItsWorkersAndStartsNoTrial() throws Exception {
+        StoppedSweep s = stopSweepCommand("sigterm", false);
+        assertEquals(143, s.exitCode(), s.said());
+        assertTrue(s.said().strip().endsWith("error: The sweep was interrupted; rerun the same command to continue it."),
+                s.said());
+        for (ProcessHandle w : s.workers()) {
+            TestProcesses.awaitEnded(w.pid(), java.time.Duration.ofSeconds(5), "the sweep's worker");
+        }
+        assertTrue(s.seconds() < 8, "ended " + s.seconds() + " s after the signal");
+        assertFalse(Files.exists(RunFolder.of(s.sweep().config(s.sweep().trials().get(1), 0)).dir()),
+                "the second trial never started");
+    }
+
+    record StoppedSweep(SweepFile sweep, int exitCode, String said, double seconds, List<ProcessHandle> workers) {
+    }
+
+    /**
+     * Runs a 2-trial sweep through the CLI on one worker and signals it once its first trial has a checkpoint: SIGINT
+     * to it and its worker ({@code group}), or SIGTERM to the sweep's JVM alone.
+     */
+    private StoppedSweep stopSweepCommand(String name, boolean group) throws Exception {
+        Path file = sweepFile(name, 40, "parameters:\n  model.hidden.0.units: [16, 32]\n  model.hidden.1.units: [8]\n");
         SweepFile sweep = SweepFile.load(file);
         Path first = RunFolder.of(sweep.config(sweep.trials().get(0), 0)).checkpoints(3).dir().resolve("epoch-01.zip");
         ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of(), "dev.mnistfcn.cli.Main",
@@ -212,16 +246,16 @@ class SweepJobTest {
             assertTrue(sweepProcess.isAlive() && System.nanoTime() < deadline, "the sweep reached its first checkpoint");
             Thread.sleep(10);
         }
-        for (ProcessHandle p : java.util.stream.Stream.concat(java.util.stream.Stream.of(sweepProcess.toHandle()),
-                sweepProcess.descendants()).toList()) {
-            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        List<ProcessHandle> workers = sweepProcess.descendants().toList();
+        List<ProcessHandle> signalled = group ? java.util.stream.Stream.concat(
+                java.util.stream.Stream.of(sweepProcess.toHandle()), workers.stream()).toList() : List.of(sweepProcess.toHandle());
+        long sent = System.nanoTime();
+        for (ProcessHandle p : signalled) {
+            new ProcessBuilder("kill", group ? "-INT" : "-TERM", Long.toString(p.pid())).start().waitFor();
         }
         assertTrue(sweepProcess.waitFor(60, TimeUnit.SECONDS));
-        String said = err.get(10, TimeUnit.SECONDS);
-        assertEquals(130, sweepProcess.exitValue(), said);
-        assertTrue(said.strip().endsWith("error: The sweep was interrupted (worker 1 was stopped by SIGINT while training "
-                + "t01-seed12345); rerun the same command to continue it."), said);
-        assertEquals(1, said.lines().filter(l -> l.contains("interrupted")).count(), said);
+        double seconds = (System.nanoTime() - sent) / 1e9;
+        return new StoppedSweep(sweep, sweepProcess.exitValue(), err.get(10, TimeUnit.SECONDS), seconds, workers);
     }
 
     /**
