@@ -77,25 +77,23 @@ public final class SweepCommand implements Callable<Integer> {
                 // stop waiting
             }
         }, "sweep-stopping");
-        Runtime.getRuntime().addShutdownHook(waitForIt);
-        try (TrialEngine e = engine()) {
-            if (e == null) return relaunchForSpark();
-            running.set(e);
-            if (stopRequested.get()) e.stopNow(); // the hook ran before the engine was there
-            SweepJob.Outcome outcome = new SweepJob(System.out).run(sweep, e);
-            return outcome.runs(TrialRunner.How.FAILED).isEmpty() ? 0 : 1;
-        } catch (UserError stopped) {
-            if (!TrialEngine.isInterrupted(stopped) || !JvmShutdown.begun()) throw stopped;
-            Main.userError(System.err, stopped); // here: once the latch opens, the JVM may end before picocli's handler
-            return 128 + 2;
-        } finally {
-            said.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(waitForIt);
-            } catch (IllegalStateException shuttingDown) {
-                // it runs
+        SweepFile toRun = sweep; // final, for the lambda
+        return WhileRunning.withShutdownHook(waitForIt, () -> {
+            try (TrialEngine e = engine()) {
+                if (e == null) return relaunchForSpark();
+                running.set(e);
+                if (stopRequested.get()) e.stopNow(); // the hook ran before the engine was there
+                SweepJob.Outcome outcome = new SweepJob(System.out).run(toRun, e);
+                return outcome.runs(TrialRunner.How.FAILED).isEmpty() ? 0 : 1;
+            } catch (UserError stopped) {
+                if (!TrialEngine.isInterrupted(stopped) || !JvmShutdown.begun()) throw stopped;
+                // said here: once the latch opens, the JVM may end before picocli's handler would say it
+                Main.userError(System.err, stopped);
+                return 128 + 2;
+            } finally {
+                said.countDown();
             }
-        }
+        });
     }
 
     /** The engine, or null when Spark needs this command rerun in a JVM that opens java.base to it. */

@@ -64,7 +64,7 @@ public final class TrainCommand implements Callable<Integer> {
     boolean verbose;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         Resume mode = Resume.parse(resume, "--resume / -Dresume"); // before anything is touched
         boolean showTimeline = CliProperties.flag("verbose") || verbose; // the property is checked even with --verbose
         ExperimentConfig cfg = config();
@@ -74,16 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
         // new line: a progress bar may have the terminal's current one.
         Thread stopped = new Thread(() -> stoppedNote(cfg, job.trained())
                 .ifPresent(note -> System.err.println((noProgress ? "" : "\n") + note)), "train-stopped");
-        Runtime.getRuntime().addShutdownHook(stopped);
-        try {
-            job.run(mode);
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopped);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs, or has run
-            }
-        }
+        WhileRunning.withShutdownHook(stopped, () -> job.run(mode));
         if (showTimeline) System.out.print(job.timeline().mark("done").describe());
         return 0;
     }

@@ -133,10 +133,7 @@ public final class LocalEngine implements TrialEngine {
     @Override
     public void stopNow() {
         stopping = true;
-        List<Worker> all;
-        synchronized (this) {
-            all = List.copyOf(pool);
-        }
+        List<Worker> all = started();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         for (Worker w : all) w.awaitEnd(deadline);
         all.forEach(Worker::kill);
@@ -145,11 +142,11 @@ public final class LocalEngine implements TrialEngine {
     /** Ends every worker (after its current trial, 10 s at most; at once where the caller was interrupted). */
     @Override
     public void close() {
-        List<Worker> all;
-        synchronized (this) {
-            all = List.copyOf(pool);
-        }
-        all.forEach(Worker::stop);
+        started().forEach(Worker::stop);
+    }
+
+    private synchronized List<Worker> started() {
+        return List.copyOf(pool);
     }
 
     /**

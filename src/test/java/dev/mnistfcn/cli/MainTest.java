@@ -2,6 +2,7 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.ModelProvenance;
 import dev.mnistfcn.TestData;
+import dev.mnistfcn.TestProcesses;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.network.NetworkFactory;
 import dev.mnistfcn.storage.ModelFiles;
@@ -195,24 +196,14 @@ class MainTest {
         pb.environment().keySet().removeAll(List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "MNIST_FCN_NO_RELAUNCH",
                 NativeSettings.MARKER)); // so that it relaunches, as from a plain shell
         Process command = pb.start();
-        var err = new java.util.concurrent.CompletableFuture<String>();
-        new Thread(() -> {
-            try {
-                err.complete(new String(command.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-            } catch (java.io.IOException e) {
-                err.completeExceptionally(e);
-            }
-        }).start();
+        var err = TestProcesses.errorOutput(command);
         Path checkpoints = out.resolve("stopped/checkpoints");
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
         while (!Files.exists(checkpoints.resolve("epoch-02.zip"))) {
             assertTrue(command.isAlive() && System.nanoTime() < deadline, "reached epoch 2");
             Thread.sleep(20);
         }
-        for (ProcessHandle p : java.util.stream.Stream.concat(java.util.stream.Stream.of(command.toHandle()),
-                command.descendants()).toList()) {
-            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
-        }
+        TestProcesses.signal("INT", TestProcesses.withDescendants(command));
         assertTrue(command.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
         String said = err.get(10, java.util.concurrent.TimeUnit.SECONDS).replace(AttachedChild.INCUBATOR_WARNING, "").strip();
         assertEquals(130, command.exitValue(), said);

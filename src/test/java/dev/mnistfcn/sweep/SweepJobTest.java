@@ -234,25 +234,16 @@ class SweepJobTest {
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         Process sweepProcess = pb.start();
-        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(sweepProcess.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        var err = TestProcesses.errorOutput(sweepProcess);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (!Files.exists(first)) {
             assertTrue(sweepProcess.isAlive() && System.nanoTime() < deadline, "the sweep reached its first checkpoint");
             Thread.sleep(10);
         }
         List<ProcessHandle> workers = sweepProcess.descendants().toList();
-        List<ProcessHandle> signalled = group ? java.util.stream.Stream.concat(
-                java.util.stream.Stream.of(sweepProcess.toHandle()), workers.stream()).toList() : List.of(sweepProcess.toHandle());
         long sent = System.nanoTime();
-        for (ProcessHandle p : signalled) {
-            new ProcessBuilder("kill", group ? "-INT" : "-TERM", Long.toString(p.pid())).start().waitFor();
-        }
+        if (group) TestProcesses.signal("INT", TestProcesses.withDescendants(sweepProcess));
+        else TestProcesses.signal("TERM", List.of(sweepProcess.toHandle()));
         assertTrue(sweepProcess.waitFor(60, TimeUnit.SECONDS));
         double seconds = (System.nanoTime() - sent) / 1e9;
         return new StoppedSweep(sweep, sweepProcess.exitValue(), err.get(10, TimeUnit.SECONDS), seconds, workers);
@@ -274,13 +265,13 @@ class SweepJobTest {
      */
     @Test
     void aWorkerStoppedBySigintEndsTheSweepAsInterrupted() throws Exception {
-        stopMidTrial("sigint", caller -> ProcessHandle.current().descendants().forEach(p -> {
+        stopMidTrial("sigint", caller -> {
             try {
-                new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+                TestProcesses.signal("INT", ProcessHandle.current().descendants().toList());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        }));
+        });
     }
 
     /**
