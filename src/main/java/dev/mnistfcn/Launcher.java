@@ -19,10 +19,11 @@ public final class Launcher {
     public static void stopWith(ProcessHandle launcher) {
         parent = launcher;
         // Our own look every 100 ms, not launcher.onExit(): for a process that is not its child the JDK sleeps
-        // 0.3 s growing to 5 s between looks, so a run killed after some minutes kept its lock for seconds.
+        // 0.3 s growing to 5 s between looks, so a run killed after some minutes kept its lock for seconds. A launcher
+        // that has exited but not yet been collected (a zombie) counts as gone (Processes).
         Thread watch = new Thread(() -> {
             try {
-                while (launcher.isAlive()) Thread.sleep(100);
+                while (Processes.running(launcher)) Thread.sleep(100);
             } catch (InterruptedException e) {
                 return;
             }

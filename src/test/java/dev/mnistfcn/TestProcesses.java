@@ -2,34 +2,22 @@ package dev.mnistfcn;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The processes tests start, signal and wait for. A killed JVM's own child is an orphan once it halts, and an orphan
- * stays a zombie until the init process collects it: this machine's init does so 1–2 s later, and
- * {@link ProcessHandle#isAlive()} and {@code onExit()} count a zombie as running. A zombie holds nothing (its locks,
- * files and memory are released), so here it counts as ended.
+ * The processes tests start, signal and wait for. A killed JVM's own child is an orphan once it halts, and stays a
+ * zombie until the init process collects it, which on these machines can take 1–2 s: here, as in {@link Processes},
+ * a zombie has ended ({@code ProcessHandle.onExit()} would wait for it).
  */
 public final class TestProcesses {
     private TestProcesses() {
     }
 
-    /** Running and not a zombie (Linux's {@code /proc/PID/stat}). */
+    /** Running and not a zombie ({@link Processes#running(long)}). */
     public static boolean alive(long pid) {
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (NoSuchFileException e) {
-            return false;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Processes.running(pid);
     }
 
     /** Sends {@code signal} ("INT", "TERM") to each of {@code processes}, as {@code kill -SIGNAL} does. */

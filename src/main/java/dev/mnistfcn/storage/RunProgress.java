@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mnistfcn.Json;
 import dev.mnistfcn.Launcher;
+import dev.mnistfcn.Processes;
 import dev.mnistfcn.eval.EpochStats;
 
 import java.io.IOException;
@@ -214,7 +215,7 @@ public final class RunProgress {
             }
         }
         Optional<ProcessHandle> p = ProcessHandle.of(pid);
-        if (p.isEmpty() || !p.get().isAlive()) return false;
+        if (p.isEmpty() || !Processes.running(p.get())) return false;
         Optional<Instant> began = p.get().info().startInstant();
         return began.isEmpty() || !began.get().isAfter(Instant.parse(startedAt));
     }
