@@ -77,6 +77,17 @@ final class ClientGuard implements Connection.Listener {
         if (watch != null) watch.arm();
     }
 
+    /**
+     * The server is stopping: each connection between requests closes after {@code idleMillis} without a byte; those
+     * with a request in flight keep their idle timeout, so that a body still arriving can finish (the stop waits for
+     * them; its answer then closes the connection).
+     */
+    void stopping(long idleMillis) {
+        for (Watch watch : watches.values()) {
+            if (watch.betweenRequests()) watch.connection.getEndPoint().setIdleTimeout(idleMillis);
+        }
+    }
+
     /** Connections open from {@code address}, for tests. */
     int connections(InetAddress address) {
         AtomicInteger n = perAddress.get(address);
@@ -103,6 +114,11 @@ final class ClientGuard implements Connection.Listener {
             if (deadline != null) deadline.cancel();
             long g = ++generation;
             deadline = scheduler.schedule(() -> expire(g), limits.headerTime().toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** Armed: waiting for a request's headers, not handling one. */
+        synchronized boolean betweenRequests() {
+            return deadline != null;
         }
 
         synchronized void disarm() {

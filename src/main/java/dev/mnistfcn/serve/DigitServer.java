@@ -19,6 +19,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.net.URI;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,8 @@ public final class DigitServer implements AutoCloseable {
     static final int QUEUE = 512;
     /** How long {@link #close} waits for requests in flight. */
     static final int GRACE_SECONDS = 10;
+    /** While the server stops, how long a connection between requests stays open without a byte (Jetty's default). */
+    static final long STOP_IDLE_MILLIS = 1_000;
     private static final String PAGE = "/dev/mnistfcn/serve/index.html";
 
     private final Server server;
@@ -96,14 +99,26 @@ public final class DigitServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setDelayDispatchUntilContent(false); // handled once the headers are in; the body is read as it comes
-        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        ClientGuard guard = new ClientGuard(limits, server.getScheduler());
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http)) {
+            @Override
+            public CompletableFuture<Void> shutdown() {
+                CompletableFuture<Void> done = super.shutdown();
+                guard.stopping(STOP_IDLE_MILLIS);
+                return done;
+            }
+        };
+        // Jetty's stop gives every open connection this idle timeout (1 s by default), also one whose request body is
+        // still arriving: a pause of over a second then failed the request ("Idle timeout expired"), though the stop
+        // waits up to GRACE_SECONDS for requests in flight. ClientGuard.stopping gives it only to connections between
+        // requests (a browser's kept-alive one), which would otherwise hold the stop for their whole idle timeout.
+        connector.setShutdownIdleTimeout(-1);
         connector.setHost(host);
         connector.setPort(port);
         connector.setAcceptQueueSize(128);
         connector.setIdleTimeout(30_000); // a client that stops reading its answer
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(limits.total(), server));
-        ClientGuard guard = new ClientGuard(limits, server.getScheduler());
         connector.addBean(guard); // a Connection.Listener bean hears every connection open and close
         ThreadPoolExecutor work = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS,
                 new FairQueue(QUEUE), r -> new Thread(r, "mnist-fcn-predict-" + n.incrementAndGet()));

@@ -339,8 +339,10 @@ class DigitServerTest {
     }
 
     /**
-     * close() lets a request whose body is still arriving finish and be answered, then refuses connections; a new
-     * request on a kept-alive connection meanwhile is told the server is stopping (it was told it was not HTTP).
+     * close() lets a request whose body is still arriving finish and be answered, even after a pause longer than the
+     * second an idle connection gets (it failed with Jetty's "Idle timeout expired" before), then refuses
+     * connections; a new request on a kept-alive connection meanwhile is told the server is stopping (it was told it
+     * was not HTTP), and a kept-alive connection that sends nothing does not hold the stop.
      */
     @Test
     void closeLetsARequestInFlightFinish() throws Exception {
@@ -348,11 +350,14 @@ class DigitServerTest {
         byte[] png = canvasPng(pixels(7));
         String health = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
         try (Socket s = new Socket("127.0.0.1", own.uri().getPort());
-             Socket kept = new Socket("127.0.0.1", own.uri().getPort())) {
+             Socket kept = new Socket("127.0.0.1", own.uri().getPort());
+             Socket silent = new Socket("127.0.0.1", own.uri().getPort())) {
             s.setSoTimeout(20_000);
             kept.setSoTimeout(20_000);
             write(kept, health);
             assertTrue(readResponse(kept).startsWith("HTTP/1.1 200 "));
+            write(silent, health);
+            assertTrue(readResponse(silent).startsWith("HTTP/1.1 200 ")); // and then nothing more on it
             write(s, "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: " + png.length + "\r\n\r\n");
             s.getOutputStream().write(png, 0, png.length / 2);
             s.getOutputStream().flush();
@@ -365,12 +370,16 @@ class DigitServerTest {
             assertTrue(stopping.startsWith("HTTP/1.1 503 ") && stopping.contains("Retry-After: 1") && stopping.endsWith(
                     "{\"error\":\"The server is stopping and takes no new requests (503 Service Unavailable); try again in "
                     + "a moment.\"}"), stopping);
+            Thread.sleep(DigitServer.STOP_IDLE_MILLIS + 500); // the body's pause: longer than an idle connection's
             s.getOutputStream().write(png, png.length / 2, png.length - png.length / 2);
             s.getOutputStream().flush();
             String response = readResponse(s);
             assertTrue(response.startsWith("HTTP/1.1 200 "), response);
             assertTrue(response.contains("\"digit\":" + classifier.classify(DigitImages.read(png, "t")).digit()), response);
+            long answered = System.nanoTime();
             closing.get(30, TimeUnit.SECONDS);
+            long after = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered);
+            assertTrue(after < 3_000, "the silent kept-alive connection held the stop " + after + " ms after the answer");
         }
         assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", own.uri().getPort()).close());
         own.close(); // a second close does nothing
