@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -40,7 +41,7 @@ public final class CompareCommand implements Callable<Integer> {
     boolean noProgress;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         // At most 100, as a sweep's seeds: --seeds 1000000 started training a million runs of each config.
         int seeds = CliProperties.wholeNumber("seeds", this.seeds, 1, 100, 3, "how many seeds each config is trained with");
         // Each config keeps its own name, unless --set name=... says otherwise. -Dname would give them all one, and
@@ -60,8 +61,27 @@ public final class CompareCommand implements Callable<Integer> {
             throw new UserError("--engines (-Dengines) names no engine. Give dl4j, fused or both (dl4j,fused), or leave "
                     + "it out for each config's training.engine.");
         }
-        new CompareJob(System.out, !noProgress).run(files, overrides.asMap(), engineIds, seeds,
-                out != null ? out : Path.of(CliProperties.path("out", "models/compare")));
+        Path reportDir = out != null ? out : Path.of(CliProperties.path("out", "models/compare"));
+        CompareJob job = new CompareJob(System.out, !noProgress);
+        // Ctrl+C (or a SIGTERM) ends the JVM mid-run; the finished runs and the checkpoints are safe, and this says
+        // what a rerun does with them. On a new line: a progress bar may have the terminal's current one.
+        Thread stopped = new Thread(() -> job.training().flatMap(CompareCommand::stoppedNote)
+                .ifPresent(note -> System.err.println((noProgress ? "" : "\n") + note)), "compare-stopped");
+        WhileRunning.withShutdownHook(stopped, () -> job.run(files, overrides.asMap(), engineIds, seeds, reportDir));
         return 0;
+    }
+
+    /**
+     * What a comparison stopped while it trained leaves: which of its runs, where in it, and what the same compare
+     * command does next (reuses the finished runs, continues this one from its latest checkpoint).
+     */
+    static Optional<String> stoppedNote(CompareJob.Training t) {
+        return StoppedRun.of(t.cfg(), t.job().trained()).map(run -> "Stopped in run " + t.run() + " of " + t.runs()
+                + " of the comparison. " + run.where() + "The same compare command "
+                + (t.finished() == 0 ? "" : t.finished() == 1 ? "reuses the finished run and "
+                        : "reuses the " + t.finished() + " finished runs and ") + run.checkpointNamed().map(c -> (run.ended() ? "finishes" : "continues")
+                        + " '" + t.cfg().name() + "' from " + c + ".")
+                .orElse("trains '" + t.cfg().name() + "' afresh: it has no checkpoint yet (checkpoint.every: "
+                        + t.cfg().checkpoint().every() + ")."));
     }
 }

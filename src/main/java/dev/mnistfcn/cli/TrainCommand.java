@@ -9,9 +9,6 @@ import dev.mnistfcn.config.Overrides;
 import dev.mnistfcn.config.RunName;
 import dev.mnistfcn.job.Resume;
 import dev.mnistfcn.job.TrainingJob;
-import dev.mnistfcn.storage.CheckpointStore;
-import dev.mnistfcn.storage.RunFolder;
-import dev.mnistfcn.storage.RunProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -86,22 +83,10 @@ public final class TrainCommand implements Callable<Integer> {
      * data, or already finished).
      */
     static Optional<String> stoppedNote(ExperimentConfig cfg, boolean trained) {
-        RunFolder folder = RunFolder.of(cfg);
-        var progress = RunProgress.read(folder.dir()).filter(p -> p.started().pid() == RunProgress.pid()
-                && p.finished() == null && p.error() == null);
-        if (progress.isEmpty()) return Optional.empty();
-        Optional<Path> checkpoint = folder.checkpoints(cfg.checkpoint().keep()).latest();
-        // An epoch's checkpoint is written before its progress line: the later of the two is the epoch done.
-        int done = Math.max(progress.get().epoch(), checkpoint.map(CheckpointStore::epochOf).orElse(0));
-        int epochs = progress.get().started().epochs();
-        boolean ended = trained || done >= epochs; // also a resume that only writes a trained run's files
-        String where = ended ? "Stopped after training '" + cfg.name() + "' (" + done + " of " + epochs + " epochs), "
-                + "while its test set was evaluated and its files written. "
-                : "Stopped during epoch " + (done + 1) + " of " + epochs + " of '" + cfg.name() + "'. ";
-        String resume = ended ? "finishes it from" : "continues from";
-        return Optional.of(checkpoint.map(c -> where + "The same command with --resume=auto (-Dresume=auto with mvn "
-                        + "exec:java) " + resume + " epoch " + CheckpointStore.epochOf(c) + "'s checkpoint, " + c + ".")
-                .orElse(where + "It has no checkpoint to continue from (checkpoint.every: " + cfg.checkpoint().every()
+        return StoppedRun.of(cfg, trained).map(run -> run.where() + run.checkpointNamed()
+                .map(c -> "The same command with --resume=auto (-Dresume=auto with mvn exec:java) "
+                        + (run.ended() ? "finishes it from " : "continues from ") + c + ".")
+                .orElse("It has no checkpoint to continue from (checkpoint.every: " + cfg.checkpoint().every()
                         + "), so a rerun starts afresh."));
     }
 

@@ -49,8 +49,16 @@ public final class CompareJob {
                           Path markdown) {
     }
 
+    /**
+     * The run a comparison is training now: run {@code run} of {@code runs}, with {@code finished} runs of the
+     * comparison finished (trained or reused) before it; what Ctrl+C then reports.
+     */
+    public record Training(ExperimentConfig cfg, TrainingJob job, int run, int runs, int finished) {
+    }
+
     private final PrintStream out;
     private final boolean progress;
+    private volatile Training training; // null while no run trains
 
     public CompareJob(PrintStream out, boolean progress) {
         this.out = out;
@@ -59,6 +67,11 @@ public final class CompareJob {
 
     public Outcome run(List<Path> configFiles, Map<String, String> overrides, int seeds, Path reportDir) {
         return run(configFiles, overrides, List.of(), seeds, reportDir);
+    }
+
+    /** The run being trained now, if any. */
+    public Optional<Training> training() {
+        return Optional.ofNullable(training);
     }
 
     /**
@@ -133,12 +146,15 @@ public final class CompareJob {
                 } else {
                     // A run a killed compare left half-way continues from its checkpoint; one of another config
                     // starts afresh (the earlier files moved aside).
+                    training = new Training(cfg, job, done + 1, total, done);
                     try {
                         runs.add(job.run(job.canResume() ? Resume.TRUE : Resume.FALSE, true)); // finished meanwhile: kept
                     } catch (UserError e) { // "Training diverged …" said which epoch, not which of the runs (a review)
                         throw new UserError("compare: run '" + cfg.name() + "' (config " + base.name() + ", seed " + seed
                                 + ") failed, so the comparison stops; the runs finished before it are kept and reused "
                                 + "by the next compare. " + e.getMessage(), e);
+                    } finally {
+                        training = null;
                     }
                     trained.add(cfg.name());
                 }

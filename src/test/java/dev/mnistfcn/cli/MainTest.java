@@ -187,26 +187,10 @@ class MainTest {
     @Test
     @Tag("slow") // starts two JVMs
     void ctrlCDuringTrainingSaysWhichCheckpointAResumeContinuesFrom(@TempDir Path out) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "train", "-c", "config/one-layer.yaml", "--no-progress", "--set", "name=stopped",
-                "--set", "training.epochs=200", "--set", "data.train_limit=1000", "--set", "checkpoint.every=1",
-                "--set", "output.dir=" + out, "--set", "data.dir=" + TestData.mnistDir().toAbsolutePath());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().keySet().removeAll(List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "MNIST_FCN_NO_RELAUNCH",
-                NativeSettings.MARKER)); // so that it relaunches, as from a plain shell
-        Process command = pb.start();
-        var err = TestProcesses.errorOutput(command);
-        Path checkpoints = out.resolve("stopped/checkpoints");
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
-        while (!Files.exists(checkpoints.resolve("epoch-02.zip"))) {
-            assertTrue(command.isAlive() && System.nanoTime() < deadline, "reached epoch 2");
-            Thread.sleep(20);
-        }
-        TestProcesses.signal("INT", TestProcesses.withDescendants(command));
-        assertTrue(command.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
-        String said = err.get(10, java.util.concurrent.TimeUnit.SECONDS).replace(AttachedChild.INCUBATOR_WARNING, "").strip();
-        assertEquals(130, command.exitValue(), said);
+        String said = ctrlCAfter(out.resolve("stopped/checkpoints/epoch-02.zip"), "train", "-c", "config/one-layer.yaml",
+                "--no-progress", "--set", "name=stopped", "--set", "training.epochs=200", "--set", "data.train_limit=1000",
+                "--set", "checkpoint.every=1", "--set", "output.dir=" + out, "--set", "data.dir="
+                        + TestData.mnistDir().toAbsolutePath());
         var m = java.util.regex.Pattern.compile("Stopped during epoch (\\d+) of 200 of 'stopped'\\. The same command with "
                 + "--resume=auto \\(-Dresume=auto with mvn exec:java\\) continues from epoch (\\d+)'s checkpoint, (.+)\\.")
                 .matcher(said);
@@ -215,6 +199,48 @@ class MainTest {
         assertTrue(from >= 2 && (stoppedIn == from + 1 || stoppedIn == from + 2), said); // one may end meanwhile
         assertTrue(Files.isRegularFile(Path.of(m.group(3))) && m.group(3).endsWith(String.format("epoch-%02d.zip", from)),
                 said);
+    }
+
+    /** Ctrl+C during {@code compare} says which of its runs stopped and that the same command continues it. */
+    @Test
+    @Tag("slow") // starts two JVMs
+    void ctrlCDuringCompareSaysWhichRunStoppedAndThatTheSameCommandContinuesIt(@TempDir Path out) throws Exception {
+        Path runs = out.resolve("runs");
+        String said = ctrlCAfter(runs.resolve("one-layer-seed12345/checkpoints/epoch-02.zip"), "compare",
+                "config/one-layer.yaml", "--seeds", "2", "--no-progress", "--out", out.resolve("report").toString(),
+                "--set", "training.epochs=200", "--set", "data.train_limit=1000", "--set", "checkpoint.every=1",
+                "--set", "output.dir=" + runs, "--set", "data.dir=" + TestData.mnistDir().toAbsolutePath());
+        var m = java.util.regex.Pattern.compile("Stopped in run 1 of 2 of the comparison\\. Stopped during epoch (\\d+) of "
+                + "200 of 'one-layer-seed12345'\\. The same compare command continues 'one-layer-seed12345' from epoch "
+                + "(\\d+)'s checkpoint, (.+)\\.").matcher(said);
+        assertTrue(m.matches(), said);
+        assertTrue(Files.isRegularFile(Path.of(m.group(3))), said);
+    }
+
+    /**
+     * Runs the CLI with {@code args} as from a plain shell (so that it relaunches), sends SIGINT to it and its child
+     * once {@code file} exists, as a terminal's Ctrl+C does, and returns what it said on stderr; it must exit 130.
+     */
+    private static String ctrlCAfter(Path file, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().keySet().removeAll(List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "MNIST_FCN_NO_RELAUNCH",
+                NativeSettings.MARKER));
+        Process command = pb.start();
+        var err = TestProcesses.errorOutput(command);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(file)) {
+            assertTrue(command.isAlive() && System.nanoTime() < deadline, "reached " + file);
+            Thread.sleep(20);
+        }
+        TestProcesses.signal("INT", TestProcesses.withDescendants(command));
+        assertTrue(command.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        String said = err.get(10, java.util.concurrent.TimeUnit.SECONDS).replace(AttachedChild.INCUBATOR_WARNING, "").strip();
+        assertEquals(130, command.exitValue(), said);
+        return said;
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.mnistfcn.cli;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.eval.EpochStats;
+import dev.mnistfcn.job.CompareJob;
 import dev.mnistfcn.storage.RunFolder;
 import dev.mnistfcn.storage.RunProgress;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,9 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * What Ctrl+C during {@code train} says ({@link TrainCommand#stoppedNote}), from the run's progress file and
- * checkpoints as this process left them; the real signal is {@code MainTest.ctrlCDuring…}.
+ * What Ctrl+C during {@code train} and {@code compare} says ({@link TrainCommand#stoppedNote}, {@link
+ * CompareCommand#stoppedNote}), from the run's progress file and checkpoints as this process left them; the real
+ * signals are {@code MainTest.ctrlCDuring…}.
  */
 class TrainCommandTest {
     @TempDir
@@ -59,6 +61,23 @@ class TrainCommandTest {
         RunProgress.start(RunFolder.of(cfg).dir(), new RunProgress.Started("one-layer", "784-256-10", 20, 50, "fused",
                 "adam", RunProgress.pid() + 1, RunProgress.host(), Instant.now().toString()), List.of());
         assertEquals(java.util.Optional.empty(), TrainCommand.stoppedNote(cfg, false), "another process's run");
+    }
+
+    /** Compare's line: which run of the comparison, where in it, and what the same compare command does next. */
+    @Test
+    void compareSaysWhichOfItsRunsStoppedAndWhatARerunReuses() throws Exception {
+        ExperimentConfig cfg = run(5, 1);
+        Files.createFile(RunFolder.of(cfg).dir().resolve("checkpoints/epoch-01.zip"));
+        var job = new dev.mnistfcn.job.TrainingJob(cfg, System.out, false);
+        assertEquals("Stopped in run 3 of 6 of the comparison. Stopped during epoch 2 of 5 of 'one-layer'. The same "
+                + "compare command reuses the 2 finished runs and continues 'one-layer' from epoch 1's checkpoint, "
+                + checkpoint(cfg, 1) + ".", CompareCommand.stoppedNote(new CompareJob.Training(cfg, job, 3, 6, 2))
+                .orElseThrow());
+        ExperimentConfig fresh = run(5, 0);
+        assertEquals("Stopped in run 1 of 2 of the comparison. Stopped during epoch 1 of 5 of 'one-layer'. The same "
+                + "compare command trains 'one-layer' afresh: it has no checkpoint yet (checkpoint.every: 1).",
+                CompareCommand.stoppedNote(new CompareJob.Training(fresh, new dev.mnistfcn.job.TrainingJob(fresh,
+                        System.out, false), 1, 2, 0)).orElseThrow());
     }
 
     /** A run of {@code epochs} that this process has trained {@code done} epochs of. */
