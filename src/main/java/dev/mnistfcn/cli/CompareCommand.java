@@ -65,22 +65,36 @@ public final class CompareCommand implements Callable<Integer> {
         CompareJob job = new CompareJob(System.out, !noProgress);
         // Ctrl+C (or a SIGTERM) ends the JVM mid-run; the finished runs and the checkpoints are safe, and this says
         // what a rerun does with them. On a new line: a progress bar may have the terminal's current one.
-        Thread stopped = new Thread(() -> job.training().flatMap(CompareCommand::stoppedNote)
+        Thread stopped = new Thread(() -> stoppedNote(job.training(), job.runs(), job.finished())
                 .ifPresent(note -> System.err.println((noProgress ? "" : "\n") + note)), "compare-stopped");
         WhileRunning.withShutdownHook(stopped, () -> job.run(files, overrides.asMap(), engineIds, seeds, reportDir));
         return 0;
     }
 
     /**
-     * What a comparison stopped while it trained leaves: which of its runs, where in it, and what the same compare
-     * command does next (reuses the finished runs, continues this one from its latest checkpoint).
+     * What a comparison stopped by Ctrl+C leaves: which of its runs was training, where in it, and what the same
+     * compare command does next (reuses the finished runs, continues this one from its latest checkpoint); between
+     * runs (one reading its data, a config's test set being measured, the report being written) how many runs are
+     * finished. Empty before the configs are checked: nothing was trained yet.
      */
+    static Optional<String> stoppedNote(Optional<CompareJob.Training> training, int runs, int finished) {
+        Optional<String> inRun = training.flatMap(CompareCommand::stoppedNote);
+        if (inRun.isPresent() || runs == 0) return inRun;
+        return Optional.of(finished == 0 ? "Stopped before the first of the comparison's " + runs + " runs had "
+                + "trained; the same compare command starts it again."
+                : "Stopped with " + finished + " of the comparison's " + runs + (runs == 1 ? " run" : " runs")
+                + " finished. The same compare "
+                + "command reuses " + (finished == 1 ? "it" : "them") + (finished < runs ? " and trains the rest."
+                : " and writes the report."));
+    }
+
+    /** {@link #stoppedNote(Optional, int, int)} while run {@code t} trains. */
     static Optional<String> stoppedNote(CompareJob.Training t) {
         return StoppedRun.of(t.cfg(), t.job().trained()).map(run -> "Stopped in run " + t.run() + " of " + t.runs()
-                + " of the comparison. " + run.where() + "The same compare command "
+                + " of the comparison, " + run.position() + ". The same compare command "
                 + (t.finished() == 0 ? "" : t.finished() == 1 ? "reuses the finished run and "
-                        : "reuses the " + t.finished() + " finished runs and ") + run.checkpointNamed().map(c -> (run.ended() ? "finishes" : "continues")
-                        + " '" + t.cfg().name() + "' from " + c + ".")
+                        : "reuses the " + t.finished() + " finished runs and ") + run.checkpointNamed()
+                .map(c -> (run.ended() ? "finishes" : "continues") + " '" + t.cfg().name() + "' from " + c + ".")
                 .orElse("trains '" + t.cfg().name() + "' afresh: it has no checkpoint yet (checkpoint.every: "
                         + t.cfg().checkpoint().every() + ")."));
     }

@@ -38,9 +38,14 @@ record StoppedRun(ExperimentConfig cfg, int done, int epochs, boolean ended, Opt
 
     /** "Stopped during epoch 3 of 20 of 'two-layer'. ", or that training had ended. */
     String where() {
-        return ended ? "Stopped after training '" + cfg.name() + "' (" + done + " of " + epochs + " epochs), while its "
-                + "test set was evaluated and its files written. "
-                : "Stopped during epoch " + (done + 1) + " of " + epochs + " of '" + cfg.name() + "'. ";
+        return "Stopped " + position() + ". ";
+    }
+
+    /** "during epoch 3 of 20 of 'two-layer'", or "after training 'two-layer' (… epochs), while …". */
+    String position() {
+        return ended ? "after training '" + cfg.name() + "' (" + done + " of " + epochs + " epochs), while its test set "
+                + "was evaluated and its files written"
+                : "during epoch " + (done + 1) + " of " + epochs + " of '" + cfg.name() + "'";
     }
 
     /** "epoch 2's checkpoint, PATH", where there is one. */

@@ -1,6 +1,7 @@
 package dev.mnistfcn.data;
 
 import dev.mnistfcn.Folders;
+import dev.mnistfcn.Processes;
 import dev.mnistfcn.UserError;
 
 import java.io.IOException;
@@ -168,7 +169,7 @@ public final class MnistFiles {
         // Polled rather than onExit(), whose back-off for processes that are not our children adds seconds.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         try {
-            while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            while (tree.stream().anyMatch(Processes::running) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
         } catch (InterruptedException e) {

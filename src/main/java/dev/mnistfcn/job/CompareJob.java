@@ -59,6 +59,8 @@ public final class CompareJob {
     private final PrintStream out;
     private final boolean progress;
     private volatile Training training; // null while no run trains
+    private volatile int runs;          // the comparison's runs, once its configs are checked
+    private volatile int finished;      // of them, trained or reused
 
     public CompareJob(PrintStream out, boolean progress) {
         this.out = out;
@@ -72,6 +74,15 @@ public final class CompareJob {
     /** The run being trained now, if any. */
     public Optional<Training> training() {
         return Optional.ofNullable(training);
+    }
+
+    /** The comparison's runs (0 until its configs are checked) and how many of them are finished. */
+    public int runs() {
+        return runs;
+    }
+
+    public int finished() {
+        return finished;
     }
 
     /**
@@ -120,6 +131,7 @@ public final class CompareJob {
                     + "). Give another --out, one that can be written; nothing was trained.", e);
         }
         int total = bases.size() * seeds;
+        runs = total;
         List<String> trained = new ArrayList<>(), reused = new ArrayList<>();
         List<ConfigResult> results = new ArrayList<>();
         long started = System.nanoTime();
@@ -158,7 +170,7 @@ public final class CompareJob {
                     }
                     trained.add(cfg.name());
                 }
-                done++;
+                finished = ++done;
             }
             // Each config is tested on its own dataset: a comparison may hold MNIST and Fashion-MNIST configs.
             DataSet test = tests.computeIfAbsent(Dataset.of(base.data()), d -> MnistSplits.loadTest(d, Path.of(base.data().dir())));

@@ -210,7 +210,7 @@ class MainTest {
                 "config/one-layer.yaml", "--seeds", "2", "--no-progress", "--out", out.resolve("report").toString(),
                 "--set", "training.epochs=200", "--set", "data.train_limit=1000", "--set", "checkpoint.every=1",
                 "--set", "output.dir=" + runs, "--set", "data.dir=" + TestData.mnistDir().toAbsolutePath());
-        var m = java.util.regex.Pattern.compile("Stopped in run 1 of 2 of the comparison\\. Stopped during epoch (\\d+) of "
+        var m = java.util.regex.Pattern.compile("Stopped in run 1 of 2 of the comparison, during epoch (\\d+) of "
                 + "200 of 'one-layer-seed12345'\\. The same compare command continues 'one-layer-seed12345' from epoch "
                 + "(\\d+)'s checkpoint, (.+)\\.").matcher(said);
         assertTrue(m.matches(), said);

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,15 +70,31 @@ class TrainCommandTest {
         ExperimentConfig cfg = run(5, 1);
         Files.createFile(RunFolder.of(cfg).dir().resolve("checkpoints/epoch-01.zip"));
         var job = new dev.mnistfcn.job.TrainingJob(cfg, System.out, false);
-        assertEquals("Stopped in run 3 of 6 of the comparison. Stopped during epoch 2 of 5 of 'one-layer'. The same "
-                + "compare command reuses the 2 finished runs and continues 'one-layer' from epoch 1's checkpoint, "
-                + checkpoint(cfg, 1) + ".", CompareCommand.stoppedNote(new CompareJob.Training(cfg, job, 3, 6, 2))
-                .orElseThrow());
+        assertEquals("Stopped in run 3 of 6 of the comparison, during epoch 2 of 5 of 'one-layer'. The same compare "
+                + "command reuses the 2 finished runs and continues 'one-layer' from epoch 1's checkpoint, "
+                + checkpoint(cfg, 1) + ".", CompareCommand.stoppedNote(Optional.of(new CompareJob.Training(cfg, job, 3,
+                6, 2)), 6, 2).orElseThrow());
         ExperimentConfig fresh = run(5, 0);
-        assertEquals("Stopped in run 1 of 2 of the comparison. Stopped during epoch 1 of 5 of 'one-layer'. The same "
-                + "compare command trains 'one-layer' afresh: it has no checkpoint yet (checkpoint.every: 1).",
-                CompareCommand.stoppedNote(new CompareJob.Training(fresh, new dev.mnistfcn.job.TrainingJob(fresh,
-                        System.out, false), 1, 2, 0)).orElseThrow());
+        assertEquals("Stopped in run 1 of 2 of the comparison, during epoch 1 of 5 of 'one-layer'. The same compare "
+                + "command trains 'one-layer' afresh: it has no checkpoint yet (checkpoint.every: 1).",
+                CompareCommand.stoppedNote(Optional.of(new CompareJob.Training(fresh, new dev.mnistfcn.job.TrainingJob(
+                        fresh, System.out, false), 1, 2, 0)), 2, 0).orElseThrow());
+    }
+
+    /** Between its runs (a run reading data, a test set measured, the report written) compare says what is done. */
+    @Test
+    void compareStoppedBetweenRunsSaysHowManyAreFinished() throws Exception {
+        ExperimentConfig reading = ConfigLoader.load(Path.of("config/one-layer.yaml"), Map.of("output.dir",
+                out.resolve("reading").toString())); // no progress file yet: its data is being read
+        var job = new dev.mnistfcn.job.TrainingJob(reading, System.out, false);
+        assertEquals("Stopped with 2 of the comparison's 6 runs finished. The same compare command reuses them and "
+                + "trains the rest.", CompareCommand.stoppedNote(Optional.of(new CompareJob.Training(reading, job, 3, 6,
+                2)), 6, 2).orElseThrow());
+        assertEquals("Stopped with 1 of the comparison's 1 run finished. The same compare command reuses it and "
+                + "writes the report.", CompareCommand.stoppedNote(Optional.empty(), 1, 1).orElseThrow());
+        assertEquals("Stopped before the first of the comparison's 4 runs had trained; the same compare command "
+                + "starts it again.", CompareCommand.stoppedNote(Optional.empty(), 4, 0).orElseThrow());
+        assertEquals(Optional.empty(), CompareCommand.stoppedNote(Optional.empty(), 0, 0), "configs still checked");
     }
 
     /** A run of {@code epochs} that this process has trained {@code done} epochs of. */

@@ -94,13 +94,22 @@ final class UpdateRules {
     }
 
     /**
+     * The least ε for which flushing subnormal moments moves no weight: a subnormal v's square root (under 1.1e-19)
+     * must vanish beside ε, under half an ulp of it (ε · 2⁻²⁵ at worst), so ε above about 3.6e-12. Below this the
+     * flush would change the divisor: with ε = 1e-30 a step grew to m · step / ε and training failed (a review).
+     */
+    static final float FLUSH_MIN_EPSILON = 1e-11f;
+
+    /**
      * One Adam step on {@code p} with moments {@code m}, {@code v}, as libnd4j's {@code adamUpdater} computes it:
-     * bias correction folded into the step size, ε not rescaled; moments below {@link Float#MIN_NORMAL} are stored as
-     * 0. Why the flush: the moments of weights that never see a gradient (MNIST's blank border pixels, dead ReLU
-     * units; about a quarter of them) decay into subnormal numbers, which Intel CPUs compute through a microcode
-     * assist: this loop took 0.49 instead of 0.10 ms a step there with a quarter subnormal (Xeon, AVX-512; AMD's
-     * EPYC barely slows). It changes no parameter: a subnormal m moves p by under 1.2e-38 · step / ε (≈ 1e-32), below
-     * half an ulp of any weight above 1e-25, and a subnormal v adds under 1e-19 to ε's 1e-8, which rounds to ε.
+     * bias correction folded into the step size, ε not rescaled. With the Vector API and ε at least {@link
+     * #FLUSH_MIN_EPSILON} (the default is 1e-8), moments below {@link Float#MIN_NORMAL} are stored as 0. Why: the
+     * moments of weights whose gradient is rare or has stopped (pixels seldom inked, units that no longer fire) decay
+     * into subnormal numbers (39% of two-layer's m after 20 epochs), which Intel CPUs compute through a microcode
+     * assist: this loop took 0.49 instead of 0.10 ms a step there with a quarter of them subnormal (Xeon, AVX-512;
+     * AMD's EPYC barely slows). It moves no weight: a subnormal m moves p by under 1.2e-38 · step / ε (≈ 1.2e-30 · lr
+     * at the default ε), below half an ulp of any weight above about 2e-23 · lr, and a subnormal v's square root
+     * rounds away beside ε. Without the Vector API the plain loop runs unflushed: the JIT vectorises it only so.
      */
     static void adam(Adam config, int iteration, int epoch, float[] p, float[] g, float[] m, float[] v) {
         adam(config, iteration, epoch, p, g, m, v, 0, m.length);
@@ -113,19 +122,20 @@ final class UpdateRules {
         float eps = (float) config.getEpsilon();
         double lr = config.getLearningRate(iteration, epoch);
         float step = (float) (lr * Math.sqrt(1 - Math.pow(beta2, iteration + 1)) / (1 - Math.pow(beta1, iteration + 1)));
-        if (FusedDenseNetwork.VECTOR_API) AdamVector.step(beta1, beta2, eps, step, p, g, m, v, from, to);
-        else adamPlain(beta1, beta2, eps, step, p, g, m, v, from, to);
+        if (FusedDenseNetwork.VECTOR_API && eps >= FLUSH_MIN_EPSILON) {
+            AdamVector.step(beta1, beta2, eps, step, p, g, m, v, from, to);
+        } else {
+            adamPlain(beta1, beta2, eps, step, p, g, m, v, from, to);
+        }
     }
 
-    /** {@link #adam}'s loop in plain Java: without the Vector API, and for what is left of a vector. */
+    /** {@link #adam}'s loop in plain Java, without the flush. */
     static void adamPlain(float beta1, float beta2, float eps, float step, float[] p, float[] g, float[] m, float[] v,
                           int from, int to) {
-        for (int i = from; i < to; i++) {
+        for (int i = from; i < to; i++) { // a plain indexed loop, so that the JIT vectorises it
             float gi = g[i];
             float mi = beta1 * m[i] + gi * (1 - beta1);
             float vi = beta2 * v[i] + gi * gi * (1 - beta2);
-            if (Math.abs(mi) < Float.MIN_NORMAL) mi = 0f;
-            if (vi < Float.MIN_NORMAL) vi = 0f;
             m[i] = mi;
             v[i] = vi;
             p[i] -= mi * step / ((float) Math.sqrt(vi) + eps);
