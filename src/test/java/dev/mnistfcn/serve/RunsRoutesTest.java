@@ -57,7 +57,10 @@ class RunsRoutesTest {
                 assertEquals(first, body, "the folder did not change");
             }
             assertTrue(first.contains("\"run-199\""), first);
-            assertTrue(routes.scans() <= 3, routes.scans() + " scans for 60 requests at once");
+            // Shared: far fewer scans than requests. How many depends on how far apart the 60 threads wake: 2 on an
+            // idle machine, 5 and 7 with other processes busy (a fresh clone's suite, 2026-12-08, an Intel Xeon whose
+            // scans of these 200 folders are quick); each request that asks during a scan waits for the next one.
+            assertTrue(routes.scans() <= 12, routes.scans() + " scans for 60 requests at once");
 
             Files.writeString(Files.createDirectories(out.resolve("new-run")).resolve("progress.jsonl"), "");
             String later = new String(routes.overview().get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8);
