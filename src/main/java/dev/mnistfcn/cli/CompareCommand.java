@@ -78,24 +78,24 @@ public final class CompareCommand implements Callable<Integer> {
      * finished. Empty before the configs are checked: nothing was trained yet.
      */
     static Optional<String> stoppedNote(Optional<CompareJob.Training> training, int runs, int finished) {
-        Optional<String> inRun = training.flatMap(CompareCommand::stoppedNote);
+        Optional<String> inRun = training.flatMap(t -> stoppedNote(t, runs, finished));
         if (inRun.isPresent() || runs == 0) return inRun;
         return Optional.of(finished == 0 ? "Stopped before the first of the comparison's " + runs + " runs had "
                 + "trained; the same compare command starts it again."
                 : "Stopped with " + finished + " of the comparison's " + runs + (runs == 1 ? " run" : " runs")
-                + " finished. The same compare "
-                + "command reuses " + (finished == 1 ? "it" : "them") + (finished < runs ? " and trains the rest."
-                : " and writes the report."));
+                + " finished. The same compare command reuses " + (finished == 1 ? "it" : "them")
+                + (finished < runs ? " and trains the rest." : " and writes the report."));
     }
 
-    /** {@link #stoppedNote(Optional, int, int)} while run {@code t} trains. */
-    static Optional<String> stoppedNote(CompareJob.Training t) {
-        return StoppedRun.of(t.cfg(), t.job().trained()).map(run -> "Stopped in run " + t.run() + " of " + t.runs()
+    /** {@link #stoppedNote(Optional, int, int)} while run {@code t}, the one after the {@code finished}, trains. */
+    private static Optional<String> stoppedNote(CompareJob.Training t, int runs, int finished) {
+        String name = t.cfg().name();
+        return StoppedRun.of(t.cfg(), t.job().trained()).map(run -> "Stopped in run " + (finished + 1) + " of " + runs
                 + " of the comparison, " + run.position() + ". The same compare command "
-                + (t.finished() == 0 ? "" : t.finished() == 1 ? "reuses the finished run and "
-                        : "reuses the " + t.finished() + " finished runs and ") + run.checkpointNamed()
-                .map(c -> (run.ended() ? "finishes" : "continues") + " '" + t.cfg().name() + "' from " + c + ".")
-                .orElse("trains '" + t.cfg().name() + "' afresh: it has no checkpoint yet (checkpoint.every: "
+                + (finished == 0 ? "" : finished == 1 ? "reuses the finished run and "
+                        : "reuses the " + finished + " finished runs and ") + run.checkpointNamed()
+                .map(c -> (run.ended() ? "finishes" : "continues") + " '" + name + "' from " + c + ".")
+                .orElse("trains '" + name + "' afresh: it has no checkpoint yet (checkpoint.every: "
                         + t.cfg().checkpoint().every() + ")."));
     }
 }

@@ -49,11 +49,8 @@ public final class CompareJob {
                           Path markdown) {
     }
 
-    /**
-     * The run a comparison is training now: run {@code run} of {@code runs}, with {@code finished} runs of the
-     * comparison finished (trained or reused) before it; what Ctrl+C then reports.
-     */
-    public record Training(ExperimentConfig cfg, TrainingJob job, int run, int runs, int finished) {
+    /** The run a comparison is training now (the one after its {@link #finished()} runs): what Ctrl+C reports. */
+    public record Training(ExperimentConfig cfg, TrainingJob job) {
     }
 
     private final PrintStream out;
@@ -158,7 +155,7 @@ public final class CompareJob {
                 } else {
                     // A run a killed compare left half-way continues from its checkpoint; one of another config
                     // starts afresh (the earlier files moved aside).
-                    training = new Training(cfg, job, done + 1, total, done);
+                    training = new Training(cfg, job);
                     try {
                         runs.add(job.run(job.canResume() ? Resume.TRUE : Resume.FALSE, true)); // finished meanwhile: kept
                     } catch (UserError e) { // "Training diverged …" said which epoch, not which of the runs (a review)
