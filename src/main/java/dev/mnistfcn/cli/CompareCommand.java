@@ -5,6 +5,8 @@ import dev.mnistfcn.job.CompareJob;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.HomeFolder;
 import dev.mnistfcn.config.Overrides;
+import dev.mnistfcn.storage.CheckpointStore;
+import dev.mnistfcn.storage.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -78,24 +80,35 @@ public final class CompareCommand implements Callable<Integer> {
      * finished. Empty before the configs are checked: nothing was trained yet.
      */
     static Optional<String> stoppedNote(Optional<CompareJob.Training> training, int runs, int finished) {
-        Optional<String> inRun = training.flatMap(t -> stoppedNote(t, runs, finished));
-        if (inRun.isPresent() || runs == 0) return inRun;
-        return Optional.of(finished == 0 ? "Stopped before the first of the comparison's " + runs + " runs had "
-                + "trained; the same compare command starts it again."
-                : "Stopped with " + finished + " of the comparison's " + runs + (runs == 1 ? " run" : " runs")
-                + " finished. The same compare command reuses " + (finished == 1 ? "it" : "them")
-                + (finished < runs ? " and trains the rest." : " and writes the report."));
-    }
-
-    /** {@link #stoppedNote(Optional, int, int)} while run {@code t}, the one after the {@code finished}, trains. */
-    private static Optional<String> stoppedNote(CompareJob.Training t, int runs, int finished) {
-        String name = t.cfg().name();
-        return StoppedRun.of(t.cfg(), t.job().trained()).map(run -> "Stopped in run " + (finished + 1) + " of " + runs
-                + " of the comparison, " + run.position() + ". The same compare command "
-                + (finished == 0 ? "" : finished == 1 ? "reuses the finished run and "
-                        : "reuses the " + finished + " finished runs and ") + run.checkpointNamed()
+        if (runs == 0) return Optional.empty();
+        if (training.isEmpty()) return Optional.of(betweenRuns(runs, finished));
+        CompareJob.Training t = training.get();
+        int before = t.finishedBefore(); // the count read now may be a run further on: the main thread goes on
+        // Its files complete: finished, though the note was about to call it training (a review: a rerun reused it).
+        if (t.job().finishedOutputs().isPresent()) return Optional.of(betweenRuns(runs, before + 1));
+        String name = t.cfg().name(), reuses = before == 0 ? "" : "reuses " + (before == 1 ? "the finished run"
+                : "the " + before + " finished runs") + " and ";
+        String stopped = "Stopped in run " + (before + 1) + " of " + runs + " of the comparison, ";
+        Optional<String> inRun = StoppedRun.of(t.cfg(), t.job().trained()).map(run -> stopped + run.position()
+                + ". The same compare command " + reuses + run.checkpointNamed()
                 .map(c -> (run.ended() ? "finishes" : "continues") + " '" + name + "' from " + c + ".")
                 .orElse("trains '" + name + "' afresh: it has no checkpoint yet (checkpoint.every: "
                         + t.cfg().checkpoint().every() + ")."));
+        if (inRun.isPresent()) return inRun;
+        // Not training yet (reading its data): a run a rerun resumes is named with the checkpoint it continues from.
+        return Optional.of(Optional.of(t).filter(r -> r.job().canResume()).flatMap(r -> RunFolder.of(r.cfg())
+                        .checkpoints(r.cfg().checkpoint().keep()).latest())
+                .map(c -> stopped + "before '" + name + "' went on training. The same compare command " + reuses
+                        + "continues it from epoch " + CheckpointStore.epochOf(c) + "'s checkpoint, " + c + ".")
+                .orElse(betweenRuns(runs, before)));
+    }
+
+    /** The line for a stop between runs, {@code finished} of {@code runs} done. */
+    private static String betweenRuns(int runs, int finished) {
+        return finished == 0 ? "Stopped before the first of the comparison's " + runs + " runs had trained; the same "
+                + "compare command starts it again."
+                : "Stopped with " + finished + " of the comparison's " + runs + (runs == 1 ? " run" : " runs")
+                + " finished. The same compare command reuses " + (finished == 1 ? "it" : "them")
+                + (finished < runs ? " and trains the rest." : " and writes the report.");
     }
 }

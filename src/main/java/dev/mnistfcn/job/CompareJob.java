@@ -49,8 +49,11 @@ public final class CompareJob {
                           Path markdown) {
     }
 
-    /** The run a comparison is training now (the one after its {@link #finished()} runs): what Ctrl+C reports. */
-    public record Training(ExperimentConfig cfg, TrainingJob job) {
+    /**
+     * The run a comparison is training now, after {@code finishedBefore} of its runs were finished: what Ctrl+C
+     * reports (the count taken with it, as {@link #finished()} moves on while the JVM stops).
+     */
+    public record Training(ExperimentConfig cfg, TrainingJob job, int finishedBefore) {
     }
 
     private final PrintStream out;
@@ -155,7 +158,7 @@ public final class CompareJob {
                 } else {
                     // A run a killed compare left half-way continues from its checkpoint; one of another config
                     // starts afresh (the earlier files moved aside).
-                    training = new Training(cfg, job);
+                    training = new Training(cfg, job, done);
                     try {
                         runs.add(job.run(job.canResume() ? Resume.TRUE : Resume.FALSE, true)); // finished meanwhile: kept
                     } catch (UserError e) { // "Training diverged …" said which epoch, not which of the runs (a review)

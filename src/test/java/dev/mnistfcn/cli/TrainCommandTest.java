@@ -72,13 +72,13 @@ class TrainCommandTest {
         var job = new dev.mnistfcn.job.TrainingJob(cfg, System.out, false);
         assertEquals("Stopped in run 3 of 6 of the comparison, during epoch 2 of 5 of 'one-layer'. The same compare "
                 + "command reuses the 2 finished runs and continues 'one-layer' from epoch 1's checkpoint, "
-                + checkpoint(cfg, 1) + ".", CompareCommand.stoppedNote(Optional.of(new CompareJob.Training(cfg, job)), 6, 2)
+                + checkpoint(cfg, 1) + ".", CompareCommand.stoppedNote(Optional.of(new CompareJob.Training(cfg, job, 2)), 6, 2)
                 .orElseThrow());
         ExperimentConfig fresh = run(5, 0);
         assertEquals("Stopped in run 1 of 2 of the comparison, during epoch 1 of 5 of 'one-layer'. The same compare "
                 + "command trains 'one-layer' afresh: it has no checkpoint yet (checkpoint.every: 1).",
                 CompareCommand.stoppedNote(Optional.of(new CompareJob.Training(fresh, new dev.mnistfcn.job.TrainingJob(
-                        fresh, System.out, false))), 2, 0).orElseThrow());
+                        fresh, System.out, false), 0)), 2, 0).orElseThrow());
     }
 
     /** Between its runs (a run reading data, a test set measured, the report written) compare says what is done. */
@@ -88,7 +88,7 @@ class TrainCommandTest {
                 out.resolve("reading").toString())); // no progress file yet: its data is being read
         var job = new dev.mnistfcn.job.TrainingJob(reading, System.out, false);
         assertEquals("Stopped with 2 of the comparison's 6 runs finished. The same compare command reuses them and "
-                + "trains the rest.", CompareCommand.stoppedNote(Optional.of(new CompareJob.Training(reading, job)), 6, 2)
+                + "trains the rest.", CompareCommand.stoppedNote(Optional.of(new CompareJob.Training(reading, job, 2)), 6, 3)
                 .orElseThrow());
         assertEquals("Stopped with 1 of the comparison's 1 run finished. The same compare command reuses it and "
                 + "writes the report.", CompareCommand.stoppedNote(Optional.empty(), 1, 1).orElseThrow());

@@ -94,7 +94,7 @@ final class UpdateRules {
     }
 
     /**
-     * The least ε for which flushing subnormal moments moves no weight: a subnormal v's square root (under 1.1e-19)
+     * The least ε for which flushing subnormal moments leaves the divisor alone: a subnormal v's square root (under 1.1e-19)
      * must vanish beside ε, under half an ulp of it (ε · 2⁻²⁵ at worst), so ε above about 3.6e-12. Below this the
      * flush would change the divisor: with ε = 1e-30 a step grew to m · step / ε and training failed (a review).
      */
@@ -107,9 +107,10 @@ final class UpdateRules {
      * moments of weights whose gradient is rare or has stopped (pixels seldom inked, units that no longer fire) decay
      * into subnormal numbers (39% of two-layer's m after 20 epochs), which Intel CPUs compute through a microcode
      * assist: this loop took 0.49 instead of 0.10 ms a step there with a quarter of them subnormal (Xeon, AVX-512;
-     * AMD's EPYC barely slows). It moves no weight: a subnormal m moves p by under 1.2e-38 · step / ε (≈ 1.2e-30 · lr
-     * at the default ε), below half an ulp of any weight above about 2e-23 · lr, and a subnormal v's square root
-     * rounds away beside ε. Without the Vector API the plain loop runs unflushed: the JIT vectorises it only so.
+     * AMD's EPYC barely slows). It changes no number a run reports: a subnormal m moves p by under 1.2e-38 · step / ε
+     * (≈ 1.2e-30 · lr at the default ε and betas), below half an ulp of any weight above about 2e-23 · lr, and a
+     * subnormal v's square root rounds away beside ε; only weights already smaller than that (strong weight decay
+     * makes some) can differ. Without the Vector API the plain loop runs unflushed: the JIT vectorises it only so.
      */
     static void adam(Adam config, int iteration, int epoch, float[] p, float[] g, float[] m, float[] v) {
         adam(config, iteration, epoch, p, g, m, v, 0, m.length);
