@@ -64,11 +64,7 @@ final class RunsRoutes {
     private final AtomicInteger streams = new AtomicInteger();
     /** Set when the server stops: each open stream then ends at its next poll (a live run's would never end). */
     private volatile boolean stopping;
-    private final ExecutorService scanner = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "mnist-fcn-runs-scan");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService scanner;
     private final AtomicInteger scans = new AtomicInteger();
     /**
      * Where a run's or sweep's file is read and parsed: a progress file may be tens of MB, and parsed on Jetty's
@@ -87,6 +83,16 @@ final class RunsRoutes {
     private CompletableFuture<byte[]> waiting;
 
     RunsRoutes(Path outputDir, Scheduler scheduler, java.time.Duration goneRunTime) {
+        this(outputDir, scheduler, goneRunTime, Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "mnist-fcn-runs-scan");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    /** As above, scanning on {@code scanner}, one thread (a test holds it to ask while a scan is under way). */
+    RunsRoutes(Path outputDir, Scheduler scheduler, java.time.Duration goneRunTime, ExecutorService scanner) {
+        this.scanner = scanner;
         this.outputDir = outputDir;
         this.scheduler = scheduler;
         this.goneNanos = goneRunTime.toNanos();
