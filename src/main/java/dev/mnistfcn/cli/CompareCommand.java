@@ -5,7 +5,6 @@ import dev.mnistfcn.job.CompareJob;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.HomeFolder;
 import dev.mnistfcn.config.Overrides;
-import dev.mnistfcn.storage.CheckpointStore;
 import dev.mnistfcn.storage.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -99,7 +98,7 @@ public final class CompareCommand implements Callable<Integer> {
         return Optional.of(Optional.of(t).filter(r -> r.job().canResume()).flatMap(r -> RunFolder.of(r.cfg())
                         .checkpoints(r.cfg().checkpoint().keep()).latest())
                 .map(c -> stopped + "before '" + name + "' went on training. The same compare command " + reuses
-                        + "continues it from epoch " + CheckpointStore.epochOf(c) + "'s checkpoint, " + c + ".")
+                        + "continues it from " + StoppedRun.named(c) + ".")
                 .orElse(betweenRuns(runs, before)));
     }
 

@@ -50,6 +50,11 @@ record StoppedRun(ExperimentConfig cfg, int done, int epochs, boolean ended, Opt
 
     /** "epoch 2's checkpoint, PATH", where there is one. */
     Optional<String> checkpointNamed() {
-        return checkpoint.map(c -> "epoch " + CheckpointStore.epochOf(c) + "'s checkpoint, " + c);
+        return checkpoint.map(StoppedRun::named);
+    }
+
+    /** "epoch 2's checkpoint, PATH" for checkpoint file {@code c}. */
+    static String named(Path c) {
+        return "epoch " + CheckpointStore.epochOf(c) + "'s checkpoint, " + c;
     }
 }
