@@ -57,6 +57,7 @@ public final class FusedDenseNetwork {
     private UpdateRules.Rule rule;          // created by the first fit: inference needs no updater state
     private boolean networkBehind;          // layer 0's weights on the heap are newer than the network's
     private boolean sparseTraining = SPARSE_FORWARD;
+    private boolean keepTinyDeltas;         // a test's switch: TinyDeltas off
     /** Inference's idle working arrays by batch size: one set per call in flight, reused by later calls. */
     private final Map<Integer, Queue<WorkingArrays>> idleInference = new ConcurrentHashMap<>();
 
@@ -97,6 +98,7 @@ public final class FusedDenseNetwork {
         // them, the JIT stopped vectorising the update (0.3-0.7 ms instead of 0.1 ms per Adam step here).
         var blocks = ((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks();
         rule = UpdateRules.of(blocks.get(0).getGradientUpdater(), p.params.length, p.layout);
+        training.dropTinyDeltas(rule.flushes() && !keepTinyDeltas);
     }
 
     /** Brings the network's layer-0 weights up to date with the heap's (kept input-major while training sparse). */
@@ -237,6 +239,11 @@ public final class FusedDenseNetwork {
     /** Keeps training's layer 0 on OpenBLAS, sparse data or not (for tests of that path; before the first fit). */
     void trainDense() {
         sparseTraining = false;
+    }
+
+    /** Leaves tiny δ values as they are ({@link TinyDeltas}; for tests that compare; before the first fit). */
+    void keepTinyDeltas() {
+        keepTinyDeltas = true;
     }
 
     /** Whether training takes layer 0 over the non-zero inputs (for tests). */

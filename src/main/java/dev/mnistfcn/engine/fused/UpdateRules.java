@@ -27,6 +27,11 @@ final class UpdateRules {
         /** The learning rate DL4J's updater uses at this count: its schedule's value where it has one. */
         double learningRate(int iteration, int epoch);
 
+        /** Whether it stores moments below {@link Float#MIN_NORMAL} as 0 ({@link #adam}); the backward pass then drops tiny δ too. */
+        default boolean flushes() {
+            return false;
+        }
+
         /** Writes state kept on the heap back into DL4J's updater state. */
         default void writeBack() {
         }
@@ -87,6 +92,11 @@ final class UpdateRules {
         }
 
         @Override
+        public boolean flushes() {
+            return UpdateRules.flushes(config);
+        }
+
+        @Override
         public void writeBack() {
             layout.write(m, mBuf);
             layout.write(v, vBuf);
@@ -123,11 +133,16 @@ final class UpdateRules {
         float eps = (float) config.getEpsilon();
         double lr = config.getLearningRate(iteration, epoch);
         float step = (float) (lr * Math.sqrt(1 - Math.pow(beta2, iteration + 1)) / (1 - Math.pow(beta1, iteration + 1)));
-        if (FusedDenseNetwork.VECTOR_API && eps >= FLUSH_MIN_EPSILON) {
+        if (flushes(config)) {
             AdamVector.step(beta1, beta2, eps, step, p, g, m, v, from, to);
         } else {
             adamPlain(beta1, beta2, eps, step, p, g, m, v, from, to);
         }
+    }
+
+    /** Whether {@link #adam} flushes: with the Vector API and ε at least {@link #FLUSH_MIN_EPSILON}. */
+    static boolean flushes(Adam config) {
+        return FusedDenseNetwork.VECTOR_API && (float) config.getEpsilon() >= FLUSH_MIN_EPSILON;
     }
 
     /** {@link #adam}'s loop in plain Java, without the flush. */
