@@ -148,14 +148,16 @@ public final class ConfigValidator {
         if (cp.keep() < 1) fail(where, "checkpoint.keep", cp.keep(), "a whole number ≥ 1");
     }
 
+    /** The hidden layers' activations as configs name them: DL4J's, lower-case, but softmax. */
+    static final List<String> ACTIVATIONS = Arrays.stream(Activation.values()).filter(a -> a != Activation.SOFTMAX)
+            .map(a -> a.name().toLowerCase(Locale.ROOT)).toList();
+
     /** The DL4J activation for a config name (case-insensitive), or a ConfigException. */
     public static Activation activation(String where, String key, String name) {
         for (Activation a : Activation.values()) {
             if (a.name().equalsIgnoreCase(name) && a != Activation.SOFTMAX) return a;
         }
-        String accepted = Arrays.stream(Activation.values()).filter(a -> a != Activation.SOFTMAX)
-                .map(a -> a.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
-        throw fail(where, key, name, "one of " + accepted + " (the output layer is always softmax)");
+        throw fail(where, key, name, "one of " + String.join(", ", ACTIVATIONS) + " (the output layer is always softmax)");
     }
 
     private static void checkDropout(String where, String key, Double p) {

@@ -17,7 +17,7 @@ public record DataSpec(String dataset, String dir, Integer validationSize, Integ
     public static final String DEFAULT_DIR = "data/mnist";
 
     public DataSpec {
-        if (dataset == null) dataset = DatasetName.MNIST.id();
+        dataset = dataset == null ? DatasetName.MNIST.id() : Spelling.of(dataset, DatasetName.idList());
         if (dir == null) dir = DatasetName.byId(dataset).map(DatasetName::defaultDir).orElse(DEFAULT_DIR);
         dir = HomeFolder.expanded(dir);
         if (validationSize == null) validationSize = 5000;

@@ -1,8 +1,8 @@
 package dev.mnistfcn.config;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * What a config can say about its images: a {@code data.dataset} value and the folder {@code data.dir} defaults to
@@ -32,9 +32,14 @@ public enum DatasetName {
         return defaultDir;
     }
 
+    /** Accepted {@code data.dataset} values. */
+    public static List<String> idList() {
+        return Arrays.stream(values()).map(DatasetName::id).toList();
+    }
+
     /** Accepted {@code data.dataset} values, for error messages. */
     public static String ids() {
-        return Arrays.stream(values()).map(DatasetName::id).collect(Collectors.joining(", "));
+        return String.join(", ", idList());
     }
 
     public static Optional<DatasetName> byId(String id) {

@@ -15,7 +15,7 @@ public record EarlyStoppingSpec(String monitor, Integer patience, Double minDelt
     public static final List<String> MONITORS = List.of("val_loss", "val_accuracy");
 
     public EarlyStoppingSpec {
-        if (monitor == null) monitor = "val_loss";
+        monitor = monitor == null ? "val_loss" : Spelling.of(monitor, MONITORS);
         if (patience == null) patience = 5;
         if (minDelta == null) minDelta = 0.0;
     }

@@ -22,7 +22,7 @@ public record InitSpec(String type, Double mean, Double stddev) {
     public static final InitSpec XAVIER = new InitSpec("xavier", null, null);
 
     public InitSpec {
-        if (type == null) type = "xavier";
+        type = type == null ? "xavier" : Spelling.of(type, acceptedTypes());
         if (DISTRIBUTIONS.contains(type)) {
             if (mean == null) mean = 0.0;
             if (stddev == null) stddev = 1.0;

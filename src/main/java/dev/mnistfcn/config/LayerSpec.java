@@ -13,7 +13,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 public record LayerSpec(Integer units, String activation, InitSpec init, Double biasInit,
                         Double dropout, Double l2) {
     public LayerSpec {
-        if (activation == null) activation = "relu";
+        activation = activation == null ? "relu" : Spelling.of(activation, ConfigValidator.ACTIVATIONS);
         if (init == null) init = InitSpec.XAVIER;
         if (biasInit == null) biasInit = 0.0;
     }

@@ -112,7 +112,7 @@ public final class Overrides {
     Overrides withDataDir(String environmentDir, String fileDataset) {
         // The variable names where MNIST lives: another dataset keeps its own folder (Fashion-MNIST: Debian's).
         String dataset = values.getOrDefault("data.dataset", fileDataset);
-        if (environmentDir == null || values.containsKey("data.dir") || !dataset.equals(DatasetName.MNIST.id())) return this;
+        if (environmentDir == null || values.containsKey("data.dir") || !DatasetName.MNIST.id().equalsIgnoreCase(dataset)) return this;
         return none().with("data.dir", environmentDir).with(values);
     }
 

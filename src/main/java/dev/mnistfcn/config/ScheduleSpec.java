@@ -27,6 +27,8 @@ public record ScheduleSpec(String type, String by, Double gamma, Double decayRat
     public static final Map<String, List<String>> KEYS = orderedKeys();
 
     public ScheduleSpec {
+        type = Spelling.of(type, KEYS.keySet());
+        by = Spelling.of(by, BY);
         if (values != null) values = Collections.unmodifiableMap(new TreeMap<>(values));
     }
 

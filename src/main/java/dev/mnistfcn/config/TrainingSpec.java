@@ -22,7 +22,7 @@ public record TrainingSpec(String engine, Integer epochs, Integer batchSize, Upd
     public static final int MAX_EPOCHS = 50_000;
 
     public TrainingSpec {
-        if (engine == null) engine = "auto";
+        engine = engine == null ? "auto" : Spelling.of(engine, ENGINES);
         if (epochs == null) epochs = 20;
         if (batchSize == null) batchSize = 50;
         if (updater == null) updater = new UpdaterSpec(null, null, null, null, null, null, null, null, null);

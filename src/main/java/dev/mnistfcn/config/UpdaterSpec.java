@@ -30,7 +30,7 @@ public record UpdaterSpec(String type, Double learningRate, Double beta1, Double
     public static final List<String> OPTIONAL = List.of("beta1", "beta2", "epsilon", "momentum", "rms_decay");
 
     public UpdaterSpec {
-        if (type == null) type = "adam";
+        type = type == null ? "adam" : Spelling.of(type, TYPES);
         if (learningRate == null) learningRate = 0.01;
     }
 

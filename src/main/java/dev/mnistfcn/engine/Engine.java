@@ -2,6 +2,7 @@ package dev.mnistfcn.engine;
 
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.ExperimentConfig;
+import dev.mnistfcn.config.Spelling;
 import dev.mnistfcn.config.TrainingSpec;
 import dev.mnistfcn.data.EpochBatches;
 import dev.mnistfcn.engine.fused.FusedDenseNetwork;
@@ -181,7 +182,7 @@ public enum Engine {
      */
     public static Choice choose(String requested, MultiLayerConfiguration conf, Use use, String where, String key) {
         Optional<String> gap = use.fusedGap.apply(conf);
-        switch (requested) {
+        switch (Spelling.of(requested, TrainingSpec.ENGINES)) {
             case "dl4j":
                 return new Choice(DL4J, key + ": dl4j", use);
             case "fused":

@@ -3,6 +3,7 @@ package dev.mnistfcn.predict;
 import dev.mnistfcn.Argmax;
 import dev.mnistfcn.Mnist;
 import dev.mnistfcn.UserError;
+import dev.mnistfcn.config.Spelling;
 import dev.mnistfcn.config.TrainingSpec;
 import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.digits.DigitPixels;
@@ -18,6 +19,8 @@ import dev.mnistfcn.storage.ModelMetadata;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A saved model zip answering for people's pictures: MNIST's recipe ({@link MnistRecipe}), then the network. */
 public final class DigitClassifier {
@@ -50,7 +53,10 @@ public final class DigitClassifier {
         var net = loaded.network();
         Predictor predictor;
         String engineId;
-        if (!engine.equals(OnnxRuntimePredictor.ID) && !TrainingSpec.ENGINES.contains(engine)) {
+        List<String> engines = new ArrayList<>(TrainingSpec.ENGINES);
+        engines.add(OnnxRuntimePredictor.ID);
+        engine = Spelling.of(engine, engines);
+        if (!engines.contains(engine)) {
             throw new UserError("--engine '" + engine + "' is not an engine that predicts here. Expected "
                     + String.join(", ", TrainingSpec.ENGINES) + " or " + OnnxRuntimePredictor.ID + ".");
         }

@@ -45,6 +45,27 @@ class OverridesTest {
         }
     }
 
+    /** Word keys take any case (as activations always did) and keep the accepted spelling; a wrong word is shown as typed. */
+    @Test
+    void wordKeysTakeAnyCaseAndKeepOneSpelling() {
+        ExperimentConfig c = ConfigLoader.load(Path.of("config/two-layer.yaml"), ordered("training.updater.type", "Adam",
+                "training.engine", "FUSED", "data.dataset", "MNIST", "model.hidden[0].init.type", "Truncated_Normal",
+                "training.early_stopping.monitor", "Val_Accuracy", "training.updater.schedule.type", "Exponential",
+                "training.updater.schedule.by", "EPOCH", "training.updater.schedule.gamma", "0.9",
+                "model.hidden[1].activation", "ReLU"));
+        assertEquals(List.of("adam", "fused", "mnist", "truncated_normal", "val_accuracy", "exponential", "epoch", "relu"),
+                List.of(c.training().updater().type(), c.training().engine(), c.data().dataset(),
+                        c.model().hidden().get(0).init().type(), c.training().earlyStopping().monitor(),
+                        c.training().updater().schedule().type(), c.training().updater().schedule().by(),
+                        c.model().hidden().get(1).activation()));
+        assertEquals(0.1, c.model().hidden().get(0).init().stddev(), "the normal's own keys still apply");
+        ConfigException wrong = assertThrows(ConfigException.class, () -> ConfigLoader.load(Path.of("config/two-layer.yaml"),
+                Map.of("training.updater.type", "Adamm")));
+        assertTrue(wrong.getMessage().contains("has value 'Adamm', which is not accepted"), wrong.getMessage());
+        assertEquals("/env", Overrides.of(Map.of("data.dataset", "MNIST")).withDataDir("/env", "fashion-mnist")
+                .asMap().get("data.dir"), "$MNIST_FCN_DATA_DIR applies to MNIST in any case");
+    }
+
     @Test
     void environmentDataDirComesFirstAndOnlyForMnist() {
         Overrides set = Overrides.of(Map.of("training.epochs", "2"));

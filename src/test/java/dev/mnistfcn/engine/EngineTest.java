@@ -102,5 +102,6 @@ class EngineTest {
         UserError e = assertThrows(UserError.class, () -> Engine.choose("turbo", conf, Engine.Use.TRAINING, "here", "k"));
         assertEquals("here: k 'turbo' is not an engine. Expected one of auto, dl4j, fused.", e.getMessage());
         assertEquals(Engine.FUSED, Engine.choose("auto", conf, Engine.Use.TRAINING, "here", "k").engine());
+        assertEquals(Engine.DL4J, Engine.choose("DL4J", conf, Engine.Use.TRAINING, "here", "k").engine(), "any case");
     }
 }

@@ -98,7 +98,7 @@ class DigitClassifierTest {
         var net = NetworkFactory.build(ConfigLoader.load(Path.of("config/two-layer.yaml"), Map.of()));
         Path zip = dir.resolve("m.zip");
         ModelFiles.save(net, zip, false, null);
-        assertEquals("--engine 'ONNXRuntime' is not an engine that predicts here. Expected auto, dl4j, fused or "
-                + "onnxruntime.", assertThrows(UserError.class, () -> DigitClassifier.load(zip, "ONNXRuntime")).getMessage());
+        assertEquals("--engine 'ONNX' is not an engine that predicts here. Expected auto, dl4j, fused or "
+                + "onnxruntime.", assertThrows(UserError.class, () -> DigitClassifier.load(zip, "ONNX")).getMessage());
     }
 }
