@@ -101,6 +101,20 @@ class SparkEngineTest {
             stopper.join();
         }
         assertTrue(reported.stream().noneMatch(d -> d.how() == TrialRunner.How.FAILED), reported.toString());
+        awaitAbandonedTask();
+    }
+
+    /**
+     * A stopped local Spark leaves its running task to finish on its own thread in this JVM, writing into the run's
+     * folder: the temporary folder is deleted only once that thread has ended (it failed to delete once, a file
+     * written meanwhile, on a busy machine). Spark's executor shuts its pool down, so its threads end with their task.
+     */
+    private static void awaitAbandonedTask() throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("Executor task launch"))) {
+            assertTrue(System.nanoTime() < end, "Spark's task still running 120 s after Spark stopped");
+            Thread.sleep(50);
+        }
     }
 
     /** Masters this build cannot run are refused up front: local[0] and yarn failed later, with a stack trace. */
