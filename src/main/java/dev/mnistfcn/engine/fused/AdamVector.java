@@ -20,8 +20,8 @@ final class AdamVector {
                      int from, int to) {
         float c1 = 1 - beta1, c2 = 1 - beta2;
         // Where c2 · g² would fall below MIN_NORMAL it is left out: Intel computes the underflow through a microcode
-        // assist (TinyDeltas). The term is under half an ulp of any v above 2⁻¹⁰², and a smaller v's square root
-        // (under 2⁻⁵¹) vanishes beside the default ε = 1e-8 in the divisor: weights move the same.
+        // assist (TinyDeltas). Such terms are what the flush of v keeps out anyway: their sum stays under MIN_NORMAL /
+        // c2, whose square root vanishes beside ε (UpdateRules.flushMinEpsilon).
         float tinyG = c2 > 0 ? (float) Math.sqrt(Float.MIN_NORMAL / c2) : Float.POSITIVE_INFINITY;
         int i = from;
         // Whole vectors, then the rest one by one: masked loads for the last vector cost 13 times as much a float

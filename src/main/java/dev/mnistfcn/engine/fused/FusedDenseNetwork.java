@@ -57,7 +57,7 @@ public final class FusedDenseNetwork {
     private UpdateRules.Rule rule;          // created by the first fit: inference needs no updater state
     private boolean networkBehind;          // layer 0's weights on the heap are newer than the network's
     private boolean sparseTraining = SPARSE_FORWARD;
-    private boolean keepTinyDeltas;         // a test's switch: TinyDeltas off
+    private boolean keepTinyDeltas = "false".equals(System.getProperty("mnistfcn.tinydeltas")); // TinyDeltas off
     /** Inference's idle working arrays by batch size: one set per call in flight, reused by later calls. */
     private final Map<Integer, Queue<WorkingArrays>> idleInference = new ConcurrentHashMap<>();
 
@@ -244,6 +244,11 @@ public final class FusedDenseNetwork {
     /** Leaves tiny δ values as they are ({@link TinyDeltas}; for tests that compare; before the first fit). */
     void keepTinyDeltas() {
         keepTinyDeltas = true;
+    }
+
+    /** How many δ values training has set to 0 ({@link TinyDeltas}; for tests). */
+    long droppedDeltas() {
+        return training.droppedDeltas;
     }
 
     /** Whether training takes layer 0 over the non-zero inputs (for tests). */

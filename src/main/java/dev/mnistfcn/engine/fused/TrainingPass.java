@@ -38,6 +38,7 @@ final class TrainingPass {
     private int preparedLast;
     int listedOnTrainingThread;            // listings made at a first batch, not ahead (for a test)
     private boolean dropTinyDeltas;         // TinyDeltas, where the update rule flushes its moments
+    long droppedDeltas;                     // how many δ TinyDeltas set to 0 (for a test)
 
     private record Prepared(INDArray features, SparseFirstLayer.Listing listing) {
     }
@@ -157,7 +158,7 @@ final class TrainingPass {
             forward.run(b, b.xMatrix, n, 0);
         }
         double loss = crossEntropy(b.z[layers - 1], b.labels, b.delta[layers - 1], n, width[layers]);
-        if (dropTinyDeltas) TinyDeltas.drop(b.delta[layers - 1], n * width[layers]);
+        if (dropTinyDeltas) droppedDeltas += TinyDeltas.drop(b.delta[layers - 1], n * width[layers]);
 
         // Backward: dW = a_prevᵀ·δ (into the network's gradient view), δ_prev = (δ·Wᵀ) ⊙ f'(z_prev).
         // Where OpenBLAS is at one thread, a large dW goes to the second core while this one computes δ_prev: the
@@ -182,7 +183,7 @@ final class TrainingPass {
                 b.deltaBuf[i - 1].get(0, b.delta[i - 1], 0, n * k);
                 if (dropout.drops(i)) dropout.apply(i, b.delta[i - 1], n * k); // DL4J's Dropout.backprop
                 p.activation[i - 1].multiplyByDerivative(b.delta[i - 1], b.z[i - 1], b.a[i - 1], n * k);
-                if (dropTinyDeltas) TinyDeltas.drop(b.delta[i - 1], n * k);
+                if (dropTinyDeltas) droppedDeltas += TinyDeltas.drop(b.delta[i - 1], n * k);
             }
             if (dW != null) dW.join();
         }

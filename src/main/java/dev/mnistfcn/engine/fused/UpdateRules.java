@@ -104,16 +104,23 @@ final class UpdateRules {
     }
 
     /**
-     * The least ε for which flushing subnormal moments leaves the divisor alone: a subnormal v's square root (under 1.1e-19)
-     * must vanish beside ε, under half an ulp of it (ε · 2⁻²⁵ at worst), so ε above about 3.6e-12. Below this the
-     * flush would change the divisor: with ε = 1e-30 a step grew to m · step / ε and training failed (a review).
+     * The least ε for which flushing v (and leaving out c2 · g² under {@link Float#MIN_NORMAL}, {@link AdamVector})
+     * leaves the divisor √v + ε alone. What the flush keeps out of v is a sum of terms under MIN_NORMAL, which decays
+     * by β₂ a step: at most MIN_NORMAL / c2 (c2 = 1 − β₂), so its square root, at most √(MIN_NORMAL / c2), must be
+     * under half an ulp of ε (ε · 2⁻²⁵ at worst): ε ≥ 2²⁵ · √(MIN_NORMAL / c2), 1.15e-10 at β₂ = 0.999. Below it the
+     * flush changes the divisor: a review's weights of 1e-6 with gradients of 2e-18 moved at ε = 1e-11, and at ε =
+     * 1e-30 training failed (m · step / ε).
      */
-    static final float FLUSH_MIN_EPSILON = 1e-11f;
+    static float flushMinEpsilon(float beta2) {
+        float c2 = 1 - beta2;
+        return c2 > 0 ? (float) (0x1p25 * Math.sqrt(Float.MIN_NORMAL / c2)) : Float.POSITIVE_INFINITY;
+    }
 
     /**
      * One Adam step on {@code p} with moments {@code m}, {@code v}, as libnd4j's {@code adamUpdater} computes it:
      * bias correction folded into the step size, ε not rescaled. With the Vector API and ε at least {@link
-     * #FLUSH_MIN_EPSILON} (the default is 1e-8), moments below {@link Float#MIN_NORMAL} are stored as 0. Why: the
+     * #flushMinEpsilon} (the default 1e-8 is), moments below {@link Float#MIN_NORMAL} are stored as 0 and c2 · g²
+     * terms below it left out of v ({@link AdamVector}). Why: the
      * moments of weights whose gradient is rare or has stopped (pixels seldom inked, units that no longer fire) decay
      * into subnormal numbers (39% of two-layer's m after 20 epochs), which Intel CPUs compute through a microcode
      * assist: this loop took 0.49 instead of 0.10 ms a step there with a quarter of them subnormal (Xeon, AVX-512;
@@ -140,9 +147,9 @@ final class UpdateRules {
         }
     }
 
-    /** Whether {@link #adam} flushes: with the Vector API and ε at least {@link #FLUSH_MIN_EPSILON}. */
+    /** Whether {@link #adam} flushes: with the Vector API and ε at least {@link #flushMinEpsilon}. */
     static boolean flushes(Adam config) {
-        return FusedDenseNetwork.VECTOR_API && (float) config.getEpsilon() >= FLUSH_MIN_EPSILON;
+        return FusedDenseNetwork.VECTOR_API && (float) config.getEpsilon() >= flushMinEpsilon((float) config.getBeta2());
     }
 
     /** {@link #adam}'s loop in plain Java, without the flush. */
