@@ -5,6 +5,8 @@ import dev.mnistfcn.job.CompareJob;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.HomeFolder;
 import dev.mnistfcn.config.Overrides;
+import dev.mnistfcn.config.Spelling;
+import dev.mnistfcn.config.TrainingSpec;
 import dev.mnistfcn.storage.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,7 +59,8 @@ public final class CompareCommand implements Callable<Integer> {
         }
         List<Path> files = configs.stream().map(ConfigLoader::locate).toList();
         List<String> engineIds = engines == null ? List.of()
-                : engines.stream().map(String::strip).filter(e -> !e.isEmpty()).toList(); // --engines "dl4j, fused"
+                : engines.stream().map(String::strip).filter(e -> !e.isEmpty()) // --engines "dl4j, fused"
+                .map(e -> Spelling.of(e, TrainingSpec.ENGINES)).toList(); // DL4J is dl4j: not a second run of it
         if (engines != null && engineIds.isEmpty()) { // "", ",": given, but naming none
             throw new UserError("--engines (-Dengines) names no engine. Give dl4j, fused or both (dl4j,fused), or leave "
                     + "it out for each config's training.engine.");

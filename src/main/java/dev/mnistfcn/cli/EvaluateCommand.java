@@ -4,6 +4,7 @@ import dev.mnistfcn.data.Dataset;
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.DataSpec;
 import dev.mnistfcn.config.DatasetName;
+import dev.mnistfcn.config.Spelling;
 import dev.mnistfcn.data.MnistSplits;
 import dev.mnistfcn.engine.Engine;
 import dev.mnistfcn.eval.EvalResult;
@@ -91,7 +92,7 @@ public final class EvaluateCommand implements Callable<Integer> {
      * metadata_props), else {@code --dataset}, else MNIST (zips from elsewhere, files from before Fashion-MNIST).
      */
     private Dataset dataset(Path file, ModelFiles.Loaded loaded) {
-        Dataset given = datasetOption == null ? null : Dataset.byId(datasetOption).orElseThrow(() -> new UserError(
+        Dataset given = datasetOption == null ? null : Dataset.byId(Spelling.of(datasetOption, DatasetName.idList())).orElseThrow(() -> new UserError(
                 "--dataset '" + datasetOption + "' is not a dataset. Expected one of " + DatasetName.ids() + "."));
         Optional<Dataset> recorded = loaded.dataset().map(id -> Dataset.byId(id).orElseThrow(() -> new UserError("Model "
                 + file + " records that it was trained on '" + id + "', which is not a dataset mnist-fcn has ("

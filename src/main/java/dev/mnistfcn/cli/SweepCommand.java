@@ -2,6 +2,7 @@ package dev.mnistfcn.cli;
 
 import dev.mnistfcn.UserError;
 import dev.mnistfcn.config.Overrides;
+import dev.mnistfcn.config.Spelling;
 import dev.mnistfcn.sweep.JvmShutdown;
 import dev.mnistfcn.sweep.LocalEngine;
 import dev.mnistfcn.sweep.SweepFile;
@@ -98,7 +99,7 @@ public final class SweepCommand implements Callable<Integer> {
 
     /** The engine, or null when Spark needs this command rerun in a JVM that opens java.base to it. */
     private TrialEngine engine() throws ReflectiveOperationException {
-        switch (engine) {
+        switch (Spelling.of(engine, List.of("local", "spark"))) {
             case "local" -> {
                 if (master != null || System.getProperty("sweep.master") != null) {
                     throw new UserError("--master (-Dsweep.master) is for --engine spark; the local engine runs worker "

@@ -1,13 +1,22 @@
 package dev.mnistfcn.config;
 
 import java.util.Collection;
+import java.util.Set;
 
 /**
  * The one spelling a config keeps for a word key (updater type, engine, dataset, ...), and the commands' {@code --engine}
  * takes, whatever case the user typed.
  */
 public final class Spelling {
+    /** The last part of every key whose value is a word: {@code training.updater.type}, {@code model.hidden.0.activation}, .... */
+    private static final Set<String> WORD_KEY_ENDS = Set.of("activation", "type", "engine", "dataset", "by", "monitor");
+
     private Spelling() {
+    }
+
+    /** Whether dotted key {@code key} takes a word, in any case ({@link #of}). */
+    public static boolean isWordKey(String key) {
+        return WORD_KEY_ENDS.contains(key.substring(key.lastIndexOf('.') + 1));
     }
 
     /**

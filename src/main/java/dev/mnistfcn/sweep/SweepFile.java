@@ -18,6 +18,7 @@ import dev.mnistfcn.config.ConfigException;
 import dev.mnistfcn.config.ConfigFiles;
 import dev.mnistfcn.config.ConfigLoader;
 import dev.mnistfcn.config.RunName;
+import dev.mnistfcn.config.Spelling;
 import dev.mnistfcn.config.ExperimentConfig;
 import dev.mnistfcn.config.YamlLines;
 import dev.mnistfcn.engine.Engine;
@@ -295,7 +296,7 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
                 String text = overrideText(where, k, item, true);
                 // A value listed twice trains the same trials twice: a typo, most likely (0.01 for 0.001). Compared as
                 // the config reads them: 64, "64" and 64.0 were three trials of the same network.
-                if (!seen.add(sameValue(text))) {
+                if (!seen.add(sameValue(key, text))) {
                     throw bad(where, k, v.toString(), "each value once; " + item + " is listed twice");
                 }
                 values.add(text);
@@ -329,7 +330,8 @@ public record SweepFile(Path file, String name, Path base, Map<String, String> s
     }
 
     /** A value's text as the config reads it, for finding one listed twice: numbers by value (64 = 64.0 = 6.4e1). */
-    private static String sameValue(String text) {
+    private static String sameValue(String key, String text) {
+        if (Spelling.isWordKey(key)) return text.strip().toLowerCase(java.util.Locale.ROOT); // Adam is adam
         try {
             // toString, not toPlainString: "1e999999999" would be written out as a billion digits
             return new java.math.BigDecimal(text.strip()).stripTrailingZeros().toString();

@@ -193,6 +193,9 @@ class CliPropertiesTest {
             String engines = run(2, "compare", "config/one-layer.yaml", "--engines", none, "--out", tmp.resolve("out").toString());
             assertTrue(engines.startsWith("error: --engines (-Dengines) names no engine."), engines);
         }
+        String sameTwice = run(2, "compare", "config/one-layer.yaml", "--engines", "dl4j,DL4J", "--out",
+                tmp.resolve("out").toString()); // words take any case: DL4J is dl4j (a review: it trained both)
+        assertTrue(sameTwice.startsWith("error: --engines (-Dengines) lists dl4j twice"), sameTwice);
         assertNothingWritten();
     }
 

@@ -272,6 +272,8 @@ class SweepFileTest {
         assertTrue(error("base: two-layer.yaml\nparameters: {model.hidden: [[{units: 64}], [{units: 64}]]}\n")
                 .contains("is listed twice"));
         // The same value as a number and as text, or 64.0: the config reads each as 64 (they were two trials)
+        assertTrue(error("base: two-layer.yaml\nparameters: {training.updater.type: [adam, Adam]}\n")
+                .contains("\"Adam\" is listed twice"), "a word in any case is the same word");
         for (String units : new String[]{"[64, \"64\"]", "[64, 64.0]", "[\"6.4e1\", 128, 64]"}) {
             assertTrue(error("base: two-layer.yaml\nparameters: {model.hidden.0.units: " + units + "}\n")
                     .contains("is listed twice"), units);

@@ -251,6 +251,11 @@ public final class FusedDenseNetwork {
         return training.droppedDeltas;
     }
 
+    /** Whether training drops tiny δ ({@link TinyDeltas}; for tests, after the first fit). */
+    boolean dropsTinyDeltas() {
+        return training.dropsTinyDeltas();
+    }
+
     /** Whether training takes layer 0 over the non-zero inputs (for tests). */
     boolean sparseFirstLayer() {
         return training.sparseFirstLayer();

@@ -101,6 +101,10 @@ final class TrainingPass {
         dropTinyDeltas = drop;
     }
 
+    boolean dropsTinyDeltas() {
+        return dropTinyDeltas;
+    }
+
     /** Whether layer 0 runs over the non-zero inputs. */
     boolean sparseFirstLayer() {
         return firstLayer != null;

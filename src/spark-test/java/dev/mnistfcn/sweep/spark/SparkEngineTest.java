@@ -107,7 +107,8 @@ class SparkEngineTest {
     /**
      * A stopped local Spark leaves its running task to finish on its own thread in this JVM, writing into the run's
      * folder: the temporary folder is deleted only once that thread has ended (it failed to delete once, a file
-     * written meanwhile, on a busy machine). Spark's executor shuts its pool down, so its threads end with their task.
+     * written meanwhile, on a busy machine). Spark's executor shuts its pool down, so its threads end with their task;
+     * "Executor task launch worker" is what Spark 3.5 names them (a rename would make this wait for nothing).
      */
     private static void awaitAbandonedTask() throws InterruptedException {
         long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);

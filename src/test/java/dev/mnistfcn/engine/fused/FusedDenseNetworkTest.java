@@ -42,6 +42,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The fused step must compute what DL4J's {@code fit} computes; checked against DL4J on real MNIST batches. */
@@ -232,6 +233,31 @@ class FusedDenseNetworkTest {
             }
         }
         assertArrayEquals(pPlain, p);
+    }
+
+    /**
+     * Tiny δ are dropped only where Adam flushes its moments (the default ε; not at 1e-11, not with SGD) and not with
+     * {@code -Dmnistfcn.tinydeltas=false}.
+     */
+    @Test
+    void tinyDeltasAreDroppedOnlyWhereAdamFlushes() {
+        MnistSplits data = MnistSplits.load(config("two-layer.yaml", "").data(), MNIST);
+        int[] rows = new EpochBatches(data.train(), 50, 1, 1).nextRows();
+        Map<String, Boolean> cases = Map.of("", true, "training.updater.epsilon=1e-11", false,
+                "training.updater.type=sgd", false);
+        cases.forEach((overrides, drops) -> {
+            var step = new FusedDenseNetwork(build(overrides));
+            step.fit(data.train(), rows);
+            assertEquals(drops, step.dropsTinyDeltas(), "'" + overrides + "'");
+        });
+        System.setProperty("mnistfcn.tinydeltas", "false");
+        try {
+            var off = new FusedDenseNetwork(build(""));
+            off.fit(data.train(), rows);
+            assertFalse(off.dropsTinyDeltas(), "-Dmnistfcn.tinydeltas=false");
+        } finally {
+            System.clearProperty("mnistfcn.tinydeltas");
+        }
     }
 
     /**
