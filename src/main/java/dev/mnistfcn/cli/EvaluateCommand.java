@@ -92,8 +92,9 @@ public final class EvaluateCommand implements Callable<Integer> {
      * metadata_props), else {@code --dataset}, else MNIST (zips from elsewhere, files from before Fashion-MNIST).
      */
     private Dataset dataset(Path file, ModelFiles.Loaded loaded) {
-        Dataset given = datasetOption == null ? null : Dataset.byId(Spelling.of(datasetOption, DatasetName.idList())).orElseThrow(() -> new UserError(
-                "--dataset '" + datasetOption + "' is not a dataset. Expected one of " + DatasetName.ids() + "."));
+        Dataset given = datasetOption == null ? null : Dataset.byId(Spelling.of(datasetOption, DatasetName.idList()))
+                .orElseThrow(() -> new UserError("--dataset '" + datasetOption + "' is not a dataset. Expected one of "
+                        + DatasetName.ids() + "."));
         Optional<Dataset> recorded = loaded.dataset().map(id -> Dataset.byId(id).orElseThrow(() -> new UserError("Model "
                 + file + " records that it was trained on '" + id + "', which is not a dataset mnist-fcn has ("
                 + DatasetName.ids() + "), so it has no test set here.")));

@@ -157,7 +157,8 @@ public final class ConfigValidator {
         for (Activation a : Activation.values()) {
             if (a.name().equalsIgnoreCase(name) && a != Activation.SOFTMAX) return a;
         }
-        throw fail(where, key, name, "one of " + String.join(", ", ACTIVATIONS) + " (the output layer is always softmax)");
+        throw fail(where, key, name, "one of " + String.join(", ", ACTIVATIONS)
+                + " (the output layer is always softmax)");
     }
 
     private static void checkDropout(String where, String key, Double p) {

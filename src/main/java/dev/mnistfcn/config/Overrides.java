@@ -112,7 +112,8 @@ public final class Overrides {
     Overrides withDataDir(String environmentDir, String fileDataset) {
         // The variable names where MNIST lives: another dataset keeps its own folder (Fashion-MNIST: Debian's).
         String dataset = values.getOrDefault("data.dataset", fileDataset);
-        if (environmentDir == null || values.containsKey("data.dir") || !DatasetName.MNIST.id().equalsIgnoreCase(dataset)) return this;
+        boolean mnist = DatasetName.MNIST.id().equalsIgnoreCase(dataset);
+        if (environmentDir == null || values.containsKey("data.dir") || !mnist) return this;
         return none().with("data.dir", environmentDir).with(values);
     }
 

@@ -4,11 +4,11 @@ import java.util.Collection;
 import java.util.Set;
 
 /**
- * The one spelling a config keeps for a word key (updater type, engine, dataset, ...), and the commands' {@code --engine}
- * takes, whatever case the user typed.
+ * The one spelling a config keeps for a word key (updater type, engine, dataset, ...), whatever case the user typed;
+ * the commands' {@code --engine}, {@code --engines} and {@code --dataset} and a sweep's values read words alike.
  */
 public final class Spelling {
-    /** The last part of every key whose value is a word: {@code training.updater.type}, {@code model.hidden.0.activation}, .... */
+    /** The last part of every key whose value is a word: {@code training.updater.type}, {@code model.hidden.0.activation}. */
     private static final Set<String> WORD_KEY_ENDS = Set.of("activation", "type", "engine", "dataset", "by", "monitor");
 
     private Spelling() {

@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link UpdateRules#adam}'s loop with the Vector API and the moments' flush to zero, which costs nothing here: the
  * same operations in the same order as the plain loop (no fused multiply-add), so the same floats but for the flushed
- * moments and the g² terms left out below. Only loaded where the JVM has the Vector API module ({@link FusedDenseNetwork#VECTOR_API}); the JIT does not
+ * moments and the g² terms left out below. Only loaded where the JVM has the Vector API module ({@link
+ * FusedDenseNetwork#VECTOR_API}); the JIT does not
  * vectorise the plain loop once it has the flush's two conditions (0.34 against 0.10 ms a step here).
  */
 final class AdamVector {

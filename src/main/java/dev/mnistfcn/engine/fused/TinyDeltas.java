@@ -15,12 +15,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Not exact in general: a dropped δ would have added under {@code FLOOR} · |a| to a gradient, far below its ulp, but
  * a fused multiply-add can round a tie the other way without it (a review: one subnormal δ moved 11 δ of the layer
  * below by an ulp). The runs checked, the README's seed-12345 run among them, trained the same numbers with it and
- * without (docs/performance.md lists them); a
- * network that amplifies such last-bit changes (identity activations, a review) can end elsewhere, as after any
- * change in the order of float operations.
+ * without (docs/performance.md lists them); a network that amplifies such last-bit changes (identity activations, a
+ * review) can end elsewhere, as after any change in the order of float operations.
  */
 final class TinyDeltas {
-    /** 2⁻¹¹⁰ (7.7e-34), {@link Float#MIN_NORMAL} · 2¹⁶: a δ kept, times a weight, pixel or unit of at least 2⁻¹⁶, stays normal. */
+    /** 2⁻¹¹⁰ (7.7e-34), {@link Float#MIN_NORMAL} · 2¹⁶: a δ kept, times a weight, pixel or unit ≥ 2⁻¹⁶, stays normal. */
     static final float FLOOR = 0x1p-110f;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
@@ -33,7 +32,8 @@ final class TinyDeltas {
         int i = 0;
         for (int whole = S.loopBound(len); i < whole; i += S.length()) {
             FloatVector dv = FloatVector.fromArray(S, d, i);
-            VectorMask<Float> tiny = dv.abs().compare(VectorOperators.LT, FLOOR).and(dv.compare(VectorOperators.NE, 0f));
+            VectorMask<Float> tiny = dv.abs().compare(VectorOperators.LT, FLOOR)
+                    .and(dv.compare(VectorOperators.NE, 0f));
             dv.blend(0f, tiny).intoArray(d, i);
             dropped += tiny.trueCount();
         }

@@ -27,7 +27,7 @@ final class UpdateRules {
         /** The learning rate DL4J's updater uses at this count: its schedule's value where it has one. */
         double learningRate(int iteration, int epoch);
 
-        /** Whether it stores moments below {@link Float#MIN_NORMAL} as 0 ({@link #adam}); the backward pass then drops tiny δ too. */
+        /** Whether it stores moments below {@link Float#MIN_NORMAL} as 0 ({@link #adam}); then tiny δ are dropped too. */
         default boolean flushes() {
             return false;
         }
