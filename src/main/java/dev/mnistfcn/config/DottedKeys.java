@@ -123,10 +123,20 @@ final class DottedKeys {
             String accepted = "a decimal number such as 0.01, 5 or 1e-4";
             if (!value.matches(DECIMAL)) throw badValue(where, key, value, accepted);
             double d = Double.parseDouble(value);
-            if (Double.isInfinite(d)) throw badValue(where, key, value, accepted);
+            if (!representable(value, d)) throw badValue(where, key, value, accepted);
             return JsonNodeFactory.instance.numberNode(d);
         }
         return null;
+    }
+
+    /**
+     * Whether decimal {@code text} survived as double {@code d}: not past the largest double (1e999 is Infinity) and
+     * not under the smallest (1e-400 is 0, which an error then called "value '0'").
+     */
+    static boolean representable(String text, double d) {
+        if (Double.isInfinite(d)) return false;
+        String digits = text.split("[eE]")[0];
+        return d != 0 || !digits.matches(".*[1-9].*");
     }
 
     private static ConfigException badValue(String where, String key, String value, String accepted) {

@@ -104,8 +104,10 @@ final class YamlTree {
                         case BIG_INTEGER -> f.numberNode(p.getBigIntegerValue());
                         case BIG_DECIMAL -> f.numberNode(p.getDecimalValue());
                         default -> {
-                            double d = p.getDoubleValue(); // 1e999 is Infinity to Java: as text, a number key names it
-                            yield Double.isFinite(d) ? f.numberNode(d) : f.textNode(p.getText());
+                            // 1e999 is Infinity to Java, 1e-400 is 0: as text, a number key names it
+                            double d = p.getDoubleValue();
+                            yield DottedKeys.representable(p.getText(), d) && !Double.isNaN(d) ? f.numberNode(d)
+                                    : f.textNode(p.getText());
                         }
                     };
                 } catch (JsonProcessingException | NumberFormatException e) {

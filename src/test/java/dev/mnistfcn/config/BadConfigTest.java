@@ -127,6 +127,9 @@ class BadConfigTest {
                 // A hostile-input review: 1e999 is Infinity to Java; it was taken, and training died with a stack trace.
                 Arguments.of("number past a double", GOOD.replace("learning_rate: 0.01", "learning_rate: 1e999"),
                         new String[]{"'training.updater.learning_rate'", "(line 9)", "'1e999'", "not a number"}),
+                // It was refused as "value '0'": the user wrote 1e-400.
+                Arguments.of("number under a double", GOOD.replace("learning_rate: 0.01", "learning_rate: 1e-400"),
+                        new String[]{"'training.updater.learning_rate'", "(line 9)", "'1e-400'", "not a number"}),
                 // ... and an alias was read as its anchor's name: dir: *n set the folder "n".
                 Arguments.of("an alias", "name: &n myrun\n" + GOOD.replace("name: t\n", "") + "output: {dir: *n}\n",
                         new String[]{"key 'output.dir' (line 10) is the alias *n", "Write the value out"}),
@@ -356,6 +359,7 @@ class BadConfigTest {
                         + "Expected a whole number within ±2,147,483,647; docs/configs.md gives each key's own range."),
                 Arguments.of("training.updater.learning_rate", "NaN", "has value 'NaN', which is not accepted. " + decimal),
                 Arguments.of("training.updater.learning_rate", "1e999", "has value '1e999', which is not accepted. " + decimal),
+                Arguments.of("training.updater.learning_rate", "1e-400", "has value '1e-400', which is not accepted. " + decimal),
                 Arguments.of("training.updater.learning_rate", "0x1p-3", "has value '0x1p-3', which is not accepted. " + decimal),
                 Arguments.of("training.updater.learning_rate", "1d", "has value '1d', which is not accepted. " + decimal),
                 Arguments.of("model.hidden", "5", "key 'model.hidden' has value '5', which is not a list."),
