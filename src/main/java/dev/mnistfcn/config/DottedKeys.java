@@ -130,11 +130,11 @@ final class DottedKeys {
     }
 
     /**
-     * Whether decimal {@code text} survived as double {@code d}: not past the largest double (1e999 is Infinity) and
-     * not under the smallest (1e-400 is 0, which an error then called "value '0'").
+     * Whether decimal {@code text} survived as double {@code d}: a number (not YAML's .nan), not past the largest
+     * double (1e999 is Infinity) and not under the smallest (1e-400 is 0, which an error then called "value '0'").
      */
     static boolean representable(String text, double d) {
-        if (Double.isInfinite(d)) return false;
+        if (!Double.isFinite(d)) return false;
         String digits = text.split("[eE]")[0];
         return d != 0 || !digits.matches(".*[1-9].*");
     }

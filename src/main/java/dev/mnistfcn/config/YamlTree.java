@@ -106,8 +106,7 @@ final class YamlTree {
                         default -> {
                             // 1e999 is Infinity to Java, 1e-400 is 0: as text, a number key names it
                             double d = p.getDoubleValue();
-                            yield DottedKeys.representable(p.getText(), d) && !Double.isNaN(d) ? f.numberNode(d)
-                                    : f.textNode(p.getText());
+                            yield DottedKeys.representable(p.getText(), d) ? f.numberNode(d) : f.textNode(p.getText());
                         }
                     };
                 } catch (JsonProcessingException | NumberFormatException e) {

@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link UpdateRules#adam}'s loop with the Vector API and the moments' flush to zero, which costs nothing here: the
  * same operations in the same order as the plain loop (no fused multiply-add), so the same floats but for the flushed
  * moments and the g² terms left out below. Only loaded where the JVM has the Vector API module ({@link
- * FusedDenseNetwork#VECTOR_API}); the JIT does not
- * vectorise the plain loop once it has the flush's two conditions (0.34 against 0.10 ms a step here).
+ * FusedDenseNetwork#VECTOR_API}); the JIT does not vectorise the plain loop once it has the flush's two conditions
+ * (0.34 against 0.10 ms a step here).
  */
 final class AdamVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -23,7 +23,7 @@ final class AdamVector {
         // Where c2 · g² would fall below MIN_NORMAL it is left out: Intel computes the underflow through a microcode
         // assist (TinyDeltas). Such terms are what the flush of v keeps out anyway: their sum stays under MIN_NORMAL /
         // c2, whose square root vanishes beside ε (UpdateRules.flushMinEpsilon).
-        float tinyG = c2 > 0 ? (float) Math.sqrt(Float.MIN_NORMAL / c2) : Float.POSITIVE_INFINITY;
+        float tinyG = UpdateRules.smallestSquaredGradient(beta2);
         int i = from;
         // Whole vectors, then the rest one by one: masked loads for the last vector cost 13 times as much a float
         // here (Java 17), in every iteration the mask is in.

@@ -112,17 +112,21 @@ final class UpdateRules {
      * 1e-30 training failed (m · step / ε).
      */
     static float flushMinEpsilon(float beta2) {
+        return 0x1p25f * smallestSquaredGradient(beta2);
+    }
+
+    /** The |g| under which c2 · g² (c2 = 1 − β₂) falls below {@link Float#MIN_NORMAL}: √(MIN_NORMAL / c2). */
+    static float smallestSquaredGradient(float beta2) {
         float c2 = 1 - beta2;
-        return c2 > 0 ? (float) (0x1p25 * Math.sqrt(Float.MIN_NORMAL / c2)) : Float.POSITIVE_INFINITY;
+        return c2 > 0 ? (float) Math.sqrt(Float.MIN_NORMAL / c2) : Float.POSITIVE_INFINITY;
     }
 
     /**
      * One Adam step on {@code p} with moments {@code m}, {@code v}, as libnd4j's {@code adamUpdater} computes it:
      * bias correction folded into the step size, ε not rescaled. With the Vector API and ε at least {@link
      * #flushMinEpsilon} (the default 1e-8 is), moments below {@link Float#MIN_NORMAL} are stored as 0 and c2 · g²
-     * terms below it left out of v ({@link AdamVector}). Why: the
-     * moments of weights whose gradient is rare or has stopped (pixels seldom inked, units that no longer fire) decay
-     * into subnormal numbers (39% of two-layer's m after 20 epochs), which Intel CPUs compute through a microcode
+     * terms below it left out of v ({@link AdamVector}). Why: the moments of weights whose gradient is rare or has
+     * stopped (pixels seldom inked, units that no longer fire) decay into subnormal numbers (39% of two-layer's m after 20 epochs), which Intel CPUs compute through a microcode
      * assist: this loop took 0.49 instead of 0.10 ms a step there with a quarter of them subnormal (Xeon, AVX-512;
      * AMD's EPYC barely slows). It changes no number a run reports: a subnormal m moves p by under 1.2e-38 · step / ε
      * (≈ 1.2e-30 · lr at the default ε and betas), below half an ulp of any weight above about 2e-23 · lr, and a
