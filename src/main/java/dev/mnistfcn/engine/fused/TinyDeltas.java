@@ -30,19 +30,21 @@ final class TinyDeltas {
     static int drop(float[] d, int len) {
         int dropped = 0;
         int i = 0;
-        for (int whole = S.loopBound(len); i < whole; i += S.length()) {
-            FloatVector dv = FloatVector.fromArray(S, d, i);
-            VectorMask<Float> tiny = dv.abs().compare(VectorOperators.LT, FLOOR)
-                    .and(dv.compare(VectorOperators.NE, 0f));
-            dv.blend(0f, tiny).intoArray(d, i);
-            dropped += tiny.trueCount();
-        }
-        for (; i < len; i++) {
-            if (d[i] != 0f && Math.abs(d[i]) < FLOOR) {
-                d[i] = 0f;
-                dropped++;
-            }
+        for (int whole = S.loopBound(len); i < whole; i += S.length()) dropped += dropVector(d, i);
+        if (i < len) { // the rest on a zero-padded copy, not in a scalar loop whose branch the JIT would compile as a trap
+            float[] rest = new float[S.length()];
+            System.arraycopy(d, i, rest, 0, len - i);
+            dropped += dropVector(rest, 0);
+            System.arraycopy(rest, 0, d, i, len - i);
         }
         return dropped;
+    }
+
+    /** One vector of {@code d} from {@code i}; returns how many it set to 0. */
+    private static int dropVector(float[] d, int i) {
+        FloatVector dv = FloatVector.fromArray(S, d, i);
+        VectorMask<Float> tiny = dv.abs().compare(VectorOperators.LT, FLOOR).and(dv.compare(VectorOperators.NE, 0f));
+        dv.blend(0f, tiny).intoArray(d, i);
+        return tiny.trueCount();
     }
 }

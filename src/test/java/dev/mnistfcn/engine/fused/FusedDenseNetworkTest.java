@@ -236,6 +236,31 @@ class FusedDenseNetworkTest {
     }
 
     /**
+     * A thread's share of Adam's update ends in a part of a vector, done on padded copies: every length from 1 to 40
+     * at an offset, values inside the range as the plain loop gives them (none here flush or are left out), and not a
+     * value outside it touched.
+     */
+    @Test
+    void adamUpdatesItsRangeAndNothingElse() {
+        for (int len = 1; len <= 40; len++) {
+            int from = 3, to = from + len, n = to + 20;
+            float[] p = new float[n], g = new float[n], m = new float[n], v = new float[n];
+            for (int i = 0; i < n; i++) {
+                p[i] = 0.1f * (i % 7) - 0.3f;
+                g[i] = 0.01f * (i % 5) - 0.02f;
+                m[i] = 1e-3f * (i % 3);
+                v[i] = 1e-4f * (i % 4);
+            }
+            float[] pPlain = p.clone(), mPlain = m.clone(), vPlain = v.clone();
+            AdamVector.step(0.9f, 0.999f, 1e-8f, 0.01f, p, g, m, v, from, to);
+            UpdateRules.adamPlain(0.9f, 0.999f, 1e-8f, 0.01f, pPlain, g, mPlain, vPlain, from, to);
+            assertArrayEquals(pPlain, p, "p, length " + len);
+            assertArrayEquals(mPlain, m, "m, length " + len);
+            assertArrayEquals(vPlain, v, "v, length " + len);
+        }
+    }
+
+    /**
      * Tiny δ are dropped only where Adam flushes its moments (the default ε; not at 1e-11, not with SGD) and not with
      * {@code -Dmnistfcn.tinydeltas=false}.
      */
