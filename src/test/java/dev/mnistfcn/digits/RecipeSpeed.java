@@ -18,7 +18,7 @@ import java.util.Optional;
  * {@code scripts/digit-pngs.py} makes them. Single-threaded; median of 5 repetitions of 2,000 calls after warm-up.
  *
  * <pre>
- *   mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
+ *   mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
  *   java -cp target/classes:target/test-classes:$(cat cp.txt) dev.mnistfcn.digits.RecipeSpeed [OUTPUTS_FILE]
  * </pre>
  * With OUTPUTS_FILE: the 1,000 prepared pictures are compared with those stored there (largest difference printed),

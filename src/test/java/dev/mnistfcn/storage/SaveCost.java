@@ -26,7 +26,7 @@ import java.util.zip.ZipOutputStream;
  * into a second zip to add our entry: inflated and deflated again). Both atomic and forced to disk. Rounds alternate.
  *
  * <pre>
- *   mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
+ *   mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
  *   java -cp target/classes:target/test-classes:$(cat cp.txt) dev.mnistfcn.storage.SaveCost [CONFIG] [ROUNDS]
  * </pre>
  */

@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * epoch slower and the difference between them mostly noise.
  *
  * <pre>
- *   mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
+ *   mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
  *   OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE OPENBLAS_CORETYPE=SkylakeX OPENBLAS_THREAD_TIMEOUT=12 java -Xmx1g \
  *       --add-modules jdk.incubator.vector \
  *       -cp target/classes:target/test-classes:$(cat cp.txt) dev.mnistfcn.train.AugmentCost [CONFIG] [ROUNDS] [TRAIN_LIMIT]
@@ -123,8 +123,8 @@ public final class AugmentCost {
         List<double[]> plain = rows.get(0);
         for (int kind = 1; kind < kinds.length; kind++) {
             List<double[]> other = rows.get(kind);
-            System.out.printf(Locale.ROOT, "median wall: plain %.2f s, %s %.2f s (+%.0f%%); median CPU: plain %.2f s, "
-                            + "%s %.2f s (+%.0f%%)%n", median(plain, 0), kinds[kind], median(other, 0),
+            System.out.printf(Locale.ROOT, "median wall: plain %.2f s, %s %.2f s (%+.0f%%); median CPU: plain %.2f s, "
+                            + "%s %.2f s (%+.0f%%)%n", median(plain, 0), kinds[kind], median(other, 0),
                     100 * (median(other, 0) / median(plain, 0) - 1), median(plain, 1), kinds[kind], median(other, 1),
                     100 * (median(other, 1) / median(plain, 1) - 1));
             // Each round's blocks ran within a minute: their ratio feels a slow spell less than the medians above.
