@@ -76,7 +76,7 @@ public final class PredictCommand implements Callable<Integer> {
         PredictionRows rows = format.csv ? PredictionRows.csv(out) : format.json ? PredictionRows.json(out)
                 : PredictionRows.text(out, classifier.info(), names);
         Set<Path> saved = new HashSet<>();
-        int failed = 0;
+        int failed = 0, unsaved = 0;
         for (Picture picture : pictures) {
             String name = picture.file().toString();
             Prediction p;
@@ -87,23 +87,27 @@ public final class PredictCommand implements Callable<Integer> {
                 rows.row(name, null, withoutSource(e.getMessage(), name));
                 continue;
             }
+            String notSaved = null;
             if (saveDir != null) {
                 try {
                     save(p, picture, saved);
-                } catch (UserError e) { // this file's row says so; the others are still predicted and saved
-                    failed++;
-                    rows.row(name, null, e.getMessage());
-                    continue;
+                } catch (UserError e) { // this file's row says so, its digit kept; the others are still saved
+                    unsaved++;
+                    notSaved = e.getMessage();
                 }
             }
-            rows.row(name, p, null);
+            rows.row(name, p, notSaved);
         }
         out.flush();
         if (failed > 0) {
             spec.commandLine().getErr().printf(Locale.ROOT, "%d of %d files could not be predicted (see their rows).%n", failed,
                     pictures.size());
         }
-        return failed > 0 ? 1 : 0;
+        if (unsaved > 0) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "%d of %d files were predicted but their 28×28 form could not "
+                    + "be saved (see their rows).%n", unsaved, pictures.size());
+        }
+        return failed + unsaved > 0 ? 1 : 0;
     }
 
     List<Path> inputs() {

@@ -14,7 +14,8 @@ import java.util.Locale;
 
 /**
  * How {@code predict} writes one row per input: aligned text for people, CSV for spreadsheets, JSON lines for
- * programs. A row holds a prediction, or (prediction null) why there is none.
+ * programs. A row holds a prediction, or (prediction null) why there is none; a prediction with an error is one whose
+ * picture was read but could not be saved ({@code --save-preprocessed}): the digit is still there.
  */
 interface PredictionRows {
     /** The error column of a picture that the model's check refused. */
@@ -39,12 +40,12 @@ interface PredictionRows {
             if (p == null) {
                 out.printf(Locale.ROOT, "%s  error: %s%n", name, TerminalText.shown(error));
             } else if (p.notADigit()) {
-                out.printf(Locale.ROOT, "%s  %5s  %9s   %s (most like %d, %.1f%%)%n", name, "-", "-", NOT_A_DIGIT,
-                        p.digit(), 100 * p.confidence());
+                out.printf(Locale.ROOT, "%s  %5s  %9s   %s (most like %d, %.1f%%)%s%n", name, "-", "-", NOT_A_DIGIT,
+                        p.digit(), 100 * p.confidence(), alsoError(error));
             } else {
                 int second = p.runnerUp();
-                out.printf(Locale.ROOT, "%s  %5d  %9.1f%%  %d (%.1f%%)%n", name, p.digit(), 100 * p.confidence(),
-                        second, 100 * p.probabilities()[second]);
+                out.printf(Locale.ROOT, "%s  %5d  %9.1f%%  %d (%.1f%%)%s%n", name, p.digit(), 100 * p.confidence(),
+                        second, 100 * p.probabilities()[second], alsoError(error));
             }
         };
     }
@@ -53,8 +54,9 @@ interface PredictionRows {
     static PredictionRows csv(PrintWriter out) {
         out.println("file,digit,confidence,error");
         return (name, p, error) -> out.println(p == null ? quote(name) + ",,," + quote(error)
-                : p.notADigit() ? quote(name) + ",,," + NOT_A_DIGIT
-                : String.format(Locale.ROOT, "%s,%d,%.4f,", quote(name), p.digit(), p.confidence()));
+                : p.notADigit() ? quote(name) + ",,," + quote(both(NOT_A_DIGIT, error))
+                : String.format(Locale.ROOT, "%s,%d,%.4f,%s", quote(name), p.digit(), p.confidence(),
+                error == null ? "" : quote(error)));
     }
 
     /** One JSON object per line ({@link JsonRow}). */
@@ -62,8 +64,9 @@ interface PredictionRows {
         ObjectWriter line = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
         return (name, p, error) -> {
             var row = p == null ? new JsonRow(name, null, null, null, null, error)
-                    : p.notADigit() ? new JsonRow(name, null, p.confidence(), null, p.probabilities(), NOT_A_DIGIT)
-                    : new JsonRow(name, p.digit(), p.confidence(), p.runnerUp(), p.probabilities(), null);
+                    : p.notADigit() ? new JsonRow(name, null, p.confidence(), null, p.probabilities(),
+                    both(NOT_A_DIGIT, error))
+                    : new JsonRow(name, p.digit(), p.confidence(), p.runnerUp(), p.probabilities(), error);
             try {
                 out.println(line.writeValueAsString(row));
             } catch (JsonProcessingException e) {
@@ -74,9 +77,19 @@ interface PredictionRows {
 
     /**
      * One {@code --json} line: digit to probabilities null when the file failed, error null when it worked; a
-     * picture the check refused has digit null, its probabilities, and the error "not a digit".
+     * picture the check refused has digit null, its probabilities, and the error "not a digit"; one whose 28×28 form
+     * could not be saved has its digit and the reason as the error (after "not a digit; " where it was refused).
      */
     record JsonRow(String file, Integer digit, Float confidence, Integer runnerUp, float[] probabilities, String error) {
+    }
+
+    /** A text row's tail for a predicted picture that also has an error (its 28×28 form not saved), else "". */
+    private static String alsoError(String error) {
+        return error == null ? "" : "  error: " + TerminalText.shown(error);
+    }
+
+    private static String both(String first, String error) {
+        return error == null ? first : first + "; " + error;
     }
 
     /**

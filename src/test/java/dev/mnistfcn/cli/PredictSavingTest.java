@@ -15,11 +15,12 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * --save-preprocessed never writes over the pictures it predicts, and a picture it cannot save fails its own row
- * only. The model is untrained: these are about the files, not the answers.
+ * --save-preprocessed never writes over the pictures it predicts, and a picture it cannot save keeps its digit and
+ * says why in its own row only. The model is untrained: these are about the files, not the answers.
  */
 class PredictSavingTest {
     @TempDir
@@ -89,16 +90,29 @@ class PredictSavingTest {
         assertTrue(Files.notExists(notYet), "nothing made");
     }
 
+    /**
+     * A picture whose 28×28 form cannot be saved keeps its digit in its row (before, the row held the error alone and
+     * the digit was lost), says why, and the run exits 1; the next picture is still predicted and saved.
+     */
     @Test
-    void aPictureThatCannotBeSavedFailsItsRowOnly() throws Exception {
+    void aPictureThatCannotBeSavedKeepsItsDigitAndSaysWhy() throws Exception {
         Path folder = pictures("one-fails");
         Path saveTo = Files.createDirectories(dir.resolve("saved"));
         Files.createDirectories(saveTo.resolve("blue-pen.jpg.png")); // a folder where its file would go
         Object[] r = predict("--save-preprocessed", saveTo.toString(), folder.toString());
         assertEquals(1, r[0], r[1] + "\n" + r[2]);
-        assertTrue(r[1].toString().contains("Cannot write " + saveTo.resolve("blue-pen.jpg.png")), r[1].toString());
+        String row = r[1].toString().lines().filter(l -> l.contains("blue-pen.jpg")).findFirst().orElseThrow();
+        assertTrue(row.matches(".*blue-pen\\.jpg +\\d +[0-9.]+% +\\d \\([0-9.]+%\\)  error: Cannot write "
+                + java.util.regex.Pattern.quote(saveTo.resolve("blue-pen.jpg.png").toString()) + ".*"), row);
         assertTrue(Files.isRegularFile(saveTo.resolve("drawn-two.png")), "the next picture was still predicted and saved");
-        assertTrue(r[2].toString().contains("1 of 2 files could not be predicted"), r[2].toString());
+        assertTrue(r[2].toString().contains("1 of 2 files were predicted but their 28×28 form could not be saved"),
+                r[2].toString());
+        assertFalse(r[2].toString().contains("could not be predicted"), r[2].toString());
+
+        r = predict("--csv", "--save-preprocessed", saveTo.toString(), folder.toString());
+        assertEquals(1, r[0], r[1] + "\n" + r[2]);
+        String csv = r[1].toString().lines().filter(l -> l.contains("blue-pen.jpg")).findFirst().orElseThrow();
+        assertTrue(csv.matches(".*blue-pen\\.jpg,\\d,[0-9.]+,\"?Cannot write .*"), csv);
     }
 
     /**
