@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Predict the digit in each picture (PNG, JPEG, BMP, GIF) after MNIST's preprocessing; one row "
-                + "per file. Exit code 1 when any file failed. Also: mvn -q exec:java -Dpredict=PATH[,PATH…] [-Dmodel=ZIP].")
+                + "per file. Exit code 1 when any file failed or could not be saved. Also: mvn -q exec:java -Dpredict=PATH[,PATH…] [-Dmodel=ZIP].")
 public final class PredictCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", arity = "0..*", description = "Picture files, or folders searched recursively for "
             + "*.png *.jpg *.jpeg *.bmp *.gif (default: -Dpredict=PATH[,PATH…]).")
@@ -73,7 +73,7 @@ public final class PredictCommand implements Callable<Integer> {
         DigitClassifier classifier = this.classifier.load();
         PrintWriter out = spec.commandLine().getOut();
         List<String> names = pictures.stream().map(p -> p.file().toString()).toList();
-        PredictionRows rows = format.csv ? PredictionRows.csv(out) : format.json ? PredictionRows.json(out)
+        PredictionRows rows = format.csv ? PredictionRows.csv(out, saveDir != null) : format.json ? PredictionRows.json(out)
                 : PredictionRows.text(out, classifier.info(), names);
         Set<Path> saved = new HashSet<>();
         int failed = 0, unsaved = 0;
@@ -84,19 +84,19 @@ public final class PredictCommand implements Callable<Integer> {
                 p = classifier.classify(picture.file());
             } catch (UserError e) { // this file only: the others are still predicted
                 failed++;
-                rows.row(name, null, withoutSource(e.getMessage(), name));
+                rows.row(name, null, withoutSource(e.getMessage(), name), null);
                 continue;
             }
             String notSaved = null;
             if (saveDir != null) {
                 try {
                     save(p, picture, saved);
-                } catch (UserError e) { // this file's row says so, its digit kept; the others are still saved
+                } catch (UserError e) { // this file's row says so beside its digit; the others are still saved
                     unsaved++;
                     notSaved = e.getMessage();
                 }
             }
-            rows.row(name, p, notSaved);
+            rows.row(name, p, null, notSaved);
         }
         out.flush();
         if (failed > 0) {

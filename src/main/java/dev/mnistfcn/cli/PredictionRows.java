@@ -1,5 +1,6 @@
 package dev.mnistfcn.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -14,18 +15,21 @@ import java.util.Locale;
 
 /**
  * How {@code predict} writes one row per input: aligned text for people, CSV for spreadsheets, JSON lines for
- * programs. A row holds a prediction, or (prediction null) why there is none; a prediction with an error is one whose
- * picture was read but could not be saved ({@code --save-preprocessed}): the digit is still there.
+ * programs. A row holds a prediction, or (prediction null) why there is none; and, with {@code --save-preprocessed},
+ * why a predicted picture's 28×28 form was not saved, apart from the error, whose meaning stays as it was (a program
+ * that reads a non-empty error as a failed file must not lose a digit that was read).
  */
 interface PredictionRows {
     /** The error column of a picture that the model's check refused. */
     String NOT_A_DIGIT = "not a digit";
 
-    void row(String file, Prediction prediction, String error);
+    /** One file's row; {@code notSaved}, with a prediction only, says why its 28×28 form was not saved. */
+    void row(String file, Prediction prediction, String error, String notSaved);
 
     /**
-     * The model line, a header, then {@code file  digit  confidence  runner-up}, the file column as wide as the
-     * longest of {@code files} as {@link TerminalText#shown} writes them.
+     * The model line, a header, then {@code file  digit  confidence  runner-up} ({@code  not saved: why} after it where
+     * the 28×28 form could not be saved), the file column as wide as the longest of {@code files} as {@link
+     * TerminalText#shown} writes them.
      */
     static PredictionRows text(PrintWriter out, ModelInfo model, List<String> files) {
         int width = Math.max(4, files.stream().map(TerminalText::shown).mapToInt(TerminalText::columns).max().orElse(0));
@@ -34,39 +38,45 @@ interface PredictionRows {
                         : String.format(Locale.ROOT, ", %.2f%% on MNIST's test set when saved", 100 * model.testAccuracy()),
                 model.engine() + (model.notADigit() ? "; not-a-digit check on" : ""));
         out.printf(Locale.ROOT, "%s  digit  confidence  runner-up%n", TerminalText.padded("file", width));
-        return (path, p, error) -> {
+        return (path, p, error, notSaved) -> {
             // a stranger's file name cannot break the rows; a Chinese one takes two columns a character
             String name = TerminalText.padded(TerminalText.shown(path), width);
             if (p == null) {
                 out.printf(Locale.ROOT, "%s  error: %s%n", name, TerminalText.shown(error));
             } else if (p.notADigit()) {
                 out.printf(Locale.ROOT, "%s  %5s  %9s   %s (most like %d, %.1f%%)%s%n", name, "-", "-", NOT_A_DIGIT,
-                        p.digit(), 100 * p.confidence(), alsoError(error));
+                        p.digit(), 100 * p.confidence(), notSavedTail(notSaved));
             } else {
                 int second = p.runnerUp();
                 out.printf(Locale.ROOT, "%s  %5d  %9.1f%%  %d (%.1f%%)%s%n", name, p.digit(), 100 * p.confidence(),
-                        second, 100 * p.probabilities()[second], alsoError(error));
+                        second, 100 * p.probabilities()[second], notSavedTail(notSaved));
             }
         };
     }
 
-    /** The header {@code file,digit,confidence,error}; the error field is empty when the picture was predicted. */
-    static PredictionRows csv(PrintWriter out) {
-        out.println("file,digit,confidence,error");
-        return (name, p, error) -> out.println(p == null ? quote(name) + ",,," + quote(error)
-                : p.notADigit() ? quote(name) + ",,," + quote(both(NOT_A_DIGIT, error))
-                : String.format(Locale.ROOT, "%s,%d,%.4f,%s", quote(name), p.digit(), p.confidence(),
-                error == null ? "" : quote(error)));
+    /**
+     * The header {@code file,digit,confidence,error}; the error field is empty when the picture was predicted. With
+     * {@code saving} ({@code --save-preprocessed}) a fifth column, {@code not_saved}: empty, or why the picture's
+     * 28×28 form was not saved.
+     */
+    static PredictionRows csv(PrintWriter out, boolean saving) {
+        out.println(saving ? "file,digit,confidence,error,not_saved" : "file,digit,confidence,error");
+        return (name, p, error, notSaved) -> {
+            String row = p == null ? quote(name) + ",,," + quote(error)
+                    : p.notADigit() ? quote(name) + ",,," + NOT_A_DIGIT
+                    : String.format(Locale.ROOT, "%s,%d,%.4f,", quote(name), p.digit(), p.confidence());
+            out.println(saving ? row + "," + (notSaved == null ? "" : quote(notSaved)) : row);
+        };
     }
 
     /** One JSON object per line ({@link JsonRow}). */
     static PredictionRows json(PrintWriter out) {
         ObjectWriter line = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
-        return (name, p, error) -> {
-            var row = p == null ? new JsonRow(name, null, null, null, null, error)
-                    : p.notADigit() ? new JsonRow(name, null, p.confidence(), null, p.probabilities(),
-                    both(NOT_A_DIGIT, error))
-                    : new JsonRow(name, p.digit(), p.confidence(), p.runnerUp(), p.probabilities(), error);
+        return (name, p, error, notSaved) -> {
+            var row = p == null ? new JsonRow(name, null, null, null, null, error, null)
+                    : p.notADigit() ? new JsonRow(name, null, p.confidence(), null, p.probabilities(), NOT_A_DIGIT,
+                    notSaved)
+                    : new JsonRow(name, p.digit(), p.confidence(), p.runnerUp(), p.probabilities(), null, notSaved);
             try {
                 out.println(line.writeValueAsString(row));
             } catch (JsonProcessingException e) {
@@ -77,19 +87,16 @@ interface PredictionRows {
 
     /**
      * One {@code --json} line: digit to probabilities null when the file failed, error null when it worked; a
-     * picture the check refused has digit null, its probabilities, and the error "not a digit"; one whose 28×28 form
-     * could not be saved has its digit and the reason as the error (after "not a digit; " where it was refused).
+     * picture the check refused has digit null, its probabilities, and the error "not a digit". {@code not_saved},
+     * only where the picture's 28×28 form could not be saved, says why.
      */
-    record JsonRow(String file, Integer digit, Float confidence, Integer runnerUp, float[] probabilities, String error) {
+    record JsonRow(String file, Integer digit, Float confidence, Integer runnerUp, float[] probabilities, String error,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) String notSaved) {
     }
 
-    /** A text row's tail for a predicted picture that also has an error (its 28×28 form not saved), else "". */
-    private static String alsoError(String error) {
-        return error == null ? "" : "  error: " + TerminalText.shown(error);
-    }
-
-    private static String both(String first, String error) {
-        return error == null ? first : first + "; " + error;
+    /** A text row's tail: "" or why the picture's 28×28 form was not saved. */
+    private static String notSavedTail(String notSaved) {
+        return notSaved == null ? "" : "  not saved: " + TerminalText.shown(notSaved);
     }
 
     /**

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -92,27 +93,39 @@ class PredictSavingTest {
 
     /**
      * A picture whose 28×28 form cannot be saved keeps its digit in its row (before, the row held the error alone and
-     * the digit was lost), says why, and the run exits 1; the next picture is still predicted and saved.
+     * the digit was lost) and says why apart from the error column; the run exits 1 and counts it apart from a file
+     * that could not be predicted; the next picture is still predicted and saved.
      */
     @Test
     void aPictureThatCannotBeSavedKeepsItsDigitAndSaysWhy() throws Exception {
         Path folder = pictures("one-fails");
         Path saveTo = Files.createDirectories(dir.resolve("saved"));
         Files.createDirectories(saveTo.resolve("blue-pen.jpg.png")); // a folder where its file would go
-        Object[] r = predict("--save-preprocessed", saveTo.toString(), folder.toString());
+        String missing = folder.resolve("missing.png").toString();
+        Object[] r = predict("--save-preprocessed", saveTo.toString(), folder.toString(), missing);
         assertEquals(1, r[0], r[1] + "\n" + r[2]);
         String row = r[1].toString().lines().filter(l -> l.contains("blue-pen.jpg")).findFirst().orElseThrow();
-        assertTrue(row.matches(".*blue-pen\\.jpg +\\d +[0-9.]+% +\\d \\([0-9.]+%\\)  error: Cannot write "
+        assertTrue(row.matches(".*blue-pen\\.jpg +\\d +[0-9.]+% +\\d \\([0-9.]+%\\)  not saved: Cannot write "
                 + java.util.regex.Pattern.quote(saveTo.resolve("blue-pen.jpg.png").toString()) + ".*"), row);
         assertTrue(Files.isRegularFile(saveTo.resolve("drawn-two.png")), "the next picture was still predicted and saved");
-        assertTrue(r[2].toString().contains("1 of 2 files were predicted but their 28×28 form could not be saved"),
+        assertTrue(r[2].toString().contains("1 of 3 files could not be predicted (see their rows)."), r[2].toString());
+        assertTrue(r[2].toString().contains("1 of 3 files were predicted but their 28×28 form could not be saved"),
                 r[2].toString());
-        assertFalse(r[2].toString().contains("could not be predicted"), r[2].toString());
 
         r = predict("--csv", "--save-preprocessed", saveTo.toString(), folder.toString());
         assertEquals(1, r[0], r[1] + "\n" + r[2]);
-        String csv = r[1].toString().lines().filter(l -> l.contains("blue-pen.jpg")).findFirst().orElseThrow();
-        assertTrue(csv.matches(".*blue-pen\\.jpg,\\d,[0-9.]+,\"?Cannot write .*"), csv);
+        List<String> csv = r[1].toString().lines().toList();
+        assertEquals("file,digit,confidence,error,not_saved", csv.get(0));
+        String blue = csv.stream().filter(l -> l.contains("blue-pen.jpg")).findFirst().orElseThrow();
+        assertTrue(blue.matches(".*blue-pen\\.jpg,\\d,[0-9.]+,,\"?Cannot write .*"), blue);
+        assertTrue(csv.stream().anyMatch(l -> l.matches(".*drawn-two\\.png,\\d,[0-9.]+,,")), csv.toString());
+
+        r = predict("--json", "--save-preprocessed", saveTo.toString(), folder.toString());
+        assertEquals(1, r[0], r[1] + "\n" + r[2]);
+        String json = r[1].toString().lines().filter(l -> l.contains("blue-pen.jpg")).findFirst().orElseThrow();
+        assertTrue(json.matches(".*\"digit\":\\d,.*\"error\":null,\"not_saved\":\"Cannot write .*"), json);
+        String saved = r[1].toString().lines().filter(l -> l.contains("drawn-two.png")).findFirst().orElseThrow();
+        assertFalse(saved.contains("not_saved"), saved);
     }
 
     /**

@@ -31,11 +31,13 @@ final class AdamVector {
         for (int whole = from + S.loopBound(to - from); i < whole; i += lanes) {
             vector(beta1, beta2, c1, c2, tinyG, eps, step, p, g, m, v, i);
         }
-        if (i == to) return;
-        // The rest through the same code on zero-padded copies (zeros stay zeros), not a scalar loop: its flush
-        // branches were never taken in the JIT warm-up, so C2 compiled them as traps, and the first tiny moment in
-        // epoch 1 sent this method back to unvectorised code until C2 compiled it again (-XX:+LogCompilation:
-        // unstable_if; docs/performance.md, "Epoch 1 without traps").
+        if (i >= to) return;
+        // The rest through the same vector code on padded copies, of which only [i, to) is copied back (the padding's
+        // own results, zeros or NaN at ε = 0, are dropped). Why not a scalar loop: its flush branches were never taken
+        // in the JIT warm-up, so C2 compiled them as traps, and the first tiny moment in epoch 1 sent this method back
+        // to unvectorised code until C2 compiled it again (-XX:+LogCompilation: unstable_if; docs/performance.md,
+        // "Epoch 1 without traps"). Why not a masked vector: Java 17 stores a partly masked vector lane by lane,
+        // with a branch each.
         int rest = to - i;
         float[] tp = new float[lanes], tg = new float[lanes], tm = new float[lanes], tv = new float[lanes];
         System.arraycopy(p, i, tp, 0, rest);

@@ -31,7 +31,7 @@ final class TinyDeltas {
         int dropped = 0;
         int i = 0;
         for (int whole = S.loopBound(len); i < whole; i += S.length()) dropped += dropVector(d, i);
-        if (i < len) { // the rest on a zero-padded copy, not in a scalar loop whose branch the JIT would compile as a trap
+        if (i < len) { // the rest on a zero-padded copy, not a scalar loop whose branch C2 compiled as a trap (AdamVector)
             float[] rest = new float[S.length()];
             System.arraycopy(d, i, rest, 0, len - i);
             dropped += dropVector(rest, 0);

@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -237,27 +238,47 @@ class FusedDenseNetworkTest {
 
     /**
      * A thread's share of Adam's update ends in a part of a vector, done on padded copies: every length from 1 to 40
-     * at an offset, values inside the range as the plain loop gives them (none here flush or are left out), and not a
-     * value outside it touched.
+     * at an offset, on values that flush, are left out of v or are special (±0, subnormal, ±MIN_NORMAL, ±Inf, NaN,
+     * the guard's threshold), against the scalar loop that did that part before (its formula, below): the same
+     * floats (NaN as NaN), and not a value outside the range touched.
      */
     @Test
-    void adamUpdatesItsRangeAndNothingElse() {
+    void adamUpdatesItsRangeAsTheScalarLoopDidAndNothingElse() {
+        float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f, step = 0.01f;
+        float tinyG = UpdateRules.smallestSquaredGradient(beta2);
+        float[] special = {0f, -0f, Float.MIN_VALUE, -1e-40f, Float.MIN_NORMAL, -Float.MIN_NORMAL, tinyG, -tinyG * 0.9f,
+                1e-30f, 1e-3f, -0.5f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+        SplittableRandom rng = new SplittableRandom(7);
         for (int len = 1; len <= 40; len++) {
             int from = 3, to = from + len, n = to + 20;
             float[] p = new float[n], g = new float[n], m = new float[n], v = new float[n];
             for (int i = 0; i < n; i++) {
-                p[i] = 0.1f * (i % 7) - 0.3f;
-                g[i] = 0.01f * (i % 5) - 0.02f;
-                m[i] = 1e-3f * (i % 3);
-                v[i] = 1e-4f * (i % 4);
+                p[i] = pick(rng, special);
+                g[i] = pick(rng, special);
+                m[i] = pick(rng, special);
+                v[i] = Math.abs(pick(rng, special));
             }
-            float[] pPlain = p.clone(), mPlain = m.clone(), vPlain = v.clone();
-            AdamVector.step(0.9f, 0.999f, 1e-8f, 0.01f, p, g, m, v, from, to);
-            UpdateRules.adamPlain(0.9f, 0.999f, 1e-8f, 0.01f, pPlain, g, mPlain, vPlain, from, to);
-            assertArrayEquals(pPlain, p, "p, length " + len);
-            assertArrayEquals(mPlain, m, "m, length " + len);
-            assertArrayEquals(vPlain, v, "v, length " + len);
+            float[] pOld = p.clone(), mOld = m.clone(), vOld = v.clone();
+            AdamVector.step(beta1, beta2, eps, step, p, g, m, v, from, to);
+            for (int i = 0; i < n; i++) {
+                if (i >= from && i < to) { // the old scalar tail
+                    float gi = g[i];
+                    float mi = beta1 * mOld[i] + gi * (1 - beta1);
+                    float gv = Math.abs(gi) < tinyG ? 0f : gi;
+                    float vi = beta2 * vOld[i] + gv * gv * (1 - beta2);
+                    mOld[i] = mi = Math.abs(mi) < Float.MIN_NORMAL ? 0f : mi;
+                    vOld[i] = vi = vi < Float.MIN_NORMAL ? 0f : vi;
+                    pOld[i] -= mi * step / ((float) Math.sqrt(vi) + eps);
+                }
+                assertEquals(pOld[i], p[i], "p at " + i + ", length " + len); // assertEquals(float, float): NaN == NaN
+                assertEquals(mOld[i], m[i], "m at " + i + ", length " + len);
+                assertEquals(vOld[i], v[i], "v at " + i + ", length " + len);
+            }
         }
+    }
+
+    private static float pick(SplittableRandom rng, float[] special) {
+        return rng.nextInt(3) == 0 ? special[rng.nextInt(special.length)] : (float) (rng.nextGaussian() * 1e-3);
     }
 
     /**
