@@ -13,6 +13,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -21,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -170,8 +172,27 @@ public final class DigitImages {
             if (picture.getWidth() < 1 || picture.getHeight() < 1) {
                 throw new UnreadableImage(source + ": a " + format + " with no pixels");
             }
+            if (format.equals("BMP")) opaqueWhereAllTransparent(picture);
             return use.apply(picture);
         }
+    }
+
+    /**
+     * A BMP whose alpha is 0 in every pixel made opaque, in place: writers that leave the fourth byte 0 under a header
+     * that declares an alpha mask (V4/V5) mean no transparency, and Chromium and Firefox draw such a BMP opaque; read
+     * as transparent it showed only paper ("no ink"). A premultiplied one keeps no colour under alpha 0: left as it is.
+     */
+    static void opaqueWhereAllTransparent(BufferedImage picture) {
+        WritableRaster alpha = picture.getAlphaRaster();
+        if (alpha == null || picture.isAlphaPremultiplied()) return;
+        int width = alpha.getWidth(), height = alpha.getHeight();
+        int[] row = new int[width];
+        for (int y = 0; y < height; y++) {
+            alpha.getSamples(0, y, width, 1, 0, row);
+            for (int a : row) if (a != 0) return;
+        }
+        Arrays.fill(row, (1 << alpha.getSampleModel().getSampleSize(0)) - 1);
+        for (int y = 0; y < height; y++) alpha.setSamples(0, y, width, 1, 0, row);
     }
 
     private static UnreadableImage cmyk(String source, String format, Throwable cause) {

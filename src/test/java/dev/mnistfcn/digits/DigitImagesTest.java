@@ -125,6 +125,43 @@ class DigitImagesTest {
         assertReference(UserPictures.jpeg(picture, 0.9f), "jpeg", 0.01);
     }
 
+    /**
+     * A 32-bit BMP with a V5 header that declares an alpha mask: with every alpha byte 0 (writers that leave it unset)
+     * it is drawn opaque, as browsers draw it (it read as blank paper, "no ink"); with alpha where the ink is and 0
+     * elsewhere, its transparency still counts (the black under alpha 0 is paper).
+     */
+    @Test
+    void aBmpWhoseAlphaIsAllZeroIsReadOpaque() {
+        BufferedImage picture = SyntheticDigits.darkOnLight();
+        assertReference(bmpV5(picture, false), "V5 BMP, alpha 0 everywhere", 0.01);
+        assertReference(bmpV5(picture, true), "V5 BMP, ink opaque on transparent black", 0.01);
+    }
+
+    /**
+     * {@code picture} as a bottom-up 32-bit BMP with a BITMAPV5HEADER and masks for B, G, R and alpha; alpha 0
+     * everywhere, or ({@code transparentBlack}) 255 on dark pixels and 0 on the others, whose colour becomes black.
+     */
+    private static byte[] bmpV5(BufferedImage picture, boolean transparentBlack) {
+        int w = picture.getWidth(), h = picture.getHeight(), header = 124, offset = 14 + header, size = offset + 4 * w * h;
+        var bmp = java.nio.ByteBuffer.allocate(size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bmp.put((byte) 'B').put((byte) 'M').putInt(size).putInt(0).putInt(offset);
+        bmp.putInt(header).putInt(w).putInt(h).putShort((short) 1).putShort((short) 32).putInt(3).putInt(4 * w * h)
+                .putInt(2835).putInt(2835).putInt(0).putInt(0);
+        bmp.putInt(0x00ff0000).putInt(0x0000ff00).putInt(0x000000ff).putInt(0xff000000); // R, G, B, alpha masks
+        bmp.putInt(0x73524742); // 'sRGB'
+        bmp.position(bmp.position() + 36 + 12); // endpoints, gamma
+        bmp.putInt(4).putInt(0).putInt(0).putInt(0); // intent, profile, reserved
+        for (int y = h - 1; y >= 0; y--) {
+            for (int x = 0; x < w; x++) {
+                int rgb = picture.getRGB(x, y) & 0xffffff;
+                boolean ink = (rgb & 0xff) < 128;
+                int alpha = transparentBlack && ink ? 0xff : 0;
+                bmp.putInt(alpha << 24 | (transparentBlack && !ink ? 0 : rgb));
+            }
+        }
+        return bmp.array();
+    }
+
     @Test
     void aPictureFileIsReadFromDisk(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("two.png");
