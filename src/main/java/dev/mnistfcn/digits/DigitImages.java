@@ -13,6 +13,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.DirectColorModel;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -179,12 +180,13 @@ public final class DigitImages {
 
     /**
      * A BMP whose alpha is 0 in every pixel made opaque, in place: writers that leave the fourth byte 0 under a header
-     * that declares an alpha mask (V4/V5) mean no transparency, and Chromium and Firefox draw such a BMP opaque; read
-     * as transparent it showed only paper ("no ink"). A premultiplied one keeps no colour under alpha 0: left as it is.
+     * that declares an alpha mask (V4/V5) mean no transparency, and Chromium draws such a BMP opaque (Firefox draws it
+     * transparent); read as transparent it showed only paper ("no ink"). Only the bit-field pixels such headers
+     * decode to (a {@link DirectColorModel}): a PNG inside a BMP keeps its own alpha, as Chromium keeps it.
      */
     static void opaqueWhereAllTransparent(BufferedImage picture) {
         WritableRaster alpha = picture.getAlphaRaster();
-        if (alpha == null || picture.isAlphaPremultiplied()) return;
+        if (alpha == null || !(picture.getColorModel() instanceof DirectColorModel)) return;
         int width = alpha.getWidth(), height = alpha.getHeight();
         int[] row = new int[width];
         for (int y = 0; y < height; y++) {

@@ -127,14 +127,21 @@ class DigitImagesTest {
 
     /**
      * A 32-bit BMP with a V5 header that declares an alpha mask: with every alpha byte 0 (writers that leave it unset)
-     * it is drawn opaque, as browsers draw it (it read as blank paper, "no ink"); with alpha where the ink is and 0
-     * elsewhere, its transparency still counts (the black under alpha 0 is paper).
+     * it is drawn opaque, as Chromium draws it (it read as blank paper, "no ink"); with alpha where the ink is and 0
+     * elsewhere, its transparency still counts (the black under alpha 0 is paper); a PNG is left as it is.
      */
     @Test
     void aBmpWhoseAlphaIsAllZeroIsReadOpaque() {
         BufferedImage picture = SyntheticDigits.darkOnLight();
         assertReference(bmpV5(picture, false), "V5 BMP, alpha 0 everywhere", 0.01);
         assertReference(bmpV5(picture, true), "V5 BMP, ink opaque on transparent black", 0.01);
+        // Only BMPs: a PNG whose alpha is 0 everywhere stays transparent, paper and no ink.
+        BufferedImage transparent = new BufferedImage(200, 200, BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 200; x++) transparent.setRGB(x, y, picture.getRGB(x, y) & 0xffffff); // alpha 0
+        }
+        byte[] png = UserPictures.png(transparent);
+        assertTrue(MnistRecipe.prepare(DigitImages.read(png, "transparent PNG")).isEmpty(), "a transparent PNG has no ink");
     }
 
     /**
