@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Predict the digit in each picture (PNG, JPEG, BMP, GIF) after MNIST's preprocessing; one row "
-                + "per file. Exit code 1 when any file failed or could not be saved. Also: mvn -q exec:java -Dpredict=PATH[,PATH…] [-Dmodel=ZIP].")
+                + "per file. Exit code 1 when any file failed or could not be saved. Also: mvn -q exec:java "
+                + "-Dpredict=PATH[,PATH…] [-Dmodel=ZIP].")
 public final class PredictCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", arity = "0..*", description = "Picture files, or folders searched recursively for "
             + "*.png *.jpg *.jpeg *.bmp *.gif (default: -Dpredict=PATH[,PATH…]).")

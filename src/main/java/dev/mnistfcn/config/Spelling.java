@@ -8,7 +8,7 @@ import java.util.Set;
  * the commands' {@code --engine}, {@code --engines} and {@code --dataset} and a sweep's values read words alike.
  */
 public final class Spelling {
-    /** The last part of every key whose value is a word: {@code training.updater.type}, {@code model.hidden.0.activation}. */
+    /** The last part of every key whose value is a word: {@code training.updater.type}, {@code hidden.0.activation}. */
     private static final Set<String> WORD_KEY_ENDS = Set.of("activation", "type", "engine", "dataset", "by", "monitor");
 
     private Spelling() {

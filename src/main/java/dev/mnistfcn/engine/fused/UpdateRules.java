@@ -122,16 +122,17 @@ final class UpdateRules {
     }
 
     /**
-     * One Adam step on {@code p} with moments {@code m}, {@code v}, as libnd4j's {@code adamUpdater} computes it:
-     * bias correction folded into the step size, ε not rescaled. With the Vector API and ε at least {@link
-     * #flushMinEpsilon} (the default 1e-8 is), moments below {@link Float#MIN_NORMAL} are stored as 0 and c2 · g²
-     * terms below it left out of v ({@link AdamVector}). Why: the moments of weights whose gradient is rare or has
-     * stopped (pixels seldom inked, units that no longer fire) decay into subnormal numbers (39% of two-layer's m after 20 epochs), which Intel CPUs compute through a microcode
-     * assist: this loop took 0.49 instead of 0.10 ms a step there with a quarter of them subnormal (Xeon, AVX-512;
-     * AMD's EPYC barely slows). It changes no number a run reports: a subnormal m moves p by under 1.2e-38 · step / ε
-     * (≈ 1.2e-30 · lr at the default ε and betas), below half an ulp of any weight above about 2e-23 · lr, and a
-     * subnormal v's square root rounds away beside ε; only weights already smaller than that (strong weight decay
-     * makes some) can differ. Without the Vector API the plain loop runs unflushed: the JIT vectorises it only so.
+     * One Adam step on {@code p} with moments {@code m}, {@code v}, as libnd4j's {@code adamUpdater} computes it: bias
+     * correction folded into the step size, ε not rescaled. With the Vector API and ε at least {@link #flushMinEpsilon}
+     * (the default 1e-8 is), moments below {@link Float#MIN_NORMAL} are stored as 0 and c2 · g² terms below it left out
+     * of v ({@link AdamVector}). Why: the moments of weights whose gradient is rare or has stopped (pixels seldom
+     * inked, units that no longer fire) decay into subnormal numbers (39% of two-layer's m after 20 epochs), which
+     * Intel CPUs compute through a microcode assist: this loop took 0.49 instead of 0.10 ms a step there with a quarter
+     * of them subnormal (Xeon, AVX-512; AMD's EPYC barely slows). It changes no number a run reports: a subnormal m
+     * moves p by under 1.2e-38 · step / ε (≈ 1.2e-30 · lr at the default ε and betas), below half an ulp of any weight
+     * above about 2e-23 · lr, and a subnormal v's square root rounds away beside ε; only weights already smaller than
+     * that (strong weight decay makes some) can differ. Without the Vector API the plain loop runs unflushed: the JIT
+     * vectorises it only so.
      */
     static void adam(Adam config, int iteration, int epoch, float[] p, float[] g, float[] m, float[] v) {
         adam(config, iteration, epoch, p, g, m, v, 0, m.length);
